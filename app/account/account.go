@@ -1,0 +1,107 @@
+// Package account describes mailkey's accounts and keeps their non-secret part in
+// one JSON file in the user's config directory.
+//
+// The file never holds a secret: app passwords, client secrets and tokens live
+// in the keyring (package secret). It is written atomically (temporary file,
+// fsync, rename, mode 0600) under a file lock, so the CLI and the GUI can write at
+// the same time and a crash leaves either the old file or the new one.
+package account
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Method is how an account authenticates to the SMTP server.
+type Method string
+
+// The two methods Gmail accepts.
+const (
+	OAuth       Method = "oauth"
+	AppPassword Method = "app-password"
+)
+
+// Publishing is the publishing status the user declared for their Google Cloud
+// project's OAuth app.
+type Publishing string
+
+// Publishing statuses. In Testing, Google's refresh tokens die 7 days after sign-in.
+const (
+	Testing    Publishing = "testing"
+	Production Publishing = "production"
+)
+
+// TestingLifetime is how long a refresh token lives while the app is in Testing.
+const TestingLifetime = 7 * 24 * time.Hour
+
+// Account is one sending identity. It holds no secret.
+type Account struct {
+	Address    string     `json:"address"`
+	Method     Method     `json:"method"`
+	SMTP       string     `json:"smtp"`
+	ClientID   string     `json:"client_id,omitempty"`
+	ProjectID  string     `json:"project_id,omitempty"`
+	AuthURI    string     `json:"auth_uri,omitempty"`
+	TokenURI   string     `json:"token_uri,omitempty"`
+	Publishing Publishing `json:"publishing,omitempty"`
+	SignedInAt time.Time  `json:"signed_in_at"`
+	// NeedsSignIn is set when Google refused the refresh token; the account is
+	// kept and the user is asked to sign in again.
+	NeedsSignIn bool `json:"needs_sign_in,omitempty"`
+	// Reason says why, in words for the user.
+	Reason string `json:"reason,omitempty"`
+}
+
+// State is an account's health as shown to the user.
+type State string
+
+// States.
+const (
+	StateOK          State = "ok"
+	StateNeedsSignIn State = "needs sign-in"
+	StateExpiring    State = "expiring"
+)
+
+// Status is an account's state at a given time.
+type Status struct {
+	State State
+	// ExpiresAt is when a Testing-mode refresh token dies (zero otherwise).
+	ExpiresAt time.Time
+	// DaysLeft counts whole days until ExpiresAt, rounded up.
+	DaysLeft int
+}
+
+// String renders the status as the CLI and the sidebar show it.
+func (s Status) String() string {
+	switch s.State {
+	case StateNeedsSignIn:
+		return "needs sign-in"
+	case StateExpiring:
+		if s.DaysLeft == 1 {
+			return "expires in 1 day"
+		}
+		return fmt.Sprintf("expires in %d days", s.DaysLeft)
+	}
+	return "ok"
+}
+
+// Status reports the account's state at now.
+func (a Account) Status(now time.Time) Status {
+	if a.NeedsSignIn {
+		return Status{State: StateNeedsSignIn}
+	}
+	if a.Method != OAuth || a.Publishing == Production || a.SignedInAt.IsZero() {
+		return Status{State: StateOK}
+	}
+	exp := a.SignedInAt.Add(TestingLifetime)
+	left := exp.Sub(now)
+	if left <= 0 {
+		return Status{State: StateNeedsSignIn, ExpiresAt: exp}
+	}
+	days := int((left + 24*time.Hour - 1) / (24 * time.Hour))
+	return Status{State: StateExpiring, ExpiresAt: exp, DaysLeft: days}
+}
+
+// Same reports whether two addresses name the same mailbox (case-insensitively).
+func Same(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }

@@ -1,0 +1,384 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/cli"
+	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/testpeer"
+)
+
+func TestAppPasswordLoginSendRemove(t *testing.T) {
+	r := newRig(t)
+	res := r.run(annShown+"\n", "login", "--app-password", "--email", ann, "--smtp", r.smtp.StartTLSURL())
+	r.wantCode(res, cli.ExitOK)
+	if strings.TrimSpace(res.stdout) != ann {
+		t.Fatalf("login printed %q, want the address", res.stdout)
+	}
+	if v, err := r.secret(secret.AppPassword); err != nil || v != annPass {
+		t.Fatalf("keyring holds %q, %v; want the normalised app password", v, err)
+	}
+	res = r.run("", "accounts")
+	r.wantCode(res, cli.ExitOK)
+	if f := strings.Fields(res.stdout); len(f) != 3 || f[0] != ann || f[1] != "app-password" || f[2] != "ok" {
+		t.Fatalf("accounts printed %q", res.stdout)
+	}
+
+	dir := t.TempDir()
+	att1, att2 := filepath.Join(dir, "notes.txt"), filepath.Join(dir, "photo.jpg")
+	_ = os.WriteFile(att1, []byte("first attachment"), 0o600)
+	_ = os.WriteFile(att2, []byte(strings.Repeat("\xff\xd8jpeg", 3000)), 0o600)
+	body := filepath.Join(dir, "body.txt")
+	_ = os.WriteFile(body, []byte("Bonjour,\nce message vient de mailkey.\n"), 0o600)
+	res = r.run("", "send", "--from", ann, "--to", "bob@example.com, Carol <carol@example.com>", "--cc", "dan@example.com",
+		"--bcc", "eve@example.com", "--subject", "Essai réussi ✓", "--body-file", body, "--attach", att1, "--attach", att2)
+	r.wantCode(res, cli.ExitOK)
+	msgs := r.smtp.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server received %d messages", len(msgs))
+	}
+	id := strings.TrimSpace(res.stdout)
+	data := string(msgs[0].Data)
+	if !strings.HasPrefix(id, "<") || !strings.Contains(data, "Message-ID: "+id) {
+		t.Fatalf("printed Message-ID %q is not the message's", id)
+	}
+	for _, want := range []string{"notes.txt", "photo.jpg", "Content-Transfer-Encoding: base64", "=?UTF-8?"} {
+		if !strings.Contains(data, want) {
+			t.Errorf("sent message lacks %q", want)
+		}
+	}
+	if got := strings.Join(msgs[0].To, " "); got != "bob@example.com carol@example.com dan@example.com eve@example.com" {
+		t.Errorf("recipients %q", got)
+	}
+
+	// Body from stdin.
+	res = r.run("from stdin\n", "send", "--from", ann, "--to", "bob@example.com", "--subject", "stdin", "--body-file", "-")
+	r.wantCode(res, cli.ExitOK)
+	if msgs := r.smtp.Messages(); !strings.Contains(string(msgs[1].Data), "from stdin") {
+		t.Fatal("body from stdin missing")
+	}
+
+	r.noSecretsOnDisk()
+	res = r.run("", "remove", ann)
+	r.wantCode(res, cli.ExitOK)
+	if _, err := r.secret(secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+		t.Fatalf("app password still in the keyring after remove: %v", err)
+	}
+	res = r.run("", "accounts")
+	if res.stdout != "" || !strings.Contains(res.stderr, "No accounts yet") {
+		t.Fatalf("accounts after remove: %+v", res)
+	}
+	r.wantCode(r.run("", "remove", ann), cli.ExitNoAccount)
+}
+
+func TestAppPasswordRejectedSavesNothing(t *testing.T) {
+	tests := []struct {
+		name, input string
+		code        int
+		advice      string
+		attempts    int
+	}{
+		{"wrong app password", "zzzz zzzz zzzz zzzz", cli.ExitAuth, "create a new app password", 1},
+		{"account password over SMTP", annAccount, cli.ExitUsage, "normal Google account password", 0},
+		{"too short", "abcd efgh", cli.ExitUsage, "16 letters", 0},
+		{"empty", "\n", cli.ExitUsage, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t)
+			res := r.run(tt.input+"\n", "login", "--app-password", "--email", ann, "--smtp", r.smtp.StartTLSURL())
+			r.wantCode(res, tt.code)
+			if !strings.Contains(res.stderr, tt.advice) {
+				t.Errorf("stderr %q lacks %q", res.stderr, tt.advice)
+			}
+			if strings.Contains(res.stderr, strings.TrimSpace(tt.input)) && len(strings.TrimSpace(tt.input)) > 3 {
+				t.Error("the password was echoed in the error")
+			}
+			if got := r.smtp.AuthAttempts(); got != tt.attempts {
+				t.Errorf("%d SMTP logins, want %d", got, tt.attempts)
+			}
+			if _, err := r.secret(secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+				t.Errorf("keyring holds a secret after a failed login: %v", err)
+			}
+			if list, _ := r.eng.List(); len(list) != 0 {
+				t.Errorf("an account was saved: %+v", list)
+			}
+		})
+	}
+}
+
+// The account password has the right length only by accident; Gmail's own
+// 534 5.7.9 reply is explained when it gets that far.
+func TestGmailSaysAppPasswordRequired(t *testing.T) {
+	r := newRig(t)
+	r.smtp.Close()
+	sp, err := testpeer.StartSMTP(testpeer.SMTPOptions{TLS: r.ca.ServerTLS, AccountPasswords: map[string]string{ann: "qwertyuiopasdfgh"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	res := r.run("qwertyuiopasdfgh", "login", "--app-password", "--email", ann, "--smtp", sp.ImplicitTLSURL())
+	r.wantCode(res, cli.ExitAuth)
+	if !strings.Contains(res.stderr, "534") || !strings.Contains(res.stderr, "app password") {
+		t.Fatalf("stderr: %s", res.stderr)
+	}
+}
+
+// signIn runs 'mailkey login --no-browser' and drives the printed URL like a
+// browser would. before runs first against the waiting loopback listener.
+func (r *rig) signIn(before func(redirect string), extra ...string) (result, url.Values) {
+	var authQuery url.Values
+	args := append([]string{"login", "--client-secret", r.clientFile("installed"), "--no-browser", "--smtp", r.smtp.StartTLSURL()}, extra...)
+	res := r.runStreaming(func(line string) {
+		u, err := url.Parse(line)
+		if err != nil || u.Scheme != "http" {
+			return
+		}
+		authQuery = u.Query()
+		if before != nil {
+			before(authQuery.Get("redirect_uri"))
+		}
+		page := testpeer.Fetch(line)
+		r.t.Logf("browser page: %d %.200s", page.Status, page.Body)
+	}, args...)
+	return res, authQuery
+}
+
+func TestOAuthLoginSendTokenRefresh(t *testing.T) {
+	r := newRig(t)
+	r.oauth.SetRotateRefreshTokens(true)
+	res, q := r.signIn(func(redirect string) {
+		// Requests that are not the genuine callback are refused and do not end the wait.
+		for _, bad := range []struct {
+			url  string
+			want int
+		}{
+			{redirect + "?state=forged&code=stolen", http.StatusBadRequest},
+			{redirect + "?code=stolen", http.StatusBadRequest},
+			{redirect + "?state=forged&error=access_denied", http.StatusBadRequest},
+			{strings.TrimSuffix(redirect, "/") + "/favicon.ico", http.StatusNotFound},
+		} {
+			if got := testpeer.Fetch(bad.url); got.Status != bad.want {
+				r.t.Errorf("GET %s = %d, want %d", bad.url, got.Status, bad.want)
+			}
+		}
+	})
+	r.wantCode(res, cli.ExitOK)
+	lines := strings.Split(res.stdout, "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], r.oauth.AuthURI()) || lines[1] != ann {
+		t.Fatalf("stdout %q: want the authorization URL, then the address", res.stdout)
+	}
+	redirect, _ := url.Parse(q.Get("redirect_uri"))
+	for k, want := range map[string]string{"access_type": "offline", "prompt": "consent", "code_challenge_method": "S256", "response_type": "code"} {
+		if q.Get(k) != want {
+			t.Errorf("authorization URL has %s=%q, want %q", k, q.Get(k), want)
+		}
+	}
+	if q.Get("scope") != "openid email https://mail.google.com/" || redirect.Hostname() != "127.0.0.1" || redirect.Port() == "" || len(q.Get("state")) < 16 {
+		t.Errorf("scope %q, redirect %q, state %q", q.Get("scope"), redirect, q.Get("state"))
+	}
+	if !strings.Contains(res.stderr, "this sign-in ends on") {
+		t.Errorf("no Testing expiry note: %s", res.stderr)
+	}
+	if _, err := http.Get(q.Get("redirect_uri")); err == nil {
+		t.Error("the loopback listener is still open after sign-in")
+	}
+	refresh1, err := r.secret(secret.RefreshToken)
+	if err != nil || refresh1 == "" {
+		t.Fatalf("refresh token not in keyring: %v", err)
+	}
+	r.remember(refresh1)
+	if cs, _ := r.secret(secret.ClientSecret); cs != r.oauth.ClientSecret {
+		t.Fatal("client secret not in keyring")
+	}
+
+	res = r.run("", "accounts", "--json")
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
+		t.Fatalf("accounts --json: %v %q", err, res.stdout)
+	}
+	if list[0]["method"] != "oauth" || list[0]["status"] != "expires in 7 days" || list[0]["days_left"] != float64(7) {
+		t.Fatalf("accounts --json: %v", list[0])
+	}
+
+	// A cached token costs no trip to the token endpoint.
+	hits := r.oauth.TokenHits()
+	res = r.run("", "token", ann)
+	r.wantCode(res, cli.ExitOK)
+	tok1 := strings.TrimSpace(res.stdout)
+	r.remember(tok1)
+	if _, _, ok := r.oauth.Validate(tok1); !ok || r.oauth.TokenHits() != hits {
+		t.Fatalf("token %q valid=%v, token endpoint hits %d → %d", tok1, ok, hits, r.oauth.TokenHits())
+	}
+
+	// Send over XOAUTH2.
+	res = r.run("", "send", "--from", ann, "--to", "bob@example.com", "--subject", "oauth", "--body", "hi")
+	r.wantCode(res, cli.ExitOK)
+	if m := r.smtp.Messages(); len(m) != 1 || m[0].Mech != "XOAUTH2" {
+		t.Fatalf("messages: %+v", m)
+	}
+
+	// Two hours later the access token has expired: token refreshes, and the
+	// rotated refresh token is saved.
+	r.advance(2 * time.Hour)
+	res = r.run("", "token", ann)
+	r.wantCode(res, cli.ExitOK)
+	tok2 := strings.TrimSpace(res.stdout)
+	r.remember(tok2)
+	if tok2 == tok1 || r.oauth.TokenHits() != hits+1 {
+		t.Fatalf("no refresh: %q → %q, hits %d", tok1, tok2, r.oauth.TokenHits()-hits)
+	}
+	refresh2, _ := r.secret(secret.RefreshToken)
+	r.remember(refresh2)
+	if refresh2 == refresh1 || refresh2 == "" {
+		t.Fatal("the rotated refresh token was not saved")
+	}
+
+	// The provider expires every token while our cache still trusts it: Gmail
+	// refuses it (334 + 535), mailkey refreshes once and the send succeeds.
+	r.oauth.ExpireAccessTokens()
+	res = r.run("", "send", "--from", ann, "--to", "bob@example.com", "--subject", "after expiry", "--body", "hi")
+	r.wantCode(res, cli.ExitOK)
+	if n := len(r.smtp.Messages()); n != 2 {
+		t.Fatalf("%d messages after the retried send, want 2", n)
+	}
+	r.noSecretsOnDisk()
+}
+
+func TestOAuthInvalidGrantKeepsAccount(t *testing.T) {
+	r := newRig(t)
+	res, _ := r.signIn(nil, "--production")
+	r.wantCode(res, cli.ExitOK)
+	r.oauth.RevokeUser(ann)
+	r.advance(2 * time.Hour)
+	res = r.run("", "token", ann)
+	r.wantCode(res, cli.ExitAuth)
+	if !strings.Contains(res.stderr, "invalid_grant") || !strings.Contains(res.stderr, "Sign in again") {
+		t.Fatalf("stderr: %s", res.stderr)
+	}
+	res = r.run("", "accounts")
+	if !strings.Contains(res.stdout, ann) || !strings.Contains(res.stdout, "needs sign-in") {
+		t.Fatalf("account after invalid_grant: %q", res.stdout)
+	}
+	res = r.run("", "send", "--from", ann, "--to", "bob@example.com", "--subject", "x", "--body", "y")
+	r.wantCode(res, cli.ExitAuth)
+	if len(r.smtp.Messages()) != 0 {
+		t.Fatal("a message went out")
+	}
+	// Signing in again heals the account.
+	res, _ = r.signIn(nil, "--production")
+	r.wantCode(res, cli.ExitOK)
+	if res = r.run("", "accounts"); !strings.Contains(res.stdout, " ok") {
+		t.Fatalf("after signing in again: %q", res.stdout)
+	}
+}
+
+func TestOAuthRefusals(t *testing.T) {
+	tests := []struct {
+		name   string
+		setup  func(r *rig)
+		code   int
+		advice string
+	}{
+		{"not a test user", func(r *rig) { r.oauth.SetSignInAs(mallory) }, cli.ExitAuth, "Test users"},
+		{"consent cancelled", func(r *rig) { r.oauth.SetDenyConsent(true) }, cli.ExitAuth, "access_denied"},
+		{"gmail permission unticked", func(r *rig) { r.oauth.SetGrantedScope("openid email") }, cli.ExitAuth, "tick"},
+		{"token endpoint down", func(r *rig) {
+			r.oauth.SetTokenFault(func(string) (int, time.Duration) { return 500, 0 })
+		}, cli.ExitTemporary, "Try again"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRig(t)
+			tt.setup(r)
+			res, _ := r.signIn(nil)
+			r.wantCode(res, tt.code)
+			if !strings.Contains(res.stderr, tt.advice) {
+				t.Fatalf("stderr %q lacks %q", res.stderr, tt.advice)
+			}
+			if list, _ := r.eng.List(); len(list) != 0 {
+				t.Fatalf("an account was saved: %+v", list)
+			}
+			if _, err := r.secret(secret.ClientSecret); !errors.Is(err, secret.ErrNotFound) {
+				t.Fatalf("client secret saved after a failed sign-in: %v", err)
+			}
+		})
+	}
+}
+
+func TestOAuthTimeout(t *testing.T) {
+	r := newRig(t)
+	start := time.Now()
+	res := r.run("", "login", "--client-secret", r.clientFile("installed"), "--no-browser", "--timeout", "300ms")
+	r.wantCode(res, cli.ExitTemporary)
+	if !strings.Contains(res.stderr, "answer came back from the browser within 300ms") || time.Since(start) > 5*time.Second {
+		t.Fatalf("timeout after %v: %s", time.Since(start), res.stderr)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	r := newRig(t)
+	notJSON := filepath.Join(t.TempDir(), "x.json")
+	_ = os.WriteFile(notJSON, []byte("<html>"), 0o600)
+	big := filepath.Join(t.TempDir(), "big.json")
+	_ = os.WriteFile(big, make([]byte, 70<<10), 0o600)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		advice string
+	}{
+		{"web client", []string{"login", "--client-secret", r.clientFile("web")}, cli.ExitUsage, "Desktop app"},
+		{"not json", []string{"login", "--client-secret", notJSON}, cli.ExitUsage, "JSON"},
+		{"too big", []string{"login", "--client-secret", big}, cli.ExitUsage, "KiB"},
+		{"missing file", []string{"login", "--client-secret", notJSON + ".gone"}, cli.ExitUsage, ""},
+		{"no method", []string{"login"}, cli.ExitUsage, "--client-secret"},
+		{"both methods", []string{"login", "--app-password", "--client-secret", "x"}, cli.ExitUsage, "not both"},
+		{"testing and production", []string{"login", "--client-secret", "x", "--testing", "--production"}, cli.ExitUsage, "either"},
+		{"bad smtp url", []string{"login", "--app-password", "--email", ann, "--smtp", "http://x"}, cli.ExitUsage, "smtp://"},
+		{"unknown command", []string{"frobnicate"}, cli.ExitUsage, "mailkey help"},
+		{"unknown flag", []string{"send", "--form", ann}, cli.ExitUsage, "Usage"},
+		{"no from", []string{"send", "--to", "bob@example.com", "--subject", "x"}, cli.ExitUsage, "--from"},
+		{"bad to", []string{"send", "--from", ann, "--to", "bob@", "--subject", "x"}, cli.ExitUsage, "valid"},
+		{"header injection", []string{"send", "--from", ann, "--to", "bob@example.com", "--subject", "x\r\nBcc: evil@example.com"}, cli.ExitUsage, "line break"},
+		{"missing attachment", []string{"send", "--from", ann, "--to", "bob@example.com", "--subject", "x", "--attach", "/nonexistent"}, cli.ExitUsage, "attachment"},
+		{"unknown sender", []string{"send", "--from", "zed@gmail.com", "--to", "bob@example.com", "--subject", "x"}, cli.ExitNoAccount, "mailkey accounts"},
+		{"token without account", []string{"token", "zed@gmail.com"}, cli.ExitNoAccount, "mailkey login"},
+		{"token without address", []string{"token"}, cli.ExitUsage, "one address"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := r.run("", tt.args...)
+			r.wantCode(res, tt.code)
+			if !strings.Contains(res.stderr, tt.advice) {
+				t.Fatalf("stderr %q lacks %q", res.stderr, tt.advice)
+			}
+		})
+	}
+	if r.smtp.AuthAttempts() != 0 || len(r.smtp.Messages()) != 0 {
+		t.Fatal("bad input reached the SMTP server")
+	}
+	if r.oauth.TokenHits() != 0 {
+		t.Fatal("bad input reached the token endpoint")
+	}
+}
+
+func TestHelp(t *testing.T) {
+	r := newRig(t)
+	res := r.run("", "help")
+	r.wantCode(res, cli.ExitOK)
+	for _, cmd := range []string{"accounts", "login", "send", "token", "remove"} {
+		if !strings.Contains(res.stdout, "mailkey "+cmd) {
+			t.Errorf("help lacks %s", cmd)
+		}
+	}
+	r.wantCode(r.run("", "send", "--help"), cli.ExitOK)
+}

@@ -1,0 +1,194 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/cli"
+	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/testpeer"
+)
+
+// These end-to-end tests run the CLI in-process against real peers on
+// loopback: the SMTP and OAuth peers of package testpeer, and the real Secret
+// Service on the private bus that 'make test' provides.
+func TestMain(m *testing.M) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		os.Stderr.WriteString("cli: these tests need the real Secret Service on a private bus; run them with 'make test' (or .ci/with-keyring go test ./...)\n")
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
+}
+
+const (
+	ann        = "ann@gmail.com"
+	annPass    = "abcdefghijklmnop"
+	annShown   = "abcd efgh ijkl mnop" // as Google shows it
+	annAccount = "Correct-Horse-9!"    // her normal Google password
+	mallory    = "mallory@gmail.com"   // not a test user
+)
+
+type rig struct {
+	t       *testing.T
+	ca      *testpeer.CA
+	oauth   *testpeer.OAuth
+	smtp    *testpeer.SMTP
+	dir     string
+	service string
+	eng     *engine.Engine
+	now     time.Time
+	mu      sync.Mutex
+	// secrets lists every secret the peers handed out, to prove none reached a file.
+	secrets []string
+}
+
+func newRig(t *testing.T) *rig {
+	t.Helper()
+	ca, err := testpeer.NewCA(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := testpeer.StartOAuth(testpeer.OAuthOptions{TestUsers: []string{ann}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(op.Close)
+	sp, err := testpeer.StartSMTP(testpeer.SMTPOptions{TLS: ca.ServerTLS, Passwords: map[string]string{ann: annPass},
+		AccountPasswords: map[string]string{ann: annAccount}, Tokens: op})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sp.Close() })
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	r := &rig{t: t, ca: ca, oauth: op, smtp: sp, dir: filepath.Join(t.TempDir(), "config"),
+		service: "mailkey-test-" + hex.EncodeToString(b), now: time.Now()}
+	r.eng = engine.New(r.dir)
+	r.eng.Secrets = secret.New(r.service)
+	r.eng.Sender = &mail.Sender{RootCAs: ca.Pool, Timeout: 5 * time.Second}
+	r.eng.Open = testpeer.Browse
+	r.eng.Now = r.clock
+	r.secrets = []string{annPass, annAccount, op.ClientSecret}
+	t.Cleanup(func() { _ = r.eng.Secrets.DeleteAll(context.Background(), ann) })
+	return r
+}
+
+func (r *rig) clock() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.now
+}
+
+// advance moves the engine's clock.
+func (r *rig) advance(d time.Duration) {
+	r.mu.Lock()
+	r.now = r.now.Add(d)
+	r.mu.Unlock()
+}
+
+// clientFile writes the provider's client JSON of the given kind.
+func (r *rig) clientFile(kind string) string {
+	p := filepath.Join(r.t.TempDir(), "client_secret_test.json")
+	if err := os.WriteFile(p, r.oauth.ClientJSON(kind), 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+	return p
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// run runs the CLI with stdin.
+func (r *rig) run(stdin string, args ...string) result {
+	r.t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Engine: r.eng})
+	r.t.Logf("mailkey %s → exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
+	return result{code, out.String(), errb.String()}
+}
+
+// runStreaming runs the CLI while onLine sees each stdout line as it comes.
+func (r *rig) runStreaming(onLine func(string), args ...string) result {
+	r.t.Helper()
+	pr, pw := io.Pipe()
+	var lines []string
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+			onLine(sc.Text())
+		}
+	}()
+	var errb bytes.Buffer
+	code := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &errb, Engine: r.eng})
+	_ = pw.Close()
+	<-done
+	out := strings.Join(lines, "\n")
+	r.t.Logf("mailkey %s → exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out, errb.String())
+	return result{code, out, errb.String()}
+}
+
+func (r *rig) wantCode(res result, code int) {
+	r.t.Helper()
+	if res.code != code {
+		r.t.Fatalf("exit code %d, want %d (stderr: %s)", res.code, code, res.stderr)
+	}
+}
+
+func (r *rig) secret(k secret.Kind) (string, error) {
+	return r.eng.Secrets.Get(context.Background(), ann, k)
+}
+
+// noSecretsOnDisk fails if any secret handed out during the test appears in a
+// file of the config dir.
+func (r *rig) noSecretsOnDisk() {
+	r.t.Helper()
+	r.mu.Lock()
+	secrets := append([]string(nil), r.secrets...)
+	r.mu.Unlock()
+	for _, k := range []secret.Kind{secret.RefreshToken, secret.AccessToken} {
+		if v, err := r.secret(k); err == nil {
+			secrets = append(secrets, v)
+		}
+	}
+	err := filepath.Walk(r.dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil || fi.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for _, s := range secrets {
+			if s != "" && bytes.Contains(data, []byte(s)) {
+				r.t.Errorf("%s holds a secret (%.6s…)", p, s)
+			}
+		}
+		return nil
+	})
+	if err != nil && !os.IsNotExist(err) {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *rig) remember(s string) {
+	r.mu.Lock()
+	r.secrets = append(r.secrets, s)
+	r.mu.Unlock()
+}

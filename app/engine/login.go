@@ -1,0 +1,113 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// OAuthLogin describes one OAuth sign-in.
+type OAuthLogin struct {
+	Client google.Client
+	// SMTP is the account's SMTP URL ("" for Gmail's).
+	SMTP string
+	// Publishing is what the user declared for the Google Cloud project ("" = Testing).
+	Publishing account.Publishing
+	// Open overrides the engine's browser opener (the CLI's --no-browser prints the URL).
+	Open oauth.Opener
+	// Timeout bounds the wait for the browser (oauth.DefaultTimeout when zero).
+	Timeout time.Duration
+}
+
+// LoginOAuth signs in through the browser and saves the account with its client
+// secret and tokens. Nothing is saved unless everything succeeded.
+func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Account, error) {
+	smtpURL := req.SMTP
+	if smtpURL == "" {
+		smtpURL = google.DefaultSMTP
+	}
+	if _, err := mail.ParseEndpoint(smtpURL); err != nil {
+		return account.Account{}, err
+	}
+	pub := req.Publishing
+	if pub == "" {
+		pub = account.Testing
+	}
+	open := req.Open
+	if open == nil {
+		open = e.Open
+	}
+	res, err := oauth.Login(ctx, req.Client, open, req.Timeout)
+	if err != nil {
+		return account.Account{}, err
+	}
+	access, err := encodeAccess(res.Token)
+	if err != nil {
+		return account.Account{}, err
+	}
+	a := account.Account{
+		Address:    res.Email,
+		Method:     account.OAuth,
+		SMTP:       smtpURL,
+		ClientID:   req.Client.ClientID,
+		ProjectID:  req.Client.ProjectID,
+		AuthURI:    req.Client.AuthURI,
+		TokenURI:   req.Client.TokenURI,
+		Publishing: pub,
+		SignedInAt: e.Now().UTC().Truncate(time.Second),
+	}
+	err = e.save(ctx, a, map[secret.Kind]string{
+		secret.ClientSecret: req.Client.ClientSecret,
+		secret.RefreshToken: res.Token.RefreshToken,
+		secret.AccessToken:  access,
+	}, secret.AppPassword)
+	return a, err
+}
+
+// LoginAppPassword checks the app password with a real SMTP login and, if the
+// server accepts it, saves the account. A rejected password saves nothing.
+func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL string) (account.Account, error) {
+	address, err := addressOf(addr)
+	if err != nil {
+		return account.Account{}, err
+	}
+	if smtpURL == "" {
+		smtpURL = google.DefaultSMTP
+	}
+	ep, err := mail.ParseEndpoint(smtpURL)
+	if err != nil {
+		return account.Account{}, err
+	}
+	pw, err := google.NormalizeAppPassword(password)
+	if err != nil {
+		return account.Account{}, err
+	}
+	if _, err := e.Sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {
+		return account.Account{}, err
+	}
+	a := account.Account{
+		Address:    strings.ToLower(address),
+		Method:     account.AppPassword,
+		SMTP:       smtpURL,
+		SignedInAt: e.Now().UTC().Truncate(time.Second),
+	}
+	err = e.save(ctx, a, map[secret.Kind]string{secret.AppPassword: pw},
+		secret.RefreshToken, secret.AccessToken, secret.ClientSecret)
+	return a, err
+}
+
+// needsSignIn marks the account and returns err unchanged.
+func (e *Engine) needsSignIn(a account.Account, err error) error {
+	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
+		x.NeedsSignIn = true
+		x.Reason = advice.What(err)
+	})
+	return err
+}

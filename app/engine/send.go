@@ -1,0 +1,86 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// Send sends m from the account named in m.From. For OAuth accounts it uses a
+// valid access token; when Gmail refuses a cached token before any data was
+// sent, it refreshes once and tries again.
+func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) {
+	if err := m.Validate(); err != nil {
+		return mail.Result{}, err
+	}
+	from, err := addressOf(m.From)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	a, err := e.Accounts.Get(from)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	ep, err := endpoint(a.SMTP)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	if google.IsGmailHost(ep.Host) {
+		if n := m.WireSize(); n > google.MaxMessageBytes {
+			return mail.Result{}, advice.New(mail.ErrTooBig,
+				fmt.Sprintf("the message would be about %.1f MB on the wire, over Gmail's %d MB limit (attachments grow by a third when encoded)",
+					float64(n)/1e6, int(google.MaxMessageBytes/1_000_000)),
+				"Remove or shrink attachments, or share large files by link")
+		}
+	}
+	cred, err := e.credential(ctx, a, false)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	res, err := e.Sender.Send(ctx, ep, cred, m)
+	if a.Method == account.OAuth && errors.Is(err, mail.ErrTokenRejected) {
+		if cred, err2 := e.credential(ctx, a, true); err2 == nil {
+			res, err = e.Sender.Send(ctx, ep, cred, m)
+		}
+		if errors.Is(err, mail.ErrTokenRejected) {
+			err = e.needsSignIn(a, err)
+		}
+	}
+	return res, err
+}
+
+// VerifyAccount logs in to the account's server without sending anything.
+func (e *Engine) VerifyAccount(ctx context.Context, addr string) (mail.Result, error) {
+	a, err := e.Accounts.Get(addr)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	ep, err := endpoint(a.SMTP)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	cred, err := e.credential(ctx, a, false)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	return e.Sender.Verify(ctx, ep, cred)
+}
+
+func (e *Engine) credential(ctx context.Context, a account.Account, force bool) (mail.Credential, error) {
+	if a.Method == account.AppPassword {
+		pw, err := e.Secrets.Get(ctx, a.Address, secret.AppPassword)
+		if errors.Is(err, secret.ErrNotFound) {
+			return mail.Credential{}, advice.New(err, "the keyring holds no app password for "+a.Address,
+				"Enter it again with 'mailkey login --app-password --email "+a.Address+"'")
+		}
+		return mail.Credential{Username: a.Address, Password: pw}, err
+	}
+	tok, err := e.accessToken(ctx, a, force)
+	return mail.Credential{Username: a.Address, Token: tok}, err
+}

@@ -1,0 +1,328 @@
+package google
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+)
+
+// Client is the OAuth client from the JSON file Google lets the user download
+// at step 7 of the console checklist. All values are trimmed of spaces.
+type Client struct {
+	// ClientID names the client; it ends in ClientIDSuffix.
+	ClientID string
+	// ClientSecret goes with the client ID at the token exchange. For a
+	// Desktop client it is not truly confidential, but it is kept in the
+	// keyring all the same and never appears in errors or logs.
+	ClientSecret string
+	// ProjectID is the Google Cloud project the client belongs to, or "".
+	ProjectID string
+	// AuthURI is the authorization endpoint: the file's auth_uri, or
+	// DefaultAuthURI when the file has none.
+	AuthURI string
+	// TokenURI is the token endpoint: the file's token_uri, or
+	// DefaultTokenURI when the file has none.
+	TokenURI string
+}
+
+// MaxClientFileBytes is the largest client file mailkey reads. Google's files
+// are well under 1 KiB; anything this big is some other file.
+const MaxClientFileBytes = 64 << 10
+
+// Sentinels for client-file problems; the returned errors are *advice.Error
+// values that wrap one of them, so callers test with errors.Is.
+var (
+	// ErrTooLarge means the file is larger than MaxClientFileBytes.
+	ErrTooLarge = errors.New("google: client file too large")
+	// ErrNotJSON means the file is empty or not JSON at all.
+	ErrNotJSON = errors.New("google: client file is not JSON")
+	// ErrWebClient means the file holds a "Web application" client, which
+	// cannot work for a desktop app.
+	ErrWebClient = errors.New("google: web application client")
+	// ErrUnknownClientType means the file is JSON but holds neither an
+	// "installed" (Desktop app) nor a "web" client, for example a service
+	// account key.
+	ErrUnknownClientType = errors.New("google: not an OAuth client file")
+	// ErrMissingClientID means the client has no client_id.
+	ErrMissingClientID = errors.New("google: missing client_id")
+	// ErrMissingClientSecret means the client has no client_secret.
+	ErrMissingClientSecret = errors.New("google: missing client_secret")
+	// ErrBadClientID means the client_id does not look like a Google client
+	// ID, which ends in ClientIDSuffix.
+	ErrBadClientID = errors.New("google: malformed client_id")
+	// ErrBadEndpoint means auth_uri or token_uri is not an absolute https
+	// URL (plain http is allowed only to a loopback address, for tests).
+	ErrBadEndpoint = errors.New("google: bad auth_uri or token_uri")
+)
+
+// problem is one fixed explanation. The texts never include anything read
+// from the file, so no secret can leak through them.
+type problem struct {
+	err        error
+	what, next string
+}
+
+func (p problem) error() error { return advice.New(p.err, p.what, p.next) }
+
+// Where the user fixes a client problem.
+const (
+	clientsURL = "https://console.cloud.google.com/auth/clients"
+	redownload = "Open the client at " + clientsURL + " and download its JSON again (step 7), then choose that file."
+	newDesktop = "Create a client of type “Desktop app” at " + clientsURL + " (step 6), download its JSON (step 7) and choose that file."
+)
+
+var (
+	probTooLarge = problem{ErrTooLarge,
+		"This file is larger than 64 KiB, so it is not the client file from Google (that one is under 1 KiB)",
+		"Choose the file named client_secret_….json that you downloaded at step 7."}
+	probEmpty = problem{ErrNotJSON,
+		"This file is empty",
+		redownload}
+	probHTML = problem{ErrNotJSON,
+		"This file is a web page, not the client file (the browser saved the page instead of the download)",
+		"Click Download JSON on the client's page at " + clientsURL + ", then choose the client_secret_….json file it saves."}
+	probNotJSON = problem{ErrNotJSON,
+		"This file is not a JSON file, so it is not the client file from Google",
+		"Choose the file named client_secret_….json that you downloaded at step 7. If you can't find it, open the client at " + clientsURL + " and download its JSON again."}
+	probWeb = problem{ErrWebClient,
+		"This file holds a “Web application” client, as in the SeaTable and Odoo guides. Those are for servers: Google accepts them only with an exact redirect address registered, and the sign-in would fail with “redirect_uri_mismatch”. A desktop program like mailkey needs a “Desktop app” client",
+		newDesktop}
+	probServiceAccount = problem{ErrUnknownClientType,
+		"This file is a service account key, not an OAuth client. A service account cannot send mail as your Gmail account",
+		newDesktop}
+	probAuthorizedUser = problem{ErrUnknownClientType,
+		"This file is a saved sign-in from Google's command-line tools (type “authorized_user”), not an OAuth client",
+		newDesktop}
+	probUnknown = problem{ErrUnknownClientType,
+		"This JSON file holds no OAuth client: Google's client files start with an “installed” section",
+		newDesktop}
+	probMissingID = problem{ErrMissingClientID,
+		"The client file has no client ID",
+		redownload}
+	probBadID = problem{ErrBadClientID,
+		"The client ID in this file is not a Google client ID (those end in “.apps.googleusercontent.com”)",
+		redownload}
+	probMissingSecret = problem{ErrMissingClientSecret,
+		"The client file has no client secret",
+		redownload + " If the client's page doesn't offer the secret, create a new “Desktop app” client (step 6) and download its JSON from the dialog that appears."}
+	probBadAuthURI = problem{ErrBadEndpoint,
+		"The auth_uri in the client file is not a web address mailkey can use: it must be an https:// address",
+		redownload + " Google's file has " + DefaultAuthURI + "."}
+	probBadTokenURI = problem{ErrBadEndpoint,
+		"The token_uri in the client file is not a web address mailkey can use: it must be an https:// address",
+		redownload + " Google's file has " + DefaultTokenURI + "."}
+)
+
+// clientFile is the outer layer of the downloaded file.
+type clientFile struct {
+	Installed json.RawMessage `json:"installed"`
+	Web       json.RawMessage `json:"web"`
+	Type      json.RawMessage `json:"type"`
+}
+
+// clientFields are the fields of the "installed" section mailkey uses.
+// RawMessage lets a value of the wrong type count as a bad value rather than
+// as unreadable JSON.
+type clientFields struct {
+	ClientID     json.RawMessage `json:"client_id"`
+	ClientSecret json.RawMessage `json:"client_secret"`
+	ProjectID    json.RawMessage `json:"project_id"`
+	AuthURI      json.RawMessage `json:"auth_uri"`
+	TokenURI     json.RawMessage `json:"token_uri"`
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// ParseClient reads a downloaded client file. It accepts only a Desktop app
+// client (an "installed" section), explains every other kind of file, and
+// fills in Google's endpoints when the file has none. Every error is an
+// *advice.Error wrapping one of the Err… sentinels; none contains the secret.
+func ParseClient(data []byte) (Client, error) {
+	if len(data) > MaxClientFileBytes {
+		return Client{}, probTooLarge.error()
+	}
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
+	if len(data) == 0 {
+		return Client{}, probEmpty.error()
+	}
+	if !json.Valid(data) {
+		if data[0] == '<' {
+			return Client{}, probHTML.error()
+		}
+		return Client{}, probNotJSON.error()
+	}
+	var file clientFile
+	if data[0] != '{' || json.Unmarshal(data, &file) != nil {
+		return Client{}, probUnknown.error()
+	}
+	switch {
+	case isPresent(file.Installed):
+		return parseInstalled(file.Installed)
+	case isPresent(file.Web):
+		return Client{}, probWeb.error()
+	}
+	switch t, _ := jsonString(file.Type); t {
+	case "service_account":
+		return Client{}, probServiceAccount.error()
+	case "authorized_user":
+		return Client{}, probAuthorizedUser.error()
+	}
+	return Client{}, probUnknown.error()
+}
+
+// parseInstalled checks the fields of a Desktop app client.
+func parseInstalled(raw json.RawMessage) (Client, error) {
+	var f clientFields
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &f) != nil {
+		return Client{}, probUnknown.error()
+	}
+	id, ok := jsonString(f.ClientID)
+	switch {
+	case !isPresent(f.ClientID) || (ok && id == ""):
+		return Client{}, probMissingID.error()
+	case !ok || !validClientID(id):
+		return Client{}, probBadID.error()
+	}
+	secret, ok := jsonString(f.ClientSecret)
+	if !ok || secret == "" {
+		return Client{}, probMissingSecret.error()
+	}
+	auth, err := endpoint(f.AuthURI, DefaultAuthURI, probBadAuthURI)
+	if err != nil {
+		return Client{}, err
+	}
+	token, err := endpoint(f.TokenURI, DefaultTokenURI, probBadTokenURI)
+	if err != nil {
+		return Client{}, err
+	}
+	project, _ := jsonString(f.ProjectID)
+	return Client{ClientID: id, ClientSecret: secret, ProjectID: project, AuthURI: auth, TokenURI: token}, nil
+}
+
+// isPresent reports whether a field exists and is not null.
+func isPresent(raw json.RawMessage) bool {
+	return len(raw) > 0 && string(raw) != "null"
+}
+
+// jsonString decodes raw as a JSON string and trims it. ok is false when raw
+// is present but not a string.
+func jsonString(raw json.RawMessage) (s string, ok bool) {
+	if !isPresent(raw) {
+		return "", true
+	}
+	if json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return strings.TrimSpace(s), true
+}
+
+// validClientID reports whether id looks like a Google client ID: a name of
+// letters, digits, '-', '_' and '.' followed by ClientIDSuffix.
+func validClientID(id string) bool {
+	name, ok := strings.CutSuffix(id, ClientIDSuffix)
+	if !ok || name == "" {
+		return false
+	}
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case r == '-', r == '_', r == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// endpoint returns the trimmed URL from raw, def when raw is absent or empty,
+// or bad's error when the URL is not usable.
+func endpoint(raw json.RawMessage, def string, bad problem) (string, error) {
+	s, ok := jsonString(raw)
+	if !ok {
+		return "", bad.error()
+	}
+	if s == "" {
+		return def, nil
+	}
+	if !validEndpoint(s) {
+		return "", bad.error()
+	}
+	return s, nil
+}
+
+// validEndpoint reports whether s is an absolute https URL with a host, or an
+// http URL to a loopback address (127.0.0.1, ::1 or localhost), which tests
+// use to point mailkey at a local provider.
+func validEndpoint(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.User != nil || u.Hostname() == "" {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		return isLoopback(u.Hostname())
+	}
+	return false
+}
+
+// isLoopback reports whether host is localhost or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// ReadClientFile reads and parses the client file at path. It refuses a file
+// larger than MaxClientFileBytes without reading it, and explains a missing or
+// unreadable file; such errors wrap the *fs.PathError, so errors.Is(err,
+// fs.ErrNotExist) works.
+func ReadClientFile(path string) (Client, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Client{}, openProblem(path, err)
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return Client{}, openProblem(path, err)
+	}
+	if info.IsDir() {
+		return Client{}, advice.New(&fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")},
+			"“"+path+"” is a folder, not a file",
+			"Choose the client_secret_….json file inside it.")
+	}
+	if info.Size() > MaxClientFileBytes {
+		return Client{}, probTooLarge.error()
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxClientFileBytes+1))
+	if err != nil {
+		return Client{}, openProblem(path, err)
+	}
+	return ParseClient(data)
+}
+
+// openProblem explains why the file at path could not be opened or read.
+func openProblem(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return advice.New(err, "mailkey can't find the file “"+path+"”",
+			"Check the name and folder, or download the JSON again at step 7 ("+clientsURL+").")
+	case errors.Is(err, fs.ErrPermission):
+		return advice.New(err, "mailkey isn't allowed to read the file “"+path+"”",
+			"Move or copy the file into your home folder, or give yourself permission to read it, and try again.")
+	}
+	return advice.New(err, "mailkey couldn't read the file “"+path+"”",
+		"Check that the file is on a disk that is connected, or download the JSON again at step 7 ("+clientsURL+").")
+}

@@ -1,0 +1,108 @@
+// Package google holds what mailkey knows about Google as data and code: the
+// endpoints, scopes and limits, the downloaded OAuth client file, the console
+// checklist, the app-password steps and the troubleshooting entries.
+//
+// The facts come from shared/GOOGLE.md; when Google changes its console or its
+// policy, change that file and this package together. The GUI, the CLI and the
+// tests all read the same lists from here. The package never imports Fyne.
+package google
+
+import (
+	"math"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Scopes that mailkey asks for.
+const (
+	// ScopeMail is the full Gmail scope. Gmail's SMTP and IMAP servers accept
+	// only this one; Google lists it as restricted.
+	ScopeMail = "https://mail.google.com/"
+	// ScopeGmailSend is the narrower send-only scope. The Gmail API send
+	// endpoint accepts it, but Gmail's SMTP server refuses it.
+	ScopeGmailSend = "https://www.googleapis.com/auth/gmail.send"
+)
+
+// SignInScopes are the scopes mailkey requests at sign-in: openid and email
+// tell it which address signed in, and ScopeMail lets it send over SMTP.
+var SignInScopes = []string{"openid", "email", ScopeMail}
+
+// Endpoints and pages.
+const (
+	// DefaultAuthURI is Google's authorization endpoint, used when the client
+	// file has no auth_uri.
+	DefaultAuthURI = "https://accounts.google.com/o/oauth2/auth"
+	// DefaultTokenURI is Google's token endpoint, used when the client file
+	// has no token_uri.
+	DefaultTokenURI = "https://oauth2.googleapis.com/token"
+	// DefaultSMTP is Gmail's submission server: port 587 with STARTTLS,
+	// which is mandatory there.
+	DefaultSMTP = "smtp://smtp.gmail.com:587"
+	// SMTPImplicitTLS is Gmail's submission server on port 465 with TLS from
+	// the first byte.
+	SMTPImplicitTLS = "smtps://smtp.gmail.com:465"
+	// GmailSMTPHost is the host name of Gmail's SMTP server.
+	GmailSMTPHost = "smtp.gmail.com"
+	// AppPasswordsURL is the Google Account page where app passwords are
+	// created and deleted.
+	AppPasswordsURL = "https://myaccount.google.com/apppasswords"
+	// TwoStepURL is the Google Account page that turns on 2-Step Verification.
+	TwoStepURL = "https://myaccount.google.com/signinoptions/twosv"
+	// ConsoleURL is the start page of the Google Cloud console.
+	ConsoleURL = "https://console.cloud.google.com/"
+	// ClientIDSuffix ends every Google OAuth client ID.
+	ClientIDSuffix = ".apps.googleusercontent.com"
+)
+
+// TestingRefreshLifetime is how long a refresh token lives while the OAuth app
+// is in "Testing": after it the user has to sign in again.
+const TestingRefreshLifetime = 7 * 24 * time.Hour
+
+// MaxMessageBytes is the largest message Gmail accepts, measured on the wire,
+// that is after base64 has grown the attachments.
+//
+// GOOGLE.md says "over 25 MB on the wire" is refused with 552 5.3.4. This
+// reads MB as a decimal megabyte (25,000,000 bytes), the smaller of the two
+// possible readings, so that a warning comes slightly early rather than a
+// bounce slightly late.
+const MaxMessageBytes int64 = 25 * 1000 * 1000
+
+// mimeLineLength is the longest base64 line in a MIME body (RFC 2045 §6.8).
+const mimeLineLength = 76
+
+// WireSize estimates how many bytes an attachment of rawBytes takes in a
+// message: base64 turns every 3 bytes into 4 characters, and the encoded text
+// is broken into lines of 76 characters, each ending in CRLF. It returns 0 for
+// a size of 0 or less, and math.MaxInt64 when the result would overflow.
+func WireSize(rawBytes int64) int64 {
+	if rawBytes <= 0 {
+		return 0
+	}
+	if rawBytes > math.MaxInt64/2 {
+		return math.MaxInt64
+	}
+	encoded := (rawBytes + 2) / 3 * 4
+	lines := (encoded + mimeLineLength - 1) / mimeLineLength
+	return encoded + 2*lines
+}
+
+// IsGmailHost reports whether host names Gmail's SMTP server. It accepts a
+// bare host ("smtp.gmail.com"), a host with a port ("smtp.gmail.com:587") or
+// an SMTP URL ("smtps://smtp.gmail.com:465"), in any letter case and with or
+// without a trailing dot.
+func IsGmailHost(host string) bool {
+	host = strings.TrimSpace(host)
+	if strings.Contains(host, "://") {
+		u, err := url.Parse(host)
+		if err != nil {
+			return false
+		}
+		host = u.Hostname()
+	} else if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(host, ".")
+	return strings.EqualFold(host, GmailSMTPHost)
+}

@@ -1,0 +1,36 @@
+package google
+
+import (
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The package may use only the standard library and app/advice; in
+// particular it never imports Fyne, so the CLI and tests can use it.
+func TestImportsOnlyStdAndAdvice(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range f.Imports {
+			path, _ := strconv.Unquote(imp.Path.Value)
+			first, _, _ := strings.Cut(path, "/")
+			if strings.Contains(first, ".") && path != "github.com/mailkey-app/mailkey/app/advice" {
+				t.Errorf("%s imports %s", name, path)
+			}
+		}
+	}
+}

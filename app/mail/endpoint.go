@@ -1,0 +1,73 @@
+package mail
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+)
+
+// ErrBadEndpoint means an SMTP URL cannot be used.
+var ErrBadEndpoint = errors.New("invalid SMTP URL")
+
+// Endpoint is where and how to reach an SMTP server.
+type Endpoint struct {
+	Host string
+	Port int
+	// ImplicitTLS is true for smtps:// (TLS from the first byte); smtp:// means
+	// STARTTLS, which is mandatory: mailkey never sends without encryption.
+	ImplicitTLS bool
+}
+
+// Addr returns host:port.
+func (e Endpoint) Addr() string { return net.JoinHostPort(e.Host, strconv.Itoa(e.Port)) }
+
+// String returns the endpoint as a URL.
+func (e Endpoint) String() string {
+	s := "smtp"
+	if e.ImplicitTLS {
+		s = "smtps"
+	}
+	return s + "://" + e.Addr()
+}
+
+// ParseEndpoint reads "smtp://host[:port]" (STARTTLS, default port 587) or
+// "smtps://host[:port]" (implicit TLS, default port 465).
+func ParseEndpoint(raw string) (Endpoint, error) {
+	bad := func(why string) (Endpoint, error) {
+		return Endpoint{}, advice.New(fmt.Errorf("%w: %s", ErrBadEndpoint, why),
+			fmt.Sprintf("%q is not a usable SMTP URL: %s", raw, why),
+			"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return bad("it does not parse")
+	}
+	var e Endpoint
+	switch u.Scheme {
+	case "smtp":
+		e.Port = 587
+	case "smtps":
+		e.Port, e.ImplicitTLS = 465, true
+	default:
+		return bad("the scheme must be smtp or smtps")
+	}
+	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return bad("it must hold only a host and a port")
+	}
+	e.Host = u.Hostname()
+	if e.Host == "" {
+		return bad("the host is missing")
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return bad("the port must be a number from 1 to 65535")
+		}
+		e.Port = n
+	}
+	return e, nil
+}

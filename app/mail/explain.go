@@ -1,0 +1,227 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/textproto"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+	gomail "github.com/wneessen/go-mail"
+)
+
+// Sentinels for the kinds of failure a send can have; test with errors.Is.
+var (
+	ErrAuthRejected        = errors.New("credentials rejected")
+	ErrAppPasswordRequired = errors.New("app password required")
+	ErrWebLoginRequired    = errors.New("web login required")
+	ErrTokenRejected       = errors.New("access token rejected")
+	ErrRateLimited         = errors.New("rate limited")
+	ErrDailyLimit          = errors.New("daily sending limit")
+	ErrRejected            = errors.New("rejected by the server")
+	ErrTemporary           = errors.New("temporary server failure")
+	ErrConnect             = errors.New("cannot connect")
+	ErrTLS                 = errors.New("TLS failure")
+	ErrTimeout             = errors.New("server timed out")
+)
+
+// Reply is an SMTP reply: code, enhanced status code and text.
+type Reply struct {
+	Code     int
+	Enhanced string
+	Text     string
+}
+
+var enhancedRE = regexp.MustCompile(`^\s*([245]\.\d{1,3}\.\d{1,3})\s*`)
+
+// ParseReply reads a reply line as sent on the wire ("535-5.7.8 Username …" or
+// "535 5.7.8 …"), possibly several lines joined by newlines.
+func ParseReply(s string) (Reply, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 3 {
+		return Reply{}, false
+	}
+	code, err := strconv.Atoi(s[:3])
+	if err != nil || code < 200 || code > 599 {
+		return Reply{}, false
+	}
+	var text []string
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.TrimSpace(line)
+		if len(line) >= 4 && line[:3] == s[:3] && (line[3] == '-' || line[3] == ' ') {
+			line = line[4:]
+		} else if len(line) == 3 && line == s[:3] {
+			line = ""
+		}
+		text = append(text, line)
+	}
+	return replyOf(code, strings.Join(text, " ")), true
+}
+
+func replyOf(code int, text string) Reply {
+	r := Reply{Code: code, Text: strings.TrimSpace(text)}
+	if m := enhancedRE.FindStringSubmatch(r.Text); m != nil {
+		r.Enhanced = m[1]
+		// Gmail repeats the enhanced code on every continuation line.
+		r.Text = strings.TrimSpace(strings.ReplaceAll(r.Text[len(m[0]):], " "+m[1]+" ", " "))
+	}
+	return r
+}
+
+// Challenge is the JSON Gmail sends in a 334 reply when it refuses an XOAUTH2 token.
+type Challenge struct {
+	Status  string `json:"status"`
+	Schemes string `json:"schemes"`
+	Scope   string `json:"scope"`
+}
+
+// ParseChallenge decodes a 334 challenge payload (already base64-decoded).
+func ParseChallenge(b []byte) (Challenge, bool) {
+	var c Challenge
+	if json.Unmarshal(b, &c) != nil || c.Status == "" {
+		return Challenge{}, false
+	}
+	return c, true
+}
+
+// Explain turns an SMTP reply into advice. oauth says which method was used,
+// since the same 535 means different things for each.
+func Explain(r Reply, oauth bool) *advice.Error {
+	wire := fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text)
+	wire = strings.Join(strings.Fields(wire), " ")
+	low := strings.ToLower(r.Text)
+	switch {
+	case r.Code == 535 || r.Enhanced == "5.7.8":
+		if oauth {
+			return advice.New(ErrTokenRejected, "Gmail refused the sign-in token ("+wire+")", "Sign in again")
+		}
+		return advice.New(ErrAuthRejected, "Gmail did not accept the address and app password ("+wire+")",
+			"Check the address, then create a new app password at "+google.AppPasswordsURL+" and enter it again")
+	case r.Code == 534 && strings.Contains(low, "application-specific password"):
+		return advice.New(ErrAppPasswordRequired, "Gmail needs an app password, not your Google account password ("+wire+")",
+			"Create an app password at "+google.AppPasswordsURL+" (2-Step Verification must be on) and use its 16 letters")
+	case r.Code == 534:
+		return advice.New(ErrWebLoginRequired, "Google blocked the sign-in ("+wire+")",
+			"Sign in at https://mail.google.com once in your browser, then try again")
+	case r.Code == 550 && r.Enhanced == "5.4.5":
+		return advice.New(ErrDailyLimit, "Gmail's daily sending limit is reached ("+wire+")",
+			"Wait 24 hours; a free account may send about 500 messages a day")
+	case r.Code == 552 || r.Enhanced == "5.3.4":
+		return advice.New(ErrTooBig, "the message is too big for Gmail ("+wire+")",
+			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
+	case (r.Code == 454 || r.Code == 421) && r.Enhanced == "4.7.0":
+		return advice.New(ErrRateLimited, "Gmail is limiting logins or sending for now ("+wire+")",
+			"Wait a few minutes and try again")
+	case r.Code >= 400 && r.Code < 500:
+		return advice.New(ErrTemporary, "the server had a temporary problem ("+wire+")", "Try again in a few minutes")
+	}
+	return advice.New(ErrRejected, "the server refused ("+wire+")", "Check the addresses and the message, then try again")
+}
+
+// ExplainChallenge explains Gmail's XOAUTH2 334 JSON.
+func ExplainChallenge(c Challenge, final Reply) *advice.Error {
+	wire := strings.Join(strings.Fields(fmt.Sprintf("%d %s %s", final.Code, final.Enhanced, final.Text)), " ")
+	if final.Code == 0 {
+		wire = "no final reply"
+	}
+	if c.Status == "400" {
+		return advice.New(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status),
+			"Gmail refused the token because it does not carry the permission "+google.ScopeMail+
+				" (challenge status 400, scope "+c.Scope+"; "+wire+")",
+			"Sign in again and allow \"Read, compose, send and permanently delete all your email from Gmail\"")
+	}
+	return advice.New(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status),
+		"Gmail refused the token as expired or revoked (challenge status "+c.Status+"; "+wire+")", "Sign in again")
+}
+
+// explain maps an error from go-mail or the network to advice.
+func explain(ctx context.Context, ep Endpoint, cred Credential, err error, challenge []byte) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if errors.Is(ctxErr, context.DeadlineExceeded) {
+			return advice.New(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "the send took too long and was stopped", "Try again; check your connection if it keeps happening")
+		}
+		return ctxErr
+	}
+	oauth := cred.Token != ""
+	if r, ok := replyIn(err); ok {
+		if c, ok := ParseChallenge(challenge); ok {
+			return ExplainChallenge(c, r)
+		}
+		return Explain(r, oauth)
+	}
+	var (
+		certErr  *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostErr  x509.HostnameError
+		netErr   net.Error
+		dnsErr   *net.DNSError
+		opErr    *net.OpError
+		recordEr tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
+		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), "the server's certificate for "+ep.Host+" could not be verified",
+			"Something on your network may be intercepting the connection; try another network")
+	case errors.As(err, &recordEr):
+		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), ep.Addr()+" does not speak TLS",
+			"Use smtps:// only with port 465 and smtp:// with port 587")
+	case strings.Contains(err.Error(), "does not support STARTTLS"):
+		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), ep.Addr()+" does not offer STARTTLS, and mailkey never sends without encryption",
+			"Use smtp://smtp.gmail.com:587 or smtps://smtp.gmail.com:465")
+	case errors.As(err, &dnsErr):
+		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot find the server "+ep.Host,
+			"Check your internet connection and the server name")
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return advice.New(fmt.Errorf("%w: %v", ErrTimeout, err), "the server "+ep.Addr()+" stopped answering",
+			"Check your connection and try again; some networks block ports 587 and 465")
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot connect to "+ep.Addr(),
+			"Check your internet connection; some networks block port "+strconv.Itoa(ep.Port)+": try the other port (587 with smtp:// or 465 with smtps://) or another network")
+	}
+	return advice.New(fmt.Errorf("%w: %v", ErrConnect, redactErr(err, cred)), "the connection to "+ep.Addr()+" failed",
+		"Try again; check your connection if it keeps happening")
+}
+
+// replyIn finds an SMTP reply in err's chain.
+func replyIn(err error) (Reply, bool) {
+	var se *gomail.SendError
+	if errors.As(err, &se) && se.ErrorCode() != 0 {
+		var tp *textproto.Error
+		if errors.As(se, &tp) {
+			return replyOf(tp.Code, tp.Msg), true
+		}
+		return replyOf(se.ErrorCode(), se.EnhancedStatusCode()+" "+lastReply(se.Error())), true
+	}
+	var tp *textproto.Error
+	if errors.As(err, &tp) {
+		return replyOf(tp.Code, tp.Msg), true
+	}
+	return Reply{}, false
+}
+
+// lastReply extracts the server text at the end of go-mail's error strings.
+func lastReply(s string) string {
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		s = s[i+2:]
+	}
+	if r, ok := ParseReply(s); ok {
+		return r.Text
+	}
+	return s
+}
+
+func redactErr(err error, cred Credential) string {
+	s := err.Error()
+	if sec := cred.secret(); sec != "" {
+		s = strings.ReplaceAll(s, sec, "<redacted>")
+	}
+	return s
+}

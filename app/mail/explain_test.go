@@ -1,0 +1,97 @@
+package mail
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+var replyCases = []struct {
+	wire     string
+	oauth    bool
+	sentinel error
+	advice   string
+}{
+	{"535-5.7.8 Username and Password not accepted. For more information, go to\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials", false, ErrAuthRejected, "create a new app password"},
+	{"535 5.7.8 Username and Password not accepted.", true, ErrTokenRejected, "Sign in again"},
+	{"534-5.7.9 Application-specific password required. For more information, go to\n534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor", false, ErrAppPasswordRequired, "Create an app password"},
+	{"534-5.7.9 Please log in with your web browser and then try again.", false, ErrWebLoginRequired, "https://mail.google.com"},
+	{"534-5.7.14 <https://accounts.google.com/signin/continue?...> Please log in via your web browser", false, ErrWebLoginRequired, "browser"},
+	{"454 4.7.0 Too many login attempts, please try again later.", false, ErrRateLimited, "Wait a few minutes"},
+	{"421 4.7.0 Try again later, closing connection.", true, ErrRateLimited, "Wait a few minutes"},
+	{"550-5.4.5 Daily user sending limit exceeded.", false, ErrDailyLimit, "24 hours"},
+	{"552-5.3.4 Your message exceeded Google's message size limits.", false, ErrTooBig, "25 MB"},
+	{"451 4.3.0 Mail server temporarily rejected message.", false, ErrTemporary, "Try again"},
+	{"553 5.1.2 The recipient address is not a valid RFC 5321 address.", false, ErrRejected, "Check the addresses"},
+}
+
+func TestExplainGmailReplies(t *testing.T) {
+	for _, tc := range replyCases {
+		t.Run(tc.wire[:9], func(t *testing.T) {
+			r, ok := ParseReply(tc.wire)
+			if !ok {
+				t.Fatalf("ParseReply(%q) failed", tc.wire)
+			}
+			err := Explain(r, tc.oauth)
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("Explain = %v, want %v", err, tc.sentinel)
+			}
+			if !strings.Contains(err.Error(), tc.advice) {
+				t.Errorf("advice %q lacks %q", err.Error(), tc.advice)
+			}
+			if !strings.Contains(err.Error(), tc.wire[:3]) {
+				t.Errorf("advice %q does not quote the reply code", err.Error())
+			}
+		})
+	}
+}
+
+func TestParseReplyJoinsContinuationLines(t *testing.T) {
+	r, ok := ParseReply("535-5.7.8 Username and Password not accepted. For more information, go to\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials")
+	if !ok || r.Code != 535 || r.Enhanced != "5.7.8" {
+		t.Fatalf("got %+v", r)
+	}
+	if strings.Contains(r.Text, "5.7.8") || !strings.Contains(r.Text, "p=BadCredentials") {
+		t.Fatalf("text = %q", r.Text)
+	}
+}
+
+func TestExplainChallenge(t *testing.T) {
+	final := Reply{Code: 535, Enhanced: "5.7.8", Text: "Username and Password not accepted."}
+	c, ok := ParseChallenge([]byte(`{"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}`))
+	if !ok {
+		t.Fatal("ParseChallenge failed")
+	}
+	err := ExplainChallenge(c, final)
+	if !errors.Is(err, ErrTokenRejected) || !strings.Contains(err.Error(), "https://mail.google.com/") {
+		t.Fatalf("400 challenge: %v", err)
+	}
+	c.Status = "401"
+	if err := ExplainChallenge(c, final); !strings.Contains(err.Error(), "expired or revoked") {
+		t.Fatalf("401 challenge: %v", err)
+	}
+	if _, ok := ParseChallenge([]byte("not json")); ok {
+		t.Fatal("ParseChallenge accepted garbage")
+	}
+}
+
+func FuzzParseReply(f *testing.F) {
+	for _, tc := range replyCases {
+		f.Add(tc.wire, tc.oauth)
+	}
+	f.Add("", false)
+	f.Add("999", true)
+	f.Fuzz(func(t *testing.T, s string, oauth bool) {
+		r, ok := ParseReply(s)
+		if !ok {
+			return
+		}
+		if r.Code < 200 || r.Code > 599 {
+			t.Fatalf("code %d out of range", r.Code)
+		}
+		err := Explain(r, oauth)
+		if err == nil || err.What == "" || err.Next == "" {
+			t.Fatalf("Explain gave no advice for %q", s)
+		}
+	})
+}

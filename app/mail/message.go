@@ -1,0 +1,145 @@
+// Package mail composes messages and sends them over SMTP with go-mail, by app
+// password (AUTH PLAIN) or OAuth access token (AUTH XOAUTH2), and turns the
+// server's replies into advice a person can act on.
+package mail
+
+import (
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"os"
+	"strings"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+var (
+	// ErrInvalidAddress means an address could not be parsed.
+	ErrInvalidAddress = errors.New("invalid address")
+	// ErrNoRecipient means To, Cc and Bcc are all empty.
+	ErrNoRecipient = errors.New("no recipient")
+	// ErrHeaderInjection means a header value holds a line break.
+	ErrHeaderInjection = errors.New("line break in a header")
+	// ErrAttachment means an attachment cannot be read.
+	ErrAttachment = errors.New("attachment not readable")
+	// ErrTooBig means the message is over the server's size limit.
+	ErrTooBig = errors.New("message too big")
+)
+
+// Message is a plain-text email with optional attachments.
+type Message struct {
+	From    string
+	To      []string
+	Cc      []string
+	Bcc     []string
+	Subject string
+	Body    string
+	// Attachments are file paths, streamed from disk while sending.
+	Attachments []string
+}
+
+// ParseList splits a comma-separated address list ("Ann <a@x.org>, b@y.org").
+// Empty input gives an empty list.
+func ParseList(field, s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	if strings.ContainsAny(s, "\r\n") {
+		return nil, injection(field)
+	}
+	list, err := netmail.ParseAddressList(s)
+	if err != nil {
+		return nil, advice.New(fmt.Errorf("%w: %v", ErrInvalidAddress, err),
+			fmt.Sprintf("the %s field is not a valid list of addresses (%v)", field, err),
+			"Write addresses like ann@example.com, separated by commas")
+	}
+	out := make([]string, len(list))
+	for i, a := range list {
+		out[i] = a.Address
+		if a.Name != "" {
+			out[i] = a.String()
+		}
+	}
+	return out, nil
+}
+
+// Validate checks the message before any connection is made: addresses parse,
+// no header holds a line break, there is a recipient, and every attachment is a
+// readable regular file.
+func (m Message) Validate() error {
+	if err := checkAddress("From", m.From); err != nil {
+		return err
+	}
+	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		return advice.New(ErrNoRecipient, "the message has no recipient", "Add at least one address in To, Cc or Bcc")
+	}
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{"To", m.To}, {"Cc", m.Cc}, {"Bcc", m.Bcc}} {
+		for _, a := range f.list {
+			if err := checkAddress(f.name, a); err != nil {
+				return err
+			}
+		}
+	}
+	if strings.ContainsAny(m.Subject, "\r\n") {
+		return injection("Subject")
+	}
+	for _, p := range m.Attachments {
+		if err := checkFile(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkAddress(field, a string) error {
+	if strings.ContainsAny(a, "\r\n") {
+		return injection(field)
+	}
+	if strings.TrimSpace(a) == "" {
+		return advice.New(ErrInvalidAddress, "the "+field+" address is empty", "Enter an address like ann@example.com")
+	}
+	if _, err := netmail.ParseAddress(a); err != nil {
+		return advice.New(fmt.Errorf("%w: %v", ErrInvalidAddress, err),
+			fmt.Sprintf("%q in %s is not a valid email address", a, field),
+			"Check for typos; an address looks like ann@example.com")
+	}
+	return nil
+}
+
+func injection(field string) error {
+	return advice.New(ErrHeaderInjection, "the "+field+" field contains a line break", "Put it on one line")
+}
+
+func checkFile(p string) error {
+	fi, err := os.Stat(p)
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errors.New("not a regular file")
+	}
+	if err == nil {
+		var f *os.File
+		if f, err = os.Open(p); err == nil {
+			_ = f.Close()
+		}
+	}
+	if err != nil {
+		return advice.New(fmt.Errorf("%w: %v", ErrAttachment, err),
+			"cannot read the attachment "+p, "Check that the file exists and that you may read it")
+	}
+	return nil
+}
+
+// WireSize estimates the message's size on the wire, with attachments grown by
+// base64 encoding. Gmail's 25 MB limit applies to this figure.
+func (m Message) WireSize() int64 {
+	n := int64(len(m.Body)) + int64(len(m.Subject)) + 2048
+	for _, p := range m.Attachments {
+		if fi, err := os.Stat(p); err == nil {
+			n += google.WireSize(fi.Size()) + 512
+		}
+	}
+	return n
+}

@@ -1,0 +1,222 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// DefaultTimeout is the idle timeout: how long the server may stay silent, and
+// how long a write may stall, before the send fails.
+const DefaultTimeout = 60 * time.Second
+
+// Credential authenticates to the server: an app password (AUTH PLAIN) or an
+// OAuth access token (AUTH XOAUTH2).
+type Credential struct {
+	Username string
+	Password string
+	Token    string
+}
+
+func (c Credential) secret() string {
+	if c.Token != "" {
+		return c.Token
+	}
+	return c.Password
+}
+
+// Sender sends messages. The zero value is ready to use.
+type Sender struct {
+	// Timeout is the idle timeout (DefaultTimeout when zero).
+	Timeout time.Duration
+	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works too).
+	RootCAs *x509.CertPool
+}
+
+// Result describes a finished SMTP session.
+type Result struct {
+	// MessageID is the Message-ID of the sent message, with angle brackets.
+	MessageID string
+	// Transcript is the SMTP dialogue with every secret redacted.
+	Transcript string
+}
+
+// Send delivers m through the server at ep. It returns once the server accepted
+// the message. Cancelling ctx closes the connection at once. Errors are
+// *advice.Error values explaining the server's reply; the redacted transcript is
+// in the Result either way.
+func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Message) (Result, error) {
+	if err := m.Validate(); err != nil {
+		return Result{}, err
+	}
+	msg, err := build(m)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{MessageID: msg.GetMessageID()}
+	err = s.session(ctx, ep, cred, func(c *gomail.Client, sc *smtp.Client) error {
+		return c.SendWithSMTPClient(sc, msg)
+	}, &res)
+	return res, err
+}
+
+// Verify logs in to the server at ep and logs out, proving the credential works.
+func (s *Sender) Verify(ctx context.Context, ep Endpoint, cred Credential) (Result, error) {
+	var res Result
+	err := s.session(ctx, ep, cred, func(*gomail.Client, *smtp.Client) error { return nil }, &res)
+	return res, err
+}
+
+func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*gomail.Client, *smtp.Client) error, res *Result) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tr := newTranscript(cred)
+	defer func() { res.Transcript = tr.String() }()
+
+	auth := &xoauth2{user: cred.Username, token: cred.Token}
+	idle := s.Timeout
+	if idle <= 0 {
+		idle = DefaultTimeout
+	}
+	tlsConf := &tls.Config{ServerName: ep.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+	opts := []gomail.Option{
+		gomail.WithPort(ep.Port),
+		gomail.WithTimeout(idle),
+		gomail.WithTLSConfig(tlsConf),
+		gomail.WithTLSPortPolicy(gomail.TLSMandatory),
+		gomail.WithLogger(tr),
+		gomail.WithDebugLog(),
+		gomail.WithDialContextFunc(dialer(ctx, ep, tlsConf, idle)),
+	}
+	if ep.ImplicitTLS {
+		opts = append(opts, gomail.WithSSL())
+	}
+	if cred.Token != "" {
+		opts = append(opts, gomail.WithSMTPAuthCustom(auth))
+	} else {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(cred.Username), gomail.WithPassword(cred.Password))
+	}
+	c, err := gomail.NewClient(ep.Host, opts...)
+	if err != nil {
+		return explain(ctx, ep, cred, err, nil)
+	}
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return explain(ctx, ep, cred, err, auth.challenge)
+	}
+	err = work(c, sc)
+	if err != nil {
+		_ = sc.Close()
+		return explain(ctx, ep, cred, err, nil)
+	}
+	_ = c.CloseWithSMTPClient(sc)
+	return nil
+}
+
+// dialer connects to ep (with TLS from the start for smtps), and ties the
+// connection to ctx so that cancelling it ends any read or write at once.
+func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Duration) gomail.DialContextFunc {
+	return func(dctx context.Context, network, addr string) (net.Conn, error) {
+		var d net.Dialer
+		raw, err := d.DialContext(dctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		conn := &idleConn{Conn: raw, idle: idle}
+		stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
+		conn.stop = stop
+		if !ep.ImplicitTLS {
+			return conn, nil
+		}
+		tc := tls.Client(conn, conf)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			_ = conn.Close()
+			return nil, err
+		}
+		return tc, nil
+	}
+}
+
+// idleConn turns go-mail's fixed deadlines into an idle timeout: every read and
+// write gets idle time from its start, so a large attachment on a slow link is
+// not cut off while a silent server still is.
+type idleConn struct {
+	net.Conn
+	idle time.Duration
+	stop func() bool
+}
+
+func (c *idleConn) Read(b []byte) (int, error) {
+	_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	return c.Conn.Read(b)
+}
+
+func (c *idleConn) Write(b []byte) (int, error) {
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
+	return c.Conn.Write(b)
+}
+
+func (c *idleConn) Close() error {
+	c.stop()
+	return c.Conn.Close()
+}
+
+func (c *idleConn) SetDeadline(time.Time) error      { return nil }
+func (c *idleConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *idleConn) SetWriteDeadline(time.Time) error { return nil }
+
+// xoauth2 is SASL XOAUTH2 that keeps Gmail's 334 challenge for explanation.
+type xoauth2 struct {
+	user, token string
+	challenge   []byte
+}
+
+func (a *xoauth2) Start(*smtp.ServerInfo) (string, []byte, error) {
+	return "XOAUTH2", []byte("user=" + a.user + "\x01auth=Bearer " + a.token + "\x01\x01"), nil
+}
+
+// Next answers the error challenge with an empty line, as Gmail expects, to get
+// the final reply.
+func (a *xoauth2) Next(fromServer []byte, more bool) ([]byte, error) {
+	if more {
+		a.challenge = append([]byte(nil), fromServer...)
+		return []byte{}, nil
+	}
+	return nil, nil
+}
+
+func build(m Message) (*gomail.Msg, error) {
+	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
+	if err := msg.From(m.From); err != nil {
+		return nil, checkAddress("From", m.From)
+	}
+	for _, f := range []struct {
+		name string
+		set  func(...string) error
+		list []string
+	}{{"To", msg.To, m.To}, {"Cc", msg.Cc, m.Cc}, {"Bcc", msg.Bcc, m.Bcc}} {
+		if len(f.list) == 0 {
+			continue
+		}
+		if err := f.set(f.list...); err != nil {
+			return nil, errors.Join(checkAddress(f.name, ""), err)
+		}
+	}
+	msg.Subject(m.Subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetUserAgent("mailkey")
+	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
+	for _, p := range m.Attachments {
+		msg.AttachFile(p)
+	}
+	return msg, nil
+}

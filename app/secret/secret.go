@@ -1,0 +1,175 @@
+// Package secret keeps mailkey's secrets in the operating system's keyring.
+//
+// It is the one place that knows the keyring service and item names. Every call
+// has a timeout, because a Secret Service can hang (a locked collection waiting
+// for a prompt, a daemon that never answers). There is no plaintext fallback: when
+// no keyring answers, the caller gets ErrUnavailable with advice.
+package secret
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/zalando/go-keyring"
+)
+
+// Service is the keyring service name under which mailkey stores its items.
+const Service = "mailkey"
+
+// MaxBytes is the largest value stored, so that every platform can hold it
+// (Windows Credential Manager stops at 2,560 bytes per secret).
+const MaxBytes = 2560
+
+// DefaultTimeout bounds every keyring call.
+const DefaultTimeout = 15 * time.Second
+
+var (
+	// ErrNotFound means the keyring holds no such item.
+	ErrNotFound = errors.New("secret not found in the keyring")
+	// ErrUnavailable means no keyring answered, or it refused the request.
+	ErrUnavailable = errors.New("the system keyring is not available")
+	// ErrTooLarge means a value exceeds MaxBytes.
+	ErrTooLarge = errors.New("secret too large for the keyring")
+)
+
+// Kind names one of the secrets kept for an account.
+type Kind string
+
+// The secrets kept per account.
+const (
+	RefreshToken Kind = "refresh-token"
+	AccessToken  Kind = "access-token"
+	ClientSecret Kind = "client-secret"
+	AppPassword  Kind = "app-password"
+)
+
+// Kinds lists every kind, for removal of an account.
+var Kinds = []Kind{RefreshToken, AccessToken, ClientSecret, AppPassword}
+
+// Backend is the keyring API the store needs; go-keyring satisfies it.
+type Backend interface {
+	Set(service, user, password string) error
+	Get(service, user string) (string, error)
+	Delete(service, user string) error
+}
+
+type goKeyring struct{}
+
+func (goKeyring) Set(s, u, p string) error        { return keyring.Set(s, u, p) }
+func (goKeyring) Get(s, u string) (string, error) { return keyring.Get(s, u) }
+func (goKeyring) Delete(s, u string) error        { return keyring.Delete(s, u) }
+
+// Store reads and writes account secrets.
+type Store struct {
+	backend Backend
+	service string
+	timeout time.Duration
+}
+
+// New returns a Store over the system keyring (Secret Service, Keychain or
+// Credential Manager). service may be "" for the default Service.
+func New(service string) *Store {
+	return NewWithBackend(goKeyring{}, service, DefaultTimeout)
+}
+
+// NewWithBackend returns a Store over b, for tests and other keyrings.
+func NewWithBackend(b Backend, service string, timeout time.Duration) *Store {
+	if service == "" {
+		service = Service
+	}
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	return &Store{backend: b, service: service, timeout: timeout}
+}
+
+func item(account string, k Kind) string { return account + "/" + string(k) }
+
+// Get returns the secret of kind k for account.
+func (s *Store) Get(ctx context.Context, account string, k Kind) (string, error) {
+	var v string
+	err := s.do(ctx, "read", func() (err error) {
+		v, err = s.backend.Get(s.service, item(account, k))
+		return err
+	})
+	return v, err
+}
+
+// Set stores the secret of kind k for account.
+func (s *Store) Set(ctx context.Context, account string, k Kind, value string) error {
+	if len(value) > MaxBytes {
+		return advice.New(ErrTooLarge,
+			fmt.Sprintf("the %s for %s is %d bytes, more than the %d a keyring item may hold", k, account, len(value), MaxBytes),
+			"This is a bug in mailkey; please report it")
+	}
+	return s.do(ctx, "save", func() error { return s.backend.Set(s.service, item(account, k), value) })
+}
+
+// Delete removes the secret of kind k for account. A missing item is not an error.
+func (s *Store) Delete(ctx context.Context, account string, k Kind) error {
+	err := s.do(ctx, "delete", func() error { return s.backend.Delete(s.service, item(account, k)) })
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+// DeleteAll removes every secret kept for account, and reports the first failure.
+func (s *Store) DeleteAll(ctx context.Context, account string) error {
+	var first error
+	for _, k := range Kinds {
+		if err := s.Delete(ctx, account, k); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// do runs op with the store's timeout and maps the backend's errors.
+func (s *Store) do(ctx context.Context, verb string, op func() error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- op() }()
+	select {
+	case err := <-done:
+		return mapErr(verb, err)
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return ctx.Err()
+		}
+		return advice.New(fmt.Errorf("%w: no answer within %s", ErrUnavailable, s.timeout),
+			"the system keyring did not answer within "+s.timeout.String(),
+			unlockAdvice())
+	}
+}
+
+func mapErr(verb string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
+		return ErrNotFound
+	case errors.Is(err, keyring.ErrSetDataTooBig):
+		return advice.New(ErrTooLarge, "the keyring refused the secret as too large", "This is a bug in mailkey; please report it")
+	}
+	return advice.New(fmt.Errorf("%w: %v", ErrUnavailable, err),
+		"could not "+verb+" the secret in the system keyring", unlockAdvice())
+}
+
+// unlockAdvice says what to install or unlock on this platform.
+func unlockAdvice() string {
+	switch runtime.GOOS {
+	case "darwin":
+		return "Unlock your login keychain (Keychain Access) and try again"
+	case "windows":
+		return "Check that Windows Credential Manager is running and try again"
+	}
+	return "mailkey keeps secrets only in a Secret Service keyring. Install and start one " +
+		"(GNOME Keyring: apt install gnome-keyring; or KeePassXC with Secret Service integration, or KWallet 5.97+), " +
+		"make sure it is unlocked, and try again"
+}

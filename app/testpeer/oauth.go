@@ -1,0 +1,683 @@
+package testpeer
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Default values of OAuthOptions.
+const (
+	// DefaultClientID is the OAuth client ID used when OAuthOptions.ClientID is empty.
+	DefaultClientID = "1234-test.apps.googleusercontent.com"
+	// DefaultClientSecret is the OAuth client secret used when OAuthOptions.ClientSecret is empty.
+	DefaultClientSecret = "GOCSPX-test-secret"
+	// DefaultAccessTTL is the access token lifetime used when OAuthOptions.AccessTTL is zero.
+	DefaultAccessTTL = time.Hour
+)
+
+// appName is the application name shown in Google-style error texts.
+const appName = "mailkey"
+
+// codeTTL is how long an authorization code may be redeemed.
+const codeTTL = 5 * time.Minute
+
+// OAuthOptions configures the OAuth 2.0 provider started by StartOAuth.
+type OAuthOptions struct {
+	// ClientID is the only OAuth client known to the provider; empty means
+	// DefaultClientID.
+	ClientID string
+	// ClientSecret is the secret of that client; empty means
+	// DefaultClientSecret.
+	ClientSecret string
+	// TestUsers lists the addresses allowed to sign in, like the "Test
+	// users" of a Google Cloud project in testing mode; any other user gets
+	// access_denied.
+	TestUsers []string
+	// AccessTTL is the lifetime of issued access tokens; zero means
+	// DefaultAccessTTL.
+	AccessTTL time.Duration
+}
+
+// OAuth is a minimal Google-like OAuth 2.0 authorization server listening on
+// 127.0.0.1. It implements the authorization-code grant with PKCE for
+// loopback redirect URIs, the refresh-token grant and token revocation.
+//
+// The authorization endpoint plays both the server and "the browser": it
+// never shows a page but immediately redirects as if the signed-in user (see
+// SetSignInAs) had clicked Allow (or Cancel, see SetDenyConsent).
+type OAuth struct {
+	// URL is the base URL of the server, for example http://127.0.0.1:PORT.
+	URL string
+	// ClientID is the OAuth client ID the server accepts.
+	ClientID string
+	// ClientSecret is the OAuth client secret the server accepts.
+	ClientSecret string
+
+	srv       *http.Server
+	done      chan struct{}
+	serveDone chan struct{}
+	closeOnce sync.Once
+
+	now       func() time.Time
+	idKey     []byte
+	accessTTL time.Duration
+	testUsers map[string]bool
+
+	mu          sync.Mutex
+	signInAs    string
+	denyConsent bool
+	rotate      bool
+	granted     string
+	tokenFault  func(grantType string) (status int, delay time.Duration)
+	tokenHits   int
+	lastAuth    url.Values
+	nextGrant   int
+	codes       map[string]*authCode
+	access      map[string]*accessGrant
+	refresh     map[string]*refreshGrant
+}
+
+// authCode is an issued authorization code and what it is bound to.
+type authCode struct {
+	clientID, redirectURI, challenge string
+	user, scope                      string
+	offline                          bool
+	expires                          time.Time
+	used                             bool
+}
+
+// accessGrant is an issued access token.
+type accessGrant struct {
+	grant   int
+	user    string
+	scope   string
+	expires time.Time
+	expired bool
+}
+
+// refreshGrant is an issued refresh token.
+type refreshGrant struct {
+	grant    int
+	clientID string
+	user     string
+	scope    string
+}
+
+// StartOAuth starts an OAuth 2.0 provider on 127.0.0.1 with a random port.
+// Call Close when done.
+func StartOAuth(opts OAuthOptions) (*OAuth, error) {
+	if opts.ClientID == "" {
+		opts.ClientID = DefaultClientID
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = DefaultClientSecret
+	}
+	if opts.AccessTTL <= 0 {
+		opts.AccessTTL = DefaultAccessTTL
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("testpeer: id_token key: %w", err)
+	}
+	p := &OAuth{
+		ClientID:     opts.ClientID,
+		ClientSecret: opts.ClientSecret,
+		done:         make(chan struct{}),
+		serveDone:    make(chan struct{}),
+		now:          time.Now,
+		idKey:        key,
+		accessTTL:    opts.AccessTTL,
+		testUsers:    make(map[string]bool),
+		codes:        make(map[string]*authCode),
+		access:       make(map[string]*accessGrant),
+		refresh:      make(map[string]*refreshGrant),
+	}
+	for _, u := range opts.TestUsers {
+		p.testUsers[strings.ToLower(u)] = true
+	}
+	if len(opts.TestUsers) > 0 {
+		p.signInAs = opts.TestUsers[0]
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("testpeer: oauth listen: %w", err)
+	}
+	p.URL = "http://" + ln.Addr().String()
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /o/oauth2/auth", p.handleAuth)
+	mux.HandleFunc("POST /token", p.handleToken)
+	mux.HandleFunc("POST /revoke", p.handleRevoke)
+	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
+	go func() {
+		defer close(p.serveDone)
+		_ = p.srv.Serve(ln)
+	}()
+	return p, nil
+}
+
+// Close stops the server, aborting requests in progress. It is safe to call
+// more than once.
+func (p *OAuth) Close() {
+	p.closeOnce.Do(func() {
+		close(p.done)
+		_ = p.srv.Close()
+		<-p.serveDone
+	})
+}
+
+// AuthURI returns the URL of the authorization endpoint.
+func (p *OAuth) AuthURI() string { return p.URL + "/o/oauth2/auth" }
+
+// TokenURI returns the URL of the token endpoint.
+func (p *OAuth) TokenURI() string { return p.URL + "/token" }
+
+// RevokeURI returns the URL of the token revocation endpoint, which like
+// Google's accepts a POSTed form with a token parameter and revokes the whole
+// grant that token belongs to.
+func (p *OAuth) RevokeURI() string { return p.URL + "/revoke" }
+
+// ClientJSON returns the client credentials in the shape of the JSON file
+// Google Cloud Console lets you download; kind is "installed" (Desktop app)
+// or "web".
+func (p *OAuth) ClientJSON(kind string) []byte {
+	type client struct {
+		ClientID                string   `json:"client_id"`
+		ProjectID               string   `json:"project_id"`
+		AuthURI                 string   `json:"auth_uri"`
+		TokenURI                string   `json:"token_uri"`
+		AuthProviderX509CertURL string   `json:"auth_provider_x509_cert_url"`
+		ClientSecret            string   `json:"client_secret"`
+		RedirectURIs            []string `json:"redirect_uris"`
+	}
+	b, err := json.Marshal(map[string]client{kind: {
+		ClientID:                p.ClientID,
+		ProjectID:               "mailkey-test",
+		AuthURI:                 p.AuthURI(),
+		TokenURI:                p.TokenURI(),
+		AuthProviderX509CertURL: "https://www.googleapis.com/oauth2/v1/certs",
+		ClientSecret:            p.ClientSecret,
+		RedirectURIs:            []string{"http://localhost"},
+	}})
+	if err != nil {
+		panic(err) // cannot happen: only strings
+	}
+	return b
+}
+
+// SetSignInAs sets which user "the browser" is signed in as when it visits
+// the authorization endpoint; the default is the first test user.
+func (p *OAuth) SetSignInAs(email string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.signInAs = email
+}
+
+// SetDenyConsent makes the user click Cancel on the consent screen, so that
+// the authorization endpoint redirects with error=access_denied.
+func (p *OAuth) SetDenyConsent(deny bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.denyConsent = deny
+}
+
+// SetRotateRefreshTokens makes the refresh grant return a new refresh token
+// and invalidate the one that was used.
+func (p *OAuth) SetRotateRefreshTokens(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.rotate = on
+}
+
+// SetGrantedScope overrides the space-separated scope granted by subsequent
+// authorizations, for example to simulate a user unticking
+// https://mail.google.com/ on the consent screen; empty restores the default
+// of granting the requested scope.
+func (p *OAuth) SetGrantedScope(scope string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.granted = strings.Join(strings.Fields(scope), " ")
+}
+
+// SetTokenFault installs a fault injector for the token endpoint, called
+// with the grant_type of each request. When it returns a non-zero status the
+// endpoint waits delay (or until the request is cancelled) and then answers
+// that status with {"error":"server_error"}; when status is zero but delay is
+// positive it only waits and then proceeds normally. nil removes the fault.
+func (p *OAuth) SetTokenFault(f func(grantType string) (status int, delay time.Duration)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.tokenFault = f
+}
+
+// TokenHits returns the number of requests received by the token endpoint so
+// far, including failed ones.
+func (p *OAuth) TokenHits() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tokenHits
+}
+
+// RevokeUser invalidates all authorization codes, refresh tokens and access
+// tokens issued to the user so far, as if the user had removed the app's
+// access in their Google account; later sign-ins get fresh valid tokens.
+func (p *OAuth) RevokeUser(email string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for k, c := range p.codes {
+		if strings.EqualFold(c.user, email) {
+			delete(p.codes, k)
+		}
+	}
+	for k, a := range p.access {
+		if strings.EqualFold(a.user, email) {
+			delete(p.access, k)
+		}
+	}
+	for k, r := range p.refresh {
+		if strings.EqualFold(r.user, email) {
+			delete(p.refresh, k)
+		}
+	}
+}
+
+// ExpireAccessTokens marks every access token issued so far as expired;
+// refresh tokens stay valid.
+func (p *OAuth) ExpireAccessTokens() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, a := range p.access {
+		a.expired = true
+	}
+}
+
+// Validate reports the user and granted scope of an access token, and ok
+// false if the token is unknown, expired or revoked. It implements
+// TokenValidator for the SMTP peer.
+func (p *OAuth) Validate(accessToken string) (email, scope string, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a := p.access[accessToken]
+	if a == nil || a.expired || !p.now().Before(a.expires) {
+		return "", "", false
+	}
+	return a.user, a.scope, true
+}
+
+// LastAuthRequest returns a copy of the query of the most recent request to
+// the authorization endpoint, or nil if there was none.
+func (p *OAuth) LastAuthRequest() url.Values {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lastAuth == nil {
+		return nil
+	}
+	c := make(url.Values, len(p.lastAuth))
+	for k, v := range p.lastAuth {
+		c[k] = append([]string(nil), v...)
+	}
+	return c
+}
+
+// handleAuth implements GET /o/oauth2/auth.
+func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p.mu.Lock()
+	p.lastAuth = q
+	p.mu.Unlock()
+	q = r.URL.Query() // keep the stored copy private
+
+	if q.Get("client_id") != p.ClientID {
+		errorPage(w, "invalid_client", "The OAuth client was not found.")
+		return
+	}
+	redirectURI := q.Get("redirect_uri")
+	target, ok := loopbackRedirect(redirectURI)
+	if !ok {
+		errorPage(w, "redirect_uri_mismatch",
+			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. "+
+				"If you're the app developer, register the redirect URI in the Google Cloud Console. "+
+				"Request details: redirect_uri="+redirectURI)
+		return
+	}
+	if q.Get("response_type") != "code" {
+		errorPage(w, "invalid_request", "Required parameter is missing or invalid: response_type")
+		return
+	}
+	challenge := q.Get("code_challenge")
+	if challenge == "" || q.Get("code_challenge_method") != "S256" {
+		errorPage(w, "invalid_request", "code_challenge and code_challenge_method=S256 are required for this client.")
+		return
+	}
+	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
+	if scope == "" {
+		errorPage(w, "invalid_request", "Missing required parameter: scope")
+		return
+	}
+
+	reply := target.Query()
+	reply.Set("state", q.Get("state"))
+
+	p.mu.Lock()
+	user, deny, granted := p.signInAs, p.denyConsent, p.granted
+	testUser := user != "" && p.testUsers[strings.ToLower(user)]
+	switch {
+	case !testUser:
+		reply.Set("error", "access_denied")
+		reply.Set("error_description", appName+" has not completed the Google verification process. "+
+			"The app is currently being tested, and can only be accessed by developer-approved testers.")
+	case deny:
+		reply.Set("error", "access_denied")
+		reply.Set("error_description", "The user denied access to "+appName+".")
+	default:
+		if granted == "" {
+			granted = scope
+		}
+		code := "4/0test-" + randomToken()
+		p.codes[code] = &authCode{
+			clientID:    p.ClientID,
+			redirectURI: redirectURI,
+			challenge:   challenge,
+			user:        user,
+			scope:       granted,
+			offline:     q.Get("access_type") == "offline",
+			expires:     p.now().Add(codeTTL),
+		}
+		reply.Set("code", code)
+		reply.Set("scope", granted)
+	}
+	p.mu.Unlock()
+
+	target.RawQuery = reply.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// loopbackRedirect reports whether uri is an acceptable redirect URI for a
+// Desktop client: http on 127.0.0.1 or [::1] with an explicit port.
+func loopbackRedirect(uri string) (*url.URL, bool) {
+	u, err := url.Parse(uri)
+	if err != nil || u.Scheme != "http" || u.User != nil || u.Fragment != "" {
+		return nil, false
+	}
+	if h := u.Hostname(); h != "127.0.0.1" && h != "::1" {
+		return nil, false
+	}
+	port, err := strconv.Atoi(u.Port())
+	if err != nil || port <= 0 || port > 65535 {
+		return nil, false
+	}
+	return u, true
+}
+
+// errorPage answers a 400 page like Google's "Error 400: <code>" screen.
+func errorPage(w http.ResponseWriter, code, description string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusBadRequest)
+	fmt.Fprintf(w, "Access blocked: authorization error\n\nError 400: %s\n\n%s\n", code, description)
+}
+
+// handleToken implements POST /token.
+func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.tokenHits++
+	fault := p.tokenFault
+	p.mu.Unlock()
+
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, oauthError("invalid_request", "Could not parse the request body."))
+		return
+	}
+	grantType := r.PostForm.Get("grant_type")
+
+	if fault != nil {
+		status, delay := fault(grantType)
+		if delay > 0 {
+			t := time.NewTimer(delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-p.done:
+				t.Stop()
+				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "server_error"})
+				return
+			}
+		}
+		if status != 0 {
+			writeJSON(w, status, map[string]string{"error": "server_error"})
+			return
+		}
+	}
+
+	clientID, clientSecret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 section 2.3.1: both parts are form-urlencoded first.
+		if s, err := url.QueryUnescape(clientID); err == nil {
+			clientID = s
+		}
+		if s, err := url.QueryUnescape(clientSecret); err == nil {
+			clientSecret = s
+		}
+	} else {
+		clientID, clientSecret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	if !equalSecret(clientID, p.ClientID) || !equalSecret(clientSecret, p.ClientSecret) {
+		writeJSON(w, http.StatusUnauthorized, oauthError("invalid_client", "The OAuth client was not found."))
+		return
+	}
+
+	switch grantType {
+	case "authorization_code":
+		p.grantCode(w, r)
+	case "refresh_token":
+		p.grantRefresh(w, r)
+	default:
+		writeJSON(w, http.StatusBadRequest, oauthError("unsupported_grant_type", "Invalid grant_type: "+grantType))
+	}
+}
+
+// tokenResponse is the JSON body of a successful token response.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	ExpiresIn    int64  `json:"expires_in"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	Scope        string `json:"scope"`
+	TokenType    string `json:"token_type"`
+	IDToken      string `json:"id_token,omitempty"`
+}
+
+// grantCode redeems an authorization code.
+func (p *OAuth) grantCode(w http.ResponseWriter, r *http.Request) {
+	code := r.PostForm.Get("code")
+	verifier := r.PostForm.Get("code_verifier")
+	redirectURI := r.PostForm.Get("redirect_uri")
+	sum := sha256.Sum256([]byte(verifier))
+	computed := base64.RawURLEncoding.EncodeToString(sum[:])
+
+	p.mu.Lock()
+	now := p.now()
+	c := p.codes[code]
+	if c == nil || c.used || !now.Before(c.expires) || c.clientID != p.ClientID ||
+		c.redirectURI != redirectURI || verifier == "" ||
+		subtle.ConstantTimeCompare([]byte(computed), []byte(c.challenge)) != 1 {
+		if c != nil {
+			c.used = true // a code gets one redemption attempt
+		}
+		p.mu.Unlock()
+		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Bad Request"))
+		return
+	}
+	c.used = true
+	p.nextGrant++
+	grant := p.nextGrant
+	resp := tokenResponse{
+		AccessToken: p.newAccessLocked(grant, c.user, c.scope, now),
+		ExpiresIn:   int64(p.accessTTL / time.Second),
+		Scope:       c.scope,
+		TokenType:   "Bearer",
+	}
+	if c.offline {
+		resp.RefreshToken = p.newRefreshLocked(grant, c.user, c.scope)
+	}
+	p.mu.Unlock()
+
+	resp.IDToken = p.idToken(c.user, now)
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// grantRefresh redeems a refresh token.
+func (p *OAuth) grantRefresh(w http.ResponseWriter, r *http.Request) {
+	token := r.PostForm.Get("refresh_token")
+
+	p.mu.Lock()
+	rg := p.refresh[token]
+	if rg == nil || rg.clientID != p.ClientID {
+		p.mu.Unlock()
+		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Token has been expired or revoked."))
+		return
+	}
+	now := p.now()
+	resp := tokenResponse{
+		AccessToken: p.newAccessLocked(rg.grant, rg.user, rg.scope, now),
+		ExpiresIn:   int64(p.accessTTL / time.Second),
+		Scope:       rg.scope,
+		TokenType:   "Bearer",
+	}
+	if p.rotate {
+		delete(p.refresh, token)
+		resp.RefreshToken = p.newRefreshLocked(rg.grant, rg.user, rg.scope)
+	}
+	p.mu.Unlock()
+
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// handleRevoke implements POST /revoke: revoking an access or refresh token
+// revokes every token of the same grant, as Google does.
+func (p *OAuth) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		writeJSON(w, http.StatusBadRequest, oauthError("invalid_request", "Could not parse the request body."))
+		return
+	}
+	token := r.Form.Get("token")
+
+	p.mu.Lock()
+	grant := 0
+	if a := p.access[token]; a != nil {
+		grant = a.grant
+	} else if rg := p.refresh[token]; rg != nil {
+		grant = rg.grant
+	}
+	if grant != 0 {
+		for k, a := range p.access {
+			if a.grant == grant {
+				delete(p.access, k)
+			}
+		}
+		for k, rg := range p.refresh {
+			if rg.grant == grant {
+				delete(p.refresh, k)
+			}
+		}
+	}
+	p.mu.Unlock()
+
+	if grant == 0 {
+		writeJSON(w, http.StatusBadRequest, oauthError("invalid_token", "Token expired or revoked"))
+		return
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// newAccessLocked issues an access token; p.mu must be held.
+func (p *OAuth) newAccessLocked(grant int, user, scope string, now time.Time) string {
+	t := "ya29.test-" + randomToken()
+	p.access[t] = &accessGrant{grant: grant, user: user, scope: scope, expires: now.Add(p.accessTTL)}
+	return t
+}
+
+// newRefreshLocked issues a refresh token; p.mu must be held.
+func (p *OAuth) newRefreshLocked(grant int, user, scope string) string {
+	t := "1//test-" + randomToken()
+	p.refresh[t] = &refreshGrant{grant: grant, clientID: p.ClientID, user: user, scope: scope}
+	return t
+}
+
+// idToken returns an HS256-signed OpenID Connect ID token for user.
+func (p *OAuth) idToken(user string, now time.Time) string {
+	header, _ := json.Marshal(map[string]string{"alg": "HS256", "kid": "test", "typ": "JWT"})
+	claims, _ := json.Marshal(map[string]any{
+		"iss":            p.URL,
+		"aud":            p.ClientID,
+		"azp":            p.ClientID,
+		"sub":            subject(user),
+		"email":          user,
+		"email_verified": true,
+		"iat":            now.Unix(),
+		"exp":            now.Add(time.Hour).Unix(),
+	})
+	enc := base64.RawURLEncoding
+	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(claims)
+	mac := hmac.New(sha256.New, p.idKey)
+	mac.Write([]byte(signing))
+	return signing + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+// subject derives a stable Google-style numeric account ID from an address.
+func subject(email string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(email)))
+	return fmt.Sprintf("10%019d", binary.BigEndian.Uint64(sum[:8])%1e19)
+}
+
+// oauthError builds an RFC 6749 error body.
+func oauthError(code, description string) map[string]string {
+	return map[string]string{"error": code, "error_description": description}
+}
+
+// writeJSON writes v as a non-cacheable JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"server_error"}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Pragma", "no-cache")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// equalSecret compares two strings in constant time.
+func equalSecret(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// randomToken returns 32 random bytes encoded as unpadded base64url.
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(errors.New("testpeer: crypto/rand failed: " + err.Error()))
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}

@@ -1,0 +1,430 @@
+package testpeer
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"crypto/tls"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// GmailScope is the OAuth scope Gmail requires for SMTP XOAUTH2.
+const GmailScope = "https://mail.google.com/"
+
+// Gmail-like SMTP replies used by the SMTP peer.
+var (
+	// ErrBadCredentials is Gmail's reply to a wrong password or a rejected
+	// XOAUTH2 token.
+	ErrBadCredentials = &smtp.SMTPError{
+		Code:         535,
+		EnhancedCode: smtp.EnhancedCode{5, 7, 8},
+		Message:      "Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials",
+	}
+	// ErrAppPasswordRequired is Gmail's reply when the normal account
+	// password is used instead of an app password.
+	ErrAppPasswordRequired = &smtp.SMTPError{
+		Code:         534,
+		EnhancedCode: smtp.EnhancedCode{5, 7, 9},
+		Message:      "Application-specific password required. For more information, go to https://support.google.com/mail/?p=InvalidSecondFactor",
+	}
+	// ErrAuthenticationRequired is Gmail's reply to MAIL before AUTH.
+	ErrAuthenticationRequired = &smtp.SMTPError{
+		Code:         530,
+		EnhancedCode: smtp.EnhancedCode{5, 7, 0},
+		Message:      "Authentication Required.",
+	}
+	// errCannotDecode is Gmail's reply to a malformed SASL response.
+	errCannotDecode = &smtp.SMTPError{
+		Code:         501,
+		EnhancedCode: smtp.EnhancedCode{5, 5, 2},
+		Message:      "Cannot Decode response",
+	}
+)
+
+// TokenValidator checks OAuth access tokens presented with XOAUTH2; *OAuth
+// implements it.
+type TokenValidator interface {
+	// Validate reports the user and scope of a known, unexpired and
+	// unrevoked access token, and ok false otherwise.
+	Validate(accessToken string) (email, scope string, ok bool)
+}
+
+// SMTPOptions configures the SMTP peer started by StartSMTP.
+type SMTPOptions struct {
+	// TLS is the server TLS configuration, usually CA.ServerTLS; nil starts
+	// a server that offers no TLS at all and therefore never allows AUTH.
+	TLS *tls.Config
+	// Passwords maps an address to the app password (exactly as Google
+	// shows it without spaces: 16 lowercase letters) accepted with AUTH
+	// PLAIN. Addresses are matched case-insensitively, passwords exactly.
+	Passwords map[string]string
+	// AccountPasswords maps an address to the user's normal Google account
+	// password; using it with AUTH PLAIN gets Gmail's 534 5.7.9 reply.
+	AccountPasswords map[string]string
+	// Tokens validates XOAUTH2 access tokens; nil makes XOAUTH2 always fail.
+	Tokens TokenValidator
+}
+
+// Received is one message accepted by the SMTP peer.
+type Received struct {
+	// From is the MAIL FROM address.
+	From string
+	// To lists the RCPT TO addresses in order.
+	To []string
+	// Data is the message as transmitted after DATA, with dot-stuffing
+	// removed and CRLF line endings.
+	Data []byte
+	// Mech is the SASL mechanism the session authenticated with.
+	Mech string
+	// User is the authenticated user name as the client sent it.
+	User string
+}
+
+// SMTP is a Gmail-like SMTP submission server on 127.0.0.1 with a STARTTLS
+// listener and, when TLS is configured, an implicit-TLS listener. AUTH
+// (PLAIN and XOAUTH2) is only offered over TLS, and MAIL requires AUTH.
+type SMTP struct {
+	srv       *smtp.Server
+	plainAddr string
+	tlsAddr   string
+	serving   sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+
+	passwords        map[string]string
+	accountPasswords map[string]string
+	tokens           TokenValidator
+
+	mu           sync.Mutex
+	messages     []Received
+	authAttempts int
+	replyFault   func(stage string) error
+}
+
+// StartSMTP starts the SMTP peer. Call Close when done.
+func StartSMTP(opts SMTPOptions) (*SMTP, error) {
+	s := &SMTP{
+		passwords:        lowerKeys(opts.Passwords),
+		accountPasswords: lowerKeys(opts.AccountPasswords),
+		tokens:           opts.Tokens,
+	}
+
+	srv := smtp.NewServer(&backend{s: s})
+	srv.Domain = "smtp.gmail.test"
+	srv.TLSConfig = opts.TLS
+	srv.AllowInsecureAuth = false
+	srv.MaxMessageBytes = 64 << 20
+	srv.MaxRecipients = 100
+	srv.ReadTimeout = 30 * time.Second
+	srv.WriteTimeout = 30 * time.Second
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	s.srv = srv
+
+	plain, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("testpeer: smtp listen: %w", err)
+	}
+	s.plainAddr = plain.Addr().String()
+	listeners := []net.Listener{plain}
+	if opts.TLS != nil {
+		raw, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			plain.Close()
+			return nil, fmt.Errorf("testpeer: smtps listen: %w", err)
+		}
+		s.tlsAddr = raw.Addr().String()
+		listeners = append(listeners, tls.NewListener(raw, opts.TLS))
+	}
+	for _, l := range listeners {
+		s.serving.Add(1)
+		go func() {
+			defer s.serving.Done()
+			_ = srv.Serve(l)
+		}()
+	}
+	return s, nil
+}
+
+// StartTLSURL returns the URL of the plain listener, which offers STARTTLS
+// when TLS is configured, for example smtp://127.0.0.1:PORT.
+func (s *SMTP) StartTLSURL() string { return "smtp://" + s.plainAddr }
+
+// ImplicitTLSURL returns the URL of the implicit-TLS listener, for example
+// smtps://127.0.0.1:PORT, or "" when the peer has no TLS configuration.
+func (s *SMTP) ImplicitTLSURL() string {
+	if s.tlsAddr == "" {
+		return ""
+	}
+	return "smtps://" + s.tlsAddr
+}
+
+// Messages returns copies of the accepted messages in arrival order.
+func (s *SMTP) Messages() []Received {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Received, len(s.messages))
+	for i, m := range s.messages {
+		m.To = append([]string(nil), m.To...)
+		m.Data = bytes.Clone(m.Data)
+		out[i] = m
+	}
+	return out
+}
+
+// AuthAttempts returns the number of AUTH commands received so far with a
+// supported mechanism, successful or not.
+func (s *SMTP) AuthAttempts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authAttempts
+}
+
+// SetReplyFault installs a fault injector called at the stages "mail",
+// "rcpt" and "data" (the latter after the message has been read). A non-nil
+// *smtp.SMTPError it returns is sent to the client as the reply, for example
+// 421 4.7.0, 454 4.7.0, 550 5.4.5 or 552 5.3.4, and a message failed at
+// "data" is not recorded. nil removes the fault.
+func (s *SMTP) SetReplyFault(f func(stage string) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.replyFault = f
+}
+
+// Close closes the listeners and all open connections. It is safe to call
+// more than once.
+func (s *SMTP) Close() error {
+	s.closeOnce.Do(func() {
+		s.closeErr = s.srv.Close()
+		s.serving.Wait()
+	})
+	return s.closeErr
+}
+
+// fault runs the reply fault for stage, if any.
+func (s *SMTP) fault(stage string) error {
+	s.mu.Lock()
+	f := s.replyFault
+	s.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f(stage)
+}
+
+// backend creates sessions for the SMTP peer.
+type backend struct{ s *SMTP }
+
+// NewSession implements smtp.Backend.
+func (b *backend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s}, nil
+}
+
+// session is one SMTP connection's state.
+type session struct {
+	s          *SMTP
+	authed     bool
+	mech, user string
+	from       string
+	to         []string
+}
+
+var _ smtp.AuthSession = (*session)(nil)
+
+// AuthMechanisms implements smtp.AuthSession.
+func (ss *session) AuthMechanisms() []string {
+	return []string{sasl.Plain, "XOAUTH2"}
+}
+
+// Auth implements smtp.AuthSession.
+func (ss *session) Auth(mech string) (sasl.Server, error) {
+	switch mech {
+	case sasl.Plain:
+	case "XOAUTH2":
+	default:
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	ss.s.mu.Lock()
+	ss.s.authAttempts++
+	ss.s.mu.Unlock()
+
+	if mech == sasl.Plain {
+		return sasl.NewPlainServer(func(identity, username, password string) error {
+			if identity != "" && identity != username {
+				return ErrBadCredentials
+			}
+			if err := ss.s.checkPassword(username, password); err != nil {
+				return err
+			}
+			ss.authed, ss.mech, ss.user = true, sasl.Plain, username
+			return nil
+		}), nil
+	}
+	return &xoauth2Server{tokens: ss.s.tokens, success: func(user string) {
+		ss.authed, ss.mech, ss.user = true, "XOAUTH2", user
+	}}, nil
+}
+
+// checkPassword checks an AUTH PLAIN password like Gmail does.
+func (s *SMTP) checkPassword(username, password string) error {
+	key := strings.ToLower(username)
+	if want, ok := s.passwords[key]; ok && subtle.ConstantTimeCompare([]byte(want), []byte(password)) == 1 {
+		return nil
+	}
+	if want, ok := s.accountPasswords[key]; ok && subtle.ConstantTimeCompare([]byte(want), []byte(password)) == 1 {
+		return ErrAppPasswordRequired
+	}
+	return ErrBadCredentials
+}
+
+// Mail implements smtp.Session.
+func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if !ss.authed {
+		return ErrAuthenticationRequired
+	}
+	if err := ss.s.fault("mail"); err != nil {
+		return err
+	}
+	ss.from, ss.to = from, nil
+	return nil
+}
+
+// Rcpt implements smtp.Session.
+func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if !ss.authed {
+		return ErrAuthenticationRequired
+	}
+	if err := ss.s.fault("rcpt"); err != nil {
+		return err
+	}
+	ss.to = append(ss.to, to)
+	return nil
+}
+
+// Data implements smtp.Session.
+func (ss *session) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := ss.s.fault("data"); err != nil {
+		return err
+	}
+	ss.s.mu.Lock()
+	ss.s.messages = append(ss.s.messages, Received{
+		From: ss.from,
+		To:   append([]string(nil), ss.to...),
+		Data: data,
+		Mech: ss.mech,
+		User: ss.user,
+	})
+	ss.s.mu.Unlock()
+	return nil
+}
+
+// Reset implements smtp.Session.
+func (ss *session) Reset() {
+	ss.from, ss.to = "", nil
+}
+
+// Logout implements smtp.Session.
+func (ss *session) Logout() error { return nil }
+
+// xoauth2Server is the server side of Google's XOAUTH2 SASL mechanism.
+type xoauth2Server struct {
+	tokens  TokenValidator
+	success func(user string)
+	failed  bool
+	done    bool
+}
+
+// Next implements sasl.Server. A rejected token gets Gmail's 334 challenge
+// carrying a JSON error, and the client's (empty) reply to it gets 535 5.7.8.
+func (x *xoauth2Server) Next(response []byte) (challenge []byte, done bool, err error) {
+	switch {
+	case x.done:
+		return nil, true, sasl.ErrUnexpectedClientResponse
+	case x.failed:
+		x.done = true
+		return nil, true, ErrBadCredentials
+	case response == nil:
+		// No initial response: ask for it with an empty challenge.
+		return []byte{}, false, nil
+	}
+
+	user, token, ok := parseXOAUTH2(response)
+	if !ok {
+		x.done = true
+		return nil, true, errCannotDecode
+	}
+	status := "401"
+	if x.tokens != nil {
+		if email, scope, valid := x.tokens.Validate(token); valid {
+			if strings.EqualFold(email, user) && hasScope(scope, GmailScope) {
+				x.done = true
+				x.success(user)
+				return nil, true, nil
+			}
+			status = "400"
+		}
+	}
+	x.failed = true
+	payload, _ := json.Marshal(struct {
+		Status  string `json:"status"`
+		Schemes string `json:"schemes"`
+		Scope   string `json:"scope"`
+	}{status, "Bearer", GmailScope})
+	return payload, false, nil
+}
+
+// parseXOAUTH2 splits "user=U\x01auth=Bearer T\x01\x01".
+func parseXOAUTH2(b []byte) (user, token string, ok bool) {
+	s, found := strings.CutSuffix(string(b), "\x01\x01")
+	if !found {
+		return "", "", false
+	}
+	for _, field := range strings.Split(s, "\x01") {
+		switch {
+		case strings.HasPrefix(field, "user="):
+			user = strings.TrimPrefix(field, "user=")
+		case strings.HasPrefix(field, "auth="):
+			auth := strings.TrimPrefix(field, "auth=")
+			scheme, tok, found := strings.Cut(auth, " ")
+			if !found || !strings.EqualFold(scheme, "Bearer") {
+				return "", "", false
+			}
+			token = strings.TrimSpace(tok)
+		}
+	}
+	if user == "" || token == "" {
+		return "", "", false
+	}
+	return user, token, true
+}
+
+// hasScope reports whether the space-separated scope list contains want.
+func hasScope(scopes, want string) bool {
+	for _, s := range strings.Fields(scopes) {
+		if s == want {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerKeys copies m with lower-cased keys.
+func lowerKeys(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
