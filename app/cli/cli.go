@@ -53,7 +53,7 @@ const (
 	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D]\n" +
 		"       mailkey login --app-password --email ADDR [--smtp URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
-		"[--body TEXT | --body-file FILE|-] [--attach FILE]..."
+		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
 	usageToken  = "mailkey token ADDR"
 	usageRemove = "mailkey remove ADDR"
 )

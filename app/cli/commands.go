@@ -184,6 +184,7 @@ func send(ctx context.Context, env Env, args []string) error {
 	subject := fs.String("subject", "", "")
 	body := fs.String("body", "", "")
 	bodyFile := fs.String("body-file", "", "")
+	verbose := fs.Bool("verbose", false, "")
 	var attach listFlag
 	fs.Var(&attach, "attach", "")
 	if err := parse(fs, usage, args); err != nil {
@@ -220,6 +221,9 @@ func send(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	res, err := env.Engine.Send(ctx, m)
+	if *verbose && res.Transcript != "" {
+		fmt.Fprintln(env.Stderr, "SMTP transcript (secrets redacted):\n"+res.Transcript)
+	}
 	if err != nil {
 		return err
 	}

@@ -60,8 +60,14 @@ func TestAppPasswordLoginSendRemove(t *testing.T) {
 	}
 
 	// Body from stdin.
-	res = r.run("from stdin\n", "send", "--from", ann, "--to", "bob@example.com", "--subject", "stdin", "--body-file", "-")
+	res = r.run("from stdin\n", "send", "--from", ann, "--to", "bob@example.com", "--subject", "stdin", "--body-file", "-", "--verbose")
 	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stderr, "AUTH PLAIN <redacted>") && !strings.Contains(res.stderr, "<SMTP auth data redacted>") {
+		t.Errorf("--verbose printed no redacted transcript: %s", res.stderr)
+	}
+	if strings.Contains(res.stderr, annPass) {
+		t.Error("the transcript holds the app password")
+	}
 	if msgs := r.smtp.Messages(); !strings.Contains(string(msgs[1].Data), "from stdin") {
 		t.Fatal("body from stdin missing")
 	}
@@ -135,7 +141,14 @@ func TestGmailSaysAppPasswordRequired(t *testing.T) {
 // signIn runs 'mailkey login --no-browser' and drives the printed URL like a
 // browser would. before runs first against the waiting loopback listener.
 func (r *rig) signIn(before func(redirect string), extra ...string) (result, url.Values) {
+	res, q, _ := r.signInPage(before, extra...)
+	return res, q
+}
+
+// signInPage is signIn that also returns the page the browser showed at the end.
+func (r *rig) signInPage(before func(redirect string), extra ...string) (result, url.Values, testpeer.BrowseResult) {
 	var authQuery url.Values
+	var page testpeer.BrowseResult
 	args := append([]string{"login", "--client-secret", r.clientFile("installed"), "--no-browser", "--smtp", r.smtp.StartTLSURL()}, extra...)
 	res := r.runStreaming(func(line string) {
 		u, err := url.Parse(line)
@@ -146,16 +159,15 @@ func (r *rig) signIn(before func(redirect string), extra ...string) (result, url
 		if before != nil {
 			before(authQuery.Get("redirect_uri"))
 		}
-		page := testpeer.Fetch(line)
-		r.t.Logf("browser page: %d %.200s", page.Status, page.Body)
+		page = testpeer.Fetch(line)
 	}, args...)
-	return res, authQuery
+	return res, authQuery, page
 }
 
 func TestOAuthLoginSendTokenRefresh(t *testing.T) {
 	r := newRig(t)
 	r.oauth.SetRotateRefreshTokens(true)
-	res, q := r.signIn(func(redirect string) {
+	res, q, page := r.signInPage(func(redirect string) {
 		// Requests that are not the genuine callback are refused and do not end the wait.
 		for _, bad := range []struct {
 			url  string
@@ -172,6 +184,9 @@ func TestOAuthLoginSendTokenRefresh(t *testing.T) {
 		}
 	})
 	r.wantCode(res, cli.ExitOK)
+	if page.Status != http.StatusOK || !strings.Contains(page.Body, "Signed in") || !strings.Contains(page.Body, ann) {
+		t.Errorf("the browser showed %d %q", page.Status, page.Body)
+	}
 	lines := strings.Split(res.stdout, "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], r.oauth.AuthURI()) || lines[1] != ann {
 		t.Fatalf("stdout %q: want the authorization URL, then the address", res.stdout)
@@ -299,8 +314,11 @@ func TestOAuthRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
 			tt.setup(r)
-			res, _ := r.signIn(nil)
+			res, _, page := r.signInPage(nil)
 			r.wantCode(res, tt.code)
+			if !strings.Contains(page.Body, "did not work") || !strings.Contains(page.Body, tt.advice) {
+				t.Errorf("the browser showed %d %q", page.Status, page.Body)
+			}
 			if !strings.Contains(res.stderr, tt.advice) {
 				t.Fatalf("stderr %q lacks %q", res.stderr, tt.advice)
 			}

@@ -25,10 +25,7 @@ import (
 // loopback: the SMTP and OAuth peers of package testpeer, and the real Secret
 // Service on the private bus that 'make test' provides.
 func TestMain(m *testing.M) {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		os.Stderr.WriteString("cli: these tests need the real Secret Service on a private bus; run them with 'make test' (or .ci/with-keyring go test ./...)\n")
-		os.Exit(1)
-	}
+	testpeer.RequireSessionBus("cli")
 	os.Exit(m.Run())
 }
 
@@ -56,21 +53,13 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	ca, err := testpeer.NewCA(t.TempDir())
+	g, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: t.TempDir(), TestUsers: []string{ann},
+		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: annAccount}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := testpeer.StartOAuth(testpeer.OAuthOptions{TestUsers: []string{ann}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(op.Close)
-	sp, err := testpeer.StartSMTP(testpeer.SMTPOptions{TLS: ca.ServerTLS, Passwords: map[string]string{ann: annPass},
-		AccountPasswords: map[string]string{ann: annAccount}, Tokens: op})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sp.Close() })
+	t.Cleanup(g.Close)
+	ca, op, sp := g.CA, g.OAuth, g.SMTP
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	r := &rig{t: t, ca: ca, oauth: op, smtp: sp, dir: filepath.Join(t.TempDir(), "config"),

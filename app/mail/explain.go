@@ -31,6 +31,9 @@ var (
 	ErrConnect             = errors.New("cannot connect")
 	ErrTLS                 = errors.New("TLS failure")
 	ErrTimeout             = errors.New("server timed out")
+	// ErrMaybeSent means the connection failed after the whole message was
+	// transmitted: the server may have accepted it.
+	ErrMaybeSent = errors.New("delivery uncertain")
 )
 
 // Reply is an SMTP reply: code, enhanced status code and text.
@@ -166,7 +169,15 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 		opErr    *net.OpError
 		recordEr tls.RecordHeaderError
 	)
+	// go-mail's SendError does not unwrap its causes, so its text is read too.
+	var se *gomail.SendError
+	text := err.Error()
+	timedOut := (errors.As(err, &netErr) && netErr.Timeout()) || strings.Contains(text, "i/o timeout")
 	switch {
+	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose:
+		return advice.New(fmt.Errorf("%w: %v", ErrMaybeSent, redactErr(err, cred)),
+			"the connection to "+ep.Addr()+" failed after the whole message was sent, so it may have been delivered",
+			"Look in your Sent folder before you send it again")
 	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
 		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), "the server's certificate for "+ep.Host+" could not be verified",
 			"Something on your network may be intercepting the connection; try another network")
@@ -179,7 +190,7 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 	case errors.As(err, &dnsErr):
 		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot find the server "+ep.Host,
 			"Check your internet connection and the server name")
-	case errors.As(err, &netErr) && netErr.Timeout():
+	case timedOut:
 		return advice.New(fmt.Errorf("%w: %v", ErrTimeout, err), "the server "+ep.Addr()+" stopped answering",
 			"Check your connection and try again; some networks block ports 587 and 465")
 	case errors.As(err, &opErr) && opErr.Op == "dial":

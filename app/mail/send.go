@@ -94,6 +94,8 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 		gomail.WithLogger(tr),
 		gomail.WithDebugLog(),
 		gomail.WithDialContextFunc(dialer(ctx, ep, tlsConf, idle)),
+		gomail.WithoutNoop(), // a fresh connection needs no liveness check
+		gomail.WithoutRset(), // nor a reset before QUIT
 	}
 	if ep.ImplicitTLS {
 		opts = append(opts, gomail.WithSSL())

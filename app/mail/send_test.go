@@ -19,7 +19,7 @@ import (
 // tokenFor signs ann in at the OAuth peer, through the real loopback flow.
 func tokenFor(t *testing.T, p *peers) string {
 	t.Helper()
-	client, err := google.ParseClient(p.oauth.ClientJSON("installed"))
+	client, err := google.ParseClient(p.OAuth.ClientJSON("installed"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,30 +36,19 @@ const (
 )
 
 type peers struct {
-	ca     *testpeer.CA
-	oauth  *testpeer.OAuth
-	smtp   *testpeer.SMTP
+	*testpeer.Gmail
 	sender *Sender
 }
 
 func startPeers(t *testing.T) *peers {
 	t.Helper()
-	ca, err := testpeer.NewCA(t.TempDir())
+	g, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: t.TempDir(), TestUsers: []string{ann},
+		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: "Hunter2-account!"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	op, err := testpeer.StartOAuth(testpeer.OAuthOptions{TestUsers: []string{ann}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(op.Close)
-	sp, err := testpeer.StartSMTP(testpeer.SMTPOptions{TLS: ca.ServerTLS, Passwords: map[string]string{ann: annPass},
-		AccountPasswords: map[string]string{ann: "Hunter2-account!"}, Tokens: op})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sp.Close() })
-	return &peers{ca: ca, oauth: op, smtp: sp, sender: &Sender{RootCAs: ca.Pool, Timeout: 5 * time.Second}}
+	t.Cleanup(g.Close)
+	return &peers{Gmail: g, sender: &Sender{RootCAs: g.CA.Pool, Timeout: 5 * time.Second}}
 }
 
 func mustEndpoint(t *testing.T, raw string) Endpoint {
@@ -78,7 +67,7 @@ func TestSendPlainOverSTARTTLSAndImplicitTLS(t *testing.T) {
 	if err := os.WriteFile(att, payload, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for i, url := range []string{p.smtp.StartTLSURL(), p.smtp.ImplicitTLSURL()} {
+	for i, url := range []string{p.SMTP.StartTLSURL(), p.SMTP.ImplicitTLSURL()} {
 		t.Run(url[:5], func(t *testing.T) {
 			m := Message{From: ann, To: []string{"bob@example.com"}, Cc: []string{"Carol <carol@example.com>"},
 				Bcc: []string{"dave@example.com"}, Subject: "Grüße ✓", Body: "Hello\nworld", Attachments: []string{att}}
@@ -86,7 +75,7 @@ func TestSendPlainOverSTARTTLSAndImplicitTLS(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Send: %v\n%s", err, res.Transcript)
 			}
-			msgs := p.smtp.Messages()
+			msgs := p.SMTP.Messages()
 			if len(msgs) != i+1 {
 				t.Fatalf("server holds %d messages, want %d", len(msgs), i+1)
 			}
@@ -113,13 +102,13 @@ func TestSendPlainOverSTARTTLSAndImplicitTLS(t *testing.T) {
 func TestSendXOAUTH2(t *testing.T) {
 	p := startPeers(t)
 	tok := tokenFor(t, p)
-	ep := mustEndpoint(t, p.smtp.StartTLSURL())
+	ep := mustEndpoint(t, p.SMTP.StartTLSURL())
 	m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "x", Body: "y"}
 	res, err := p.sender.Send(context.Background(), ep, Credential{Username: ann, Token: tok}, m)
 	if err != nil {
 		t.Fatalf("Send: %v\n%s", err, res.Transcript)
 	}
-	if got := p.smtp.Messages(); len(got) != 1 || got[0].Mech != "XOAUTH2" {
+	if got := p.SMTP.Messages(); len(got) != 1 || got[0].Mech != "XOAUTH2" {
 		t.Fatalf("received %+v", got)
 	}
 	if strings.Contains(res.Transcript, tok) {
@@ -127,7 +116,7 @@ func TestSendXOAUTH2(t *testing.T) {
 	}
 
 	// A token the provider no longer knows: Gmail's 334 JSON challenge, decoded.
-	p.oauth.RevokeUser(ann)
+	p.OAuth.RevokeUser(ann)
 	_, err = p.sender.Send(context.Background(), ep, Credential{Username: ann, Token: tok}, m)
 	if !errors.Is(err, ErrTokenRejected) || !strings.Contains(err.Error(), "expired or revoked") || !strings.Contains(err.Error(), "535") {
 		t.Fatalf("revoked token: %v", err)
@@ -135,14 +124,14 @@ func TestSendXOAUTH2(t *testing.T) {
 	if strings.Contains(err.Error(), tok) {
 		t.Fatal("the token appears in the error")
 	}
-	if n := len(p.smtp.Messages()); n != 1 {
+	if n := len(p.SMTP.Messages()); n != 1 {
 		t.Fatalf("a message was delivered with a revoked token (%d messages)", n)
 	}
 }
 
 func TestVerifyExplainsGmailReplies(t *testing.T) {
 	p := startPeers(t)
-	ep := mustEndpoint(t, p.smtp.StartTLSURL())
+	ep := mustEndpoint(t, p.SMTP.StartTLSURL())
 	tests := []struct {
 		pw   string
 		want error
@@ -181,7 +170,7 @@ func TestConnectionFailures(t *testing.T) {
 	p := startPeers(t)
 	cred := Credential{Username: ann, Password: annPass}
 	// Implicit TLS against the STARTTLS port: the server speaks plain text first.
-	_, err := p.sender.Verify(context.Background(), Endpoint{Host: "127.0.0.1", Port: mustEndpoint(t, p.smtp.StartTLSURL()).Port, ImplicitTLS: true}, cred)
+	_, err := p.sender.Verify(context.Background(), Endpoint{Host: "127.0.0.1", Port: mustEndpoint(t, p.SMTP.StartTLSURL()).Port, ImplicitTLS: true}, cred)
 	if err == nil {
 		t.Fatal("implicit TLS to a plain port succeeded")
 	}
@@ -191,7 +180,7 @@ func TestConnectionFailures(t *testing.T) {
 		t.Fatalf("refused: %v", err)
 	}
 	// An untrusted certificate.
-	_, err = (&Sender{Timeout: 5 * time.Second}).Verify(context.Background(), mustEndpoint(t, p.smtp.ImplicitTLSURL()), cred)
+	_, err = (&Sender{Timeout: 5 * time.Second}).Verify(context.Background(), mustEndpoint(t, p.SMTP.ImplicitTLSURL()), cred)
 	if !errors.Is(err, ErrTLS) {
 		t.Fatalf("untrusted certificate: %v", err)
 	}
@@ -201,7 +190,7 @@ func TestCancelStopsAtOnce(t *testing.T) {
 	p := startPeers(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := p.sender.Send(ctx, mustEndpoint(t, p.smtp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	_, err := p.sender.Send(ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: []string{"bob@example.com"}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled send: %v", err)
@@ -210,15 +199,78 @@ func TestCancelStopsAtOnce(t *testing.T) {
 
 func TestServerRepliesDuringSend(t *testing.T) {
 	p := startPeers(t)
-	p.smtp.SetReplyFault(func(stage string) error {
+	p.SMTP.SetReplyFault(func(stage string) error {
 		if stage == "data" {
 			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 4, 5}, Message: "Daily user sending limit exceeded."}
 		}
 		return nil
 	})
-	_, err := p.sender.Send(context.Background(), mustEndpoint(t, p.smtp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	_, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: []string{"bob@example.com"}, Subject: "s"})
 	if !errors.Is(err, ErrDailyLimit) {
 		t.Fatalf("550 5.4.5: %v", err)
+	}
+}
+
+func TestCancelDuringStalledData(t *testing.T) {
+	p := startPeers(t)
+	release := make(chan struct{})
+	defer close(release)
+	stalled := make(chan struct{}, 1)
+	p.SMTP.SetReplyFault(func(stage string) error {
+		if stage != "data" {
+			return nil
+		}
+		stalled <- struct{}{}
+		<-release // the server never answers the end of DATA
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "gave up"}
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := p.sender.Send(ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+			Message{From: ann, To: []string{"bob@example.com"}, Subject: "stall"})
+		errc <- err
+	}()
+	<-stalled
+	cancel()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled send returned %v", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Send did not return after cancel while the server stalled")
+	}
+}
+
+func TestIdleTimeoutOnSilentServer(t *testing.T) {
+	tests := []struct {
+		stage  string
+		want   error
+		advice string
+	}{
+		{"mail", ErrTimeout, "stopped answering"},
+		// Silent after the whole message went out: it may have been delivered.
+		{"data", ErrMaybeSent, "Sent folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.stage, func(t *testing.T) {
+			p := startPeers(t)
+			release := make(chan struct{})
+			defer close(release)
+			p.SMTP.SetReplyFault(func(stage string) error {
+				if stage == tt.stage {
+					<-release
+				}
+				return nil
+			})
+			s := &Sender{RootCAs: p.CA.Pool, Timeout: 300 * time.Millisecond}
+			_, err := s.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+				Message{From: ann, To: []string{"bob@example.com"}, Subject: "silent"})
+			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.advice) {
+				t.Fatalf("silent server at %s: %v", tt.stage, err)
+			}
+		})
 	}
 }

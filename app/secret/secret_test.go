@@ -9,16 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // The tests in this package use the real Secret Service on the private session
 // bus that 'make test' starts (.ci/with-keyring). Without one, go-keyring
 // would auto-launch daemons that outlive the test, so refuse to run.
 func TestMain(m *testing.M) {
-	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		os.Stderr.WriteString("secret: these tests need the real Secret Service on a private bus; run them with 'make test' (or .ci/with-keyring go test ./...)\n")
-		os.Exit(1)
-	}
+	testpeer.RequireSessionBus("secret")
 	os.Exit(m.Run())
 }
 

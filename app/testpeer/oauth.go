@@ -50,6 +50,8 @@ type OAuthOptions struct {
 	// AccessTTL is the lifetime of issued access tokens; zero means
 	// DefaultAccessTTL.
 	AccessTTL time.Duration
+	// Addr is the listen address; empty means 127.0.0.1 with a random port.
+	Addr string
 }
 
 // OAuth is a minimal Google-like OAuth 2.0 authorization server listening on
@@ -153,7 +155,7 @@ func StartOAuth(opts OAuthOptions) (*OAuth, error) {
 		p.signInAs = opts.TestUsers[0]
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", orLoopback(opts.Addr))
 	if err != nil {
 		return nil, fmt.Errorf("testpeer: oauth listen: %w", err)
 	}

@@ -72,6 +72,11 @@ type SMTPOptions struct {
 	AccountPasswords map[string]string
 	// Tokens validates XOAUTH2 access tokens; nil makes XOAUTH2 always fail.
 	Tokens TokenValidator
+	// Addr and TLSAddr are the listen addresses of the STARTTLS and the
+	// implicit-TLS listeners; empty means 127.0.0.1 with a random port.
+	Addr, TLSAddr string
+	// OnMessage, when set, is called with every accepted message.
+	OnMessage func(Received)
 }
 
 // Received is one message accepted by the SMTP peer.
@@ -103,6 +108,7 @@ type SMTP struct {
 	passwords        map[string]string
 	accountPasswords map[string]string
 	tokens           TokenValidator
+	onMessage        func(Received)
 
 	mu           sync.Mutex
 	messages     []Received
@@ -116,6 +122,7 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 		passwords:        lowerKeys(opts.Passwords),
 		accountPasswords: lowerKeys(opts.AccountPasswords),
 		tokens:           opts.Tokens,
+		onMessage:        opts.OnMessage,
 	}
 
 	srv := smtp.NewServer(&backend{s: s})
@@ -129,14 +136,14 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.srv = srv
 
-	plain, err := net.Listen("tcp", "127.0.0.1:0")
+	plain, err := net.Listen("tcp", orLoopback(opts.Addr))
 	if err != nil {
 		return nil, fmt.Errorf("testpeer: smtp listen: %w", err)
 	}
 	s.plainAddr = plain.Addr().String()
 	listeners := []net.Listener{plain}
 	if opts.TLS != nil {
-		raw, err := net.Listen("tcp", "127.0.0.1:0")
+		raw, err := net.Listen("tcp", orLoopback(opts.TLSAddr))
 		if err != nil {
 			plain.Close()
 			return nil, fmt.Errorf("testpeer: smtps listen: %w", err)
@@ -318,15 +325,19 @@ func (ss *session) Data(r io.Reader) error {
 	if err := ss.s.fault("data"); err != nil {
 		return err
 	}
-	ss.s.mu.Lock()
-	ss.s.messages = append(ss.s.messages, Received{
+	msg := Received{
 		From: ss.from,
 		To:   append([]string(nil), ss.to...),
 		Data: data,
 		Mech: ss.mech,
 		User: ss.user,
-	})
+	}
+	ss.s.mu.Lock()
+	ss.s.messages = append(ss.s.messages, msg)
 	ss.s.mu.Unlock()
+	if ss.s.onMessage != nil {
+		ss.s.onMessage(msg)
+	}
 	return nil
 }
 
@@ -427,4 +438,12 @@ func lowerKeys(m map[string]string) map[string]string {
 		out[strings.ToLower(k)] = v
 	}
 	return out
+}
+
+// orLoopback returns addr, or 127.0.0.1 with a random port when it is empty.
+func orLoopback(addr string) string {
+	if addr == "" {
+		return "127.0.0.1:0"
+	}
+	return addr
 }

@@ -1,0 +1,117 @@
+package oauth
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/testpeer"
+	"golang.org/x/oauth2"
+)
+
+func provider(t *testing.T) (*testpeer.OAuth, google.Client) {
+	t.Helper()
+	p, err := testpeer.StartOAuth(testpeer.OAuthOptions{TestUsers: []string{"ann@gmail.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	c, err := google.ParseClient(p.ClientJSON("installed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, c
+}
+
+func TestLoginCompletesAndClosesListener(t *testing.T) {
+	_, client := provider(t)
+	var redirect string
+	res, err := Login(context.Background(), client, func(u string) error {
+		redirect = strings.TrimSuffix(queryOf(t, u, "redirect_uri"), "/")
+		return testpeer.Browse(u)
+	}, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Email != "ann@gmail.com" || res.Token.RefreshToken == "" || !strings.Contains(res.Scope, google.ScopeMail) {
+		t.Fatalf("result %+v", res)
+	}
+	if _, err := http.Get(redirect + "/"); err == nil {
+		t.Fatal("listener still accepts connections after Login returned")
+	}
+}
+
+func TestLoginCancel(t *testing.T) {
+	_, client := provider(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Login(ctx, client, func(string) error { cancel(); return nil }, time.Minute)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("Login after cancel: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Login did not return after cancel")
+	}
+}
+
+func TestLoginOpenerFails(t *testing.T) {
+	_, client := provider(t)
+	_, err := Login(context.Background(), client, func(string) error { return errors.New("no browser") }, time.Minute)
+	if err == nil || !strings.Contains(err.Error(), "Copy the sign-in link") {
+		t.Fatalf("opener failure: %v", err)
+	}
+}
+
+func TestLoginExchangeRefusesWrongClientSecret(t *testing.T) {
+	_, client := provider(t)
+	client.ClientSecret = "GOCSPX-reset-since"
+	_, err := Login(context.Background(), client, testpeer.Browse, 10*time.Second)
+	if !errors.Is(err, ErrInvalidClient) || !strings.Contains(err.Error(), "download the client JSON again") {
+		t.Fatalf("wrong secret: %v", err)
+	}
+	if strings.Contains(err.Error(), client.ClientSecret) {
+		t.Fatal("the client secret appears in the error")
+	}
+}
+
+func TestEmailFromIDToken(t *testing.T) {
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	tests := []struct {
+		name, idToken, want string
+	}{
+		{"ok", enc(`{"alg":"RS256"}`) + "." + enc(`{"email":"ann@gmail.com","email_verified":true}`) + ".sig", "ann@gmail.com"},
+		{"padded payload", "h." + base64.URLEncoding.EncodeToString([]byte(`{"email":"bob@gmail.com"}`)) + ".s", "bob@gmail.com"},
+		{"no email claim", "h." + enc(`{"sub":"1"}`) + ".s", ""},
+		{"not a JWT", "opaque", ""},
+		{"bad base64", "h.!!!.s", ""},
+		{"missing", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := (&oauth2.Token{AccessToken: "a"}).WithExtra(map[string]any{"id_token": tt.idToken})
+			got, err := EmailFromIDToken(tok)
+			if got != tt.want || (tt.want == "") != errors.Is(err, ErrNoEmail) {
+				t.Fatalf("EmailFromIDToken = %q, %v", got, err)
+			}
+		})
+	}
+}
+
+func queryOf(t *testing.T, raw, key string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req.URL.Query().Get(key)
+}
