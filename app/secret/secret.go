@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -92,7 +93,7 @@ func item(account string, k Kind) string { return account + "/" + string(k) }
 // Get returns the secret of kind k for account.
 func (s *Store) Get(ctx context.Context, account string, k Kind) (string, error) {
 	var v string
-	err := s.do(ctx, "read", func() (err error) {
+	err := s.do(ctx, "read the "+k.words()+" of "+account+" from", func() (err error) {
 		v, err = s.backend.Get(s.service, item(account, k))
 		return err
 	})
@@ -106,12 +107,12 @@ func (s *Store) Set(ctx context.Context, account string, k Kind, value string) e
 			fmt.Sprintf("the %s for %s is %d bytes, more than the %d a keyring item may hold", k, account, len(value), MaxBytes),
 			"This is a bug in mailkey; please report it")
 	}
-	return s.do(ctx, "save", func() error { return s.backend.Set(s.service, item(account, k), value) })
+	return s.do(ctx, "save the "+k.words()+" of "+account+" in", func() error { return s.backend.Set(s.service, item(account, k), value) })
 }
 
 // Delete removes the secret of kind k for account. A missing item is not an error.
 func (s *Store) Delete(ctx context.Context, account string, k Kind) error {
-	err := s.do(ctx, "delete", func() error { return s.backend.Delete(s.service, item(account, k)) })
+	err := s.do(ctx, "delete the "+k.words()+" of "+account+" from", func() error { return s.backend.Delete(s.service, item(account, k)) })
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -158,7 +159,22 @@ func mapErr(verb string, err error) error {
 		return advice.New(ErrTooLarge, "the keyring refused the secret as too large", "This is a bug in mailkey; please report it")
 	}
 	return advice.New(fmt.Errorf("%w: %v", ErrUnavailable, err),
-		"could not "+verb+" the secret in the system keyring", unlockAdvice())
+		"could not "+verb+" the system keyring ("+cause(err)+")", unlockAdvice())
+}
+
+// cause names the likely reason a keyring call failed, without details that
+// could hold data.
+func cause(err error) string {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "ServiceUnknown"), strings.Contains(s, "org.freedesktop.secrets"):
+		return "no Secret Service is running"
+	case strings.Contains(s, "dbus"), strings.Contains(s, "D-Bus"), strings.Contains(s, "connect"), strings.Contains(s, "no such file"):
+		return "no session bus to reach it"
+	case strings.Contains(s, "ocked"), strings.Contains(s, "ismissed"), strings.Contains(s, "rompt"):
+		return "it is locked or the unlock prompt was dismissed"
+	}
+	return "it refused the request"
 }
 
 // unlockAdvice says what to install or unlock on this platform.
@@ -173,3 +189,6 @@ func unlockAdvice() string {
 		"(GNOME Keyring: apt install gnome-keyring; or KeePassXC with Secret Service integration, or KWallet 5.97+), " +
 		"make sure it is unlocked, and try again"
 }
+
+// words names the kind in plain words ("refresh token").
+func (k Kind) words() string { return strings.ReplaceAll(string(k), "-", " ") }
