@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofrs/flock"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
 )
 
 // SchemaVersion is the version of the accounts file this code writes.
@@ -178,37 +179,14 @@ func (s *Store) read() (file, error) {
 	return f, nil
 }
 
-// write replaces the file atomically: temporary file in the same directory,
-// fsync, rename, then fsync of the directory.
+// write replaces the file atomically (see package atomicfile).
 func (s *Store) write(f file) error {
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(s.dir, FileName+".tmp-*")
-	if err != nil {
-		return advice.New(err, "cannot write in "+s.dir, "Check its permissions and free disk space")
-	}
-	defer os.Remove(tmp.Name()) // a no-op after the rename
-	if err := tmp.Chmod(0o600); err == nil {
-		_, err = tmp.Write(append(data, '\n'))
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), s.Path())
-		}
-	}
-	if err != nil {
-		_ = tmp.Close()
+	if err := atomicfile.Write(s.Path(), append(data, '\n'), 0o600); err != nil {
 		return advice.New(err, "cannot save the accounts file "+s.Path(), "Check free disk space and permissions; the previous file is unchanged")
-	}
-	if d, err := os.Open(s.dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -110,4 +111,31 @@ func (e *Engine) needsSignIn(a account.Account, err error) error {
 		x.Reason = advice.What(err)
 	})
 	return err
+}
+
+// SetPublishing records the publishing status the user declared for an OAuth
+// account's Google Cloud project.
+func (e *Engine) SetPublishing(addr string, p account.Publishing) error {
+	return e.Accounts.Modify(addr, func(a *account.Account) { a.Publishing = p })
+}
+
+// ClientFor returns the OAuth client an account signed in with, secret
+// included, so that "Sign in again" needs no new client JSON.
+func (e *Engine) ClientFor(ctx context.Context, addr string) (google.Client, error) {
+	a, err := e.Accounts.Get(addr)
+	if err != nil {
+		return google.Client{}, err
+	}
+	if a.Method != account.OAuth {
+		return google.Client{}, advice.New(ErrNotOAuth, a.Address+" uses an app password", "Replace the app password instead")
+	}
+	secretValue, err := e.Secrets.Get(ctx, a.Address, secret.ClientSecret)
+	if errors.Is(err, secret.ErrNotFound) {
+		return google.Client{}, advice.New(err, "the keyring no longer holds this account's client secret",
+			"Import the client JSON again")
+	}
+	if err != nil {
+		return google.Client{}, err
+	}
+	return google.Client{ClientID: a.ClientID, ClientSecret: secretValue, ProjectID: a.ProjectID, AuthURI: a.AuthURI, TokenURI: a.TokenURI}, nil
 }

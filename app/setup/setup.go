@@ -1,0 +1,61 @@
+// Package setup remembers how far the user got in the guided setup (the
+// Google Cloud console checklist), so that closing and reopening mailkey
+// resumes at the same step. It holds no secret.
+package setup
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+)
+
+// FileName is the progress file's name inside the config dir.
+const FileName = "setup.json"
+
+// Progress is the state of the OAuth checklist.
+type Progress struct {
+	// ProjectID is the Google Cloud project ID the user typed at step 1.
+	ProjectID string `json:"project_id,omitempty"`
+	// Done holds the IDs of the steps ticked as done.
+	Done map[string]bool `json:"done,omitempty"`
+	// Step is the ID of the step the user was on.
+	Step string `json:"step,omitempty"`
+}
+
+// Store keeps Progress in one JSON file.
+type Store struct{ path string }
+
+// NewStore returns the store in dir.
+func NewStore(dir string) *Store { return &Store{path: filepath.Join(dir, FileName)} }
+
+// Load returns the saved progress; a missing or unreadable file gives empty progress.
+func (s *Store) Load() Progress {
+	var p Progress
+	data, err := os.ReadFile(s.path)
+	if err == nil {
+		_ = json.Unmarshal(data, &p)
+	}
+	if p.Done == nil {
+		p.Done = map[string]bool{}
+	}
+	return p
+}
+
+// Save writes p atomically.
+func (s *Store) Save(p Progress) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return advice.New(err, "cannot create "+filepath.Dir(s.path), "Check its permissions")
+	}
+	if err := atomicfile.Write(s.path, append(data, '\n'), 0o600); err != nil {
+		return advice.New(err, "cannot save the setup progress", "Check free disk space and permissions")
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"net/url"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/setup"
+)
+
+// gui is the window shell: a sidebar with the accounts and a main area that
+// shows one screen at a time. Every screen gets the gui for its dependencies.
+type gui struct {
+	app      fyne.App
+	win      fyne.Window
+	eng      *engine.Engine
+	tasks    *tasks
+	progress *setup.Store
+	// openURL opens a link in the system browser; tests replace it.
+	openURL func(*url.URL) error
+
+	main    *fyne.Container
+	current fyne.CanvasObject
+	// screenName names the screen on show, for tests and the demo hooks.
+	screenName string
+	sidebar    *sidebar
+	// dropTarget receives files dropped on the window, when the screen on show takes them.
+	dropTarget func([]fyne.URI)
+}
+
+func newGUI(a fyne.App, eng *engine.Engine) *gui {
+	g := &gui{
+		app:      a,
+		win:      a.NewWindow("mailkey"),
+		eng:      eng,
+		tasks:    &tasks{},
+		progress: setup.NewStore(eng.Accounts.Dir()),
+		openURL:  a.OpenURL,
+		main:     container.NewStack(),
+	}
+	g.sidebar = newSidebar(g)
+	split := container.NewHSplit(g.sidebar.content(), g.main)
+	split.Offset = 0.28
+	g.win.SetContent(split)
+	g.win.Resize(fyne.NewSize(960, 680))
+	g.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if g.dropTarget != nil {
+			g.dropTarget(uris)
+		}
+	})
+	g.sidebar.reload(true)
+	return g
+}
+
+// show puts a screen in the main area.
+func (g *gui) show(name string, obj fyne.CanvasObject) {
+	g.screenName = name
+	g.current = obj
+	g.dropTarget = nil
+	g.main.Objects = []fyne.CanvasObject{obj}
+	g.main.Refresh()
+}
+
+// open opens a link in the system browser.
+func (g *gui) open(link string) {
+	u, err := url.Parse(link)
+	if err == nil {
+		err = g.openURL(u)
+	}
+	if err != nil {
+		showError(g.win, err)
+	}
+}
+
+// accountsChanged reloads the sidebar after an account was added, changed or removed.
+func (g *gui) accountsChanged() { g.sidebar.reload(false) }
+
+// showWelcome shows the choice of method.
+func (g *gui) showWelcome() {
+	g.sidebar.list.UnselectAll()
+	g.show("welcome", newWelcome(g).content())
+}
+
+// showAccount shows one account's screen.
+func (g *gui) showAccount(addr string) { g.show("account", newAccountScreen(g, addr).content()) }
+
+// showHelp shows the troubleshooting screen.
+func (g *gui) showHelp() {
+	g.sidebar.list.UnselectAll()
+	g.show("help", newHelp(g).content())
+}
+
+// sidebar lists the accounts with their status, with "Add account" below.
+type sidebar struct {
+	g     *gui
+	infos []engine.Info
+	list  *widget.List
+	note  *widget.Label
+}
+
+func newSidebar(g *gui) *sidebar {
+	s := &sidebar{g: g, note: widget.NewLabel("")}
+	s.note.Wrapping = fyne.TextWrapWord
+	s.list = widget.NewList(
+		func() int { return len(s.infos) },
+		func() fyne.CanvasObject {
+			return container.NewVBox(widget.NewLabelWithStyle("address", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel("status"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(s.infos) {
+				return
+			}
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(s.infos[id].Address)
+			box.Objects[1].(*widget.Label).SetText(statusText(s.infos[id]))
+		})
+	s.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(s.infos) {
+			g.showAccount(s.infos[id].Address)
+		}
+	}
+	return s
+}
+
+func (s *sidebar) content() fyne.CanvasObject {
+	add := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), s.g.showWelcome)
+	add.Importance = widget.HighImportance
+	help := widget.NewButtonWithIcon("Help", theme.HelpIcon(), s.g.showHelp)
+	title := widget.NewLabelWithStyle("Accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewBorder(title, container.NewVBox(s.note, add, help), nil, nil, s.list)
+}
+
+// reload reads the accounts off the UI goroutine. With first, it also picks
+// the first screen: the welcome screen when there is no account yet.
+func (s *sidebar) reload(first bool) {
+	run(s.g.tasks, s.g.eng.List, func(list []engine.Info, err error) {
+		if err != nil {
+			s.note.SetText(errorText(err))
+			list = nil
+		} else {
+			s.note.SetText("")
+		}
+		s.infos = list
+		s.list.Refresh()
+		if !first {
+			return
+		}
+		if len(list) == 0 {
+			s.g.showWelcome()
+			return
+		}
+		s.list.Select(0)
+	})
+}
+
+// selectAddress highlights addr in the list, if present, without reloading.
+func (s *sidebar) selectAddress(addr string) {
+	for i, in := range s.infos {
+		if in.Address == addr {
+			s.list.Select(i)
+			return
+		}
+	}
+}
+
+// showAppPassword starts the app-password wizard; addr pre-fills the address
+// (for "Replace app password").
+func (g *gui) showAppPassword(addr string) {
+	g.show("app-password", newAppPasswordWizard(g, addr).content())
+}
+
+// showChecklist shows the Google Cloud console checklist.
+func (g *gui) showChecklist() { g.show("checklist", newChecklist(g).content()) }
+
+// showSignIn shows the client-JSON import and the sign-in; addr, when set,
+// signs an existing account in again with its saved client.
+func (g *gui) showSignIn(addr string) { g.show("sign-in", newSignIn(g, addr).content()) }
+
+// showCompose shows the compose pane; testToSelf pre-fills a test message to from.
+func (g *gui) showCompose(from string, testToSelf bool) {
+	g.show("compose", newCompose(g, from, testToSelf).content())
+}

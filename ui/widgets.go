@@ -1,0 +1,73 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
+)
+
+// heading is a screen's title.
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	return l
+}
+
+// para is a paragraph that wraps.
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// statusText is an account's status as the sidebar and the account screen show it.
+func statusText(in engine.Info) string {
+	switch in.Status.State {
+	case account.StateNeedsSignIn:
+		return "Needs sign-in"
+	case account.StateExpiring:
+		if in.Status.DaysLeft == 1 {
+			return "Expires in 1 day"
+		}
+		return "Expires in " + itoa(in.Status.DaysLeft) + " days"
+	}
+	return "OK"
+}
+
+// errorText renders an error for a label: what went wrong, then what to do.
+func errorText(err error) string {
+	what := sentence(advice.What(err))
+	if next := advice.Next(err); next != "" {
+		return what + "\n" + sentence(next)
+	}
+	return what
+}
+
+// showError shows err in a dialog, with its advice.
+func showError(w fyne.Window, err error) {
+	dialog.ShowInformation("Something went wrong", errorText(err), w)
+}
+
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	if !strings.HasPrefix(s, "mailkey") {
+		s = strings.ToUpper(s[:1]) + s[1:]
+	}
+	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
+		s += "."
+	}
+	return s
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
