@@ -5,14 +5,29 @@ GO ?= go
 # Debian packages: cgo/GL for Fyne, and the real Secret Service for the tests.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools
+DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick
 
-.PHONY: run build test check deps-build deps-test fuzz clean
+.PHONY: run build package screenshots test check deps-build deps-test deps-screenshots fuzz clean
 
 run: build
 	./bin/mailkey
 
 build: deps-build
 	$(GO) build -o bin/mailkey ./cmd/mailkey
+
+# The Linux bundle: binary, icon and .desktop entry (install it with
+# 'tar -xJf bin/mailkey.tar.xz && sudo make -C mailkey install').
+package: build
+	$(GO) tool fyne package -os linux --exe bin/mailkey --name mailkey
+	mv mailkey.tar.xz bin/
+
+# The README's screenshots: the real app under Xvfb against the local peers.
+screenshots: deps-screenshots build
+	$(GO) build -o bin/mailkey-peers ./cmd/mailkey-peers
+	.ci/with-keyring .ci/screenshots
+
+deps-screenshots:
+	@.ci/debian-deps $(DEB_SHOTS)
 
 deps-build:
 	@.ci/debian-deps $(DEB_BUILD)

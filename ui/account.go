@@ -1,13 +1,251 @@
 package ui
 
 import (
+	"fmt"
+	"time"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
 )
 
-// accountScreen is a placeholder, being written.
-type accountScreen struct{ g *gui }
+// accountScreen shows one account: how it signs in, where it sends, its status
+// and, for an OAuth app in Testing, when Google ends the sign-in. It offers the
+// test email, compose, the fix for its method, a connection check and removal.
+type accountScreen struct {
+	g     *gui
+	addr  string
+	info  engine.Info
+	ready bool // info is loaded
+	check cancellable
 
-func newAccountScreen(g *gui, addr string) *accountScreen { return &accountScreen{g: g} }
+	title  *widget.Label
+	method *widget.Label
+	server *widget.Label
+	status *widget.Label
+	// expiry tells when a Testing sign-in ends and why; publish opens the
+	// console page where the app is published.
+	expiry  *widget.Label
+	publish *widget.Button
+	// problem holds the reason and the one-click fix of a "Needs sign-in" account.
+	problem *fyne.Container
+	reason  *widget.Label
+	fix     *fyne.Container
+	// note shows a failure to load or to remove the account.
+	note *widget.Label
 
-func (s *accountScreen) content() fyne.CanvasObject { return widget.NewLabel("account") }
+	sendTest, compose, signIn, replace, checkConn, cancelCheck, remove *widget.Button
+	actions                                                            *fyne.Container
+	activity                                                           *widget.Activity
+	// checkResult shows the outcome of "Check connection".
+	checkResult *widget.Label
+	// confirm is the removal dialog while it is (or was last) on show.
+	confirm *dialog.ConfirmDialog
+	// root is the screen's content, laid out again after each change.
+	root *firstDraw
+}
+
+func newAccountScreen(g *gui, addr string) *accountScreen {
+	s := &accountScreen{
+		g:           g,
+		addr:        addr,
+		title:       heading(addr),
+		method:      widget.NewLabel(""),
+		server:      widget.NewLabel(""),
+		status:      widget.NewLabel("Loading…"),
+		expiry:      para(""),
+		reason:      para(""),
+		fix:         container.NewHBox(),
+		note:        para(""),
+		activity:    widget.NewActivity(),
+		checkResult: para(""),
+		actions:     container.New(layout.NewRowWrapLayout()),
+	}
+	s.title.Wrapping = fyne.TextWrapBreak
+	s.note.Importance = widget.DangerImportance
+	s.reason.Importance = widget.WarningImportance
+	s.sendTest = widget.NewButtonWithIcon("Send test email", theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
+	s.sendTest.Importance = widget.HighImportance
+	s.compose = widget.NewButtonWithIcon("Compose", theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
+	s.signIn = widget.NewButtonWithIcon("Sign in again", theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
+	s.replace = widget.NewButtonWithIcon("Replace app password", theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
+	s.checkConn = widget.NewButtonWithIcon("Check connection", theme.ViewRefreshIcon(), s.onCheck)
+	s.cancelCheck = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancelCheck)
+	s.remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), s.onRemove)
+	s.remove.Importance = widget.DangerImportance
+	s.publish = widget.NewButtonWithIcon("Open Audience in the console", theme.ComputerIcon(), s.onPublish)
+	s.problem = container.NewVBox(s.reason, s.fix)
+	for _, o := range []fyne.CanvasObject{s.expiry, s.publish, s.problem, s.note, s.activity, s.cancelCheck, s.checkResult} {
+		o.Hide()
+	}
+	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
+		b.Disable()
+	}
+	return s
+}
+
+func (s *accountScreen) content() fyne.CanvasObject {
+	details := widget.NewForm(
+		widget.NewFormItem("Method", s.method),
+		widget.NewFormItem("SMTP server", s.server),
+		widget.NewFormItem("Status", s.status),
+	)
+	check := container.NewHBox(s.activity, s.cancelCheck)
+	s.root = newFirstDraw(container.NewVScroll(container.NewVBox(
+		s.title, details, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
+		widget.NewSeparator(), s.actions, check, s.checkResult,
+	)), s.load)
+	return s.root
+}
+
+// relayout lays the screen out again after widgets were shown, hidden or changed.
+func (s *accountScreen) relayout() {
+	if s.root != nil {
+		s.root.Refresh()
+	}
+}
+
+// load reads the account off the UI goroutine; the screen starts it once shown.
+func (s *accountScreen) load() { s.reload(false) }
+
+// reload reads the account again; with sidebar, the sidebar reloads after it.
+func (s *accountScreen) reload(sidebar bool) {
+	run(s.g.tasks, func() (engine.Info, error) { return s.g.eng.Account(s.addr) }, func(in engine.Info, err error) {
+		s.onLoaded(in, err)
+		if sidebar {
+			s.g.accountsChanged()
+		}
+	})
+}
+
+func (s *accountScreen) onLoaded(in engine.Info, err error) {
+	defer s.relayout()
+	if err != nil {
+		s.status.SetText("")
+		s.showNote(errorText(err))
+		return
+	}
+	s.info, s.ready = in, true
+	s.title.SetText(in.Address)
+	s.method.SetText(accountMethodText(in.Method))
+	s.server.SetText(accountServerText(in.SMTP))
+	s.status.SetText(statusText(in))
+	s.showExpiry(in)
+	s.showProblem(in)
+	s.layoutActions(in)
+	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
+		b.Enable()
+	}
+}
+
+// accountMethodText names how an account signs in.
+func accountMethodText(m account.Method) string {
+	if m == account.OAuth {
+		return "OAuth 2.0 (your Google Cloud client)"
+	}
+	return "App password"
+}
+
+// accountServerText shows an SMTP URL as host:port and its encryption.
+func accountServerText(raw string) string {
+	if raw == "" {
+		raw = google.DefaultSMTP
+	}
+	ep, err := mail.ParseEndpoint(raw)
+	if err != nil {
+		return raw
+	}
+	if ep.ImplicitTLS {
+		return fmt.Sprintf("%s (TLS)", ep.Addr())
+	}
+	return fmt.Sprintf("%s (STARTTLS)", ep.Addr())
+}
+
+// accountDate renders a time in local time for a person.
+func accountDate(t time.Time) string {
+	return t.Local().Format("Monday 2 January 2006 at 15:04")
+}
+
+func (s *accountScreen) showExpiry(in engine.Info) {
+	if in.Method != account.OAuth || in.Publishing == account.Production || in.Status.ExpiresAt.IsZero() {
+		s.expiry.Hide()
+		s.publish.Hide()
+		return
+	}
+	date := accountDate(in.Status.ExpiresAt)
+	var when string
+	if in.Status.State == account.StateNeedsSignIn {
+		when = fmt.Sprintf("Google ended this sign-in on %s.", date)
+	} else {
+		when = fmt.Sprintf("Google ends this sign-in on %s.", date)
+	}
+	s.expiry.SetText(when + "\n" +
+		"While your Google Cloud project is in Testing, Google ends every sign-in 7 days after it, and you have to sign in again. " +
+		"Publishing the app (in the console, open Audience and click Publish app) removes this limit; you then click through a “Google hasn't verified this app” warning when you sign in.")
+	s.expiry.Show()
+	s.publish.Show()
+}
+
+// onPublish opens the console page where the app leaves Testing, in the
+// account's project.
+func (s *accountScreen) onPublish() {
+	for _, st := range google.ConsoleSteps {
+		if st.ID == "audience" {
+			s.g.open(st.Link(s.info.ProjectID))
+			return
+		}
+	}
+}
+
+func (s *accountScreen) showProblem(in engine.Info) {
+	if in.Status.State != account.StateNeedsSignIn {
+		s.problem.Hide()
+		return
+	}
+	reason := sentence(in.Reason)
+	if reason == "" && !in.Status.ExpiresAt.IsZero() {
+		reason = "Google ends the sign-in 7 days after it while the project is in Testing."
+	}
+	if reason == "" {
+		reason = "Google no longer accepts the saved sign-in."
+	}
+	s.reason.SetText(reason)
+	fix := s.signIn
+	if in.Method == account.AppPassword {
+		fix = s.replace
+	}
+	fix.Importance = widget.HighImportance
+	fix.Refresh()
+	s.fix.Objects = []fyne.CanvasObject{fix}
+	s.fix.Refresh()
+	s.problem.Show()
+}
+
+// layoutActions shows the buttons that apply to the account's method; the
+// fix of a "Needs sign-in" account stays up in the problem box.
+func (s *accountScreen) layoutActions(in engine.Info) {
+	objs := []fyne.CanvasObject{s.sendTest, s.compose}
+	renew := s.signIn
+	if in.Method == account.AppPassword {
+		renew = s.replace
+	}
+	if in.Status.State != account.StateNeedsSignIn {
+		objs = append(objs, renew)
+	}
+	objs = append(objs, s.checkConn, s.remove)
+	s.actions.Objects = objs
+	s.actions.Refresh()
+}
+
+func (s *accountScreen) showNote(text string) {
+	s.note.SetText(text)
+	s.note.Show()
+}

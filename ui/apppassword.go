@@ -1,13 +1,299 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	netmail "net/mail"
+	"slices"
+	"strings"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
 )
 
-// appPasswordWizard is a placeholder, being written.
-type appPasswordWizard struct{ g *gui }
+// appPasswordWizard walks the user through creating a Google app password on
+// one scrollable page of four steps, checks it with a real SMTP login, and
+// saves the account when Gmail accepts it.
+type appPasswordWizard struct {
+	g *gui
+	// smtpURL is the server the login is checked against: "" means Gmail's.
+	// Tests point it at the local SMTP peer.
+	smtpURL string
+	replace string // the address given by "Replace app password", or ""
+	op      cancellable
 
-func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard { return &appPasswordWizard{g: g} }
+	openTwoStep, openAppPasswords, useOAuth *widget.Button
+	address, password                       *widget.Entry
+	addressHint, passwordHint               *apHint
+	save, cancel                            *widget.Button
+	activity                                *widget.Activity
+	status                                  *widget.Label
+	// done, hidden until a save succeeds, holds success, sendTest and goAccount.
+	success             *widget.Label
+	sendTest, goAccount *widget.Button
+	done                *fyne.Container
+	page                *container.Scroll
 
-func (s *appPasswordWizard) content() fyne.CanvasObject { return widget.NewLabel("apppassword") }
+	addrOK, pwOK, busy bool
+	saved              string // the address saved last
+}
+
+func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
+	s := &appPasswordWizard{g: g, replace: strings.TrimSpace(addr)}
+	s.openTwoStep = widget.NewButton("Open Google account security", s.onOpenTwoStep)
+	s.openAppPasswords = widget.NewButton("Open the App passwords page", s.onOpenAppPasswords)
+	s.openAppPasswords.Importance = widget.HighImportance
+	s.useOAuth = widget.NewButton("Set up OAuth instead", s.onUseOAuth)
+
+	s.address = widget.NewEntry()
+	s.address.SetPlaceHolder("ann@gmail.com")
+	s.password = widget.NewPasswordEntry() // hidden, with Fyne's own show/hide button
+	s.password.SetPlaceHolder("abcd efgh ijkl mnop")
+	s.addressHint, s.passwordHint = newAPHint(), newAPHint()
+
+	s.save = widget.NewButton("Test and save", s.onSave)
+	s.save.Importance = widget.HighImportance
+	s.cancel = widget.NewButton("Cancel", s.onCancel)
+	s.cancel.Hide()
+	s.activity = widget.NewActivity()
+	s.activity.Hide()
+	s.status = para("")
+	s.status.Hide()
+
+	s.success = para("")
+	s.sendTest = widget.NewButton("Send a test email to myself", s.onSendTest)
+	s.sendTest.Importance = widget.HighImportance
+	s.goAccount = widget.NewButton("Go to the account", s.onGoAccount)
+	s.done = container.NewVBox(s.success, container.NewHBox(s.sendTest, s.goAccount))
+	s.done.Hide()
+
+	s.address.SetText(s.replace)
+	s.onAddressChanged(s.address.Text)
+	s.onPasswordChanged("")
+	s.address.OnChanged = s.onAddressChanged
+	s.password.OnChanged = s.onPasswordChanged
+	s.address.OnSubmitted = func(string) { s.g.win.Canvas().Focus(s.password) }
+	s.password.OnSubmitted = func(string) { s.onSave() }
+	s.page = s.layout()
+	return s
+}
+
+func (s *appPasswordWizard) content() fyne.CanvasObject { return s.page }
+
+// layout builds the page of four steps around the widgets.
+func (s *appPasswordWizard) layout() *container.Scroll {
+	steps := map[string]google.Step{}
+	for _, st := range google.AppPasswordSteps {
+		steps[st.ID] = st
+	}
+	two, create, enter := steps["two-step"], steps["app-password"], steps["enter"]
+	title := "Send mail with an app password"
+	intro := "Four steps, about 2 minutes. Keep mailkey open while you work in your browser."
+	if s.replace != "" {
+		title = "Replace the app password"
+		intro = fmt.Sprintf("Create a new app password for %s and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", s.replace)
+	}
+	page := container.NewVBox(
+		heading(title),
+		para(intro),
+		widget.NewCard(fmt.Sprintf("1. %s", two.Title), "", container.NewVBox(
+			para(two.Why), para(two.Do),
+			para("If 2-Step Verification is already on, go straight to step 2."),
+			container.NewHBox(s.openTwoStep))),
+		widget.NewCard(fmt.Sprintf("2. %s", create.Title), "", container.NewVBox(
+			para(create.Do), para(create.Why), para(create.Pitfall),
+			para("If the page is missing or says the setting is not available, the account can't have app passwords. "+
+				"This happens with work or school accounts, with Advanced Protection, and when the only second step is a security key. "+
+				"Set up OAuth with your own Google Cloud client instead."),
+			container.NewHBox(s.openAppPasswords, s.useOAuth))),
+		widget.NewCard("3. Enter the details", "", container.NewVBox(
+			para(enter.Do),
+			widget.NewLabelWithStyle("Gmail address", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			s.address, s.addressHint.box,
+			widget.NewLabelWithStyle("App password", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			s.password, s.passwordHint.box)),
+		widget.NewCard("4. Test and save", "", container.NewVBox(
+			para("mailkey signs in to Gmail with this address and app password, without sending anything. "+
+				"Only if Gmail accepts them does it save the account, with the app password in your system keyring."),
+			container.NewHBox(s.save, s.cancel, s.activity),
+			s.status, s.done)),
+	)
+	return container.NewVScroll(page)
+}
+
+// onAddressChanged checks the address on every change.
+func (s *appPasswordWizard) onAddressChanged(text string) {
+	text = strings.TrimSpace(text)
+	a, err := netmail.ParseAddress(text)
+	s.addrOK = err == nil
+	domain := ""
+	if err == nil {
+		domain = strings.ToLower(a.Address[strings.LastIndex(a.Address, "@")+1:])
+	}
+	switch {
+	case text == "":
+		s.addressHint.set(widget.LowImportance, "Enter the Gmail address you want to send from, for example ann@gmail.com.")
+	case err != nil:
+		s.addressHint.set(widget.DangerImportance, "This is not a valid email address. Enter an address like ann@gmail.com.")
+	case domain != "gmail.com" && domain != "googlemail.com":
+		s.addressHint.set(widget.WarningImportance, fmt.Sprintf("%s is not a gmail.com address. That is fine for a Google Workspace account, but its administrator may have turned app passwords off.", a.Address))
+	default:
+		s.addressHint.set(widget.SuccessImportance, "This is a valid Gmail address.")
+	}
+	s.updateSave()
+}
+
+// onPasswordChanged checks the app password on every change. The hints never
+// repeat what was typed.
+func (s *appPasswordWizard) onPasswordChanged(text string) {
+	_, err := google.NormalizeAppPassword(text)
+	s.pwOK = err == nil
+	switch {
+	case strings.TrimSpace(text) == "":
+		s.passwordHint.set(widget.LowImportance, "An app password has 16 letters; spaces are fine.")
+	case err != nil:
+		s.passwordHint.set(widget.DangerImportance, errorText(err))
+	default:
+		s.passwordHint.set(widget.SuccessImportance, "This looks like an app password.")
+	}
+	s.updateSave()
+}
+
+// updateSave enables "Test and save" when both fields are valid and nothing runs.
+func (s *appPasswordWizard) updateSave() { apEnable(s.addrOK && s.pwOK && !s.busy, s.save) }
+
+// onSave checks the app password with a real login off the UI goroutine.
+func (s *appPasswordWizard) onSave() {
+	if !s.addrOK || !s.pwOK || s.busy {
+		return
+	}
+	addr, pw, smtpURL, eng := strings.TrimSpace(s.address.Text), s.password.Text, s.smtpURL, s.g.eng
+	ctx := s.op.start()
+	s.done.Hide()
+	s.setStatus(widget.MediumImportance, "Signing in to Gmail to check the app password…")
+	s.setBusy(true)
+	run(s.g.tasks, func() (account.Account, error) {
+		return eng.LoginAppPassword(ctx, addr, pw, smtpURL)
+	}, s.onSaved)
+}
+
+// onSaved shows the result of onSave, each error next to the field it concerns.
+func (s *appPasswordWizard) onSaved(a account.Account, err error) {
+	s.op.stop()
+	s.setBusy(false)
+	s.setStatus(widget.MediumImportance, "")
+	switch {
+	case err == nil:
+		s.saved = a.Address
+		s.success.SetText(fmt.Sprintf("Gmail accepted the app password, and %s is saved. Send yourself a test email to see it arrive.", a.Address))
+		s.done.Show()
+		s.g.accountsChanged()
+	case errors.Is(err, context.Canceled):
+		s.setStatus(widget.MediumImportance, "Cancelled.")
+	case slices.ContainsFunc(apCredentialErrors, func(target error) bool { return errors.Is(err, target) }):
+		s.passwordHint.set(widget.DangerImportance, errorText(err))
+	case errors.Is(err, mail.ErrInvalidAddress):
+		s.addressHint.set(widget.DangerImportance, errorText(err))
+	default:
+		s.setStatus(widget.DangerImportance, errorText(err))
+	}
+}
+
+// onCancel stops the running check; onSaved then says "Cancelled.". It changes
+// the widgets before ending the context, after which only onSaved does.
+func (s *appPasswordWizard) onCancel() {
+	s.cancel.Disable()
+	s.setStatus(widget.MediumImportance, "Cancelling…")
+	s.op.stop()
+}
+
+func (s *appPasswordWizard) onOpenTwoStep()      { s.g.open(google.TwoStepURL) }
+func (s *appPasswordWizard) onOpenAppPasswords() { s.g.open(google.AppPasswordsURL) }
+func (s *appPasswordWizard) onUseOAuth()         { s.g.showChecklist() }
+func (s *appPasswordWizard) onSendTest()         { s.g.showCompose(s.saved, true) }
+func (s *appPasswordWizard) onGoAccount()        { s.g.showAccount(s.saved) }
+
+// setBusy disables the fields and the button and shows the activity while a check runs.
+func (s *appPasswordWizard) setBusy(on bool) {
+	s.busy = on
+	apEnable(!on, s.address, s.password)
+	apEnable(on, s.cancel)
+	apShow(on, s.activity, s.cancel)
+	if on {
+		s.activity.Start()
+	} else {
+		s.activity.Stop()
+	}
+	s.updateSave()
+}
+
+func (s *appPasswordWizard) setStatus(imp widget.Importance, text string) {
+	s.status.Importance = imp
+	s.status.SetText(text)
+	apShow(text != "", s.status)
+}
+
+// apShow shows or hides objects.
+func apShow(on bool, objs ...fyne.CanvasObject) {
+	for _, o := range objs {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+}
+
+// apEnable enables or disables widgets.
+func apEnable(on bool, ws ...fyne.Disableable) {
+	for _, w := range ws {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+}
+
+// apCredentialErrors are the failures that concern the app password, shown under its field.
+var apCredentialErrors = []error{mail.ErrAuthRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired,
+	google.ErrAppPasswordFormat, google.ErrLooksLikeAccountPassword}
+
+// apHint is a message under a field: an icon, level with the first line of
+// text, and a wrapping label, coloured by importance (low: neutral, success: ✓,
+// warning, danger).
+type apHint struct {
+	icon *widget.Icon
+	text *widget.Label
+	box  *fyne.Container
+}
+
+func newAPHint() *apHint {
+	h := &apHint{icon: widget.NewIcon(nil), text: para("")}
+	top := container.New(layout.NewCustomPaddedLayout(theme.InnerPadding()-theme.Padding(), 0, 0, 0), h.icon)
+	h.box = container.NewBorder(nil, nil, container.NewVBox(top), nil, h.text)
+	return h
+}
+
+func (h *apHint) set(imp widget.Importance, text string) {
+	icons := map[widget.Importance]fyne.Resource{
+		widget.SuccessImportance: theme.NewSuccessThemedResource(theme.ConfirmIcon()),
+		widget.WarningImportance: theme.NewWarningThemedResource(theme.WarningIcon()),
+		widget.DangerImportance:  theme.NewErrorThemedResource(theme.ErrorIcon()),
+	}
+	res, ok := icons[imp]
+	if !ok {
+		res = theme.InfoIcon()
+	}
+	h.icon.SetResource(res)
+	h.text.Importance = imp
+	h.text.SetText(text)
+}

@@ -1,13 +1,214 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/engine"
 )
 
-// compose is a placeholder, being written.
-type compose struct{ g *gui }
+// compose writes and sends one message from one of the accounts. A failed
+// send keeps the whole draft and offers the redacted SMTP transcript.
+// Attachments (compose_attach.go) come from a file dialog or from files
+// dropped on the window.
+type compose struct {
+	g          *gui
+	initial    string // the account to preselect
+	testToSelf bool
+	sending    cancellable
+	busy       bool
+	accounts   []engine.Info
+	files      []composeFile
 
-func newCompose(g *gui, from string, testToSelf bool) *compose { return &compose{g: g} }
+	intro   *widget.Label
+	from    *widget.Select
+	fromErr *widget.Label
+	to      *widget.Entry
+	toErr   *widget.Label
+	cc      *widget.Entry
+	ccErr   *widget.Label
+	bcc     *widget.Entry
+	bccErr  *widget.Label
+	subject *widget.Entry
+	body    *widget.Entry
 
-func (s *compose) content() fyne.CanvasObject { return widget.NewLabel("compose") }
+	addFile  *widget.Button
+	fileRows *fyne.Container
+	rows     []*composeFileRow
+	fileErr  *widget.Label
+	sizeWarn *widget.Label
+
+	send     *widget.Button
+	cancel   *widget.Button
+	activity *widget.Activity
+	// result shows "Sent…" or what went wrong.
+	result *widget.Label
+	// signIn and replace fix a refused sign-in, for the matching method.
+	signIn  *widget.Button
+	replace *widget.Button
+	// transcript holds the redacted SMTP dialogue of a failed send.
+	transcript     *widget.Accordion
+	transcriptText *widget.Label
+	// root is the screen's content, laid out again after each change.
+	root *firstDraw
+}
+
+func newCompose(g *gui, from string, testToSelf bool) *compose {
+	c := &compose{
+		g:              g,
+		initial:        from,
+		testToSelf:     testToSelf,
+		intro:          para(""),
+		fromErr:        composeErrLabel(),
+		to:             widget.NewEntry(),
+		toErr:          composeErrLabel(),
+		cc:             widget.NewEntry(),
+		ccErr:          composeErrLabel(),
+		bcc:            widget.NewEntry(),
+		bccErr:         composeErrLabel(),
+		subject:        widget.NewEntry(),
+		body:           widget.NewMultiLineEntry(),
+		fileRows:       container.NewVBox(),
+		fileErr:        composeErrLabel(),
+		sizeWarn:       para(""),
+		activity:       widget.NewActivity(),
+		result:         para(""),
+		transcriptText: widget.NewLabel(""),
+	}
+	c.from = widget.NewSelect(nil, func(string) { c.onFromChanged() })
+	c.from.PlaceHolder = "Loading the accounts…"
+	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc} {
+		e.SetPlaceHolder("ann@example.com, Bob <bob@example.com>")
+	}
+	c.body.Wrapping = fyne.TextWrapWord
+	c.body.SetMinRowsVisible(8)
+	c.body.OnChanged = func(string) { c.updateSizeWarning() }
+	c.sizeWarn.Importance = widget.WarningImportance
+	c.result.Selectable = true // the Message-ID can be copied
+	c.transcriptText.Selectable = true
+	c.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
+	c.addFile = widget.NewButtonWithIcon("Add file…", theme.MailAttachmentIcon(), c.onAddFile)
+	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
+	c.send.Importance = widget.HighImportance
+	c.send.Disable()
+	c.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), c.onCancel)
+	c.signIn = widget.NewButtonWithIcon("Sign in again", theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
+	c.signIn.Importance = widget.HighImportance
+	c.replace = widget.NewButtonWithIcon("Replace app password", theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
+	c.replace.Importance = widget.HighImportance
+	scroll := container.NewVScroll(c.transcriptText)
+	scroll.SetMinSize(fyne.NewSize(0, 200))
+	c.transcript = widget.NewAccordion(widget.NewAccordionItem("Conversation with the server (passwords and tokens hidden)", scroll))
+	for _, o := range []fyne.CanvasObject{c.sizeWarn, c.cancel, c.activity, c.result, c.signIn, c.replace, c.transcript} {
+		o.Hide()
+	}
+	if testToSelf {
+		c.intro.SetText(fmt.Sprintf("This message goes from %s to itself. Press Send; when it arrives in your inbox, mailkey is set up.", from))
+		c.to.SetText(from)
+		c.subject.SetText("mailkey test")
+		c.body.SetText(fmt.Sprintf("This message proves that mailkey can send mail as %s.\n\nYou can delete it.", from))
+	} else {
+		c.intro.Hide()
+	}
+	return c
+}
+
+// composeErrLabel is a hidden label for an error shown next to a field.
+func composeErrLabel() *widget.Label {
+	l := para("")
+	l.Importance = widget.DangerImportance
+	l.Hide()
+	return l
+}
+
+func (c *compose) content() fyne.CanvasObject {
+	title := "New message"
+	if c.testToSelf {
+		title = "Send a test email to myself"
+	}
+	form := widget.NewForm(
+		widget.NewFormItem("From", container.NewVBox(c.from, c.fromErr)),
+		widget.NewFormItem("To", container.NewVBox(c.to, c.toErr)),
+		widget.NewFormItem("Cc", container.NewVBox(c.cc, c.ccErr)),
+		widget.NewFormItem("Bcc", container.NewVBox(c.bcc, c.bccErr)),
+		widget.NewFormItem("Subject", c.subject),
+		widget.NewFormItem("Message", c.body),
+	)
+	attach := container.NewVBox(
+		container.NewHBox(widget.NewLabelWithStyle("Attachments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
+		c.fileRows, c.fileErr, c.sizeWarn,
+	)
+	bar := container.NewHBox(c.send, c.cancel, c.activity)
+	c.root = newFirstDraw(container.NewBorder(heading(title), nil, nil, nil, container.NewVScroll(container.NewVBox(
+		c.intro, form, attach, widget.NewSeparator(), bar, c.result,
+		container.NewHBox(c.signIn, c.replace), c.transcript,
+	))), c.loadAccounts)
+	return c.root
+}
+
+// relayout lays the screen out again after widgets were shown, hidden or changed.
+func (c *compose) relayout() {
+	if c.root != nil {
+		c.root.Refresh()
+	}
+}
+
+// loadAccounts fills From off the UI goroutine, since it reads the accounts
+// file; the screen starts it once shown.
+func (c *compose) loadAccounts() {
+	run(c.g.tasks, c.g.eng.List, c.onAccounts)
+}
+
+func (c *compose) onAccounts(list []engine.Info, err error) {
+	defer c.relayout()
+	c.from.PlaceHolder = "Choose an account"
+	if err != nil {
+		c.showErr(c.fromErr, err)
+		c.from.Refresh()
+		return
+	}
+	c.accounts = list
+	opts := make([]string, len(list))
+	for i, in := range list {
+		opts[i] = in.Address
+	}
+	c.from.SetOptions(opts)
+	if len(opts) == 0 {
+		c.fromErr.SetText("There is no account to send from yet. Add one first.")
+		c.fromErr.Show()
+		return
+	}
+	c.from.SetSelected(opts[0])
+	for _, o := range opts {
+		if strings.EqualFold(o, c.initial) {
+			c.from.SetSelected(o)
+		}
+	}
+}
+
+func (c *compose) onFromChanged() {
+	if !c.busy && c.from.Selected != "" {
+		c.send.Enable()
+	}
+	c.updateSizeWarning()
+}
+
+// account returns the selected account.
+func (c *compose) account() (engine.Info, bool) {
+	for _, in := range c.accounts {
+		if in.Address == c.from.Selected {
+			return in, true
+		}
+	}
+	return engine.Info{}, false
+}
+
+func (c *compose) showErr(l *widget.Label, err error) {
+	l.SetText(errorText(err))
+	l.Show()
+}

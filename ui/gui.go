@@ -24,7 +24,7 @@ type gui struct {
 	openURL func(*url.URL) error
 
 	main    *fyne.Container
-	current fyne.CanvasObject
+	current screen
 	// screenName names the screen on show, for tests and the demo hooks.
 	screenName string
 	sidebar    *sidebar
@@ -56,12 +56,26 @@ func newGUI(a fyne.App, eng *engine.Engine) *gui {
 	return g
 }
 
-// show puts a screen in the main area.
-func (g *gui) show(name string, obj fyne.CanvasObject) {
+// screen is what every screen struct offers.
+type screen interface {
+	content() fyne.CanvasObject
+}
+
+// dropper is a screen that takes files dropped on the window.
+type dropper interface {
+	onDropped(uris []fyne.URI)
+}
+
+// show puts a screen in the main area. A screen with an onDropped method
+// receives the files dropped on the window while it is on show.
+func (g *gui) show(name string, s screen) {
 	g.screenName = name
-	g.current = obj
+	g.current = s
 	g.dropTarget = nil
-	g.main.Objects = []fyne.CanvasObject{obj}
+	if d, ok := s.(dropper); ok {
+		g.dropTarget = d.onDropped
+	}
+	g.main.Objects = []fyne.CanvasObject{s.content()}
 	g.main.Refresh()
 }
 
@@ -82,16 +96,16 @@ func (g *gui) accountsChanged() { g.sidebar.reload(false) }
 // showWelcome shows the choice of method.
 func (g *gui) showWelcome() {
 	g.sidebar.list.UnselectAll()
-	g.show("welcome", newWelcome(g).content())
+	g.show("welcome", newWelcome(g))
 }
 
 // showAccount shows one account's screen.
-func (g *gui) showAccount(addr string) { g.show("account", newAccountScreen(g, addr).content()) }
+func (g *gui) showAccount(addr string) { g.show("account", newAccountScreen(g, addr)) }
 
 // showHelp shows the troubleshooting screen.
 func (g *gui) showHelp() {
 	g.sidebar.list.UnselectAll()
-	g.show("help", newHelp(g).content())
+	g.show("help", newHelp(g))
 }
 
 // sidebar lists the accounts with their status, with "Add account" below.
@@ -170,17 +184,17 @@ func (s *sidebar) selectAddress(addr string) {
 // showAppPassword starts the app-password wizard; addr pre-fills the address
 // (for "Replace app password").
 func (g *gui) showAppPassword(addr string) {
-	g.show("app-password", newAppPasswordWizard(g, addr).content())
+	g.show("app-password", newAppPasswordWizard(g, addr))
 }
 
 // showChecklist shows the Google Cloud console checklist.
-func (g *gui) showChecklist() { g.show("checklist", newChecklist(g).content()) }
+func (g *gui) showChecklist() { g.show("checklist", newChecklist(g)) }
 
 // showSignIn shows the client-JSON import and the sign-in; addr, when set,
 // signs an existing account in again with its saved client.
-func (g *gui) showSignIn(addr string) { g.show("sign-in", newSignIn(g, addr).content()) }
+func (g *gui) showSignIn(addr string) { g.show("sign-in", newSignIn(g, addr)) }
 
 // showCompose shows the compose pane; testToSelf pre-fills a test message to from.
 func (g *gui) showCompose(from string, testToSelf bool) {
-	g.show("compose", newCompose(g, from, testToSelf).content())
+	g.show("compose", newCompose(g, from, testToSelf))
 }

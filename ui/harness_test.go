@@ -36,7 +36,7 @@ const (
 // harness is one app window over a fresh config dir, keyring service and peers.
 type harness struct {
 	t   *testing.T
-	app fyne.App
+	app *queuedApp
 	g   *gui
 	gm  *testpeer.Gmail
 	eng *engine.Engine
@@ -60,9 +60,41 @@ func newHarness(t *testing.T) *harness {
 	eng.Sender = &mail.Sender{RootCAs: gm.CA.Pool, Timeout: 5 * time.Second}
 	eng.Open = testpeer.Browse
 	t.Cleanup(func() { _ = eng.Secrets.DeleteAll(context.Background(), ann) })
-	h := &harness{t: t, app: test.NewTempApp(t), gm: gm, eng: eng}
+	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: gm, eng: eng}
+	fyne.SetCurrentApp(h.app)
 	h.g = h.newWindow()
+	t.Cleanup(h.settle)
 	return h
+}
+
+// queuedApp makes UI updates from background work land on the test
+// goroutine, as they land on the UI goroutine in the app: fyne.Do and
+// fyne.DoAndWait queue them, and harness.settle runs them. Fyne's test driver
+// would run them on the worker goroutine, at the same time as the test.
+type queuedApp struct {
+	fyne.App
+	drv *queuedDriver
+}
+
+type queuedDriver struct {
+	fyne.Driver
+	queue chan func()
+}
+
+func newQueuedApp(a fyne.App) *queuedApp {
+	return &queuedApp{App: a, drv: &queuedDriver{Driver: a.Driver(), queue: make(chan func())}}
+}
+
+func (a *queuedApp) Driver() fyne.Driver { return a.drv }
+
+func (d *queuedDriver) DoFromGoroutine(f func(), wait bool) {
+	if !wait {
+		go func() { d.queue <- f }()
+		return
+	}
+	ran := make(chan struct{})
+	d.queue <- func() { defer close(ran); f() }
+	<-ran
 }
 
 // newWindow opens another main window over the same engine and config dir,
@@ -76,7 +108,7 @@ func (h *harness) newWindow() *gui {
 		return nil
 	}
 	g.win.Resize(fyne.NewSize(960, 680))
-	g.tasks.wait()
+	h.drain(g)
 	h.t.Cleanup(g.win.Close)
 	return g
 }
@@ -88,8 +120,36 @@ func (h *harness) links() []string {
 	return append([]string(nil), h.opened...)
 }
 
-// settle waits for background work to finish and its UI updates to land.
-func (h *harness) settle() { h.g.tasks.wait() }
+// settle waits for background work to finish, running its UI updates on the
+// test goroutine as they come.
+func (h *harness) settle() { h.drain(h.g) }
+
+func (h *harness) drain(g *gui) {
+	idle := make(chan struct{})
+	go func() { g.tasks.wait(); close(idle) }()
+	for {
+		select {
+		case f := <-h.app.drv.queue:
+			f()
+		case <-idle:
+			h.flush()
+			return
+		}
+	}
+}
+
+// flush runs the UI updates queued with fyne.Do outside the tasks, until
+// none has come for a moment.
+func (h *harness) flush() {
+	for {
+		select {
+		case f := <-h.app.drv.queue:
+			f()
+		case <-time.After(20 * time.Millisecond):
+			return
+		}
+	}
+}
 
 func TestStartsOnWelcomeWithoutAccounts(t *testing.T) {
 	h := newHarness(t)
@@ -98,5 +158,22 @@ func TestStartsOnWelcomeWithoutAccounts(t *testing.T) {
 	}
 	if h.g.win.Title() != "mailkey" {
 		t.Fatalf("window title %q", h.g.win.Title())
+	}
+}
+
+// await runs queued UI updates until ch delivers, for work that waits on the
+// UI (fyne.DoAndWait) before it reaches the test.
+func await[T any](h *harness, ch <-chan T) T {
+	h.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case v := <-ch:
+			return v
+		case f := <-h.app.drv.queue:
+			f()
+		case <-timeout:
+			h.t.Fatal("timed out waiting for background work")
+		}
 	}
 }

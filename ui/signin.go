@@ -1,13 +1,274 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
 )
 
-// signIn is a placeholder, being written.
-type signIn struct{ g *gui }
+// signIn imports the OAuth client file, signs in through the browser and then
+// asks for the project's publishing status. With an address it signs that
+// account in again with the client it saved.
+type signIn struct {
+	g    *gui
+	addr string // the account to sign in again, or "" for a new one
+	// smtpURL is the new account's SMTP server, "" for Gmail's; tests point it at their peer.
+	smtpURL string
 
-func newSignIn(g *gui, addr string) *signIn { return &signIn{g: g} }
+	root   *fyne.Container
+	scroll *container.Scroll
 
-func (s *signIn) content() fyne.CanvasObject { return widget.NewLabel("signin") }
+	// Step 1: the client file.
+	importBox    *fyne.Container
+	chooseFile   *widget.Button
+	pasteEntry   *widget.Entry
+	usePaste     *widget.Button
+	importError  *widget.Label
+	webNote      *widget.Label
+	backToClient *widget.Button
+	clientLabel  *widget.Label
+
+	// Step 2: the sign-in.
+	signInBtn  *widget.Button
+	waitBox    *fyne.Container
+	activity   *widget.Activity
+	waitLabel  *widget.Label
+	cancelBtn  *widget.Button
+	copyLink   *widget.Button
+	copyNote   *widget.Label
+	status     *widget.Label
+	cancel     cancellable
+	link       string // UI goroutine: the sign-in link of the running attempt
+	client     *google.Client
+	publishing account.Publishing // what the account had, for a sign-in again
+
+	signInAfter
+}
+
+func newSignIn(g *gui, addr string) *signIn {
+	s := &signIn{g: g, addr: addr}
+	s.chooseFile = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), s.onChooseFile)
+	s.chooseFile.Importance = widget.HighImportance
+	s.pasteEntry = widget.NewMultiLineEntry()
+	s.pasteEntry.SetPlaceHolder(`{"installed":{"client_id":"….apps.googleusercontent.com", …}}`)
+	s.pasteEntry.SetMinRowsVisible(4)
+	s.pasteEntry.Wrapping = fyne.TextWrapBreak
+	s.usePaste = widget.NewButton("Use pasted text", s.onUsePaste)
+	s.importError = signInAlert()
+	s.webNote = para("A desktop program receives Google's answer on 127.0.0.1 at a random port, and a Web application client " +
+		"accepts only the exact redirect addresses registered for it. Go back to step 6 and create a client of type Desktop app instead.")
+	s.webNote.Hide()
+	s.backToClient = widget.NewButtonWithIcon("Back to step 6", theme.NavigateBackIcon(), s.onBackToClient)
+	s.backToClient.Hide()
+	s.clientLabel = para("")
+	s.clientLabel.Importance = widget.SuccessImportance
+	s.clientLabel.Hide()
+
+	s.signInBtn = widget.NewButtonWithIcon("Sign in with Google", theme.LoginIcon(), s.onSignIn)
+	s.signInBtn.Importance = widget.HighImportance
+	s.signInBtn.Disable()
+	s.activity = widget.NewActivity()
+	s.waitLabel = widget.NewLabel("Waiting for your browser…")
+	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
+	s.copyLink = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), s.onCopyLink)
+	s.copyLink.Disable()
+	s.copyNote = para("If no browser window opened, copy the link and paste it into your browser's address bar.")
+	s.waitBox = container.NewVBox(container.NewHBox(s.activity, s.waitLabel),
+		container.NewHBox(s.cancelBtn, s.copyLink), s.copyNote)
+	s.waitBox.Hide()
+	s.status = signInAlert()
+
+	s.newAfter()
+	return s
+}
+
+func (s *signIn) content() fyne.CanvasObject {
+	title := "Sign in with your Google Cloud client"
+	if s.addr != "" {
+		title = fmt.Sprintf("Sign in again as %s", s.addr)
+	}
+	s.importBox = container.NewVBox(
+		checklistSubheading("Give mailkey the client file"),
+		para("Choose the client_secret_….json file you downloaded at step 7 of the checklist, or drop it on this window."),
+		container.NewHBox(s.chooseFile, widget.NewButtonWithIcon("Open the checklist", theme.ListIcon(), s.g.showChecklist)),
+		para("You can also open the file in a text editor, copy all of its text and paste it here."),
+		s.pasteEntry,
+		container.NewHBox(s.usePaste),
+		s.importError, s.webNote, container.NewHBox(s.backToClient),
+	)
+	signInBox := container.NewVBox(
+		checklistSubheading("Sign in with Google"),
+		para(signInPrepare1), para(signInPrepare2), para(signInPrepare3),
+		container.NewHBox(s.signInBtn), s.waitBox, s.status,
+	)
+	s.root = container.NewVBox(heading(title), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
+	s.scroll = container.NewVScroll(s.root)
+	if s.addr == "" {
+		return s.scroll
+	}
+	s.importBox.Hide()
+	s.clientLabel.Importance = widget.MediumImportance
+	s.clientLabel.SetText(fmt.Sprintf("Loading the client that %s signed in with…", s.addr))
+	s.clientLabel.Show()
+	// The saved client is read once the screen is drawn (see firstDraw).
+	return newFirstDraw(s.scroll, s.onLoadClient)
+}
+
+// onLoadClient fetches the client an account signed in with, for a sign-in again.
+func (s *signIn) onLoadClient() {
+	type loaded struct {
+		client google.Client
+		pub    account.Publishing
+	}
+	addr := s.addr
+	run(s.g.tasks, func() (loaded, error) {
+		c, err := s.g.eng.ClientFor(context.Background(), addr)
+		if err != nil {
+			return loaded{}, err
+		}
+		in, err := s.g.eng.Account(addr)
+		return loaded{client: c, pub: in.Publishing}, err
+	}, func(l loaded, err error) {
+		s.clientLabel.Importance = widget.SuccessImportance
+		if err != nil {
+			s.clientLabel.Hide()
+			s.importBox.Show()
+			s.importError.SetText(fmt.Sprintf("mailkey couldn't load the client that %s signed in with, so it needs the client file again.", addr) +
+				"\n" + errorText(err))
+			s.importError.Show()
+			return
+		}
+		s.publishing = l.pub
+		s.useClient(l.client)
+	})
+}
+
+func (s *signIn) onChooseFile() {
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			s.onImported(google.Client{}, advice.New(err, "mailkey couldn't open the file you chose",
+				"Choose the file again, or drop it on this window."))
+			return
+		}
+		if rc == nil {
+			return // the user closed the dialog
+		}
+		s.importFile(rc.URI(), rc)
+	}, s.g.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Show()
+}
+
+// onDropped imports the first JSON file dropped on the window; g.show makes
+// it the window's drop target while this screen is on show.
+func (s *signIn) onDropped(uris []fyne.URI) {
+	if len(uris) == 0 || s.signingIn() {
+		return
+	}
+	pick := uris[0]
+	for _, u := range uris {
+		if strings.EqualFold(u.Extension(), ".json") {
+			pick = u
+			break
+		}
+	}
+	s.importFile(pick, nil)
+}
+
+// importFile reads and checks the client file at u off the UI goroutine;
+// rc, when set, is the dialog's open reader, closed there too.
+func (s *signIn) importFile(u fyne.URI, rc fyne.URIReadCloser) {
+	s.chooseFile.Disable()
+	run(s.g.tasks, func() (google.Client, error) {
+		if rc != nil {
+			_ = rc.Close()
+		}
+		if u.Scheme() != "file" {
+			return google.Client{}, advice.New(errors.New("not a local file: "+u.Scheme()),
+				"mailkey can only read a client file that is on this computer",
+				"Save the client_secret_….json file to your computer first, then choose it.")
+		}
+		return google.ReadClientFile(filepath.FromSlash(u.Path()))
+	}, func(c google.Client, err error) {
+		s.chooseFile.Enable()
+		s.onImported(c, err)
+	})
+}
+
+// onUsePaste checks the pasted client JSON. Parsing needs no disk or network.
+func (s *signIn) onUsePaste() {
+	c, err := google.ParseClient([]byte(s.pasteEntry.Text))
+	s.onImported(c, err)
+}
+
+// onImported shows the outcome of an import next to the import controls.
+func (s *signIn) onImported(c google.Client, err error) {
+	s.importError.Hide()
+	s.webNote.Hide()
+	s.backToClient.Hide()
+	if err != nil {
+		s.client = nil
+		s.clientLabel.Hide()
+		s.signInBtn.Disable()
+		s.importError.SetText(errorText(err))
+		s.importError.Show()
+		if errors.Is(err, google.ErrWebClient) {
+			s.webNote.Show()
+			s.backToClient.Show()
+		}
+		return
+	}
+	s.pasteEntry.SetText("") // the pasted text holds the client secret
+	s.useClient(c)
+}
+
+// useClient shows which client will sign in and enables the sign-in.
+func (s *signIn) useClient(c google.Client) {
+	s.client = &c
+	if c.ProjectID != "" {
+		s.clientLabel.SetText(fmt.Sprintf("Client %s from project %s.", c.ClientID, c.ProjectID))
+	} else {
+		s.clientLabel.SetText(fmt.Sprintf("Client %s. The file doesn't name its project.", c.ClientID))
+	}
+	s.clientLabel.Show()
+	s.signInBtn.Enable()
+}
+
+// onBackToClient records step 6 as the checklist's current step, then shows the checklist.
+func (s *signIn) onBackToClient() {
+	s.backToClient.Disable()
+	run(s.g.tasks, func() (struct{}, error) {
+		p := s.g.progress.Load()
+		p.Step = "client"
+		return struct{}{}, s.g.progress.Save(p)
+	}, func(_ struct{}, err error) {
+		s.backToClient.Enable()
+		if err != nil {
+			s.importError.SetText(errorText(err))
+			s.importError.Show()
+			return
+		}
+		s.g.showChecklist()
+	})
+}
+
+// signInAlert is a wrapping label for errors, hidden until needed.
+func signInAlert() *widget.Label {
+	l := para("")
+	l.Importance = widget.DangerImportance
+	l.Hide()
+	return l
+}

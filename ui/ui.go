@@ -14,7 +14,7 @@ import (
 // Metadata mirrors FyneApp.toml, so that a plain 'go build' behaves like a
 // build by the fyne tool (which injects the same values).
 var Metadata = fyne.AppMetadata{
-	ID:         "app.mailkey.desktop",
+	ID:         "app.mailkey.mailkey",
 	Name:       "mailkey",
 	Version:    "0.1.0",
 	Build:      1,

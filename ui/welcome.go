@@ -2,12 +2,67 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// welcome is a placeholder, being written.
-type welcome struct{ g *gui }
+// welcome lets the user choose how mailkey signs in to Gmail: an app password
+// or OAuth with their own Google Cloud client, with the honest trade-offs of
+// each (shared/GOOGLE.md).
+type welcome struct {
+	g *gui
 
-func newWelcome(g *gui) *welcome { return &welcome{g: g} }
+	appPasswordCard, oauthCard *widget.Card
+	useAppPassword, setupOAuth *widget.Button
+	page                       *container.Scroll
+}
 
-func (s *welcome) content() fyne.CanvasObject { return widget.NewLabel("welcome") }
+func newWelcome(g *gui) *welcome {
+	s := &welcome{g: g}
+	s.useAppPassword = widget.NewButton("Use an app password", s.onUseAppPassword)
+	s.useAppPassword.Importance = widget.HighImportance
+	s.setupOAuth = widget.NewButton("Set up OAuth", s.onSetupOAuth)
+	s.setupOAuth.Importance = widget.HighImportance
+
+	// The titles are wrapping labels, not Card titles, which never wrap and
+	// would push the second card out of the window.
+	s.appPasswordCard = widget.NewCard("", "", container.NewVBox(
+		welcomeTitle("App password"),
+		para("About 2 minutes."),
+		para("Your Google account needs 2-Step Verification."),
+		para("Google doesn't offer app passwords on some work or school accounts, nor on accounts with Advanced Protection."),
+		para("You get a password of 16 letters. mailkey keeps it in your system keyring and uses it only to send mail; you can delete it on Google's page at any time."),
+		s.useAppPassword,
+	))
+	s.oauthCard = widget.NewCard("", "", container.NewVBox(
+		welcomeTitle("OAuth 2.0 with your own Google Cloud client"),
+		para("About 10 minutes."),
+		para("No password is stored, and it is the method Google prefers: mailkey keeps only a sign-in token in your system keyring."),
+		para("You create a project in Google Cloud; mailkey guides you through each step."),
+		para("While the project is in Testing, you sign in again every 7 days; mailkey shows the date and it takes one click."),
+		s.setupOAuth,
+	))
+	s.page = container.NewVScroll(container.NewVBox(
+		heading("Send mail as your Gmail account"),
+		para("Choose how mailkey signs in to Gmail: both ways end with a test email in your inbox."),
+		container.NewGridWithColumns(2, s.appPasswordCard, s.oauthCard),
+	))
+	return s
+}
+
+func (s *welcome) content() fyne.CanvasObject { return s.page }
+
+// onUseAppPassword starts the app-password wizard.
+func (s *welcome) onUseAppPassword() { s.g.showAppPassword("") }
+
+// onSetupOAuth starts the Google Cloud checklist.
+func (s *welcome) onSetupOAuth() { s.g.showChecklist() }
+
+// welcomeTitle is a card's title that wraps when the window is narrow.
+func welcomeTitle(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}

@@ -77,7 +77,7 @@ func (e *Engine) credential(ctx context.Context, a account.Account, force bool) 
 		pw, err := e.Secrets.Get(ctx, a.Address, secret.AppPassword)
 		if errors.Is(err, secret.ErrNotFound) {
 			return mail.Credential{}, advice.New(err, "the keyring holds no app password for "+a.Address,
-				"Enter it again with 'mailkey login --app-password --email "+a.Address+"'")
+				"Enter it again: Replace app password in the app, or 'mailkey login --app-password --email "+a.Address+"'")
 		}
 		return mail.Credential{Username: a.Address, Password: pw}, err
 	}

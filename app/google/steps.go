@@ -96,7 +96,7 @@ var ConsoleSteps = []Step{
 		Pitfall: "If you don't add yourself, the sign-in ends with “Error 403: access_denied” (“has not completed the Google verification process”). " +
 			"While the app is in Testing, Google also ends each sign-in after 7 days; mailkey shows the date and signs you in again with one click. " +
 			"If you'd rather not do that every week, click Publish app (“In production”): the 7-day limit goes, " +
-			"and instead you click through a “Google hasn't verified this app” warning when you sign in (Advanced → Go to … (unsafe)). " +
+			"and instead you click through a “Google hasn't verified this app” warning when you sign in (Advanced > Go to … (unsafe)). " +
 			"Both are fine for personal use; some guides, such as Odoo's, advise staying in Testing.",
 		URL: audienceURL,
 	},

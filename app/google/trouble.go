@@ -49,7 +49,7 @@ var Troubles = []Trouble{
 		Symptom: "Sending stopped working about a week after you signed in, with “invalid_grant” (“Token has been expired or revoked”).",
 		Cause:   "While your app is in Testing, Google ends every sign-in after 7 days.",
 		Fix: "Sign in again in mailkey; your settings are kept. To stop it happening every week, publish the app " +
-			"(Audience → Publish app); you then click through a “Google hasn't verified this app” warning when you sign in.",
+			"(Audience > Publish app); you then click through a “Google hasn't verified this app” warning when you sign in.",
 		Link:     audienceURL,
 		Keywords: []string{"invalid_grant", "expired", "revoked", "7 days", "week", "testing", "refresh token"},
 	},
@@ -71,7 +71,7 @@ var Troubles = []Trouble{
 	},
 	{
 		ID:       "oob-invalid-request",
-		Symptom:  "A guide tells you to copy a code from the browser, and Google answers “Error 400: invalid_request”.",
+		Symptom:  "“Error 400: invalid_request” when a guide tells you to copy a code from the browser.",
 		Cause:    "That copy-the-code sign-in (“out-of-band”, urn:ietf:wg:oauth:2.0:oob) has been blocked by Google since January 2023. Old tutorials still describe it.",
 		Fix:      "Use mailkey's sign-in button: it opens your browser and receives the answer itself, with nothing to copy.",
 		Keywords: []string{"400", "invalid_request", "oob", "out-of-band", "urn:ietf:wg:oauth:2.0:oob", "copy code"},
@@ -94,7 +94,7 @@ var Troubles = []Trouble{
 		ID:      "unverified-app",
 		Symptom: "Google says “Google hasn't verified this app”.",
 		Cause:   "Your app is published (“In production”) but Google has not reviewed it. That is normal: an app for your own use needs no review.",
-		Fix: "Check that the app name is the one you chose at the Branding step, then click Advanced → Go to … (unsafe) and continue. " +
+		Fix: "Check that the app name is the one you chose at the Branding step, then click Advanced > Go to … (unsafe) and continue. " +
 			"If you'd rather not see this, move the app back to Testing, and sign in again every 7 days.",
 		Link:     audienceURL,
 		Keywords: []string{"unverified", "verified", "unsafe", "advanced", "warning", "production"},

@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// openAccount shows addr's screen and waits for it to load.
+func openAccount(t *testing.T, h *harness, addr string) *accountScreen {
+	t.Helper()
+	h.g.showAccount(addr)
+	h.settle()
+	s, ok := h.g.current.(*accountScreen)
+	if !ok {
+		t.Fatalf("current screen is %T, want *accountScreen", h.g.current)
+	}
+	return s
+}
+
+// accountWalk calls fn on o and everything drawn inside it.
+func accountWalk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			accountWalk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			accountWalk(c, fn)
+		}
+	}
+}
+
+// accountOverlay returns the text of every label and button in the top overlay
+// (a dialog), and the button with the given text, if any.
+func accountOverlay(t *testing.T, h *harness, button string) (string, *widget.Button) {
+	t.Helper()
+	top := h.g.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog on show")
+	}
+	var texts []string
+	var found *widget.Button
+	accountWalk(top, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			texts = append(texts, x.Text)
+		case *widget.Button:
+			texts = append(texts, x.Text)
+			if x.Text == button {
+				found = x
+			}
+		}
+	})
+	return strings.Join(texts, "\n"), found
+}
+
+// accountShows reports whether the container holds obj.
+func accountShows(c *fyne.Container, obj fyne.CanvasObject) bool {
+	for _, o := range c.Objects {
+		if o == obj {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAccountScreenAppPasswordAndRemove(t *testing.T) {
+	h := newHarness(t)
+	composeLoginAnn(t, h)
+	s := openAccount(t, h, ann)
+
+	if s.title.Text != ann || s.method.Text != "App password" || s.status.Text != "OK" {
+		t.Fatalf("title %q method %q status %q", s.title.Text, s.method.Text, s.status.Text)
+	}
+	if !strings.Contains(s.server.Text, "127.0.0.1") || !strings.Contains(s.server.Text, "STARTTLS") {
+		t.Errorf("server %q", s.server.Text)
+	}
+	if !accountShows(s.actions, s.replace) || accountShows(s.actions, s.signIn) || s.expiry.Visible() || s.problem.Visible() {
+		t.Error("an app-password account shows the wrong fix or an expiry")
+	}
+
+	test.Tap(s.checkConn)
+	h.settle()
+	if !s.checkResult.Visible() || !strings.HasPrefix(s.checkResult.Text, "OK") {
+		t.Fatalf("check result %q", s.checkResult.Text)
+	}
+
+	test.Tap(s.remove)
+	text, confirm := accountOverlay(t, h, "Remove")
+	if !strings.Contains(text, "keyring") || !strings.Contains(text, "app password") || !strings.Contains(text, ann) {
+		t.Fatalf("confirmation says %q; it must name the account and its keyring entry", text)
+	}
+	if confirm == nil {
+		t.Fatal("no Remove button in the dialog")
+	}
+	test.Tap(confirm)
+	h.settle()
+
+	list, err := h.eng.List()
+	if err != nil || len(list) != 0 {
+		t.Fatalf("accounts after removal: %v, %v", list, err)
+	}
+	if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+		t.Fatalf("keyring after removal: %v, want ErrNotFound", err)
+	}
+	if h.g.screenName != "welcome" {
+		t.Fatalf("screen %q after removal, want welcome", h.g.screenName)
+	}
+}
+
+func TestAccountScreenCheckConnectionFailure(t *testing.T) {
+	h := newHarness(t)
+	composeLoginAnn(t, h)
+	if err := h.eng.Secrets.Delete(context.Background(), ann, secret.AppPassword); err != nil {
+		t.Fatal(err)
+	}
+	s := openAccount(t, h, ann)
+	test.Tap(s.checkConn)
+	h.settle()
+	if !s.checkResult.Visible() || !strings.Contains(s.checkResult.Text, "keyring holds no app password") {
+		t.Fatalf("check result %q", s.checkResult.Text)
+	}
+	if s.checkConn.Disabled() || s.activity.Visible() || s.cancelCheck.Visible() {
+		t.Error("the check did not end cleanly")
+	}
+
+	// Dismissing the confirmation keeps the account.
+	test.Tap(s.remove)
+	_, keep := accountOverlay(t, h, "Keep")
+	if keep == nil {
+		t.Fatal("no Keep button in the dialog")
+	}
+	test.Tap(keep)
+	h.settle()
+	if list, _ := h.eng.List(); len(list) != 1 {
+		t.Fatalf("%d accounts after Keep", len(list))
+	}
+}
+
+func TestAccountScreenTestingOAuth(t *testing.T) {
+	h := newHarness(t)
+	put := func(signedIn time.Time) {
+		t.Helper()
+		err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
+			ProjectID: "mailkey-test", SignedInAt: signedIn, SMTP: h.gm.SMTP.StartTLSURL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	signed := time.Now().Add(-5 * 24 * time.Hour)
+	put(signed)
+	s := openAccount(t, h, ann)
+	if s.method.Text != "OAuth 2.0 (your Google Cloud client)" || s.status.Text != "Expires in 2 days" {
+		t.Fatalf("method %q status %q", s.method.Text, s.status.Text)
+	}
+	date := accountDate(signed.Add(account.TestingLifetime))
+	if !s.expiry.Visible() || !strings.Contains(s.expiry.Text, date) || !strings.Contains(s.expiry.Text, "7 days") ||
+		!strings.Contains(s.expiry.Text, "Publishing the app") {
+		t.Fatalf("expiry %q, want the date %s and the 7-day rule", s.expiry.Text, date)
+	}
+	if s.problem.Visible() || !accountShows(s.actions, s.signIn) || accountShows(s.actions, s.replace) {
+		t.Error("an expiring OAuth account shows the wrong actions")
+	}
+	test.Tap(s.publish)
+	if links := h.links(); len(links) != 1 || !strings.HasPrefix(links[0], "https://console.cloud.google.com/auth/audience?project=mailkey-test") {
+		t.Errorf("Open Audience opened %v", links)
+	}
+
+	put(time.Now().Add(-8 * 24 * time.Hour))
+	s = openAccount(t, h, ann)
+	if s.status.Text != "Needs sign-in" {
+		t.Fatalf("status %q, want Needs sign-in", s.status.Text)
+	}
+	if !s.problem.Visible() || !strings.Contains(s.reason.Text, "7 days") {
+		t.Fatalf("reason %q (visible %v)", s.reason.Text, s.problem.Visible())
+	}
+	if !accountShows(s.fix, s.signIn) || s.signIn.Importance != widget.HighImportance {
+		t.Fatal("no prominent Sign in again next to the reason")
+	}
+	// Tapping it opens the sign-in screen (not tapped here: that screen's own
+	// load is not this test's business).
+	if s.signIn.OnTapped == nil || s.signIn.Disabled() {
+		t.Fatal("Sign in again does nothing")
+	}
+}
+
+func TestAccountScreenShowsReason(t *testing.T) {
+	h := newHarness(t)
+	err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
+		SignedInAt: time.Now().Add(-30 * 24 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL(),
+		NeedsSignIn: true, Reason: "Google no longer accepts this sign-in (invalid_grant)"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openAccount(t, h, ann)
+	if s.status.Text != "Needs sign-in" || !strings.Contains(s.reason.Text, "invalid_grant") || s.expiry.Visible() {
+		t.Fatalf("status %q reason %q expiry visible %v", s.status.Text, s.reason.Text, s.expiry.Visible())
+	}
+
+	s = openAccount(t, h, "nobody@gmail.com")
+	if !s.note.Visible() || s.note.Text == "" || !s.remove.Disabled() {
+		t.Fatalf("a missing account shows %q", s.note.Text)
+	}
+}

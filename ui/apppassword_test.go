@@ -1,0 +1,371 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// apTexts collects the texts of the labels, buttons and cards under o, in order.
+func apTexts(o fyne.CanvasObject) []string {
+	var out []string
+	switch x := o.(type) {
+	case *widget.Label:
+		out = append(out, x.Text)
+	case *widget.Button:
+		out = append(out, x.Text)
+	case *widget.Card:
+		out = append(out, x.Title, x.Subtitle)
+		if x.Content != nil {
+			out = append(out, apTexts(x.Content)...)
+		}
+	case *container.Scroll:
+		out = append(out, apTexts(x.Content)...)
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			out = append(out, apTexts(c)...)
+		}
+	}
+	return out
+}
+
+// apUI makes the results of background work land on the test goroutine, as
+// they land on the UI goroutine in the app: fyne.DoAndWait queues them, and
+// settle runs them while it waits for the tasks. The plain test driver runs
+// them on the worker goroutine instead, at the same time as whatever the test
+// goroutine does (such as laying out the next screen), which -race reports.
+// Use apUI.settle, never h.settle, once newAPUI has been called.
+type apUI struct {
+	fyne.App
+	h   *harness
+	drv *apDriver
+}
+
+type apDriver struct {
+	fyne.Driver
+	queue chan func()
+}
+
+func (d *apDriver) DoFromGoroutine(f func(), wait bool) {
+	if !wait {
+		go func() { d.queue <- f }()
+		return
+	}
+	ran := make(chan struct{})
+	d.queue <- func() { defer close(ran); f() }
+	<-ran
+}
+
+func newAPUI(t *testing.T, h *harness) *apUI {
+	t.Helper()
+	h.settle()
+	u := &apUI{App: fyne.CurrentApp(), h: h, drv: &apDriver{Driver: fyne.CurrentApp().Driver(), queue: make(chan func())}}
+	fyne.SetCurrentApp(u)
+	t.Cleanup(u.settle)
+	return u
+}
+
+func (u *apUI) Driver() fyne.Driver { return u.drv }
+
+// settle runs the queued UI updates until every task has finished.
+func (u *apUI) settle() {
+	idle := make(chan struct{})
+	go func() { u.h.g.tasks.wait(); close(idle) }()
+	for {
+		select {
+		case f := <-u.drv.queue:
+			f()
+		case <-idle:
+			return
+		}
+	}
+}
+
+// apOpen shows the app-password wizard in h's window and returns it.
+func apOpen(t *testing.T, h *harness, addr string) *appPasswordWizard {
+	t.Helper()
+	h.g.showAppPassword(addr)
+	w, ok := h.g.current.(*appPasswordWizard)
+	if !ok || h.g.screenName != "app-password" {
+		t.Fatalf("screen %q (%T), want the app-password wizard", h.g.screenName, h.g.current)
+	}
+	return w
+}
+
+// apHintIs checks a hint's text and style.
+func apHintIs(t *testing.T, what string, h *apHint, imp widget.Importance, want ...string) {
+	t.Helper()
+	for _, s := range want {
+		if !strings.Contains(h.text.Text, s) {
+			t.Errorf("%s hint %q lacks %q", what, h.text.Text, s)
+		}
+	}
+	if h.text.Importance != imp {
+		t.Errorf("%s hint %q has importance %v, want %v", what, h.text.Text, h.text.Importance, imp)
+	}
+}
+
+func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
+	h := newHarness(t)
+	newAPUI(t, h)
+	w := apOpen(t, h, "")
+	page := strings.Join(apTexts(w.content()), "\n")
+	for _, want := range []string{"1. Turn on 2-Step Verification", "2. Create an app password", "mailkey",
+		"3. Enter the details", "4. Test and save", "work or school", "Advanced Protection", "security key"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	test.Tap(w.openTwoStep)
+	test.Tap(w.openAppPasswords)
+	if got, want := h.links(), []string{google.TwoStepURL, google.AppPasswordsURL}; !slices.Equal(got, want) {
+		t.Fatalf("opened %q, want %q", got, want)
+	}
+	test.Tap(w.useOAuth)
+	if h.g.screenName != "checklist" {
+		t.Fatalf("'Set up OAuth instead' showed %q, want checklist", h.g.screenName)
+	}
+}
+
+func TestAppPasswordValidatesLive(t *testing.T) {
+	h := newHarness(t)
+	newAPUI(t, h)
+	w := apOpen(t, h, "")
+	apHintIs(t, "empty address", w.addressHint, widget.LowImportance, "Gmail address")
+	apHintIs(t, "empty password", w.passwordHint, widget.LowImportance, "16 letters", "spaces are fine")
+	if !w.save.Disabled() {
+		t.Fatal("'Test and save' is enabled with empty fields")
+	}
+
+	test.Type(w.address, ann)
+	apHintIs(t, "gmail address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
+	passwords := []struct {
+		name, text string
+		imp        widget.Importance
+		want       []string
+		ok         bool
+	}{
+		{"twelve letters", "abcd efgh ijkl", widget.DangerImportance, []string{"16 letters", "has 12"}, false},
+		{"account password", "Correct-Horse-9!", widget.DangerImportance, []string{"account password"}, false},
+		{"valid with spaces", annShown, widget.SuccessImportance, []string{"looks like an app password"}, true},
+		{"valid typed", "ABCDEFGHIJKLMNOP", widget.SuccessImportance, []string{"looks like an app password"}, true},
+		{"empty again", "", widget.LowImportance, []string{"spaces are fine"}, false},
+	}
+	for _, p := range passwords {
+		t.Run(p.name, func(t *testing.T) {
+			w.password.SetText("")
+			test.Type(w.password, p.text)
+			apHintIs(t, "password", w.passwordHint, p.imp, p.want...)
+			if w.save.Disabled() == p.ok {
+				t.Errorf("'Test and save' disabled=%v, want %v", w.save.Disabled(), !p.ok)
+			}
+			if p.text != "" && strings.Contains(w.passwordHint.text.Text, p.text) {
+				t.Error("the hint repeats what was typed")
+			}
+		})
+	}
+
+	w.password.SetText(annShown)
+	addresses := []struct {
+		name, text string
+		imp        widget.Importance
+		want       string
+		ok         bool
+	}{
+		{"not an address", "ann at gmail", widget.DangerImportance, "not a valid email address", false},
+		{"workspace", "ann@example.com", widget.WarningImportance, "Google Workspace", true},
+		{"googlemail", "ann@googlemail.com", widget.SuccessImportance, "valid Gmail address", true},
+		{"empty", "", widget.LowImportance, "Gmail address", false},
+		{"gmail", ann, widget.SuccessImportance, "valid Gmail address", true},
+	}
+	for _, a := range addresses {
+		t.Run(a.name, func(t *testing.T) {
+			w.address.SetText(a.text)
+			apHintIs(t, "address", w.addressHint, a.imp, a.want)
+			if w.save.Disabled() == a.ok {
+				t.Errorf("'Test and save' disabled=%v, want %v", w.save.Disabled(), !a.ok)
+			}
+		})
+	}
+}
+
+func TestAppPasswordReplacePrefillsAddress(t *testing.T) {
+	h := newHarness(t)
+	newAPUI(t, h)
+	w := apOpen(t, h, ann)
+	if w.address.Text != ann {
+		t.Fatalf("address %q, want %q", w.address.Text, ann)
+	}
+	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
+	if page := strings.Join(apTexts(w.content()), "\n"); !strings.Contains(page, "Replace the app password") {
+		t.Errorf("page title is not about replacing:\n%s", page)
+	}
+}
+
+func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
+	h := newHarness(t)
+	u := newAPUI(t, h)
+	w := apOpen(t, h, "")
+	w.smtpURL = h.gm.SMTP.StartTLSURL()
+	test.Type(w.address, ann)
+	test.Type(w.password, annShown)
+	test.Tap(w.save)
+	u.settle()
+
+	if !w.done.Visible() || !strings.Contains(w.success.Text, ann) {
+		t.Fatalf("no success message: %q (status %q, password hint %q)", w.success.Text, w.status.Text, w.passwordHint.text.Text)
+	}
+	if w.save.Disabled() || w.address.Disabled() || w.password.Disabled() || w.activity.Visible() || w.cancel.Visible() {
+		t.Error("the form is still busy after the save")
+	}
+	list, err := h.eng.List()
+	if err != nil || len(list) != 1 || list[0].Address != ann || list[0].Method != account.AppPassword {
+		t.Fatalf("accounts %+v, %v; want %s with an app password", list, err, ann)
+	}
+	if pw, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil || pw != annPass {
+		t.Fatalf("keyring: err %v, holds the normalized app password: %v", err, pw == annPass)
+	}
+	if len(h.g.sidebar.infos) != 1 || h.g.sidebar.infos[0].Address != ann {
+		t.Fatalf("sidebar lists %+v, want %s", h.g.sidebar.infos, ann)
+	}
+
+	test.Tap(w.sendTest)
+	u.settle()
+	if h.g.screenName != "compose" {
+		t.Fatalf("'Send a test email to myself' showed %q, want compose", h.g.screenName)
+	}
+}
+
+func TestAppPasswordRejectedShowsAdviceUnderPassword(t *testing.T) {
+	h := newHarness(t)
+	u := newAPUI(t, h)
+	w := apOpen(t, h, "")
+	w.smtpURL = h.gm.SMTP.StartTLSURL()
+	const wrong = "zzzz zzzz zzzz zzzz"
+	test.Type(w.address, ann)
+	test.Type(w.password, wrong)
+	test.Tap(w.save)
+	u.settle()
+
+	apHintIs(t, "password", w.passwordHint, widget.DangerImportance, "app password")
+	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
+	if w.status.Text != "" {
+		t.Errorf("status %q, want the error under the password only", w.status.Text)
+	}
+	if w.address.Text != ann || w.password.Text != wrong {
+		t.Error("what was typed is gone")
+	}
+	if w.address.Disabled() || w.password.Disabled() || w.save.Disabled() || w.done.Visible() {
+		t.Error("the form is not ready for another try")
+	}
+	for _, s := range apTexts(w.content()) {
+		if strings.Contains(s, "zzzz") {
+			t.Fatal("a label shows the app password")
+		}
+	}
+	if list, err := h.eng.List(); err != nil || len(list) != 0 {
+		t.Fatalf("accounts %+v, %v; want none", list, err)
+	}
+	if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+		t.Fatalf("keyring lookup: %v, want secret.ErrNotFound", err)
+	}
+}
+
+// apSilentServer accepts connections and never answers, so a login waits
+// until it is cancelled.
+func apSilentServer(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				_ = c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() { _ = ln.Close(); <-done })
+	return "smtp://" + ln.Addr().String()
+}
+
+func TestAppPasswordCancelKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	u := newAPUI(t, h)
+	w := apOpen(t, h, "")
+	w.smtpURL = apSilentServer(t)
+	test.Type(w.address, ann)
+	test.Type(w.password, annShown)
+	test.Tap(w.save)
+
+	// The login now waits for a greeting that never comes.
+	if !w.save.Disabled() || !w.address.Disabled() || !w.password.Disabled() {
+		t.Error("the fields and the button are enabled while the test runs")
+	}
+	if !w.activity.Visible() || !w.cancel.Visible() || w.cancel.Disabled() {
+		t.Error("no activity and Cancel button while the test runs")
+	}
+	test.Tap(w.cancel)
+	u.settle()
+
+	if w.status.Text != "Cancelled." {
+		t.Errorf("status %q, want Cancelled.", w.status.Text)
+	}
+	if w.address.Text != ann || w.password.Text != annShown {
+		t.Error("what was typed is gone")
+	}
+	if w.save.Disabled() || w.address.Disabled() || w.password.Disabled() || w.activity.Visible() || w.cancel.Visible() {
+		t.Error("the form is still busy after Cancel")
+	}
+	if list, err := h.eng.List(); err != nil || len(list) != 0 {
+		t.Fatalf("accounts %+v, %v; want none", list, err)
+	}
+}
+
+func TestAppPasswordNetworkErrorShowsUnderButton(t *testing.T) {
+	h := newHarness(t)
+	u := newAPUI(t, h)
+	w := apOpen(t, h, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.smtpURL = "smtp://" + ln.Addr().String()
+	_ = ln.Close() // nothing listens there any more: the connection is refused
+	test.Type(w.address, ann)
+	test.Type(w.password, annShown)
+	test.Tap(w.save)
+	u.settle()
+
+	if w.status.Importance != widget.DangerImportance || !strings.Contains(w.status.Text, "connect") {
+		t.Errorf("status %q (importance %v), want the connection advice", w.status.Text, w.status.Importance)
+	}
+	apHintIs(t, "password", w.passwordHint, widget.SuccessImportance, "looks like an app password")
+	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
+	if w.save.Disabled() || w.done.Visible() {
+		t.Error("the form is not ready for another try")
+	}
+}

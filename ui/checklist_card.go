@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+// checklistCard is one console step: what to do, why, the pitfall, a link
+// to the console page and a Done tick.
+type checklistCard struct {
+	step google.Step
+	card *widget.Card
+	open *widget.Button // nil when the step has no page
+	done *widget.Check
+}
+
+// checklistClientNote explains, on the client step, why the Web application
+// client of server guides cannot work for mailkey.
+const checklistClientNote = "Why not a “Web application” client, as in the SeaTable or Odoo guides? " +
+	"Those guides set up a server, and a Web application client works only with the exact redirect address registered for it. " +
+	"mailkey runs on your computer and receives Google's answer on 127.0.0.1 at a random port that changes at every sign-in, " +
+	"so a Web application client would end in “redirect_uri_mismatch”. A Desktop app client accepts any such port."
+
+// newCard builds the card of step i.
+func (s *checklist) newCard(i int, st google.Step) *checklistCard {
+	c := &checklistCard{step: st}
+	c.done = widget.NewCheck("Done", s.onDone)
+
+	parts := []fyne.CanvasObject{checklistSubheading("What to do"), para(st.Do)}
+	if st.ID == "project" {
+		parts = append(parts, widget.NewLabel("Project ID"), s.projectID, s.projectHint)
+	}
+	parts = append(parts, checklistSubheading("Why"), para(st.Why))
+	if st.Pitfall != "" {
+		parts = append(parts, checklistPitfall(st.Pitfall))
+	}
+	if st.ID == "client" {
+		parts = append(parts, para(checklistClientNote))
+	}
+	actions := container.NewHBox()
+	if st.URL != "" {
+		c.open = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { s.onOpen(i) })
+		c.open.Importance = widget.HighImportance
+		actions.Add(c.open)
+	}
+	actions.Add(c.done)
+	parts = append(parts, actions)
+
+	title := fmt.Sprintf("Step %d of %d: %s", i+1, len(s.steps), st.Title)
+	c.card = widget.NewCard(title, "", container.NewVBox(parts...))
+	return c
+}
+
+func checklistSubheading(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// checklistPitfall shows a step's pitfall with a warning icon, in the warning colour.
+func checklistPitfall(text string) fyne.CanvasObject {
+	l := para(text)
+	l.Importance = widget.WarningImportance
+	icon := widget.NewIcon(theme.WarningIcon())
+	return container.NewBorder(nil, nil, container.NewVBox(icon), nil, l)
+}

@@ -1,0 +1,136 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+// showChecklistIn shows a fresh checklist in g and waits for its progress to load.
+func showChecklistIn(h *harness, g *gui) *checklist {
+	h.t.Helper()
+	h.g = g
+	c := newChecklist(g)
+	g.show("checklist", c)
+	h.settle()
+	if !c.loaded {
+		h.t.Fatal("the checklist did not load its progress")
+	}
+	return c
+}
+
+func TestChecklistHasTheSevenConsoleSteps(t *testing.T) {
+	h := newHarness(t)
+	c := showChecklistIn(h, h.g)
+	if len(c.cards) != 7 {
+		t.Fatalf("%d cards, want 7", len(c.cards))
+	}
+	for i, card := range c.cards {
+		st := google.ConsoleSteps[i]
+		if !strings.Contains(card.card.Title, st.Title) || !strings.Contains(card.card.Title, itoa(i+1)) {
+			t.Errorf("card %d title %q", i, card.card.Title)
+		}
+		if card.open == nil || card.done == nil {
+			t.Errorf("card %d lacks Open in browser or Done", i)
+		}
+	}
+	if c.current != 0 || !c.back.Disabled() {
+		t.Fatalf("a fresh checklist is on step %d, Back enabled=%v", c.current, !c.back.Disabled())
+	}
+	if got := c.progress.Text; got != "0 of 7 steps done." {
+		t.Fatalf("progress %q", got)
+	}
+}
+
+func TestChecklistProjectIDHintAndLinks(t *testing.T) {
+	h := newHarness(t)
+	c := showChecklistIn(h, h.g)
+	test.Type(c.projectID, "My Project")
+	if !strings.Contains(c.projectHint.Text, "not a project ID") {
+		t.Fatalf("hint for an invalid ID: %q", c.projectHint.Text)
+	}
+	test.Tap(c.next)
+	test.Tap(c.cards[1].open) // an invalid ID is not used
+	test.Tap(c.back)
+	c.projectID.SetText("mailkey-123456")
+	if !strings.Contains(c.projectHint.Text, "will open the project mailkey-123456") {
+		t.Fatalf("hint for a valid ID: %q", c.projectHint.Text)
+	}
+	test.Tap(c.cards[0].open) // the create page has no project to open
+	test.Tap(c.next)
+	test.Tap(c.cards[1].open)
+	h.settle()
+	want := []string{
+		"https://console.cloud.google.com/apis/library/gmail.googleapis.com",
+		"https://console.cloud.google.com/projectcreate",
+		"https://console.cloud.google.com/apis/library/gmail.googleapis.com?project=mailkey-123456",
+	}
+	if got := h.links(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("opened %q, want %q", got, want)
+	}
+}
+
+func TestChecklistProgressSurvivesReopening(t *testing.T) {
+	h := newHarness(t)
+	c := showChecklistIn(h, h.g)
+	test.Tap(c.cards[0].done)
+	test.Type(c.projectID, "mailkey-123456")
+	test.Tap(c.next)
+	test.Tap(c.cards[1].done)
+	test.Tap(c.next)
+	test.Tap(c.cards[2].done)
+	test.Tap(c.next)
+	if got := c.progress.Text; got != "3 of 7 steps done." {
+		t.Fatalf("progress %q", got)
+	}
+	h.settle()
+
+	c2 := showChecklistIn(h, h.newWindow())
+	for i, card := range c2.cards {
+		if card.done.Checked != (i < 3) {
+			t.Errorf("after reopening, step %d ticked=%v", i+1, card.done.Checked)
+		}
+	}
+	if c2.projectID.Text != "mailkey-123456" {
+		t.Fatalf("project ID after reopening %q", c2.projectID.Text)
+	}
+	if c2.current != 3 || c2.body.Objects[0] != c2.cards[3].card {
+		t.Fatalf("after reopening, current step %d, want 4 (audience)", c2.current+1)
+	}
+	if got := c2.progress.Text; got != "3 of 7 steps done." {
+		t.Fatalf("progress after reopening %q", got)
+	}
+
+	// Step 2's link opens the project typed at step 1; going back is remembered too.
+	test.Tap(c2.back)
+	test.Tap(c2.back)
+	test.Tap(c2.cards[1].open)
+	links := h.links()
+	if want := "https://console.cloud.google.com/apis/library/gmail.googleapis.com?project=mailkey-123456"; len(links) == 0 || links[len(links)-1] != want {
+		t.Fatalf("step 2 opened %q, want %q", links, want)
+	}
+	h.settle()
+	c3 := showChecklistIn(h, h.newWindow())
+	if c3.current != 1 {
+		t.Fatalf("after going back and reopening, current step %d, want 2", c3.current+1)
+	}
+}
+
+func TestChecklistContinueGoesToSignIn(t *testing.T) {
+	h := newHarness(t)
+	c := showChecklistIn(h, h.g)
+	for range 6 {
+		test.Tap(c.next)
+	}
+	if c.current != 6 || !c.next.Disabled() {
+		t.Fatalf("on step %d, Next disabled=%v", c.current+1, c.next.Disabled())
+	}
+	test.Tap(c.cont)
+	h.settle()
+	if h.g.screenName != "sign-in" {
+		t.Fatalf("screen %q, want sign-in", h.g.screenName)
+	}
+}

@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
+)
+
+// composeFile is one attachment: its path and its size when it was added.
+type composeFile struct {
+	path string
+	size int64
+}
+
+// composeFileRow shows one attachment with its size and a Remove button.
+type composeFileRow struct {
+	file   composeFile
+	name   *widget.Label
+	size   *widget.Label
+	remove *widget.Button
+}
+
+// composeAdded is what statting new attachments found.
+type composeAdded struct {
+	files  []composeFile
+	failed []error
+}
+
+// onAddFile lets the user choose a file to attach.
+func (c *compose) onAddFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			c.showErr(c.fileErr, err)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		c.addFiles([]string{r.URI().Path()}, r)
+	}, c.g.win)
+	d.Resize(fyne.NewSize(760, 520))
+	d.Show()
+}
+
+// onDropped attaches the files dropped on the window.
+func (c *compose) onDropped(uris []fyne.URI) {
+	if c.busy {
+		return
+	}
+	var paths []string
+	var failed []error
+	for _, u := range uris {
+		if u.Scheme() != "file" {
+			failed = append(failed, advice.New(mail.ErrAttachment,
+				fmt.Sprintf("%s is not a file on this computer", u.String()), "Save it to a file first, then attach that file"))
+			continue
+		}
+		paths = append(paths, u.Path())
+	}
+	if len(failed) > 0 {
+		c.showFileErrors(failed)
+	}
+	if len(paths) > 0 {
+		c.addFiles(paths)
+	}
+}
+
+// addFiles attaches paths. It reads their sizes off the UI goroutine, and
+// closes the readers the file dialog opened there too.
+func (c *compose) addFiles(paths []string, closers ...io.Closer) {
+	run(c.g.tasks, func() (composeAdded, error) {
+		for _, cl := range closers {
+			_ = cl.Close()
+		}
+		return composeStat(paths), nil
+	}, c.onFilesAdded)
+}
+
+// composeStat reads the size of each file, refusing what cannot be attached.
+func composeStat(paths []string) composeAdded {
+	var out composeAdded
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+			out.failed = append(out.failed, advice.New(fmt.Errorf("%w: %v", mail.ErrAttachment, err),
+				fmt.Sprintf("cannot attach %s", p), "Check that the file exists and that you may read it"))
+		case fi.IsDir():
+			out.failed = append(out.failed, advice.New(mail.ErrAttachment,
+				fmt.Sprintf("%s is a folder, and only files can be attached", p), "Attach the files inside it, or a zip archive of the folder"))
+		case !fi.Mode().IsRegular():
+			out.failed = append(out.failed, advice.New(mail.ErrAttachment,
+				fmt.Sprintf("%s is not a regular file", p), "Attach a regular file"))
+		default:
+			out.files = append(out.files, composeFile{path: p, size: fi.Size()})
+		}
+	}
+	return out
+}
+
+func (c *compose) onFilesAdded(added composeAdded, _ error) {
+	c.fileErr.Hide()
+	if len(added.failed) > 0 {
+		c.showFileErrors(added.failed)
+	}
+	for _, f := range added.files {
+		if !c.hasFile(f.path) {
+			c.files = append(c.files, f)
+		}
+	}
+	c.showFiles()
+}
+
+func (c *compose) showFileErrors(errs []error) {
+	texts := make([]string, len(errs))
+	for i, err := range errs {
+		texts[i] = errorText(err)
+	}
+	c.fileErr.SetText(strings.Join(texts, "\n"))
+	c.fileErr.Show()
+	c.relayout()
+}
+
+func (c *compose) hasFile(path string) bool {
+	for _, f := range c.files {
+		if f.path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// onRemoveFile drops one attachment from the draft.
+func (c *compose) onRemoveFile(path string) {
+	kept := c.files[:0]
+	for _, f := range c.files {
+		if f.path != path {
+			kept = append(kept, f)
+		}
+	}
+	c.files = kept
+	c.showFiles()
+}
+
+// showFiles rebuilds the attachment rows from c.files.
+func (c *compose) showFiles() {
+	c.rows = c.rows[:0]
+	objs := make([]fyne.CanvasObject, 0, len(c.files))
+	for _, f := range c.files {
+		r := &composeFileRow{file: f, name: widget.NewLabel(filepath.Base(f.path)), size: widget.NewLabel(composeSize(f.size))}
+		r.name.Truncation = fyne.TextTruncateEllipsis
+		path := f.path
+		r.remove = widget.NewButtonWithIcon("Remove", theme.ContentRemoveIcon(), func() { c.onRemoveFile(path) })
+		if c.busy {
+			r.remove.Disable()
+		}
+		c.rows = append(c.rows, r)
+		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(r.size, r.remove), r.name))
+	}
+	c.fileRows.Objects = objs
+	c.fileRows.Refresh()
+	c.updateSizeWarning()
+	c.relayout()
+}
+
+// composeWireSize estimates the message's size on the wire from the sizes
+// read when the files were added, like mail.Message.WireSize.
+func composeWireSize(subject, body string, files []composeFile) int64 {
+	n := int64(len(body)) + int64(len(subject)) + 2048
+	for _, f := range files {
+		n += google.WireSize(f.size) + 512
+	}
+	return n
+}
+
+// updateSizeWarning warns when a message from a Gmail account would pass
+// Gmail's limit. The engine refuses to send it anyway; this says so early.
+func (c *compose) updateSizeWarning() {
+	in, ok := c.account()
+	smtp := in.SMTP
+	if smtp == "" {
+		smtp = google.DefaultSMTP
+	}
+	n := composeWireSize(c.subject.Text, c.body.Text, c.files)
+	if !ok || !google.IsGmailHost(smtp) || n <= google.MaxMessageBytes {
+		c.sizeWarn.Hide()
+		return
+	}
+	c.sizeWarn.SetText(fmt.Sprintf("This message would be about %.1f MB when sent, over Gmail's limit of %d MB. "+
+		"Attachments grow by about a third when they are encoded for mail: remove some, or share large files by link.",
+		float64(n)/1e6, google.MaxMessageBytes/1_000_000))
+	c.sizeWarn.Show()
+}
+
+// composeSize renders a file size for a person, in decimal units like Gmail's limit.
+func composeSize(n int64) string {
+	switch {
+	case n == 1:
+		return "1 byte"
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}

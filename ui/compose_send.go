@@ -1,0 +1,183 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
+)
+
+// message reads the form. It shows an error next to each field that is wrong
+// and reports whether the message can be sent.
+func (c *compose) message() (mail.Message, bool) {
+	for _, l := range []*widget.Label{c.fromErr, c.toErr, c.ccErr, c.bccErr, c.fileErr} {
+		l.Hide()
+	}
+	m := mail.Message{From: c.from.Selected, Subject: c.subject.Text, Body: c.body.Text}
+	ok := true
+	if m.From == "" {
+		c.fromErr.SetText("Choose the account to send from.")
+		c.fromErr.Show()
+		ok = false
+	}
+	for _, f := range []struct {
+		name  string
+		entry *widget.Entry
+		err   *widget.Label
+		list  *[]string
+	}{{"To", c.to, c.toErr, &m.To}, {"Cc", c.cc, c.ccErr, &m.Cc}, {"Bcc", c.bcc, c.bccErr, &m.Bcc}} {
+		list, err := mail.ParseList(f.name, f.entry.Text)
+		if err != nil {
+			c.showErr(f.err, err)
+			ok = false
+			continue
+		}
+		*f.list = list
+	}
+	if ok && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		c.showErr(c.toErr, advice.New(mail.ErrNoRecipient, "the message has no recipient", "Add at least one address in To, Cc or Bcc"))
+		ok = false
+	}
+	for _, f := range c.files {
+		m.Attachments = append(m.Attachments, f.path)
+	}
+	return m, ok
+}
+
+// onSend sends the message off the UI goroutine, with Cancel on offer.
+func (c *compose) onSend() {
+	m, ok := c.message()
+	if !ok {
+		c.relayout()
+		return
+	}
+	for _, o := range []fyne.CanvasObject{c.result, c.signIn, c.replace, c.transcript} {
+		o.Hide()
+	}
+	c.setBusy(true)
+	ctx := c.sending.start()
+	run(c.g.tasks, func() (mail.Result, error) { return c.g.eng.Send(ctx, m) }, c.onSent)
+}
+
+func (c *compose) onCancel() { c.sending.stop() }
+
+func (c *compose) onSent(res mail.Result, err error) {
+	defer c.relayout()
+	c.sending.stop()
+	c.setBusy(false)
+	if err != nil {
+		c.showFailure(res, err)
+		return
+	}
+	c.result.Importance = widget.SuccessImportance
+	text := fmt.Sprintf("Sent. Message-ID: %s", res.MessageID)
+	if c.testToSelf {
+		text += "\n" + fmt.Sprintf("Look for it in the inbox of %s; it usually arrives within a minute.", c.from.Selected)
+	}
+	c.result.SetText(text)
+	c.result.Show()
+	c.clear()
+}
+
+// showFailure explains err, next to the field it concerns when there is one,
+// and keeps the whole draft.
+func (c *compose) showFailure(res mail.Result, err error) {
+	c.result.Importance = widget.DangerImportance
+	switch {
+	case errors.Is(err, context.Canceled):
+		c.result.Importance = widget.MediumImportance
+		c.result.SetText("Sending was cancelled. Your draft is kept.")
+	case errors.Is(err, mail.ErrAttachment):
+		c.showErr(c.fileErr, err)
+		c.result.SetText("The message was not sent. Your draft is kept.")
+	default:
+		if l := c.fieldOf(err); l != nil {
+			c.showErr(l, err)
+			c.result.SetText("The message was not sent. Your draft is kept.")
+		} else {
+			c.result.SetText(errorText(err) + "\n" + "Your draft is kept; press Send to try again.")
+		}
+	}
+	c.result.Show()
+	if errors.Is(err, mail.ErrAuthRejected) || errors.Is(err, mail.ErrAppPasswordRequired) {
+		c.replace.Show()
+	}
+	if res.Transcript != "" {
+		c.transcriptText.SetText(res.Transcript)
+		c.transcript.CloseAll()
+		c.transcript.Show()
+	}
+	if errors.Is(err, oauth.ErrNeedsSignIn) || errors.Is(err, mail.ErrTokenRejected) {
+		c.signIn.Show()
+		// The engine marked the account; the sidebar shows it. Last, since
+		// it starts a task of its own.
+		c.g.accountsChanged()
+	}
+}
+
+// fieldOf returns the error label of the address field that err names, if any.
+func (c *compose) fieldOf(err error) *widget.Label {
+	if errors.Is(err, mail.ErrNoRecipient) {
+		return c.toErr
+	}
+	if !errors.Is(err, mail.ErrInvalidAddress) && !errors.Is(err, mail.ErrHeaderInjection) {
+		return nil
+	}
+	what := advice.What(err)
+	for _, f := range []struct {
+		name string
+		l    *widget.Label
+	}{{"Bcc", c.bccErr}, {"Cc", c.ccErr}, {"To", c.toErr}, {"From", c.fromErr}} {
+		if strings.Contains(what, " "+f.name+" ") || strings.HasSuffix(what, " "+f.name) {
+			return f.l
+		}
+	}
+	return nil
+}
+
+// setBusy disables the form while a message is being sent.
+func (c *compose) setBusy(busy bool) {
+	c.busy = busy
+	set := func(w fyne.Disableable) {
+		if busy {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	for _, w := range []fyne.Disableable{c.from, c.to, c.cc, c.bcc, c.subject, c.body, c.addFile, c.send} {
+		set(w)
+	}
+	for _, r := range c.rows {
+		set(r.remove)
+	}
+	defer c.relayout()
+	if busy {
+		c.cancel.Show()
+		c.activity.Show()
+		c.activity.Start()
+		return
+	}
+	c.cancel.Hide()
+	c.activity.Stop()
+	c.activity.Hide()
+	if c.from.Selected == "" {
+		c.send.Disable()
+	}
+}
+
+// clear empties the form after a successful send, keeping From.
+func (c *compose) clear() {
+	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc, c.subject, c.body} {
+		e.SetText("")
+	}
+	c.files = nil
+	c.showFiles()
+}

@@ -1,0 +1,161 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+// The publishing choices, as the radio group shows them.
+const (
+	signInTesting    = "Testing"
+	signInProduction = "In production"
+)
+
+// signInAfter is the part of the sign-in screen shown once signed in: the
+// address, the publishing status of the Google project, and what to do next.
+type signInAfter struct {
+	afterBox      *fyne.Container
+	signedIn      *widget.Label
+	otherAddress  *widget.Label
+	publishChoice *widget.RadioGroup
+	saveBtn       *widget.Button
+	saveStatus    *widget.Label
+	saveError     *widget.Label
+	nextBox       *fyne.Container
+	testEmail     *widget.Button
+	goAccount     *widget.Button
+
+	signed account.Account // the account that signed in
+}
+
+func (s *signIn) newAfter() {
+	s.signedIn = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.otherAddress = para("")
+	s.otherAddress.Importance = widget.WarningImportance
+	s.otherAddress.Hide()
+	s.publishChoice = widget.NewRadioGroup([]string{signInTesting, signInProduction}, func(string) { s.onPublishChanged() })
+	s.publishChoice.Required = true
+	s.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.onSave)
+	s.saveBtn.Importance = widget.HighImportance
+	s.saveStatus = para("")
+	s.saveStatus.Importance = widget.SuccessImportance
+	s.saveStatus.Hide()
+	s.saveError = signInAlert()
+	s.testEmail = widget.NewButtonWithIcon("Send a test email to myself", theme.MailSendIcon(), s.onTestEmail)
+	s.testEmail.Importance = widget.HighImportance
+	s.goAccount = widget.NewButtonWithIcon("Go to the account", theme.AccountIcon(), s.onGoAccount)
+	s.nextBox = container.NewHBox(s.testEmail, s.goAccount)
+	s.nextBox.Hide()
+
+	audience := widget.NewButtonWithIcon("Open the Audience page", theme.ComputerIcon(), s.onOpenAudience)
+	s.afterBox = container.NewVBox(
+		widget.NewSeparator(),
+		s.signedIn, s.otherAddress,
+		checklistSubheading("Is your Google project in Testing or in production?"),
+		para("The Audience page of the Google Cloud console (step 4) shows it under Publishing status. "+
+			"Tell mailkey which one it is, so that it knows whether this sign-in lasts."),
+		container.NewHBox(audience),
+		s.publishChoice,
+		para("Testing: only the test users you listed can sign in. Google ends the sign-in 7 days after it started; "+
+			"mailkey shows the date and lets you sign in again with one click."),
+		para("In production, without verification by Google: the sign-in no longer ends after 7 days. "+
+			"Instead, everyone who signs in sees “Google hasn't verified this app” and clicks through it, as you just did. "+
+			"As long as fewer than 100 people use the app, Google doesn't require the verification, so for personal use you don't need it. "+
+			"To switch, click Publish app on the Audience page, then choose In production here."),
+		container.NewHBox(s.saveBtn), s.saveStatus, s.saveError,
+		s.nextBox,
+	)
+	s.afterBox.Hide()
+}
+
+// showAfter shows the signed-in account and asks for the publishing status.
+func (s *signIn) showAfter(a account.Account) {
+	s.signed = a
+	s.signedIn.SetText(fmt.Sprintf("You are signed in as %s.", a.Address))
+	if s.addr != "" && !account.Same(s.addr, a.Address) {
+		s.otherAddress.SetText(signInOtherAddress(s.addr, a.Address))
+		s.otherAddress.Show()
+	} else {
+		s.otherAddress.Hide()
+	}
+	choice := signInTesting
+	if a.Publishing == account.Production {
+		choice = signInProduction
+	}
+	s.publishChoice.SetSelected(choice)
+	s.saveStatus.Hide()
+	s.saveError.Hide()
+	s.nextBox.Hide()
+	s.saveBtn.Enable()
+	s.afterBox.Show()
+	s.importBox.Hide() // the client is in use now
+	s.root.Refresh()
+	s.scroll.ScrollToBottom()
+}
+
+// onPublishChanged asks for Save again after the choice changed.
+func (s *signIn) onPublishChanged() {
+	s.saveStatus.Hide()
+	s.saveBtn.Enable()
+}
+
+// onSave records the publishing status the user chose.
+func (s *signIn) onSave() {
+	pub := account.Testing
+	if s.publishChoice.Selected == signInProduction {
+		pub = account.Production
+	}
+	addr := s.signed.Address
+	s.saveBtn.Disable()
+	s.saveError.Hide()
+	run(s.g.tasks, func() (struct{}, error) {
+		return struct{}{}, s.g.eng.SetPublishing(addr, pub)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			s.saveBtn.Enable()
+			s.saveError.SetText(errorText(err))
+			s.saveError.Show()
+			return
+		}
+		s.signed.Publishing = pub
+		s.saveStatus.SetText(s.savedText())
+		s.saveStatus.Show()
+		s.nextBox.Show()
+		s.g.accountsChanged() // last: it starts a task of its own
+	})
+}
+
+// savedText says what the saved choice means for this sign-in.
+func (s *signIn) savedText() string {
+	if s.signed.Publishing == account.Production {
+		return "Saved. This sign-in has no 7-day limit."
+	}
+	end := s.signed.SignedInAt.Add(account.TestingLifetime).Local()
+	return fmt.Sprintf("Saved. Google will end this sign-in on %s; mailkey will then offer to sign you in again.",
+		end.Format("Monday 2 January 2006 at 15:04"))
+}
+
+func (s *signIn) onTestEmail() { s.g.showCompose(s.signed.Address, true) }
+
+func (s *signIn) onGoAccount() { s.g.showAccount(s.signed.Address) }
+
+// onOpenAudience opens the console page that shows the publishing status.
+func (s *signIn) onOpenAudience() {
+	project := s.signed.ProjectID
+	for _, st := range google.ConsoleSteps {
+		if st.ID == "audience" {
+			if !google.ValidProjectID(project) {
+				project = ""
+			}
+			s.g.open(st.Link(project))
+			return
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/engine"
+)
+
+// What the user will meet in the browser, said before they go there.
+const (
+	signInPrepare1 = "Sign in with Google opens your browser at Google's sign-in page. Sign in with the Gmail address you want to send from."
+	signInPrepare2 = "Google then shows “Google hasn't verified this app”. That is expected: the app is your own, made in your own Google Cloud project, " +
+		"and Google shows this warning for every personal app that it hasn't reviewed. Click Advanced, then “Go to … (unsafe)”, " +
+		"where … is the app name you chose at step 3."
+	signInPrepare3 = "Next, Google asks what the app may do. Leave the Gmail box (“Read, compose, send and permanently delete all your email from Gmail”) ticked " +
+		"and click Continue: without it, mailkey can't send mail."
+)
+
+// onSignIn starts the browser sign-in. It runs until the browser comes back,
+// the user cancels, or the engine's timeout ends it.
+func (s *signIn) onSignIn() {
+	if s.client == nil || s.signingIn() {
+		return
+	}
+	s.signInBtn.Disable()
+	s.chooseFile.Disable()
+	s.usePaste.Disable()
+	s.status.Hide()
+	s.link = ""
+	s.copyLink.Disable()
+	s.cancelBtn.Enable()
+	s.waitLabel.SetText("Waiting for your browser…")
+	s.waitBox.Show()
+	s.activity.Start()
+
+	ctx := s.cancel.start()
+	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, Publishing: s.publishing, Open: s.openBrowser}
+	run(s.g.tasks, func() (account.Account, error) {
+		return s.g.eng.LoginOAuth(ctx, req)
+	}, s.onSignedIn)
+}
+
+// signingIn reports whether a sign-in is running.
+func (s *signIn) signingIn() bool { return s.waitBox.Visible() }
+
+// openBrowser is the sign-in's opener. It runs on the engine's goroutine:
+// it hands the link to the widgets, then opens the browser as the engine would.
+func (s *signIn) openBrowser(link string) error {
+	fyne.Do(func() {
+		s.link = link
+		s.copyLink.Enable()
+	})
+	return s.g.eng.Open(link)
+}
+
+// onCancel ends the waiting sign-in. The widgets change before the context is
+// cancelled, so they never race with onSignedIn.
+func (s *signIn) onCancel() {
+	s.cancelBtn.Disable()
+	s.waitLabel.SetText("Cancelling…")
+	s.cancel.stop()
+}
+
+// onCopyLink puts the sign-in link on the clipboard, for a browser that didn't open.
+func (s *signIn) onCopyLink() {
+	if s.link == "" {
+		return
+	}
+	s.g.app.Clipboard().SetContent(s.link)
+	s.copyNote.SetText("The link is on the clipboard. Paste it into your browser's address bar, then come back here.")
+}
+
+// onSignedIn shows the outcome of the sign-in.
+func (s *signIn) onSignedIn(a account.Account, err error) {
+	s.cancel.stop()
+	s.activity.Stop()
+	s.waitBox.Hide()
+	s.link = ""
+	s.copyLink.Disable()
+	s.chooseFile.Enable()
+	s.usePaste.Enable()
+	s.signInBtn.Enable()
+	switch {
+	case errors.Is(err, context.Canceled):
+		s.showStatus("Cancelled.")
+	case err != nil:
+		s.showStatus(errorText(err))
+	default:
+		s.status.Hide()
+		s.showAfter(a)
+		s.g.accountsChanged() // last: it starts a task of its own
+	}
+}
+
+func (s *signIn) showStatus(text string) {
+	s.status.SetText(text)
+	s.status.Show()
+}
+
+// signInOtherAddress is the note shown when a sign-in again came back with another address.
+func signInOtherAddress(want, got string) string {
+	return fmt.Sprintf("You signed in as %s, not as %s. mailkey saved %s as its own account; %s still needs to sign in again.", got, want, got, want)
+}
