@@ -50,7 +50,7 @@ type accountScreen struct {
 	// confirm is the removal dialog while it is (or was last) on show.
 	confirm *dialog.ConfirmDialog
 	// root is the screen's content, laid out again after each change.
-	root *firstDraw
+	root fyne.CanvasObject
 }
 
 func newAccountScreen(g *gui, addr string) *accountScreen {
@@ -99,12 +99,15 @@ func (s *accountScreen) content() fyne.CanvasObject {
 		widget.NewFormItem("Status", s.status),
 	)
 	check := container.NewHBox(s.activity, s.cancelCheck)
-	s.root = newFirstDraw(container.NewVScroll(container.NewVBox(
+	s.root = container.NewVScroll(container.NewVBox(
 		s.title, details, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
 		widget.NewSeparator(), s.actions, check, s.checkResult,
-	)), s.load)
+	))
 	return s.root
 }
+
+// onShown loads the account once the screen is in the window.
+func (s *accountScreen) onShown() { s.load() }
 
 // relayout lays the screen out again after widgets were shown, hidden or changed.
 func (s *accountScreen) relayout() {

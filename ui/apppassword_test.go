@@ -41,58 +41,6 @@ func apTexts(o fyne.CanvasObject) []string {
 	return out
 }
 
-// apUI makes the results of background work land on the test goroutine, as
-// they land on the UI goroutine in the app: fyne.DoAndWait queues them, and
-// settle runs them while it waits for the tasks. The plain test driver runs
-// them on the worker goroutine instead, at the same time as whatever the test
-// goroutine does (such as laying out the next screen), which -race reports.
-// Use apUI.settle, never h.settle, once newAPUI has been called.
-type apUI struct {
-	fyne.App
-	h   *harness
-	drv *apDriver
-}
-
-type apDriver struct {
-	fyne.Driver
-	queue chan func()
-}
-
-func (d *apDriver) DoFromGoroutine(f func(), wait bool) {
-	if !wait {
-		go func() { d.queue <- f }()
-		return
-	}
-	ran := make(chan struct{})
-	d.queue <- func() { defer close(ran); f() }
-	<-ran
-}
-
-func newAPUI(t *testing.T, h *harness) *apUI {
-	t.Helper()
-	h.settle()
-	u := &apUI{App: fyne.CurrentApp(), h: h, drv: &apDriver{Driver: fyne.CurrentApp().Driver(), queue: make(chan func())}}
-	fyne.SetCurrentApp(u)
-	t.Cleanup(u.settle)
-	return u
-}
-
-func (u *apUI) Driver() fyne.Driver { return u.drv }
-
-// settle runs the queued UI updates until every task has finished.
-func (u *apUI) settle() {
-	idle := make(chan struct{})
-	go func() { u.h.g.tasks.wait(); close(idle) }()
-	for {
-		select {
-		case f := <-u.drv.queue:
-			f()
-		case <-idle:
-			return
-		}
-	}
-}
-
 // apOpen shows the app-password wizard in h's window and returns it.
 func apOpen(t *testing.T, h *harness, addr string) *appPasswordWizard {
 	t.Helper()
@@ -119,7 +67,6 @@ func apHintIs(t *testing.T, what string, h *apHint, imp widget.Importance, want 
 
 func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 	h := newHarness(t)
-	newAPUI(t, h)
 	w := apOpen(t, h, "")
 	page := strings.Join(apTexts(w.content()), "\n")
 	for _, want := range []string{"1. Turn on 2-Step Verification", "2. Create an app password", "mailkey",
@@ -141,7 +88,6 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 
 func TestAppPasswordValidatesLive(t *testing.T) {
 	h := newHarness(t)
-	newAPUI(t, h)
 	w := apOpen(t, h, "")
 	apHintIs(t, "empty address", w.addressHint, widget.LowImportance, "Gmail address")
 	apHintIs(t, "empty password", w.passwordHint, widget.LowImportance, "16 letters", "spaces are fine")
@@ -203,7 +149,6 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 
 func TestAppPasswordReplacePrefillsAddress(t *testing.T) {
 	h := newHarness(t)
-	newAPUI(t, h)
 	w := apOpen(t, h, ann)
 	if w.address.Text != ann {
 		t.Fatalf("address %q, want %q", w.address.Text, ann)
@@ -216,13 +161,12 @@ func TestAppPasswordReplacePrefillsAddress(t *testing.T) {
 
 func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 	h := newHarness(t)
-	u := newAPUI(t, h)
 	w := apOpen(t, h, "")
 	w.smtpURL = h.gm.SMTP.StartTLSURL()
 	test.Type(w.address, ann)
 	test.Type(w.password, annShown)
 	test.Tap(w.save)
-	u.settle()
+	h.settle()
 
 	if !w.done.Visible() || !strings.Contains(w.success.Text, ann) {
 		t.Fatalf("no success message: %q (status %q, password hint %q)", w.success.Text, w.status.Text, w.passwordHint.text.Text)
@@ -242,7 +186,7 @@ func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 	}
 
 	test.Tap(w.sendTest)
-	u.settle()
+	h.settle()
 	if h.g.screenName != "compose" {
 		t.Fatalf("'Send a test email to myself' showed %q, want compose", h.g.screenName)
 	}
@@ -250,14 +194,13 @@ func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 
 func TestAppPasswordRejectedShowsAdviceUnderPassword(t *testing.T) {
 	h := newHarness(t)
-	u := newAPUI(t, h)
 	w := apOpen(t, h, "")
 	w.smtpURL = h.gm.SMTP.StartTLSURL()
 	const wrong = "zzzz zzzz zzzz zzzz"
 	test.Type(w.address, ann)
 	test.Type(w.password, wrong)
 	test.Tap(w.save)
-	u.settle()
+	h.settle()
 
 	apHintIs(t, "password", w.passwordHint, widget.DangerImportance, "app password")
 	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
@@ -314,7 +257,6 @@ func apSilentServer(t *testing.T) string {
 
 func TestAppPasswordCancelKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
-	u := newAPUI(t, h)
 	w := apOpen(t, h, "")
 	w.smtpURL = apSilentServer(t)
 	test.Type(w.address, ann)
@@ -329,7 +271,7 @@ func TestAppPasswordCancelKeepsWhatWasTyped(t *testing.T) {
 		t.Error("no activity and Cancel button while the test runs")
 	}
 	test.Tap(w.cancel)
-	u.settle()
+	h.settle()
 
 	if w.status.Text != "Cancelled." {
 		t.Errorf("status %q, want Cancelled.", w.status.Text)
@@ -347,7 +289,6 @@ func TestAppPasswordCancelKeepsWhatWasTyped(t *testing.T) {
 
 func TestAppPasswordNetworkErrorShowsUnderButton(t *testing.T) {
 	h := newHarness(t)
-	u := newAPUI(t, h)
 	w := apOpen(t, h, "")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -358,7 +299,7 @@ func TestAppPasswordNetworkErrorShowsUnderButton(t *testing.T) {
 	test.Type(w.address, ann)
 	test.Type(w.password, annShown)
 	test.Tap(w.save)
-	u.settle()
+	h.settle()
 
 	if w.status.Importance != widget.DangerImportance || !strings.Contains(w.status.Text, "connect") {
 		t.Errorf("status %q (importance %v), want the connection advice", w.status.Text, w.status.Importance)

@@ -77,8 +77,7 @@ func (s *checklist) content() fyne.CanvasObject {
 	nav := container.NewHBox(s.back, s.next, layout.NewSpacer(), s.cont)
 	bottom := container.NewVBox(s.saveError, nav)
 	s.loading.Start()
-	// The progress is read once the screen is drawn (see firstDraw).
-	return newFirstDraw(container.NewBorder(top, bottom, nil, nil, s.scroll), s.onLoad)
+	return container.NewBorder(top, bottom, nil, nil, s.scroll)
 }
 
 // onLoad reads the saved progress off the UI goroutine and applies it.
@@ -243,3 +242,6 @@ func (s *checklist) save() {
 		}
 	})
 }
+
+// onShown reads the saved progress once the screen is in the window.
+func (s *checklist) onShown() { s.onLoad() }

@@ -55,7 +55,7 @@ type compose struct {
 	transcript     *widget.Accordion
 	transcriptText *widget.Label
 	// root is the screen's content, laid out again after each change.
-	root *firstDraw
+	root fyne.CanvasObject
 }
 
 func newCompose(g *gui, from string, testToSelf bool) *compose {
@@ -144,12 +144,15 @@ func (c *compose) content() fyne.CanvasObject {
 		c.fileRows, c.fileErr, c.sizeWarn,
 	)
 	bar := container.NewHBox(c.send, c.cancel, c.activity)
-	c.root = newFirstDraw(container.NewBorder(heading(title), nil, nil, nil, container.NewVScroll(container.NewVBox(
+	c.root = container.NewBorder(heading(title), nil, nil, nil, container.NewVScroll(container.NewVBox(
 		c.intro, form, attach, widget.NewSeparator(), bar, c.result,
 		container.NewHBox(c.signIn, c.replace), c.transcript,
-	))), c.loadAccounts)
+	)))
 	return c.root
 }
+
+// onShown loads the accounts for From once the screen is in the window.
+func (c *compose) onShown() { c.loadAccounts() }
 
 // relayout lays the screen out again after widgets were shown, hidden or changed.
 func (c *compose) relayout() {

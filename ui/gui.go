@@ -66,6 +66,11 @@ type dropper interface {
 	onDropped(uris []fyne.URI)
 }
 
+// shower is a screen that starts loading once it is in the window.
+type shower interface {
+	onShown()
+}
+
 // show puts a screen in the main area. A screen with an onDropped method
 // receives the files dropped on the window while it is on show.
 func (g *gui) show(name string, s screen) {
@@ -77,6 +82,9 @@ func (g *gui) show(name string, s screen) {
 	}
 	g.main.Objects = []fyne.CanvasObject{s.content()}
 	g.main.Refresh()
+	if sh, ok := s.(shower); ok {
+		sh.onShown()
+	}
 }
 
 // open opens a link in the system browser.

@@ -123,8 +123,7 @@ func (s *signIn) content() fyne.CanvasObject {
 	s.clientLabel.Importance = widget.MediumImportance
 	s.clientLabel.SetText(fmt.Sprintf("Loading the client that %s signed in with…", s.addr))
 	s.clientLabel.Show()
-	// The saved client is read once the screen is drawn (see firstDraw).
-	return newFirstDraw(s.scroll, s.onLoadClient)
+	return s.scroll
 }
 
 // onLoadClient fetches the client an account signed in with, for a sign-in again.
@@ -272,3 +271,6 @@ func signInAlert() *widget.Label {
 	l.Hide()
 	return l
 }
+
+// onShown reads the saved client (for signing in again) once the screen is in the window.
+func (s *signIn) onShown() { s.onLoadClient() }

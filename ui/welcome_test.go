@@ -20,7 +20,6 @@ func welcomeScreen(t *testing.T, h *harness) *welcome {
 
 func TestWelcomeShowsBothMethodsWithTradeOffs(t *testing.T) {
 	h := newHarness(t)
-	newAPUI(t, h)
 	w := welcomeScreen(t, h)
 	cards := []struct {
 		name string
@@ -51,10 +50,9 @@ func TestWelcomeShowsBothMethodsWithTradeOffs(t *testing.T) {
 
 func TestWelcomeUseAppPasswordOpensWizard(t *testing.T) {
 	h := newHarness(t)
-	u := newAPUI(t, h)
 	w := welcomeScreen(t, h)
 	test.Tap(w.useAppPassword)
-	u.settle()
+	h.settle()
 	if h.g.screenName != "app-password" {
 		t.Fatalf("screen %q after 'Use an app password', want app-password", h.g.screenName)
 	}
@@ -65,10 +63,9 @@ func TestWelcomeUseAppPasswordOpensWizard(t *testing.T) {
 
 func TestWelcomeSetUpOAuthOpensChecklist(t *testing.T) {
 	h := newHarness(t)
-	u := newAPUI(t, h)
 	w := welcomeScreen(t, h)
 	test.Tap(w.setupOAuth)
-	u.settle()
+	h.settle()
 	if h.g.screenName != "checklist" {
 		t.Fatalf("screen %q after 'Set up OAuth', want checklist", h.g.screenName)
 	}
