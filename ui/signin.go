@@ -63,7 +63,7 @@ func newSignIn(g *gui, addr string) *signIn {
 	s.chooseFile = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), s.onChooseFile)
 	s.chooseFile.Importance = widget.HighImportance
 	s.pasteEntry = widget.NewMultiLineEntry()
-	s.pasteEntry.SetPlaceHolder(`{"installed":{"client_id":"….apps.googleusercontent.com", …}}`)
+	s.pasteEntry.SetPlaceHolder(`{"installed": {"client_id": …}}`)
 	s.pasteEntry.SetMinRowsVisible(4)
 	s.pasteEntry.Wrapping = fyne.TextWrapBreak
 	s.usePaste = widget.NewButton("Use pasted text", s.onUsePaste)

@@ -36,6 +36,8 @@ func (s *signIn) onSignIn() {
 	s.cancelBtn.Enable()
 	s.waitLabel.SetText("Waiting for your browser…")
 	s.waitBox.Show()
+	s.scroll.Refresh() // lay out the waiting state, which sits at the end, then show it
+	s.scroll.ScrollToBottom()
 	s.activity.Start()
 
 	ctx := s.cancel.start()

@@ -4,6 +4,8 @@
 package ui
 
 import (
+	"os"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
@@ -28,5 +30,8 @@ func Run(eng *engine.Engine) {
 	a := app.NewWithID(Metadata.ID)
 	a.SetIcon(Metadata.Icon)
 	g := newGUI(a, eng)
+	if os.Getenv("MAILKEY_DEMO") != "" {
+		a.Lifecycle().SetOnStarted(func() { go applyDemo(g) })
+	}
 	g.win.ShowAndRun()
 }
