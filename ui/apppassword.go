@@ -27,6 +27,8 @@ type appPasswordWizard struct {
 	// smtpURL is the server the login is checked against: "" means Gmail's.
 	// Tests point it at the local SMTP peer.
 	smtpURL string
+	smtpOK  bool
+	smtp    *smtpField
 	replace string // the address given by "Replace app password", or ""
 	op      cancellable
 
@@ -101,6 +103,10 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 		title = "Replace the app password"
 		intro = fmt.Sprintf("Create a new app password for %s and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", s.replace)
 	}
+	s.smtp = newSMTPField(func(url string, ok bool) {
+		s.smtpURL, s.smtpOK = url, ok
+		s.updateSave()
+	})
 	page := container.NewVBox(
 		heading(title),
 		para(intro),
@@ -119,7 +125,8 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 			widget.NewLabelWithStyle("Gmail address", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			s.address, s.addressHint.box,
 			widget.NewLabelWithStyle("App password", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			s.password, s.passwordHint.box)),
+			s.password, s.passwordHint.box,
+			s.smtp.content())),
 		widget.NewCard("4. Test and save", "", container.NewVBox(
 			para("mailkey signs in to Gmail with this address and app password, without sending anything. "+
 				"Only if Gmail accepts them does it save the account, with the app password in your system keyring."),
@@ -168,7 +175,12 @@ func (s *appPasswordWizard) onPasswordChanged(text string) {
 }
 
 // updateSave enables "Test and save" when both fields are valid and nothing runs.
-func (s *appPasswordWizard) updateSave() { apEnable(s.addrOK && s.pwOK && !s.busy, s.save) }
+func (s *appPasswordWizard) updateSave() {
+	apEnable(s.addrOK && s.pwOK && !s.smtpBad() && !s.busy, s.save)
+}
+
+// smtpBad reports an SMTP URL typed under Advanced that cannot be used.
+func (s *appPasswordWizard) smtpBad() bool { return s.smtpURL != "" && !s.smtpOK }
 
 // onSave checks the app password with a real login off the UI goroutine.
 func (s *appPasswordWizard) onSave() {

@@ -162,9 +162,17 @@ func TestAppPasswordReplacePrefillsAddress(t *testing.T) {
 func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	w.smtpURL = h.gm.SMTP.StartTLSURL()
 	test.Type(w.address, ann)
 	test.Type(w.password, annShown)
+	// The local peer is typed under "Advanced: SMTP server", as a person would.
+	test.Type(w.smtp.entry, "http://"+strings.TrimPrefix(h.gm.SMTP.StartTLSURL(), "smtp://"))
+	if !w.save.Disabled() || w.smtp.hint.Importance != widget.DangerImportance {
+		t.Fatalf("an http:// SMTP URL was accepted: %q", w.smtp.hint.Text)
+	}
+	w.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
+	if w.save.Disabled() || !strings.Contains(w.smtp.hint.Text, "mailkey will use "+h.gm.SMTP.StartTLSURL()) {
+		t.Fatalf("a valid SMTP URL: save disabled=%v, hint %q", w.save.Disabled(), w.smtp.hint.Text)
+	}
 	test.Tap(w.save)
 	h.settle()
 
@@ -195,7 +203,7 @@ func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 func TestAppPasswordRejectedShowsAdviceUnderPassword(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	w.smtpURL = h.gm.SMTP.StartTLSURL()
+	w.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
 	const wrong = "zzzz zzzz zzzz zzzz"
 	test.Type(w.address, ann)
 	test.Type(w.password, wrong)
@@ -258,7 +266,7 @@ func apSilentServer(t *testing.T) string {
 func TestAppPasswordCancelKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	w.smtpURL = apSilentServer(t)
+	w.smtp.entry.SetText(apSilentServer(t))
 	test.Type(w.address, ann)
 	test.Type(w.password, annShown)
 	test.Tap(w.save)
@@ -294,7 +302,7 @@ func TestAppPasswordNetworkErrorShowsUnderButton(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.smtpURL = "smtp://" + ln.Addr().String()
+	w.smtp.entry.SetText("smtp://" + ln.Addr().String())
 	_ = ln.Close() // nothing listens there any more: the connection is refused
 	test.Type(w.address, ann)
 	test.Type(w.password, annShown)

@@ -27,6 +27,7 @@ type signIn struct {
 	addr string // the account to sign in again, or "" for a new one
 	// smtpURL is the new account's SMTP server, "" for Gmail's; tests point it at their peer.
 	smtpURL string
+	smtp    *smtpField
 
 	root   *fyne.Container
 	scroll *container.Scroll
@@ -109,9 +110,12 @@ func (s *signIn) content() fyne.CanvasObject {
 		container.NewHBox(s.usePaste),
 		s.importError, s.webNote, container.NewHBox(s.backToClient),
 	)
+	s.smtp = newSMTPField(func(url string, _ bool) { s.smtpURL = url })
 	signInBox := container.NewVBox(
 		checklistSubheading("Sign in with Google"),
 		para(signInPrepare1), para(signInPrepare2), para(signInPrepare3),
+		// A URL that can't be used is refused by the engine, with advice, before the browser opens.
+		s.smtp.content(),
 		container.NewHBox(s.signInBtn), s.waitBox, s.status,
 	)
 	s.root = container.NewVBox(heading(title), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
