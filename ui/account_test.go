@@ -27,48 +27,6 @@ func openAccount(t *testing.T, h *harness, addr string) *accountScreen {
 	return s
 }
 
-// accountWalk calls fn on o and everything drawn inside it.
-func accountWalk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			accountWalk(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			accountWalk(c, fn)
-		}
-	}
-}
-
-// accountOverlay returns the text of every label and button in the top overlay
-// (a dialog), and the button with the given text, if any.
-func accountOverlay(t *testing.T, h *harness, button string) (string, *widget.Button) {
-	t.Helper()
-	top := h.g.win.Canvas().Overlays().Top()
-	if top == nil {
-		t.Fatal("no dialog on show")
-	}
-	var texts []string
-	var found *widget.Button
-	accountWalk(top, func(o fyne.CanvasObject) {
-		switch x := o.(type) {
-		case *widget.Label:
-			texts = append(texts, x.Text)
-		case *widget.Button:
-			texts = append(texts, x.Text)
-			if x.Text == button {
-				found = x
-			}
-		}
-	})
-	return strings.Join(texts, "\n"), found
-}
-
 // accountShows reports whether the container holds obj.
 func accountShows(c *fyne.Container, obj fyne.CanvasObject) bool {
 	for _, o := range c.Objects {
@@ -101,7 +59,7 @@ func TestAccountScreenAppPasswordAndRemove(t *testing.T) {
 	}
 
 	test.Tap(s.remove)
-	text, confirm := accountOverlay(t, h, "Remove")
+	text, confirm := overlay(t, h, "Remove")
 	if !strings.Contains(text, "keyring") || !strings.Contains(text, "app password") || !strings.Contains(text, ann) {
 		t.Fatalf("confirmation says %q; it must name the account and its keyring entry", text)
 	}
@@ -141,7 +99,7 @@ func TestAccountScreenCheckConnectionFailure(t *testing.T) {
 
 	// Dismissing the confirmation keeps the account.
 	test.Tap(s.remove)
-	_, keep := accountOverlay(t, h, "Keep")
+	_, keep := overlay(t, h, "Keep")
 	if keep == nil {
 		t.Fatal("no Keep button in the dialog")
 	}

@@ -29,6 +29,7 @@ type appPasswordWizard struct {
 	smtpURL string
 	smtpOK  bool
 	smtp    *smtpField
+	scroll  *container.Scroll
 	replace string // the address given by "Replace app password", or ""
 	op      cancellable
 
@@ -133,7 +134,8 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 			container.NewHBox(s.save, s.cancel, s.activity),
 			s.status, s.done)),
 	)
-	return container.NewVScroll(page)
+	s.scroll = container.NewVScroll(page)
+	return s.scroll
 }
 
 // onAddressChanged checks the address on every change.
@@ -207,6 +209,8 @@ func (s *appPasswordWizard) onSaved(a account.Account, err error) {
 		s.saved = a.Address
 		s.success.SetText(fmt.Sprintf("Gmail accepted the app password, and %s is saved. Send yourself a test email to see it arrive.", a.Address))
 		s.done.Show()
+		s.scroll.Refresh() // lay out the success message at the end, then bring it into view
+		s.scroll.ScrollToBottom()
 		s.g.accountsChanged()
 	case errors.Is(err, context.Canceled):
 		s.setStatus(widget.MediumImportance, "Cancelled.")

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,6 +31,8 @@ type gui struct {
 	sidebar    *sidebar
 	// dropTarget receives files dropped on the window, when the screen on show takes them.
 	dropTarget func([]fyne.URI)
+	// linkDialog is the last "open this page in your browser" dialog shown.
+	linkDialog *dialog.CustomDialog
 }
 
 func newGUI(a fyne.App, eng *engine.Engine) *gui {
@@ -87,15 +90,32 @@ func (g *gui) show(name string, s screen) {
 	}
 }
 
-// open opens a link in the system browser.
+// open opens a link in the system browser, or offers it to copy when no
+// browser opens.
 func (g *gui) open(link string) {
 	u, err := url.Parse(link)
 	if err == nil {
 		err = g.openURL(u)
 	}
 	if err != nil {
-		showError(g.win, err)
+		g.showLink(link)
 	}
+}
+
+// showLink offers link to copy into a browser by hand.
+func (g *gui) showLink(link string) {
+	field := widget.NewEntry()
+	field.SetText(link)
+	copyBtn := widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), nil)
+	copyBtn.OnTapped = func() {
+		g.app.Clipboard().SetContent(link)
+		copyBtn.SetText("Copied")
+	}
+	g.linkDialog = dialog.NewCustom("Open this page in your browser", "Close", container.NewVBox(
+		para("mailkey could not open your browser. Copy the link and paste it into your browser's address bar."),
+		field, copyBtn), g.win)
+	g.linkDialog.Resize(fyne.NewSize(560, 0))
+	g.linkDialog.Show()
 }
 
 // accountsChanged reloads the sidebar after an account was added, changed or removed.

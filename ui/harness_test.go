@@ -6,12 +6,14 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
@@ -176,4 +178,46 @@ func await[T any](h *harness, ch <-chan T) T {
 			h.t.Fatal("timed out waiting for background work")
 		}
 	}
+}
+
+// walk calls fn on o and everything drawn inside it.
+func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	if o == nil {
+		return
+	}
+	fn(o)
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			walk(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(x).Objects() {
+			walk(c, fn)
+		}
+	}
+}
+
+// overlay returns the text of every label and button in the top overlay
+// (a dialog), and the button with the given text, if any.
+func overlay(t *testing.T, h *harness, button string) (string, *widget.Button) {
+	t.Helper()
+	top := h.g.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog on show")
+	}
+	var texts []string
+	var found *widget.Button
+	walk(top, func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case *widget.Label:
+			texts = append(texts, x.Text)
+		case *widget.Button:
+			texts = append(texts, x.Text)
+			if x.Text == button {
+				found = x
+			}
+		}
+	})
+	return strings.Join(texts, "\n"), found
 }

@@ -86,7 +86,7 @@ func TestHelpHasRequiredEntries(t *testing.T) {
 			}
 			// A long symptom is shortened in the title and shown whole inside.
 			text := s.list.Items[i].Title
-			accountWalk(s.list.Items[i].Detail, func(o fyne.CanvasObject) {
+			walk(s.list.Items[i].Detail, func(o fyne.CanvasObject) {
 				if l, ok := o.(*widget.Label); ok {
 					text += "\n" + l.Text
 				}
@@ -106,7 +106,7 @@ func TestHelpLinkOpensPage(t *testing.T) {
 		t.Fatalf("a single match should be open: %v", helpShownIDs(s))
 	}
 	var open *widget.Button
-	accountWalk(s.list.Items[0].Detail, func(o fyne.CanvasObject) {
+	walk(s.list.Items[0].Detail, func(o fyne.CanvasObject) {
 		if b, ok := o.(*widget.Button); ok && b.Text == "Open the page" {
 			open = b
 		}

@@ -276,5 +276,9 @@ func signInAlert() *widget.Label {
 	return l
 }
 
-// onShown reads the saved client (for signing in again) once the screen is in the window.
-func (s *signIn) onShown() { s.onLoadClient() }
+// onShown reads the saved client, when signing in again, once the screen is in the window.
+func (s *signIn) onShown() {
+	if s.addr != "" {
+		s.onLoadClient()
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine"
@@ -53,11 +54,17 @@ func (s *signIn) signingIn() bool { return s.waitBox.Visible() }
 // openBrowser is the sign-in's opener. It runs on the engine's goroutine:
 // it hands the link to the widgets, then opens the browser as the engine would.
 func (s *signIn) openBrowser(link string) error {
+	err := s.g.eng.Open(link)
 	fyne.Do(func() {
 		s.link = link
 		s.copyLink.Enable()
+		if err != nil {
+			s.copyNote.SetText("mailkey could not open your browser. Copy the link and paste it into your browser's address bar; mailkey keeps waiting.")
+			s.copyNote.Importance = widget.WarningImportance
+			s.copyNote.Refresh()
+		}
 	})
-	return s.g.eng.Open(link)
+	return nil // without a browser, the user still finishes through Copy link
 }
 
 // onCancel ends the waiting sign-in. The widgets change before the context is

@@ -72,6 +72,9 @@ func TestSignInPastedText(t *testing.T) {
 	if !s.signInBtn.Disabled() {
 		t.Fatal("sign-in enabled before a client was imported")
 	}
+	if s.importError.Visible() || !s.importBox.Visible() {
+		t.Fatalf("a new sign-in opens with an error %q, or without the import", s.importError.Text)
+	}
 	test.Type(s.pasteEntry, "garbage")
 	test.Tap(s.usePaste)
 	if !s.importError.Visible() || !strings.Contains(s.importError.Text, "not a JSON file") {
