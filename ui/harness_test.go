@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"strings"
@@ -16,8 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/mail"
-	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
@@ -30,9 +26,9 @@ func TestMain(m *testing.M) {
 }
 
 const (
-	ann      = "ann@gmail.com"
-	annPass  = "abcdefghijklmnop"
-	annShown = "abcd efgh ijkl mnop"
+	ann      = enginetest.User
+	annPass  = enginetest.AppPassword
+	annShown = enginetest.AppPasswordSeen
 )
 
 // harness is one app window over a fresh config dir, keyring service and peers.
@@ -49,20 +45,8 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	gm, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: t.TempDir(), TestUsers: []string{ann},
-		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: "Correct-Horse-9!"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(gm.Close)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	eng := engine.New(t.TempDir())
-	eng.Secrets = secret.New("mailkey-test-" + hex.EncodeToString(b))
-	eng.Sender = &mail.Sender{RootCAs: gm.CA.Pool, Timeout: 5 * time.Second}
-	eng.Open = testpeer.Browse
-	t.Cleanup(func() { _ = eng.Secrets.DeleteAll(context.Background(), ann) })
-	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: gm, eng: eng}
+	env := enginetest.New(t)
+	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: env.Gmail, eng: env.Engine}
 	fyne.SetCurrentApp(h.app)
 	h.g = h.newWindow()
 	t.Cleanup(h.settle)

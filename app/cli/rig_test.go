@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,7 +14,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
@@ -30,11 +28,11 @@ func TestMain(m *testing.M) {
 }
 
 const (
-	ann        = "ann@gmail.com"
-	annPass    = "abcdefghijklmnop"
-	annShown   = "abcd efgh ijkl mnop" // as Google shows it
-	annAccount = "Correct-Horse-9!"    // her normal Google password
-	mallory    = "mallory@gmail.com"   // not a test user
+	ann        = enginetest.User
+	annPass    = enginetest.AppPassword
+	annShown   = enginetest.AppPasswordSeen
+	annAccount = enginetest.AccountPassword // her normal Google password
+	mallory    = "mallory@gmail.com"        // not a test user
 )
 
 type rig struct {
@@ -53,24 +51,11 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	g, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: t.TempDir(), TestUsers: []string{ann},
-		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: annAccount}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(g.Close)
-	ca, op, sp := g.CA, g.OAuth, g.SMTP
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	r := &rig{t: t, ca: ca, oauth: op, smtp: sp, dir: filepath.Join(t.TempDir(), "config"),
-		service: "mailkey-test-" + hex.EncodeToString(b), now: time.Now()}
-	r.eng = engine.New(r.dir)
-	r.eng.Secrets = secret.New(r.service)
-	r.eng.Sender = &mail.Sender{RootCAs: ca.Pool, Timeout: 5 * time.Second}
-	r.eng.Open = testpeer.Browse
+	env := enginetest.New(t)
+	g := env.Gmail
+	r := &rig{t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine}
 	r.eng.Now = r.clock
-	r.secrets = []string{annPass, annAccount, op.ClientSecret}
-	t.Cleanup(func() { _ = r.eng.Secrets.DeleteAll(context.Background(), ann) })
+	r.secrets = []string{annPass, annAccount, g.OAuth.ClientSecret}
 	return r
 }
 
