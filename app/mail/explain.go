@@ -174,7 +174,7 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 	text := err.Error()
 	timedOut := (errors.As(err, &netErr) && netErr.Timeout()) || strings.Contains(text, "i/o timeout")
 	switch {
-	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose:
+	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose, errors.As(err, new(*afterDataError)):
 		return advice.New(fmt.Errorf("%w: %v", ErrMaybeSent, redactErr(err, cred)),
 			"the connection to "+ep.Addr()+" failed after the whole message was sent, so it may have been delivered",
 			"Look in your Sent folder before you send it again")

@@ -6,6 +6,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	netmail "net/mail"
+	"net/textproto"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -55,25 +57,66 @@ func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Messa
 	if err := m.Validate(); err != nil {
 		return Result{}, err
 	}
-	msg, err := build(m)
-	if err != nil {
-		return Result{}, err
-	}
-	res := Result{MessageID: msg.GetMessageID()}
-	err = s.session(ctx, ep, cred, func(c *gomail.Client, sc *smtp.Client) error {
-		return c.SendWithSMTPClient(sc, msg)
+	res := Result{MessageID: newMessageID()}
+	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error {
+		return deliver(sc, m, res.MessageID)
 	}, &res)
 	return res, err
 }
 
+// deliver runs MAIL, RCPT and DATA, streaming the message into DATA.
+func deliver(sc *smtp.Client, m Message, id string) error {
+	from, err := netmail.ParseAddress(m.From)
+	if err != nil {
+		return checkAddress("From", m.From)
+	}
+	if err := sc.Mail("<" + from.Address + ">"); err != nil {
+		return err
+	}
+	for _, list := range [][]string{m.To, m.Cc, m.Bcc} {
+		for _, r := range list {
+			a, err := netmail.ParseAddress(r)
+			if err != nil {
+				return checkAddress("To", r)
+			}
+			if err := sc.Rcpt("<" + a.Address + ">"); err != nil {
+				return err
+			}
+		}
+	}
+	w, err := sc.Data()
+	if err != nil {
+		return err
+	}
+	if err := writeMessage(w, m, id, time.Now()); err != nil {
+		return err
+	}
+	// The whole message is out: a failure now, other than the server's own
+	// reply, leaves delivery uncertain.
+	if err := w.Close(); err != nil {
+		var tp *textproto.Error
+		if errors.As(err, &tp) {
+			return err
+		}
+		return &afterDataError{err: err}
+	}
+	return nil
+}
+
+// afterDataError is a failure after the end of DATA was sent.
+type afterDataError struct{ err error }
+
+func (e *afterDataError) Error() string { return "after the end of DATA: " + e.err.Error() }
+func (e *afterDataError) Unwrap() error { return e.err }
+
 // Verify logs in to the server at ep and logs out, proving the credential works.
 func (s *Sender) Verify(ctx context.Context, ep Endpoint, cred Credential) (Result, error) {
 	var res Result
-	err := s.session(ctx, ep, cred, func(*gomail.Client, *smtp.Client) error { return nil }, &res)
+	err := s.session(ctx, ep, cred, func(*smtp.Client) error { return nil }, &res)
 	return res, err
 }
 
-func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*gomail.Client, *smtp.Client) error, res *Result) error {
+func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*smtp.Client) error, res *Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -114,7 +157,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	if err != nil {
 		return explain(ctx, ep, cred, err, auth.challenge)
 	}
-	err = work(c, sc)
+	err = work(sc)
 	if err != nil {
 		_ = sc.Close()
 		return explain(ctx, ep, cred, err, nil)
@@ -193,32 +236,4 @@ func (a *xoauth2) Next(fromServer []byte, more bool) ([]byte, error) {
 		return []byte{}, nil
 	}
 	return nil, nil
-}
-
-func build(m Message) (*gomail.Msg, error) {
-	msg := gomail.NewMsg(gomail.WithCharset(gomail.CharsetUTF8), gomail.WithEncoding(gomail.EncodingQP))
-	if err := msg.From(m.From); err != nil {
-		return nil, checkAddress("From", m.From)
-	}
-	for _, f := range []struct {
-		name string
-		set  func(...string) error
-		list []string
-	}{{"To", msg.To, m.To}, {"Cc", msg.Cc, m.Cc}, {"Bcc", msg.Bcc, m.Bcc}} {
-		if len(f.list) == 0 {
-			continue
-		}
-		if err := f.set(f.list...); err != nil {
-			return nil, errors.Join(checkAddress(f.name, ""), err)
-		}
-	}
-	msg.Subject(m.Subject)
-	msg.SetDate()
-	msg.SetMessageID()
-	msg.SetUserAgent("mailkey")
-	msg.SetBodyString(gomail.TypeTextPlain, m.Body)
-	for _, p := range m.Attachments {
-		msg.AttachFile(p)
-	}
-	return msg, nil
 }

@@ -1,0 +1,198 @@
+package mail
+
+import (
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	netmail "net/mail"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// The message is written with the standard library's MIME packages, straight
+// onto the SMTP DATA stream: go-mail's message writer base64-encodes each part
+// into memory first (msgWriter.writeBody), so a 20 MB attachment cost about
+// 100 MB of RAM. Here an attachment goes file → base64 → socket in 57-byte
+// lines, and memory stays flat whatever its size. go-mail still carries the
+// SMTP session: TLS, AUTH, MAIL, RCPT, DATA.
+
+// newMessageID returns a fresh Message-ID, with angle brackets.
+func newMessageID() string {
+	b := make([]byte, 15)
+	_, _ = rand.Read(b)
+	host, err := os.Hostname()
+	if err != nil || host == "" || strings.ContainsAny(host, "<>@ ") {
+		host = "mailkey.localhost"
+	}
+	return "<" + strings.ToLower(base32.StdEncoding.EncodeToString(b)) + "@" + host + ">"
+}
+
+// writeMessage writes m as an RFC 5322 message with MIME parts to w.
+func writeMessage(w io.Writer, m Message, id string, date time.Time) error {
+	h := textproto.MIMEHeader{}
+	h.Set("Date", date.Format(time.RFC1123Z))
+	h.Set("From", formatList([]string{m.From}))
+	if len(m.To) > 0 {
+		h.Set("To", formatList(m.To))
+	}
+	if len(m.Cc) > 0 {
+		h.Set("Cc", formatList(m.Cc))
+	}
+	h.Set("Subject", mime.QEncoding.Encode("UTF-8", m.Subject))
+	h.Set("Message-ID", id)
+	h.Set("MIME-Version", "1.0")
+	h.Set("User-Agent", "mailkey")
+	if len(m.Attachments) == 0 {
+		setText(h)
+		if err := writeHeader(w, h, headerOrder); err != nil {
+			return err
+		}
+		return writeText(w, m.Body)
+	}
+	mw := multipart.NewWriter(w)
+	h.Set("Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mw.Boundary()}))
+	if err := writeHeader(w, h, headerOrder); err != nil {
+		return err
+	}
+	th := textproto.MIMEHeader{}
+	setText(th)
+	part, err := mw.CreatePart(th)
+	if err == nil {
+		err = writeText(part, m.Body)
+	}
+	for _, p := range m.Attachments {
+		if err != nil {
+			break
+		}
+		err = writeAttachment(mw, p)
+	}
+	if err != nil {
+		return err
+	}
+	return mw.Close()
+}
+
+var headerOrder = []string{"Date", "From", "To", "Cc", "Subject", "Message-ID", "MIME-Version", "User-Agent", "Content-Type", "Content-Transfer-Encoding"}
+
+func setText(h textproto.MIMEHeader) {
+	h.Set("Content-Type", "text/plain; charset=UTF-8")
+	h.Set("Content-Transfer-Encoding", "quoted-printable")
+}
+
+// writeHeader writes the header fields in order, then the blank line.
+func writeHeader(w io.Writer, h textproto.MIMEHeader, order []string) error {
+	var b strings.Builder
+	for _, k := range order {
+		if v := h.Get(k); v != "" {
+			b.WriteString(k + ": " + v + "\r\n")
+		}
+	}
+	b.WriteString("\r\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// formatList renders addresses for a header, names RFC 2047-encoded, one
+// address per folded line.
+func formatList(list []string) string {
+	out := make([]string, 0, len(list))
+	for _, s := range list {
+		if a, err := netmail.ParseAddress(s); err == nil {
+			out = append(out, a.String())
+		}
+	}
+	return strings.Join(out, ",\r\n ")
+}
+
+func writeText(w io.Writer, body string) error {
+	qp := quotedprintable.NewWriter(w)
+	body = strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n")
+	if _, err := io.WriteString(qp, body); err != nil {
+		return err
+	}
+	return qp.Close()
+}
+
+// writeAttachment streams the file at path as a base64 part.
+func writeAttachment(mw *multipart.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrAttachment, err)
+	}
+	defer f.Close()
+	name := filepath.Base(path)
+	ctype := mime.TypeByExtension(filepath.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
+	}
+	if mt, params, err := mime.ParseMediaType(ctype); err == nil {
+		params["name"] = name
+		ctype = mime.FormatMediaType(mt, params)
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Type", ctype)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Content-Transfer-Encoding", "base64")
+	part, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	lines := &lineBreaker{w: part}
+	enc := base64.NewEncoder(base64.StdEncoding, lines)
+	if _, err := io.Copy(enc, f); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	return lines.close()
+}
+
+// lineBreaker splits base64 text into lines of 76 characters (RFC 2045).
+type lineBreaker struct {
+	w   io.Writer
+	col int
+}
+
+func (l *lineBreaker) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		room := 76 - l.col
+		chunk := p
+		if len(chunk) > room {
+			chunk = chunk[:room]
+		}
+		if _, err := l.w.Write(chunk); err != nil {
+			return n, err
+		}
+		n += len(chunk)
+		l.col += len(chunk)
+		p = p[len(chunk):]
+		if l.col == 76 {
+			if _, err := l.w.Write(crlf); err != nil {
+				return n, err
+			}
+			l.col = 0
+		}
+	}
+	return n, nil
+}
+
+func (l *lineBreaker) close() error {
+	if l.col == 0 {
+		return nil
+	}
+	l.col = 0
+	_, err := l.w.Write(crlf)
+	return err
+}
+
+var crlf = []byte("\r\n")
