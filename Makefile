@@ -7,7 +7,7 @@ DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick
 
-.PHONY: run build package screenshots test check deps-build deps-test deps-screenshots fuzz clean
+.PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
 
 run: build
 	./bin/mailkey
@@ -28,6 +28,16 @@ screenshots: deps-screenshots build
 
 deps-screenshots:
 	@.ci/debian-deps $(DEB_SHOTS)
+
+# Ratios of medians against reference tools (msmtp, secret-tool, a minimal
+# Fyne window), interleaved in one run; the table goes to BENCHMARKS.md.
+bench: deps-bench build
+	$(GO) build -o bin/mailkey-peers ./cmd/mailkey-peers
+	$(GO) build -o bin/refwindow ./cmd/mailkey-bench/refwindow
+	.ci/with-keyring $(GO) run ./cmd/mailkey-bench -out BENCHMARKS.md
+
+deps-bench:
+	@.ci/debian-deps $(DEB_SHOTS) msmtp libsecret-tools
 
 deps-build:
 	@.ci/debian-deps $(DEB_BUILD)
