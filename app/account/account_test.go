@@ -80,7 +80,7 @@ func TestStorePutGetRemove(t *testing.T) {
 	}
 }
 
-func TestStoreRefusesToOverwriteDamagedFile(t *testing.T) {
+func TestStoreSetsDamagedFileAside(t *testing.T) {
 	for name, content := range map[string]string{
 		"truncated": `{"version":1,"accounts":[{"address":"a@gmail.com"`,
 		"garbage":   "\x00\x01not json",
@@ -92,18 +92,55 @@ func TestStoreRefusesToOverwriteDamagedFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := s.List()
-			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "Move it aside") {
-				t.Fatalf("List = %v, want ErrCorrupt with advice", err)
+			if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), BackupPrefix) {
+				t.Fatalf("List = %v, want ErrCorrupt naming the backup", err)
 			}
-			if err := s.Put(Account{Address: "new@gmail.com", Method: AppPassword}); !errors.Is(err, ErrCorrupt) {
-				t.Fatalf("Put over a damaged file = %v, want ErrCorrupt", err)
+			// An update that cannot apply to an empty list changes nothing.
+			if err := s.Remove("a@gmail.com"); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("Remove over a damaged file = %v, want ErrCorrupt", err)
 			}
-			after, _ := os.ReadFile(s.Path())
-			if string(after) != content {
-				t.Fatalf("damaged file was changed to %q", after)
+			if backups(t, s) != nil {
+				t.Fatal("a failed update set the file aside")
+			}
+			// Adding an account keeps the damaged file, then starts a new one.
+			if err := s.Put(Account{Address: "new@gmail.com", Method: AppPassword}); err != nil {
+				t.Fatalf("Put over a damaged file = %v", err)
+			}
+			list, err := s.List()
+			if err != nil || len(list) != 1 || list[0].Address != "new@gmail.com" {
+				t.Fatalf("after Put: %v, %v", list, err)
+			}
+			b := backups(t, s)
+			if len(b) != 1 {
+				t.Fatalf("backups %v, want one", b)
+			}
+			if kept, _ := os.ReadFile(b[0]); string(kept) != content {
+				t.Fatalf("backup holds %q, want the damaged content", kept)
+			}
+			// A second damage in the same second gets its own backup.
+			if err := os.WriteFile(s.Path(), []byte("again"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Put(Account{Address: "other@gmail.com", Method: AppPassword}); err != nil {
+				t.Fatal(err)
+			}
+			if b2 := backups(t, s); len(b2) != 2 {
+				t.Fatalf("backups after a second damage: %v", b2)
+			}
+			if kept, _ := os.ReadFile(b[0]); string(kept) != content {
+				t.Fatal("the first backup was overwritten")
 			}
 		})
 	}
+}
+
+func backups(t *testing.T, s *Store) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(s.Dir(), BackupPrefix+"*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func TestStoreRefusesNewerSchema(t *testing.T) {

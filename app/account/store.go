@@ -123,7 +123,15 @@ func (s *Store) Modify(addr string, fn func(*Account)) error {
 }
 
 // Update reads the accounts, lets fn change them, and writes the result, all
-// under an exclusive lock on the directory. A damaged file is never overwritten.
+// under an exclusive lock on the directory.
+//
+// A damaged file is never overwritten and never lost. Reading it (List, Get)
+// fails with ErrCorrupt, whose advice says that mailkey will keep a copy. An
+// Update over it starts from an empty list; if fn succeeds, the damaged file is
+// first kept as accounts.json.damaged-<UTC time> (never replacing an earlier
+// copy; see BackupPrefix), then the new file is written and Update succeeds.
+// If fn fails (Remove or Modify of an account the damaged file may hold), the
+// ErrCorrupt error is returned and nothing changes.
 func (s *Store) Update(fn func([]Account) ([]Account, error)) error {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return advice.New(err, "cannot create the configuration directory "+s.dir, "Check its permissions and free disk space")
@@ -134,15 +142,69 @@ func (s *Store) Update(fn func([]Account) ([]Account, error)) error {
 	}
 	defer unlock()
 	f, err := s.read()
-	if err != nil {
+	damaged := errors.Is(err, ErrCorrupt)
+	if err != nil && !damaged {
 		return err
 	}
-	list, err := fn(slices.Clone(f.Accounts))
-	if err != nil {
-		return err
+	list, ferr := fn(slices.Clone(f.Accounts))
+	if ferr != nil {
+		if damaged {
+			return err
+		}
+		return ferr
 	}
+	if damaged {
+		if err := s.setAside(); err != nil {
+			return err
+		}
+	}
+	s.removeStaleTemps()
 	slices.SortFunc(list, func(a, b Account) int { return compareFold(a.Address, b.Address) })
 	return s.write(file{Version: SchemaVersion, Accounts: list})
+}
+
+// removeStaleTemps deletes temporary files that a mailkey killed in the middle
+// of a save left behind. Only the holder of the lock writes, so none of them
+// is in use.
+func (s *Store) removeStaleTemps() {
+	stale, _ := filepath.Glob(filepath.Join(s.dir, FileName+".tmp-*"))
+	for _, name := range stale {
+		_ = os.Remove(name)
+	}
+}
+
+// BackupPrefix starts the name of a damaged accounts file that mailkey kept:
+// accounts.json.damaged-20060102T150405Z, with -2, -3… when that name is taken.
+const BackupPrefix = FileName + ".damaged-"
+
+// setAside keeps the damaged accounts file under a new backup name. It links
+// rather than renames, so that accounts.json exists at every moment until the
+// atomic write replaces it; where links are not supported it renames.
+func (s *Store) setAside() error {
+	base := filepath.Join(s.dir, BackupPrefix+time.Now().UTC().Format("20060102T150405Z"))
+	for i := 1; i <= 100; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		err := os.Link(s.Path(), name)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			if _, serr := os.Lstat(name); serr == nil {
+				continue
+			}
+			err = os.Rename(s.Path(), name)
+		}
+		if err != nil {
+			return advice.New(err, "cannot keep a copy of the damaged accounts file "+s.Path(),
+				"Move it aside by hand (for example rename it to accounts.json.bak) and try again")
+		}
+		return nil
+	}
+	return advice.New(errors.New("too many backups"), "cannot keep a copy of the damaged accounts file "+s.Path(),
+		"Delete old "+BackupPrefix+"* files in "+s.dir+" and try again")
 }
 
 func (s *Store) lock() (func(), error) {
@@ -168,8 +230,9 @@ func (s *Store) read() (file, error) {
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil || f.Version == 0 {
 		return file{}, advice.New(fmt.Errorf("%w: %v", ErrCorrupt, err),
-			"the accounts file "+s.Path()+" is damaged and mailkey will not overwrite it",
-			"Move it aside (for example rename it to accounts.json.bak) and add your accounts again; your secrets are still in the keyring")
+			"the accounts file "+s.Path()+" is damaged",
+			"Add your accounts again: mailkey then keeps the damaged file as "+filepath.Join(s.dir, BackupPrefix+"<date>")+
+				" and starts a new one. Your secrets are still in the keyring")
 	}
 	if f.Version > SchemaVersion {
 		return file{}, advice.New(ErrNewerSchema,

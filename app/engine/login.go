@@ -49,7 +49,7 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	if err != nil {
 		return account.Account{}, err
 	}
-	access, err := encodeAccess(res.Token)
+	access, err := e.encodeAccess(res.Token)
 	if err != nil {
 		return account.Account{}, err
 	}

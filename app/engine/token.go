@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
@@ -25,9 +29,44 @@ type cachedAccess struct {
 	Expiry      time.Time `json:"expiry"`
 }
 
-func encodeAccess(tok *oauth2.Token) (string, error) {
-	b, err := json.Marshal(cachedAccess{AccessToken: tok.AccessToken, Expiry: tok.Expiry.UTC()})
+// encodeAccess serialises tok for the keyring cache. oauth2 computes Expiry
+// on the wall clock; the cache keeps it on the engine's clock (the same thing
+// outside tests), so that validity checks and expiries agree.
+func (e *Engine) encodeAccess(tok *oauth2.Token) (string, error) {
+	expiry := tok.Expiry
+	if !expiry.IsZero() {
+		expiry = e.Now().Add(time.Until(expiry))
+	}
+	b, err := json.Marshal(cachedAccess{AccessToken: tok.AccessToken, Expiry: expiry.UTC()})
 	return string(b), err
+}
+
+// TokensLockFile is the name of the lock file, in the config dir, that
+// serialises token refreshes between mailkey processes (the CLI and the GUI).
+const TokensLockFile = "tokens.lock"
+
+// lockTokens takes the cross-process refresh lock. Holding it around the
+// re-check of the cache, the refresh and the save means that two processes
+// finding an expired token refresh it once: the second finds the first's token
+// in the keyring. tokenMu does the same between goroutines of one process
+// (flock alone would too, but it costs a file per waiter).
+func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
+	dir := e.Accounts.Dir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, advice.New(err, "cannot create the configuration directory "+dir, "Check its permissions and free disk space")
+	}
+	l := flock.New(filepath.Join(dir, TokensLockFile))
+	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	ok, err := l.TryLockContext(lctx, 20*time.Millisecond)
+	if err != nil && ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil || !ok {
+		return nil, advice.New(fmt.Errorf("lock %s: %v", l.Path(), err),
+			"another mailkey kept the token refresh locked for more than 30 seconds", "Try again in a moment")
+	}
+	return func() { _ = l.Unlock() }, nil
 }
 
 // Token returns a valid access token for an OAuth account, refreshing it if
@@ -67,7 +106,12 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool)
 	}
 	e.tokenMu.Lock()
 	defer e.tokenMu.Unlock()
-	if !force { // another caller may have refreshed while we waited
+	unlock, err := e.lockTokens(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	if !force { // another caller or process may have refreshed while we waited
 		if tok, ok := e.cached(ctx, a); ok {
 			return tok.AccessToken, nil
 		}
@@ -113,7 +157,7 @@ func (s saver) SaveToken(ctx context.Context, tok *oauth2.Token) error {
 			return err
 		}
 	}
-	access, err := encodeAccess(tok)
+	access, err := s.e.encodeAccess(tok)
 	if err != nil {
 		return err
 	}

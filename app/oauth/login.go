@@ -86,12 +86,17 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 		done:     make(chan outcome, 1),
 		projID:   client.ProjectID,
 	}
-	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10}
+	var pending pendingConns
+	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, ConnState: pending.track}
+	// Shutdown waits for every connection to go idle, and one that sent half a
+	// request (a stalled or hostile client) never does: drop those at once.
+	srv.RegisterOnShutdown(pending.closeAll)
 	go func() { _ = srv.Serve(ln) }()
 	defer func() {
 		shut, c := context.WithTimeout(context.Background(), 2*time.Second)
 		defer c()
 		_ = srv.Shutdown(shut) // lets the final page reach the browser
+		_ = srv.Close()        // whatever is still open after that
 	}()
 
 	authURL := f.cfg.AuthCodeURL(f.state, oauth2.AccessTypeOffline, oauth2.ApprovalForce, oauth2.S256ChallengeOption(f.verifier))
@@ -109,6 +114,36 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 		}
 		return Result{}, ctx.Err()
 	}
+}
+
+// pendingConns tracks the loopback connections that have not yet delivered a
+// whole request (http.StateNew), so that Login can close them when it ends
+// instead of waiting for their header timeout.
+type pendingConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (p *pendingConns) track(c net.Conn, s http.ConnState) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if s != http.StateNew {
+		delete(p.conns, c)
+		return
+	}
+	if p.conns == nil {
+		p.conns = make(map[net.Conn]struct{})
+	}
+	p.conns[c] = struct{}{}
+}
+
+func (p *pendingConns) closeAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		_ = c.Close()
+	}
+	clear(p.conns)
 }
 
 // Config returns the oauth2 configuration for client with mailkey's scopes.

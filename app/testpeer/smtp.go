@@ -99,6 +99,7 @@ type Received struct {
 // (PLAIN and XOAUTH2) is only offered over TLS, and MAIL requires AUTH.
 type SMTP struct {
 	srv       *smtp.Server
+	listeners []net.Listener
 	plainAddr string
 	tlsAddr   string
 	serving   sync.WaitGroup
@@ -151,6 +152,7 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 		s.tlsAddr = raw.Addr().String()
 		listeners = append(listeners, tls.NewListener(raw, opts.TLS))
 	}
+	s.listeners = listeners
 	for _, l := range listeners {
 		s.serving.Add(1)
 		go func() {
@@ -199,7 +201,10 @@ func (s *SMTP) AuthAttempts() int {
 // "rcpt" and "data" (the latter after the message has been read). A non-nil
 // *smtp.SMTPError it returns is sent to the client as the reply, for example
 // 421 4.7.0, 454 4.7.0, 550 5.4.5 or 552 5.3.4, and a message failed at
-// "data" is not recorded. nil removes the fault.
+// "data" is not recorded. It is also called at "data-partial", when DATA
+// begins: a non-nil error there makes the server read only part of the
+// message and then drop the connection without a reply, as a crashed server
+// or a broken link would. nil removes the fault.
 func (s *SMTP) SetReplyFault(f func(stage string) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -211,6 +216,11 @@ func (s *SMTP) SetReplyFault(f func(stage string) error) {
 func (s *SMTP) Close() error {
 	s.closeOnce.Do(func() {
 		s.closeErr = s.srv.Close()
+		// go-smtp only closes the listeners its Serve has registered; one
+		// whose Serve goroutine has not started yet would block Wait forever.
+		for _, l := range s.listeners {
+			_ = l.Close()
+		}
 		s.serving.Wait()
 	})
 	return s.closeErr
@@ -231,13 +241,14 @@ func (s *SMTP) fault(stage string) error {
 type backend struct{ s *SMTP }
 
 // NewSession implements smtp.Backend.
-func (b *backend) NewSession(*smtp.Conn) (smtp.Session, error) {
-	return &session{s: b.s}, nil
+func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
 }
 
 // session is one SMTP connection's state.
 type session struct {
 	s          *SMTP
+	conn       *smtp.Conn
 	authed     bool
 	mech, user string
 	from       string
@@ -318,6 +329,11 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 // Data implements smtp.Session.
 func (ss *session) Data(r io.Reader) error {
+	if err := ss.s.fault("data-partial"); err != nil {
+		_, _ = io.CopyN(io.Discard, r, 512)
+		_ = ss.conn.Conn().Close()
+		return err
+	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err

@@ -1,0 +1,260 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/engine/enginetest"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/testpeer"
+)
+
+func TestMain(m *testing.M) {
+	testpeer.RequireSessionBus("app/engine")
+	os.Exit(m.Run())
+}
+
+// clock is a settable engine clock, safe for concurrent use.
+type clock struct {
+	mu  sync.Mutex
+	off time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.off)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.off += d
+}
+
+// signedIn returns an env whose engine signed ann in with OAuth through the
+// real loopback flow, on the env's SMTP peer, with a settable clock.
+func signedIn(t *testing.T) (*enginetest.Env, *clock) {
+	t.Helper()
+	env := enginetest.New(t)
+	c := &clock{}
+	env.Engine.Now = c.now
+	client, err := google.ReadClientFile(env.Gmail.ClientFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client,
+		SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	return env, c
+}
+
+// second returns another engine on the same config dir and keyring service,
+// as a second mailkey process (the GUI beside the CLI) would have.
+func second(env *enginetest.Env, c *clock) *engine.Engine {
+	e := engine.New(env.Dir)
+	e.Secrets = secret.New(env.Service)
+	e.Sender = env.Engine.Sender
+	e.Open = testpeer.Browse
+	e.Now = c.now
+	return e
+}
+
+func wantValidFile(t *testing.T, env *enginetest.Env) []account.Account {
+	t.Helper()
+	data, err := os.ReadFile(env.Engine.Accounts.Path())
+	if err != nil || !json.Valid(data) {
+		t.Fatalf("accounts file: %v, valid JSON %v", err, json.Valid(data))
+	}
+	list, err := env.Engine.Accounts.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
+// TestParallelSendsShareOneRefresh sends 10 messages at once from an account
+// whose access token just expired: one refresh serves all of them.
+func TestParallelSendsShareOneRefresh(t *testing.T) {
+	env, c := signedIn(t)
+	c.advance(2 * time.Hour)
+	env.Gmail.OAuth.ExpireAccessTokens()
+	hits := env.Gmail.OAuth.TokenHits()
+
+	const n = 10
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, err := env.Engine.Send(context.Background(), mail.Message{From: enginetest.User,
+				To: []string{"bob@example.com"}, Subject: fmt.Sprintf("parallel %d", i), Body: "hi"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("send: %v", err)
+		}
+	}
+	refreshes := env.Gmail.OAuth.TokenHits() - hits
+	t.Logf("%d parallel sends after expiry: %d token endpoint hit(s)", n, refreshes)
+	if refreshes != 1 {
+		t.Errorf("%d refreshes for %d parallel sends, want 1", refreshes, n)
+	}
+	if got := len(env.Gmail.SMTP.Messages()); got != n {
+		t.Errorf("server holds %d messages, want %d", got, n)
+	}
+	if list := wantValidFile(t, env); len(list) != 1 || list[0].NeedsSignIn {
+		t.Errorf("accounts after the sends: %+v", list)
+	}
+
+	// The keyring still holds a refresh token that works.
+	c.advance(2 * time.Hour)
+	env.Gmail.OAuth.ExpireAccessTokens()
+	tok, err := env.Engine.Token(context.Background(), enginetest.User)
+	if err != nil {
+		t.Fatalf("later refresh: %v", err)
+	}
+	if _, _, ok := env.Gmail.OAuth.Validate(tok); !ok || env.Gmail.OAuth.TokenHits() != hits+2 {
+		t.Fatalf("later refresh: token valid %v, hits %d", ok, env.Gmail.OAuth.TokenHits()-hits)
+	}
+}
+
+// TestTwoProcessesShareTheConfigDir runs two engines on one config dir (the
+// CLI and the GUI): concurrent account writes lose nothing, and an expired
+// token is refreshed once between them.
+func TestTwoProcessesShareTheConfigDir(t *testing.T) {
+	env, c := signedIn(t)
+	engines := []*engine.Engine{env.Engine, second(env, c)}
+	c.advance(2 * time.Hour)
+	env.Gmail.OAuth.ExpireAccessTokens()
+	hits := env.Gmail.OAuth.TokenHits()
+
+	const perEngine = 15
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var tokens []string
+	errs := make(chan error, 3*2*perEngine)
+	for ei, e := range engines {
+		for i := range perEngine {
+			wg.Go(func() {
+				errs <- e.Accounts.Put(account.Account{Address: fmt.Sprintf("p%d-%02d@example.com", ei, i),
+					Method: account.AppPassword, SMTP: google.DefaultSMTP, SignedInAt: time.Unix(0, 0).UTC()})
+			})
+			wg.Go(func() {
+				errs <- e.Accounts.Modify(enginetest.User, func(a *account.Account) {
+					a.Publishing = []account.Publishing{account.Testing, account.Production}[i%2]
+				})
+			})
+			if i < 5 {
+				wg.Go(func() {
+					tok, err := e.Token(context.Background(), enginetest.User)
+					mu.Lock()
+					tokens = append(tokens, tok)
+					mu.Unlock()
+					errs <- err
+				})
+			}
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent use: %v", err)
+		}
+	}
+	list := wantValidFile(t, env)
+	if len(list) != 1+2*perEngine {
+		t.Errorf("%d accounts after %d concurrent adds, want %d: an update was lost", len(list), 2*perEngine, 1+2*perEngine)
+	}
+	refreshes := env.Gmail.OAuth.TokenHits() - hits
+	t.Logf("two engines, 10 concurrent token requests after expiry: %d token endpoint hit(s)", refreshes)
+	if refreshes != 1 {
+		t.Errorf("%d refreshes between two processes, want 1", refreshes)
+	}
+	for _, tok := range tokens {
+		if tok != tokens[0] {
+			t.Fatalf("the engines handed out different access tokens: both refreshed")
+		}
+	}
+	if _, _, ok := env.Gmail.OAuth.Validate(tokens[0]); !ok {
+		t.Fatal("the shared access token is not valid")
+	}
+}
+
+// TestTokenEndpointFaultsKeepTheAccount checks that a temporary failure of
+// the token endpoint (500, or no answer) is reported as temporary and leaves
+// the account usable, while invalid_grant marks it "needs sign-in".
+func TestTokenEndpointFaultsKeepTheAccount(t *testing.T) {
+	env, c := signedIn(t)
+	for _, tt := range []struct {
+		name   string
+		status int
+		delay  time.Duration
+	}{
+		{"500", http.StatusInternalServerError, 0},
+		{"503", http.StatusServiceUnavailable, 0},
+		{"stall", 0, time.Minute},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c.advance(2 * time.Hour)
+			env.Gmail.OAuth.SetTokenFault(func(string) (int, time.Duration) { return tt.status, tt.delay })
+			defer env.Gmail.OAuth.SetTokenFault(nil)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := env.Engine.Send(ctx, mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Subject: "fault"})
+			t.Logf("send with the token endpoint failing: %v after %v", err, time.Since(start).Round(time.Millisecond))
+			if err == nil || errors.Is(err, oauth.ErrNeedsSignIn) {
+				t.Fatalf("send: %v", err)
+			}
+			if tt.status != 0 && (!errors.Is(err, oauth.ErrExchange) || !errorsContain(err, "Try again")) {
+				t.Errorf("a %d from the token endpoint: %v, want ErrExchange with 'Try again'", tt.status, err)
+			}
+			if tt.status == 0 && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, oauth.ErrExchange) {
+				t.Errorf("a stalled token endpoint: %v", err)
+			}
+			info, err := env.Engine.Account(enginetest.User)
+			if err != nil || info.NeedsSignIn || info.Status.State == account.StateNeedsSignIn {
+				t.Fatalf("after a temporary token failure the account is %+v, %v", info, err)
+			}
+			if n := len(env.Gmail.SMTP.Messages()); n != 0 {
+				t.Fatalf("%d messages delivered without a token", n)
+			}
+		})
+	}
+	// Once the endpoint is back, the same account works without a new sign-in.
+	if _, err := env.Engine.Send(context.Background(), mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Subject: "back"}); err != nil {
+		t.Fatalf("send after recovery: %v", err)
+	}
+	// invalid_grant is the one answer that asks for a new sign-in.
+	c.advance(2 * time.Hour)
+	env.Gmail.OAuth.RevokeUser(enginetest.User)
+	if _, err := env.Engine.Token(context.Background(), enginetest.User); !errors.Is(err, oauth.ErrNeedsSignIn) {
+		t.Fatalf("revoked: %v", err)
+	}
+	if info, _ := env.Engine.Account(enginetest.User); !info.NeedsSignIn {
+		t.Fatal("invalid_grant did not mark the account")
+	}
+}
+
+func errorsContain(err error, s string) bool {
+	return err != nil && strings.Contains(err.Error(), s)
+}
