@@ -20,7 +20,7 @@ var Metadata = fyne.AppMetadata{
 	Name:       "mailkey",
 	Version:    "0.1.0",
 	Build:      1,
-	Icon:       fyne.NewStaticResource("icon.png", assets.Icon),
+	Icon:       fyne.NewStaticResource("icon.png", assets.WindowIcon),
 	Migrations: map[string]bool{"fyneDo": true},
 }
 
