@@ -49,6 +49,9 @@ type accountScreen struct {
 	checkResult *widget.Label
 	// confirm is the removal dialog while it is (or was last) on show.
 	confirm *dialog.ConfirmDialog
+	health  *healthCard // the Health card (account_health.go)
+	// export is the "Use this account elsewhere" panel (account_export.go).
+	export *exportPanel
 	// root is the screen's content, laid out again after each change.
 	root fyne.CanvasObject
 }
@@ -67,6 +70,7 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 		note:        para(""),
 		activity:    widget.NewActivity(),
 		checkResult: para(""),
+		export:      newExportPanel(g),
 		actions:     container.New(layout.NewRowWrapLayout()),
 	}
 	s.title.Wrapping = fyne.TextWrapBreak
@@ -102,6 +106,8 @@ func (s *accountScreen) content() fyne.CanvasObject {
 	s.root = container.NewVScroll(container.NewVBox(
 		s.title, details, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
 		widget.NewSeparator(), s.actions, check, s.checkResult,
+		s.healthCard(),
+		s.export.content(),
 	))
 	return s.root
 }
@@ -144,6 +150,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.showExpiry(in)
 	s.showProblem(in)
 	s.layoutActions(in)
+	s.export.set(in.Account)
 	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
 		b.Enable()
 	}

@@ -46,6 +46,10 @@ type Account struct {
 	TokenURI   string     `json:"token_uri,omitempty"`
 	Publishing Publishing `json:"publishing,omitempty"`
 	SignedInAt time.Time  `json:"signed_in_at"`
+	// Scopes is the space-separated list of scopes Google granted at sign-in.
+	Scopes string `json:"scopes,omitempty"`
+	// APIBase is the Gmail API's base URL; "" means google.DefaultAPIBase.
+	APIBase string `json:"api_base,omitempty"`
 	// NeedsSignIn is set when Google refused the refresh token; the account is
 	// kept and the user is asked to sign in again.
 	NeedsSignIn bool `json:"needs_sign_in,omitempty"`

@@ -64,6 +64,8 @@ var commands = []command{
 	{"send", usageSend, send},
 	{"token", usageToken, token},
 	{"remove", usageRemove, remove},
+	{"doctor", usageDoctor, doctor},
+	{"export", usageExport, exportCmd},
 }
 
 // usageError is a mistake in the command line.

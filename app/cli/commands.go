@@ -81,6 +81,7 @@ func login(ctx context.Context, env Env, args []string) error {
 	testing := fs.Bool("testing", false, "")
 	production := fs.Bool("production", false, "")
 	timeout := fs.Duration("timeout", 5*time.Minute, "")
+	apiBase := fs.String("api", "", "") // the Gmail API's base URL, for tests and proxies
 	appPassword := fs.Bool("app-password", false, "")
 	email := fs.String("email", "", "")
 	if err := parse(fs, usage, args); err != nil {
@@ -110,7 +111,7 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout}
+	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase}
 	if *production {
 		req.Publishing = account.Production
 	}

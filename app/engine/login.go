@@ -25,6 +25,8 @@ type OAuthLogin struct {
 	Open oauth.Opener
 	// Timeout bounds the wait for the browser (oauth.DefaultTimeout when zero).
 	Timeout time.Duration
+	// APIBase is the Gmail API's base URL ("" for Google's), for tests and proxies.
+	APIBase string
 }
 
 // LoginOAuth signs in through the browser and saves the account with its client
@@ -35,6 +37,9 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		smtpURL = google.DefaultSMTP
 	}
 	if _, err := mail.ParseEndpoint(smtpURL); err != nil {
+		return account.Account{}, err
+	}
+	if err := checkAPIBase(req.APIBase); err != nil {
 		return account.Account{}, err
 	}
 	pub := req.Publishing
@@ -63,6 +68,8 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		TokenURI:   req.Client.TokenURI,
 		Publishing: pub,
 		SignedInAt: e.Now().UTC().Truncate(time.Second),
+		Scopes:     res.Scope,
+		APIBase:    strings.TrimRight(req.APIBase, "/"),
 	}
 	err = e.save(ctx, a, map[secret.Kind]string{
 		secret.ClientSecret: req.Client.ClientSecret,

@@ -29,6 +29,8 @@ type Gmail struct {
 	CA    *CA
 	OAuth *OAuth
 	SMTP  *SMTP
+	// API is the Gmail API stand-in; its tokens come from OAuth.
+	API *GmailAPI
 	// ClientFile and WebClientFile are the provider's client JSON files, as
 	// Google's console would download them for a Desktop and a Web client.
 	ClientFile, WebClientFile string
@@ -50,7 +52,13 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 		op.Close()
 		return nil, err
 	}
-	g := &Gmail{CA: ca, OAuth: op, SMTP: sp,
+	api, err := StartGmailAPI(op, "")
+	if err != nil {
+		_ = sp.Close()
+		op.Close()
+		return nil, err
+	}
+	g := &Gmail{CA: ca, OAuth: op, SMTP: sp, API: api,
 		ClientFile:    filepath.Join(opts.Dir, "client_secret_desktop.apps.googleusercontent.com.json"),
 		WebClientFile: filepath.Join(opts.Dir, "client_secret_web.apps.googleusercontent.com.json")}
 	err = errors.Join(os.WriteFile(g.ClientFile, op.ClientJSON("installed"), 0o600),
@@ -65,6 +73,7 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 // Close stops the peers.
 func (g *Gmail) Close() {
 	_ = g.SMTP.Close()
+	g.API.Close()
 	g.OAuth.Close()
 }
 

@@ -58,8 +58,8 @@ func main() {
 	}
 	defer g.Close()
 
-	env := fmt.Sprintf("SSL_CERT_FILE=%s\nMAILKEY_PEER_SMTP=%s\nMAILKEY_PEER_SMTPS=%s\nMAILKEY_PEER_CLIENT=%s\nMAILKEY_PEER_WEB_CLIENT=%s\nMAILKEY_PEER_USER=%s\n",
-		g.CA.CertFile, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.ClientFile, g.WebClientFile, *user)
+	env := fmt.Sprintf("SSL_CERT_FILE=%s\nMAILKEY_PEER_SMTP=%s\nMAILKEY_PEER_SMTPS=%s\nMAILKEY_PEER_CLIENT=%s\nMAILKEY_PEER_WEB_CLIENT=%s\nMAILKEY_PEER_USER=%s\nMAILKEY_PEER_API=%s\n",
+		g.CA.CertFile, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.ClientFile, g.WebClientFile, *user, g.API.URL)
 	if err := os.WriteFile(filepath.Join(*dir, "peers.env"), []byte(env), 0o600); err != nil {
 		fail(err)
 	}
@@ -72,6 +72,7 @@ func main() {
   SMTP, STARTTLS:     %s
   SMTP, TLS:          %s
   OAuth provider:     %s
+  Gmail API:          %s   (mailkey login … --api URL)
   Desktop client:     %s
   Web client:         %s   (to see mailkey refuse it)
   Test CA:            %s
@@ -82,7 +83,7 @@ Run mailkey with the test CA, for example:
   mailkey login --app-password --email %s --smtp %s
   mailkey login --client-secret %s --smtp %s
 The same values are in %s.
-`, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.OAuth.URL, g.ClientFile, g.WebClientFile, g.CA.CertFile, *user, shown,
+`, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.OAuth.URL, g.API.URL, g.ClientFile, g.WebClientFile, g.CA.CertFile, *user, shown,
 		g.CA.CertFile, *user, g.SMTP.StartTLSURL(), g.ClientFile, g.SMTP.StartTLSURL(), filepath.Join(*dir, "peers.env"))
 
 	sig := make(chan os.Signal, 1)

@@ -1,0 +1,115 @@
+package testpeer
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultProjectNumber is the Google Cloud project number the Gmail API peer
+// names in its "API disabled" answer.
+const DefaultProjectNumber = "123"
+
+// GmailAPI is a stand-in for the Gmail API on 127.0.0.1. It answers GET
+// /gmail/v1/users/me/profile for a valid access token of the OAuth peer, and
+// can be switched off like an API not enabled in the project.
+type GmailAPI struct {
+	// URL is the base URL, for example http://127.0.0.1:PORT.
+	URL string
+
+	tokens TokenValidator
+	srv    *http.Server
+	once   sync.Once
+
+	mu       sync.Mutex
+	disabled bool
+	hits     int
+}
+
+// StartGmailAPI starts the API peer on addr (empty: 127.0.0.1, random port);
+// it checks bearer tokens with tokens. Call Close when done.
+func StartGmailAPI(tokens TokenValidator, addr string) (*GmailAPI, error) {
+	ln, err := net.Listen("tcp", orLoopback(addr))
+	if err != nil {
+		return nil, fmt.Errorf("testpeer: gmail api listen: %w", err)
+	}
+	p := &GmailAPI{URL: "http://" + ln.Addr().String(), tokens: tokens}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /gmail/v1/users/me/profile", p.handleProfile)
+	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
+	go func() { _ = p.srv.Serve(ln) }()
+	return p, nil
+}
+
+// Close stops the server. It is safe to call more than once.
+func (p *GmailAPI) Close() { p.once.Do(func() { _ = p.srv.Close() }) }
+
+// SetAPIDisabled makes every call answer Google's 403 for an API that is not
+// enabled in the project, as before the user clicked Enable.
+func (p *GmailAPI) SetAPIDisabled(off bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.disabled = off
+}
+
+// Hits returns how many requests reached the API so far.
+func (p *GmailAPI) Hits() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.hits
+}
+
+func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.hits++
+	disabled := p.disabled
+	p.mu.Unlock()
+	// Google checks the token first: an API disabled in the project is only
+	// reported to a caller it knows.
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	email, scope, valid := "", "", false
+	if ok && token != "" {
+		email, scope, valid = p.tokens.Validate(token)
+	}
+	switch {
+	case !valid:
+		writeJSON(w, http.StatusUnauthorized, apiUnauthenticated())
+	case disabled:
+		writeJSON(w, http.StatusForbidden, apiDisabled(DefaultProjectNumber))
+	case !hasScope(scope, "https://mail.google.com/"):
+		writeJSON(w, http.StatusForbidden, apiScopeInsufficient())
+	default:
+		writeJSON(w, http.StatusOK, map[string]any{"emailAddress": email, "messagesTotal": 0, "threadsTotal": 0, "historyId": "1"})
+	}
+}
+
+func apiUnauthenticated() map[string]any {
+	msg := "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. " +
+		"See https://developers.google.com/identity/sign-in/web/devconsole-project."
+	return map[string]any{"error": map[string]any{"code": 401, "message": msg, "status": "UNAUTHENTICATED",
+		"errors": []map[string]string{{"message": "Invalid Credentials", "domain": "global", "reason": "authError",
+			"location": "Authorization", "locationType": "header"}}}}
+}
+
+// apiDisabled is Google's answer for an API not enabled in project number.
+func apiDisabled(number string) map[string]any {
+	msg := "Gmail API has not been used in project " + number + " before or it is disabled. Enable it by visiting " +
+		"https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=" + number +
+		" then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry."
+	return map[string]any{"error": map[string]any{"code": 403, "message": msg, "status": "PERMISSION_DENIED",
+		"errors": []map[string]string{{"message": msg, "domain": "usageLimits", "reason": "accessNotConfigured",
+			"extendedHelp": "https://console.developers.google.com"}},
+		"details": []map[string]any{{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
+			"domain": "googleapis.com", "metadata": map[string]string{"service": "gmail.googleapis.com", "consumer": "projects/" + number}}}}}
+}
+
+func apiScopeInsufficient() map[string]any {
+	return map[string]any{"error": map[string]any{"code": 403, "message": "Request had insufficient authentication scopes.",
+		"status": "PERMISSION_DENIED",
+		"errors": []map[string]string{{"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}},
+		"details": []map[string]any{{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+			"domain": "googleapis.com", "metadata": map[string]string{"service": "gmail.googleapis.com"}}}}}
+}

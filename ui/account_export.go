@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/export"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// exportPanel is the account screen's "Use this account elsewhere" section:
+// the values a "generic mail provider" form asks for, each with a copy button,
+// and an msmtp account block. The app password is never shown; it goes to the
+// clipboard only when its own button is clicked.
+type exportPanel struct {
+	g    *gui
+	acct account.Account
+
+	// values holds the label/value rows of the settings.
+	values *fyne.Container
+	// value and copy hold each row's value label and copy button, by label.
+	value map[string]*widget.Label
+	copy  map[string]*widget.Button
+	// password explains the password; copyPassword copies the app password.
+	password     *widget.Label
+	copyPassword *widget.Button
+	// msmtp shows the msmtp block, read-only; copyMSMTP copies it.
+	msmtp     *widget.Entry
+	msmtpText string
+	copyMSMTP *widget.Button
+	// status says what was copied, or why copying failed.
+	status *widget.Label
+	root   *widget.Accordion
+}
+
+func newExportPanel(g *gui) *exportPanel {
+	p := &exportPanel{
+		g:        g,
+		values:   container.New(layout.NewFormLayout()),
+		value:    map[string]*widget.Label{},
+		copy:     map[string]*widget.Button{},
+		password: para(""),
+		msmtp:    widget.NewMultiLineEntry(),
+		status:   para(""),
+	}
+	p.copyPassword = widget.NewButtonWithIcon("Copy app password", theme.ContentCopyIcon(), p.onCopyPassword)
+	p.copyMSMTP = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), p.onCopyMSMTP)
+	p.msmtp.TextStyle = fyne.TextStyle{Monospace: true}
+	p.msmtp.Wrapping = fyne.TextWrapOff
+	p.msmtp.SetMinRowsVisible(11)
+	// Read-only: any edit is undone, while the text stays selectable.
+	p.msmtp.OnChanged = func(s string) {
+		if s != p.msmtpText {
+			p.msmtp.SetText(p.msmtpText)
+		}
+	}
+	p.status.Hide()
+	intro := para("Settings for SeaTable, Odoo, Thunderbird or any “other mail provider” form, and an account for msmtp (~/.msmtprc).")
+	body := container.NewVBox(intro, p.values, p.password, container.NewHBox(p.copyPassword), p.status,
+		widget.NewSeparator(), container.NewBorder(nil, nil, widget.NewLabel("msmtp"), p.copyMSMTP), p.msmtp)
+	p.root = widget.NewAccordion(widget.NewAccordionItem("Use this account elsewhere", body))
+	p.root.Hide()
+	return p
+}
+
+func (p *exportPanel) content() fyne.CanvasObject { return p.root }
+
+// set shows the settings of a; an account whose settings cannot be exported
+// hides the panel.
+func (p *exportPanel) set(a account.Account) {
+	p.acct = a
+	fields, errF := export.Fields(a)
+	block, errB := export.MSMTPBlock(a)
+	if errF != nil || errB != nil {
+		p.root.Hide()
+		return
+	}
+	p.values.Objects = nil
+	p.value, p.copy = map[string]*widget.Label{}, map[string]*widget.Button{}
+	for _, f := range fields {
+		v := widget.NewLabel(f.Value)
+		v.Wrapping = fyne.TextWrapBreak
+		v.Selectable = true
+		b := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { p.copied(f.Label, f.Value) })
+		p.value[f.Label], p.copy[f.Label] = v, b
+		p.values.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		p.values.Add(container.NewBorder(nil, nil, nil, b, v))
+	}
+	p.values.Refresh()
+	if a.Method == account.AppPassword {
+		p.password.SetText("Password: your app password, kept in the keyring. It is not shown here; copy it only when a form asks for it.")
+		p.copyPassword.Show()
+	} else {
+		p.password.SetText("Password: none. " + sentence(export.OAuthNote(a)))
+		p.copyPassword.Hide()
+	}
+	p.msmtpText = block
+	p.msmtp.SetText(block)
+	p.status.Hide()
+	p.root.Show()
+}
+
+func (p *exportPanel) copied(what, value string) {
+	p.g.app.Clipboard().SetContent(value)
+	p.showStatus(what+" copied.", widget.MediumImportance)
+}
+
+func (p *exportPanel) onCopyMSMTP() {
+	p.g.app.Clipboard().SetContent(p.msmtpText)
+	note := "The msmtp account is copied. Paste it into ~/.msmtprc (mode 0600); it reads the app password with secret-tool (package libsecret-tools)."
+	if p.acct.Method == account.OAuth {
+		note = "The msmtp account is copied. Paste it into ~/.msmtprc; msmtp runs mailkey for a token, so mailkey must be on its PATH."
+	}
+	p.showStatus(note, widget.MediumImportance)
+}
+
+// onCopyPassword reads the app password from the keyring off the UI goroutine
+// and puts it on the clipboard. It is never shown.
+func (p *exportPanel) onCopyPassword() {
+	addr := p.acct.Address
+	p.copyPassword.Disable()
+	run(p.g.tasks, func() (string, error) {
+		return p.g.eng.Secrets.Get(context.Background(), addr, secret.AppPassword)
+	}, func(pw string, err error) {
+		p.copyPassword.Enable()
+		if err != nil {
+			p.showStatus(errorText(err), widget.DangerImportance)
+			return
+		}
+		p.g.app.Clipboard().SetContent(pw)
+		p.showStatus("App password copied. It stays on the clipboard until you copy something else.", widget.MediumImportance)
+	})
+}
+
+func (p *exportPanel) showStatus(text string, imp widget.Importance) {
+	p.status.Importance = imp
+	p.status.SetText(text)
+	p.status.Show()
+}

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/engine"
+)
+
+// healthTimeout bounds one run of the checks.
+const healthTimeout = time.Minute
+
+// healthCard is the account screen's "Health" card: engine.Doctor's checks
+// with ✓/✗ icons, what was found, the fix and its link, and "Check again".
+type healthCard struct {
+	g    *gui
+	addr string
+	run  cancellable
+
+	card     *widget.Card
+	list     *fyne.Container
+	again    *widget.Button
+	signIn   *widget.Button
+	activity *widget.Activity
+	// note shows a failure to run the checks at all.
+	note *widget.Label
+	// checks are the results on show.
+	checks []engine.Check
+}
+
+func newHealthCard(g *gui, addr string) *healthCard {
+	h := &healthCard{g: g, addr: addr, list: container.NewVBox(), activity: widget.NewActivity(), note: para("")}
+	h.note.Importance = widget.DangerImportance
+	h.note.Hide()
+	h.again = widget.NewButtonWithIcon("Run the checks", theme.ViewRefreshIcon(), h.onCheckAgain)
+	h.signIn = widget.NewButtonWithIcon("Sign in again", theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
+	h.signIn.Importance = widget.HighImportance
+	h.signIn.Hide()
+	h.activity.Hide()
+	h.card = widget.NewCard("Health", "What mailkey can check with this account's sign-in",
+		container.NewVBox(h.list, h.note, container.NewHBox(h.again, h.signIn, h.activity)))
+	return h
+}
+
+// healthCard builds the screen's Health card. The checks run on request: they
+// log in to Gmail and call its API, which opening the screen should not do
+// every time (Gmail limits login attempts).
+func (s *accountScreen) healthCard() fyne.CanvasObject {
+	s.health = newHealthCard(s.g, s.addr)
+	return s.health.card
+}
+
+// onCheckAgain runs the checks off the UI goroutine.
+func (h *healthCard) onCheckAgain() {
+	ctx, cancel := context.WithTimeout(h.run.start(), healthTimeout)
+	h.again.Disable()
+	h.activity.Show()
+	h.activity.Start()
+	run(h.g.tasks, func() ([]engine.Check, error) {
+		defer cancel()
+		return h.g.eng.Doctor(ctx, h.addr)
+	}, h.onChecked)
+}
+
+func (h *healthCard) onChecked(checks []engine.Check, err error) {
+	h.again.SetText("Check again")
+	h.activity.Stop()
+	h.activity.Hide()
+	h.again.Enable()
+	h.note.Hide()
+	h.signIn.Hide()
+	if err != nil {
+		h.note.SetText(errorText(err))
+		h.note.Show()
+		h.card.Refresh()
+		return
+	}
+	h.checks = checks
+	rows := make([]fyne.CanvasObject, 0, len(checks))
+	for _, c := range checks {
+		rows = append(rows, h.row(c))
+		if c.Failed() && c.SignIn {
+			h.signIn.Show()
+		}
+	}
+	h.list.Objects = rows
+	h.list.Refresh()
+	h.card.Refresh()
+}
+
+// healthLine is a check's first line: its mark and title.
+func healthLine(c engine.Check) string {
+	switch {
+	case c.OK:
+		return "✓ " + c.Title
+	case c.Skipped:
+		return "– " + c.Title
+	}
+	return "✗ " + c.Title
+}
+
+func (h *healthCard) row(c engine.Check) fyne.CanvasObject {
+	var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
+	switch {
+	case c.Skipped:
+		icon = theme.InfoIcon()
+	case !c.OK:
+		icon = theme.NewErrorThemedResource(theme.ErrorIcon())
+	}
+	title := widget.NewLabelWithStyle(healthLine(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	body := container.NewVBox(title)
+	if c.Detail != "" {
+		body.Add(para(sentence(c.Detail)))
+	}
+	if c.Failed() && c.Fix != "" {
+		fix := para(sentence(c.Fix))
+		fix.Importance = widget.WarningImportance
+		body.Add(fix)
+	}
+	if c.Failed() && c.Link != "" {
+		link := c.Link
+		body.Add(container.NewHBox(widget.NewButtonWithIcon("Open in the console", theme.ComputerIcon(), func() { h.g.open(link) })))
+	}
+	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)
+}
