@@ -78,6 +78,11 @@ func (c *compose) onSent(res mail.Result, err error) {
 	}
 	c.result.Importance = widget.SuccessImportance
 	text := fmt.Sprintf("Sent. Message-ID: %s", res.MessageID)
+	if res.Fallback != "" {
+		text += "\n" + fmt.Sprintf("Sent through the %s because %s.", res.Transport, res.Fallback)
+	} else if res.Transport != "" {
+		text += "\n" + fmt.Sprintf("Transport: %s", res.Transport)
+	}
 	if c.testToSelf {
 		text += "\n" + fmt.Sprintf("Look for it in the inbox of %s; it usually arrives within a minute.", c.from.Selected)
 	}

@@ -92,7 +92,10 @@ func TestComposeSendsWithAttachment(t *testing.T) {
 	if !c.result.Visible() || !strings.HasPrefix(c.result.Text, "Sent. Message-ID: <") {
 		t.Fatalf("result %q (visible %v), want Sent. Message-ID", c.result.Text, c.result.Visible())
 	}
-	id := strings.TrimPrefix(c.result.Text, "Sent. Message-ID: ")
+	id, transport, _ := strings.Cut(strings.TrimPrefix(c.result.Text, "Sent. Message-ID: "), "\n")
+	if transport != "Transport: SMTP" {
+		t.Errorf("result names the transport as %q", transport)
+	}
 	if !strings.Contains(data, "Message-ID: "+id) {
 		t.Errorf("shown Message-ID %s not in the received message", id)
 	}

@@ -50,11 +50,44 @@ type Account struct {
 	Scopes string `json:"scopes,omitempty"`
 	// APIBase is the Gmail API's base URL; "" means google.DefaultAPIBase.
 	APIBase string `json:"api_base,omitempty"`
+	// Transport is how mail leaves: TransportSMTP, TransportAPI or
+	// TransportAuto; "" is the default (see EffectiveTransport).
+	Transport string `json:"transport,omitempty"`
 	// NeedsSignIn is set when Google refused the refresh token; the account is
 	// kept and the user is asked to sign in again.
 	NeedsSignIn bool `json:"needs_sign_in,omitempty"`
 	// Reason says why, in words for the user.
 	Reason string `json:"reason,omitempty"`
+}
+
+// Transports: SMTP only, the Gmail API (HTTPS) only, or SMTP with the API as a
+// fallback when the SMTP server cannot be reached.
+const (
+	TransportSMTP = "smtp"
+	TransportAPI  = "api"
+	TransportAuto = "auto"
+)
+
+// ValidTransport reports whether t names a transport ("" included: the default).
+func ValidTransport(t string) bool {
+	switch t {
+	case "", TransportSMTP, TransportAPI, TransportAuto:
+		return true
+	}
+	return false
+}
+
+// EffectiveTransport returns the transport in use: the one set, else auto for
+// OAuth accounts. App passwords cannot use the Gmail API, so they always use
+// SMTP.
+func (a Account) EffectiveTransport() string {
+	if a.Method != OAuth {
+		return TransportSMTP
+	}
+	if a.Transport == "" || !ValidTransport(a.Transport) {
+		return TransportAuto
+	}
+	return a.Transport
 }
 
 // State is an account's health as shown to the user.

@@ -50,7 +50,7 @@ type command struct {
 // Usage lines, one per command.
 const (
 	usageAccounts = "mailkey accounts [--json]"
-	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D]\n" +
+	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto]\n" +
 		"       mailkey login --app-password --email ADDR [--smtp URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
 		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
@@ -147,7 +147,7 @@ func codeOf(err error) int {
 		return ExitAuth
 	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange):
 		return ExitTemporary
-	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig,
+	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
 		google.ErrLooksLikeAccountPassword):

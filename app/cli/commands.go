@@ -82,6 +82,7 @@ func login(ctx context.Context, env Env, args []string) error {
 	production := fs.Bool("production", false, "")
 	timeout := fs.Duration("timeout", 5*time.Minute, "")
 	apiBase := fs.String("api", "", "") // the Gmail API's base URL, for tests and proxies
+	transport := fs.String("transport", "", "")
 	appPassword := fs.Bool("app-password", false, "")
 	email := fs.String("email", "", "")
 	if err := parse(fs, usage, args); err != nil {
@@ -99,6 +100,9 @@ func login(ctx context.Context, env Env, args []string) error {
 		if *noBrowser || *testing || *production {
 			return usagef(usage, "--no-browser, --testing and --production are for OAuth sign-in only")
 		}
+		if *transport != "" && *transport != account.TransportSMTP {
+			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret")
+		}
 		return loginAppPassword(ctx, env, *email, *smtpURL)
 	case *clientFile == "":
 		return usagef(usage, "give --client-secret FILE (the JSON downloaded from Google Cloud) or --app-password")
@@ -106,12 +110,15 @@ func login(ctx context.Context, env Env, args []string) error {
 		return usagef(usage, "choose either --testing or --production")
 	case *timeout <= 0:
 		return usagef(usage, "--timeout must be positive, for example 5m")
+	case !account.ValidTransport(*transport):
+		return usagef(usage, "--transport must be smtp, api or auto")
 	}
 	client, err := google.ReadClientFile(*clientFile)
 	if err != nil {
 		return err
 	}
-	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase}
+	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase,
+		Transport: *transport}
 	if *production {
 		req.Publishing = account.Production
 	}
@@ -223,12 +230,15 @@ func send(ctx context.Context, env Env, args []string) error {
 	}
 	res, err := env.Engine.Send(ctx, m)
 	if *verbose && res.Transcript != "" {
-		fmt.Fprintln(env.Stderr, "SMTP transcript (secrets redacted):\n"+res.Transcript)
+		fmt.Fprintln(env.Stderr, "Transcript (secrets redacted):\n"+res.Transcript)
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, res.MessageID)
+	if res.Fallback != "" {
+		fmt.Fprintf(env.Stderr, "Sent through the %s because %s.\n", res.Transport, res.Fallback)
+	}
 	return nil
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -27,6 +28,8 @@ type OAuthLogin struct {
 	Timeout time.Duration
 	// APIBase is the Gmail API's base URL ("" for Google's), for tests and proxies.
 	APIBase string
+	// Transport is account.TransportSMTP, TransportAPI or TransportAuto ("" = auto).
+	Transport string
 }
 
 // LoginOAuth signs in through the browser and saves the account with its client
@@ -41,6 +44,10 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	}
 	if err := checkAPIBase(req.APIBase); err != nil {
 		return account.Account{}, err
+	}
+	if !account.ValidTransport(req.Transport) {
+		return account.Account{}, advice.New(fmt.Errorf("%w: %q", ErrBadTransport, req.Transport),
+			fmt.Sprintf("%q is not a transport", req.Transport), "Choose smtp, api or auto")
 	}
 	pub := req.Publishing
 	if pub == "" {
@@ -70,6 +77,10 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		SignedInAt: e.Now().UTC().Truncate(time.Second),
 		Scopes:     res.Scope,
 		APIBase:    strings.TrimRight(req.APIBase, "/"),
+		Transport:  req.Transport,
+	}
+	if old, err := e.Accounts.Get(a.Address); err == nil && a.Transport == "" && old.Method == account.OAuth {
+		a.Transport = old.Transport // signing in again keeps the transport chosen before
 	}
 	err = e.save(ctx, a, map[secret.Kind]string{
 		secret.ClientSecret: req.Client.ClientSecret,
@@ -78,6 +89,9 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	}, secret.AppPassword)
 	return a, err
 }
+
+// ErrBadTransport means a transport other than smtp, api or auto was asked for.
+var ErrBadTransport = errors.New("unknown transport")
 
 // LoginAppPassword checks the app password with a real SMTP login and, if the
 // server accepts it, saves the account. A rejected password saves nothing.

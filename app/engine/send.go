@@ -12,9 +12,12 @@ import (
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
-// Send sends m from the account named in m.From. For OAuth accounts it uses a
-// valid access token; when Gmail refuses a cached token before any data was
-// sent, it refreshes once and tries again.
+// Send sends m from the account named in m.From, over SMTP or the Gmail API
+// as the account's transport says (Result.Transport tells which delivered).
+// For OAuth accounts it uses a valid access token; when Gmail refuses a cached
+// token before any data was sent, it refreshes once and tries again. With
+// transport auto, the Gmail API is tried only when the SMTP server could not
+// be reached at all (Result.Fallback says why).
 func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) {
 	if err := m.Validate(); err != nil {
 		return mail.Result{}, err
@@ -31,7 +34,8 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	if err != nil {
 		return mail.Result{}, err
 	}
-	if google.IsGmailHost(ep.Host) {
+	transport := a.EffectiveTransport()
+	if transport != account.TransportSMTP || google.IsGmailHost(ep.Host) {
 		if n := m.WireSize(); n > google.MaxMessageBytes {
 			return mail.Result{}, advice.New(mail.ErrTooBig,
 				fmt.Sprintf("the message would be about %.1f MB on the wire, over Gmail's %d MB limit (attachments grow by a third when encoded)",
@@ -39,6 +43,23 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 				"Remove or shrink attachments, or share large files by link")
 		}
 	}
+	if transport == account.TransportAPI {
+		return e.sendAPI(ctx, a, m)
+	}
+	res, err := e.sendSMTP(ctx, a, ep, m)
+	// auto: fall back to the API only when the SMTP server was never reached
+	// (no byte came back), so that nothing can be delivered twice.
+	if transport == account.TransportAuto && errors.Is(err, mail.ErrUnreached) && ctx.Err() == nil {
+		smtpTranscript := res.Transcript
+		res, err = e.sendAPI(ctx, a, m)
+		res.Fallback = fmt.Sprintf("port %d could not be reached", ep.Port)
+		res.Transcript = smtpTranscript + res.Transcript
+	}
+	return res, err
+}
+
+// sendSMTP sends over SMTP, refreshing a refused OAuth token once.
+func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoint, m mail.Message) (mail.Result, error) {
 	cred, err := e.credential(ctx, a, false)
 	if err != nil {
 		return mail.Result{}, err
@@ -47,6 +68,28 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	if a.Method == account.OAuth && errors.Is(err, mail.ErrTokenRejected) {
 		if cred, err2 := e.credential(ctx, a, true); err2 == nil {
 			res, err = e.Sender.Send(ctx, ep, cred, m)
+		}
+		if errors.Is(err, mail.ErrTokenRejected) {
+			err = e.needsSignIn(a, err)
+		}
+	}
+	return res, err
+}
+
+// sendAPI sends through the Gmail API. A 401 means Google refused the token
+// before storing anything: it refreshes once and tries again.
+func (e *Engine) sendAPI(ctx context.Context, a account.Account, m mail.Message) (mail.Result, error) {
+	cred, err := e.credential(ctx, a, false)
+	if err != nil {
+		return mail.Result{}, err
+	}
+	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
+	res, err := e.Sender.SendAPI(ctx, api, cred, m)
+	if errors.Is(err, mail.ErrTokenRejected) {
+		if cred, err2 := e.credential(ctx, a, true); err2 == nil {
+			first := res.Transcript
+			res, err = e.Sender.SendAPI(ctx, api, cred, m)
+			res.Transcript = first + res.Transcript
 		}
 		if errors.Is(err, mail.ErrTokenRejected) {
 			err = e.needsSignIn(a, err)

@@ -35,8 +35,22 @@ func newMessageID() string {
 	return "<" + strings.ToLower(base32.StdEncoding.EncodeToString(b)) + "@" + host + ">"
 }
 
+// WriteMessage writes m as an RFC 5322 message with MIME parts to w, with the
+// given Message-ID (angle brackets included) and Date. It streams attachments
+// from disk; memory stays flat whatever their size.
+func WriteMessage(w io.Writer, m Message, id string, date time.Time) error {
+	return writeMessage(w, m, id, date)
+}
+
 // writeMessage writes m as an RFC 5322 message with MIME parts to w.
 func writeMessage(w io.Writer, m Message, id string, date time.Time) error {
+	return writeMessageBcc(w, m, id, date, false)
+}
+
+// writeMessageBcc is writeMessage that, with bcc, also writes a Bcc header:
+// the Gmail API takes the recipients from the headers and strips Bcc before
+// delivery. Over SMTP, Bcc recipients are only given in RCPT TO.
+func writeMessageBcc(w io.Writer, m Message, id string, date time.Time, bcc bool) error {
 	h := textproto.MIMEHeader{}
 	h.Set("Date", date.Format(time.RFC1123Z))
 	h.Set("From", formatList([]string{m.From}))
@@ -45,6 +59,9 @@ func writeMessage(w io.Writer, m Message, id string, date time.Time) error {
 	}
 	if len(m.Cc) > 0 {
 		h.Set("Cc", formatList(m.Cc))
+	}
+	if bcc && len(m.Bcc) > 0 {
+		h.Set("Bcc", formatList(m.Bcc))
 	}
 	h.Set("Subject", mime.QEncoding.Encode("UTF-8", m.Subject))
 	h.Set("Message-ID", id)
@@ -80,7 +97,7 @@ func writeMessage(w io.Writer, m Message, id string, date time.Time) error {
 	return mw.Close()
 }
 
-var headerOrder = []string{"Date", "From", "To", "Cc", "Subject", "Message-ID", "MIME-Version", "User-Agent", "Content-Type", "Content-Transfer-Encoding"}
+var headerOrder = []string{"Date", "From", "To", "Cc", "Bcc", "Subject", "Message-ID", "MIME-Version", "User-Agent", "Content-Type", "Content-Transfer-Encoding"}
 
 func setText(h textproto.MIMEHeader) {
 	h.Set("Content-Type", "text/plain; charset=UTF-8")

@@ -5,11 +5,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	netmail "net/mail"
 	"net/textproto"
+	"sync/atomic"
 	"time"
 
+	"github.com/mailkey-app/mailkey/app/advice"
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
 )
@@ -45,9 +48,26 @@ type Sender struct {
 type Result struct {
 	// MessageID is the Message-ID of the sent message, with angle brackets.
 	MessageID string
-	// Transcript is the SMTP dialogue with every secret redacted.
+	// Transcript is the SMTP dialogue (or the Gmail API request) with every
+	// secret redacted.
 	Transcript string
+	// Transport says what delivered the message: TransportSMTP or TransportAPI.
+	Transport string
+	// Fallback, when not empty, says why the Gmail API was used instead of
+	// SMTP, e.g. "port 587 could not be reached".
+	Fallback string
 }
+
+// Transports, as Result.Transport names them.
+const (
+	TransportSMTP = "SMTP"
+	TransportAPI  = "Gmail API (HTTPS)"
+)
+
+// ErrUnreached marks a session that failed before the server sent a single
+// byte: the connection was refused, timed out or was reset before the
+// greeting. Nothing can have been delivered, so another way is safe to try.
+var ErrUnreached = errors.New("no reply from the server")
 
 // Send delivers m through the server at ep. It returns once the server accepted
 // the message. Cancelling ctx closes the connection at once. Errors are
@@ -57,7 +77,7 @@ func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Messa
 	if err := m.Validate(); err != nil {
 		return Result{}, err
 	}
-	res := Result{MessageID: newMessageID()}
+	res := Result{MessageID: newMessageID(), Transport: TransportSMTP}
 	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error {
 		return deliver(sc, m, res.MessageID)
 	}, &res)
@@ -122,6 +142,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	}
 	tr := newTranscript(cred)
 	defer func() { res.Transcript = tr.String() }()
+	heard := new(atomic.Bool) // set once the server sent anything at all
 
 	auth := &xoauth2{user: cred.Username, token: cred.Token}
 	idle := s.Timeout
@@ -136,7 +157,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 		gomail.WithTLSPortPolicy(gomail.TLSMandatory),
 		gomail.WithLogger(tr),
 		gomail.WithDebugLog(),
-		gomail.WithDialContextFunc(dialer(ctx, ep, tlsConf, idle)),
+		gomail.WithDialContextFunc(dialer(ctx, ep, tlsConf, idle, heard)),
 		gomail.WithoutNoop(), // a fresh connection needs no liveness check
 		gomail.WithoutRset(), // nor a reset before QUIT
 	}
@@ -155,7 +176,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	}
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return explain(ctx, ep, cred, err, auth.challenge)
+		return unreached(explain(ctx, ep, cred, err, auth.challenge), heard.Load())
 	}
 	err = work(sc)
 	if err != nil {
@@ -166,16 +187,28 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	return nil
 }
 
+// unreached adds ErrUnreached to a connection failure or timeout when the
+// server never sent a byte. Anything else (a reply, a TLS failure, a
+// cancellation) is returned as it is.
+func unreached(err error, heard bool) error {
+	var ae *advice.Error
+	if heard || !errors.As(err, &ae) || !(errors.Is(err, ErrConnect) || errors.Is(err, ErrTimeout)) ||
+		errors.Is(err, ErrTLS) || errors.Is(err, ErrMaybeSent) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return advice.New(fmt.Errorf("%w: %w", ErrUnreached, ae.Err), ae.What, ae.Next)
+}
+
 // dialer connects to ep (with TLS from the start for smtps), and ties the
 // connection to ctx so that cancelling it ends any read or write at once.
-func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Duration) gomail.DialContextFunc {
+func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Duration, heard *atomic.Bool) gomail.DialContextFunc {
 	return func(dctx context.Context, network, addr string) (net.Conn, error) {
 		var d net.Dialer
 		raw, err := d.DialContext(dctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
-		conn := &idleConn{Conn: raw, idle: idle}
+		conn := &idleConn{Conn: raw, idle: idle, heard: heard}
 		stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
 		conn.stop = stop
 		if !ep.ImplicitTLS {
@@ -195,13 +228,18 @@ func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Durati
 // not cut off while a silent server still is.
 type idleConn struct {
 	net.Conn
-	idle time.Duration
-	stop func() bool
+	idle  time.Duration
+	stop  func() bool
+	heard *atomic.Bool
 }
 
 func (c *idleConn) Read(b []byte) (int, error) {
 	_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
-	return c.Conn.Read(b)
+	n, err := c.Conn.Read(b)
+	if n > 0 {
+		c.heard.Store(true)
+	}
+	return n, err
 }
 
 func (c *idleConn) Write(b []byte) (int, error) {

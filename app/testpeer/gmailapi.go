@@ -1,7 +1,9 @@
 package testpeer
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -14,8 +16,10 @@ import (
 const DefaultProjectNumber = "123"
 
 // GmailAPI is a stand-in for the Gmail API on 127.0.0.1. It answers GET
-// /gmail/v1/users/me/profile for a valid access token of the OAuth peer, and
-// can be switched off like an API not enabled in the project.
+// /gmail/v1/users/me/profile and the media upload of users.messages.send
+// (POST /upload/gmail/v1/users/me/messages/send?uploadType=media) for a valid
+// access token of the OAuth peer, and can be switched off like an API not
+// enabled in the project.
 type GmailAPI struct {
 	// URL is the base URL, for example http://127.0.0.1:PORT.
 	URL string
@@ -27,6 +31,7 @@ type GmailAPI struct {
 	mu       sync.Mutex
 	disabled bool
 	hits     int
+	sent     [][]byte
 }
 
 // StartGmailAPI starts the API peer on addr (empty: 127.0.0.1, random port);
@@ -39,6 +44,7 @@ func StartGmailAPI(tokens TokenValidator, addr string) (*GmailAPI, error) {
 	p := &GmailAPI{URL: "http://" + ln.Addr().String(), tokens: tokens}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /gmail/v1/users/me/profile", p.handleProfile)
+	mux.HandleFunc("POST /upload/gmail/v1/users/me/messages/send", p.handleSend)
 	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
 	return p, nil
@@ -60,6 +66,67 @@ func (p *GmailAPI) Hits() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.hits
+}
+
+// Sent returns the raw messages received by the send endpoint, in order.
+func (p *GmailAPI) Sent() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([][]byte, len(p.sent))
+	for i, b := range p.sent {
+		out[i] = append([]byte(nil), b...)
+	}
+	return out
+}
+
+// handleSend is users.messages.send with uploadType=media: the body is the
+// raw RFC 5322 message.
+func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.hits++
+	disabled := p.disabled
+	n := len(p.sent)
+	p.mu.Unlock()
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scope, valid := "", false
+	if ok && token != "" {
+		_, scope, valid = p.tokens.Validate(token)
+	}
+	switch {
+	case !valid:
+		writeJSON(w, http.StatusUnauthorized, apiUnauthenticated())
+		return
+	case disabled:
+		writeJSON(w, http.StatusForbidden, apiDisabled(DefaultProjectNumber))
+		return
+	case !hasScope(scope, "https://mail.google.com/") && !hasScope(scope, "https://www.googleapis.com/auth/gmail.send"):
+		writeJSON(w, http.StatusForbidden, apiScopeInsufficient())
+		return
+	case r.URL.Query().Get("uploadType") != "media":
+		writeJSON(w, http.StatusBadRequest, apiBadRequest("Media type 'application/octet-stream' is not supported. Valid uploadType is media."))
+		return
+	case r.Header.Get("Content-Type") != "message/rfc822":
+		writeJSON(w, http.StatusBadRequest, apiBadRequest("Media type '"+r.Header.Get("Content-Type")+"' is not supported."))
+		return
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 36<<20))
+	if err != nil {
+		return // the client went away: nothing is stored
+	}
+	if len(raw) == 0 || !bytes.Contains(raw, []byte("\r\n\r\n")) {
+		writeJSON(w, http.StatusBadRequest, apiBadRequest("Recipient address required"))
+		return
+	}
+	p.mu.Lock()
+	p.sent = append(p.sent, raw)
+	p.mu.Unlock()
+	id := fmt.Sprintf("18f%013x", n+1)
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "threadId": id, "labelIds": []string{"SENT"}})
+}
+
+func apiBadRequest(msg string) map[string]any {
+	return map[string]any{"error": map[string]any{"code": 400, "message": msg, "status": "INVALID_ARGUMENT",
+		"errors": []map[string]string{{"message": msg, "domain": "global", "reason": "invalidArgument"}}}}
 }
 
 func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,213 @@
+package mail
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+// SendPath is the Gmail API's media upload endpoint for users.messages.send.
+// It takes the raw RFC 5322 message as the request body, whatever its size.
+const SendPath = "/upload/gmail/v1/users/me/messages/send?uploadType=media"
+
+// ErrAPIDisabled means the Gmail API is not enabled in the OAuth client's
+// Google Cloud project.
+var ErrAPIDisabled = errors.New("Gmail API disabled")
+
+// API says where the Gmail API is, for sending over HTTPS.
+type API struct {
+	// Base is the API's base URL ("" for google.DefaultAPIBase).
+	Base string
+	// ProjectID names the OAuth client's project, for the link that enables
+	// the API ("" to use the project number of Google's answer).
+	ProjectID string
+}
+
+// SendAPI delivers m through the Gmail API (users.messages.send, media
+// upload) with an OAuth access token. The message is streamed as the body. A
+// 401 is ErrTokenRejected: Google refused the token before storing anything,
+// so a caller may refresh it and try again. Gmail sets the Bcc recipients from
+// the Bcc header, which the API needs and removes before delivery; it is not
+// written into the message that SMTP gets.
+func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Message) (Result, error) {
+	if err := m.Validate(); err != nil {
+		return Result{}, err
+	}
+	res := Result{MessageID: newMessageID(), Transport: TransportAPI}
+	base := strings.TrimRight(api.Base, "/")
+	if base == "" {
+		base = google.DefaultAPIBase
+	}
+	date := time.Now()
+	// A first pass counts the bytes, so that the request has a Content-Length
+	// (the multipart boundary is random but of fixed length).
+	var n countWriter
+	if err := writeAPIMessage(&n, m, res.MessageID, date); err != nil {
+		return res, err
+	}
+	pr, pw := io.Pipe()
+	var written atomic.Bool // the whole message went out
+	wrote := make(chan error, 1)
+	go func() {
+		err := writeAPIMessage(pw, m, res.MessageID, date)
+		if err == nil {
+			written.Store(true)
+		}
+		_ = pw.CloseWithError(err)
+		wrote <- err
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+SendPath, pr)
+	if err != nil {
+		_ = pr.Close()
+		<-wrote
+		return res, advice.New(fmt.Errorf("%w: %v", ErrBadEndpoint, err), fmt.Sprintf("%q is not a Gmail API address", api.Base),
+			"Sign in again without --api, or give a URL such as "+google.DefaultAPIBase)
+	}
+	req.ContentLength = int64(n)
+	req.Header.Set("Content-Type", "message/rfc822")
+	req.Header.Set("Authorization", "Bearer "+cred.Token)
+	req.Header.Set("Accept", "application/json")
+	res.Transcript = fmt.Sprintf("POST %s (%d bytes, Authorization: Bearer <redacted>)\n", base+SendPath, int64(n))
+	resp, err := s.httpClient().Do(req)
+	_ = pr.Close() // unblocks the writer when the server answered early
+	writeErr := <-wrote
+	if err != nil {
+		var ae *advice.Error
+		if errors.As(writeErr, &ae) { // an attachment could not be read
+			return res, writeErr
+		}
+		return res, explainHTTP(ctx, base, err, written.Load())
+	}
+	defer resp.Body.Close()
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	res.Transcript += fmt.Sprintf("→ %s\n", resp.Status)
+	if resp.StatusCode/100 == 2 {
+		var sent struct {
+			ID       string   `json:"id"`
+			ThreadID string   `json:"threadId"`
+			LabelIDs []string `json:"labelIds"`
+		}
+		if rerr == nil {
+			rerr = json.Unmarshal(body, &sent)
+		}
+		if rerr != nil || sent.ID == "" {
+			// Gmail answered success: the message is sent even if the answer is odd.
+			res.Transcript += "(unreadable answer; the status says sent)\n"
+			return res, nil
+		}
+		res.Transcript += fmt.Sprintf("id %s, thread %s, labels %s\n", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " "))
+		return res, nil
+	}
+	return res, explainAPI(api, resp.StatusCode, body)
+}
+
+// writeAPIMessage writes the message for the API. Unlike SMTP, where Bcc
+// recipients are only RCPT TO, the API learns every recipient from the
+// headers; Gmail strips Bcc before delivering.
+func writeAPIMessage(w io.Writer, m Message, id string, date time.Time) error {
+	return writeMessageBcc(w, m, id, date, true)
+}
+
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+func (s *Sender) httpClient() *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	if s.RootCAs != nil {
+		tr.TLSClientConfig = &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+	}
+	idle := s.Timeout
+	if idle <= 0 {
+		idle = DefaultTimeout
+	}
+	tr.ResponseHeaderTimeout = idle
+	return &http.Client{Transport: tr}
+}
+
+// explainHTTP explains a failed request: before the whole body was sent
+// nothing was stored; after, the message may have been.
+func explainHTTP(ctx context.Context, base string, err error, written bool) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !written {
+		if errors.Is(ctxErr, context.DeadlineExceeded) {
+			return advice.New(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "the send took too long and was stopped", "Try again; check your connection if it keeps happening")
+		}
+		return ctxErr
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	host := base
+	if u, perr := url.Parse(base); perr == nil && u.Host != "" {
+		host = u.Host
+	}
+	var netErr net.Error
+	var dnsErr *net.DNSError
+	switch {
+	case written:
+		return advice.New(fmt.Errorf("%w: %v", ErrMaybeSent, err),
+			"the connection to the Gmail API failed after the whole message was sent, so it may have been delivered",
+			"Look in your Sent folder before you send it again")
+	case errors.As(err, &dnsErr):
+		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot find the Gmail API server "+host,
+			"Check your internet connection")
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return advice.New(fmt.Errorf("%w: %v", ErrTimeout, err), "the Gmail API at "+host+" stopped answering",
+			"Check your connection and try again")
+	}
+	return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot reach the Gmail API at "+host,
+		"Check your internet connection and try again")
+}
+
+// explainAPI turns a Gmail API error answer into advice.
+func explainAPI(api API, status int, body []byte) error {
+	ae, ok := google.ParseAPIError(body)
+	wire := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	if ok && ae.Message != "" {
+		wire += ": " + ae.Message
+	}
+	switch {
+	case status == http.StatusUnauthorized:
+		return advice.New(fmt.Errorf("%w: Gmail API %d", ErrTokenRejected, status),
+			"the Gmail API refused the sign-in token ("+wire+")", "Sign in again")
+	case ok && ae.ServiceDisabled():
+		project := api.ProjectID
+		if project == "" {
+			project = ae.ProjectNumber()
+		}
+		what := "the Gmail API is turned off in your Google Cloud project"
+		if project != "" {
+			what += " (" + project + ")"
+		}
+		return advice.New(fmt.Errorf("%w: %d", ErrAPIDisabled, status), what,
+			"Enable it at "+google.GmailAPILink(project)+", wait a minute, then send again; or send over SMTP")
+	case ok && ae.ScopeInsufficient():
+		return advice.New(fmt.Errorf("%w: insufficient scope", ErrTokenRejected),
+			"Google refused the send: this sign-in lacks the Gmail permission ("+wire+")",
+			"Sign in again and allow mailkey to use Gmail")
+	case status == http.StatusTooManyRequests:
+		return advice.New(fmt.Errorf("%w: %d", ErrRateLimited, status), "Gmail is limiting sending for now ("+wire+")",
+			"Wait a few minutes and try again")
+	case status == http.StatusRequestEntityTooLarge:
+		return advice.New(fmt.Errorf("%w: %d", ErrTooBig, status), "the message is too big for Gmail ("+wire+")",
+			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
+	case status >= 500:
+		return advice.New(fmt.Errorf("%w: %d", ErrTemporary, status), "the Gmail API had a temporary problem ("+wire+")",
+			"Try again in a few minutes")
+	}
+	return advice.New(fmt.Errorf("%w: %d", ErrRejected, status), "the Gmail API refused the message ("+wire+")",
+		"Check the addresses and the message, then try again")
+}
