@@ -51,10 +51,10 @@ type appPasswordWizard struct {
 
 func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s := &appPasswordWizard{g: g, replace: strings.TrimSpace(addr)}
-	s.openTwoStep = widget.NewButton("Open Google account security", s.onOpenTwoStep)
-	s.openAppPasswords = widget.NewButton("Open the App passwords page", s.onOpenAppPasswords)
+	s.openTwoStep = widget.NewButton(tr("ap.open_security", "Open Google account security"), s.onOpenTwoStep)
+	s.openAppPasswords = widget.NewButton(tr("ap.open_app_passwords", "Open the App passwords page"), s.onOpenAppPasswords)
 	s.openAppPasswords.Importance = widget.HighImportance
-	s.useOAuth = widget.NewButton("Set up OAuth instead", s.onUseOAuth)
+	s.useOAuth = widget.NewButton(tr("ap.use_oauth", "Set up OAuth instead"), s.onUseOAuth)
 
 	s.address = widget.NewEntry()
 	s.address.SetPlaceHolder("ann@gmail.com")
@@ -62,9 +62,9 @@ func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s.password.SetPlaceHolder("abcd efgh ijkl mnop")
 	s.addressHint, s.passwordHint = newAPHint(), newAPHint()
 
-	s.save = widget.NewButton("Test and save", s.onSave)
+	s.save = widget.NewButton(tr("ap.save", "Test and save"), s.onSave)
 	s.save.Importance = widget.HighImportance
-	s.cancel = widget.NewButton("Cancel", s.onCancel)
+	s.cancel = widget.NewButton(tr("ap.cancel", "Cancel"), s.onCancel)
 	s.cancel.Hide()
 	s.activity = widget.NewActivity()
 	s.activity.Hide()
@@ -72,9 +72,9 @@ func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s.status.Hide()
 
 	s.success = para("")
-	s.sendTest = widget.NewButton("Send a test email to myself", s.onSendTest)
+	s.sendTest = widget.NewButton(tr("ap.send_test", "Send a test email to myself"), s.onSendTest)
 	s.sendTest.Importance = widget.HighImportance
-	s.goAccount = widget.NewButton("Go to the account", s.onGoAccount)
+	s.goAccount = widget.NewButton(tr("ap.go_account", "Go to the account"), s.onGoAccount)
 	s.done = container.NewVBox(s.success, container.NewHBox(s.sendTest, s.goAccount))
 	s.done.Hide()
 
@@ -94,15 +94,15 @@ func (s *appPasswordWizard) content() fyne.CanvasObject { return s.page }
 // layout builds the page of four steps around the widgets.
 func (s *appPasswordWizard) layout() *container.Scroll {
 	steps := map[string]google.Step{}
-	for _, st := range google.AppPasswordSteps {
+	for _, st := range localSteps(google.AppPasswordSteps) {
 		steps[st.ID] = st
 	}
 	two, create, enter := steps["two-step"], steps["app-password"], steps["enter"]
-	title := "Send mail with an app password"
-	intro := "Four steps, about 2 minutes. Keep mailkey open while you work in your browser."
+	title := tr("ap.title", "Send mail with an app password")
+	intro := tr("ap.intro", "Four steps, about 2 minutes. Keep mailkey open while you work in your browser.")
 	if s.replace != "" {
-		title = "Replace the app password"
-		intro = fmt.Sprintf("Create a new app password for %s and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", s.replace)
+		title = tr("ap.replace.title", "Replace the app password")
+		intro = tr("ap.replace.intro", "Create a new app password for {{.Address}} and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", map[string]any{"Address": s.replace})
 	}
 	s.smtp = newSMTPField(func(url string, ok bool) {
 		s.smtpURL, s.smtpOK = url, ok
@@ -113,24 +113,24 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 		para(intro),
 		widget.NewCard(fmt.Sprintf("1. %s", two.Title), "", container.NewVBox(
 			para(two.Why), para(two.Do),
-			para("If 2-Step Verification is already on, go straight to step 2."),
+			para(tr("ap.two_step_on", "If 2-Step Verification is already on, go straight to step 2.")),
 			container.NewHBox(s.openTwoStep))),
 		widget.NewCard(fmt.Sprintf("2. %s", create.Title), "", container.NewVBox(
 			para(create.Do), para(create.Why), para(create.Pitfall),
-			para("If the page is missing or says the setting is not available, the account can't have app passwords. "+
+			para(tr("ap.not_available", "If the page is missing or says the setting is not available, the account can't have app passwords. "+
 				"This happens with work or school accounts, with Advanced Protection, and when the only second step is a security key. "+
-				"Set up OAuth with your own Google Cloud client instead."),
+				"Set up OAuth with your own Google Cloud client instead.")),
 			container.NewHBox(s.openAppPasswords, s.useOAuth))),
-		widget.NewCard("3. Enter the details", "", container.NewVBox(
+		widget.NewCard(tr("ap.card3", "3. Enter the details"), "", container.NewVBox(
 			para(enter.Do),
-			widget.NewLabelWithStyle("Gmail address", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			widget.NewLabelWithStyle(tr("ap.gmail_address", "Gmail address"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			s.address, s.addressHint.box,
-			widget.NewLabelWithStyle("App password", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+			widget.NewLabelWithStyle(tr("ap.app_password", "App password"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 			s.password, s.passwordHint.box,
 			s.smtp.content())),
-		widget.NewCard("4. Test and save", "", container.NewVBox(
-			para("mailkey signs in to Gmail with this address and app password, without sending anything. "+
-				"Only if Gmail accepts them does it save the account, with the app password in your system keyring."),
+		widget.NewCard(tr("ap.card4", "4. Test and save"), "", container.NewVBox(
+			para(tr("ap.card4.text", "mailkey signs in to Gmail with this address and app password, without sending anything. "+
+				"Only if Gmail accepts them does it save the account, with the app password in your system keyring.")),
 			container.NewHBox(s.save, s.cancel, s.activity),
 			s.status, s.done)),
 	)
@@ -149,13 +149,13 @@ func (s *appPasswordWizard) onAddressChanged(text string) {
 	}
 	switch {
 	case text == "":
-		s.addressHint.set(widget.LowImportance, "Enter the Gmail address you want to send from, for example ann@gmail.com.")
+		s.addressHint.set(widget.LowImportance, tr("ap.address.empty", "Enter the Gmail address you want to send from, for example ann@gmail.com."))
 	case err != nil:
-		s.addressHint.set(widget.DangerImportance, "This is not a valid email address. Enter an address like ann@gmail.com.")
+		s.addressHint.set(widget.DangerImportance, tr("ap.address.invalid", "This is not a valid email address. Enter an address like ann@gmail.com."))
 	case domain != "gmail.com" && domain != "googlemail.com":
-		s.addressHint.set(widget.WarningImportance, fmt.Sprintf("%s is not a gmail.com address. That is fine for a Google Workspace account, but its administrator may have turned app passwords off.", a.Address))
+		s.addressHint.set(widget.WarningImportance, tr("ap.address.workspace", "{{.Address}} is not a gmail.com address. That is fine for a Google Workspace account, but its administrator may have turned app passwords off.", map[string]any{"Address": a.Address}))
 	default:
-		s.addressHint.set(widget.SuccessImportance, "This is a valid Gmail address.")
+		s.addressHint.set(widget.SuccessImportance, tr("ap.address.ok", "This is a valid Gmail address."))
 	}
 	s.updateSave()
 }
@@ -167,11 +167,11 @@ func (s *appPasswordWizard) onPasswordChanged(text string) {
 	s.pwOK = err == nil
 	switch {
 	case strings.TrimSpace(text) == "":
-		s.passwordHint.set(widget.LowImportance, "An app password has 16 letters; spaces are fine.")
+		s.passwordHint.set(widget.LowImportance, tr("ap.password.empty", "An app password has 16 letters; spaces are fine."))
 	case err != nil:
 		s.passwordHint.set(widget.DangerImportance, errorText(err))
 	default:
-		s.passwordHint.set(widget.SuccessImportance, "This looks like an app password.")
+		s.passwordHint.set(widget.SuccessImportance, tr("ap.password.ok", "This looks like an app password."))
 	}
 	s.updateSave()
 }
@@ -192,7 +192,7 @@ func (s *appPasswordWizard) onSave() {
 	addr, pw, smtpURL, eng := strings.TrimSpace(s.address.Text), s.password.Text, s.smtpURL, s.g.eng
 	ctx := s.op.start()
 	s.done.Hide()
-	s.setStatus(widget.MediumImportance, "Signing in to Gmail to check the app password…")
+	s.setStatus(widget.MediumImportance, tr("ap.checking", "Signing in to Gmail to check the app password…"))
 	s.setBusy(true)
 	run(s.g.tasks, func() (account.Account, error) {
 		return eng.LoginAppPassword(ctx, addr, pw, smtpURL)
@@ -207,13 +207,13 @@ func (s *appPasswordWizard) onSaved(a account.Account, err error) {
 	switch {
 	case err == nil:
 		s.saved = a.Address
-		s.success.SetText(fmt.Sprintf("Gmail accepted the app password, and %s is saved. Send yourself a test email to see it arrive.", a.Address))
+		s.success.SetText(tr("ap.saved", "Gmail accepted the app password, and {{.Address}} is saved. Send yourself a test email to see it arrive.", map[string]any{"Address": a.Address}))
 		s.done.Show()
 		s.scroll.Refresh() // lay out the success message at the end, then bring it into view
 		s.scroll.ScrollToBottom()
 		s.g.accountsChanged()
 	case errors.Is(err, context.Canceled):
-		s.setStatus(widget.MediumImportance, "Cancelled.")
+		s.setStatus(widget.MediumImportance, tr("ap.cancelled", "Cancelled."))
 	case slices.ContainsFunc(apCredentialErrors, func(target error) bool { return errors.Is(err, target) }):
 		s.passwordHint.set(widget.DangerImportance, errorText(err))
 	case errors.Is(err, mail.ErrInvalidAddress):
@@ -227,7 +227,7 @@ func (s *appPasswordWizard) onSaved(a account.Account, err error) {
 // the widgets before ending the context, after which only onSaved does.
 func (s *appPasswordWizard) onCancel() {
 	s.cancel.Disable()
-	s.setStatus(widget.MediumImportance, "Cancelling…")
+	s.setStatus(widget.MediumImportance, tr("ap.cancelling", "Cancelling…"))
 	s.op.stop()
 }
 

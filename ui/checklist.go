@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 
@@ -44,7 +43,7 @@ type checklist struct {
 }
 
 func newChecklist(g *gui) *checklist {
-	s := &checklist{g: g, steps: google.ConsoleSteps}
+	s := &checklist{g: g, steps: localSteps(google.ConsoleSteps)}
 	s.projectID = widget.NewEntry()
 	s.projectID.SetPlaceHolder("mailkey-123456")
 	s.projectID.OnChanged = s.onProjectID
@@ -53,15 +52,15 @@ func newChecklist(g *gui) *checklist {
 	s.saveError = para("")
 	s.saveError.Importance = widget.DangerImportance
 	s.saveError.Hide()
-	s.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), s.onBack)
-	s.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), s.onNext)
+	s.back = widget.NewButtonWithIcon(tr("checklist.back", "Back"), theme.NavigateBackIcon(), s.onBack)
+	s.next = widget.NewButtonWithIcon(tr("checklist.next", "Next"), theme.NavigateNextIcon(), s.onNext)
 	s.next.IconPlacement = widget.ButtonIconTrailingText
-	s.cont = widget.NewButtonWithIcon("I have the client file — continue", theme.ConfirmIcon(), s.onContinue)
+	s.cont = widget.NewButtonWithIcon(tr("checklist.continue", "I have the client file — continue"), theme.ConfirmIcon(), s.onContinue)
 	for i, st := range s.steps {
 		s.cards = append(s.cards, s.newCard(i, st))
 	}
 	s.loading = widget.NewActivity()
-	s.body = container.NewStack(container.NewHBox(s.loading, widget.NewLabel("Loading your progress…")))
+	s.body = container.NewStack(container.NewHBox(s.loading, widget.NewLabel(tr("checklist.loading", "Loading your progress…"))))
 	s.scroll = container.NewVScroll(s.body)
 	s.back.Disable()
 	s.next.Disable()
@@ -71,9 +70,9 @@ func newChecklist(g *gui) *checklist {
 }
 
 func (s *checklist) content() fyne.CanvasObject {
-	intro := para(fmt.Sprintf("These %d steps in the Google Cloud console give you an OAuth client of your own. "+
-		"They take about ten minutes. mailkey remembers where you are, so you can stop and come back later.", len(s.steps)))
-	top := container.NewVBox(heading("Set up your Google Cloud client"), intro, s.progress)
+	intro := para(tr("checklist.intro", "These {{.Count}} steps in the Google Cloud console give you an OAuth client of your own. "+
+		"They take about ten minutes. mailkey remembers where you are, so you can stop and come back later.", map[string]any{"Count": len(s.steps)}))
+	top := container.NewVBox(heading(tr("checklist.title", "Set up your Google Cloud client")), intro, s.progress)
 	nav := container.NewHBox(s.back, s.next, layout.NewSpacer(), s.cont)
 	bottom := container.NewVBox(s.saveError, nav)
 	s.loading.Start()
@@ -180,14 +179,14 @@ func (s *checklist) updateProjectHint() {
 	switch {
 	case id == "":
 		s.projectHint.Importance = widget.MediumImportance
-		s.projectHint.SetText("If you type the project ID here, the links of the next steps open straight in this project.")
+		s.projectHint.SetText(tr("checklist.project_hint.empty", "If you type the project ID here, the links of the next steps open straight in this project."))
 	case google.ValidProjectID(id):
 		s.projectHint.Importance = widget.SuccessImportance
-		s.projectHint.SetText(fmt.Sprintf("The links of the next steps will open the project %s.", id))
+		s.projectHint.SetText(tr("checklist.project_hint.ok", "The links of the next steps will open the project {{.ID}}.", map[string]any{"ID": id}))
 	default:
 		s.projectHint.Importance = widget.WarningImportance
-		s.projectHint.SetText("This is not a project ID. A project ID has 6 to 30 lowercase letters, digits and hyphens, " +
-			"starts with a letter and looks like mailkey-123456. Copy it from under the project name, not the name itself.")
+		s.projectHint.SetText(tr("checklist.project_hint.bad", "This is not a project ID. A project ID has 6 to 30 lowercase letters, digits and hyphens, "+
+			"starts with a letter and looks like mailkey-123456. Copy it from under the project name, not the name itself."))
 	}
 }
 
@@ -199,10 +198,10 @@ func (s *checklist) updateProgress() {
 		}
 	}
 	if n == len(s.cards) {
-		s.progress.SetText(fmt.Sprintf("All %d steps are done. Continue with the client file.", n))
+		s.progress.SetText(trn("checklist.progress.all", "All {{.Count}} steps are done. Continue with the client file.", n))
 		return
 	}
-	s.progress.SetText(fmt.Sprintf("%d of %d steps done.", n, len(s.cards)))
+	s.progress.SetText(trn("checklist.progress", "{{.Count}} of {{.Total}} steps done.", n, map[string]any{"Total": len(s.cards)}))
 }
 
 // snapshot is the progress as the widgets show it.

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -22,7 +20,7 @@ type checklistCard struct {
 
 // checklistClientNote explains, on the client step, why the Web application
 // client of server guides cannot work for mailkey.
-const checklistClientNote = "Why not a “Web application” client, as in the SeaTable or Odoo guides? " +
+const checklistClientNoteEN = "Why not a “Web application” client, as in the SeaTable or Odoo guides? " +
 	"Those guides set up a server, and a Web application client works only with the exact redirect address registered for it. " +
 	"mailkey runs on your computer and receives Google's answer on 127.0.0.1 at a random port that changes at every sign-in, " +
 	"so a Web application client would end in “redirect_uri_mismatch”. A Desktop app client accepts any such port."
@@ -30,29 +28,29 @@ const checklistClientNote = "Why not a “Web application” client, as in the S
 // newCard builds the card of step i.
 func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 	c := &checklistCard{step: st}
-	c.done = widget.NewCheck("Done", s.onDone)
+	c.done = widget.NewCheck(tr("checklist.done", "Done"), s.onDone)
 
-	parts := []fyne.CanvasObject{checklistSubheading("What to do"), para(st.Do)}
+	parts := []fyne.CanvasObject{checklistSubheading(tr("checklist.what_to_do", "What to do")), para(st.Do)}
 	if st.ID == "project" {
-		parts = append(parts, widget.NewLabel("Project ID"), s.projectID, s.projectHint)
+		parts = append(parts, widget.NewLabel(tr("checklist.project_id", "Project ID")), s.projectID, s.projectHint)
 	}
-	parts = append(parts, checklistSubheading("Why"), para(st.Why))
+	parts = append(parts, checklistSubheading(tr("checklist.why", "Why")), para(st.Why))
 	if st.Pitfall != "" {
 		parts = append(parts, checklistPitfall(st.Pitfall))
 	}
 	if st.ID == "client" {
-		parts = append(parts, para(checklistClientNote))
+		parts = append(parts, para(tr("checklist.client_note", checklistClientNoteEN)))
 	}
 	actions := container.NewHBox()
 	if st.URL != "" {
-		c.open = widget.NewButtonWithIcon("Open in browser", theme.ComputerIcon(), func() { s.onOpen(i) })
+		c.open = widget.NewButtonWithIcon(tr("checklist.open_in_browser", "Open in browser"), theme.ComputerIcon(), func() { s.onOpen(i) })
 		c.open.Importance = widget.HighImportance
 		actions.Add(c.open)
 	}
 	actions.Add(c.done)
 	parts = append(parts, actions)
 
-	title := fmt.Sprintf("Step %d of %d: %s", i+1, len(s.steps), st.Title)
+	title := tr("checklist.step_title", "Step {{.N}} of {{.Total}}: {{.Title}}", map[string]any{"N": i + 1, "Total": len(s.steps), "Title": st.Title})
 	c.card = widget.NewCard(title, "", container.NewVBox(parts...))
 	return c
 }

@@ -36,6 +36,7 @@ type gui struct {
 }
 
 func newGUI(a fyne.App, eng *engine.Engine) *gui {
+	useLanguage(a.Preferences().String(prefLanguage))
 	g := &gui{
 		app:      a,
 		win:      a.NewWindow("mailkey"),
@@ -106,13 +107,13 @@ func (g *gui) open(link string) {
 func (g *gui) showLink(link string) {
 	field := widget.NewEntry()
 	field.SetText(link)
-	copyBtn := widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), nil)
+	copyBtn := widget.NewButtonWithIcon(tr("link.copy", "Copy link"), theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		g.app.Clipboard().SetContent(link)
-		copyBtn.SetText("Copied")
+		copyBtn.SetText(tr("link.copied", "Copied"))
 	}
-	g.linkDialog = dialog.NewCustom("Open this page in your browser", "Close", container.NewVBox(
-		para("mailkey could not open your browser. Copy the link and paste it into your browser's address bar."),
+	g.linkDialog = dialog.NewCustom(tr("link.title", "Open this page in your browser"), tr("link.close", "Close"), container.NewVBox(
+		para(tr("link.text", "mailkey could not open your browser. Copy the link and paste it into your browser's address bar.")),
 		field, copyBtn), g.win)
 	g.linkDialog.Resize(fyne.NewSize(560, 0))
 	g.linkDialog.Show()
@@ -169,10 +170,10 @@ func newSidebar(g *gui) *sidebar {
 }
 
 func (s *sidebar) content() fyne.CanvasObject {
-	add := widget.NewButtonWithIcon("Add account", theme.ContentAddIcon(), s.g.showWelcome)
+	add := widget.NewButtonWithIcon(tr("sidebar.add_account", "Add account"), theme.ContentAddIcon(), s.g.showWelcome)
 	add.Importance = widget.HighImportance
-	help := widget.NewButtonWithIcon("Help", theme.HelpIcon(), s.g.showHelp)
-	title := widget.NewLabelWithStyle("Accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	help := widget.NewButtonWithIcon(tr("sidebar.help", "Help"), theme.HelpIcon(), s.g.showHelp)
+	title := widget.NewLabelWithStyle(tr("sidebar.accounts", "Accounts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewBorder(title, container.NewVBox(s.note, add, help), nil, nil, s.list)
 }
 

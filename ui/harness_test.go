@@ -48,6 +48,9 @@ func newHarness(t *testing.T) *harness {
 	env := enginetest.New(t)
 	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: env.Gmail, eng: env.Engine}
 	fyne.SetCurrentApp(h.app)
+	// The tests read English unless they choose otherwise, whatever the
+	// locale of the machine that runs them.
+	h.app.Preferences().SetString(prefLanguage, "en")
 	h.g = h.newWindow()
 	t.Cleanup(h.settle)
 	return h

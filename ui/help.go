@@ -24,11 +24,14 @@ type help struct {
 	// none says that nothing matched.
 	none *widget.Label
 	root *fyne.Container
+	// language is the Language setting, languageNote says when it applies.
+	language     *widget.Select
+	languageNote *widget.Label
 }
 
 func newHelp(g *gui) *help {
 	h := &help{g: g, search: widget.NewEntry(), list: widget.NewAccordion(), none: para("")}
-	h.search.SetPlaceHolder("Search, for example 535, access_denied or app passwords")
+	h.search.SetPlaceHolder(tr("help.search", "Search, for example 535, access_denied or app passwords"))
 	h.search.OnChanged = h.onSearch
 	h.none.Hide()
 	h.onSearch("")
@@ -37,8 +40,9 @@ func newHelp(g *gui) *help {
 
 func (h *help) content() fyne.CanvasObject {
 	top := container.NewVBox(
-		heading("Troubleshooting"),
-		para("Find what you see on the screen, or search for an error code or a word from the message."),
+		h.languageRow(),
+		heading(tr("help.title", "Troubleshooting")),
+		para(tr("help.intro", "Find what you see on the screen, or search for an error code or a word from the message.")),
 		container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), nil, h.search),
 		h.none,
 	)
@@ -59,7 +63,7 @@ func (h *help) onSearch(query string) {
 	}
 	h.list.Refresh()
 	if len(items) == 0 {
-		h.none.SetText("No entry matches your search. Try fewer words, or only the error code.")
+		h.none.SetText(tr("help.none", "No entry matches your search. Try fewer words, or only the error code."))
 		h.none.Show()
 	} else {
 		h.none.Hide()
@@ -77,13 +81,13 @@ func (h *help) detail(t google.Trouble) fyne.CanvasObject {
 		box.Add(para(t.Symptom))
 	}
 	bold := fyne.TextStyle{Bold: true}
-	box.Add(widget.NewLabelWithStyle("Why it happens", fyne.TextAlignLeading, bold))
+	box.Add(widget.NewLabelWithStyle(tr("help.why", "Why it happens"), fyne.TextAlignLeading, bold))
 	box.Add(para(t.Cause))
-	box.Add(widget.NewLabelWithStyle("What to do", fyne.TextAlignLeading, bold))
+	box.Add(widget.NewLabelWithStyle(tr("help.what_to_do", "What to do"), fyne.TextAlignLeading, bold))
 	box.Add(para(t.Fix))
 	if t.Link != "" {
 		link := t.Link
-		open := widget.NewButtonWithIcon("Open the page", theme.ComputerIcon(), func() { h.g.open(link) })
+		open := widget.NewButtonWithIcon(tr("help.open_page", "Open the page"), theme.ComputerIcon(), func() { h.g.open(link) })
 		url := widget.NewLabel(link)
 		url.Truncation = fyne.TextTruncateEllipsis
 		box.Add(container.NewBorder(nil, nil, open, nil, url))

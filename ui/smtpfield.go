@@ -26,15 +26,15 @@ func newSMTPField(onChange func(url string, ok bool)) *smtpField {
 	f := &smtpField{entry: widget.NewEntry(), hint: para(""), onChange: onChange}
 	f.entry.SetPlaceHolder(google.DefaultSMTP)
 	f.entry.OnChanged = f.onChanged
-	f.hint.SetText("Leave it empty for Gmail (" + google.DefaultSMTP + "). If your network blocks port 587, use " + google.SMTPImplicitTLS + ".")
-	f.box = widget.NewAccordion(widget.NewAccordionItem("Advanced: SMTP server", container.NewVBox(f.entry, f.hint)))
+	f.hint.SetText(smtpDefaultHint())
+	f.box = widget.NewAccordion(widget.NewAccordionItem(tr("smtp.advanced", "Advanced: SMTP server"), container.NewVBox(f.entry, f.hint)))
 	return f
 }
 
 func (f *smtpField) onChanged(text string) {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		f.hint.SetText("Leave it empty for Gmail (" + google.DefaultSMTP + "). If your network blocks port 587, use " + google.SMTPImplicitTLS + ".")
+		f.hint.SetText(smtpDefaultHint())
 		f.hint.Importance = widget.MediumImportance
 		f.hint.Refresh()
 		f.onChange("", true)
@@ -45,11 +45,17 @@ func (f *smtpField) onChanged(text string) {
 		f.hint.SetText(errorText(err))
 		f.hint.Importance = widget.DangerImportance
 	} else {
-		f.hint.SetText("mailkey will use " + text + ".")
+		f.hint.SetText(tr("smtp.will_use", "mailkey will use {{.URL}}.", map[string]any{"URL": text}))
 		f.hint.Importance = widget.SuccessImportance
 	}
 	f.hint.Refresh()
 	f.onChange(text, err == nil)
+}
+
+// smtpDefaultHint explains the empty field: Gmail's server, or port 465.
+func smtpDefaultHint() string {
+	return tr("smtp.default_hint", "Leave it empty for Gmail ({{.Default}}). If your network blocks port 587, use {{.ImplicitTLS}}.",
+		map[string]any{"Default": google.DefaultSMTP, "ImplicitTLS": google.SMTPImplicitTLS})
 }
 
 // content returns the folded field.

@@ -20,32 +20,32 @@ type welcome struct {
 
 func newWelcome(g *gui) *welcome {
 	s := &welcome{g: g}
-	s.useAppPassword = widget.NewButton("Use an app password", s.onUseAppPassword)
+	s.useAppPassword = widget.NewButton(tr("welcome.use_app_password", "Use an app password"), s.onUseAppPassword)
 	s.useAppPassword.Importance = widget.HighImportance
-	s.setupOAuth = widget.NewButton("Set up OAuth", s.onSetupOAuth)
+	s.setupOAuth = widget.NewButton(tr("welcome.setup_oauth", "Set up OAuth"), s.onSetupOAuth)
 	s.setupOAuth.Importance = widget.HighImportance
 
 	// The titles are wrapping labels, not Card titles, which never wrap and
 	// would push the second card out of the window.
 	s.appPasswordCard = widget.NewCard("", "", container.NewVBox(
-		welcomeTitle("App password"),
-		para("About 2 minutes."),
-		para("Your Google account needs 2-Step Verification."),
-		para("Google doesn't offer app passwords on some work or school accounts, nor on accounts with Advanced Protection."),
-		para("You get a password of 16 letters. mailkey keeps it in your system keyring and uses it only to send mail; you can delete it on Google's page at any time."),
+		welcomeTitle(tr("welcome.ap.title", "App password")),
+		para(tr("welcome.ap.time", "About 2 minutes.")),
+		para(tr("welcome.ap.needs", "Your Google account needs 2-Step Verification.")),
+		para(tr("welcome.ap.limits", "Google doesn't offer app passwords on some work or school accounts, nor on accounts with Advanced Protection.")),
+		para(tr("welcome.ap.keeps", "You get a password of 16 letters. mailkey keeps it in your system keyring and uses it only to send mail; you can delete it on Google's page at any time.")),
 		s.useAppPassword,
 	))
 	s.oauthCard = widget.NewCard("", "", container.NewVBox(
-		welcomeTitle("OAuth 2.0 with your own Google Cloud client"),
-		para("About 10 minutes."),
-		para("No password is stored, and it is the method Google prefers: mailkey keeps only a sign-in token in your system keyring."),
-		para("You create a project in Google Cloud; mailkey guides you through each step."),
-		para("While the project is in Testing, you sign in again every 7 days; mailkey shows the date and it takes one click."),
+		welcomeTitle(tr("welcome.oauth.title", "OAuth 2.0 with your own Google Cloud client")),
+		para(tr("welcome.oauth.time", "About 10 minutes.")),
+		para(tr("welcome.oauth.nopassword", "No password is stored, and it is the method Google prefers: mailkey keeps only a sign-in token in your system keyring.")),
+		para(tr("welcome.oauth.project", "You create a project in Google Cloud; mailkey guides you through each step.")),
+		para(tr("welcome.oauth.testing", "While the project is in Testing, you sign in again every 7 days; mailkey shows the date and it takes one click.")),
 		s.setupOAuth,
 	))
 	s.page = container.NewVScroll(container.NewVBox(
-		heading("Send mail as your Gmail account"),
-		para("Choose how mailkey signs in to Gmail: both ways end with a test email in your inbox."),
+		heading(tr("welcome.title", "Send mail as your Gmail account")),
+		para(tr("welcome.intro", "Choose how mailkey signs in to Gmail: both ways end with a test email in your inbox.")),
 		container.NewGridWithColumns(2, s.appPasswordCard, s.oauthCard),
 	))
 	return s

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 )
 
@@ -32,20 +31,18 @@ func para(text string) *widget.Label {
 func statusText(in engine.Info) string {
 	switch in.Status.State {
 	case account.StateNeedsSignIn:
-		return "Needs sign-in"
+		return tr("status.needs_signin", "Needs sign-in")
 	case account.StateExpiring:
-		if in.Status.DaysLeft == 1 {
-			return "Expires in 1 day"
-		}
-		return "Expires in " + itoa(in.Status.DaysLeft) + " days"
+		return trn("status.expires", "Expires in {{.Count}} days", in.Status.DaysLeft)
 	}
-	return "OK"
+	return tr("status.ok", "OK")
 }
 
 // errorText renders an error for a label: what went wrong, then what to do.
 func errorText(err error) string {
-	what := sentence(advice.What(err))
-	if next := advice.Next(err); next != "" {
+	what, next := localAdvice(err)
+	what = sentence(what)
+	if next != "" {
 		return what + "\n" + sentence(next)
 	}
 	return what
@@ -53,7 +50,7 @@ func errorText(err error) string {
 
 // showError shows err in a dialog, with its advice.
 func showError(w fyne.Window, err error) {
-	dialog.ShowInformation("Something went wrong", errorText(err), w)
+	dialog.ShowInformation(tr("error.title", "Something went wrong"), errorText(err), w)
 }
 
 func sentence(s string) string {

@@ -3,10 +3,13 @@ package oauth
 import (
 	"html/template"
 	"net/http"
+	"os"
+	"strings"
+	"sync"
 )
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mailkey</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>mailkey</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;background:#f6f7f9;color:#1d1f23;display:flex;min-height:90vh;align-items:center;justify-content:center;margin:0}
@@ -15,19 +18,124 @@ h1{font-size:1.3em;margin-top:0}.ok{color:#1a7f37}.bad{color:#c62828}
 @media (prefers-color-scheme: dark){body{background:#16181c;color:#e6e6e6}main{background:#22252b}}
 </style></head>
 <body><main>
-<h1 class="{{if .OK}}ok{{else}}bad{{end}}">{{if .OK}}✓ Signed in{{else}}✗ Sign-in did not work{{end}}</h1>
+<h1 class="{{if .OK}}ok{{else}}bad{{end}}">{{.Heading}}</h1>
 <p>{{.What}}</p>
 {{if .Next}}<p>{{.Next}}</p>{{end}}
 </main></body></html>
 `))
 
-// page writes the small page the browser shows after the redirect.
+// pageText is the browser page's text in one language. Sentences are
+// whole, keyed by their English text; a sentence missing from a table
+// stays in English.
+type pageText struct {
+	ok, bad string
+	// signedIn is the success sentence, with %s for the address.
+	signedIn  string
+	sentences map[string]string
+}
+
+const signedInPrefix = "You are signed in as "
+
+var pageTexts = map[string]pageText{
+	"en": {ok: "✓ Signed in", bad: "✗ Sign-in did not work", signedIn: signedInPrefix + "%s."},
+	"fr": {
+		ok:       "✓ Connexion réussie",
+		bad:      "✗ La connexion n'a pas abouti",
+		signedIn: "Vous êtes connecté en tant que %s.",
+		sentences: map[string]string{
+			"This answer does not belong to the sign-in mailkey is waiting for.":      "Cette réponse ne correspond pas à la connexion que mailkey attend.",
+			"If you started several sign-ins, use the browser tab of the latest one.": "Si vous avez lancé plusieurs connexions, utilisez l'onglet du navigateur de la plus récente.",
+			"Google's answer carried neither a code nor an error.":                    "La réponse de Google ne contenait ni code ni erreur.",
+			"Go back to mailkey and start the sign-in again.":                         "Revenez à mailkey et relancez la connexion.",
+			"This sign-in has already been used.":                                     "Cette connexion a déjà été utilisée.",
+			"Go back to mailkey.":                                                     "Revenez à mailkey.",
+			"You can close this tab and go back to mailkey.":                          "Vous pouvez fermer cet onglet et revenir à mailkey.",
+			"Sign in again": "Reconnectez-vous",
+		},
+	},
+}
+
+var (
+	pageLangMu sync.Mutex
+	pageLang   string // "" follows the environment
+)
+
+// SetLanguage sets the language of the page the browser shows after the
+// sign-in: "en" or "fr". An empty or unknown code follows the environment
+// (LC_ALL, LC_MESSAGES, LANG, LANGUAGE), as the command line does.
+func SetLanguage(code string) {
+	pageLangMu.Lock()
+	defer pageLangMu.Unlock()
+	pageLang = code
+}
+
+// language returns the page's language: the one set with SetLanguage, or
+// else the environment's, falling back to English.
+func language() string {
+	pageLangMu.Lock()
+	code := pageLang
+	pageLangMu.Unlock()
+	if _, ok := pageTexts[code]; ok {
+		return code
+	}
+	return envLanguage(os.Getenv)
+}
+
+// envLanguage picks "fr" or "en" from the locale variables, in gettext's
+// order of precedence: LC_ALL, LC_MESSAGES, LANG, then LANGUAGE's list
+// unless the locale is C or POSIX.
+func envLanguage(getenv func(string) string) string {
+	loc := ""
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if loc = getenv(v); loc != "" {
+			break
+		}
+	}
+	if loc == "C" || loc == "POSIX" || strings.HasPrefix(loc, "C.") {
+		return "en"
+	}
+	cands := []string{loc}
+	if l := getenv("LANGUAGE"); l != "" {
+		cands = append(strings.Split(l, ":"), loc)
+	}
+	for _, c := range cands {
+		base := strings.ToLower(c)
+		if i := strings.IndexAny(base, "_-.@"); i >= 0 {
+			base = base[:i]
+		}
+		if _, ok := pageTexts[base]; ok {
+			return base
+		}
+	}
+	return "en"
+}
+
+// translate returns s in the table's language, or s itself when the table
+// has no translation of it.
+func (t pageText) translate(s string) string {
+	if rest, ok := strings.CutPrefix(s, signedInPrefix); ok && strings.HasSuffix(rest, ".") && t.signedIn != "" {
+		return strings.Replace(t.signedIn, "%s", strings.TrimSuffix(rest, "."), 1)
+	}
+	if tr, ok := t.sentences[s]; ok {
+		return tr
+	}
+	return s
+}
+
+// page writes the small page the browser shows after the redirect, in the
+// language of language().
 func page(w http.ResponseWriter, status int, ok bool, what, next string) {
+	code := language()
+	t := pageTexts[code]
+	heading := t.bad
+	if ok {
+		heading = t.ok
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = pageTmpl.Execute(w, struct {
-		OK         bool
-		What, Next string
-	}{ok, what, next})
+		OK                        bool
+		Lang, Heading, What, Next string
+	}{ok, code, heading, t.translate(what), t.translate(next)})
 }

@@ -1,0 +1,212 @@
+package ui
+
+import (
+	"embed"
+	"errors"
+	"os"
+	"regexp"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
+)
+
+// translations holds mailkey's texts in every language, one go-i18n JSON
+// file per language. English is the source: every lang.X call in ui/ also
+// carries the English text as its fallback.
+//
+//go:embed translations
+var translations embed.FS
+
+// prefLanguage is the Preferences key of the language setting: "" follows
+// the system locale, "en" or "fr" overrides it.
+const prefLanguage = "language"
+
+// languageChoice is one entry of the Language setting.
+type languageChoice struct{ code, name string }
+
+// languageChoices are the values of the Language setting. The names are
+// each in their own language, except System, which is translated.
+func languageChoices() []languageChoice {
+	return []languageChoice{
+		{"", lang.X("settings.language.system", "System")},
+		{"en", "English"},
+		{"fr", "Français"},
+	}
+}
+
+var (
+	langMu sync.Mutex
+	// shownLanguage is the language the texts come in: "en" or "fr".
+	shownLanguage = "en"
+)
+
+// useLanguage loads mailkey's translations and chooses their language:
+// code "" follows the system locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on
+// Linux), "en" or "fr" overrides it. Fyne's lang package reads only the
+// system locale, so an override sets the locale variables for the moment
+// the package picks its language, then puts them back, so that programs
+// mailkey starts (the browser) keep the user's own locale. The browser's
+// page after sign-in follows the same choice.
+func useLanguage(code string) {
+	langMu.Lock()
+	defer langMu.Unlock()
+	if code != "" {
+		for _, v := range []string{"LANGUAGE", "LC_ALL"} {
+			old, had := os.LookupEnv(v)
+			_ = os.Setenv(v, code)
+			defer restoreEnv(v, old, had)
+		}
+	}
+	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+		fyne.LogError("Could not load mailkey's translations", err)
+	}
+	shownLanguage = "en"
+	if lang.X("language.code", "en") == "fr" {
+		shownLanguage = "fr"
+	}
+	oauth.SetLanguage(shownLanguage)
+}
+
+func restoreEnv(name, old string, had bool) {
+	if had {
+		_ = os.Setenv(name, old)
+		return
+	}
+	_ = os.Unsetenv(name)
+}
+
+// currentLanguage is the language the texts come in: "en" or "fr".
+func currentLanguage() string {
+	langMu.Lock()
+	defer langMu.Unlock()
+	return shownLanguage
+}
+
+// localStep returns st with its texts in the current language, looked up by
+// the step's ID ("step.audience.title", …). A text missing from the
+// translations stays in English.
+func localStep(st google.Step) google.Step {
+	if currentLanguage() == "en" {
+		return st // app/google is the English source
+	}
+	k := "step." + st.ID + "."
+	st.Title = lang.X(k+"title", st.Title)
+	st.Do = lang.X(k+"do", st.Do)
+	st.Why = lang.X(k+"why", st.Why)
+	if st.Pitfall != "" {
+		st.Pitfall = lang.X(k+"pitfall", st.Pitfall)
+	}
+	return st
+}
+
+// localSteps returns steps with their texts in the current language.
+func localSteps(steps []google.Step) []google.Step {
+	out := make([]google.Step, len(steps))
+	for i, st := range steps {
+		out[i] = localStep(st)
+	}
+	return out
+}
+
+// adviceEntry names the translation of the advice of one kind of error:
+// keys key+".what" and key+".next". what, when set, must match the English
+// text too (one sentinel can carry several messages); its first group, or
+// else the text in the trailing parentheses (Gmail's reply), fills
+// {{.Detail}}. The first link in the English advice fills {{.URL}}.
+type adviceEntry struct {
+	err  error
+	what *regexp.Regexp
+	key  string
+}
+
+// adviceEntries are the errors people meet most, most specific first.
+var adviceEntries = []adviceEntry{
+	{mail.ErrAuthRejected, nil, "advice.auth_rejected"},
+	{mail.ErrAppPasswordRequired, nil, "advice.app_password_required"},
+	{mail.ErrWebLoginRequired, nil, "advice.web_login_required"},
+	{mail.ErrTokenRejected, regexp.MustCompile(`^Gmail refused the sign-in token`), "advice.token_rejected"},
+	{mail.ErrDailyLimit, nil, "advice.daily_limit"},
+	{mail.ErrTooBig, regexp.MustCompile(`^the message is too big for Gmail`), "advice.too_big"},
+	{mail.ErrRateLimited, nil, "advice.rate_limited"},
+	{mail.ErrTemporary, nil, "advice.temporary"},
+	{mail.ErrNoRecipient, nil, "advice.no_recipient"},
+	{google.ErrLooksLikeAccountPassword, nil, "advice.looks_like_account_password"},
+	{google.ErrAppPasswordFormat, regexp.MustCompile(`^The app password is empty$`), "advice.app_password_empty"},
+	{google.ErrAppPasswordFormat, regexp.MustCompile(`^An app password has 16 letters; this has (\d+)$`), "advice.app_password_length"},
+	{oauth.ErrAccessDenied, regexp.MustCompile(`^Google refused the sign-in \((.*)\)$`), "advice.access_denied"},
+}
+
+var (
+	trailingParens = regexp.MustCompile(`\s*\(([^()]*)\)$`)
+	firstLink      = regexp.MustCompile(`https?://[^\s,;)]+`)
+)
+
+// localAdvice returns err's advice, what happened and what to do, in the
+// current language when the error is one of adviceEntries, else in English.
+func localAdvice(err error) (what, next string) {
+	what, next = advice.What(err), advice.Next(err)
+	var ae *advice.Error
+	if currentLanguage() == "en" || !errors.As(err, &ae) {
+		return what, next
+	}
+	for _, e := range adviceEntries {
+		if !errors.Is(err, e.err) {
+			continue
+		}
+		detail := ""
+		if e.what != nil {
+			m := e.what.FindStringSubmatch(what)
+			if m == nil {
+				continue
+			}
+			if len(m) > 1 {
+				detail = m[1]
+			}
+		}
+		if detail == "" {
+			if m := trailingParens.FindStringSubmatch(what); m != nil {
+				detail = m[1]
+			}
+		}
+		data := map[string]any{"Detail": detail, "URL": firstLink.FindString(next)}
+		w := lang.X(e.key+".what", what, data)
+		n := next
+		if next != "" {
+			n = lang.X(e.key+".next", next, data)
+		}
+		return w, n
+	}
+	return what, next
+}
+
+// tr returns the translation of key, or fallback; data fills the
+// {{.Name}} placeholders of either.
+func tr(key, fallback string, data ...map[string]any) string {
+	if len(data) > 0 {
+		return lang.X(key, fallback, data[0])
+	}
+	return lang.X(key, fallback)
+}
+
+// trn is tr for a text that depends on a count: the translation files give
+// its "one" and "other" forms, and {{.Count}} is n.
+func trn(key, fallback string, n int, data ...map[string]any) string {
+	d := map[string]any{"Count": n}
+	if len(data) > 0 {
+		for k, v := range data[0] {
+			d[k] = v
+		}
+	}
+	return lang.XN(key, fallback, n, d)
+}
+
+// languageNote says when a change of language takes effect.
+func languageNote() string {
+	return tr("settings.language.note", "mailkey uses the new language the next time it starts.")
+}

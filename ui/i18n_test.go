@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+// frenchHarness opens the app with the Language setting on Français, as the
+// next start after choosing it would.
+func frenchHarness(t *testing.T) *harness {
+	t.Helper()
+	h := newHarness(t)
+	h.app.Preferences().SetString(prefLanguage, "fr")
+	h.g = h.newWindow()
+	t.Cleanup(func() { useLanguage("en") })
+	if got := currentLanguage(); got != "fr" {
+		t.Fatalf("language %q after choosing Français", got)
+	}
+	return h
+}
+
+func containsAll(t *testing.T, what, text string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q; it says:\n%s", what, w, text)
+		}
+	}
+}
+
+func TestFrenchWelcomeChecklistAndAdvice(t *testing.T) {
+	h := frenchHarness(t)
+
+	w := welcomeScreen(t, h)
+	containsAll(t, "welcome screen", strings.Join(apTexts(w.content()), "\n"),
+		"Envoyer du courrier avec votre compte Gmail", "Mot de passe d'application",
+		"validation en deux étapes", "Utiliser un mot de passe d'application", "Configurer OAuth")
+	if strings.Contains(w.useAppPassword.Text, "app password") {
+		t.Errorf("button still in English: %q", w.useAppPassword.Text)
+	}
+
+	c := showChecklistIn(h, h.g)
+	containsAll(t, "checklist step 4", strings.Join(apTexts(c.cards[3].card), "\n"),
+		"Étape 4 sur 7 : Choisir qui peut se connecter (Audience)", "Que faire", "Utilisateurs test", "Pourquoi", "Ouvrir dans le navigateur")
+	if got := c.cards[3].done.Text; got != "Fait" {
+		t.Errorf("Done tick says %q", got)
+	}
+	if got := c.progress.Text; got != "0 étape sur 7 terminée." {
+		t.Errorf("progress %q", got)
+	}
+	test.Tap(c.cards[0].done)
+	test.Tap(c.cards[1].done)
+	h.settle()
+	if got := c.progress.Text; got != "2 étapes sur 7 terminées." {
+		t.Errorf("progress %q", got)
+	}
+
+	// A wrong app password: Gmail's 535 reply, with the advice in French.
+	ap := apOpen(t, h, "")
+	ap.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
+	test.Type(ap.address, ann)
+	test.Type(ap.password, "zzzz zzzz zzzz zzzz")
+	test.Tap(ap.save)
+	h.settle()
+	containsAll(t, "advice for a rejected app password", ap.passwordHint.text.Text,
+		"Gmail n'a pas accepté l'adresse et le mot de passe d'application (535", "Vérifiez l'adresse", google.AppPasswordsURL)
+}
+
+func TestLanguageSettingIsSaved(t *testing.T) {
+	h := newHarness(t)
+	h.g.showHelp()
+	hp := h.g.current.(*help)
+	if hp.language.Selected != "English" {
+		t.Fatalf("Language shows %q, want English (the harness's choice)", hp.language.Selected)
+	}
+	hp.language.SetSelected("Français")
+	if got := h.app.Preferences().String(prefLanguage); got != "fr" {
+		t.Fatalf("saved language %q, want fr", got)
+	}
+	if !hp.languageNote.Visible() || !strings.Contains(hp.languageNote.Text, "next time it starts") {
+		t.Errorf("note %q (shown %v)", hp.languageNote.Text, hp.languageNote.Visible())
+	}
+	hp.language.SetSelected("System")
+	if got := h.app.Preferences().String(prefLanguage); got != "" {
+		t.Fatalf("saved language %q for System, want empty", got)
+	}
+}
+
+func TestSystemLanguageFollowsLocale(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "fr_FR.UTF-8")
+	useLanguage("")
+	t.Cleanup(func() { useLanguage("en") })
+	if got := currentLanguage(); got != "fr" {
+		t.Fatalf("language %q under LC_ALL=fr_FR.UTF-8", got)
+	}
+	if got := tr("welcome.title", "Send mail as your Gmail account"); got != "Envoyer du courrier avec votre compte Gmail" {
+		t.Fatalf("welcome title %q", got)
+	}
+	// An override does not leak into the environment of programs mailkey starts.
+	useLanguage("en")
+	if os.Getenv("LC_ALL") != "fr_FR.UTF-8" || os.Getenv("LANGUAGE") != "" {
+		t.Fatalf("environment changed: LC_ALL=%q LANGUAGE=%q", os.Getenv("LC_ALL"), os.Getenv("LANGUAGE"))
+	}
+}
+
+// readTranslations returns the keys of one translation file, and for each
+// key whether it has plural forms.
+func readTranslations(t *testing.T, name string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("translations", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
+}
+
+func TestTranslationFilesHaveTheSameKeys(t *testing.T) {
+	en, fr := readTranslations(t, "en.json"), readTranslations(t, "fr.json")
+	for k, v := range en {
+		fv, ok := fr[k]
+		if !ok {
+			t.Errorf("fr.json lacks %q", k)
+			continue
+		}
+		_, ePlural := v.(map[string]any)
+		_, fPlural := fv.(map[string]any)
+		if ePlural != fPlural {
+			t.Errorf("%q is plural in one file only", k)
+		}
+		if fs, ok := fv.(string); ok && strings.TrimSpace(fs) == "" {
+			t.Errorf("fr.json: %q is empty", k)
+		}
+	}
+	for k := range fr {
+		if _, ok := en[k]; !ok {
+			t.Errorf("en.json lacks %q", k)
+		}
+	}
+}
+
+// keyUse matches the keys passed to tr, trn and lang's functions in ui/.
+var keyUse = regexp.MustCompile(`\b(?:tr|trn|lang\.X|lang\.XN)\(\s*"([^"]+)"`)
+
+func TestEveryKeyUsedIsInBothFiles(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]string{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range keyUse.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]] = f
+		}
+	}
+	// Keys built from data: the steps' texts by step ID, and the advice.
+	for _, st := range slices.Concat(google.ConsoleSteps, google.AppPasswordSteps) {
+		for _, part := range []string{"title", "do", "why"} {
+			used["step."+st.ID+"."+part] = "app/google"
+		}
+		if st.Pitfall != "" {
+			used["step."+st.ID+".pitfall"] = "app/google"
+		}
+	}
+	for _, e := range adviceEntries {
+		used[e.key+".what"], used[e.key+".next"] = "adviceEntries", "adviceEntries"
+	}
+	if len(used) < 50 {
+		t.Fatalf("found only %d keys; is the pattern still right?", len(used))
+	}
+	en, fr := readTranslations(t, "en.json"), readTranslations(t, "fr.json")
+	for _, k := range slices.Sorted(maps.Keys(used)) {
+		if _, ok := en[k]; !ok {
+			t.Errorf("%s uses %q, missing from en.json", used[k], k)
+		}
+		if _, ok := fr[k]; !ok {
+			t.Errorf("%s uses %q, missing from fr.json", used[k], k)
+		}
+	}
+}
+
+// The English steps in en.json are copies of app/google's, which stay the
+// source: the test catches a step changed in one place only.
+func TestEnglishStepsMatchAppGoogle(t *testing.T) {
+	en := readTranslations(t, "en.json")
+	for _, st := range slices.Concat(google.ConsoleSteps, google.AppPasswordSteps) {
+		for part, text := range map[string]string{"title": st.Title, "do": st.Do, "why": st.Why, "pitfall": st.Pitfall} {
+			if text == "" {
+				continue
+			}
+			if k := "step." + st.ID + "." + part; en[k] != text {
+				t.Errorf("en.json %q = %q, app/google says %q", k, en[k], text)
+			}
+		}
+	}
+}
