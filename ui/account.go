@@ -31,6 +31,15 @@ type accountScreen struct {
 	method *widget.Label
 	server *widget.Label
 	status *widget.Label
+	// sending chooses how an OAuth account's mail leaves (account_transport.go);
+	// an app-password account shows smtpOnly instead.
+	sending   *fyne.Container
+	transport *widget.RadioGroup
+	smtpOnly  *widget.Label
+	// settingTransport is true while the choice is set from the account.
+	settingTransport bool
+	// transportNote is the note a failed save of the choice put up, if any.
+	transportNote string
 	// expiry tells when a Testing sign-in ends and why; publish opens the
 	// console page where the app is published.
 	expiry  *widget.Label
@@ -63,7 +72,7 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 		title:       heading(addr),
 		method:      widget.NewLabel(""),
 		server:      widget.NewLabel(""),
-		status:      widget.NewLabel("Loading…"),
+		status:      widget.NewLabel(tr("account.loading", "Loading…")),
 		expiry:      para(""),
 		reason:      para(""),
 		fix:         container.NewHBox(),
@@ -74,18 +83,19 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 		actions:     container.New(layout.NewRowWrapLayout()),
 	}
 	s.title.Wrapping = fyne.TextWrapBreak
+	s.newTransport()
 	s.note.Importance = widget.DangerImportance
 	s.reason.Importance = widget.WarningImportance
-	s.sendTest = widget.NewButtonWithIcon("Send test email", theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
+	s.sendTest = widget.NewButtonWithIcon(tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
 	s.sendTest.Importance = widget.HighImportance
-	s.compose = widget.NewButtonWithIcon("Compose", theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
-	s.signIn = widget.NewButtonWithIcon("Sign in again", theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
-	s.replace = widget.NewButtonWithIcon("Replace app password", theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
-	s.checkConn = widget.NewButtonWithIcon("Check connection", theme.ViewRefreshIcon(), s.onCheck)
-	s.cancelCheck = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancelCheck)
-	s.remove = widget.NewButtonWithIcon("Remove", theme.DeleteIcon(), s.onRemove)
+	s.compose = widget.NewButtonWithIcon(tr("account.compose", "Compose"), theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
+	s.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
+	s.replace = widget.NewButtonWithIcon(tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
+	s.checkConn = widget.NewButtonWithIcon(tr("account.check", "Check connection"), theme.ViewRefreshIcon(), s.onCheck)
+	s.cancelCheck = widget.NewButtonWithIcon(tr("compose.cancel", "Cancel"), theme.CancelIcon(), s.onCancelCheck)
+	s.remove = widget.NewButtonWithIcon(tr("account.remove", "Remove"), theme.DeleteIcon(), s.onRemove)
 	s.remove.Importance = widget.DangerImportance
-	s.publish = widget.NewButtonWithIcon("Open Audience in the console", theme.ComputerIcon(), s.onPublish)
+	s.publish = widget.NewButtonWithIcon(tr("account.open_audience", "Open Audience in the console"), theme.ComputerIcon(), s.onPublish)
 	s.problem = container.NewVBox(s.reason, s.fix)
 	for _, o := range []fyne.CanvasObject{s.expiry, s.publish, s.problem, s.note, s.activity, s.cancelCheck, s.checkResult} {
 		o.Hide()
@@ -98,9 +108,10 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 
 func (s *accountScreen) content() fyne.CanvasObject {
 	details := widget.NewForm(
-		widget.NewFormItem("Method", s.method),
-		widget.NewFormItem("SMTP server", s.server),
-		widget.NewFormItem("Status", s.status),
+		widget.NewFormItem(tr("account.method", "Method"), s.method),
+		widget.NewFormItem(tr("account.server", "SMTP server"), s.server),
+		widget.NewFormItem(tr("account.sending", "Sending"), s.sending),
+		widget.NewFormItem(tr("account.status", "Status"), s.status),
 	)
 	check := container.NewHBox(s.activity, s.cancelCheck)
 	s.root = container.NewVScroll(container.NewVBox(
@@ -146,6 +157,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.title.SetText(in.Address)
 	s.method.SetText(accountMethodText(in.Method))
 	s.server.SetText(accountServerText(in.SMTP))
+	s.showTransport(in)
 	s.status.SetText(statusText(in))
 	s.showExpiry(in)
 	s.showProblem(in)
@@ -159,9 +171,9 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 // accountMethodText names how an account signs in.
 func accountMethodText(m account.Method) string {
 	if m == account.OAuth {
-		return "OAuth 2.0 (your Google Cloud client)"
+		return tr("account.method.oauth", "OAuth 2.0 (your Google Cloud client)")
 	}
-	return "App password"
+	return tr("account.method.app_password", "App password")
 }
 
 // accountServerText shows an SMTP URL as host:port and its encryption.
@@ -181,7 +193,7 @@ func accountServerText(raw string) string {
 
 // accountDate renders a time in local time for a person.
 func accountDate(t time.Time) string {
-	return t.Local().Format("Monday 2 January 2006 at 15:04")
+	return longDate(t)
 }
 
 func (s *accountScreen) showExpiry(in engine.Info) {
@@ -191,15 +203,13 @@ func (s *accountScreen) showExpiry(in engine.Info) {
 		return
 	}
 	date := accountDate(in.Status.ExpiresAt)
-	var when string
+	when := tr("account.expiry.ends", "Google ends this sign-in on {{.Date}}.", map[string]any{"Date": date})
 	if in.Status.State == account.StateNeedsSignIn {
-		when = fmt.Sprintf("Google ended this sign-in on %s.", date)
-	} else {
-		when = fmt.Sprintf("Google ends this sign-in on %s.", date)
+		when = tr("account.expiry.ended", "Google ended this sign-in on {{.Date}}.", map[string]any{"Date": date})
 	}
-	s.expiry.SetText(when + "\n" +
-		"While your Google Cloud project is in Testing, Google ends every sign-in 7 days after it, and you have to sign in again. " +
-		"Publishing the app (in the console, open Audience and click Publish app) removes this limit; you then click through a “Google hasn't verified this app” warning when you sign in.")
+	s.expiry.SetText(when + "\n" + tr("account.expiry.why",
+		"While your Google Cloud project is in Testing, Google ends every sign-in 7 days after it, and you have to sign in again. "+
+			"Publishing the app (in the console, open Audience and click Publish app) removes this limit; you then click through a “Google hasn't verified this app” warning when you sign in."))
 	s.expiry.Show()
 	s.publish.Show()
 }
@@ -222,10 +232,10 @@ func (s *accountScreen) showProblem(in engine.Info) {
 	}
 	reason := sentence(in.Reason)
 	if reason == "" && !in.Status.ExpiresAt.IsZero() {
-		reason = "Google ends the sign-in 7 days after it while the project is in Testing."
+		reason = tr("account.reason.testing", "Google ends the sign-in 7 days after it while the project is in Testing.")
 	}
 	if reason == "" {
-		reason = "Google no longer accepts the saved sign-in."
+		reason = tr("account.reason.refused", "Google no longer accepts the saved sign-in.")
 	}
 	s.reason.SetText(reason)
 	fix := s.signIn

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -36,10 +35,10 @@ func (s *accountScreen) onChecked(_ mail.Result, err error) {
 	switch {
 	case err == nil:
 		s.checkResult.Importance = widget.SuccessImportance
-		s.checkResult.SetText(fmt.Sprintf("OK: the server accepted the sign-in for %s.", s.addr))
+		s.checkResult.SetText(tr("account.check.ok", "OK: the server accepted the sign-in for {{.Address}}.", map[string]any{"Address": s.addr}))
 	case errors.Is(err, context.Canceled):
 		s.checkResult.Importance = widget.MediumImportance
-		s.checkResult.SetText("The check was cancelled.")
+		s.checkResult.SetText(tr("account.check.cancelled", "The check was cancelled."))
 	default:
 		s.checkResult.Importance = widget.DangerImportance
 		s.checkResult.SetText(errorText(err))
@@ -55,11 +54,11 @@ func (s *accountScreen) onChecked(_ mail.Result, err error) {
 // accountRemoveText says what removal deletes, for the confirmation dialog.
 func accountRemoveText(in engine.Info) string {
 	if in.Method == account.OAuth {
-		return fmt.Sprintf("mailkey will forget %s and delete its entries in the system keyring: the sign-in tokens and the client secret.\n"+
-			"Your Google account and your Google Cloud project stay as they are.", in.Address)
+		return tr("account.remove.oauth", "mailkey will forget {{.Address}} and delete its entries in the system keyring: the sign-in tokens and the client secret.\n"+
+			"Your Google account and your Google Cloud project stay as they are.", map[string]any{"Address": in.Address})
 	}
-	return fmt.Sprintf("mailkey will forget %s and delete its entry in the system keyring: the app password.\n"+
-		"The app password stays valid at Google until you delete it on the App passwords page.", in.Address)
+	return tr("account.remove.app_password", "mailkey will forget {{.Address}} and delete its entry in the system keyring: the app password.\n"+
+		"The app password stays valid at Google until you delete it on the App passwords page.", map[string]any{"Address": in.Address})
 }
 
 // onRemove asks for confirmation before removing the account.
@@ -67,9 +66,9 @@ func (s *accountScreen) onRemove() {
 	if !s.ready {
 		return
 	}
-	s.confirm = dialog.NewConfirm("Remove this account?", accountRemoveText(s.info), s.onRemoveConfirmed, s.g.win)
-	s.confirm.SetConfirmText("Remove")
-	s.confirm.SetDismissText("Keep")
+	s.confirm = dialog.NewConfirm(tr("account.remove.title", "Remove this account?"), accountRemoveText(s.info), s.onRemoveConfirmed, s.g.win)
+	s.confirm.SetConfirmText(tr("account.remove", "Remove"))
+	s.confirm.SetDismissText(tr("account.remove.keep", "Keep"))
 	s.confirm.SetConfirmImportance(widget.DangerImportance)
 	s.confirm.Show()
 }

@@ -49,8 +49,8 @@ func newExportPanel(g *gui) *exportPanel {
 		msmtp:    widget.NewMultiLineEntry(),
 		status:   para(""),
 	}
-	p.copyPassword = widget.NewButtonWithIcon("Copy app password", theme.ContentCopyIcon(), p.onCopyPassword)
-	p.copyMSMTP = widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), p.onCopyMSMTP)
+	p.copyPassword = widget.NewButtonWithIcon(tr("export.copy_password", "Copy app password"), theme.ContentCopyIcon(), p.onCopyPassword)
+	p.copyMSMTP = widget.NewButtonWithIcon(tr("export.copy", "Copy"), theme.ContentCopyIcon(), p.onCopyMSMTP)
 	p.msmtp.TextStyle = fyne.TextStyle{Monospace: true}
 	p.msmtp.Wrapping = fyne.TextWrapOff
 	p.msmtp.SetMinRowsVisible(11)
@@ -61,10 +61,10 @@ func newExportPanel(g *gui) *exportPanel {
 		}
 	}
 	p.status.Hide()
-	intro := para("Settings for SeaTable, Odoo, Thunderbird or any “other mail provider” form, and an account for msmtp (~/.msmtprc).")
+	intro := para(tr("export.intro", "Settings for SeaTable, Odoo, Thunderbird or any “other mail provider” form, and an account for msmtp (~/.msmtprc)."))
 	body := container.NewVBox(intro, p.values, p.password, container.NewHBox(p.copyPassword), p.status,
 		widget.NewSeparator(), container.NewBorder(nil, nil, widget.NewLabel("msmtp"), p.copyMSMTP), p.msmtp)
-	p.root = widget.NewAccordion(widget.NewAccordionItem("Use this account elsewhere", body))
+	p.root = widget.NewAccordion(widget.NewAccordionItem(tr("export.title", "Use this account elsewhere"), body))
 	p.root.Hide()
 	return p
 }
@@ -94,10 +94,10 @@ func (p *exportPanel) set(a account.Account) {
 	}
 	p.values.Refresh()
 	if a.Method == account.AppPassword {
-		p.password.SetText("Password: your app password, kept in the keyring. It is not shown here; copy it only when a form asks for it.")
+		p.password.SetText(tr("export.password.app", "Password: your app password, kept in the keyring. It is not shown here; copy it only when a form asks for it."))
 		p.copyPassword.Show()
 	} else {
-		p.password.SetText("Password: none. " + sentence(export.OAuthNote(a)))
+		p.password.SetText(tr("export.password.none", "Password: none. {{.Note}}", map[string]any{"Note": sentence(export.OAuthNote(a))}))
 		p.copyPassword.Hide()
 	}
 	p.msmtpText = block
@@ -108,14 +108,14 @@ func (p *exportPanel) set(a account.Account) {
 
 func (p *exportPanel) copied(what, value string) {
 	p.g.app.Clipboard().SetContent(value)
-	p.showStatus(what+" copied.", widget.MediumImportance)
+	p.showStatus(tr("export.copied", "{{.What}} copied.", map[string]any{"What": what}), widget.MediumImportance)
 }
 
 func (p *exportPanel) onCopyMSMTP() {
 	p.g.app.Clipboard().SetContent(p.msmtpText)
-	note := "The msmtp account is copied. Paste it into ~/.msmtprc (mode 0600); it reads the app password with secret-tool (package libsecret-tools)."
+	note := tr("export.msmtp.app", "The msmtp account is copied. Paste it into ~/.msmtprc (mode 0600); it reads the app password with secret-tool (package libsecret-tools).")
 	if p.acct.Method == account.OAuth {
-		note = "The msmtp account is copied. Paste it into ~/.msmtprc; msmtp runs mailkey for a token, so mailkey must be on its PATH."
+		note = tr("export.msmtp.oauth", "The msmtp account is copied. Paste it into ~/.msmtprc; msmtp runs mailkey for a token, so mailkey must be on its PATH.")
 	}
 	p.showStatus(note, widget.MediumImportance)
 }
@@ -134,7 +134,7 @@ func (p *exportPanel) onCopyPassword() {
 			return
 		}
 		p.g.app.Clipboard().SetContent(pw)
-		p.showStatus("App password copied. It stays on the clipboard until you copy something else.", widget.MediumImportance)
+		p.showStatus(tr("export.password.copied", "App password copied. It stays on the clipboard until you copy something else."), widget.MediumImportance)
 	})
 }
 

@@ -37,12 +37,12 @@ func newHealthCard(g *gui, addr string) *healthCard {
 	h := &healthCard{g: g, addr: addr, list: container.NewVBox(), activity: widget.NewActivity(), note: para("")}
 	h.note.Importance = widget.DangerImportance
 	h.note.Hide()
-	h.again = widget.NewButtonWithIcon("Run the checks", theme.ViewRefreshIcon(), h.onCheckAgain)
-	h.signIn = widget.NewButtonWithIcon("Sign in again", theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
+	h.again = widget.NewButtonWithIcon(tr("health.run", "Run the checks"), theme.ViewRefreshIcon(), h.onCheckAgain)
+	h.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
 	h.signIn.Importance = widget.HighImportance
 	h.signIn.Hide()
 	h.activity.Hide()
-	h.card = widget.NewCard("Health", "What mailkey can check with this account's sign-in",
+	h.card = widget.NewCard(tr("health.title", "Health"), tr("health.subtitle", "What mailkey can check with this account's sign-in"),
 		container.NewVBox(h.list, h.note, container.NewHBox(h.again, h.signIn, h.activity)))
 	return h
 }
@@ -68,7 +68,7 @@ func (h *healthCard) onCheckAgain() {
 }
 
 func (h *healthCard) onChecked(checks []engine.Check, err error) {
-	h.again.SetText("Check again")
+	h.again.SetText(tr("health.again", "Check again"))
 	h.activity.Stop()
 	h.activity.Hide()
 	h.again.Enable()
@@ -81,6 +81,7 @@ func (h *healthCard) onChecked(checks []engine.Check, err error) {
 		return
 	}
 	h.checks = checks
+	h.verifyChecklist(checks)
 	rows := make([]fyne.CanvasObject, 0, len(checks))
 	for _, c := range checks {
 		rows = append(rows, h.row(c))
@@ -124,7 +125,30 @@ func (h *healthCard) row(c engine.Check) fyne.CanvasObject {
 	}
 	if c.Failed() && c.Link != "" {
 		link := c.Link
-		body.Add(container.NewHBox(widget.NewButtonWithIcon("Open in the console", theme.ComputerIcon(), func() { h.g.open(link) })))
+		body.Add(container.NewHBox(widget.NewButtonWithIcon(tr("health.open_console", "Open in the console"), theme.ComputerIcon(), func() { h.g.open(link) })))
 	}
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)
+}
+
+// verifyChecklist ticks or flags the console-checklist steps that the checks
+// prove done or not done, in the saved setup progress, off the UI goroutine.
+func (h *healthCard) verifyChecklist(checks []engine.Check) {
+	f := engine.ConsoleFindings(checks)
+	if len(f.Done) == 0 && len(f.NotDone) == 0 {
+		return
+	}
+	run(h.g.tasks, func() (struct{}, error) {
+		p := h.g.progress.Load()
+		for _, id := range f.Done {
+			p.Verify(id, true, "")
+		}
+		for id, reason := range f.NotDone {
+			p.Verify(id, false, reason)
+		}
+		return struct{}{}, h.g.progress.Save(p)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			fyne.LogError("Could not save the checklist progress", err)
+		}
+	})
 }

@@ -91,6 +91,7 @@ func (s *checklist) apply(p setup.Progress) {
 	s.projectID.SetText(p.ProjectID)
 	for _, c := range s.cards {
 		c.done.SetChecked(p.Done[c.step.ID])
+		c.setFlag(p.Flagged[c.step.ID])
 	}
 	s.applying = false
 	s.loaded = true
@@ -210,6 +211,12 @@ func (s *checklist) snapshot() setup.Progress {
 	for _, c := range s.cards {
 		if c.done.Checked {
 			p.Done[c.step.ID] = true
+		}
+		if c.flagged != "" {
+			if p.Flagged == nil {
+				p.Flagged = map[string]string{}
+			}
+			p.Flagged[c.step.ID] = c.flagged
 		}
 	}
 	return p

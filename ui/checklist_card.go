@@ -16,6 +16,23 @@ type checklistCard struct {
 	card *widget.Card
 	open *widget.Button // nil when the step has no page
 	done *widget.Check
+	// flag shows why an account's health checks found the step not done.
+	flag       *fyne.Container
+	flagReason *widget.Label
+	flagged    string // the reason on show, as saved
+}
+
+// setFlag shows reason as the step's warning line, or hides it for "".
+func (c *checklistCard) setFlag(reason string) {
+	c.flagged = reason
+	if reason == "" {
+		c.flagReason.SetText("")
+		c.flag.Hide()
+		return
+	}
+	c.flagReason.SetText(tr("checklist.flagged", "The health check of your account found this step not done: {{.Reason}}",
+		map[string]any{"Reason": sentence(reason)}))
+	c.flag.Show()
 }
 
 // checklistClientNote explains, on the client step, why the Web application
@@ -28,9 +45,18 @@ const checklistClientNoteEN = "Why not a “Web application” client, as in the
 // newCard builds the card of step i.
 func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 	c := &checklistCard{step: st}
-	c.done = widget.NewCheck(tr("checklist.done", "Done"), s.onDone)
+	c.done = widget.NewCheck(tr("checklist.done", "Done"), func(done bool) {
+		if done && !s.applying {
+			c.setFlag("") // the user says it is done now
+		}
+		s.onDone(done)
+	})
+	c.flagReason = para("")
+	c.flagReason.Importance = widget.WarningImportance
+	c.flag = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.WarningIcon())), nil, c.flagReason)
+	c.flag.Hide()
 
-	parts := []fyne.CanvasObject{checklistSubheading(tr("checklist.what_to_do", "What to do")), para(st.Do)}
+	parts := []fyne.CanvasObject{c.flag, checklistSubheading(tr("checklist.what_to_do", "What to do")), para(st.Do)}
 	if st.ID == "project" {
 		parts = append(parts, widget.NewLabel(tr("checklist.project_id", "Project ID")), s.projectID, s.projectHint)
 	}

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -81,7 +80,7 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 		transcriptText: widget.NewLabel(""),
 	}
 	c.from = widget.NewSelect(nil, func(string) { c.onFromChanged() })
-	c.from.PlaceHolder = "Loading the accounts…"
+	c.from.PlaceHolder = tr("compose.loading_accounts", "Loading the accounts…")
 	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc} {
 		e.SetPlaceHolder("ann@example.com, Bob <bob@example.com>")
 	}
@@ -92,26 +91,26 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c.result.Selectable = true // the Message-ID can be copied
 	c.transcriptText.Selectable = true
 	c.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
-	c.addFile = widget.NewButtonWithIcon("Add file…", theme.MailAttachmentIcon(), c.onAddFile)
-	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.onSend)
+	c.addFile = widget.NewButtonWithIcon(tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
+	c.send = widget.NewButtonWithIcon(tr("compose.send", "Send"), theme.MailSendIcon(), c.onSend)
 	c.send.Importance = widget.HighImportance
 	c.send.Disable()
-	c.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), c.onCancel)
-	c.signIn = widget.NewButtonWithIcon("Sign in again", theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
+	c.cancel = widget.NewButtonWithIcon(tr("compose.cancel", "Cancel"), theme.CancelIcon(), c.onCancel)
+	c.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
 	c.signIn.Importance = widget.HighImportance
-	c.replace = widget.NewButtonWithIcon("Replace app password", theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
+	c.replace = widget.NewButtonWithIcon(tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
 	c.replace.Importance = widget.HighImportance
 	scroll := container.NewVScroll(c.transcriptText)
 	scroll.SetMinSize(fyne.NewSize(0, 200))
-	c.transcript = widget.NewAccordion(widget.NewAccordionItem("Conversation with the server (passwords and tokens hidden)", scroll))
+	c.transcript = widget.NewAccordion(widget.NewAccordionItem(tr("compose.transcript", "Conversation with the server (passwords and tokens hidden)"), scroll))
 	for _, o := range []fyne.CanvasObject{c.sizeWarn, c.cancel, c.activity, c.result, c.signIn, c.replace, c.transcript} {
 		o.Hide()
 	}
 	if testToSelf {
-		c.intro.SetText(fmt.Sprintf("This message goes from %s to itself. Press Send; when it arrives in your inbox, mailkey is set up.", from))
+		c.intro.SetText(tr("compose.test.intro", "This message goes from {{.Address}} to itself. Press Send; when it arrives in your inbox, mailkey is set up.", map[string]any{"Address": from}))
 		c.to.SetText(from)
-		c.subject.SetText("mailkey test")
-		c.body.SetText(fmt.Sprintf("This message proves that mailkey can send mail as %s.\n\nYou can delete it.", from))
+		c.subject.SetText(tr("compose.test.subject", "mailkey test"))
+		c.body.SetText(tr("compose.test.body", "This message proves that mailkey can send mail as {{.Address}}.\n\nYou can delete it.", map[string]any{"Address": from}))
 	} else {
 		c.intro.Hide()
 	}
@@ -127,20 +126,20 @@ func composeErrLabel() *widget.Label {
 }
 
 func (c *compose) content() fyne.CanvasObject {
-	title := "New message"
+	title := tr("compose.title", "New message")
 	if c.testToSelf {
-		title = "Send a test email to myself"
+		title = tr("ap.send_test", "Send a test email to myself")
 	}
 	form := widget.NewForm(
-		widget.NewFormItem("From", container.NewVBox(c.from, c.fromErr)),
-		widget.NewFormItem("To", container.NewVBox(c.to, c.toErr)),
-		widget.NewFormItem("Cc", container.NewVBox(c.cc, c.ccErr)),
-		widget.NewFormItem("Bcc", container.NewVBox(c.bcc, c.bccErr)),
-		widget.NewFormItem("Subject", c.subject),
-		widget.NewFormItem("Message", c.body),
+		widget.NewFormItem(tr("compose.from", "From"), container.NewVBox(c.from, c.fromErr)),
+		widget.NewFormItem(tr("compose.to", "To"), container.NewVBox(c.to, c.toErr)),
+		widget.NewFormItem(tr("compose.cc", "Cc"), container.NewVBox(c.cc, c.ccErr)),
+		widget.NewFormItem(tr("compose.bcc", "Bcc"), container.NewVBox(c.bcc, c.bccErr)),
+		widget.NewFormItem(tr("compose.subject", "Subject"), c.subject),
+		widget.NewFormItem(tr("compose.message", "Message"), c.body),
 	)
 	attach := container.NewVBox(
-		container.NewHBox(widget.NewLabelWithStyle("Attachments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
+		container.NewHBox(widget.NewLabelWithStyle(tr("compose.attachments", "Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
 		c.fileRows, c.fileErr, c.sizeWarn,
 	)
 	bar := container.NewHBox(c.send, c.cancel, c.activity)
@@ -169,7 +168,7 @@ func (c *compose) loadAccounts() {
 
 func (c *compose) onAccounts(list []engine.Info, err error) {
 	defer c.relayout()
-	c.from.PlaceHolder = "Choose an account"
+	c.from.PlaceHolder = tr("compose.choose_account", "Choose an account")
 	if err != nil {
 		c.showErr(c.fromErr, err)
 		c.from.Refresh()
@@ -182,7 +181,7 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 	}
 	c.from.SetOptions(opts)
 	if len(opts) == 0 {
-		c.fromErr.SetText("There is no account to send from yet. Add one first.")
+		c.fromErr.SetText(tr("compose.no_account", "There is no account to send from yet. Add one first."))
 		c.fromErr.Show()
 		return
 	}

@@ -64,7 +64,8 @@ func (c *compose) onDropped(uris []fyne.URI) {
 	for _, u := range uris {
 		if u.Scheme() != "file" {
 			failed = append(failed, advice.New(mail.ErrAttachment,
-				fmt.Sprintf("%s is not a file on this computer", u.String()), "Save it to a file first, then attach that file"))
+				tr("compose.attach.not_local.what", "{{.Path}} is not a file on this computer", map[string]any{"Path": u.String()}),
+				tr("compose.attach.not_local.next", "Save it to a file first, then attach that file")))
 			continue
 		}
 		paths = append(paths, u.Path())
@@ -96,13 +97,16 @@ func composeStat(paths []string) composeAdded {
 		switch {
 		case err != nil:
 			out.failed = append(out.failed, advice.New(fmt.Errorf("%w: %v", mail.ErrAttachment, err),
-				fmt.Sprintf("cannot attach %s", p), "Check that the file exists and that you may read it"))
+				tr("compose.attach.unreadable.what", "cannot attach {{.Path}}", map[string]any{"Path": p}),
+				tr("compose.attach.unreadable.next", "Check that the file exists and that you may read it")))
 		case fi.IsDir():
 			out.failed = append(out.failed, advice.New(mail.ErrAttachment,
-				fmt.Sprintf("%s is a folder, and only files can be attached", p), "Attach the files inside it, or a zip archive of the folder"))
+				tr("compose.attach.folder.what", "{{.Path}} is a folder, and only files can be attached", map[string]any{"Path": p}),
+				tr("compose.attach.folder.next", "Attach the files inside it, or a zip archive of the folder")))
 		case !fi.Mode().IsRegular():
 			out.failed = append(out.failed, advice.New(mail.ErrAttachment,
-				fmt.Sprintf("%s is not a regular file", p), "Attach a regular file"))
+				tr("compose.attach.irregular.what", "{{.Path}} is not a regular file", map[string]any{"Path": p}),
+				tr("compose.attach.irregular.next", "Attach a regular file")))
 		default:
 			out.files = append(out.files, composeFile{path: p, size: fi.Size()})
 		}
@@ -162,7 +166,7 @@ func (c *compose) showFiles() {
 		r := &composeFileRow{file: f, name: widget.NewLabel(filepath.Base(f.path)), size: widget.NewLabel(composeSize(f.size))}
 		r.name.Truncation = fyne.TextTruncateEllipsis
 		path := f.path
-		r.remove = widget.NewButtonWithIcon("Remove", theme.ContentRemoveIcon(), func() { c.onRemoveFile(path) })
+		r.remove = widget.NewButtonWithIcon(tr("compose.remove", "Remove"), theme.ContentRemoveIcon(), func() { c.onRemoveFile(path) })
 		if c.busy {
 			r.remove.Disable()
 		}
@@ -198,23 +202,21 @@ func (c *compose) updateSizeWarning() {
 		c.sizeWarn.Hide()
 		return
 	}
-	c.sizeWarn.SetText(fmt.Sprintf("This message would be about %.1f MB when sent, over Gmail's limit of %d MB. "+
+	c.sizeWarn.SetText(tr("compose.too_big", "This message would be about {{.Size}} MB when sent, over Gmail's limit of {{.Limit}} MB. "+
 		"Attachments grow by about a third when they are encoded for mail: remove some, or share large files by link.",
-		float64(n)/1e6, google.MaxMessageBytes/1_000_000))
+		map[string]any{"Size": decimal(float64(n) / 1e6), "Limit": google.MaxMessageBytes / 1_000_000}))
 	c.sizeWarn.Show()
 }
 
 // composeSize renders a file size for a person, in decimal units like Gmail's limit.
 func composeSize(n int64) string {
 	switch {
-	case n == 1:
-		return "1 byte"
 	case n < 1000:
-		return fmt.Sprintf("%d bytes", n)
+		return trn("compose.size.bytes", "{{.Count}} bytes", int(n))
 	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+		return tr("compose.size.kb", "{{.Size}} kB", map[string]any{"Size": decimal(float64(n) / 1e3)})
 	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+		return tr("compose.size.mb", "{{.Size}} MB", map[string]any{"Size": decimal(float64(n) / 1e6)})
 	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	return tr("compose.size.gb", "{{.Size}} GB", map[string]any{"Size": decimal(float64(n) / 1e9)})
 }

@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
+	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -23,7 +23,7 @@ func (c *compose) message() (mail.Message, bool) {
 	m := mail.Message{From: c.from.Selected, Subject: c.subject.Text, Body: c.body.Text}
 	ok := true
 	if m.From == "" {
-		c.fromErr.SetText("Choose the account to send from.")
+		c.fromErr.SetText(tr("compose.from_missing", "Choose the account to send from."))
 		c.fromErr.Show()
 		ok = false
 	}
@@ -77,15 +77,16 @@ func (c *compose) onSent(res mail.Result, err error) {
 		return
 	}
 	c.result.Importance = widget.SuccessImportance
-	text := fmt.Sprintf("Sent. Message-ID: %s", res.MessageID)
+	lines := []string{tr("compose.sent", "Sent. Message-ID: {{.MessageID}}", map[string]any{"MessageID": res.MessageID})}
 	if res.Fallback != "" {
-		text += "\n" + fmt.Sprintf("Sent through the %s because %s.", res.Transport, res.Fallback)
+		lines = append(lines, composeFallback(res))
 	} else if res.Transport != "" {
-		text += "\n" + fmt.Sprintf("Transport: %s", res.Transport)
+		lines = append(lines, tr("compose.transport", "Transport: {{.Transport}}", map[string]any{"Transport": transportName(res.Transport)}))
 	}
 	if c.testToSelf {
-		text += "\n" + fmt.Sprintf("Look for it in the inbox of %s; it usually arrives within a minute.", c.from.Selected)
+		lines = append(lines, tr("compose.look_inbox", "Look for it in the inbox of {{.Address}}; it usually arrives within a minute.", map[string]any{"Address": c.from.Selected}))
 	}
+	text := strings.Join(lines, "\n")
 	c.result.SetText(text)
 	c.result.Show()
 	c.clear()
@@ -98,16 +99,16 @@ func (c *compose) showFailure(res mail.Result, err error) {
 	switch {
 	case errors.Is(err, context.Canceled):
 		c.result.Importance = widget.MediumImportance
-		c.result.SetText("Sending was cancelled. Your draft is kept.")
+		c.result.SetText(tr("compose.cancelled", "Sending was cancelled. Your draft is kept."))
 	case errors.Is(err, mail.ErrAttachment):
 		c.showErr(c.fileErr, err)
-		c.result.SetText("The message was not sent. Your draft is kept.")
+		c.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
 	default:
 		if l := c.fieldOf(err); l != nil {
 			c.showErr(l, err)
-			c.result.SetText("The message was not sent. Your draft is kept.")
+			c.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
 		} else {
-			c.result.SetText(errorText(err) + "\n" + "Your draft is kept; press Send to try again.")
+			c.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorText(err)}))
 		}
 	}
 	c.result.Show()
@@ -125,6 +126,27 @@ func (c *compose) showFailure(res mail.Result, err error) {
 		// it starts a task of its own.
 		c.g.accountsChanged()
 	}
+}
+
+// unreachedPort matches the engine's reason for falling back to the API.
+var unreachedPort = regexp.MustCompile(`^port (\d+) could not be reached$`)
+
+// composeFallback says which transport sent the message, and why the first one was not used.
+func composeFallback(res mail.Result) string {
+	if m := unreachedPort.FindStringSubmatch(res.Fallback); m != nil {
+		return tr("compose.fallback.unreached", "Sent through the {{.Transport}} because port {{.Port}} could not be reached.",
+			map[string]any{"Transport": transportName(res.Transport), "Port": m[1]})
+	}
+	return tr("compose.fallback", "Sent through the {{.Transport}} because {{.Reason}}.",
+		map[string]any{"Transport": transportName(res.Transport), "Reason": res.Fallback})
+}
+
+// transportName is the name of a transport, as mail.Result names it, in the current language.
+func transportName(t string) string {
+	if t == mail.TransportAPI {
+		return tr("transport.api", mail.TransportAPI)
+	}
+	return t
 }
 
 // fieldOf returns the error label of the address field that err names, if any.

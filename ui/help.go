@@ -52,7 +52,7 @@ func (h *help) content() fyne.CanvasObject {
 
 // onSearch shows the entries that match query; an empty query shows them all.
 func (h *help) onSearch(query string) {
-	h.shown = google.SearchTroubles(query)
+	h.shown = searchTroubles(query)
 	items := make([]*widget.AccordionItem, len(h.shown))
 	for i, t := range h.shown {
 		items[i] = widget.NewAccordionItem(helpTitle(t.Symptom), h.detail(t))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -209,4 +210,48 @@ func trn(key, fallback string, n int, data ...map[string]any) string {
 // languageNote says when a change of language takes effect.
 func languageNote() string {
 	return tr("settings.language.note", "mailkey uses the new language the next time it starts.")
+}
+
+// localTrouble returns t with its texts in the current language, looked up
+// by the entry's ID ("trouble.access-denied.symptom", …), like localStep.
+func localTrouble(t google.Trouble) google.Trouble {
+	if currentLanguage() == "en" {
+		return t // app/google is the English source
+	}
+	k := "trouble." + t.ID + "."
+	t.Symptom = lang.X(k+"symptom", t.Symptom)
+	t.Cause = lang.X(k+"cause", t.Cause)
+	t.Fix = lang.X(k+"fix", t.Fix)
+	return t
+}
+
+// searchTroubles returns the troubleshooting entries that match query, in
+// the current language. google.SearchTroubles knows only the English texts
+// and keywords, so an entry also matches when every word of query is in its
+// translated texts.
+func searchTroubles(query string) []google.Trouble {
+	found := map[string]bool{}
+	for _, t := range google.SearchTroubles(query) {
+		found[t.ID] = true
+	}
+	words := strings.Fields(strings.ToLower(query))
+	var out []google.Trouble
+	for _, t := range google.Troubles {
+		lt := localTrouble(t)
+		if !found[t.ID] && (currentLanguage() == "en" || len(words) == 0 ||
+			!containsWords(strings.ToLower(lt.Symptom+" "+lt.Cause+" "+lt.Fix), words)) {
+			continue
+		}
+		out = append(out, lt)
+	}
+	return out
+}
+
+func containsWords(text string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
 }

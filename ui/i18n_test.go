@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailkey-app/mailkey/app/google"
@@ -186,6 +188,11 @@ func TestEveryKeyUsedIsInBothFiles(t *testing.T) {
 	for _, e := range adviceEntries {
 		used[e.key+".what"], used[e.key+".next"] = "adviceEntries", "adviceEntries"
 	}
+	for _, tb := range google.Troubles {
+		for _, part := range []string{"symptom", "cause", "fix"} {
+			used["trouble."+tb.ID+"."+part] = "app/google"
+		}
+	}
 	if len(used) < 50 {
 		t.Fatalf("found only %d keys; is the pattern still right?", len(used))
 	}
@@ -197,6 +204,37 @@ func TestEveryKeyUsedIsInBothFiles(t *testing.T) {
 		if _, ok := fr[k]; !ok {
 			t.Errorf("%s uses %q, missing from fr.json", used[k], k)
 		}
+	}
+}
+
+// The English troubleshooting entries in en.json are copies of app/google's.
+func TestEnglishTroublesMatchAppGoogle(t *testing.T) {
+	en := readTranslations(t, "en.json")
+	for _, tb := range google.Troubles {
+		for part, text := range map[string]string{"symptom": tb.Symptom, "cause": tb.Cause, "fix": tb.Fix} {
+			if k := "trouble." + tb.ID + "." + part; en[k] != text {
+				t.Errorf("en.json %q = %q, app/google says %q", k, en[k], text)
+			}
+		}
+	}
+}
+
+func TestFrenchHelp(t *testing.T) {
+	h := frenchHarness(t)
+	hp := openHelp(t, h)
+	hp.search.SetText("535")
+	h.settle()
+	if len(hp.list.Items) != 1 {
+		t.Fatalf("%d entries for 535", len(hp.list.Items))
+	}
+	containsAll(t, "help entry 535", hp.list.Items[0].Title+"\n"+strings.Join(apTexts(hp.list.Items[0].Detail), "\n"),
+		"Gmail répond « 535-5.7.8 Username and Password not accepted »", "Pourquoi cela arrive",
+		"L'adresse ou le mot de passe d'application est incorrect", "Vérifiez l'adresse.")
+	// A French word finds the entry too.
+	hp.search.SetText("quotidienne")
+	h.settle()
+	if ids := helpShownIDs(hp); len(ids) != 1 || ids[0] != "smtp-550-daily-limit" {
+		t.Errorf("search quotidienne shows %v", ids)
 	}
 }
 
@@ -213,5 +251,64 @@ func TestEnglishStepsMatchAppGoogle(t *testing.T) {
 				t.Errorf("en.json %q = %q, app/google says %q", k, en[k], text)
 			}
 		}
+	}
+}
+
+func TestFrenchSignIn(t *testing.T) {
+	h := frenchHarness(t)
+	s := showSignInFor(h, "")
+	containsAll(t, "sign-in screen", strings.Join(apTexts(s.content()), "\n"),
+		"Se connecter avec votre client Google Cloud", "Donner le fichier client à mailkey",
+		"Choisir le fichier…", "« Accéder à … (non sécurisé) »")
+	importClientFile(h, s, h.gm.ClientFile)
+	test.Tap(s.signInBtn)
+	h.settle()
+	if got, want := s.signedIn.Text, "Vous êtes connecté en tant que "+ann+"."; got != want {
+		t.Errorf("signed in: %q, want %q", got, want)
+	}
+	if s.publishChoice.Selected != "Test" {
+		t.Errorf("publishing choice %q", s.publishChoice.Selected)
+	}
+	test.Tap(s.saveBtn)
+	h.settle()
+	if !regexp.MustCompile(`^Enregistré\. Google mettra fin à cette connexion le (lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche) \d+ \p{L}+ \d{4} à \d\d:\d\d ;`).MatchString(s.saveStatus.Text) {
+		t.Errorf("after Save: %q", s.saveStatus.Text)
+	}
+}
+
+func TestFrenchCompose(t *testing.T) {
+	h := frenchHarness(t)
+	composeLoginAnn(t, h)
+	c := openCompose(t, h, ann, true)
+	containsAll(t, "compose screen", strings.Join(apTexts(c.root), "\n"),
+		"M'envoyer un e-mail de test", "Pièces jointes", "Ajouter un fichier…", "Envoyer")
+	if c.subject.Text != "Test de mailkey" {
+		t.Errorf("subject %q", c.subject.Text)
+	}
+	c.onDropped([]fyne.URI{storage.NewFileURI(composeWriteFile(t, "note.txt", "hello attachment\n"))})
+	h.settle()
+	if len(c.rows) != 1 || c.rows[0].size.Text != "17 octets" {
+		t.Fatalf("attachment rows %d, size %q", len(c.rows), c.rows[0].size.Text)
+	}
+	test.Tap(c.send)
+	h.settle()
+	if !regexp.MustCompile(`^Envoyé\. Message-ID : <[^>]+>\nTransport : SMTP\nCherchez-le dans la boîte de réception de ` + regexp.QuoteMeta(ann) + ` ;`).MatchString(c.result.Text) {
+		t.Errorf("result %q", c.result.Text)
+	}
+}
+
+func TestFrenchAccount(t *testing.T) {
+	h := frenchHarness(t)
+	composeLoginAnn(t, h)
+	s := openAccount(t, h, ann)
+	if s.method.Text != "Mot de passe d'application" {
+		t.Errorf("method %q", s.method.Text)
+	}
+	containsAll(t, "account screen", strings.Join(apTexts(s.root), "\n"),
+		"Vérifier la connexion", "Rédiger", "Ce que mailkey peut vérifier avec la connexion de ce compte")
+	test.Tap(s.checkConn)
+	h.settle()
+	if got, want := s.checkResult.Text, "OK : le serveur a accepté la connexion de "+ann+"."; got != want {
+		t.Errorf("check result %q, want %q", got, want)
 	}
 }

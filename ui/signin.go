@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -61,32 +60,32 @@ type signIn struct {
 
 func newSignIn(g *gui, addr string) *signIn {
 	s := &signIn{g: g, addr: addr}
-	s.chooseFile = widget.NewButtonWithIcon("Choose file…", theme.FolderOpenIcon(), s.onChooseFile)
+	s.chooseFile = widget.NewButtonWithIcon(tr("signin.choose_file", "Choose file…"), theme.FolderOpenIcon(), s.onChooseFile)
 	s.chooseFile.Importance = widget.HighImportance
 	s.pasteEntry = widget.NewMultiLineEntry()
 	s.pasteEntry.SetPlaceHolder(`{"installed": {"client_id": …}}`)
 	s.pasteEntry.SetMinRowsVisible(4)
 	s.pasteEntry.Wrapping = fyne.TextWrapBreak
-	s.usePaste = widget.NewButton("Use pasted text", s.onUsePaste)
+	s.usePaste = widget.NewButton(tr("signin.use_paste", "Use pasted text"), s.onUsePaste)
 	s.importError = signInAlert()
-	s.webNote = para("A desktop program receives Google's answer on 127.0.0.1 at a random port, and a Web application client " +
-		"accepts only the exact redirect addresses registered for it. Go back to step 6 and create a client of type Desktop app instead.")
+	s.webNote = para(tr("signin.web_note", "A desktop program receives Google's answer on 127.0.0.1 at a random port, and a Web application client "+
+		"accepts only the exact redirect addresses registered for it. Go back to step 6 and create a client of type Desktop app instead."))
 	s.webNote.Hide()
-	s.backToClient = widget.NewButtonWithIcon("Back to step 6", theme.NavigateBackIcon(), s.onBackToClient)
+	s.backToClient = widget.NewButtonWithIcon(tr("signin.back_to_client", "Back to step 6"), theme.NavigateBackIcon(), s.onBackToClient)
 	s.backToClient.Hide()
 	s.clientLabel = para("")
 	s.clientLabel.Importance = widget.SuccessImportance
 	s.clientLabel.Hide()
 
-	s.signInBtn = widget.NewButtonWithIcon("Sign in with Google", theme.LoginIcon(), s.onSignIn)
+	s.signInBtn = widget.NewButtonWithIcon(tr("signin.sign_in", "Sign in with Google"), theme.LoginIcon(), s.onSignIn)
 	s.signInBtn.Importance = widget.HighImportance
 	s.signInBtn.Disable()
 	s.activity = widget.NewActivity()
-	s.waitLabel = widget.NewLabel("Waiting for your browser…")
-	s.cancelBtn = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), s.onCancel)
-	s.copyLink = widget.NewButtonWithIcon("Copy link", theme.ContentCopyIcon(), s.onCopyLink)
+	s.waitLabel = widget.NewLabel(tr("signin.waiting", "Waiting for your browser…"))
+	s.cancelBtn = widget.NewButtonWithIcon(tr("signin.cancel", "Cancel"), theme.CancelIcon(), s.onCancel)
+	s.copyLink = widget.NewButtonWithIcon(tr("signin.copy_link", "Copy link"), theme.ContentCopyIcon(), s.onCopyLink)
 	s.copyLink.Disable()
-	s.copyNote = para("If no browser window opened, copy the link and paste it into your browser's address bar.")
+	s.copyNote = para(tr("signin.copy_note", "If no browser window opened, copy the link and paste it into your browser's address bar."))
 	s.waitBox = container.NewVBox(container.NewHBox(s.activity, s.waitLabel),
 		container.NewHBox(s.cancelBtn, s.copyLink), s.copyNote)
 	s.waitBox.Hide()
@@ -97,23 +96,23 @@ func newSignIn(g *gui, addr string) *signIn {
 }
 
 func (s *signIn) content() fyne.CanvasObject {
-	title := "Sign in with your Google Cloud client"
+	title := tr("signin.title", "Sign in with your Google Cloud client")
 	if s.addr != "" {
-		title = fmt.Sprintf("Sign in again as %s", s.addr)
+		title = tr("signin.title_again", "Sign in again as {{.Address}}", map[string]any{"Address": s.addr})
 	}
 	s.importBox = container.NewVBox(
-		checklistSubheading("Give mailkey the client file"),
-		para("Choose the client_secret_….json file you downloaded at step 7 of the checklist, or drop it on this window."),
-		container.NewHBox(s.chooseFile, widget.NewButtonWithIcon("Open the checklist", theme.ListIcon(), s.g.showChecklist)),
-		para("You can also open the file in a text editor, copy all of its text and paste it here."),
+		checklistSubheading(tr("signin.client_file", "Give mailkey the client file")),
+		para(tr("signin.choose_hint", "Choose the client_secret_….json file you downloaded at step 7 of the checklist, or drop it on this window.")),
+		container.NewHBox(s.chooseFile, widget.NewButtonWithIcon(tr("signin.open_checklist", "Open the checklist"), theme.ListIcon(), s.g.showChecklist)),
+		para(tr("signin.paste_hint", "You can also open the file in a text editor, copy all of its text and paste it here.")),
 		s.pasteEntry,
 		container.NewHBox(s.usePaste),
 		s.importError, s.webNote, container.NewHBox(s.backToClient),
 	)
 	s.smtp = newSMTPField(func(url string, _ bool) { s.smtpURL = url })
 	signInBox := container.NewVBox(
-		checklistSubheading("Sign in with Google"),
-		para(signInPrepare1), para(signInPrepare2), para(signInPrepare3),
+		checklistSubheading(tr("signin.sign_in", "Sign in with Google")),
+		para(tr("signin.prepare1", signInPrepare1)), para(tr("signin.prepare2", signInPrepare2)), para(tr("signin.prepare3", signInPrepare3)),
 		// A URL that can't be used is refused by the engine, with advice, before the browser opens.
 		s.smtp.content(),
 		container.NewHBox(s.signInBtn), s.waitBox, s.status,
@@ -125,7 +124,7 @@ func (s *signIn) content() fyne.CanvasObject {
 	}
 	s.importBox.Hide()
 	s.clientLabel.Importance = widget.MediumImportance
-	s.clientLabel.SetText(fmt.Sprintf("Loading the client that %s signed in with…", s.addr))
+	s.clientLabel.SetText(tr("signin.loading_client", "Loading the client that {{.Address}} signed in with…", map[string]any{"Address": s.addr}))
 	s.clientLabel.Show()
 	return s.scroll
 }
@@ -149,8 +148,8 @@ func (s *signIn) onLoadClient() {
 		if err != nil {
 			s.clientLabel.Hide()
 			s.importBox.Show()
-			s.importError.SetText(fmt.Sprintf("mailkey couldn't load the client that %s signed in with, so it needs the client file again.", addr) +
-				"\n" + errorText(err))
+			s.importError.SetText(tr("signin.load_failed", "mailkey couldn't load the client that {{.Address}} signed in with, so it needs the client file again.\n{{.Error}}",
+				map[string]any{"Address": addr, "Error": errorText(err)}))
 			s.importError.Show()
 			return
 		}
@@ -162,8 +161,8 @@ func (s *signIn) onLoadClient() {
 func (s *signIn) onChooseFile() {
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			s.onImported(google.Client{}, advice.New(err, "mailkey couldn't open the file you chose",
-				"Choose the file again, or drop it on this window."))
+			s.onImported(google.Client{}, advice.New(err, tr("signin.open_failed.what", "mailkey couldn't open the file you chose"),
+				tr("signin.open_failed.next", "Choose the file again, or drop it on this window.")))
 			return
 		}
 		if rc == nil {
@@ -201,8 +200,8 @@ func (s *signIn) importFile(u fyne.URI, rc fyne.URIReadCloser) {
 		}
 		if u.Scheme() != "file" {
 			return google.Client{}, advice.New(errors.New("not a local file: "+u.Scheme()),
-				"mailkey can only read a client file that is on this computer",
-				"Save the client_secret_….json file to your computer first, then choose it.")
+				tr("signin.not_local.what", "mailkey can only read a client file that is on this computer"),
+				tr("signin.not_local.next", "Save the client_secret_….json file to your computer first, then choose it."))
 		}
 		return google.ReadClientFile(filepath.FromSlash(u.Path()))
 	}, func(c google.Client, err error) {
@@ -242,9 +241,9 @@ func (s *signIn) onImported(c google.Client, err error) {
 func (s *signIn) useClient(c google.Client) {
 	s.client = &c
 	if c.ProjectID != "" {
-		s.clientLabel.SetText(fmt.Sprintf("Client %s from project %s.", c.ClientID, c.ProjectID))
+		s.clientLabel.SetText(tr("signin.client_project", "Client {{.ClientID}} from project {{.Project}}.", map[string]any{"ClientID": c.ClientID, "Project": c.ProjectID}))
 	} else {
-		s.clientLabel.SetText(fmt.Sprintf("Client %s. The file doesn't name its project.", c.ClientID))
+		s.clientLabel.SetText(tr("signin.client_no_project", "Client {{.ClientID}}. The file doesn't name its project.", map[string]any{"ClientID": c.ClientID}))
 	}
 	s.clientLabel.Show()
 	s.signInBtn.Enable()

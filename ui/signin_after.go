@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -40,35 +38,35 @@ func (s *signIn) newAfter() {
 	s.otherAddress = para("")
 	s.otherAddress.Importance = widget.WarningImportance
 	s.otherAddress.Hide()
-	s.publishChoice = widget.NewRadioGroup([]string{signInTesting, signInProduction}, func(string) { s.onPublishChanged() })
+	s.publishChoice = widget.NewRadioGroup([]string{tr("signin.testing", signInTesting), tr("signin.production", signInProduction)}, func(string) { s.onPublishChanged() })
 	s.publishChoice.Required = true
-	s.saveBtn = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), s.onSave)
+	s.saveBtn = widget.NewButtonWithIcon(tr("signin.save", "Save"), theme.DocumentSaveIcon(), s.onSave)
 	s.saveBtn.Importance = widget.HighImportance
 	s.saveStatus = para("")
 	s.saveStatus.Importance = widget.SuccessImportance
 	s.saveStatus.Hide()
 	s.saveError = signInAlert()
-	s.testEmail = widget.NewButtonWithIcon("Send a test email to myself", theme.MailSendIcon(), s.onTestEmail)
+	s.testEmail = widget.NewButtonWithIcon(tr("ap.send_test", "Send a test email to myself"), theme.MailSendIcon(), s.onTestEmail)
 	s.testEmail.Importance = widget.HighImportance
-	s.goAccount = widget.NewButtonWithIcon("Go to the account", theme.AccountIcon(), s.onGoAccount)
+	s.goAccount = widget.NewButtonWithIcon(tr("ap.go_account", "Go to the account"), theme.AccountIcon(), s.onGoAccount)
 	s.nextBox = container.NewHBox(s.testEmail, s.goAccount)
 	s.nextBox.Hide()
 
-	audience := widget.NewButtonWithIcon("Open the Audience page", theme.ComputerIcon(), s.onOpenAudience)
+	audience := widget.NewButtonWithIcon(tr("signin.open_audience", "Open the Audience page"), theme.ComputerIcon(), s.onOpenAudience)
 	s.afterBox = container.NewVBox(
 		widget.NewSeparator(),
 		s.signedIn, s.otherAddress,
-		checklistSubheading("Is your Google project in Testing or in production?"),
-		para("The Audience page of the Google Cloud console (step 4) shows it under Publishing status. "+
-			"Tell mailkey which one it is, so that it knows whether this sign-in lasts."),
+		checklistSubheading(tr("signin.publishing.question", "Is your Google project in Testing or in production?")),
+		para(tr("signin.publishing.where", "The Audience page of the Google Cloud console (step 4) shows it under Publishing status. "+
+			"Tell mailkey which one it is, so that it knows whether this sign-in lasts.")),
 		container.NewHBox(audience),
 		s.publishChoice,
-		para("Testing: only the test users you listed can sign in. Google ends the sign-in 7 days after it started; "+
-			"mailkey shows the date and lets you sign in again with one click."),
-		para("In production, without verification by Google: the sign-in no longer ends after 7 days. "+
+		para(tr("signin.publishing.testing", "Testing: only the test users you listed can sign in. Google ends the sign-in 7 days after it started; "+
+			"mailkey shows the date and lets you sign in again with one click.")),
+		para(tr("signin.publishing.production", "In production, without verification by Google: the sign-in no longer ends after 7 days. "+
 			"Instead, everyone who signs in sees “Google hasn't verified this app” and clicks through it, as you just did. "+
 			"As long as fewer than 100 people use the app, Google doesn't require the verification, so for personal use you don't need it. "+
-			"To switch, click Publish app on the Audience page, then choose In production here."),
+			"To switch, click Publish app on the Audience page, then choose In production here.")),
 		container.NewHBox(s.saveBtn), s.saveStatus, s.saveError,
 		s.nextBox,
 	)
@@ -78,16 +76,16 @@ func (s *signIn) newAfter() {
 // showAfter shows the signed-in account and asks for the publishing status.
 func (s *signIn) showAfter(a account.Account) {
 	s.signed = a
-	s.signedIn.SetText(fmt.Sprintf("You are signed in as %s.", a.Address))
+	s.signedIn.SetText(tr("signin.signed_in", "You are signed in as {{.Address}}.", map[string]any{"Address": a.Address}))
 	if s.addr != "" && !account.Same(s.addr, a.Address) {
 		s.otherAddress.SetText(signInOtherAddress(s.addr, a.Address))
 		s.otherAddress.Show()
 	} else {
 		s.otherAddress.Hide()
 	}
-	choice := signInTesting
+	choice := tr("signin.testing", signInTesting)
 	if a.Publishing == account.Production {
-		choice = signInProduction
+		choice = tr("signin.production", signInProduction)
 	}
 	s.publishChoice.SetSelected(choice)
 	s.saveStatus.Hide()
@@ -109,7 +107,7 @@ func (s *signIn) onPublishChanged() {
 // onSave records the publishing status the user chose.
 func (s *signIn) onSave() {
 	pub := account.Testing
-	if s.publishChoice.Selected == signInProduction {
+	if s.publishChoice.Selected == tr("signin.production", signInProduction) {
 		pub = account.Production
 	}
 	addr := s.signed.Address
@@ -135,11 +133,11 @@ func (s *signIn) onSave() {
 // savedText says what the saved choice means for this sign-in.
 func (s *signIn) savedText() string {
 	if s.signed.Publishing == account.Production {
-		return "Saved. This sign-in has no 7-day limit."
+		return tr("signin.saved.production", "Saved. This sign-in has no 7-day limit.")
 	}
-	end := s.signed.SignedInAt.Add(account.TestingLifetime).Local()
-	return fmt.Sprintf("Saved. Google will end this sign-in on %s; mailkey will then offer to sign you in again.",
-		end.Format("Monday 2 January 2006 at 15:04"))
+	end := s.signed.SignedInAt.Add(account.TestingLifetime)
+	return tr("signin.saved.testing", "Saved. Google will end this sign-in on {{.Date}}; mailkey will then offer to sign you in again.",
+		map[string]any{"Date": longDate(end)})
 }
 
 func (s *signIn) onTestEmail() { s.g.showCompose(s.signed.Address, true) }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -35,7 +34,7 @@ func (s *signIn) onSignIn() {
 	s.link = ""
 	s.copyLink.Disable()
 	s.cancelBtn.Enable()
-	s.waitLabel.SetText("Waiting for your browser…")
+	s.waitLabel.SetText(tr("signin.waiting", "Waiting for your browser…"))
 	s.waitBox.Show()
 	s.scroll.Refresh() // lay out the waiting state, which sits at the end, then show it
 	s.scroll.ScrollToBottom()
@@ -59,7 +58,7 @@ func (s *signIn) openBrowser(link string) error {
 		s.link = link
 		s.copyLink.Enable()
 		if err != nil {
-			s.copyNote.SetText("mailkey could not open your browser. Copy the link and paste it into your browser's address bar; mailkey keeps waiting.")
+			s.copyNote.SetText(tr("signin.no_browser", "mailkey could not open your browser. Copy the link and paste it into your browser's address bar; mailkey keeps waiting."))
 			s.copyNote.Importance = widget.WarningImportance
 			s.copyNote.Refresh()
 		}
@@ -71,7 +70,7 @@ func (s *signIn) openBrowser(link string) error {
 // cancelled, so they never race with onSignedIn.
 func (s *signIn) onCancel() {
 	s.cancelBtn.Disable()
-	s.waitLabel.SetText("Cancelling…")
+	s.waitLabel.SetText(tr("signin.cancelling", "Cancelling…"))
 	s.cancel.stop()
 }
 
@@ -81,7 +80,7 @@ func (s *signIn) onCopyLink() {
 		return
 	}
 	s.g.app.Clipboard().SetContent(s.link)
-	s.copyNote.SetText("The link is on the clipboard. Paste it into your browser's address bar, then come back here.")
+	s.copyNote.SetText(tr("signin.copied", "The link is on the clipboard. Paste it into your browser's address bar, then come back here."))
 }
 
 // onSignedIn shows the outcome of the sign-in.
@@ -96,7 +95,7 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 	s.signInBtn.Enable()
 	switch {
 	case errors.Is(err, context.Canceled):
-		s.showStatus("Cancelled.")
+		s.showStatus(tr("signin.cancelled", "Cancelled."))
 	case err != nil:
 		s.showStatus(errorText(err))
 	default:
@@ -113,5 +112,6 @@ func (s *signIn) showStatus(text string) {
 
 // signInOtherAddress is the note shown when a sign-in again came back with another address.
 func signInOtherAddress(want, got string) string {
-	return fmt.Sprintf("You signed in as %s, not as %s. mailkey saved %s as its own account; %s still needs to sign in again.", got, want, got, want)
+	return tr("signin.other_address", "You signed in as {{.Got}}, not as {{.Want}}. mailkey saved {{.Got}} as its own account; {{.Want}} still needs to sign in again.",
+		map[string]any{"Got": got, "Want": want})
 }

@@ -23,6 +23,7 @@ type accountJSON struct {
 	Address     string     `json:"address"`
 	Method      string     `json:"method"`
 	SMTP        string     `json:"smtp"`
+	Transport   string     `json:"transport"`
 	Status      string     `json:"status"`
 	State       string     `json:"state"`
 	Publishing  string     `json:"publishing,omitempty"`
@@ -49,7 +50,7 @@ func accounts(_ context.Context, env Env, args []string) error {
 	if *asJSON {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
-			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Status: a.Status.String(),
+			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
 				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason}
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft

@@ -220,7 +220,8 @@ func TestOAuthLoginSendTokenRefresh(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
 		t.Fatalf("accounts --json: %v %q", err, res.stdout)
 	}
-	if list[0]["method"] != "oauth" || list[0]["status"] != "expires in 7 days" || list[0]["days_left"] != float64(7) {
+	if list[0]["method"] != "oauth" || list[0]["status"] != "expires in 7 days" || list[0]["days_left"] != float64(7) ||
+		list[0]["transport"] != "auto" {
 		t.Fatalf("accounts --json: %v", list[0])
 	}
 

@@ -46,6 +46,10 @@ type Check struct {
 	Link string
 	// SignIn is true when signing in again is the fix.
 	SignIn bool
+
+	// signedIn is true on the API check when Google gave an access token;
+	// apiOff when the API answered that it is turned off in the project.
+	signedIn, apiOff bool
 }
 
 // Failed reports whether the check ran and failed.
@@ -79,6 +83,42 @@ func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 		smtp = e.smtpCheck(ctx, a)
 	}
 	return []Check{scopeCheck(a), api, addressCheck(a, email), smtp}, nil
+}
+
+// Findings is what health checks prove about the console checklist
+// (google.ConsoleSteps): the steps shown done, and the steps shown not done
+// with the check's finding as the reason.
+type Findings struct {
+	Done    []string
+	NotDone map[string]string
+}
+
+// ConsoleFindings reads Doctor's checks of an OAuth account for what they
+// prove, and nothing more: a sign-in that got an access token proves the
+// project, the Audience (the user may sign in), the client and its file; the
+// API check proves the Gmail API on or off; a granted mail scope proves the
+// scopes step.
+func ConsoleFindings(checks []Check) Findings {
+	f := Findings{NotDone: map[string]string{}}
+	for _, c := range checks {
+		switch c.ID {
+		case CheckAPI:
+			if c.signedIn {
+				f.Done = append(f.Done, "project", "audience", "client", "download")
+			}
+			switch {
+			case c.OK:
+				f.Done = append(f.Done, "gmail-api")
+			case c.apiOff:
+				f.NotDone["gmail-api"] = c.Detail
+			}
+		case CheckScope:
+			if c.OK {
+				f.Done = append(f.Done, "scopes")
+			}
+		}
+	}
+	return f
 }
 
 func scopeCheck(a account.Account) Check {
@@ -130,6 +170,7 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 		}
 		status, body, err = getProfile(ctx, a.APIBase, tok)
 	}
+	c.signedIn = true
 	if err != nil {
 		c.Detail = "Could not reach the Gmail API: " + err.Error()
 		c.Fix = "Check your internet connection and check again"
@@ -160,6 +201,7 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		if project == "" {
 			project = ae.ProjectNumber()
 		}
+		c.apiOff = true
 		c.Detail = "The Gmail API is turned off in your Google Cloud project"
 		if project != "" {
 			c.Detail += " (" + project + ")"

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +130,59 @@ func TestDoctorAppPassword(t *testing.T) {
 	}
 	if env.Gmail.API.Hits() != 0 {
 		t.Error("an app-password account called the Gmail API")
+	}
+}
+
+func TestConsoleFindings(t *testing.T) {
+	env := doctorEnv(t)
+	checks, err := env.Engine.Doctor(context.Background(), enginetest.User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := engine.ConsoleFindings(checks)
+	if got := strings.Join(f.Done, " "); got != "scopes project audience client download gmail-api" || len(f.NotDone) != 0 {
+		t.Fatalf("healthy: done %q, not done %v", got, f.NotDone)
+	}
+	env.Gmail.API.SetAPIDisabled(true)
+	if checks, err = env.Engine.Doctor(context.Background(), enginetest.User); err != nil {
+		t.Fatal(err)
+	}
+	f = engine.ConsoleFindings(checks)
+	if got := strings.Join(f.Done, " "); got != "scopes project audience client download" ||
+		!strings.Contains(f.NotDone["gmail-api"], "turned off") {
+		t.Fatalf("API off: done %q, not done %v", got, f.NotDone)
+	}
+}
+
+func TestSetTransport(t *testing.T) {
+	env := doctorEnv(t)
+	for _, bad := range []string{"", "https", "SMTP"} {
+		if err := env.Engine.SetTransport(enginetest.User, bad); !errors.Is(err, engine.ErrBadTransport) {
+			t.Errorf("SetTransport(%q) = %v, want ErrBadTransport", bad, err)
+		}
+	}
+	for _, tr := range []string{account.TransportAPI, account.TransportSMTP, account.TransportAuto} {
+		if err := env.Engine.SetTransport(enginetest.User, tr); err != nil {
+			t.Fatal(err)
+		}
+		if in, _ := env.Engine.Account(enginetest.User); in.Transport != tr || in.EffectiveTransport() != tr {
+			t.Fatalf("after SetTransport(%q): %q", tr, in.Transport)
+		}
+	}
+	if err := env.Engine.SetTransport("nobody@gmail.com", account.TransportSMTP); !errors.Is(err, account.ErrNotFound) {
+		t.Errorf("unknown account: %v", err)
+	}
+}
+
+func TestSetTransportAppPassword(t *testing.T) {
+	env := enginetest.New(t)
+	if _, err := env.Engine.LoginAppPassword(context.Background(), enginetest.User, enginetest.AppPasswordSeen, env.Gmail.SMTP.StartTLSURL()); err != nil {
+		t.Fatal(err)
+	}
+	if err := env.Engine.SetTransport(enginetest.User, account.TransportAPI); !errors.Is(err, engine.ErrBadTransport) {
+		t.Errorf("app password over the API: %v", err)
+	}
+	if err := env.Engine.SetTransport(enginetest.User, account.TransportSMTP); err != nil {
+		t.Error(err)
 	}
 }

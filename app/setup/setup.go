@@ -24,6 +24,27 @@ type Progress struct {
 	Done map[string]bool `json:"done,omitempty"`
 	// Step is the ID of the step the user was on.
 	Step string `json:"step,omitempty"`
+	// Flagged holds the steps an account's health checks found not done,
+	// with the check's finding as a short reason.
+	Flagged map[string]string `json:"flagged,omitempty"`
+}
+
+// Verify records what a health check proved about step id: done ticks it
+// and clears its flag; not done unticks it and flags it with reason.
+func (p *Progress) Verify(id string, done bool, reason string) {
+	if p.Done == nil {
+		p.Done = map[string]bool{}
+	}
+	if done {
+		p.Done[id] = true
+		delete(p.Flagged, id)
+		return
+	}
+	delete(p.Done, id)
+	if p.Flagged == nil {
+		p.Flagged = map[string]string{}
+	}
+	p.Flagged[id] = reason
 }
 
 // Store keeps Progress in one JSON file.
