@@ -59,6 +59,8 @@ type accountScreen struct {
 	// confirm is the removal dialog while it is (or was last) on show.
 	confirm *dialog.ConfirmDialog
 	health  *healthCard // the Health card (account_health.go)
+	// checkNow runs the health checks when the screen opens (after a sign-in).
+	checkNow bool
 	// export is the "Use this account elsewhere" panel (account_export.go).
 	export *exportPanel
 	// root is the screen's content, laid out again after each change.

@@ -52,6 +52,9 @@ func newHealthCard(g *gui, addr string) *healthCard {
 // every time (Gmail limits login attempts).
 func (s *accountScreen) healthCard() fyne.CanvasObject {
 	s.health = newHealthCard(s.g, s.addr)
+	if s.checkNow {
+		s.health.onCheckAgain()
+	}
 	return s.health.card
 }
 

@@ -131,6 +131,14 @@ func (g *gui) showWelcome() {
 // showAccount shows one account's screen.
 func (g *gui) showAccount(addr string) { g.show("account", newAccountScreen(g, addr)) }
 
+// showAccountChecked shows one account's screen and runs its health checks at
+// once, as right after a sign-in.
+func (g *gui) showAccountChecked(addr string) {
+	s := newAccountScreen(g, addr)
+	s.checkNow = true
+	g.show("account", s)
+}
+
 // showHelp shows the troubleshooting screen.
 func (g *gui) showHelp() {
 	g.sidebar.list.UnselectAll()

@@ -26,6 +26,8 @@ type signIn struct {
 	addr string // the account to sign in again, or "" for a new one
 	// smtpURL is the new account's SMTP server, "" for Gmail's; tests point it at their peer.
 	smtpURL string
+	// apiBase is the Gmail API's base URL, "" for Google's; tests point it at their peer.
+	apiBase string
 	smtp    *smtpField
 
 	root   *fyne.Container

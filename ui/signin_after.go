@@ -142,7 +142,7 @@ func (s *signIn) savedText() string {
 
 func (s *signIn) onTestEmail() { s.g.showCompose(s.signed.Address, true) }
 
-func (s *signIn) onGoAccount() { s.g.showAccount(s.signed.Address) }
+func (s *signIn) onGoAccount() { s.g.showAccountChecked(s.signed.Address) }
 
 // onOpenAudience opens the console page that shows the publishing status.
 func (s *signIn) onOpenAudience() {

@@ -41,7 +41,7 @@ func (s *signIn) onSignIn() {
 	s.activity.Start()
 
 	ctx := s.cancel.start()
-	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, Publishing: s.publishing, Open: s.openBrowser}
+	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser}
 	run(s.g.tasks, func() (account.Account, error) {
 		return s.g.eng.LoginOAuth(ctx, req)
 	}, s.onSignedIn)

@@ -142,6 +142,27 @@ func TestSignInCompletesAndRecordsProduction(t *testing.T) {
 	}
 }
 
+// Right after a sign-in, "Go to the account" runs the health checks at once.
+func TestSignInThenAccountRunsTheChecks(t *testing.T) {
+	h := newHarness(t)
+	s := showSignInFor(h, "")
+	s.apiBase = h.gm.API.URL
+	importClientFile(h, s, h.gm.ClientFile)
+	test.Tap(s.signInBtn)
+	h.settle()
+	test.Tap(s.saveBtn)
+	h.settle()
+	test.Tap(s.goAccount)
+	h.settle()
+	a, ok := h.g.current.(*accountScreen)
+	if !ok || h.gm.API.Hits() == 0 {
+		t.Fatalf("screen %q, %d Gmail API calls: the checks did not run", h.g.screenName, h.gm.API.Hits())
+	}
+	if text := healthTexts(a); !strings.Contains(text, "✓ Gmail API enabled") || strings.Contains(text, "✗") {
+		t.Fatalf("health after sign-in:\n%s", text)
+	}
+}
+
 func TestSignInCancelWhileWaiting(t *testing.T) {
 	h := newHarness(t)
 	urls := make(chan string, 1)
