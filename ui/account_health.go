@@ -101,11 +101,26 @@ func (h *healthCard) onChecked(checks []engine.Check, err error) {
 func healthLine(c engine.Check) string {
 	switch {
 	case c.OK:
-		return "✓ " + c.Title
+		return "✓ " + healthTitle(c)
 	case c.Skipped:
-		return "– " + c.Title
+		return "– " + healthTitle(c)
 	}
-	return "✗ " + c.Title
+	return "✗ " + healthTitle(c)
+}
+
+// healthTitle is a check's title in the chosen language.
+func healthTitle(c engine.Check) string {
+	switch c.ID {
+	case engine.CheckScope:
+		return tr("health.scope.title", c.Title)
+	case engine.CheckAPI:
+		return tr("health.api.title", c.Title)
+	case engine.CheckAddress:
+		return tr("health.address.title", c.Title)
+	case engine.CheckSMTP:
+		return tr("health.smtp.title", c.Title)
+	}
+	return c.Title
 }
 
 func (h *healthCard) row(c engine.Check) fyne.CanvasObject {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"github.com/mailkey-app/mailkey/app/engine"
+
 	"encoding/json"
 	"maps"
 	"os"
@@ -311,4 +313,11 @@ func TestFrenchAccount(t *testing.T) {
 	if got, want := s.checkResult.Text, "OK : le serveur a accepté la connexion de "+ann+"."; got != want {
 		t.Errorf("check result %q, want %q", got, want)
 	}
+}
+
+func TestFrenchHealthTitles(t *testing.T) {
+	frenchHarness(t)
+	got := healthLine(engine.Check{ID: engine.CheckAPI, Title: "Gmail API enabled", OK: true}) + "\n" +
+		healthLine(engine.Check{ID: engine.CheckSMTP, Title: "SMTP login accepted"})
+	containsAll(t, "health lines", got, "✓ API Gmail activée", "✗ Connexion SMTP acceptée")
 }
