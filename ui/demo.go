@@ -13,6 +13,7 @@ import (
 // signin-wait, MAILKEY_DEMO_CLIENT names the client JSON to import, and no
 // browser is opened. It runs on its own goroutine; widgets change through fyne.Do.
 func applyDemo(g *gui) {
+	g.tasks.wait() // let the first screen land, then replace it
 	switch os.Getenv("MAILKEY_DEMO") {
 	case "checklist":
 		fyne.Do(g.showChecklist)

@@ -97,6 +97,7 @@ func (h *harness) newWindow() *gui {
 		return nil
 	}
 	g.win.Resize(fyne.NewSize(960, 680))
+	g.start()
 	h.drain(g)
 	h.t.Cleanup(g.win.Close)
 	return g

@@ -30,8 +30,11 @@ func Run(eng *engine.Engine) {
 	a := app.NewWithID(Metadata.ID)
 	a.SetIcon(Metadata.Icon)
 	g := newGUI(a, eng)
-	if os.Getenv("MAILKEY_DEMO") != "" {
-		a.Lifecycle().SetOnStarted(func() { go applyDemo(g) })
-	}
+	a.Lifecycle().SetOnStarted(func() {
+		g.start()
+		if os.Getenv("MAILKEY_DEMO") != "" {
+			go applyDemo(g)
+		}
+	})
 	g.win.ShowAndRun()
 }
