@@ -176,6 +176,13 @@ func (s *SMTP) ImplicitTLSURL() string {
 	return "smtps://" + s.tlsAddr
 }
 
+// Forget drops the messages received so far (a long benchmark keeps its memory flat).
+func (s *SMTP) Forget() {
+	s.mu.Lock()
+	s.messages = nil
+	s.mu.Unlock()
+}
+
 // Messages returns copies of the accepted messages in arrival order.
 func (s *SMTP) Messages() []Received {
 	s.mu.Lock()

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -101,6 +102,12 @@ func main() {
 		rows = append(rows, b.rowToken())
 	}
 	if want["gui"] {
+		// The SMTP peer keeps every message: after the attachment row this
+		// process holds hundreds of MB, and its garbage collection would
+		// delay noticing the windows' MapNotify. Free it first.
+		b.gm.SMTP.Forget()
+		runtime.GC()
+		debug.FreeOSMemory()
 		rows = append(rows, b.rowGUI()...)
 	}
 	report := b.report(rows)
