@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -84,12 +85,12 @@ func (p *exportPanel) set(a account.Account) {
 	p.values.Objects = nil
 	p.value, p.copy = map[string]*widget.Label{}, map[string]*widget.Button{}
 	for _, f := range fields {
-		v := widget.NewLabel(f.Value)
+		v := widget.NewLabel(exportValue(f))
 		v.Wrapping = fyne.TextWrapBreak
 		v.Selectable = true
-		b := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { p.copied(f.Label, f.Value) })
+		b := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { p.copied(exportLabel(f.Label), f.Value) })
 		p.value[f.Label], p.copy[f.Label] = v, b
-		p.values.Add(widget.NewLabelWithStyle(f.Label, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		p.values.Add(widget.NewLabelWithStyle(exportLabel(f.Label), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		p.values.Add(container.NewBorder(nil, nil, nil, b, v))
 	}
 	p.values.Refresh()
@@ -97,7 +98,9 @@ func (p *exportPanel) set(a account.Account) {
 		p.password.SetText(tr("export.password.app", "Password: your app password, kept in the keyring. It is not shown here; copy it only when a form asks for it."))
 		p.copyPassword.Show()
 	} else {
-		p.password.SetText(tr("export.password.none", "Password: none. {{.Note}}", map[string]any{"Note": sentence(export.OAuthNote(a))}))
+		note := tr("export.oauth_note", "A program that signs in with OAuth 2.0 needs its own OAuth client (client ID and secret) and its own sign-in; "+
+			"or use msmtp, which gets a fresh token from 'mailkey token {{.Address}}' (mailkey export msmtp {{.Address}}).", map[string]any{"Address": a.Address})
+		p.password.SetText(tr("export.password.none", "Password: none. {{.Note}}", map[string]any{"Note": note}))
 		p.copyPassword.Hide()
 	}
 	p.msmtpText = block
@@ -142,4 +145,32 @@ func (p *exportPanel) showStatus(text string, imp widget.Importance) {
 	p.status.Importance = imp
 	p.status.SetText(text)
 	p.status.Show()
+}
+
+// exportLabel is a field's label in the chosen language.
+func exportLabel(label string) string {
+	switch label {
+	case export.LabelServer:
+		return tr("export.label.server", label)
+	case export.LabelPort:
+		return tr("export.label.port", label)
+	case export.LabelSecurity:
+		return tr("export.label.security", label)
+	case export.LabelUsername:
+		return tr("export.label.username", label)
+	case export.LabelMethod:
+		return tr("export.label.method", label)
+	}
+	return label
+}
+
+// exportValue is a field's value, with the authentication method in the chosen language.
+func exportValue(f export.Field) string {
+	if f.Label != export.LabelMethod {
+		return f.Value
+	}
+	if strings.HasPrefix(f.Value, "OAuth") {
+		return tr("export.method.oauth", f.Value)
+	}
+	return tr("export.method.plain", f.Value)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/export"
 
 	"encoding/json"
 	"maps"
@@ -320,4 +321,11 @@ func TestFrenchHealthTitles(t *testing.T) {
 	got := healthLine(engine.Check{ID: engine.CheckAPI, Title: "Gmail API enabled", OK: true}) + "\n" +
 		healthLine(engine.Check{ID: engine.CheckSMTP, Title: "SMTP login accepted"})
 	containsAll(t, "health lines", got, "✓ API Gmail activée", "✗ Connexion SMTP acceptée")
+}
+
+func TestFrenchExportLabels(t *testing.T) {
+	frenchHarness(t)
+	got := exportLabel(export.LabelServer) + " / " + exportLabel(export.LabelMethod) + " / " +
+		exportValue(export.Field{Label: export.LabelMethod, Value: "Normal password (PLAIN), with the app password"})
+	containsAll(t, "export labels", got, "Serveur", "Authentification", "mot de passe d'application")
 }
