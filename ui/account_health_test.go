@@ -1,18 +1,12 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
-	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // healthTexts returns the text of every label and button in the Health card.
@@ -35,16 +29,7 @@ func healthTexts(s *accountScreen) string {
 
 func TestAccountHealthCard(t *testing.T) {
 	h := newHarness(t)
-	client, err := google.ReadClientFile(h.gm.ClientFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.eng.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client, SMTP: h.gm.SMTP.StartTLSURL(),
-		Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: h.gm.API.URL}); err != nil {
-		t.Fatal(err)
-	}
-	h.g.accountsChanged()
-	h.settle()
+	signInOAuth(t, h)
 	s := openAccount(t, h, ann)
 	if h.gm.API.Hits() != 0 || s.health.again.Text != "Run the checks" {
 		t.Fatalf("opening the account screen ran the checks (%d API calls)", h.gm.API.Hits())

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 )
 
@@ -53,18 +53,7 @@ func showError(w fyne.Window, err error) {
 	dialog.ShowInformation(tr("error.title", "Something went wrong"), errorText(err), w)
 }
 
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	if !strings.HasPrefix(s, "mailkey") {
-		s = strings.ToUpper(s[:1]) + s[1:]
-	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
-		s += "."
-	}
-	return s
-}
+// sentence is advice.Sentence, short for this package.
+func sentence(s string) string { return advice.Sentence(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }

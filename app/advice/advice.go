@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Error is a failure explained for a person.
@@ -76,4 +78,24 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return strconv.Itoa(n) + " " + unit + "s"
+}
+
+// Sentence capitalises s and ends it with a full stop, for showing What or
+// Next on their own line. The name mailkey stays lower-case, and a text that
+// already ends a sentence (".", "?", "!", ".)") is left as it is.
+func Sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	if !strings.HasPrefix(s, "mailkey") {
+		r, size := utf8.DecodeRuneInString(s)
+		s = string(unicode.ToUpper(r)) + s[size:]
+	}
+	for _, end := range []string{".", "?", "!", ".)", ".”"} {
+		if strings.HasSuffix(s, end) {
+			return s
+		}
+	}
+	return s + "."
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"strings"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -156,20 +155,8 @@ func codeOf(err error) int {
 	return ExitFailure
 }
 
-// sentence capitalises s and ends it with a full stop.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return s
-	}
-	if !strings.HasPrefix(s, "mailkey") { // the name stays lower-case
-		s = strings.ToUpper(s[:1]) + s[1:]
-	}
-	if !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "?") && !strings.HasSuffix(s, "!") {
-		s += "."
-	}
-	return s
-}
+// sentence is advice.Sentence, short for this package.
+func sentence(s string) string { return advice.Sentence(s) }
 
 // newFlags returns a FlagSet that reports errors through usageError.
 func newFlags(name string) *flag.FlagSet {
