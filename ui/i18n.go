@@ -2,18 +2,16 @@ package ui
 
 import (
 	"embed"
-	"errors"
 	"os"
-	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
@@ -115,75 +113,76 @@ func localSteps(steps []google.Step) []google.Step {
 	return out
 }
 
-// adviceEntry names the translation of the advice of one kind of error:
-// keys key+".what" and key+".next". what, when set, must match the English
-// text too (one sentinel can carry several messages); its first group, or
-// else the text in the trailing parentheses (Gmail's reply), fills
-// {{.Detail}}. The first link in the English advice fills {{.URL}}.
-type adviceEntry struct {
-	err  error
-	what *regexp.Regexp
-	key  string
-}
-
-// adviceEntries are the errors people meet most, most specific first.
-var adviceEntries = []adviceEntry{
-	{mail.ErrAuthRejected, nil, "advice.auth_rejected"},
-	{mail.ErrAppPasswordRequired, nil, "advice.app_password_required"},
-	{mail.ErrWebLoginRequired, nil, "advice.web_login_required"},
-	{mail.ErrTokenRejected, regexp.MustCompile(`^Gmail refused the sign-in token`), "advice.token_rejected"},
-	{mail.ErrDailyLimit, nil, "advice.daily_limit"},
-	{mail.ErrTooBig, regexp.MustCompile(`^the message is too big for Gmail`), "advice.too_big"},
-	{mail.ErrRateLimited, nil, "advice.rate_limited"},
-	{mail.ErrTemporary, nil, "advice.temporary"},
-	{mail.ErrNoRecipient, nil, "advice.no_recipient"},
-	{google.ErrLooksLikeAccountPassword, nil, "advice.looks_like_account_password"},
-	{google.ErrAppPasswordFormat, regexp.MustCompile(`^The app password is empty$`), "advice.app_password_empty"},
-	{google.ErrAppPasswordFormat, regexp.MustCompile(`^An app password has 16 letters; this has (\d+)$`), "advice.app_password_length"},
-	{oauth.ErrAccessDenied, regexp.MustCompile(`^Google refused the sign-in \((.*)\)$`), "advice.access_denied"},
-}
-
-var (
-	trailingParens = regexp.MustCompile(`\s*\(([^()]*)\)$`)
-	firstLink      = regexp.MustCompile(`https?://[^\s,;)]+`)
-)
-
 // localAdvice returns err's advice, what happened and what to do, in the
-// current language when the error is one of adviceEntries, else in English.
+// current language (see localText).
 func localAdvice(err error) (what, next string) {
-	what, next = advice.What(err), advice.Next(err)
-	var ae *advice.Error
-	if currentLanguage() == "en" || !errors.As(err, &ae) {
-		return what, next
+	return localText(advice.TextOf(err))
+}
+
+// missing is a fallback no translation can equal: lang.X returns it when a
+// key has no translation.
+const missing = "\x00missing"
+
+// localText returns t's two sentences in the current language: the
+// translations of t.Key+".what" and t.Key+".next" (app-*.fr.json), filled
+// with t.Data shown in that language. A text without a key or without a
+// translation stays in English. A Count in the data chooses the plural form.
+func localText(t advice.Text) (what, next string) {
+	if currentLanguage() == "en" || t.Key == "" {
+		return t.What, t.Next
 	}
-	for _, e := range adviceEntries {
-		if !errors.Is(err, e.err) {
-			continue
+	data := localData(t.Data)
+	count, plural := t.Data["Count"].(int)
+	one := func(key, english string) string {
+		if english == "" {
+			return ""
 		}
-		detail := ""
-		if e.what != nil {
-			m := e.what.FindStringSubmatch(what)
-			if m == nil {
-				continue
-			}
-			if len(m) > 1 {
-				detail = m[1]
-			}
+		var s string
+		if plural {
+			s = lang.XN(key, missing, count, data)
+		} else {
+			s = lang.X(key, missing, data)
 		}
-		if detail == "" {
-			if m := trailingParens.FindStringSubmatch(what); m != nil {
-				detail = m[1]
-			}
+		if s == missing {
+			return english
 		}
-		data := map[string]any{"Detail": detail, "URL": firstLink.FindString(next)}
-		w := lang.X(e.key+".what", what, data)
-		n := next
-		if next != "" {
-			n = lang.X(e.key+".next", next, data)
-		}
-		return w, n
+		return s
 	}
-	return what, next
+	return one(t.Key+".what", t.What), one(t.Key+".next", t.Next)
+}
+
+// localData returns d's values as the current language shows them: a
+// duration in words, an error as its translated advice.
+func localData(d advice.Data) map[string]any {
+	out := make(map[string]any, len(d))
+	for k, v := range d {
+		switch v := v.(type) {
+		case time.Duration:
+			out[k] = localDuration(v)
+		case error:
+			w, n := localAdvice(v)
+			out[k] = strings.TrimRight(w, ". ")
+			if n != "" {
+				out[k] = strings.TrimRight(w, ". ") + ". " + n
+			}
+		case int:
+			out[k] = v
+		default:
+			out[k] = advice.Format(v)
+		}
+	}
+	return out
+}
+
+// localDuration is advice.Duration in the current language.
+func localDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute && d%time.Minute == 0:
+		return trn("duration.minutes", "{{.Count}} minutes", int(d/time.Minute))
+	case d >= time.Second:
+		return trn("duration.seconds", "{{.Count}} seconds", int(d.Round(time.Second)/time.Second))
+	}
+	return d.String()
 }
 
 // tr returns the translation of key, or fallback; data fills the

@@ -7,6 +7,8 @@ package advice
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -22,11 +24,24 @@ type Error struct {
 	What string
 	// Next says what the person should do now.
 	Next string
+	// Key and Data, when Key is set, let the GUI say What and Next in
+	// another language: see Text.
+	Key  string
+	Data Data
 }
 
-// New returns an *Error wrapping err.
+// New returns an *Error wrapping err, with texts that are not translated.
+// Errors a person may see in the GUI are made with Keyed instead.
 func New(err error, what, next string) *Error {
 	return &Error{Err: err, What: what, Next: next}
+}
+
+// Keyed returns an *Error wrapping err whose texts are translatable: what
+// and next are English templates whose {{.Name}} placeholders data fills
+// (see Explain), and key names their translations.
+func Keyed(err error, key string, data Data, what, next string) *Error {
+	t := Explain(key, data, what, next)
+	return &Error{Err: err, What: t.What, Next: t.Next, Key: key, Data: data}
 }
 
 // Error joins What and Next into one sentence pair.
@@ -40,6 +55,19 @@ func (e *Error) Error() string {
 
 // Unwrap returns the wrapped cause.
 func (e *Error) Unwrap() error { return e.Err }
+
+// TextOf returns the Text of the first *Error in err's chain, or a Text
+// without a key whose What is err's message.
+func TextOf(err error) Text {
+	var e *Error
+	if errors.As(err, &e) {
+		return Text{Key: e.Key, Data: e.Data, What: e.What, Next: e.Next}
+	}
+	if err == nil {
+		return Text{}
+	}
+	return Text{What: err.Error()}
+}
 
 // Next returns the advice of the first *Error in err's chain, or "".
 func Next(err error) string {
@@ -60,6 +88,69 @@ func What(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// Data fills the {{.Name}} placeholders of a Text. Values are shown with
+// Format: a time.Duration as "5 minutes", an error as its message; the GUI
+// shows both in its own language.
+type Data map[string]any
+
+// Text is one translatable piece of advice: what was found or went wrong,
+// and what to do next, in English, with the key of its translations
+// (Key+".what" and Key+".next" in ui/translations) and the data that fills
+// their placeholders. Keys are literal strings at the call, named after the
+// package ("mail.auth_rejected"), so a test can find every one of them.
+type Text struct {
+	Key        string
+	Data       Data
+	What, Next string
+}
+
+// Explain returns the Text of key: what and next are English templates
+// whose only syntax is {{.Name}}, filled from data. A placeholder data lacks
+// is left as it is, so that a missing value shows rather than vanishes.
+func Explain(key string, data Data, what, next string) Text {
+	return Text{Key: key, Data: data, What: Render(what, data), Next: Render(next, data)}
+}
+
+var placeholder = regexp.MustCompile(`\{\{\s*\.(\w+)\s*\}\}`)
+
+// Placeholders returns the names of the {{.Name}} placeholders of tmpl.
+func Placeholders(tmpl string) []string {
+	var names []string
+	for _, m := range placeholder.FindAllStringSubmatch(tmpl, -1) {
+		names = append(names, m[1])
+	}
+	return names
+}
+
+// Render fills tmpl's {{.Name}} placeholders from data, each value shown
+// with Format.
+func Render(tmpl string, data Data) string {
+	if !strings.Contains(tmpl, "{{") {
+		return tmpl
+	}
+	return placeholder.ReplaceAllStringFunc(tmpl, func(m string) string {
+		v, ok := data[placeholder.FindStringSubmatch(m)[1]]
+		if !ok {
+			return m
+		}
+		return Format(v)
+	})
+}
+
+// Format shows a value of Data in English: a time.Duration with Duration, an
+// error with its message, anything else as fmt's %v does.
+func Format(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case time.Duration:
+		return Duration(v)
+	case error:
+		return v.Error()
+	}
+	return fmt.Sprint(v)
 }
 
 // Duration renders d for a person: "5 minutes", "30 seconds", "300ms".
