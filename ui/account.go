@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
@@ -232,7 +233,7 @@ func (s *accountScreen) showProblem(in engine.Info) {
 		s.problem.Hide()
 		return
 	}
-	reason := sentence(in.Reason)
+	reason := sentence(localReason(in.Account))
 	if reason == "" && !in.Status.ExpiresAt.IsZero() {
 		reason = tr("account.reason.testing", "Google ends the sign-in 7 days after it while the project is in Testing.")
 	}
@@ -270,4 +271,14 @@ func (s *accountScreen) layoutActions(in engine.Info) {
 func (s *accountScreen) showNote(text string) {
 	s.note.SetText(text)
 	s.note.Show()
+}
+
+// localReason is why an account needs signing in again, in the chosen language.
+func localReason(a account.Account) string {
+	data := advice.Data{}
+	for k, v := range a.ReasonData {
+		data[k] = v
+	}
+	what, _ := localText(advice.Text{Key: a.ReasonKey, Data: data, What: a.Reason})
+	return what
 }

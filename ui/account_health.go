@@ -123,6 +123,18 @@ func healthTitle(c engine.Check) string {
 	return c.Title
 }
 
+// localCheck returns what a check found and its fix, in the chosen language.
+func localCheck(c engine.Check) (detail, fix string) {
+	if c.Text.What == "" && c.Text.Next == "" { // a check made without a text
+		return c.Detail, c.Fix
+	}
+	detail, fix = localText(c.Text)
+	if fix == "" && c.Fix != "" && c.SignIn {
+		fix = tr("health.fix.sign_in", "Sign in again")
+	}
+	return detail, fix
+}
+
 func (h *healthCard) row(c engine.Check) fyne.CanvasObject {
 	var icon fyne.Resource = theme.NewSuccessThemedResource(theme.ConfirmIcon())
 	switch {
@@ -133,11 +145,12 @@ func (h *healthCard) row(c engine.Check) fyne.CanvasObject {
 	}
 	title := widget.NewLabelWithStyle(healthLine(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	body := container.NewVBox(title)
-	if c.Detail != "" {
-		body.Add(para(sentence(c.Detail)))
+	detail, fixText := localCheck(c)
+	if detail != "" {
+		body.Add(para(sentence(detail)))
 	}
-	if c.Failed() && c.Fix != "" {
-		fix := para(sentence(c.Fix))
+	if c.Failed() && fixText != "" {
+		fix := para(sentence(fixText))
 		fix.Importance = widget.WarningImportance
 		body.Add(fix)
 	}
@@ -161,7 +174,8 @@ func (h *healthCard) verifyChecklist(checks []engine.Check) {
 			p.Verify(id, true, "")
 		}
 		for id, reason := range f.NotDone {
-			p.Verify(id, false, reason)
+			what, _ := localText(reason) // kept in the language of the moment
+			p.Verify(id, false, what)
 		}
 		return struct{}{}, h.g.progress.Save(p)
 	}, func(_ struct{}, err error) {

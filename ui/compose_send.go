@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -42,7 +41,8 @@ func (c *compose) message() (mail.Message, bool) {
 		*f.list = list
 	}
 	if ok && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		c.showErr(c.toErr, advice.New(mail.ErrNoRecipient, "the message has no recipient", "Add at least one address in To, Cc or Bcc"))
+		c.showErr(c.toErr, advice.Keyed(mail.ErrNoRecipient, "mail.no_recipient", nil,
+			"the message has no recipient", "Add at least one address in To, Cc or Bcc"))
 		ok = false
 	}
 	for _, f := range c.files {
@@ -78,7 +78,7 @@ func (c *compose) onSent(res mail.Result, err error) {
 	}
 	c.result.Importance = widget.SuccessImportance
 	lines := []string{tr("compose.sent", "Sent. Message-ID: {{.MessageID}}", map[string]any{"MessageID": res.MessageID})}
-	if res.Fallback != "" {
+	if res.Fallback.What != "" {
 		lines = append(lines, composeFallback(res))
 	} else if res.Transport != "" {
 		lines = append(lines, tr("compose.transport", "Transport: {{.Transport}}", map[string]any{"Transport": transportName(res.Transport)}))
@@ -128,17 +128,11 @@ func (c *compose) showFailure(res mail.Result, err error) {
 	}
 }
 
-// unreachedPort matches the engine's reason for falling back to the API.
-var unreachedPort = regexp.MustCompile(`^port (\d+) could not be reached$`)
-
 // composeFallback says which transport sent the message, and why the first one was not used.
 func composeFallback(res mail.Result) string {
-	if m := unreachedPort.FindStringSubmatch(res.Fallback); m != nil {
-		return tr("compose.fallback.unreached", "Sent through the {{.Transport}} because port {{.Port}} could not be reached.",
-			map[string]any{"Transport": transportName(res.Transport), "Port": m[1]})
-	}
+	why, _ := localText(res.Fallback)
 	return tr("compose.fallback", "Sent through the {{.Transport}} because {{.Reason}}.",
-		map[string]any{"Transport": transportName(res.Transport), "Reason": res.Fallback})
+		map[string]any{"Transport": transportName(res.Transport), "Reason": strings.TrimRight(why, ". ")})
 }
 
 // transportName is the name of a transport, as mail.Result names it, in the current language.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"embed"
+	"encoding/json"
 	"os"
 	"strings"
 	"sync"
@@ -69,7 +70,49 @@ func useLanguage(code string) {
 	if lang.X("language.code", "en") == "fr" {
 		shownLanguage = "fr"
 	}
+	shownKeys = translatedKeys(shownLanguage)
 	oauth.SetLanguage(shownLanguage)
+}
+
+// shownKeys holds the keys translated into the shown language, each with
+// whether it has plural forms.
+var shownKeys map[string]bool
+
+// translatedKeys reads the keys of every translation file of language code
+// (fr.json, app-mail.fr.json, …).
+func translatedKeys(code string) map[string]bool {
+	keys := map[string]bool{}
+	files, err := translations.ReadDir("translations")
+	if err != nil {
+		return keys
+	}
+	for _, f := range files {
+		if f.Name() != code+".json" && !strings.HasSuffix(f.Name(), "."+code+".json") {
+			continue
+		}
+		data, err := translations.ReadFile("translations/" + f.Name())
+		if err != nil {
+			continue
+		}
+		var m map[string]json.RawMessage
+		if json.Unmarshal(data, &m) != nil {
+			fyne.LogError("Could not read the translations "+f.Name(), err)
+			continue
+		}
+		for k, v := range m {
+			keys[k] = len(v) > 0 && v[0] == '{'
+		}
+	}
+	return keys
+}
+
+// translated reports whether key has a translation in the shown language,
+// and whether it has plural forms.
+func translated(key string) (ok, plural bool) {
+	langMu.Lock()
+	defer langMu.Unlock()
+	plural, ok = shownKeys[key]
+	return ok, plural
 }
 
 func restoreEnv(name, old string, had bool) {
@@ -119,10 +162,6 @@ func localAdvice(err error) (what, next string) {
 	return localText(advice.TextOf(err))
 }
 
-// missing is a fallback no translation can equal: lang.X returns it when a
-// key has no translation.
-const missing = "\x00missing"
-
 // localText returns t's two sentences in the current language: the
 // translations of t.Key+".what" and t.Key+".next" (app-*.fr.json), filled
 // with t.Data shown in that language. A text without a key or without a
@@ -132,21 +171,18 @@ func localText(t advice.Text) (what, next string) {
 		return t.What, t.Next
 	}
 	data := localData(t.Data)
-	count, plural := t.Data["Count"].(int)
+	count, hasCount := t.Data["Count"].(int)
 	one := func(key, english string) string {
-		if english == "" {
+		ok, plural := translated(key)
+		switch {
+		case english == "":
 			return ""
-		}
-		var s string
-		if plural {
-			s = lang.XN(key, missing, count, data)
-		} else {
-			s = lang.X(key, missing, data)
-		}
-		if s == missing {
+		case !ok:
 			return english
+		case plural && hasCount:
+			return lang.XN(key, english, count, data)
 		}
-		return s
+		return lang.X(key, english, data)
 	}
 	return one(t.Key+".what", t.What), one(t.Key+".next", t.Next)
 }
@@ -160,11 +196,11 @@ func localData(d advice.Data) map[string]any {
 		case time.Duration:
 			out[k] = localDuration(v)
 		case error:
-			w, n := localAdvice(v)
-			out[k] = strings.TrimRight(w, ". ")
-			if n != "" {
-				out[k] = strings.TrimRight(w, ". ") + ". " + n
-			}
+			out[k] = joinText(localAdvice(v))
+		case advice.Text:
+			out[k] = joinText(localText(v))
+		case advice.Label:
+			out[k] = tr("label."+strings.ToLower(string(v)), string(v))
 		case int:
 			out[k] = v
 		default:
@@ -172,6 +208,14 @@ func localData(d advice.Data) map[string]any {
 		}
 	}
 	return out
+}
+
+// joinText joins a text's two sentences as advice.Error's Error does.
+func joinText(what, next string) string {
+	if next == "" {
+		return what
+	}
+	return strings.TrimRight(what, ". ") + ". " + next
 }
 
 // localDuration is advice.Duration in the current language.

@@ -23,6 +23,7 @@ type signInAfter struct {
 	signedIn      *widget.Label
 	otherAddress  *widget.Label
 	publishChoice *widget.RadioGroup
+	sendChoice    *widget.RadioGroup // the transport, as transportChoices names it
 	saveBtn       *widget.Button
 	saveStatus    *widget.Label
 	saveError     *widget.Label
@@ -40,6 +41,12 @@ func (s *signIn) newAfter() {
 	s.otherAddress.Hide()
 	s.publishChoice = widget.NewRadioGroup([]string{tr("signin.testing", signInTesting), tr("signin.production", signInProduction)}, func(string) { s.onPublishChanged() })
 	s.publishChoice.Required = true
+	var sendTexts []string
+	for _, c := range transportChoices() {
+		sendTexts = append(sendTexts, c.text)
+	}
+	s.sendChoice = widget.NewRadioGroup(sendTexts, func(string) { s.onPublishChanged() })
+	s.sendChoice.Required = true
 	s.saveBtn = widget.NewButtonWithIcon(tr("signin.save", "Save"), theme.DocumentSaveIcon(), s.onSave)
 	s.saveBtn.Importance = widget.HighImportance
 	s.saveStatus = para("")
@@ -67,6 +74,11 @@ func (s *signIn) newAfter() {
 			"Instead, everyone who signs in sees “Google hasn't verified this app” and clicks through it, as you just did. "+
 			"As long as fewer than 100 people use the app, Google doesn't require the verification, so for personal use you don't need it. "+
 			"To switch, click Publish app on the Audience page, then choose In production here.")),
+		checklistSubheading(tr("signin.transport.question", "How should mailkey send your mail?")),
+		para(tr("signin.transport.note", "Gmail's SMTP server uses ports 587 and 465, which some offices, hotels and internet providers block. "+
+			"With Automatic, mailkey then sends through the Gmail API over HTTPS instead, only when the SMTP server cannot be reached, "+
+			"so a message is never sent twice. You can change this later on the account's page.")),
+		s.sendChoice,
 		container.NewHBox(s.saveBtn), s.saveStatus, s.saveError,
 		s.nextBox,
 	)
@@ -88,6 +100,11 @@ func (s *signIn) showAfter(a account.Account) {
 		choice = tr("signin.production", signInProduction)
 	}
 	s.publishChoice.SetSelected(choice)
+	for _, c := range transportChoices() {
+		if c.value == a.EffectiveTransport() {
+			s.sendChoice.SetSelected(c.text)
+		}
+	}
 	s.saveStatus.Hide()
 	s.saveError.Hide()
 	s.nextBox.Hide()
@@ -104,17 +121,26 @@ func (s *signIn) onPublishChanged() {
 	s.saveBtn.Enable()
 }
 
-// onSave records the publishing status the user chose.
+// onSave records the publishing status and the way to send the user chose.
 func (s *signIn) onSave() {
 	pub := account.Testing
 	if s.publishChoice.Selected == tr("signin.production", signInProduction) {
 		pub = account.Production
 	}
+	transport := s.signed.EffectiveTransport()
+	for _, c := range transportChoices() {
+		if c.text == s.sendChoice.Selected {
+			transport = c.value
+		}
+	}
 	addr := s.signed.Address
 	s.saveBtn.Disable()
 	s.saveError.Hide()
 	run(s.g.tasks, func() (struct{}, error) {
-		return struct{}{}, s.g.eng.SetPublishing(addr, pub)
+		if err := s.g.eng.SetPublishing(addr, pub); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, s.g.eng.SetTransport(addr, transport)
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			s.saveBtn.Enable()
@@ -122,7 +148,7 @@ func (s *signIn) onSave() {
 			s.saveError.Show()
 			return
 		}
-		s.signed.Publishing = pub
+		s.signed.Publishing, s.signed.Transport = pub, transport
 		s.saveStatus.SetText(s.savedText())
 		s.saveStatus.Show()
 		s.nextBox.Show()

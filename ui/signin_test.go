@@ -125,12 +125,16 @@ func TestSignInCompletesAndRecordsProduction(t *testing.T) {
 		t.Fatalf("before Save: choice %q, next steps shown %v", s.publishChoice.Selected, s.nextBox.Visible())
 	}
 
+	if s.sendChoice.Selected != "Automatic (SMTP, or HTTPS when SMTP is blocked)" {
+		t.Fatalf("sending choice %q, want Automatic for a new OAuth account", s.sendChoice.Selected)
+	}
 	s.publishChoice.SetSelected("In production")
+	s.sendChoice.SetSelected("Gmail API over HTTPS only")
 	test.Tap(s.saveBtn)
 	h.settle()
 	in, err := h.eng.Account(ann)
-	if err != nil || in.Publishing != account.Production {
-		t.Fatalf("publishing %q, %v", in.Publishing, err)
+	if err != nil || in.Publishing != account.Production || in.Transport != account.TransportAPI {
+		t.Fatalf("publishing %q, transport %q, %v", in.Publishing, in.Transport, err)
 	}
 	if !s.nextBox.Visible() || !strings.Contains(s.saveStatus.Text, "no 7-day limit") {
 		t.Fatalf("after Save: %q", s.saveStatus.Text)

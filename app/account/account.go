@@ -58,6 +58,10 @@ type Account struct {
 	NeedsSignIn bool `json:"needs_sign_in,omitempty"`
 	// Reason says why, in words for the user.
 	Reason string `json:"reason,omitempty"`
+	// ReasonKey and ReasonData, when set, let the GUI say Reason in another
+	// language (see advice.Text).
+	ReasonKey  string            `json:"reason_key,omitempty"`
+	ReasonData map[string]string `json:"reason_data,omitempty"`
 }
 
 // Transports: SMTP only, the Gmail API (HTTPS) only, or SMTP with the API as a

@@ -49,7 +49,8 @@ func DefaultDir() (string, error) {
 	}
 	base, err := os.UserConfigDir()
 	if err != nil {
-		return "", advice.New(err, "cannot find your configuration directory", "Set $HOME or $XDG_CONFIG_HOME (or MAILKEY_CONFIG_DIR) and try again")
+		return "", advice.Keyed(err, "account.no_config_dir", nil,
+			"cannot find your configuration directory", "Set $HOME or $XDG_CONFIG_HOME (or MAILKEY_CONFIG_DIR) and try again")
 	}
 	return filepath.Join(base, "mailkey"), nil
 }
@@ -83,7 +84,8 @@ func (s *Store) Get(addr string) (Account, error) {
 			return a, nil
 		}
 	}
-	return Account{}, advice.New(ErrNotFound, "mailkey has no account "+addr,
+	return Account{}, advice.Keyed(ErrNotFound, "account.not_found_login", advice.Data{"Address": addr},
+		"mailkey has no account {{.Address}}",
 		"Run 'mailkey accounts' to see the accounts, or add this one with 'mailkey login'")
 }
 
@@ -104,7 +106,8 @@ func (s *Store) Remove(addr string) error {
 	return s.Update(func(list []Account) ([]Account, error) {
 		i := slices.IndexFunc(list, func(b Account) bool { return Same(addr, b.Address) })
 		if i < 0 {
-			return nil, advice.New(ErrNotFound, "mailkey has no account "+addr, "Run 'mailkey accounts' to see the accounts")
+			return nil, advice.Keyed(ErrNotFound, "account.not_found", advice.Data{"Address": addr},
+				"mailkey has no account {{.Address}}", "Run 'mailkey accounts' to see the accounts")
 		}
 		return slices.Delete(list, i, i+1), nil
 	})
@@ -115,7 +118,8 @@ func (s *Store) Modify(addr string, fn func(*Account)) error {
 	return s.Update(func(list []Account) ([]Account, error) {
 		i := slices.IndexFunc(list, func(b Account) bool { return Same(addr, b.Address) })
 		if i < 0 {
-			return nil, advice.New(ErrNotFound, "mailkey has no account "+addr, "Run 'mailkey accounts' to see the accounts")
+			return nil, advice.Keyed(ErrNotFound, "account.not_found", advice.Data{"Address": addr},
+				"mailkey has no account {{.Address}}", "Run 'mailkey accounts' to see the accounts")
 		}
 		fn(&list[i])
 		return list, nil
@@ -134,7 +138,8 @@ func (s *Store) Modify(addr string, fn func(*Account)) error {
 // ErrCorrupt error is returned and nothing changes.
 func (s *Store) Update(fn func([]Account) ([]Account, error)) error {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return advice.New(err, "cannot create the configuration directory "+s.dir, "Check its permissions and free disk space")
+		return advice.Keyed(err, "account.create_dir", advice.Data{"Dir": s.dir},
+			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
 	}
 	unlock, err := s.lock()
 	if err != nil {
@@ -198,13 +203,16 @@ func (s *Store) setAside() error {
 			err = os.Rename(s.Path(), name)
 		}
 		if err != nil {
-			return advice.New(err, "cannot keep a copy of the damaged accounts file "+s.Path(),
+			return advice.Keyed(err, "account.backup_failed", advice.Data{"Path": s.Path()},
+				"cannot keep a copy of the damaged accounts file {{.Path}}",
 				"Move it aside by hand (for example rename it to accounts.json.bak) and try again")
 		}
 		return nil
 	}
-	return advice.New(errors.New("too many backups"), "cannot keep a copy of the damaged accounts file "+s.Path(),
-		"Delete old "+BackupPrefix+"* files in "+s.dir+" and try again")
+	return advice.Keyed(errors.New("too many backups"), "account.too_many_backups",
+		advice.Data{"Path": s.Path(), "Prefix": BackupPrefix, "Dir": s.dir},
+		"cannot keep a copy of the damaged accounts file {{.Path}}",
+		"Delete old {{.Prefix}}* files in {{.Dir}} and try again")
 }
 
 func (s *Store) lock() (func(), error) {
@@ -213,7 +221,7 @@ func (s *Store) lock() (func(), error) {
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
 	if err != nil || !ok {
-		return nil, advice.New(fmt.Errorf("lock %s: %v", l.Path(), err),
+		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "account.locked", nil,
 			"another mailkey kept the accounts file locked for more than 10 seconds", "Try again in a moment")
 	}
 	return func() { _ = l.Unlock() }, nil
@@ -225,18 +233,20 @@ func (s *Store) read() (file, error) {
 		return file{Version: SchemaVersion}, nil
 	}
 	if err != nil {
-		return file{}, advice.New(err, "cannot read "+s.Path(), "Check the file's permissions")
+		return file{}, advice.Keyed(err, "account.read_failed", advice.Data{"Path": s.Path()},
+			"cannot read {{.Path}}", "Check the file's permissions")
 	}
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil || f.Version == 0 {
-		return file{}, advice.New(fmt.Errorf("%w: %v", ErrCorrupt, err),
-			"the accounts file "+s.Path()+" is damaged",
-			"Add your accounts again: mailkey then keeps the damaged file as "+filepath.Join(s.dir, BackupPrefix+"<date>")+
-				" and starts a new one. Your secrets are still in the keyring")
+		return file{}, advice.Keyed(fmt.Errorf("%w: %v", ErrCorrupt, err), "account.damaged",
+			advice.Data{"Path": s.Path(), "Backup": filepath.Join(s.dir, BackupPrefix+"<date>")},
+			"the accounts file {{.Path}} is damaged",
+			"Add your accounts again: mailkey then keeps the damaged file as {{.Backup}} and starts a new one. "+
+				"Your secrets are still in the keyring")
 	}
 	if f.Version > SchemaVersion {
-		return file{}, advice.New(ErrNewerSchema,
-			fmt.Sprintf("the accounts file was written by a newer mailkey (format %d, this one reads %d)", f.Version, SchemaVersion),
+		return file{}, advice.Keyed(ErrNewerSchema, "account.newer_schema", advice.Data{"Version": f.Version, "Supported": SchemaVersion},
+			"the accounts file was written by a newer mailkey (format {{.Version}}, this one reads {{.Supported}})",
 			"Update mailkey")
 	}
 	return f, nil
@@ -249,7 +259,8 @@ func (s *Store) write(f file) error {
 		return err
 	}
 	if err := atomicfile.Write(s.Path(), append(data, '\n'), 0o600); err != nil {
-		return advice.New(err, "cannot save the accounts file "+s.Path(), "Check free disk space and permissions; the previous file is unchanged")
+		return advice.Keyed(err, "account.save_failed", advice.Data{"Path": s.Path()},
+			"cannot save the accounts file {{.Path}}", "Check free disk space and permissions; the previous file is unchanged")
 	}
 	return nil
 }

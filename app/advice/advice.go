@@ -92,8 +92,13 @@ func What(err error) string {
 
 // Data fills the {{.Name}} placeholders of a Text. Values are shown with
 // Format: a time.Duration as "5 minutes", an error as its message; the GUI
-// shows both in its own language.
+// shows them in its own language, as it does a Text or a Label.
 type Data map[string]any
+
+// Label is the name of a field or button as the English interface shows it
+// ("To", "Subject"): the GUI shows its own label for it instead, through the
+// translation key "label." + the lower-case name.
+type Label string
 
 // Text is one translatable piece of advice: what was found or went wrong,
 // and what to do next, in English, with the key of its translations
@@ -140,7 +145,8 @@ func Render(tmpl string, data Data) string {
 }
 
 // Format shows a value of Data in English: a time.Duration with Duration, an
-// error with its message, anything else as fmt's %v does.
+// error with its message, a Text as its sentences, anything else as fmt's %v
+// does.
 func Format(v any) string {
 	switch v := v.(type) {
 	case string:
@@ -149,6 +155,11 @@ func Format(v any) string {
 		return Duration(v)
 	case error:
 		return v.Error()
+	case Text:
+		if v.Next == "" {
+			return v.What
+		}
+		return strings.TrimRight(v.What, ". ") + ". " + v.Next
 	}
 	return fmt.Sprint(v)
 }

@@ -237,8 +237,8 @@ func send(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, res.MessageID)
-	if res.Fallback != "" {
-		fmt.Fprintf(env.Stderr, "Sent through the %s because %s.\n", res.Transport, res.Fallback)
+	if res.Fallback.What != "" {
+		fmt.Fprintf(env.Stderr, "Sent through the %s because %s.\n", res.Transport, res.Fallback.What)
 	}
 	return nil
 }

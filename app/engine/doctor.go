@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,8 @@ type Check struct {
 	Detail string
 	// Fix says what to do when the check failed.
 	Fix string
+	// Text is Detail and Fix with the key of their translations.
+	Text advice.Text
 	// Link is the page where the fix happens, or "".
 	Link string
 	// SignIn is true when signing in again is the fix.
@@ -69,16 +72,20 @@ func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 		return nil, err
 	}
 	if a.Method != account.OAuth {
-		na := "Not applicable to an app password, which signs in to Gmail's SMTP server only"
-		return []Check{
-			{ID: CheckScope, Title: "Permission to send mail granted", Skipped: true, Detail: na},
-			{ID: CheckAPI, Title: "Gmail API enabled", Skipped: true, Detail: na},
-			{ID: CheckAddress, Title: "Signed-in address matches", Skipped: true, Detail: na},
-			e.smtpCheck(ctx, a),
-		}, nil
+		checks := []Check{
+			{ID: CheckScope, Title: "Permission to send mail granted", Skipped: true},
+			{ID: CheckAPI, Title: "Gmail API enabled", Skipped: true},
+			{ID: CheckAddress, Title: "Signed-in address matches", Skipped: true},
+		}
+		for i := range checks {
+			checks[i].say("doctor.not_applicable", nil,
+				"Not applicable to an app password, which signs in to Gmail's SMTP server only", "")
+		}
+		return append(checks, e.smtpCheck(ctx, a)), nil
 	}
 	api, email, signedIn := e.apiCheck(ctx, a)
-	smtp := Check{ID: CheckSMTP, Title: "SMTP login accepted", Skipped: true, Detail: "Needs a valid sign-in, see above"}
+	smtp := Check{ID: CheckSMTP, Title: "SMTP login accepted", Skipped: true}
+	smtp.say("doctor.smtp_needs_sign_in", nil, "Needs a valid sign-in, see above", "")
 	if signedIn {
 		smtp = e.smtpCheck(ctx, a)
 	}
@@ -90,7 +97,7 @@ func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 // with the check's finding as the reason.
 type Findings struct {
 	Done    []string
-	NotDone map[string]string
+	NotDone map[string]advice.Text
 }
 
 // ConsoleFindings reads Doctor's checks of an OAuth account for what they
@@ -99,7 +106,7 @@ type Findings struct {
 // API check proves the Gmail API on or off; a granted mail scope proves the
 // scopes step.
 func ConsoleFindings(checks []Check) Findings {
-	f := Findings{NotDone: map[string]string{}}
+	f := Findings{NotDone: map[string]advice.Text{}}
 	for _, c := range checks {
 		switch c.ID {
 		case CheckAPI:
@@ -110,7 +117,7 @@ func ConsoleFindings(checks []Check) Findings {
 			case c.OK:
 				f.Done = append(f.Done, "gmail-api")
 			case c.apiOff:
-				f.NotDone["gmail-api"] = c.Detail
+				f.NotDone["gmail-api"] = c.Text
 			}
 		case CheckScope:
 			if c.OK {
@@ -126,13 +133,15 @@ func scopeCheck(a account.Account) Check {
 	switch {
 	case a.Scopes == "":
 		c.Skipped = true
-		c.Detail = "This sign-in is older than mailkey's record of the granted permissions; sign in again to check it"
+		c.say("doctor.scope_unknown", nil,
+			"This sign-in is older than mailkey's record of the granted permissions; sign in again to check it", "")
 	case hasField(a.Scopes, google.ScopeMail):
 		c.OK = true
-		c.Detail = "Google granted " + google.ScopeMail
+		c.say("doctor.scope_ok", advice.Data{"Scope": google.ScopeMail}, "Google granted {{.Scope}}", "")
 	default:
-		c.Detail = "Google granted only " + a.Scopes + ", without " + google.ScopeMail + ", which Gmail's SMTP server needs"
-		c.Fix = "Sign in again and tick “Read, compose, send and permanently delete all your email from Gmail” on Google's consent screen"
+		c.say("doctor.scope_missing", advice.Data{"Granted": a.Scopes, "Scope": google.ScopeMail},
+			"Google granted only {{.Granted}}, without {{.Scope}}, which Gmail's SMTP server needs",
+			"Sign in again and tick “Read, compose, send and permanently delete all your email from Gmail” on Google's consent screen")
 		c.SignIn = true
 	}
 	return c
@@ -155,7 +164,7 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 	c := Check{ID: CheckAPI, Title: "Gmail API enabled"}
 	if _, err := e.Secrets.Get(ctx, a.Address, secret.RefreshToken); err != nil {
 		if errors.Is(err, secret.ErrNotFound) {
-			err = advice.New(oauth.ErrNeedsSignIn, "the keyring holds no sign-in for "+a.Address, "Sign in again")
+			err = noSignIn(a)
 		}
 		return failWith(c, err), "", false
 	}
@@ -172,8 +181,8 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 	}
 	c.signedIn = true
 	if err != nil {
-		c.Detail = "Could not reach the Gmail API: " + err.Error()
-		c.Fix = "Check your internet connection and check again"
+		c.say("doctor.api_unreachable", advice.Data{"Error": err.Error()},
+			"Could not reach the Gmail API: {{.Error}}", "Check your internet connection and check again")
 		return c, "", true
 	}
 	if status == http.StatusOK {
@@ -181,12 +190,11 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 			EmailAddress string `json:"emailAddress"`
 		}
 		if json.Unmarshal(body, &p) != nil || p.EmailAddress == "" {
-			c.Detail = "The Gmail API answered without an address"
-			c.Fix = "Check again in a minute"
+			c.say("doctor.api_no_address", nil, "The Gmail API answered without an address", "Check again in a minute")
 			return c, "", true
 		}
 		c.OK = true
-		c.Detail = "The Gmail API answered for " + p.EmailAddress
+		c.say("doctor.api_ok", advice.Data{"Address": p.EmailAddress}, "The Gmail API answered for {{.Address}}", "")
 		return c, p.EmailAddress, true
 	}
 	return apiFailure(c, a, status, body), "", true
@@ -202,38 +210,50 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 			project = ae.ProjectNumber()
 		}
 		c.apiOff = true
-		c.Detail = "The Gmail API is turned off in your Google Cloud project"
 		if project != "" {
-			c.Detail += " (" + project + ")"
+			c.say("doctor.api_off_project", advice.Data{"Project": project},
+				"The Gmail API is turned off in your Google Cloud project ({{.Project}})",
+				"Open the link, click Enable, wait a minute, then check again")
+		} else {
+			c.say("doctor.api_off", nil, "The Gmail API is turned off in your Google Cloud project",
+				"Open the link, click Enable, wait a minute, then check again")
 		}
-		c.Fix = "Open the link, click Enable, wait a minute, then check again"
 		c.Link = google.GmailAPILink(project)
 	case ok && ae.ScopeInsufficient():
-		c.Detail = "Google refused the call: this sign-in lacks the Gmail permission"
-		c.Fix = "Sign in again and allow mailkey to use Gmail"
+		c.say("doctor.api_scope", nil, "Google refused the call: this sign-in lacks the Gmail permission",
+			"Sign in again and allow mailkey to use Gmail")
 		c.SignIn = true
 	case status == http.StatusUnauthorized:
-		c.Detail = "Google refused the access token (401)"
-		c.Fix = "Sign in again"
+		c.say("doctor.api_401", nil, "Google refused the access token (401)", "Sign in again")
 		c.SignIn = true
 	default:
-		c.Detail = fmt.Sprintf("The Gmail API answered %d %s", status, http.StatusText(status))
+		data := advice.Data{"Status": fmt.Sprintf("%d %s", status, http.StatusText(status))}
 		if ok && ae.Message != "" {
-			c.Detail += ": " + ae.Message
+			data["Message"] = ae.Message
+			c.say("doctor.api_status_message", data, "The Gmail API answered {{.Status}}: {{.Message}}", "Check again in a minute")
+		} else {
+			c.say("doctor.api_status", data, "The Gmail API answered {{.Status}}", "Check again in a minute")
 		}
-		c.Fix = "Check again in a minute"
 	}
 	return c
 }
 
+// say sets the check's Detail and Fix from English templates and the key of
+// their translations, as advice.Explain does.
+func (c *Check) say(key string, data advice.Data, detail, fix string) {
+	c.Text = advice.Explain(key, data, detail, fix)
+	c.Detail, c.Fix = c.Text.What, c.Text.Next
+}
+
 // failWith fills a failed check from an error that carries advice.
 func failWith(c Check, err error) Check {
-	c.Detail = sentenceCase(advice.What(err))
-	c.Fix = sentenceCase(advice.Next(err))
+	c.Text = advice.TextOf(err)
+	c.Detail = sentenceCase(c.Text.What)
+	c.Fix = sentenceCase(c.Text.Next)
 	c.SignIn = errors.Is(err, oauth.ErrNeedsSignIn) || errors.Is(err, oauth.ErrInvalidClient) ||
 		errors.Is(err, mail.ErrTokenRejected) || errors.Is(err, mail.ErrAuthRejected)
 	if c.Fix == "" && c.SignIn {
-		c.Fix = "Sign in again"
+		c.Fix = "Sign in again" // c.Text.Next stays empty: the GUI says this in its own words
 	}
 	return c
 }
@@ -251,13 +271,14 @@ func addressCheck(a account.Account, email string) Check {
 	switch {
 	case email == "":
 		c.Skipped = true
-		c.Detail = "Needs the Gmail API, see above"
+		c.say("doctor.address_needs_api", nil, "Needs the Gmail API, see above", "")
 	case account.Same(email, a.Address):
 		c.OK = true
-		c.Detail = "Signed in as " + a.Address + "; Gmail answers for the same mailbox"
+		c.say("doctor.address_ok", advice.Data{"Address": a.Address}, "Signed in as {{.Address}}; Gmail answers for the same mailbox", "")
 	default:
-		c.Detail = "The sign-in is for " + a.Address + " but the Gmail API answers for " + email
-		c.Fix = "Sign in again as " + a.Address + " (in the browser, choose that account)"
+		c.say("doctor.address_other", advice.Data{"Address": a.Address, "Email": email},
+			"The sign-in is for {{.Address}} but the Gmail API answers for {{.Email}}",
+			"Sign in again as {{.Address}} (in the browser, choose that account)")
 		c.SignIn = true
 	}
 	return c
@@ -275,7 +296,7 @@ func (e *Engine) smtpCheck(ctx context.Context, a account.Account) Check {
 		return c
 	}
 	c.OK = true
-	c.Detail = "The server " + accountHost(a.SMTP) + " accepted the login"
+	c.say("doctor.smtp_ok", advice.Data{"Server": accountHost(a.SMTP)}, "The server {{.Server}} accepted the login", "")
 	return c
 }
 
@@ -322,8 +343,9 @@ func checkAPIBase(raw string) error {
 	if err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.RawQuery == "" {
 		return nil
 	}
-	return advice.New(fmt.Errorf("%w: %q", ErrBadAPIBase, raw), fmt.Sprintf("%q is not a Gmail API address", raw),
-		"Give a URL such as "+google.DefaultAPIBase+", or leave it out")
+	return advice.Keyed(fmt.Errorf("%w: %q", ErrBadAPIBase, raw), "engine.bad_api_base",
+		advice.Data{"Value": strconv.Quote(raw), "Default": google.DefaultAPIBase},
+		"{{.Value}} is not a Gmail API address", "Give a URL such as {{.Default}}, or leave it out")
 }
 
 // ErrBadAPIBase means the Gmail API base URL given at sign-in is not a URL.

@@ -149,7 +149,7 @@ func TestConsoleFindings(t *testing.T) {
 	}
 	f = engine.ConsoleFindings(checks)
 	if got := strings.Join(f.Done, " "); got != "scopes project audience client download" ||
-		!strings.Contains(f.NotDone["gmail-api"], "turned off") {
+		!strings.Contains(f.NotDone["gmail-api"].What, "turned off") {
 		t.Fatalf("API off: done %q, not done %v", got, f.NotDone)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -130,8 +131,9 @@ func (e *Engine) save(ctx context.Context, a account.Account, secrets map[secret
 func addressOf(s string) (string, error) {
 	a, err := netmail.ParseAddress(strings.TrimSpace(s))
 	if err != nil {
-		return "", advice.New(fmt.Errorf("%w: %v", mail.ErrInvalidAddress, err),
-			fmt.Sprintf("%q is not a valid email address", s), "Enter an address like ann@gmail.com")
+		return "", advice.Keyed(fmt.Errorf("%w: %v", mail.ErrInvalidAddress, err), "engine.bad_address",
+			advice.Data{"Address": strconv.Quote(s)},
+			"{{.Address}} is not a valid email address", "Enter an address like ann@gmail.com")
 	}
 	return a.Address, nil
 }

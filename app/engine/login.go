@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,8 +47,8 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		return account.Account{}, err
 	}
 	if !account.ValidTransport(req.Transport) {
-		return account.Account{}, advice.New(fmt.Errorf("%w: %q", ErrBadTransport, req.Transport),
-			fmt.Sprintf("%q is not a transport", req.Transport), "Choose smtp, api or auto")
+		return account.Account{}, advice.Keyed(fmt.Errorf("%w: %q", ErrBadTransport, req.Transport), "engine.bad_transport",
+			advice.Data{"Value": strconv.Quote(req.Transport)}, "{{.Value}} is not a transport", "Choose smtp, api or auto")
 	}
 	pub := req.Publishing
 	if pub == "" {
@@ -128,8 +129,15 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 // needsSignIn marks the account and returns err unchanged.
 func (e *Engine) needsSignIn(a account.Account, err error) error {
 	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
+		t := advice.TextOf(err)
 		x.NeedsSignIn = true
-		x.Reason = advice.What(err)
+		x.Reason, x.ReasonKey, x.ReasonData = t.What, t.Key, nil
+		for k, v := range t.Data {
+			if x.ReasonData == nil {
+				x.ReasonData = map[string]string{}
+			}
+			x.ReasonData[k] = advice.Format(v)
+		}
 	})
 	return err
 }
@@ -148,12 +156,13 @@ func (e *Engine) ClientFor(ctx context.Context, addr string) (google.Client, err
 		return google.Client{}, err
 	}
 	if a.Method != account.OAuth {
-		return google.Client{}, advice.New(ErrNotOAuth, a.Address+" uses an app password", "Replace the app password instead")
+		return google.Client{}, advice.Keyed(ErrNotOAuth, "engine.not_oauth", advice.Data{"Address": a.Address},
+			"{{.Address}} uses an app password", "Replace the app password instead")
 	}
 	secretValue, err := e.Secrets.Get(ctx, a.Address, secret.ClientSecret)
 	if errors.Is(err, secret.ErrNotFound) {
-		return google.Client{}, advice.New(err, "the keyring no longer holds this account's client secret",
-			"Import the client JSON again")
+		return google.Client{}, advice.Keyed(err, "engine.no_client_secret", nil,
+			"the keyring no longer holds this account's client secret", "Import the client JSON again")
 	}
 	if err != nil {
 		return google.Client{}, err

@@ -37,9 +37,9 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	transport := a.EffectiveTransport()
 	if transport != account.TransportSMTP || google.IsGmailHost(ep.Host) {
 		if n := m.WireSize(); n > google.MaxMessageBytes {
-			return mail.Result{}, advice.New(mail.ErrTooBig,
-				fmt.Sprintf("the message would be about %.1f MB on the wire, over Gmail's %d MB limit (attachments grow by a third when encoded)",
-					float64(n)/1e6, int(google.MaxMessageBytes/1_000_000)),
+			return mail.Result{}, advice.Keyed(mail.ErrTooBig, "engine.too_big",
+				advice.Data{"Size": fmt.Sprintf("%.1f", float64(n)/1e6), "Limit": int(google.MaxMessageBytes / 1_000_000)},
+				"the message would be about {{.Size}} MB on the wire, over Gmail's {{.Limit}} MB limit (attachments grow by a third when encoded)",
 				"Remove or shrink attachments, or share large files by link")
 		}
 	}
@@ -52,7 +52,8 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	if transport == account.TransportAuto && errors.Is(err, mail.ErrUnreached) && ctx.Err() == nil {
 		smtpTranscript := res.Transcript
 		res, err = e.sendAPI(ctx, a, m)
-		res.Fallback = fmt.Sprintf("port %d could not be reached", ep.Port)
+		res.Fallback = advice.Explain("engine.fallback_unreached", advice.Data{"Port": ep.Port},
+			"port {{.Port}} could not be reached", "")
 		res.Transcript = smtpTranscript + res.Transcript
 	}
 	return res, err
@@ -119,8 +120,9 @@ func (e *Engine) credential(ctx context.Context, a account.Account, force bool) 
 	if a.Method == account.AppPassword {
 		pw, err := e.Secrets.Get(ctx, a.Address, secret.AppPassword)
 		if errors.Is(err, secret.ErrNotFound) {
-			return mail.Credential{}, advice.New(err, "the keyring holds no app password for "+a.Address,
-				"Enter it again: Replace app password in the app, or 'mailkey login --app-password --email "+a.Address+"'")
+			return mail.Credential{}, advice.Keyed(err, "engine.no_app_password", advice.Data{"Address": a.Address},
+				"the keyring holds no app password for {{.Address}}",
+				"Enter it again: Replace app password in the app, or 'mailkey login --app-password --email {{.Address}}'")
 		}
 		return mail.Credential{Username: a.Address, Password: pw}, err
 	}

@@ -53,7 +53,8 @@ const TokensLockFile = "tokens.lock"
 func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 	dir := e.Accounts.Dir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, advice.New(err, "cannot create the configuration directory "+dir, "Check its permissions and free disk space")
+		return nil, advice.Keyed(err, "engine.config_dir", advice.Data{"Dir": dir},
+			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
 	}
 	l := flock.New(filepath.Join(dir, TokensLockFile))
 	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -63,7 +64,7 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 		return nil, ctx.Err()
 	}
 	if err != nil || !ok {
-		return nil, advice.New(fmt.Errorf("lock %s: %v", l.Path(), err),
+		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "engine.tokens_locked", nil,
 			"another mailkey kept the token refresh locked for more than 30 seconds", "Try again in a moment")
 	}
 	return func() { _ = l.Unlock() }, nil
@@ -77,7 +78,8 @@ func (e *Engine) Token(ctx context.Context, addr string) (string, error) {
 		return "", err
 	}
 	if a.Method != account.OAuth {
-		return "", advice.New(ErrNotOAuth, a.Address+" uses an app password, which has no access token",
+		return "", advice.Keyed(ErrNotOAuth, "engine.no_access_token", advice.Data{"Address": a.Address},
+			"{{.Address}} uses an app password, which has no access token",
 			"Use the app password itself, or add the account with 'mailkey login --client-secret FILE'")
 	}
 	return e.accessToken(ctx, a, false)
@@ -118,7 +120,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool)
 	}
 	refresh, err := e.Secrets.Get(ctx, a.Address, secret.RefreshToken)
 	if errors.Is(err, secret.ErrNotFound) {
-		return "", e.needsSignIn(a, advice.New(oauth.ErrNeedsSignIn, "the keyring holds no sign-in for "+a.Address, "Sign in again"))
+		return "", e.needsSignIn(a, noSignIn(a))
 	}
 	if err != nil {
 		return "", err
@@ -138,7 +140,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool)
 		return "", err
 	}
 	if a.NeedsSignIn {
-		_ = e.Accounts.Modify(a.Address, func(x *account.Account) { x.NeedsSignIn, x.Reason = false, "" })
+		_ = e.Accounts.Modify(a.Address, func(x *account.Account) { x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil })
 	}
 	return tok.AccessToken, nil
 }
@@ -162,4 +164,11 @@ func (s saver) SaveToken(ctx context.Context, tok *oauth2.Token) error {
 		return err
 	}
 	return s.e.Secrets.Set(ctx, s.addr, secret.AccessToken, access)
+}
+
+// noSignIn is the error of an OAuth account whose refresh token is missing
+// from the keyring.
+func noSignIn(a account.Account) error {
+	return advice.Keyed(oauth.ErrNeedsSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
+		"the keyring holds no sign-in for {{.Address}}", "Sign in again")
 }

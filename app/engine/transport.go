@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -12,15 +13,15 @@ import (
 // an app-password account accepts TransportSMTP only.
 func (e *Engine) SetTransport(addr, t string) error {
 	if t == "" || !account.ValidTransport(t) {
-		return advice.New(fmt.Errorf("%w: %q", ErrBadTransport, t), fmt.Sprintf("%q is not a way to send", t),
-			"Choose auto, smtp or api")
+		return advice.Keyed(fmt.Errorf("%w: %q", ErrBadTransport, t), "engine.bad_transport_setting",
+			advice.Data{"Value": strconv.Quote(t)}, "{{.Value}} is not a way to send", "Choose auto, smtp or api")
 	}
 	a, err := e.Accounts.Get(addr)
 	if err != nil {
 		return err
 	}
 	if a.Method != account.OAuth && t != account.TransportSMTP {
-		return advice.New(fmt.Errorf("%w: %q for an app password", ErrBadTransport, t),
+		return advice.Keyed(fmt.Errorf("%w: %q for an app password", ErrBadTransport, t), "engine.app_password_smtp_only", nil,
 			"an app password can only send over SMTP", "Sign in with OAuth to use the Gmail API")
 	}
 	return e.Accounts.Modify(addr, func(a *account.Account) { a.Transport = t })

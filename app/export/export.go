@@ -184,13 +184,15 @@ func MSMTPBlock(a account.Account) (string, error) {
 // as more than plain text. Addresses saved by mailkey never hit this.
 func checkAddress(addr string) error {
 	if addr == "" {
-		return advice.New(fmt.Errorf("%w: empty", ErrUnsafeAddress), "the account has no address", "Remove the account and add it again")
+		return advice.Keyed(fmt.Errorf("%w: empty", ErrUnsafeAddress), "export.no_address", nil,
+			"the account has no address", "Remove the account and add it again")
 	}
 	for _, r := range addr {
 		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@.+-_=", r)
 		if !ok {
-			return advice.New(fmt.Errorf("%w: %q", ErrUnsafeAddress, addr),
-				fmt.Sprintf("%q holds characters that cannot go into an msmtp passwordeval command", addr),
+			return advice.Keyed(fmt.Errorf("%w: %q", ErrUnsafeAddress, addr), "export.unsafe_address",
+				advice.Data{"Address": strconv.Quote(addr)},
+				"{{.Address}} holds characters that cannot go into an msmtp passwordeval command",
 				"Write the msmtp account by hand, quoting the address for the shell")
 		}
 	}

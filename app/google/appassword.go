@@ -2,7 +2,6 @@ package google
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -46,17 +45,17 @@ func NormalizeAppPassword(s string) (string, error) {
 	}
 	switch {
 	case letters+others == 0:
-		return "", advice.New(ErrAppPasswordFormat,
+		return "", advice.Keyed(ErrAppPasswordFormat, "google.app_password_empty", advice.Data{"URL": AppPasswordsURL},
 			"The app password is empty",
-			"Paste the 16 letters Google showed when you created the app password at "+AppPasswordsURL+".")
+			"Paste the 16 letters Google showed when you created the app password at {{.URL}}.")
 	case others > 0:
-		return "", advice.New(ErrLooksLikeAccountPassword,
+		return "", advice.Keyed(ErrLooksLikeAccountPassword, "google.looks_like_account_password", advice.Data{"URL": AppPasswordsURL},
 			"This has digits or symbols, but an app password is only 16 letters. It looks like your normal Google account password, which Gmail refuses",
-			"Create an app password at "+AppPasswordsURL+" and paste its 16 letters here.")
+			"Create an app password at {{.URL}} and paste its 16 letters here.")
 	case letters != AppPasswordLength:
-		return "", advice.New(ErrAppPasswordFormat,
-			fmt.Sprintf("An app password has 16 letters; this has %d", letters),
-			"Copy the whole app password again: Google shows it as four groups of four letters. If you no longer have it, create a new one at "+AppPasswordsURL+".")
+		return "", advice.Keyed(ErrAppPasswordFormat, "google.app_password_length", advice.Data{"Count": letters, "URL": AppPasswordsURL},
+			"An app password has 16 letters; this has {{.Count}}",
+			"Copy the whole app password again: Google shows it as four groups of four letters. If you no longer have it, create a new one at {{.URL}}.")
 	}
 	return b.String(), nil
 }

@@ -65,60 +65,61 @@ var (
 
 // problem is one fixed explanation. The texts never include anything read
 // from the file, so no secret can leak through them.
-type problem struct {
-	err        error
-	what, next string
+type problem struct{ e *advice.Error }
+
+// error returns a new error with p's explanation.
+func (p problem) error() error {
+	e := *p.e
+	return &e
 }
 
-func (p problem) error() error { return advice.New(p.err, p.what, p.next) }
-
-// Where the user fixes a client problem.
-const (
-	clientsURL = "https://console.cloud.google.com/auth/clients"
-	redownload = "Open the client at " + clientsURL + " and download its JSON again (step 7), then choose that file."
-	newDesktop = "Create a client of type “Desktop app” at " + clientsURL + " (step 6), download its JSON (step 7) and choose that file."
-)
+// clientsURL is where the user fixes a client problem.
+const clientsURL = "https://console.cloud.google.com/auth/clients"
 
 var (
-	probTooLarge = problem{ErrTooLarge,
+	probTooLarge = problem{advice.Keyed(ErrTooLarge, "google.client_too_large", nil,
 		"This file is larger than 64 KiB, so it is not the client file from Google (that one is under 1 KiB)",
-		"Choose the file named client_secret_….json that you downloaded at step 7."}
-	probEmpty = problem{ErrNotJSON,
+		"Choose the file named client_secret_….json that you downloaded at step 7.")}
+	probEmpty = problem{advice.Keyed(ErrNotJSON, "google.client_empty", advice.Data{"URL": clientsURL},
 		"This file is empty",
-		redownload}
-	probHTML = problem{ErrNotJSON,
+		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file.")}
+	probHTML = problem{advice.Keyed(ErrNotJSON, "google.client_html", advice.Data{"URL": clientsURL},
 		"This file is a web page, not the client file (the browser saved the page instead of the download)",
-		"Click Download JSON on the client's page at " + clientsURL + ", then choose the client_secret_….json file it saves."}
-	probNotJSON = problem{ErrNotJSON,
+		"Click Download JSON on the client's page at {{.URL}}, then choose the client_secret_….json file it saves.")}
+	probNotJSON = problem{advice.Keyed(ErrNotJSON, "google.client_not_json", advice.Data{"URL": clientsURL},
 		"This file is not a JSON file, so it is not the client file from Google",
-		"Choose the file named client_secret_….json that you downloaded at step 7. If you can't find it, open the client at " + clientsURL + " and download its JSON again."}
-	probWeb = problem{ErrWebClient,
-		"This file holds a “Web application” client, as in the SeaTable and Odoo guides. Those are for servers: Google accepts them only with an exact redirect address registered, and the sign-in would fail with “redirect_uri_mismatch”. A desktop program like mailkey needs a “Desktop app” client",
-		newDesktop}
-	probServiceAccount = problem{ErrUnknownClientType,
+		"Choose the file named client_secret_….json that you downloaded at step 7. "+
+			"If you can't find it, open the client at {{.URL}} and download its JSON again.")}
+	probWeb = problem{advice.Keyed(ErrWebClient, "google.client_web", advice.Data{"URL": clientsURL},
+		"This file holds a “Web application” client, as in the SeaTable and Odoo guides. "+
+			"Those are for servers: Google accepts them only with an exact redirect address registered, "+
+			"and the sign-in would fail with “redirect_uri_mismatch”. A desktop program like mailkey needs a “Desktop app” client",
+		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+	probServiceAccount = problem{advice.Keyed(ErrUnknownClientType, "google.client_service_account", advice.Data{"URL": clientsURL},
 		"This file is a service account key, not an OAuth client. A service account cannot send mail as your Gmail account",
-		newDesktop}
-	probAuthorizedUser = problem{ErrUnknownClientType,
+		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+	probAuthorizedUser = problem{advice.Keyed(ErrUnknownClientType, "google.client_authorized_user", advice.Data{"URL": clientsURL},
 		"This file is a saved sign-in from Google's command-line tools (type “authorized_user”), not an OAuth client",
-		newDesktop}
-	probUnknown = problem{ErrUnknownClientType,
+		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+	probUnknown = problem{advice.Keyed(ErrUnknownClientType, "google.client_unknown", advice.Data{"URL": clientsURL},
 		"This JSON file holds no OAuth client: Google's client files start with an “installed” section",
-		newDesktop}
-	probMissingID = problem{ErrMissingClientID,
+		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+	probMissingID = problem{advice.Keyed(ErrMissingClientID, "google.client_missing_id", advice.Data{"URL": clientsURL},
 		"The client file has no client ID",
-		redownload}
-	probBadID = problem{ErrBadClientID,
+		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file.")}
+	probBadID = problem{advice.Keyed(ErrBadClientID, "google.client_bad_id", advice.Data{"URL": clientsURL},
 		"The client ID in this file is not a Google client ID (those end in “.apps.googleusercontent.com”)",
-		redownload}
-	probMissingSecret = problem{ErrMissingClientSecret,
+		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file.")}
+	probMissingSecret = problem{advice.Keyed(ErrMissingClientSecret, "google.client_missing_secret", advice.Data{"URL": clientsURL},
 		"The client file has no client secret",
-		redownload + " If the client's page doesn't offer the secret, create a new “Desktop app” client (step 6) and download its JSON from the dialog that appears."}
-	probBadAuthURI = problem{ErrBadEndpoint,
+		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file. "+
+			"If the client's page doesn't offer the secret, create a new “Desktop app” client (step 6) and download its JSON from the dialog that appears.")}
+	probBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_auth_uri", advice.Data{"URL": clientsURL, "Default": DefaultAuthURI},
 		"The auth_uri in the client file is not a web address mailkey can use: it must be an https:// address",
-		redownload + " Google's file has " + DefaultAuthURI + "."}
-	probBadTokenURI = problem{ErrBadEndpoint,
+		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file. Google's file has {{.Default}}.")}
+	probBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_token_uri", advice.Data{"URL": clientsURL, "Default": DefaultTokenURI},
 		"The token_uri in the client file is not a web address mailkey can use: it must be an https:// address",
-		redownload + " Google's file has " + DefaultTokenURI + "."}
+		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file. Google's file has {{.Default}}.")}
 )
 
 // clientFile is the outer layer of the downloaded file.
@@ -299,8 +300,9 @@ func ReadClientFile(path string) (Client, error) {
 		return Client{}, openProblem(path, err)
 	}
 	if info.IsDir() {
-		return Client{}, advice.New(&fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")},
-			"“"+path+"” is a folder, not a file",
+		return Client{}, advice.Keyed(&fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")},
+			"google.client_path_is_folder", advice.Data{"Path": path},
+			"“{{.Path}}” is a folder, not a file",
 			"Choose the client_secret_….json file inside it.")
 	}
 	if info.Size() > MaxClientFileBytes {
@@ -317,12 +319,15 @@ func ReadClientFile(path string) (Client, error) {
 func openProblem(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return advice.New(err, "mailkey can't find the file “"+path+"”",
-			"Check the name and folder, or download the JSON again at step 7 ("+clientsURL+").")
+		return advice.Keyed(err, "google.client_file_missing", advice.Data{"Path": path, "URL": clientsURL},
+			"mailkey can't find the file “{{.Path}}”",
+			"Check the name and folder, or download the JSON again at step 7 ({{.URL}}).")
 	case errors.Is(err, fs.ErrPermission):
-		return advice.New(err, "mailkey isn't allowed to read the file “"+path+"”",
+		return advice.Keyed(err, "google.client_file_forbidden", advice.Data{"Path": path},
+			"mailkey isn't allowed to read the file “{{.Path}}”",
 			"Move or copy the file into your home folder, or give yourself permission to read it, and try again.")
 	}
-	return advice.New(err, "mailkey couldn't read the file “"+path+"”",
-		"Check that the file is on a disk that is connected, or download the JSON again at step 7 ("+clientsURL+").")
+	return advice.Keyed(err, "google.client_file_unreadable", advice.Data{"Path": path, "URL": clientsURL},
+		"mailkey couldn't read the file “{{.Path}}”",
+		"Check that the file is on a disk that is connected, or download the JSON again at step 7 ({{.URL}}).")
 }

@@ -37,14 +37,14 @@ func (e Endpoint) String() string {
 // ParseEndpoint reads "smtp://host[:port]" (STARTTLS, default port 587) or
 // "smtps://host[:port]" (implicit TLS, default port 465).
 func ParseEndpoint(raw string) (Endpoint, error) {
-	bad := func(why string) (Endpoint, error) {
-		return Endpoint{}, advice.New(fmt.Errorf("%w: %s", ErrBadEndpoint, why),
-			fmt.Sprintf("%q is not a usable SMTP URL: %s", raw, why),
-			"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
-	}
+	// bad wraps ErrBadEndpoint with why, the reason the text gives in English.
+	bad := func(why string) error { return fmt.Errorf("%w: %s", ErrBadEndpoint, why) }
+	quoted := strconv.Quote(raw)
 	u, err := url.Parse(raw)
 	if err != nil {
-		return bad("it does not parse")
+		return Endpoint{}, advice.Keyed(bad("it does not parse"), "mail.smtp_url_unparsable", advice.Data{"URL": quoted},
+			"{{.URL}} is not a usable SMTP URL: it does not parse",
+			"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
 	}
 	var e Endpoint
 	switch u.Scheme {
@@ -53,19 +53,28 @@ func ParseEndpoint(raw string) (Endpoint, error) {
 	case "smtps":
 		e.Port, e.ImplicitTLS = 465, true
 	default:
-		return bad("the scheme must be smtp or smtps")
+		return Endpoint{}, advice.Keyed(bad("the scheme must be smtp or smtps"), "mail.smtp_url_scheme", advice.Data{"URL": quoted},
+			"{{.URL}} is not a usable SMTP URL: the scheme must be smtp or smtps",
+			"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
 	}
 	if u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return bad("it must hold only a host and a port")
+		return Endpoint{}, advice.Keyed(bad("it must hold only a host and a port"), "mail.smtp_url_extra", advice.Data{"URL": quoted},
+			"{{.URL}} is not a usable SMTP URL: it must hold only a host and a port",
+			"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
 	}
 	e.Host = u.Hostname()
 	if e.Host == "" {
-		return bad("the host is missing")
+		return Endpoint{}, advice.Keyed(bad("the host is missing"), "mail.smtp_url_no_host", advice.Data{"URL": quoted},
+			"{{.URL}} is not a usable SMTP URL: the host is missing",
+			"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
 	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return bad("the port must be a number from 1 to 65535")
+			return Endpoint{}, advice.Keyed(bad("the port must be a number from 1 to 65535"), "mail.smtp_url_port",
+				advice.Data{"URL": quoted},
+				"{{.URL}} is not a usable SMTP URL: the port must be a number from 1 to 65535",
+				"Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)")
 		}
 		e.Port = n
 	}

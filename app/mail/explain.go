@@ -104,29 +104,38 @@ func Explain(r Reply, oauth bool) *advice.Error {
 	switch {
 	case r.Code == 535 || r.Enhanced == "5.7.8":
 		if oauth {
-			return advice.New(ErrTokenRejected, "Gmail refused the sign-in token ("+wire+")", "Sign in again")
+			return advice.Keyed(ErrTokenRejected, "mail.token_rejected", advice.Data{"Reply": wire},
+				"Gmail refused the sign-in token ({{.Reply}})", "Sign in again")
 		}
-		return advice.New(ErrAuthRejected, "Gmail did not accept the address and app password ("+wire+")",
-			"Check the address, then create a new app password at "+google.AppPasswordsURL+" and enter it again")
+		return advice.Keyed(ErrAuthRejected, "mail.auth_rejected", advice.Data{"Reply": wire, "URL": google.AppPasswordsURL},
+			"Gmail did not accept the address and app password ({{.Reply}})",
+			"Check the address, then create a new app password at {{.URL}} and enter it again")
 	case r.Code == 534 && strings.Contains(low, "application-specific password"):
-		return advice.New(ErrAppPasswordRequired, "Gmail needs an app password, not your Google account password ("+wire+")",
-			"Create an app password at "+google.AppPasswordsURL+" (2-Step Verification must be on) and use its 16 letters")
+		return advice.Keyed(ErrAppPasswordRequired, "mail.app_password_required", advice.Data{"Reply": wire, "URL": google.AppPasswordsURL},
+			"Gmail needs an app password, not your Google account password ({{.Reply}})",
+			"Create an app password at {{.URL}} (2-Step Verification must be on) and use its 16 letters")
 	case r.Code == 534:
-		return advice.New(ErrWebLoginRequired, "Google blocked the sign-in ("+wire+")",
+		return advice.Keyed(ErrWebLoginRequired, "mail.web_login_required", advice.Data{"Reply": wire},
+			"Google blocked the sign-in ({{.Reply}})",
 			"Sign in at https://mail.google.com once in your browser, then try again")
 	case r.Code == 550 && r.Enhanced == "5.4.5":
-		return advice.New(ErrDailyLimit, "Gmail's daily sending limit is reached ("+wire+")",
+		return advice.Keyed(ErrDailyLimit, "mail.daily_limit", advice.Data{"Reply": wire},
+			"Gmail's daily sending limit is reached ({{.Reply}})",
 			"Wait 24 hours; a free account may send about 500 messages a day")
 	case r.Code == 552 || r.Enhanced == "5.3.4":
-		return advice.New(ErrTooBig, "the message is too big for Gmail ("+wire+")",
+		return advice.Keyed(ErrTooBig, "mail.too_big", advice.Data{"Reply": wire},
+			"the message is too big for Gmail ({{.Reply}})",
 			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
 	case (r.Code == 454 || r.Code == 421) && r.Enhanced == "4.7.0":
-		return advice.New(ErrRateLimited, "Gmail is limiting logins or sending for now ("+wire+")",
+		return advice.Keyed(ErrRateLimited, "mail.rate_limited", advice.Data{"Reply": wire},
+			"Gmail is limiting logins or sending for now ({{.Reply}})",
 			"Wait a few minutes and try again")
 	case r.Code >= 400 && r.Code < 500:
-		return advice.New(ErrTemporary, "the server had a temporary problem ("+wire+")", "Try again in a few minutes")
+		return advice.Keyed(ErrTemporary, "mail.temporary", advice.Data{"Reply": wire},
+			"the server had a temporary problem ({{.Reply}})", "Try again in a few minutes")
 	}
-	return advice.New(ErrRejected, "the server refused ("+wire+")", "Check the addresses and the message, then try again")
+	return advice.Keyed(ErrRejected, "mail.rejected", advice.Data{"Reply": wire},
+		"the server refused ({{.Reply}})", "Check the addresses and the message, then try again")
 }
 
 // ExplainChallenge explains Gmail's XOAUTH2 334 JSON.
@@ -136,20 +145,23 @@ func ExplainChallenge(c Challenge, final Reply) *advice.Error {
 		wire = "no final reply"
 	}
 	if c.Status == "400" {
-		return advice.New(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status),
-			"Gmail refused the token because it does not carry the permission "+google.ScopeMail+
-				" (challenge status 400, scope "+c.Scope+"; "+wire+")",
+		return advice.Keyed(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status), "mail.token_scope_missing",
+			advice.Data{"Needed": google.ScopeMail, "Scope": c.Scope, "Reply": wire},
+			"Gmail refused the token because it does not carry the permission {{.Needed}}"+
+				" (challenge status 400, scope {{.Scope}}; {{.Reply}})",
 			"Sign in again and allow \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}
-	return advice.New(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status),
-		"Gmail refused the token as expired or revoked (challenge status "+c.Status+"; "+wire+")", "Sign in again")
+	return advice.Keyed(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status), "mail.token_expired",
+		advice.Data{"Status": c.Status, "Reply": wire},
+		"Gmail refused the token as expired or revoked (challenge status {{.Status}}; {{.Reply}})", "Sign in again")
 }
 
 // explain maps an error from go-mail or the network to advice.
 func explain(ctx context.Context, ep Endpoint, cred Credential, err error, challenge []byte) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
-			return advice.New(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "the send took too long and was stopped", "Try again; check your connection if it keeps happening")
+			return advice.Keyed(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "mail.send_timeout", nil,
+				"the send took too long and was stopped", "Try again; check your connection if it keeps happening")
 		}
 		return ctxErr
 	}
@@ -175,29 +187,40 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 	timedOut := (errors.As(err, &netErr) && netErr.Timeout()) || strings.Contains(text, "i/o timeout")
 	switch {
 	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose, errors.As(err, new(*afterDataError)):
-		return advice.New(fmt.Errorf("%w: %v", ErrMaybeSent, redactErr(err, cred)),
-			"the connection to "+ep.Addr()+" failed after the whole message was sent, so it may have been delivered",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrMaybeSent, redactErr(err, cred)), "mail.maybe_sent",
+			advice.Data{"Server": ep.Addr()},
+			"the connection to {{.Server}} failed after the whole message was sent, so it may have been delivered",
 			"Look in your Sent folder before you send it again")
 	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
-		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), "the server's certificate for "+ep.Host+" could not be verified",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrTLS, err), "mail.certificate_unverified", advice.Data{"Host": ep.Host},
+			"the server's certificate for {{.Host}} could not be verified",
 			"Something on your network may be intercepting the connection; try another network")
 	case errors.As(err, &recordEr):
-		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), ep.Addr()+" does not speak TLS",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrTLS, err), "mail.not_tls", advice.Data{"Server": ep.Addr()},
+			"{{.Server}} does not speak TLS",
 			"Use smtps:// only with port 465 and smtp:// with port 587")
 	case strings.Contains(err.Error(), "does not support STARTTLS"):
-		return advice.New(fmt.Errorf("%w: %v", ErrTLS, err), ep.Addr()+" does not offer STARTTLS, and mailkey never sends without encryption",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrTLS, err), "mail.no_starttls", advice.Data{"Server": ep.Addr()},
+			"{{.Server}} does not offer STARTTLS, and mailkey never sends without encryption",
 			"Use smtp://smtp.gmail.com:587 or smtps://smtp.gmail.com:465")
 	case errors.As(err, &dnsErr):
-		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot find the server "+ep.Host,
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.host_not_found", advice.Data{"Host": ep.Host},
+			"cannot find the server {{.Host}}",
 			"Check your internet connection and the server name")
 	case timedOut:
-		return advice.New(fmt.Errorf("%w: %v", ErrTimeout, err), "the server "+ep.Addr()+" stopped answering",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrTimeout, err), "mail.server_silent", advice.Data{"Server": ep.Addr()},
+			"the server {{.Server}} stopped answering",
 			"Check your connection and try again; some networks block ports 587 and 465")
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot connect to "+ep.Addr(),
-			"Check your internet connection; some networks block port "+strconv.Itoa(ep.Port)+": try the other port (587 with smtp:// or 465 with smtps://) or another network")
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.cannot_connect",
+			advice.Data{"Server": ep.Addr(), "Port": ep.Port},
+			"cannot connect to {{.Server}}",
+			"Check your internet connection; some networks block port {{.Port}}: "+
+				"try the other port (587 with smtp:// or 465 with smtps://) or another network")
 	}
-	return advice.New(fmt.Errorf("%w: %v", ErrConnect, redactErr(err, cred)), "the connection to "+ep.Addr()+" failed",
+	return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, redactErr(err, cred)), "mail.connection_failed",
+		advice.Data{"Server": ep.Addr()},
+		"the connection to {{.Server}} failed",
 		"Try again; check your connection if it keeps happening")
 }
 

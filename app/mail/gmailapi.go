@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -72,8 +73,10 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 	if err != nil {
 		_ = pr.Close()
 		<-wrote
-		return res, advice.New(fmt.Errorf("%w: %v", ErrBadEndpoint, err), fmt.Sprintf("%q is not a Gmail API address", api.Base),
-			"Sign in again without --api, or give a URL such as "+google.DefaultAPIBase)
+		return res, advice.Keyed(fmt.Errorf("%w: %v", ErrBadEndpoint, err), "mail.bad_api_url",
+			advice.Data{"URL": strconv.Quote(api.Base), "Example": google.DefaultAPIBase},
+			"{{.URL}} is not a Gmail API address",
+			"Sign in again without --api, or give a URL such as {{.Example}}")
 	}
 	req.ContentLength = int64(n)
 	req.Header.Set("Content-Type", "message/rfc822")
@@ -142,7 +145,8 @@ func (s *Sender) httpClient() *http.Client {
 func explainHTTP(ctx context.Context, base string, err error, written bool) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !written {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
-			return advice.New(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "the send took too long and was stopped", "Try again; check your connection if it keeps happening")
+			return advice.Keyed(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "mail.send_timeout", nil,
+				"the send took too long and was stopped", "Try again; check your connection if it keeps happening")
 		}
 		return ctxErr
 	}
@@ -158,17 +162,20 @@ func explainHTTP(ctx context.Context, base string, err error, written bool) erro
 	var dnsErr *net.DNSError
 	switch {
 	case written:
-		return advice.New(fmt.Errorf("%w: %v", ErrMaybeSent, err),
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrMaybeSent, err), "mail.api_maybe_sent", nil,
 			"the connection to the Gmail API failed after the whole message was sent, so it may have been delivered",
 			"Look in your Sent folder before you send it again")
 	case errors.As(err, &dnsErr):
-		return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot find the Gmail API server "+host,
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.api_host_not_found", advice.Data{"Host": host},
+			"cannot find the Gmail API server {{.Host}}",
 			"Check your internet connection")
 	case errors.As(err, &netErr) && netErr.Timeout():
-		return advice.New(fmt.Errorf("%w: %v", ErrTimeout, err), "the Gmail API at "+host+" stopped answering",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrTimeout, err), "mail.api_silent", advice.Data{"Host": host},
+			"the Gmail API at {{.Host}} stopped answering",
 			"Check your connection and try again")
 	}
-	return advice.New(fmt.Errorf("%w: %v", ErrConnect, err), "cannot reach the Gmail API at "+host,
+	return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.api_unreachable", advice.Data{"Host": host},
+		"cannot reach the Gmail API at {{.Host}}",
 		"Check your internet connection and try again")
 }
 
@@ -181,33 +188,43 @@ func explainAPI(api API, status int, body []byte) error {
 	}
 	switch {
 	case status == http.StatusUnauthorized:
-		return advice.New(fmt.Errorf("%w: Gmail API %d", ErrTokenRejected, status),
-			"the Gmail API refused the sign-in token ("+wire+")", "Sign in again")
+		return advice.Keyed(fmt.Errorf("%w: Gmail API %d", ErrTokenRejected, status), "mail.api_token_rejected",
+			advice.Data{"Reply": wire},
+			"the Gmail API refused the sign-in token ({{.Reply}})", "Sign in again")
 	case ok && ae.ServiceDisabled():
 		project := api.ProjectID
 		if project == "" {
 			project = ae.ProjectNumber()
 		}
-		what := "the Gmail API is turned off in your Google Cloud project"
-		if project != "" {
-			what += " (" + project + ")"
+		err, link := fmt.Errorf("%w: %d", ErrAPIDisabled, status), google.GmailAPILink(project)
+		if project == "" {
+			return advice.Keyed(err, "mail.api_disabled", advice.Data{"URL": link},
+				"the Gmail API is turned off in your Google Cloud project",
+				"Enable it at {{.URL}}, wait a minute, then send again; or send over SMTP")
 		}
-		return advice.New(fmt.Errorf("%w: %d", ErrAPIDisabled, status), what,
-			"Enable it at "+google.GmailAPILink(project)+", wait a minute, then send again; or send over SMTP")
+		return advice.Keyed(err, "mail.api_disabled_in_project",
+			advice.Data{"Project": project, "URL": link},
+			"the Gmail API is turned off in your Google Cloud project ({{.Project}})",
+			"Enable it at {{.URL}}, wait a minute, then send again; or send over SMTP")
 	case ok && ae.ScopeInsufficient():
-		return advice.New(fmt.Errorf("%w: insufficient scope", ErrTokenRejected),
-			"Google refused the send: this sign-in lacks the Gmail permission ("+wire+")",
+		return advice.Keyed(fmt.Errorf("%w: insufficient scope", ErrTokenRejected), "mail.api_scope_missing",
+			advice.Data{"Reply": wire},
+			"Google refused the send: this sign-in lacks the Gmail permission ({{.Reply}})",
 			"Sign in again and allow mailkey to use Gmail")
 	case status == http.StatusTooManyRequests:
-		return advice.New(fmt.Errorf("%w: %d", ErrRateLimited, status), "Gmail is limiting sending for now ("+wire+")",
+		return advice.Keyed(fmt.Errorf("%w: %d", ErrRateLimited, status), "mail.api_rate_limited", advice.Data{"Reply": wire},
+			"Gmail is limiting sending for now ({{.Reply}})",
 			"Wait a few minutes and try again")
 	case status == http.StatusRequestEntityTooLarge:
-		return advice.New(fmt.Errorf("%w: %d", ErrTooBig, status), "the message is too big for Gmail ("+wire+")",
+		return advice.Keyed(fmt.Errorf("%w: %d", ErrTooBig, status), "mail.too_big", advice.Data{"Reply": wire},
+			"the message is too big for Gmail ({{.Reply}})",
 			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
 	case status >= 500:
-		return advice.New(fmt.Errorf("%w: %d", ErrTemporary, status), "the Gmail API had a temporary problem ("+wire+")",
+		return advice.Keyed(fmt.Errorf("%w: %d", ErrTemporary, status), "mail.api_temporary", advice.Data{"Reply": wire},
+			"the Gmail API had a temporary problem ({{.Reply}})",
 			"Try again in a few minutes")
 	}
-	return advice.New(fmt.Errorf("%w: %d", ErrRejected, status), "the Gmail API refused the message ("+wire+")",
+	return advice.Keyed(fmt.Errorf("%w: %d", ErrRejected, status), "mail.api_rejected", advice.Data{"Reply": wire},
+		"the Gmail API refused the message ({{.Reply}})",
 		"Check the addresses and the message, then try again")
 }

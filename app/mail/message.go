@@ -8,6 +8,7 @@ import (
 	"fmt"
 	netmail "net/mail"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -50,8 +51,9 @@ func ParseList(field, s string) ([]string, error) {
 	}
 	list, err := netmail.ParseAddressList(s)
 	if err != nil {
-		return nil, advice.New(fmt.Errorf("%w: %v", ErrInvalidAddress, err),
-			fmt.Sprintf("the %s field is not a valid list of addresses (%v)", field, err),
+		return nil, advice.Keyed(fmt.Errorf("%w: %v", ErrInvalidAddress, err), "mail.invalid_address_list",
+			advice.Data{"Field": advice.Label(field), "Reason": err},
+			"the {{.Field}} field is not a valid list of addresses ({{.Reason}})",
 			"Write addresses like ann@example.com, separated by commas")
 	}
 	out := make([]string, len(list))
@@ -72,7 +74,8 @@ func (m Message) Validate() error {
 		return err
 	}
 	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		return advice.New(ErrNoRecipient, "the message has no recipient", "Add at least one address in To, Cc or Bcc")
+		return advice.Keyed(ErrNoRecipient, "mail.no_recipient", nil,
+			"the message has no recipient", "Add at least one address in To, Cc or Bcc")
 	}
 	for _, f := range []struct {
 		name string
@@ -100,18 +103,21 @@ func checkAddress(field, a string) error {
 		return injection(field)
 	}
 	if strings.TrimSpace(a) == "" {
-		return advice.New(ErrInvalidAddress, "the "+field+" address is empty", "Enter an address like ann@example.com")
+		return advice.Keyed(ErrInvalidAddress, "mail.address_empty", advice.Data{"Field": advice.Label(field)},
+			"the {{.Field}} address is empty", "Enter an address like ann@example.com")
 	}
 	if _, err := netmail.ParseAddress(a); err != nil {
-		return advice.New(fmt.Errorf("%w: %v", ErrInvalidAddress, err),
-			fmt.Sprintf("%q in %s is not a valid email address", a, field),
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrInvalidAddress, err), "mail.invalid_address",
+			advice.Data{"Address": strconv.Quote(a), "Field": advice.Label(field)},
+			"{{.Address}} in {{.Field}} is not a valid email address",
 			"Check for typos; an address looks like ann@example.com")
 	}
 	return nil
 }
 
 func injection(field string) error {
-	return advice.New(ErrHeaderInjection, "the "+field+" field contains a line break", "Put it on one line")
+	return advice.Keyed(ErrHeaderInjection, "mail.line_break", advice.Data{"Field": advice.Label(field)},
+		"the {{.Field}} field contains a line break", "Put it on one line")
 }
 
 func checkFile(p string) error {
@@ -126,8 +132,8 @@ func checkFile(p string) error {
 		}
 	}
 	if err != nil {
-		return advice.New(fmt.Errorf("%w: %v", ErrAttachment, err),
-			"cannot read the attachment "+p, "Check that the file exists and that you may read it")
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},
+			"cannot read the attachment {{.Path}}", "Check that the file exists and that you may read it")
 	}
 	return nil
 }

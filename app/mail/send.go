@@ -53,9 +53,9 @@ type Result struct {
 	Transcript string
 	// Transport says what delivered the message: TransportSMTP or TransportAPI.
 	Transport string
-	// Fallback, when not empty, says why the Gmail API was used instead of
-	// SMTP, e.g. "port 587 could not be reached".
-	Fallback string
+	// Fallback, when its What is not empty, says why the Gmail API was used
+	// instead of SMTP, e.g. "port 587 could not be reached".
+	Fallback advice.Text
 }
 
 // Transports, as Result.Transport names them.
@@ -196,7 +196,10 @@ func unreached(err error, heard bool) error {
 		errors.Is(err, ErrTLS) || errors.Is(err, ErrMaybeSent) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	return advice.New(fmt.Errorf("%w: %w", ErrUnreached, ae.Err), ae.What, ae.Next)
+	// The copy keeps the texts and their key, so the GUI can still translate them.
+	out := *ae
+	out.Err = fmt.Errorf("%w: %w", ErrUnreached, ae.Err)
+	return &out
 }
 
 // dialer connects to ep (with TLS from the start for smtps), and ties the

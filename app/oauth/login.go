@@ -76,7 +76,9 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		return Result{}, advice.New(err, "cannot listen on 127.0.0.1 for Google's answer", "Check that the loopback interface is up and try again")
+		return Result{}, advice.Keyed(err, "oauth.listen_failed", nil,
+			"cannot listen on 127.0.0.1 for Google's answer",
+			"Check that the loopback interface is up and try again")
 	}
 	f := &flow{
 		cfg:      Config(client, "http://"+ln.Addr().String()+"/"),
@@ -101,15 +103,17 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 
 	authURL := f.cfg.AuthCodeURL(f.state, oauth2.AccessTypeOffline, oauth2.ApprovalForce, oauth2.S256ChallengeOption(f.verifier))
 	if err := open(authURL); err != nil {
-		return Result{}, advice.New(err, "could not open the browser", "Copy the sign-in link into your browser by hand")
+		return Result{}, advice.Keyed(err, "oauth.browser_failed", nil,
+			"could not open the browser",
+			"Copy the sign-in link into your browser by hand")
 	}
 	select {
 	case o := <-f.done:
 		return o.res, o.err
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return Result{}, advice.New(ErrTimeout,
-				"no answer came back from the browser within "+advice.Duration(timeout),
+			return Result{}, advice.Keyed(ErrTimeout, "oauth.timeout", advice.Data{"Timeout": timeout},
+				"no answer came back from the browser within {{.Timeout}}",
 				"Start the sign-in again and finish it in the browser; if no browser opened, copy the sign-in link into one")
 		}
 		return Result{}, ctx.Err()
@@ -226,11 +230,12 @@ func resultOf(tok *oauth2.Token) (Result, error) {
 		res.Scope = s
 	}
 	if tok.RefreshToken == "" {
-		return res, advice.New(ErrNoRefreshToken, "Google returned no refresh token",
+		return res, advice.Keyed(ErrNoRefreshToken, "oauth.no_refresh_token", nil,
+			"Google returned no refresh token",
 			"Remove mailkey's access at https://myaccount.google.com/permissions and sign in again")
 	}
 	if res.Scope != "" && !hasScope(res.Scope, google.ScopeMail) {
-		return res, advice.New(ErrScopeNotGranted,
+		return res, advice.Keyed(ErrScopeNotGranted, "oauth.scope_not_granted", nil,
 			"you did not allow mailkey to send mail: the Gmail permission was unticked on Google's consent screen",
 			"Sign in again and tick \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}
@@ -255,7 +260,8 @@ func hasScope(list, want string) bool {
 // The signature is not checked: the token came straight from the token endpoint
 // over TLS, which OpenID Connect Core §3.1.3.7 allows.
 func EmailFromIDToken(tok *oauth2.Token) (string, error) {
-	noEmail := advice.New(ErrNoEmail, "Google did not say which address signed in",
+	noEmail := advice.Keyed(ErrNoEmail, "oauth.no_email", nil,
+		"Google did not say which address signed in",
 		"Sign in again and allow mailkey to see your email address")
 	raw, _ := tok.Extra("id_token").(string)
 	parts := strings.Split(raw, ".")
@@ -276,16 +282,27 @@ func EmailFromIDToken(tok *oauth2.Token) (string, error) {
 }
 
 func authError(code, desc, projectID string) error {
-	what := "Google refused the sign-in (" + code + ")"
-	if desc != "" {
-		what += ": " + desc
-	}
 	if code == "access_denied" {
-		return advice.New(ErrAccessDenied, what,
-			"If you clicked Cancel, sign in again and click Continue. Otherwise your project is in Testing and this address is not a test user: add it under Test users at "+
-				stepLink("audience", projectID)+", then sign in again")
+		url := stepLink("audience", projectID)
+		if desc != "" {
+			return advice.Keyed(ErrAccessDenied, "oauth.access_denied_described", advice.Data{"Description": desc, "URL": url},
+				"Google refused the sign-in (access_denied): {{.Description}}",
+				"If you clicked Cancel, sign in again and click Continue. Otherwise your project is in Testing and this address is not a test user: "+
+					"add it under Test users at {{.URL}}, then sign in again")
+		}
+		return advice.Keyed(ErrAccessDenied, "oauth.access_denied", advice.Data{"URL": url},
+			"Google refused the sign-in (access_denied)",
+			"If you clicked Cancel, sign in again and click Continue. Otherwise your project is in Testing and this address is not a test user: "+
+				"add it under Test users at {{.URL}}, then sign in again")
 	}
-	return advice.New(fmt.Errorf("%w: %s", ErrAuthorization, code), what,
+	err := fmt.Errorf("%w: %s", ErrAuthorization, code)
+	if desc != "" {
+		return advice.Keyed(err, "oauth.authorization_refused_described", advice.Data{"Code": code, "Description": desc},
+			"Google refused the sign-in ({{.Code}}): {{.Description}}",
+			"Check the client JSON (it must be a Desktop app client) and sign in again")
+	}
+	return advice.Keyed(err, "oauth.authorization_refused", advice.Data{"Code": code},
+		"Google refused the sign-in ({{.Code}})",
 		"Check the client JSON (it must be a Desktop app client) and sign in again")
 }
 
@@ -293,27 +310,32 @@ func authError(code, desc, projectID string) error {
 func exchangeError(err error) error {
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return advice.New(fmt.Errorf("%w: %v", ErrExchange, err), "could not reach Google's token endpoint",
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrExchange, err), "oauth.token_endpoint_unreachable", nil,
+			"could not reach Google's token endpoint",
 			"Check your internet connection and try again")
 	}
 	switch re.ErrorCode {
 	case "invalid_client", "unauthorized_client":
-		return advice.New(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode),
-			"Google does not accept this OAuth client ("+re.ErrorCode+")",
-			"The client may have been deleted or its secret reset: download the client JSON again from "+stepLink("client", "")+" and sign in again")
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.invalid_client",
+			advice.Data{"Code": re.ErrorCode, "URL": stepLink("client", "")},
+			"Google does not accept this OAuth client ({{.Code}})",
+			"The client may have been deleted or its secret reset: download the client JSON again from {{.URL}} and sign in again")
 	case "invalid_grant":
-		return advice.New(fmt.Errorf("%w: %w", ErrNeedsSignIn, ErrExchange), "Google no longer accepts this sign-in (invalid_grant)",
+		return advice.Keyed(fmt.Errorf("%w: %w", ErrNeedsSignIn, ErrExchange), "oauth.invalid_grant", nil,
+			"Google no longer accepts this sign-in (invalid_grant)",
 			"Sign in again")
 	case "redirect_uri_mismatch":
-		return advice.New(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode),
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.redirect_uri_mismatch",
+			advice.Data{"URL": stepLink("client", "")},
 			"Google refused the redirect address (redirect_uri_mismatch): this is a Web application client",
-			"Create a client of type Desktop app at "+stepLink("client", "")+", download its JSON and use that")
+			"Create a client of type Desktop app at {{.URL}}, download its JSON and use that")
 	}
 	code := re.ErrorCode
 	if code == "" && re.Response != nil {
 		code = re.Response.Status
 	}
-	return advice.New(fmt.Errorf("%w: %s", ErrExchange, code), "Google's token endpoint answered with an error ("+code+")",
+	return advice.Keyed(fmt.Errorf("%w: %s", ErrExchange, code), "oauth.token_endpoint_error", advice.Data{"Code": code},
+		"Google's token endpoint answered with an error ({{.Code}})",
 		"Try again in a minute")
 }
 

@@ -59,11 +59,15 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 func refreshError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
-		what := "Google no longer accepts this account's sign-in (invalid_grant"
+		wrapped := fmt.Errorf("%w: %w", ErrNeedsSignIn, err)
 		if re.ErrorDescription != "" {
-			what += ": " + re.ErrorDescription
+			return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": re.ErrorDescription},
+				"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})",
+				"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
+					"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
 		}
-		return advice.New(fmt.Errorf("%w: %w", ErrNeedsSignIn, err), what+")",
+		return advice.Keyed(wrapped, "oauth.refresh_rejected", nil,
+			"Google no longer accepts this account's sign-in (invalid_grant)",
 			"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
 				"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
 	}

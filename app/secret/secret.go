@@ -93,7 +93,7 @@ func item(account string, k Kind) string { return account + "/" + string(k) }
 // Get returns the secret of kind k for account.
 func (s *Store) Get(ctx context.Context, account string, k Kind) (string, error) {
 	var v string
-	err := s.do(ctx, "read the "+k.words()+" of "+account+" from", func() (err error) {
+	err := s.do(ctx, reading, account, k, func() (err error) {
 		v, err = s.backend.Get(s.service, item(account, k))
 		return err
 	})
@@ -103,16 +103,17 @@ func (s *Store) Get(ctx context.Context, account string, k Kind) (string, error)
 // Set stores the secret of kind k for account.
 func (s *Store) Set(ctx context.Context, account string, k Kind, value string) error {
 	if len(value) > MaxBytes {
-		return advice.New(ErrTooLarge,
-			fmt.Sprintf("the %s for %s is %d bytes, more than the %d a keyring item may hold", k, account, len(value), MaxBytes),
+		return advice.Keyed(ErrTooLarge, "secret.too_large",
+			advice.Data{"Kind": string(k), "Account": account, "Size": len(value), "Max": MaxBytes},
+			"the {{.Kind}} for {{.Account}} is {{.Size}} bytes, more than the {{.Max}} a keyring item may hold",
 			"This is a bug in mailkey; please report it")
 	}
-	return s.do(ctx, "save the "+k.words()+" of "+account+" in", func() error { return s.backend.Set(s.service, item(account, k), value) })
+	return s.do(ctx, saving, account, k, func() error { return s.backend.Set(s.service, item(account, k), value) })
 }
 
 // Delete removes the secret of kind k for account. A missing item is not an error.
 func (s *Store) Delete(ctx context.Context, account string, k Kind) error {
-	err := s.do(ctx, "delete the "+k.words()+" of "+account+" from", func() error { return s.backend.Delete(s.service, item(account, k)) })
+	err := s.do(ctx, deleting, account, k, func() error { return s.backend.Delete(s.service, item(account, k)) })
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -130,65 +131,105 @@ func (s *Store) DeleteAll(ctx context.Context, account string) error {
 	return first
 }
 
-// do runs op with the store's timeout and maps the backend's errors.
-func (s *Store) do(ctx context.Context, verb string, op func() error) error {
+// action is what a keyring call does, for its error message.
+type action int
+
+const (
+	reading action = iota
+	saving
+	deleting
+)
+
+// do runs op, which does act on the secret of kind k for account, with the
+// store's timeout and maps the backend's errors.
+func (s *Store) do(ctx context.Context, act action, account string, k Kind, op func() error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- op() }()
 	select {
 	case err := <-done:
-		return mapErr(verb, err)
+		return mapErr(act, account, k, err)
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return ctx.Err()
 		}
-		return advice.New(fmt.Errorf("%w: no answer within %s", ErrUnavailable, s.timeout),
-			"the system keyring did not answer within "+s.timeout.String(),
-			unlockAdvice())
+		return advice.Keyed(fmt.Errorf("%w: no answer within %s", ErrUnavailable, s.timeout), "secret.no_answer",
+			advice.Data{"Timeout": s.timeout.String(), "Fix": unlockAdvice()},
+			"the system keyring did not answer within {{.Timeout}}", "{{.Fix}}")
 	}
 }
 
-func mapErr(verb string, err error) error {
+func mapErr(act action, account string, k Kind, err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, keyring.ErrNotFound), errors.Is(err, ErrNotFound):
 		return ErrNotFound
 	case errors.Is(err, keyring.ErrSetDataTooBig):
-		return advice.New(ErrTooLarge, "the keyring refused the secret as too large", "This is a bug in mailkey; please report it")
+		return advice.Keyed(ErrTooLarge, "secret.refused_too_large", nil,
+			"the keyring refused the secret as too large", "This is a bug in mailkey; please report it")
 	}
-	return advice.New(fmt.Errorf("%w: %v", ErrUnavailable, err),
-		"could not "+verb+" the system keyring ("+cause(err)+")", unlockAdvice())
+	wrapped := fmt.Errorf("%w: %v", ErrUnavailable, err)
+	switch act {
+	case saving:
+		return advice.Keyed(wrapped, "secret.save_failed",
+			advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
+			"could not save the {{.Secret}} of {{.Account}} in the system keyring ({{.Cause}})", "{{.Fix}}")
+	case deleting:
+		return advice.Keyed(wrapped, "secret.delete_failed",
+			advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
+			"could not delete the {{.Secret}} of {{.Account}} from the system keyring ({{.Cause}})", "{{.Fix}}")
+	}
+	return advice.Keyed(wrapped, "secret.read_failed",
+		advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
+		"could not read the {{.Secret}} of {{.Account}} from the system keyring ({{.Cause}})", "{{.Fix}}")
 }
+
+// The functions below return pieces of a message as advice.Text values, to
+// fill advice.Data: their English text is their What, and the GUI shows them
+// in its own language.
 
 // cause names the likely reason a keyring call failed, without details that
 // could hold data.
-func cause(err error) string {
+func cause(err error) advice.Text {
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "ServiceUnknown"), strings.Contains(s, "org.freedesktop.secrets"):
-		return "no Secret Service is running"
+		return advice.Explain("secret.cause_no_service", nil, "no Secret Service is running", "")
 	case strings.Contains(s, "dbus"), strings.Contains(s, "D-Bus"), strings.Contains(s, "connect"), strings.Contains(s, "no such file"):
-		return "no session bus to reach it"
+		return advice.Explain("secret.cause_no_bus", nil, "no session bus to reach it", "")
 	case strings.Contains(s, "ocked"), strings.Contains(s, "ismissed"), strings.Contains(s, "rompt"):
-		return "it is locked or the unlock prompt was dismissed"
+		return advice.Explain("secret.cause_locked", nil, "it is locked or the unlock prompt was dismissed", "")
 	}
-	return "it refused the request"
+	return advice.Explain("secret.cause_refused", nil, "it refused the request", "")
 }
 
 // unlockAdvice says what to install or unlock on this platform.
-func unlockAdvice() string {
+func unlockAdvice() advice.Text {
 	switch runtime.GOOS {
 	case "darwin":
-		return "Unlock your login keychain (Keychain Access) and try again"
+		return advice.Explain("secret.unlock_macos", nil, "Unlock your login keychain (Keychain Access) and try again", "")
 	case "windows":
-		return "Check that Windows Credential Manager is running and try again"
+		return advice.Explain("secret.unlock_windows", nil, "Check that Windows Credential Manager is running and try again", "")
 	}
-	return "mailkey keeps secrets only in a Secret Service keyring. Install and start one " +
-		"(GNOME Keyring: apt install gnome-keyring; or KeePassXC with Secret Service integration, or KWallet 5.97+), " +
-		"make sure it is unlocked, and try again"
+	return advice.Explain("secret.unlock_secret_service", nil,
+		"mailkey keeps secrets only in a Secret Service keyring. Install and start one "+
+			"(GNOME Keyring: apt install gnome-keyring; or KeePassXC with Secret Service integration, or KWallet 5.97+), "+
+			"make sure it is unlocked, and try again", "")
 }
 
 // words names the kind in plain words ("refresh token").
-func (k Kind) words() string { return strings.ReplaceAll(string(k), "-", " ") }
+func (k Kind) words() advice.Text {
+	switch k {
+	case RefreshToken:
+		return advice.Explain("secret.kind_refresh_token", nil, "refresh token", "")
+	case AccessToken:
+		return advice.Explain("secret.kind_access_token", nil, "access token", "")
+	case ClientSecret:
+		return advice.Explain("secret.kind_client_secret", nil, "client secret", "")
+	case AppPassword:
+		return advice.Explain("secret.kind_app_password", nil, "app password", "")
+	}
+	return advice.Text{What: strings.ReplaceAll(string(k), "-", " ")} // no other kind is stored
+}

@@ -73,10 +73,11 @@ func (s *Store) Save(p Progress) error {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil && !errors.Is(err, os.ErrExist) {
-		return advice.New(err, "cannot create "+filepath.Dir(s.path), "Check its permissions")
+		return advice.Keyed(err, "setup.create_dir", advice.Data{"Dir": filepath.Dir(s.path)},
+			"cannot create {{.Dir}}", "Check its permissions")
 	}
 	if err := atomicfile.Write(s.path, append(data, '\n'), 0o600); err != nil {
-		return advice.New(err, "cannot save the setup progress", "Check free disk space and permissions")
+		return advice.Keyed(err, "setup.save_failed", nil, "cannot save the setup progress", "Check free disk space and permissions")
 	}
 	return nil
 }

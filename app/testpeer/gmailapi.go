@@ -32,6 +32,14 @@ type GmailAPI struct {
 	disabled bool
 	hits     int
 	sent     [][]byte
+	onSend   func(raw []byte)
+}
+
+// SetOnSend sets a function called with every message the API accepts.
+func (p *GmailAPI) SetOnSend(f func(raw []byte)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.onSend = f
 }
 
 // StartGmailAPI starts the API peer on addr (empty: 127.0.0.1, random port);
@@ -119,7 +127,11 @@ func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	p.mu.Lock()
 	p.sent = append(p.sent, raw)
+	onSend := p.onSend
 	p.mu.Unlock()
+	if onSend != nil {
+		onSend(raw)
+	}
 	id := fmt.Sprintf("18f%013x", n+1)
 	writeJSON(w, http.StatusOK, map[string]any{"id": id, "threadId": id, "labelIds": []string{"SENT"}})
 }

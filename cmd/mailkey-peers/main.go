@@ -36,27 +36,34 @@ func main() {
 		fail(err)
 	}
 	var n atomic.Int64
+	// store writes a received message to the inbox and says so.
+	store := func(via, from, to string, data []byte) {
+		i := n.Add(1)
+		name := filepath.Join(inbox, fmt.Sprintf("%03d.eml", i))
+		_ = os.WriteFile(name, data, 0o600)
+		subject := ""
+		if msg, err := mail.ReadMessage(strings.NewReader(string(data))); err == nil {
+			subject, _ = (&mime.WordDecoder{}).DecodeHeader(msg.Header.Get("Subject"))
+			if from == "" {
+				from, to = msg.Header.Get("From"), msg.Header.Get("To")
+			}
+		}
+		fmt.Printf("received #%d via %s from %s to %s, %d bytes, subject %q → %s\n", i, via, from, to, len(data), subject, name)
+	}
 	g, err := testpeer.StartGmail(testpeer.GmailOptions{
 		Dir: *dir, TestUsers: []string{*user},
 		Passwords:        map[string]string{*user: *appPassword},
 		AccountPasswords: map[string]string{*user: "Correct-Horse-9!"},
 		SMTPAddr:         *smtpAddr, SMTPSAddr: *smtpsAddr, OAuthAddr: *oauthAddr,
 		OnMessage: func(m testpeer.Received) {
-			i := n.Add(1)
-			name := filepath.Join(inbox, fmt.Sprintf("%03d.eml", i))
-			_ = os.WriteFile(name, m.Data, 0o600)
-			subject := ""
-			if msg, err := mail.ReadMessage(strings.NewReader(string(m.Data))); err == nil {
-				subject, _ = (&mime.WordDecoder{}).DecodeHeader(msg.Header.Get("Subject"))
-			}
-			fmt.Printf("received #%d via %s from %s to %s, %d bytes, subject %q → %s\n",
-				i, m.Mech, m.From, strings.Join(m.To, ", "), len(m.Data), subject, name)
+			store("SMTP "+m.Mech, m.From, strings.Join(m.To, ", "), m.Data)
 		},
 	})
 	if err != nil {
 		fail(err)
 	}
 	defer g.Close()
+	g.API.SetOnSend(func(raw []byte) { store("the Gmail API", "", "", raw) })
 
 	env := fmt.Sprintf("SSL_CERT_FILE=%s\nMAILKEY_PEER_SMTP=%s\nMAILKEY_PEER_SMTPS=%s\nMAILKEY_PEER_CLIENT=%s\nMAILKEY_PEER_WEB_CLIENT=%s\nMAILKEY_PEER_USER=%s\nMAILKEY_PEER_API=%s\n",
 		g.CA.CertFile, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.ClientFile, g.WebClientFile, *user, g.API.URL)
@@ -83,12 +90,26 @@ Run mailkey with the test CA, for example:
   mailkey login --app-password --email %s --smtp %s
   mailkey login --client-secret %s --smtp %s
 The same values are in %s.
+kill -USR1 %d turns the Gmail API off or on again in the project; kill -USR2 %d closes the SMTP ports.
 `, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.OAuth.URL, g.API.URL, g.ClientFile, g.WebClientFile, g.CA.CertFile, *user, shown,
-		g.CA.CertFile, *user, g.SMTP.StartTLSURL(), g.ClientFile, g.SMTP.StartTLSURL(), filepath.Join(*dir, "peers.env"))
+		g.CA.CertFile, *user, g.SMTP.StartTLSURL(), g.ClientFile, g.SMTP.StartTLSURL(), filepath.Join(*dir, "peers.env"), os.Getpid(), os.Getpid())
 
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	<-sig
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
+	apiOff := false
+	for s := range sig {
+		switch s {
+		case syscall.SIGUSR1:
+			apiOff = !apiOff
+			g.API.SetAPIDisabled(apiOff)
+			fmt.Printf("Gmail API turned off in the project: %v\n", apiOff)
+		case syscall.SIGUSR2:
+			_ = g.SMTP.Close()
+			fmt.Println("SMTP ports closed: connections to them are refused now")
+		default:
+			return
+		}
+	}
 }
 
 func fail(err error) {
