@@ -51,8 +51,9 @@ var (
 // Linux), "en" or "fr" overrides it. Fyne's lang package reads only the
 // system locale, so an override sets the locale variables for the moment
 // the package picks its language, then puts them back, so that programs
-// mailkey starts (the browser) keep the user's own locale. The browser's
-// page after sign-in follows the same choice.
+// mailkey starts (the browser) keep the user's own locale. Where the
+// variables do not count (Windows, macOS), aliasLanguage does it. The
+// browser's page after sign-in follows the same choice.
 func useLanguage(code string) {
 	langMu.Lock()
 	defer langMu.Unlock()
@@ -65,6 +66,9 @@ func useLanguage(code string) {
 	}
 	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
 		fyne.LogError("Could not load mailkey's translations", err)
+	}
+	if code != "" && lang.X("language.code", "en") != code {
+		aliasLanguage(code, lang.SystemLocale().LanguageString())
 	}
 	shownLanguage = "en"
 	if lang.X("language.code", "en") == "fr" {
@@ -82,21 +86,14 @@ var shownKeys map[string]bool
 // (fr.json, app-mail.fr.json, …).
 func translatedKeys(code string) map[string]bool {
 	keys := map[string]bool{}
-	files, err := translations.ReadDir("translations")
-	if err != nil {
-		return keys
-	}
-	for _, f := range files {
-		if f.Name() != code+".json" && !strings.HasSuffix(f.Name(), "."+code+".json") {
-			continue
-		}
-		data, err := translations.ReadFile("translations/" + f.Name())
+	for _, name := range languageFiles(code) {
+		data, err := translations.ReadFile(name)
 		if err != nil {
 			continue
 		}
 		var m map[string]json.RawMessage
-		if json.Unmarshal(data, &m) != nil {
-			fyne.LogError("Could not read the translations "+f.Name(), err)
+		if err := json.Unmarshal(data, &m); err != nil {
+			fyne.LogError("Could not read the translations "+name, err)
 			continue
 		}
 		for k, v := range m {
@@ -113,6 +110,45 @@ func translated(key string) (ok, plural bool) {
 	defer langMu.Unlock()
 	plural, ok = shownKeys[key]
 	return ok, plural
+}
+
+// aliasLanguage makes mailkey's texts come in language code where the
+// locale variables do not choose the language: on Windows and macOS Fyne asks
+// the system, which no variable overrides. It loads mailkey's translations of
+// code under the system's language, and under English, the fallback Fyne
+// uses for a language it does not know, so that Fyne's choice finds them.
+// Fyne's own few texts (file dialogs) stay in the system's language.
+func aliasLanguage(code, system string) {
+	for _, target := range []string{system, "en"} {
+		if target == code || target == "" {
+			continue
+		}
+		for _, name := range languageFiles(code) {
+			data, err := translations.ReadFile(name)
+			if err == nil {
+				err = lang.AddTranslationsForLocale(data, fyne.Locale(target))
+			}
+			if err != nil {
+				fyne.LogError("Could not load the translations "+name, err)
+			}
+		}
+	}
+}
+
+// languageFiles returns the paths of the translation files of language code
+// (translations/fr.json, translations/app-mail.fr.json, …).
+func languageFiles(code string) []string {
+	files, err := translations.ReadDir("translations")
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, f := range files {
+		if f.Name() == code+".json" || strings.HasSuffix(f.Name(), "."+code+".json") {
+			out = append(out, "translations/"+f.Name())
+		}
+	}
+	return out
 }
 
 func restoreEnv(name, old string, had bool) {

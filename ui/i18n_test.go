@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"os/exec"
+
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/export"
 
@@ -14,6 +16,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
@@ -340,4 +343,37 @@ func TestFrenchExportLabels(t *testing.T) {
 	got := exportLabel(export.LabelServer) + " / " + exportLabel(export.LabelMethod) + " / " +
 		exportValue(export.Field{Label: export.LabelMethod, Value: "Normal password (PLAIN), with the app password"})
 	containsAll(t, "export labels", got, "Serveur", "Authentification", "mot de passe d'application")
+}
+
+// aliasChild names the child process of TestLanguageOverrideWithoutLocale.
+const aliasChild = "MAILKEY_TEST_ALIAS_SYSTEM"
+
+// On Windows and macOS no locale variable overrides the language Fyne picks:
+// aliasLanguage must make the Language setting win over the system's choice
+// by itself. It changes Fyne's global translations, so it runs in a child
+// process, here with the locale variables set to the "system" language.
+func TestLanguageOverrideWithoutLocale(t *testing.T) {
+	if system := os.Getenv(aliasChild); system != "" {
+		if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
+			t.Fatal(err)
+		}
+		override := map[string]string{"de": "fr", "ko": "fr", "fr": "en"}[system]
+		aliasLanguage(override, system)
+		if got := lang.X("language.code", "?"); got != override {
+			t.Fatalf("system %s, override %s: language.code %q", system, override, got)
+		}
+		want := map[string]string{"fr": "Envoyer du courrier avec votre compte Gmail", "en": "Send mail as your Gmail account"}[override]
+		if got := lang.X("welcome.title", "?"); got != want {
+			t.Fatalf("system %s, override %s: welcome title %q", system, override, got)
+		}
+		return
+	}
+	for _, system := range []string{"de", "ko", "fr"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLanguageOverrideWithoutLocale$", "-test.v")
+		cmd.Env = append(os.Environ(), aliasChild+"="+system, "LANGUAGE=", "LC_ALL="+system+"_"+strings.ToUpper(system)+".UTF-8")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestLanguageOverrideWithoutLocale") {
+			t.Errorf("system language %s: %v\n%s", system, err, out)
+		}
+	}
 }
