@@ -2,19 +2,25 @@ package ui
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 )
 
 // applyDemo puts the window on one screen for the README's screenshots (make
-// screenshots): MAILKEY_DEMO=checklist | signin-wait | compose. For
+// screenshots): MAILKEY_DEMO=checklist | signin-wait | compose | account
+// (the first account's screen, scrolled to its Health card once the checks
+// ran). For
 // signin-wait, MAILKEY_DEMO_CLIENT names the client JSON to import, and no
 // browser is opened. It runs on its own goroutine; widgets change through fyne.Do.
 func applyDemo(g *gui) {
 	g.tasks.wait() // let the first screen land, then replace it
-	switch os.Getenv("MAILKEY_DEMO") {
+	// A screenshot's name may end in its language: "account-fr".
+	switch strings.TrimSuffix(os.Getenv("MAILKEY_DEMO"), "-fr") {
 	case "checklist":
 		fyne.Do(g.showChecklist)
 	case "compose":
@@ -25,6 +31,36 @@ func applyDemo(g *gui) {
 			}
 			fyne.Do(func() { g.showCompose(list[0].Address, true) })
 		}()
+	case "account":
+		// The app opens the first account by itself; wait for that screen,
+		// then run its checks.
+		var s *accountScreen
+		for range 100 {
+			fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
+			if s != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		time.Sleep(time.Second) // the sidebar may open it again once it has the statuses
+		fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
+		if s == nil {
+			return
+		}
+		fyne.DoAndWait(s.health.onCheckAgain)
+		for range 200 {
+			done := false
+			fyne.DoAndWait(func() { done = s.health.checks != nil })
+			if done {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		fyne.Do(func() {
+			if sc, ok := s.root.(*container.Scroll); ok {
+				sc.ScrollToOffset(fyne.NewPos(0, s.health.card.Position().Y-theme.Padding()))
+			}
+		})
 	case "signin-wait":
 		g.eng.Open = func(string) error { return nil }
 		var s *signIn
