@@ -260,6 +260,9 @@ func TestLocalTextInFrench(t *testing.T) {
 		{advice.Data{"Wait": 5 * time.Minute}, "5 minutes", ""},
 		{advice.Data{"Wait": time.Second}, "1 seconde", ""},
 		{advice.Data{"Wait": inner}, "inner", ""},
+		// A piece of text from app/secret, translated on its own.
+		{advice.Data{"Wait": advice.Explain("secret.cause_no_bus", nil, "no session bus to reach it", "")}, "aucun bus de session pour le joindre", ""},
+		{advice.Data{"Wait": advice.Label("Bcc")}, "Cci", ""},
 	}
 	for _, c := range cases {
 		got := localData(c.data)["Wait"]
