@@ -16,12 +16,17 @@ import (
 	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
-// translations holds mailkey's texts in every language, one go-i18n JSON
-// file per language. English is the source: every lang.X call in ui/ also
-// carries the English text as its fallback.
+// translations holds mailkey's texts in every language, as go-i18n JSON
+// files: the screens' texts in <code>.json, where English is the source
+// (every lang.X call in ui/ also carries the English text as its fallback),
+// and app/'s texts in app-<package>.<code>.json, whose source is the English
+// in app/ (see localText).
 //
 //go:embed translations
 var translations embed.FS
+
+// screenLanguages are the languages of the screens' texts.
+var screenLanguages = []string{"en", "fr"}
 
 // prefLanguage is the Preferences key of the language setting: "" follows
 // the system locale, "en" or "fr" overrides it.
@@ -64,8 +69,8 @@ func useLanguage(code string) {
 			defer restoreEnv(v, old, had)
 		}
 	}
-	if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
-		fyne.LogError("Could not load mailkey's translations", err)
+	for _, l := range screenLanguages {
+		addTranslations("translations/"+l+".json", l)
 	}
 	if code != "" && lang.X("language.code", "en") != code {
 		aliasLanguage(code, lang.SystemLocale().LanguageString())
@@ -74,8 +79,29 @@ func useLanguage(code string) {
 	if lang.X("language.code", "en") == "fr" {
 		shownLanguage = "fr"
 	}
-	shownKeys = translatedKeys(shownLanguage)
+	shownKeys = nil
+	if shownLanguage != "en" {
+		// app/'s texts are needed, and loaded, only in a language other
+		// than English, their source: this keeps them off a start in English.
+		for _, name := range languageFiles(shownLanguage) {
+			if strings.HasPrefix(name, "translations/app-") {
+				addTranslations(name, shownLanguage)
+			}
+		}
+		shownKeys = translatedKeys(shownLanguage)
+	}
 	oauth.SetLanguage(shownLanguage)
+}
+
+// addTranslations loads the translation file name as the texts of locale.
+func addTranslations(name, locale string) {
+	data, err := translations.ReadFile(name)
+	if err == nil {
+		err = lang.AddTranslationsForLocale(data, fyne.Locale(locale))
+	}
+	if err != nil {
+		fyne.LogError("Could not load the translations "+name, err)
+	}
 }
 
 // shownKeys holds the keys translated into the shown language, each with
@@ -124,13 +150,7 @@ func aliasLanguage(code, system string) {
 			continue
 		}
 		for _, name := range languageFiles(code) {
-			data, err := translations.ReadFile(name)
-			if err == nil {
-				err = lang.AddTranslationsForLocale(data, fyne.Locale(target))
-			}
-			if err != nil {
-				fyne.LogError("Could not load the translations "+name, err)
-			}
+			addTranslations(name, target)
 		}
 	}
 }

@@ -354,8 +354,8 @@ const aliasChild = "MAILKEY_TEST_ALIAS_SYSTEM"
 // process, here with the locale variables set to the "system" language.
 func TestLanguageOverrideWithoutLocale(t *testing.T) {
 	if system := os.Getenv(aliasChild); system != "" {
-		if err := lang.AddTranslationsFS(translations, "translations"); err != nil {
-			t.Fatal(err)
+		for _, l := range screenLanguages { // as useLanguage loads them
+			addTranslations("translations/"+l+".json", l)
 		}
 		override := map[string]string{"de": "fr", "ko": "fr", "fr": "en"}[system]
 		aliasLanguage(override, system)
@@ -365,6 +365,9 @@ func TestLanguageOverrideWithoutLocale(t *testing.T) {
 		want := map[string]string{"fr": "Envoyer du courrier avec votre compte Gmail", "en": "Send mail as your Gmail account"}[override]
 		if got := lang.X("welcome.title", "?"); got != want {
 			t.Fatalf("system %s, override %s: welcome title %q", system, override, got)
+		}
+		if got := lang.X("doctor.api_off.what", "?"); override == "fr" && got != "L'API Gmail est désactivée dans votre projet Google Cloud" {
+			t.Fatalf("system %s, override fr: an app/ text says %q", system, got)
 		}
 		return
 	}
