@@ -151,14 +151,16 @@ func (c *compose) fieldOf(err error) *widget.Label {
 	if !errors.Is(err, mail.ErrInvalidAddress) && !errors.Is(err, mail.ErrHeaderInjection) {
 		return nil
 	}
-	what := advice.What(err)
-	for _, f := range []struct {
-		name string
-		l    *widget.Label
-	}{{"Bcc", c.bccErr}, {"Cc", c.ccErr}, {"To", c.toErr}, {"From", c.fromErr}} {
-		if strings.Contains(what, " "+f.name+" ") || strings.HasSuffix(what, " "+f.name) {
-			return f.l
-		}
+	// app/mail names the field in the error's data.
+	switch advice.TextOf(err).Data["Field"] {
+	case advice.Label("Bcc"):
+		return c.bccErr
+	case advice.Label("Cc"):
+		return c.ccErr
+	case advice.Label("To"):
+		return c.toErr
+	case advice.Label("From"):
+		return c.fromErr
 	}
 	return nil
 }

@@ -39,10 +39,9 @@ type appText struct {
 var keyArg = map[string]int{"Keyed": 1, "Explain": 0, "say": 0}
 
 // appTexts parses every non-test Go file under app/ and returns the texts
-// made with a key.
-func appTexts(t *testing.T) []appText {
+// made with a key, and where advice.New makes a text without one.
+func appTexts(t *testing.T) (out []appText, untranslated []string) {
 	t.Helper()
-	var out []appText
 	fset := token.NewFileSet()
 	err := filepath.WalkDir(filepath.Join("..", "app"), func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
@@ -65,6 +64,9 @@ func appTexts(t *testing.T) []appText {
 			switch fn := call.Fun.(type) {
 			case *ast.SelectorExpr:
 				name = fn.Sel.Name
+				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "advice" && name == "New" {
+					untranslated = append(untranslated, fset.Position(call.Pos()).String())
+				}
 				if x, ok := fn.X.(*ast.Ident); ok && x.Name == "advice" && name == "say" {
 					return true
 				}
@@ -107,7 +109,7 @@ func appTexts(t *testing.T) []appText {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return out, untranslated
 }
 
 // literal returns the value of a string literal, or of literals joined by +.
@@ -172,9 +174,16 @@ func forms(v any) []string {
 // Every text app/ makes with a key has its French translation, with the same
 // placeholders, and every French text of app/ is used.
 func TestEveryAppTextIsInFrench(t *testing.T) {
-	texts := appTexts(t)
+	texts, untranslated := appTexts(t)
 	if len(texts) < 100 {
 		t.Fatalf("found only %d keyed texts under app/; is the parser still right?", len(texts))
+	}
+	// advice.New makes a text the GUI cannot translate: only the CLI, which
+	// speaks English, may use it.
+	for _, pos := range untranslated {
+		if !strings.HasPrefix(filepath.ToSlash(pos), "../app/cli/") {
+			t.Errorf("%s: advice.New outside app/cli; use advice.Keyed so the GUI can translate it", pos)
+		}
 	}
 	fr := appTranslations(t)
 	used := map[string]bool{}

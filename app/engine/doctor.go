@@ -248,22 +248,13 @@ func (c *Check) say(key string, data advice.Data, detail, fix string) {
 // failWith fills a failed check from an error that carries advice.
 func failWith(c Check, err error) Check {
 	c.Text = advice.TextOf(err)
-	c.Detail = sentenceCase(c.Text.What)
-	c.Fix = sentenceCase(c.Text.Next)
+	c.Detail, c.Fix = c.Text.What, c.Text.Next
 	c.SignIn = errors.Is(err, oauth.ErrNeedsSignIn) || errors.Is(err, oauth.ErrInvalidClient) ||
 		errors.Is(err, mail.ErrTokenRejected) || errors.Is(err, mail.ErrAuthRejected)
 	if c.Fix == "" && c.SignIn {
 		c.Fix = "Sign in again" // c.Text.Next stays empty: the GUI says this in its own words
 	}
 	return c
-}
-
-func sentenceCase(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" || strings.HasPrefix(s, "mailkey") {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func addressCheck(a account.Account, email string) Check {
