@@ -76,50 +76,62 @@ func (p problem) error() error {
 // clientsURL is where the user fixes a client problem.
 const clientsURL = "https://console.cloud.google.com/auth/clients"
 
+// Since mid-2025 Google shows a client secret only once, in the dialog that
+// follows Create; the client's page later lists it masked, and its JSON can no
+// longer be downloaded with the secret. So no advice sends the user to
+// download the JSON again: they type the two values, and a lost secret is
+// replaced with Add secret (GOOGLE.md, step 7).
+const (
+	// nextEnterValues is the way out when the file can't be used.
+	nextEnterValues = "Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. " +
+		"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once)."
+	// nextCreateDesktop sends the user back to steps 6 and 7.
+	nextCreateDesktop = "Create a client of type “Desktop app” at {{.URL}} (step 6); in the dialog that follows, " +
+		"copy its client ID and secret or download its JSON (step 7), and give them to mailkey."
+)
+
 var (
 	probTooLarge = problem{advice.Keyed(ErrTooLarge, "google.client_too_large", nil,
 		"This file is larger than 64 KiB, so it is not the client file from Google (that one is under 1 KiB)",
 		"Choose the file named client_secret_….json that you downloaded at step 7.")}
 	probEmpty = problem{advice.Keyed(ErrNotJSON, "google.client_empty", advice.Data{"URL": clientsURL},
 		"This file is empty",
-		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file.")}
+		nextEnterValues)}
 	probHTML = problem{advice.Keyed(ErrNotJSON, "google.client_html", advice.Data{"URL": clientsURL},
 		"This file is a web page, not the client file (the browser saved the page instead of the download)",
-		"Click Download JSON on the client's page at {{.URL}}, then choose the client_secret_….json file it saves.")}
+		nextEnterValues)}
 	probNotJSON = problem{advice.Keyed(ErrNotJSON, "google.client_not_json", advice.Data{"URL": clientsURL},
 		"This file is not a JSON file, so it is not the client file from Google",
-		"Choose the file named client_secret_….json that you downloaded at step 7. "+
-			"If you can't find it, open the client at {{.URL}} and download its JSON again.")}
+		"Choose the file named client_secret_….json that you downloaded at step 7. "+nextEnterValues)}
 	probWeb = problem{advice.Keyed(ErrWebClient, "google.client_web", advice.Data{"URL": clientsURL},
 		"This file holds a “Web application” client, as in the SeaTable and Odoo guides. "+
 			"Those are for servers: Google accepts them only with an exact redirect address registered, "+
 			"and the sign-in would fail with “redirect_uri_mismatch”. A desktop program like mailkey needs a “Desktop app” client",
-		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+		nextCreateDesktop)}
 	probServiceAccount = problem{advice.Keyed(ErrUnknownClientType, "google.client_service_account", advice.Data{"URL": clientsURL},
 		"This file is a service account key, not an OAuth client. A service account cannot send mail as your Gmail account",
-		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+		nextCreateDesktop)}
 	probAuthorizedUser = problem{advice.Keyed(ErrUnknownClientType, "google.client_authorized_user", advice.Data{"URL": clientsURL},
 		"This file is a saved sign-in from Google's command-line tools (type “authorized_user”), not an OAuth client",
-		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+		nextCreateDesktop)}
 	probUnknown = problem{advice.Keyed(ErrUnknownClientType, "google.client_unknown", advice.Data{"URL": clientsURL},
 		"This JSON file holds no OAuth client: Google's client files start with an “installed” section",
-		"Create a client of type “Desktop app” at {{.URL}} (step 6), download its JSON (step 7) and choose that file.")}
+		nextCreateDesktop)}
 	probMissingID = problem{advice.Keyed(ErrMissingClientID, "google.client_missing_id", advice.Data{"URL": clientsURL},
 		"The client file has no client ID",
-		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file.")}
+		nextEnterValues)}
 	probBadID = problem{advice.Keyed(ErrBadClientID, "google.client_bad_id", advice.Data{"URL": clientsURL},
 		"The client ID in this file is not a Google client ID (those end in “.apps.googleusercontent.com”)",
-		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file.")}
+		nextEnterValues)}
 	probMissingSecret = problem{advice.Keyed(ErrMissingClientSecret, "google.client_missing_secret", advice.Data{"URL": clientsURL},
 		"The client file has no client secret",
-		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file. "+
-			"If the client's page doesn't offer the secret, create a new “Desktop app” client (step 6) and download its JSON from the dialog that appears.")}
+		nextEnterValues)}
 	probBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_auth_uri", advice.Data{"URL": clientsURL, "Default": DefaultAuthURI},
 		"The auth_uri in the client file is not a web address mailkey can use: it must be an https:// address",
-		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file. Google's file has {{.Default}}.")}
+		nextEnterValues+" Google's file has {{.Default}}.")}
 	probBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_token_uri", advice.Data{"URL": clientsURL, "Default": DefaultTokenURI},
 		"The token_uri in the client file is not a web address mailkey can use: it must be an https:// address",
-		"Open the client at {{.URL}} and download its JSON again (step 7), then choose that file. Google's file has {{.Default}}.")}
+		nextEnterValues+" Google's file has {{.Default}}.")}
 )
 
 // clientFile is the outer layer of the downloaded file.
@@ -321,7 +333,7 @@ func openProblem(path string, err error) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return advice.Keyed(err, "google.client_file_missing", advice.Data{"Path": path, "URL": clientsURL},
 			"mailkey can't find the file “{{.Path}}”",
-			"Check the name and folder, or download the JSON again at step 7 ({{.URL}}).")
+			"Check the name and folder. "+nextEnterValues)
 	case errors.Is(err, fs.ErrPermission):
 		return advice.Keyed(err, "google.client_file_forbidden", advice.Data{"Path": path},
 			"mailkey isn't allowed to read the file “{{.Path}}”",
@@ -329,5 +341,5 @@ func openProblem(path string, err error) error {
 	}
 	return advice.Keyed(err, "google.client_file_unreadable", advice.Data{"Path": path, "URL": clientsURL},
 		"mailkey couldn't read the file “{{.Path}}”",
-		"Check that the file is on a disk that is connected, or download the JSON again at step 7 ({{.URL}}).")
+		"Check that the file is on a disk that is connected. "+nextEnterValues)
 }

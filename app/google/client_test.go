@@ -92,7 +92,7 @@ func clientCases() []clientCase {
 		{name: "too large", data: append(installed(fullFields(nil)), bytes.Repeat([]byte(" "), MaxClientFileBytes)...), err: ErrTooLarge, mention: []string{"64 KiB"}},
 		{name: "empty", data: nil, err: ErrNotJSON, mention: []string{"empty"}},
 		{name: "only whitespace and BOM", data: []byte("\xEF\xBB\xBF \n\t"), err: ErrNotJSON, mention: []string{"empty"}},
-		{name: "saved web page", data: []byte("<!DOCTYPE html><html><body>" + testSecret + "</body></html>"), err: ErrNotJSON, mention: []string{"web page", "Download JSON"}},
+		{name: "saved web page", data: []byte("<!DOCTYPE html><html><body>" + testSecret + "</body></html>"), err: ErrNotJSON, mention: []string{"web page", "Add secret"}},
 		{name: "plain text", data: []byte("client_secret=" + testSecret), err: ErrNotJSON, mention: []string{"not a JSON file"}},
 		{name: "truncated JSON", data: downloaded[:len(downloaded)-3], err: ErrNotJSON},
 		{name: "JSON array", data: []byte(`[{"installed":{}}]`), err: ErrUnknownClientType},

@@ -18,6 +18,9 @@ type Step struct {
 	Why string
 	// Pitfall says what tends to go wrong at this step, or is "".
 	Pitfall string
+	// Workspace is what changes at this step for a work or school address
+	// (Google Workspace, not @gmail.com), or "".
+	Workspace string
 	// URL is the page to open, or "" when the step happens in mailkey.
 	URL string
 }
@@ -28,13 +31,22 @@ type Step struct {
 // the project and so has none to open, and when the URL is not a console
 // page. It returns "" for a step without a URL.
 func (s Step) Link(projectID string) string {
-	projectID = strings.TrimSpace(projectID)
-	if s.URL == "" || projectID == "" || s.ID == "project" || !strings.HasPrefix(s.URL, ConsoleURL) {
+	if s.ID == "project" {
 		return s.URL
 	}
-	u, err := url.Parse(s.URL)
+	return consoleLink(s.URL, projectID)
+}
+
+// consoleLink returns link with ?project=projectID appended when link is a
+// console page and projectID is not empty, else link unchanged.
+func consoleLink(link, projectID string) string {
+	projectID = strings.TrimSpace(projectID)
+	if link == "" || projectID == "" || !strings.HasPrefix(link, ConsoleURL) {
+		return link
+	}
+	u, err := url.Parse(link)
 	if err != nil {
-		return s.URL
+		return link
 	}
 	q := u.Query()
 	q.Set("project", projectID)
@@ -82,22 +94,29 @@ var ConsoleSteps = []Step{
 			"enter your address again as the developer contact, and save. " +
 			"If the page shows a Get started button instead, click it: it asks for the same details.",
 		Why: "Google shows this name when you sign in, so you can recognise that it is your own app asking for permission.",
-		Pitfall: "Leave the optional fields (logo, home page, privacy policy) empty: an app that only you use doesn't need them, " +
-			"and no review by Google is needed for personal use.",
+		Pitfall: "While the app stays in Testing (step 4), the optional fields (logo, home page, privacy policy) can stay empty, " +
+			"and no review by Google is needed for personal use. If you later publish the app, Google first asks here for " +
+			"a home page, a link to a privacy policy and an authorised domain.",
 		URL: brandingURL,
 	},
 	{
 		ID:    "audience",
 		Title: "Choose who may sign in (Audience)",
 		Do: "Choose the user type External. Then, under Test users, click Add users, " +
-			"enter the Gmail address you want to send from, and save.",
+			"enter the Gmail address you want to send from, and save. Leave the publishing status at Testing.",
 		Why: "A new app starts in “Testing”: only the people on its Test users list (at most 100) may sign in to it. " +
 			"That list is what keeps everyone else out.",
-		Pitfall: "If you don't add yourself, the sign-in ends with “Error 403: access_denied” (“has not completed the Google verification process”). " +
-			"While the app is in Testing, Google also ends each sign-in after 7 days; mailkey shows the date and signs you in again with one click. " +
-			"If you'd rather not do that every week, click Publish app (“In production”): the 7-day limit goes, " +
-			"and instead you click through a “Google hasn't verified this app” warning when you sign in (Advanced > Go to … (unsafe)). " +
-			"Both are fine for personal use; some guides, such as Odoo's, advise staying in Testing.",
+		Pitfall: "If you don't add yourself, Google shows its own page, “Access blocked: … has not completed the Google verification process … " +
+			"Error 403: access_denied”, and never comes back to mailkey. " +
+			"In Testing, Google ends each sign-in 7 days after it; mailkey shows the date and signs you in again with one click. " +
+			"That is the simplest choice and always works. Publishing the app (Publish app, “In production”) lifts the 7-day limit " +
+			"for sign-ins made after publishing, but Google first asks for a home page, a privacy policy link and an authorised domain " +
+			"on the Branding page, and every sign-in then goes through “Google hasn't verified this app” (Advanced > Go to … (unsafe)).",
+		Workspace: "Sending from a work or school address (Google Workspace, not @gmail.com)? If the project belongs to your organisation, " +
+			"you can choose the user type Internal instead: only people of your organisation can sign in, with no Test users list, " +
+			"no 7-day limit and no unverified-app warning. An address outside the organisation then gets “Error 403: org_internal”. " +
+			"If your administrator allows only approved apps, Google shows “Error 400: admin_policy_enforced”: " +
+			"ask the administrator to trust your app's client ID.",
 		URL: audienceURL,
 	},
 	{
@@ -124,13 +143,15 @@ var ConsoleSteps = []Step{
 	},
 	{
 		ID:    "download",
-		Title: "Download the client file",
-		Do: "In the dialog that appears after Create, click Download JSON. " +
-			"If you closed it, open the client from the Clients list and download the JSON there. " +
-			"Then choose that file (client_secret_….json) in mailkey.",
-		Why: "The file holds the client ID and the client secret that mailkey needs to start the sign-in.",
-		Pitfall: "Choose the file whose name starts with client_secret_. A service account key (a file with “type”: “service_account”) " +
-			"is a different thing and can't send mail as you.",
+		Title: "Copy the client ID and secret",
+		Do: "In the dialog that appears after Create, copy the client ID and the client secret into mailkey, " +
+			"or click Download JSON and give mailkey that file (client_secret_….json). " +
+			"Do it before you close the dialog: Google shows the secret there once and never again.",
+		Why: "The client ID and the client secret are what mailkey needs to start the sign-in.",
+		Pitfall: "If you closed the dialog without the secret, open the client from the Clients list, click Add secret " +
+			"and copy the new secret (it too is shown only once); you can then disable the old one. " +
+			"If Download JSON fails, copying the two values works just as well. A service account key " +
+			"(a file with “type”: “service_account”) is a different thing and can't send mail as you.",
 		URL: clientsURL,
 	},
 }
@@ -143,8 +164,9 @@ var AppPasswordSteps = []Step{
 		Title: "Turn on 2-Step Verification",
 		Do:    "Open the page and follow Google's prompts to turn on 2-Step Verification, for example with your phone.",
 		Why:   "Google offers app passwords only on accounts protected by 2-Step Verification.",
-		Pitfall: "If your only second step is a security key, if the account has Advanced Protection, or if it is a work or school account, " +
-			"Google won't offer app passwords. Use the sign-in with your own Google Cloud client instead.",
+		Pitfall: "If your only second step is a security key, or the account has Advanced Protection, Google won't offer app passwords. " +
+			"On a work or school account they are off unless the administrator allows them. " +
+			"Without app passwords, use the sign-in with your own Google Cloud client instead.",
 		URL: TwoStepURL,
 	},
 	{

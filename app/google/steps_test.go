@@ -65,17 +65,19 @@ func checkStep(t *testing.T, s Step, needURL bool) {
 // The texts must carry the facts of GOOGLE.md that the user trips over.
 func TestStepTextsMentionPitfalls(t *testing.T) {
 	want := map[string][]string{
-		"audience":     {"Test users", "External", "Error 403: access_denied", "7 days", "Publish app", "Go to … (unsafe)"},
+		"audience": {"Test users", "External", "Error 403: access_denied", "never comes back", "7 days", "Publish app", "Go to … (unsafe)",
+			"home page", "privacy policy", "authorised domain", "Internal", "org_internal", "admin_policy_enforced"},
+		"branding":     {"home page", "privacy policy", "authorised domain"},
 		"scopes":       {ScopeMail, "restricted", "gmail.send"},
 		"client":       {"Desktop app", "Web application", "redirect_uri_mismatch", "SeaTable", "Odoo"},
-		"download":     {"client_secret_", "Download JSON", "service account"},
+		"download":     {"client ID", "client secret", "once", "Add secret", "client_secret_", "Download JSON", "service account"},
 		"two-step":     {"security key", "Advanced Protection", "work or school"},
 		"app-password": {"mailkey", "16 letters", "abcd efgh ijkl mnop"},
 		"enter":        {"534-5.7.9"},
 	}
 	steps := append(append([]Step{}, ConsoleSteps...), AppPasswordSteps...)
 	for _, s := range steps {
-		text := s.Title + " " + s.Do + " " + s.Why + " " + s.Pitfall
+		text := s.Title + " " + s.Do + " " + s.Why + " " + s.Pitfall + " " + s.Workspace
 		for _, w := range want[s.ID] {
 			if !strings.Contains(text, w) {
 				t.Errorf("step %s does not mention %q", s.ID, w)
@@ -85,6 +87,14 @@ func TestStepTextsMentionPitfalls(t *testing.T) {
 	}
 	for id := range want {
 		t.Errorf("no step %s", id)
+	}
+	// Publishing is no longer "leave the Branding fields empty".
+	if b := ConsoleSteps[2]; strings.Contains(b.Pitfall, "Leave the optional fields") {
+		t.Errorf("branding still says to leave the fields empty: %q", b.Pitfall)
+	}
+	// Step 7 never sends the user to download the JSON later.
+	if d := ConsoleSteps[6]; strings.Contains(d.Do+d.Pitfall, "download the JSON there") {
+		t.Errorf("step 7 sends the user back for the JSON: %q", d.Do)
 	}
 }
 

@@ -102,3 +102,65 @@ func TestSearchTroublesEdges(t *testing.T) {
 		t.Error("SearchTroubles returned Troubles itself")
 	}
 }
+
+// Google's own error pages never come back to mailkey, so the waiting screen
+// and the CLI list them; each says what to do and where.
+func TestSignInPageTroubles(t *testing.T) {
+	var pages []string
+	for _, tb := range SignInPageTroubles() {
+		pages = append(pages, tb.Page)
+		if tb.Fix == "" || !strings.Contains(tb.Symptom+tb.Cause, strings.Fields(tb.Page)[2]) {
+			t.Errorf("%s: the entry does not name its code %q", tb.ID, tb.Page)
+		}
+	}
+	want := []string{"Error 403: access_denied", "Error 401: deleted_client", "Error 400: admin_policy_enforced",
+		"Error 400: redirect_uri_mismatch", "Error 403: org_internal", "Error 400: invalid_request"}
+	if strings.Join(pages, "|") != strings.Join(want, "|") {
+		t.Fatalf("pages %q, want %q", pages, want)
+	}
+	denied, _ := TroubleByID("access-denied")
+	if got := denied.LinkFor("mailkey-123456"); got != audienceURL+"?project=mailkey-123456" {
+		t.Errorf("access_denied links to %q", got)
+	}
+	if got := denied.LinkFor(""); got != audienceURL {
+		t.Errorf("without a project, access_denied links to %q", got)
+	}
+	if !strings.Contains(denied.Fix, "Test users") {
+		t.Errorf("access_denied fix: %q", denied.Fix)
+	}
+	mismatch, _ := TroubleByID("redirect-uri-mismatch")
+	if !strings.Contains(mismatch.Fix, "step 6") || mismatch.Link != clientsURL {
+		t.Errorf("redirect_uri_mismatch: %q at %q", mismatch.Fix, mismatch.Link)
+	}
+}
+
+// The warning before the consent screen depends on the publishing status.
+func TestWarnings(t *testing.T) {
+	if !strings.Contains(WarningTesting, "You've been given access to an app that's currently being tested") ||
+		!strings.Contains(WarningTesting, "Continue") || strings.Contains(WarningTesting, "unsafe") {
+		t.Errorf("Testing: %q", WarningTesting)
+	}
+	if !strings.Contains(WarningProduction, "Advanced") || !strings.Contains(WarningProduction, "Go to … (unsafe)") {
+		t.Errorf("production: %q", WarningProduction)
+	}
+}
+
+// Nothing says work accounts never get app passwords: an admin may allow them.
+func TestWorkAccountsMayHaveAppPasswords(t *testing.T) {
+	var texts []string
+	for _, tb := range Troubles {
+		texts = append(texts, tb.Cause, tb.Fix)
+	}
+	for _, st := range append(append([]Step{}, AppPasswordSteps...), ConsoleSteps...) {
+		texts = append(texts, st.Do, st.Pitfall, st.Workspace)
+	}
+	for _, text := range texts {
+		if strings.Contains(text, "not for work or school") || strings.Contains(text, "or if it is a work or school account") {
+			t.Errorf("says work accounts have no app passwords: %q", text)
+		}
+	}
+	tb, _ := TroubleByID("no-app-passwords-page")
+	if !strings.Contains(tb.Cause, "unless the administrator allows them") {
+		t.Errorf("cause: %q", tb.Cause)
+	}
+}
