@@ -46,6 +46,16 @@ type Account struct {
 	TokenURI   string     `json:"token_uri,omitempty"`
 	Publishing Publishing `json:"publishing,omitempty"`
 	SignedInAt time.Time  `json:"signed_in_at"`
+	// SignInEndsAt is when Google ends this sign-in (zero: no end known). A
+	// sign-in made in Testing keeps its end when the app is published later:
+	// Google ends it 7 days after consent all the same.
+	SignInEndsAt time.Time `json:"sign_in_ends_at,omitzero"`
+	// EndFromGoogle is set when SignInEndsAt came from the token response's
+	// refresh_token_expires_in rather than from mailkey's 7-day rule.
+	EndFromGoogle bool `json:"end_from_google,omitempty"`
+	// HostedDomain is the Google Workspace domain of the address (the ID
+	// token's hd claim), or "" for a consumer Google account.
+	HostedDomain string `json:"hd,omitempty"`
 	// Scopes is the space-separated list of scopes Google granted at sign-in.
 	Scopes string `json:"scopes,omitempty"`
 	// APIBase is the Gmail API's base URL; "" means google.DefaultAPIBase.
@@ -132,10 +142,16 @@ func (a Account) Status(now time.Time) Status {
 	if a.NeedsSignIn {
 		return Status{State: StateNeedsSignIn}
 	}
-	if a.Method != OAuth || a.Publishing == Production || a.SignedInAt.IsZero() {
+	if a.Method != OAuth || a.SignedInAt.IsZero() {
 		return Status{State: StateOK}
 	}
-	exp := a.SignedInAt.Add(TestingLifetime)
+	exp := a.SignInEndsAt
+	if exp.IsZero() {
+		if a.Publishing == Production {
+			return Status{State: StateOK}
+		}
+		exp = a.SignedInAt.Add(TestingLifetime)
+	}
 	left := exp.Sub(now)
 	if left <= 0 {
 		return Status{State: StateNeedsSignIn, ExpiresAt: exp}

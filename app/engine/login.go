@@ -14,6 +14,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"golang.org/x/oauth2"
 )
 
 // OAuthLogin describes one OAuth sign-in.
@@ -66,20 +67,23 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	if err != nil {
 		return account.Account{}, err
 	}
+	signedIn := e.Now().UTC().Truncate(time.Second)
 	a := account.Account{
-		Address:    res.Email,
-		Method:     account.OAuth,
-		SMTP:       smtpURL,
-		ClientID:   req.Client.ClientID,
-		ProjectID:  req.Client.ProjectID,
-		AuthURI:    req.Client.AuthURI,
-		TokenURI:   req.Client.TokenURI,
-		Publishing: pub,
-		SignedInAt: e.Now().UTC().Truncate(time.Second),
-		Scopes:     res.Scope,
-		APIBase:    strings.TrimRight(req.APIBase, "/"),
-		Transport:  req.Transport,
+		Address:      res.Email,
+		Method:       account.OAuth,
+		SMTP:         smtpURL,
+		ClientID:     req.Client.ClientID,
+		ProjectID:    req.Client.ProjectID,
+		AuthURI:      req.Client.AuthURI,
+		TokenURI:     req.Client.TokenURI,
+		Publishing:   pub,
+		SignedInAt:   signedIn,
+		Scopes:       res.Scope,
+		HostedDomain: res.HostedDomain,
+		APIBase:      strings.TrimRight(req.APIBase, "/"),
+		Transport:    req.Transport,
 	}
+	a.SignInEndsAt, a.EndFromGoogle = signInEnd(res.Token, signedIn, pub)
 	if old, err := e.Accounts.Get(a.Address); err == nil && a.Transport == "" && old.Method == account.OAuth {
 		a.Transport = old.Transport // signing in again keeps the transport chosen before
 	}
@@ -142,10 +146,35 @@ func (e *Engine) needsSignIn(a account.Account, err error) error {
 	return err
 }
 
+// signInEnd is when Google will end a sign-in made at signedIn: the token
+// response's refresh_token_expires_in when Google sent one (it does for an
+// app in Testing), else 7 days for Testing, else no end.
+func signInEnd(tok *oauth2.Token, signedIn time.Time, pub account.Publishing) (time.Time, bool) {
+	if secs, ok := tok.Extra("refresh_token_expires_in").(float64); ok && secs > 0 && secs < 10*365*24*3600 {
+		return signedIn.Add(time.Duration(secs) * time.Second), true
+	}
+	if pub == account.Production {
+		return time.Time{}, false
+	}
+	return signedIn.Add(account.TestingLifetime), false
+}
+
 // SetPublishing records the publishing status the user declared for an OAuth
-// account's Google Cloud project.
+// account's Google Cloud project at its latest sign-in. Declaring In
+// production lifts the 7-day end only when Google didn't give one: a sign-in
+// made while the app was in Testing ends 7 days after consent even once the
+// app is published, and only a new sign-in lasts (GOOGLE.md). Declaring
+// Testing gives a sign-in without an end the 7-day one.
 func (e *Engine) SetPublishing(addr string, p account.Publishing) error {
-	return e.Accounts.Modify(addr, func(a *account.Account) { a.Publishing = p })
+	return e.Accounts.Modify(addr, func(a *account.Account) {
+		a.Publishing = p
+		switch {
+		case p == account.Production && !a.EndFromGoogle:
+			a.SignInEndsAt = time.Time{}
+		case p != account.Production && a.SignInEndsAt.IsZero() && !a.SignedInAt.IsZero():
+			a.SignInEndsAt = a.SignedInAt.Add(account.TestingLifetime)
+		}
+	})
 }
 
 // ClientFor returns the OAuth client an account signed in with, secret
@@ -162,7 +191,9 @@ func (e *Engine) ClientFor(ctx context.Context, addr string) (google.Client, err
 	secretValue, err := e.Secrets.Get(ctx, a.Address, secret.ClientSecret)
 	if errors.Is(err, secret.ErrNotFound) {
 		return google.Client{}, advice.Keyed(err, "engine.no_client_secret", nil,
-			"the keyring no longer holds this account's client secret", "Import the client JSON again")
+			"the keyring no longer holds this account's client secret",
+			"Sign in again and give mailkey the client ID and secret. If you no longer have the secret, "+
+				"open the client on the Clients page of the Google Cloud console, click Add secret and use the new secret")
 	}
 	if err != nil {
 		return google.Client{}, err

@@ -57,6 +57,9 @@ type Result struct {
 	Token *oauth2.Token
 	// Scope is the space-separated list of granted scopes, when the server said.
 	Scope string
+	// HostedDomain is the ID token's hd claim: the Google Workspace domain of
+	// the address, or "" for a consumer account.
+	HostedDomain string
 }
 
 // Opener opens a URL in the system browser.
@@ -244,6 +247,7 @@ func resultOf(tok *oauth2.Token) (Result, error) {
 		return res, err
 	}
 	res.Email = email
+	res.HostedDomain = hostedDomain(tok)
 	return res, nil
 }
 
@@ -279,6 +283,27 @@ func EmailFromIDToken(tok *oauth2.Token) (string, error) {
 		return "", noEmail
 	}
 	return claims.Email, nil
+}
+
+// hostedDomain reads the hd claim of the ID token that came with tok, or "".
+// Like EmailFromIDToken it trusts the token endpoint's TLS.
+func hostedDomain(tok *oauth2.Token) string {
+	raw, _ := tok.Extra("id_token").(string)
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return ""
+	}
+	var claims struct {
+		HD string `json:"hd"`
+	}
+	if json.Unmarshal(payload, &claims) != nil || len(claims.HD) > 253 {
+		return ""
+	}
+	return strings.ToLower(strings.TrimSpace(claims.HD))
 }
 
 func authError(code, desc, projectID string) error {

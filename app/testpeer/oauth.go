@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/url"
@@ -82,6 +83,9 @@ type OAuth struct {
 	mu          sync.Mutex
 	signInAs    string
 	denyConsent bool
+	production  bool            // the app is "In production": anyone may sign in, with no 7-day limit
+	internal    string          // the organisation of an Internal app, or "" for External
+	workspace   map[string]bool // Google Workspace domains: their users' ID tokens carry hd
 	rotate      bool
 	granted     string
 	tokenFault  func(grantType string) (status int, delay time.Duration)
@@ -98,6 +102,7 @@ type authCode struct {
 	clientID, redirectURI, challenge string
 	user, scope                      string
 	offline                          bool
+	timeLimited                      bool // consent given while the app was in Testing
 	expires                          time.Time
 	used                             bool
 }
@@ -231,11 +236,54 @@ func (p *OAuth) SetSignInAs(email string) {
 }
 
 // SetDenyConsent makes the user click Cancel on the consent screen, so that
-// the authorization endpoint redirects with error=access_denied.
+// the authorization endpoint redirects with error=access_denied. That is the
+// only access_denied that reaches the app: a user who is not a test user gets
+// Google's "Access blocked" page instead, with no redirect.
 func (p *OAuth) SetDenyConsent(deny bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.denyConsent = deny
+}
+
+// SetInProduction sets the app's publishing status: false (the default) is
+// Testing, where only test users may sign in and their sign-ins end 7 days
+// after consent (the token response carries refresh_token_expires_in); true is
+// In production, where any account may sign in with no end.
+func (p *OAuth) SetInProduction(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.production = on
+}
+
+// SetInternal makes the app's user type Internal to the Google Workspace
+// organisation of domain: only its addresses may sign in (anyone else gets
+// Google's "Error 403: org_internal" page), with no test users and no 7-day
+// limit. "" restores the user type External.
+func (p *OAuth) SetInternal(domain string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.internal = strings.ToLower(domain)
+	p.setWorkspaceLocked(domain)
+}
+
+// SetWorkspace makes the addresses of domain Google Workspace accounts: their
+// ID tokens carry Google's hd claim naming the domain. Other addresses are
+// consumer accounts, without hd, as a Gmail address or an address of another
+// provider registered as a Google account is.
+func (p *OAuth) SetWorkspace(domain string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.setWorkspaceLocked(domain)
+}
+
+func (p *OAuth) setWorkspaceLocked(domain string) {
+	if domain == "" {
+		return
+	}
+	if p.workspace == nil {
+		p.workspace = map[string]bool{}
+	}
+	p.workspace[strings.ToLower(domain)] = true
 }
 
 // SetRotateRefreshTokens makes the refresh grant return a new refresh token
@@ -345,30 +393,30 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 	q = r.URL.Query() // keep the stored copy private
 
 	if q.Get("client_id") != p.ClientID {
-		errorPage(w, "invalid_client", "The OAuth client was not found.")
+		errorPage(w, http.StatusUnauthorized, "invalid_client", "The OAuth client was not found.")
 		return
 	}
 	redirectURI := q.Get("redirect_uri")
 	target, ok := loopbackRedirect(redirectURI)
 	if !ok {
-		errorPage(w, "redirect_uri_mismatch",
+		errorPage(w, http.StatusBadRequest, "redirect_uri_mismatch",
 			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. "+
 				"If you're the app developer, register the redirect URI in the Google Cloud Console. "+
 				"Request details: redirect_uri="+redirectURI)
 		return
 	}
 	if q.Get("response_type") != "code" {
-		errorPage(w, "invalid_request", "Required parameter is missing or invalid: response_type")
+		errorPage(w, http.StatusBadRequest, "invalid_request", "Required parameter is missing or invalid: response_type")
 		return
 	}
 	challenge := q.Get("code_challenge")
 	if challenge == "" || q.Get("code_challenge_method") != "S256" {
-		errorPage(w, "invalid_request", "code_challenge and code_challenge_method=S256 are required for this client.")
+		errorPage(w, http.StatusBadRequest, "invalid_request", "code_challenge and code_challenge_method=S256 are required for this client.")
 		return
 	}
 	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
 	if scope == "" {
-		errorPage(w, "invalid_request", "Missing required parameter: scope")
+		errorPage(w, http.StatusBadRequest, "invalid_request", "Missing required parameter: scope")
 		return
 	}
 
@@ -378,14 +426,20 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	user, deny, granted := p.signInAs, p.denyConsent, p.granted
 	testUser := user != "" && p.testUsers[strings.ToLower(user)]
+	internal, production := p.internal, p.production
 	switch {
-	case !testUser:
-		reply.Set("error", "access_denied")
-		reply.Set("error_description", appName+" has not completed the Google verification process. "+
-			"The app is currently being tested, and can only be accessed by developer-approved testers.")
+	case internal != "" && p.hostedDomainLocked(user) != internal:
+		p.mu.Unlock()
+		// Google's page for an Internal app and an outside account.
+		errorPage(w, http.StatusForbidden, "org_internal",
+			"This client is restricted to users within its organization.")
+		return
+	case internal == "" && !production && !testUser:
+		p.mu.Unlock()
+		accessBlockedPage(w)
+		return
 	case deny:
 		reply.Set("error", "access_denied")
-		reply.Set("error_description", "The user denied access to "+appName+".")
 	default:
 		if granted == "" {
 			granted = scope
@@ -398,6 +452,7 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 			user:        user,
 			scope:       granted,
 			offline:     q.Get("access_type") == "offline",
+			timeLimited: internal == "" && !production,
 			expires:     p.now().Add(codeTTL),
 		}
 		reply.Set("code", code)
@@ -427,12 +482,31 @@ func loopbackRedirect(uri string) (*url.URL, bool) {
 	return u, true
 }
 
-// errorPage answers a 400 page like Google's "Error 400: <code>" screen.
-func errorPage(w http.ResponseWriter, code, description string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+// errorPage answers with a page like Google's "Access blocked: authorization
+// error" screen, which stays in the browser: Google does not redirect these
+// errors to the app (Google's desktop-app guide: the endpoint "may display
+// user-facing error messages").
+func errorPage(w http.ResponseWriter, status int, code, description string) {
+	googlePage(w, status, "Access blocked: authorization error", description, fmt.Sprintf("Error %d: %s", status, code))
+}
+
+// accessBlockedPage is Google's page for a user who is not on the Test users
+// list of an app in Testing, worded as reported in googleworkspace/cli#281
+// (2026). It does not redirect: nothing reaches the app.
+func accessBlockedPage(w http.ResponseWriter) {
+	googlePage(w, http.StatusForbidden, "Access blocked: "+appName+" has not completed the Google verification process",
+		appName+" has not completed the Google verification process. The app is currently being tested, "+
+			"and can only be accessed by developer-approved testers. If you think you should have access, contact the developer.",
+		"Error 403: access_denied")
+}
+
+// googlePage writes a Google-style HTML error page.
+func googlePage(w http.ResponseWriter, status int, heading, text, code string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusBadRequest)
-	fmt.Fprintf(w, "Access blocked: authorization error\n\nError 400: %s\n\n%s\n", code, description)
+	w.WriteHeader(status)
+	fmt.Fprintf(w, "<!doctype html><html><head><title>Error %d</title></head><body><h1>%s</h1><p>%s</p><p>%s</p></body></html>\n",
+		status, html.EscapeString(heading), html.EscapeString(text), html.EscapeString(code))
 }
 
 // handleToken implements POST /token.
@@ -505,7 +579,14 @@ type tokenResponse struct {
 	Scope        string `json:"scope"`
 	TokenType    string `json:"token_type"`
 	IDToken      string `json:"id_token,omitempty"`
+	// RefreshTokenExpiresIn is the refresh token's remaining lifetime in
+	// seconds, sent for a time-limited consent (an app in Testing).
+	RefreshTokenExpiresIn int64 `json:"refresh_token_expires_in,omitempty"`
 }
+
+// testingRefreshLifetime is how long a refresh token lives when consent was
+// given while the app was in Testing: 7 days.
+const testingRefreshLifetime = 7 * 24 * time.Hour
 
 // grantCode redeems an authorization code.
 func (p *OAuth) grantCode(w http.ResponseWriter, r *http.Request) {
@@ -539,10 +620,16 @@ func (p *OAuth) grantCode(w http.ResponseWriter, r *http.Request) {
 	}
 	if c.offline {
 		resp.RefreshToken = p.newRefreshLocked(grant, c.user, c.scope)
+		if c.timeLimited {
+			resp.RefreshTokenExpiresIn = int64(testingRefreshLifetime/time.Second) - 1
+		}
 	}
 	p.mu.Unlock()
 
-	resp.IDToken = p.idToken(c.user, now)
+	p.mu.Lock()
+	hd := p.hostedDomainLocked(c.user)
+	p.mu.Unlock()
+	resp.IDToken = p.idToken(c.user, hd, now)
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -626,9 +713,9 @@ func (p *OAuth) newRefreshLocked(grant int, user, scope string) string {
 }
 
 // idToken returns an HS256-signed OpenID Connect ID token for user.
-func (p *OAuth) idToken(user string, now time.Time) string {
+func (p *OAuth) idToken(user, hd string, now time.Time) string {
 	header, _ := json.Marshal(map[string]string{"alg": "HS256", "kid": "test", "typ": "JWT"})
-	claims, _ := json.Marshal(map[string]any{
+	fields := map[string]any{
 		"iss":            p.URL,
 		"aud":            p.ClientID,
 		"azp":            p.ClientID,
@@ -637,12 +724,26 @@ func (p *OAuth) idToken(user string, now time.Time) string {
 		"email_verified": true,
 		"iat":            now.Unix(),
 		"exp":            now.Add(time.Hour).Unix(),
-	})
+	}
+	if hd != "" {
+		fields["hd"] = hd // Google's claim for a Workspace account
+	}
+	claims, _ := json.Marshal(fields)
 	enc := base64.RawURLEncoding
 	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(claims)
 	mac := hmac.New(sha256.New, p.idKey)
 	mac.Write([]byte(signing))
 	return signing + "." + enc.EncodeToString(mac.Sum(nil))
+}
+
+// hostedDomainLocked is the Workspace domain of an address, or "" for a
+// consumer account; p.mu must be held.
+func (p *OAuth) hostedDomainLocked(email string) string {
+	_, domain, ok := strings.Cut(strings.ToLower(email), "@")
+	if !ok || !p.workspace[domain] {
+		return ""
+	}
+	return domain
 }
 
 // subject derives a stable Google-style numeric account ID from an address.

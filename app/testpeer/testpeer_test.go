@@ -381,26 +381,83 @@ func TestOAuthRotateRefreshTokens(t *testing.T) {
 	}
 }
 
-func TestOAuthAccessDenied(t *testing.T) {
+// Only the user's Cancel comes back to the app as access_denied.
+func TestOAuthConsentCancelled(t *testing.T) {
+	p := startOAuth(t, OAuthOptions{})
+	p.SetDenyConsent(true)
+	lb := startLoopback(t)
+	cfg := oauthConfig(p, lb.redirectURI, oauth2.AuthStyleInParams)
+	q := signIn(t, lb, cfg, "xyz", oauth2.GenerateVerifier())
+	if q.Get("error") != "access_denied" || q.Get("code") != "" || q.Get("state") != "xyz" {
+		t.Fatalf("callback = %v", q)
+	}
+}
+
+// Google shows its own page for these and never redirects to the app.
+func TestOAuthErrorPagesDoNotRedirect(t *testing.T) {
 	for _, tc := range []struct {
-		name     string
-		setup    func(p *OAuth)
-		wantDesc string
+		name   string
+		setup  func(p *OAuth)
+		status int
+		want   []string
 	}{
-		{"not a test user", func(p *OAuth) { p.SetSignInAs(mallory) }, "has not completed the Google verification process"},
-		{"consent denied", func(p *OAuth) { p.SetDenyConsent(true) }, ""},
+		{"not a test user", func(p *OAuth) { p.SetSignInAs(mallory) }, http.StatusForbidden,
+			[]string{"Access blocked: mailkey has not completed the Google verification process", "developer-approved testers", "Error 403: access_denied"}},
+		{"outside an Internal app's organisation", func(p *OAuth) { p.SetInternal("example.org") }, http.StatusForbidden,
+			[]string{"Access blocked", "Error 403: org_internal"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := startOAuth(t, OAuthOptions{})
 			tc.setup(p)
 			lb := startLoopback(t)
 			cfg := oauthConfig(p, lb.redirectURI, oauth2.AuthStyleInParams)
-			q := signIn(t, lb, cfg, "xyz", oauth2.GenerateVerifier())
-			if q.Get("error") != "access_denied" || q.Get("code") != "" || q.Get("state") != "xyz" {
-				t.Fatalf("callback = %v", q)
+			page := Fetch(cfg.AuthCodeURL("xyz", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+			if page.Status != tc.status {
+				t.Errorf("status %d, want %d", page.Status, tc.status)
 			}
-			if !strings.Contains(q.Get("error_description"), tc.wantDesc) {
-				t.Errorf("error_description = %q", q.Get("error_description"))
+			for _, w := range tc.want {
+				if !strings.Contains(page.Body, w) {
+					t.Errorf("page lacks %q: %s", w, page.Body)
+				}
+			}
+			select {
+			case q := <-lb.got:
+				t.Fatalf("the browser came back to the app with %v", q)
+			case <-time.After(100 * time.Millisecond):
+			}
+		})
+	}
+}
+
+// In Testing a consent lasts 7 days and the token response says so; in
+// production, or for an Internal app, it has no end. A Workspace address
+// carries hd.
+func TestOAuthPublishingStatus(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		setup   func(p *OAuth)
+		expires float64
+		hd      string
+	}{
+		{"testing", func(*OAuth) {}, 7*24*3600 - 1, ""},
+		{"testing, workspace test user", func(p *OAuth) { p.SetWorkspace("example.com") }, 7*24*3600 - 1, "example.com"},
+		{"in production, anyone", func(p *OAuth) { p.SetInProduction(true); p.SetSignInAs(mallory) }, 0, ""},
+		{"internal, workspace user", func(p *OAuth) { p.SetInternal("example.com"); p.SetSignInAs("zoe@Example.com") }, 0, "example.com"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := startOAuth(t, OAuthOptions{})
+			tc.setup(p)
+			tok := obtainToken(t, p)
+			got, _ := tok.Extra("refresh_token_expires_in").(float64)
+			if got != tc.expires {
+				t.Errorf("refresh_token_expires_in %v, want %v", got, tc.expires)
+			}
+			parts := strings.Split(tok.Extra("id_token").(string), ".")
+			payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+			var claims struct{ HD string }
+			_ = json.Unmarshal(payload, &claims)
+			if claims.HD != tc.hd {
+				t.Errorf("hd %q, want %q", claims.HD, tc.hd)
 			}
 		})
 	}
@@ -426,7 +483,7 @@ func TestOAuthBadAuthorizationRequests(t *testing.T) {
 	}{
 		{"valid", "", "", http.StatusFound, ""},
 		{"IPv6 loopback", "redirect_uri", "http://[::1]:4567/cb", http.StatusFound, ""},
-		{"unknown client", "client_id", "nope.apps.googleusercontent.com", 400, "invalid_client"},
+		{"unknown client", "client_id", "nope.apps.googleusercontent.com", 401, "Error 401: invalid_client"},
 		{"localhost redirect", "redirect_uri", "http://localhost:4567/", 400, "redirect_uri_mismatch"},
 		{"https redirect", "redirect_uri", "https://127.0.0.1:4567/", 400, "redirect_uri_mismatch"},
 		{"redirect without port", "redirect_uri", "http://127.0.0.1/", 400, "redirect_uri_mismatch"},
