@@ -50,6 +50,7 @@ type command struct {
 const (
 	usageAccounts = "mailkey accounts [--json]"
 	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto]\n" +
+		"       mailkey login --client-id ID [--project-id P] [--auth-uri URL --token-uri URL] [same options]   (client secret on stdin)\n" +
 		"       mailkey login --app-password --email ADDR [--smtp URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
 		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
@@ -149,7 +150,8 @@ func codeOf(err error) int {
 	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
-		google.ErrLooksLikeAccountPassword):
+		google.ErrLooksLikeAccountPassword, google.ErrNoClientInText, google.ErrTwoClientsInText, google.ErrBadClientSecret,
+		google.ErrBadProjectID):
 		return ExitUsage
 	}
 	return ExitFailure

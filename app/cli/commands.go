@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
 type accountJSON struct {
@@ -77,6 +79,10 @@ func login(ctx context.Context, env Env, args []string) error {
 	usage := usageLogin
 	fs := newFlags("login")
 	clientFile := fs.String("client-secret", "", "")
+	clientID := fs.String("client-id", "", "")
+	projectID := fs.String("project-id", "", "")
+	authURI := fs.String("auth-uri", "", "")
+	tokenURI := fs.String("token-uri", "", "")
 	noBrowser := fs.Bool("no-browser", false, "")
 	smtpURL := fs.String("smtp", "", "")
 	testing := fs.Bool("testing", false, "")
@@ -89,11 +95,12 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err := parse(fs, usage, args); err != nil {
 		return err
 	}
+	byID := *clientID != ""
 	switch {
 	case fs.NArg() > 0:
 		return usagef(usage, "unexpected argument %q", fs.Arg(0))
-	case *appPassword && *clientFile != "":
-		return usagef(usage, "choose either --app-password or --client-secret, not both")
+	case *appPassword && (*clientFile != "" || byID):
+		return usagef(usage, "choose either --app-password or an OAuth client (--client-secret or --client-id), not both")
 	case *appPassword:
 		if *email == "" {
 			return usagef(usage, "--app-password needs --email ADDR")
@@ -102,11 +109,15 @@ func login(ctx context.Context, env Env, args []string) error {
 			return usagef(usage, "--no-browser, --testing and --production are for OAuth sign-in only")
 		}
 		if *transport != "" && *transport != account.TransportSMTP {
-			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret")
+			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret or --client-id")
 		}
 		return loginAppPassword(ctx, env, *email, *smtpURL)
-	case *clientFile == "":
-		return usagef(usage, "give --client-secret FILE (the JSON downloaded from Google Cloud) or --app-password")
+	case *clientFile != "" && byID:
+		return usagef(usage, "choose either --client-secret FILE or --client-id ID (with the secret on standard input), not both")
+	case !byID && (*projectID != "" || *authURI != "" || *tokenURI != ""):
+		return usagef(usage, "--project-id, --auth-uri and --token-uri go with --client-id")
+	case *clientFile == "" && !byID:
+		return usagef(usage, "give --client-secret FILE (the JSON downloaded from Google Cloud), --client-id ID (the secret on standard input) or --app-password")
 	case *testing && *production:
 		return usagef(usage, "choose either --testing or --production")
 	case *timeout <= 0:
@@ -114,7 +125,13 @@ func login(ctx context.Context, env Env, args []string) error {
 	case !account.ValidTransport(*transport):
 		return usagef(usage, "--transport must be smtp, api or auto")
 	}
-	client, err := google.ReadClientFile(*clientFile)
+	var client google.Client
+	var err error
+	if byID {
+		client, err = clientFromFlags(env, google.ClientFields{ClientID: *clientID, ProjectID: *projectID, AuthURI: *authURI, TokenURI: *tokenURI})
+	} else {
+		client, err = google.ReadClientFile(*clientFile)
+	}
 	if err != nil {
 		return err
 	}
@@ -139,18 +156,85 @@ func login(ctx context.Context, env Env, args []string) error {
 			return nil
 		}
 	}
+	printWhileWaiting(env.Stderr, req.Publishing, client.ProjectID)
 	fmt.Fprintln(env.Stderr, "Waiting for the browser (up to "+advice.Duration(*timeout)+")…")
 	a, err := env.Engine.LoginOAuth(ctx, req)
 	if err != nil {
+		if errors.Is(err, oauth.ErrTimeout) {
+			fmt.Fprintln(env.Stderr, "If Google showed one of the error pages listed above, follow its advice, then run this command again.")
+		}
 		return err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
-	if st := a.Status(time.Now()); st.State == account.StateExpiring {
-		fmt.Fprintf(env.Stderr, "Signed in. While your Google Cloud project is in Testing, this sign-in ends on %s; "+
-			"run this command again then, or publish the app (In production) and log in with --production.\n",
-			st.ExpiresAt.Local().Format("Mon 2 Jan 2006 15:04"))
-	}
+	printSignInEnd(env.Stderr, a)
 	return nil
+}
+
+// clientFromFlags reads the client secret from standard input, without echo
+// on a terminal, and checks it with the other values.
+func clientFromFlags(env Env, f google.ClientFields) (google.Client, error) {
+	var err error
+	if env.ReadPassword != nil {
+		fmt.Fprint(env.Stderr, "Client secret (shown in Google's dialog after Create; it won't be echoed): ")
+		f.ClientSecret, err = env.ReadPassword()
+		fmt.Fprintln(env.Stderr)
+	} else {
+		f.ClientSecret, err = readLine(env.Stdin)
+	}
+	if err != nil {
+		return google.Client{}, fmt.Errorf("reading the client secret from standard input: %w", err)
+	}
+	return google.NewClient(f)
+}
+
+// readLine reads one line of at most 4 KiB from r, without its line end.
+func readLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err == io.EOF {
+		err = nil
+	}
+	return line, err
+}
+
+// printWhileWaiting says, before the wait, what Google will show and what to
+// do when Google shows one of its own error pages, which never come back.
+func printWhileWaiting(w io.Writer, pub account.Publishing, projectID string) {
+	warning := google.WarningTesting
+	if pub == account.Production {
+		warning = google.WarningProduction
+	}
+	if !google.ValidProjectID(projectID) {
+		projectID = ""
+	}
+	fmt.Fprintln(w, "Sign in with the Gmail address you want to send from. "+warning)
+	fmt.Fprintln(w, "If Google shows one of its error pages instead of coming back here, mailkey hears nothing; this is what to do:")
+	for _, t := range google.SignInPageTroubles() {
+		line := "  " + t.Page + ": " + t.Fix
+		if link := t.LinkFor(projectID); link != "" {
+			line += " " + link
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// printSignInEnd says when Google will end the sign-in, and why.
+func printSignInEnd(w io.Writer, a account.Account) {
+	st := a.Status(time.Now())
+	if st.State != account.StateExpiring {
+		return
+	}
+	date := st.ExpiresAt.Local().Format("Mon 2 Jan 2006 15:04")
+	if a.Publishing == account.Production {
+		fmt.Fprintf(w, "Signed in, but Google says this sign-in ends on %s: your project was still in Testing when you gave consent, "+
+			"and such a sign-in ends after 7 days even once the app is published. Run this command again now that the app is In production.\n", date)
+	} else {
+		fmt.Fprintf(w, "Signed in. While your Google Cloud project is in Testing, this sign-in ends on %s; "+
+			"run this command again then (one sign-in a week is the simplest way), or publish the app and log in again with --production.\n", date)
+	}
+	if a.HostedDomain != "" {
+		fmt.Fprintf(w, "%s is a Google Workspace address (%s): if the project belongs to that organisation, choosing the user type Internal "+
+			"on the Audience page removes the test users and the 7-day limit.\n", a.Address, a.HostedDomain)
+	}
 }
 
 func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error {
@@ -161,10 +245,7 @@ func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error
 		pw, err = env.ReadPassword()
 		fmt.Fprintln(env.Stderr)
 	} else {
-		pw, err = bufio.NewReader(io.LimitReader(env.Stdin, 4096)).ReadString('\n')
-		if err == io.EOF {
-			err = nil
-		}
+		pw, err = readLine(env.Stdin)
 	}
 	if err != nil {
 		return fmt.Errorf("reading the app password from standard input: %w", err)

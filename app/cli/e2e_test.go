@@ -147,10 +147,15 @@ func (r *rig) signIn(before func(redirect string), extra ...string) (result, url
 
 // signInPage is signIn that also returns the page the browser showed at the end.
 func (r *rig) signInPage(before func(redirect string), extra ...string) (result, url.Values, testpeer.BrowseResult) {
+	return r.signInWith("", before, append([]string{"--client-secret", r.clientFile("installed")}, extra...)...)
+}
+
+// signInWith is signInPage with the client given by args and stdin.
+func (r *rig) signInWith(stdin string, before func(redirect string), extra ...string) (result, url.Values, testpeer.BrowseResult) {
 	var authQuery url.Values
 	var page testpeer.BrowseResult
-	args := append([]string{"login", "--client-secret", r.clientFile("installed"), "--no-browser", "--smtp", r.smtp.StartTLSURL()}, extra...)
-	res := r.runStreaming(func(line string) {
+	args := append([]string{"login", "--no-browser", "--smtp", r.smtp.StartTLSURL()}, extra...)
+	res := r.runStreaming(stdin, func(line string) {
 		u, err := url.Parse(line)
 		if err != nil || u.Scheme != "http" {
 			return
@@ -271,6 +276,7 @@ func TestOAuthLoginSendTokenRefresh(t *testing.T) {
 
 func TestOAuthInvalidGrantKeepsAccount(t *testing.T) {
 	r := newRig(t)
+	r.oauth.SetInProduction(true)
 	res, _ := r.signIn(nil, "--production")
 	r.wantCode(res, cli.ExitOK)
 	r.oauth.RevokeUser(ann)
@@ -304,7 +310,6 @@ func TestOAuthRefusals(t *testing.T) {
 		code   int
 		advice string
 	}{
-		{"not a test user", func(r *rig) { r.oauth.SetSignInAs(mallory) }, cli.ExitAuth, "Test users"},
 		{"consent cancelled", func(r *rig) { r.oauth.SetDenyConsent(true) }, cli.ExitAuth, "access_denied"},
 		{"gmail permission unticked", func(r *rig) { r.oauth.SetGrantedScope("openid email") }, cli.ExitAuth, "tick"},
 		{"token endpoint down", func(r *rig) {
@@ -356,7 +361,7 @@ func TestBadInput(t *testing.T) {
 		advice string
 	}{
 		{"web client", []string{"login", "--client-secret", r.clientFile("web")}, cli.ExitUsage, "Desktop app"},
-		{"not json", []string{"login", "--client-secret", notJSON}, cli.ExitUsage, "JSON"},
+		{"not json", []string{"login", "--client-secret", notJSON}, cli.ExitUsage, "web page"},
 		{"too big", []string{"login", "--client-secret", big}, cli.ExitUsage, "KiB"},
 		{"missing file", []string{"login", "--client-secret", notJSON + ".gone"}, cli.ExitUsage, ""},
 		{"no method", []string{"login"}, cli.ExitUsage, "--client-secret"},
@@ -400,4 +405,161 @@ func TestHelp(t *testing.T) {
 		}
 	}
 	r.wantCode(r.run("", "send", "--help"), cli.ExitOK)
+}
+
+// The client ID on the command line and the secret on standard input, as
+// copied from Google's dialog: echo SECRET | mailkey login --client-id ID …
+func TestOAuthLoginWithClientID(t *testing.T) {
+	r := newRig(t)
+	res, q, page := r.signInWith(r.oauth.ClientSecret+"\n", nil, "--client-id", r.oauth.ClientID, "--project-id", "mailkey-test",
+		"--auth-uri", r.oauth.AuthURI(), "--token-uri", r.oauth.TokenURI())
+	r.wantCode(res, cli.ExitOK)
+	if !strings.HasSuffix(res.stdout, ann) || q.Get("client_id") != r.oauth.ClientID || !strings.Contains(page.Body, "Signed in") {
+		t.Fatalf("stdout %q, client %q, page %q", res.stdout, q.Get("client_id"), page.Body)
+	}
+	if strings.Contains(res.stdout+res.stderr, r.oauth.ClientSecret) {
+		t.Fatal("the client secret was printed")
+	}
+	if cs, _ := r.secret(secret.ClientSecret); cs != r.oauth.ClientSecret {
+		t.Fatal("client secret not in the keyring")
+	}
+	list, err := r.eng.List()
+	if err != nil || len(list) != 1 || list[0].ProjectID != "mailkey-test" || list[0].AuthURI != r.oauth.AuthURI() || list[0].TokenURI != r.oauth.TokenURI() {
+		t.Fatalf("account %+v, %v", list, err)
+	}
+	// The saved client works for a token refresh.
+	r.advance(2 * time.Hour)
+	r.wantCode(r.run("", "token", ann), cli.ExitOK)
+	r.noSecretsOnDisk()
+
+	// A wrong secret reaches Google's token endpoint and is refused there.
+	r2 := newRig(t)
+	res, _, _ = r2.signInWith("GOCSPX-wrong\n", nil, "--client-id", r2.oauth.ClientID, "--auth-uri", r2.oauth.AuthURI(), "--token-uri", r2.oauth.TokenURI())
+	r2.wantCode(res, cli.ExitAuth)
+	if list, _ := r2.eng.List(); len(list) != 0 {
+		t.Fatalf("an account was saved with a wrong secret: %+v", list)
+	}
+}
+
+// Without --auth-uri and --token-uri, the sign-in goes to Google's endpoints.
+// Nothing is fetched: the printed link is only checked.
+func TestOAuthLoginWithClientIDUsesGoogle(t *testing.T) {
+	r := newRig(t)
+	res := r.run("GOCSPX-x\n", "login", "--client-id", r.oauth.ClientID, "--no-browser", "--timeout", "200ms")
+	r.wantCode(res, cli.ExitTemporary)
+	if !strings.HasPrefix(res.stdout, "https://accounts.google.com/o/oauth2/auth?") {
+		t.Fatalf("link %q", res.stdout)
+	}
+}
+
+func TestOAuthLoginWithClientIDBadInput(t *testing.T) {
+	r := newRig(t)
+	tests := []struct {
+		name, stdin string
+		args        []string
+		advice      string
+	}{
+		{"no secret", "", []string{"--client-id", r.oauth.ClientID}, "Add secret"},
+		{"secret with spaces", "GOCSPX a b\n", []string{"--client-id", r.oauth.ClientID}, "not a client secret"},
+		{"bad client ID", "GOCSPX-x\n", []string{"--client-id", "GOCSPX-x"}, ".apps.googleusercontent.com"},
+		{"project name", "GOCSPX-x\n", []string{"--client-id", r.oauth.ClientID, "--project-id", "My Mail"}, "not a project ID"},
+		{"http auth uri", "GOCSPX-x\n", []string{"--client-id", r.oauth.ClientID, "--auth-uri", "http://example.com/auth"}, "https://"},
+		{"both client kinds", "", []string{"--client-id", r.oauth.ClientID, "--client-secret", "x.json"}, "not both"},
+		{"project without ID", "", []string{"--project-id", "mailkey-test"}, "go with --client-id"},
+		{"app password and client", "", []string{"--app-password", "--email", ann, "--client-id", r.oauth.ClientID}, "not both"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := r.run(tt.stdin, append([]string{"login", "--no-browser"}, tt.args...)...)
+			r.wantCode(res, cli.ExitUsage)
+			if !strings.Contains(res.stderr, tt.advice) {
+				t.Fatalf("stderr %q lacks %q", res.stderr, tt.advice)
+			}
+		})
+	}
+	if r.oauth.TokenHits() != 0 || r.oauth.LastAuthRequest() != nil {
+		t.Fatal("bad input reached the provider")
+	}
+}
+
+// A user who is not a test user gets Google's own page, and nothing comes back
+// to mailkey: the advice must be on stderr while it waits.
+func TestOAuthNotATestUserWaitsWithAdvice(t *testing.T) {
+	r := newRig(t)
+	r.oauth.SetSignInAs(mallory)
+	res, _, page := r.signInPage(nil, "--timeout", "1s")
+	if page.Status != http.StatusForbidden || !strings.Contains(page.Body, "Error 403: access_denied") ||
+		!strings.Contains(page.Body, "has not completed the Google verification process") {
+		t.Fatalf("the browser showed %d %q", page.Status, page.Body)
+	}
+	r.wantCode(res, cli.ExitTemporary)
+	audience := "https://console.cloud.google.com/auth/audience?project=mailkey-test"
+	for _, want := range []string{"Error 403: access_denied", "Test users", audience, "Error 401: deleted_client", "Error 400: admin_policy_enforced",
+		"Error 400: redirect_uri_mismatch", "step 6", "Error 403: org_internal", "Error 400: invalid_request",
+		"You've been given access to an app that's currently being tested", "Continue", "error pages listed above"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	}
+	if strings.Contains(res.stderr, "(unsafe)") {
+		t.Error("Testing told to click through the production warning")
+	}
+	// The advice came before the wait ended, not only with the timeout.
+	if i, j := strings.Index(res.stderr, "Error 403: access_denied"), strings.Index(res.stderr, "Waiting for the browser"); i < 0 || i > j {
+		t.Error("the advice is not printed before the wait")
+	}
+	if list, _ := r.eng.List(); len(list) != 0 {
+		t.Fatalf("an account was saved: %+v", list)
+	}
+	// In production the warning is the other one.
+	res = r.run("", "login", "--client-secret", r.clientFile("installed"), "--no-browser", "--production", "--timeout", "100ms")
+	if !strings.Contains(res.stderr, "Advanced, then “Go to … (unsafe)”") || strings.Contains(res.stderr, "currently being tested") {
+		t.Errorf("production warning: %s", res.stderr)
+	}
+}
+
+// Publishing the app does not lift the 7-day end of a sign-in made in
+// Testing: Google's refresh_token_expires_in says so, and mailkey keeps it
+// until a sign-in made in production.
+func TestOAuthProductionAfterTestingKeepsTheEnd(t *testing.T) {
+	r := newRig(t)
+	res, _ := r.signIn(nil, "--production") // the user published, but Google still counts the consent as Testing
+	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stderr, "still in Testing") {
+		t.Errorf("no note that this sign-in still ends: %s", res.stderr)
+	}
+	acct := func() map[string]any {
+		res := r.run("", "accounts", "--json")
+		var list []map[string]any
+		if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
+			t.Fatalf("accounts --json: %v %q", err, res.stdout)
+		}
+		return list[0]
+	}
+	if a := acct(); a["publishing"] != "production" || a["expires_at"] == nil || a["days_left"] != float64(7) {
+		t.Fatalf("after a Testing consent declared production: %v", a)
+	}
+	r.oauth.SetInProduction(true)
+	res, _ = r.signIn(nil, "--production")
+	r.wantCode(res, cli.ExitOK)
+	if a := acct(); a["expires_at"] != nil || a["status"] != "ok" {
+		t.Fatalf("a sign-in made in production still ends: %v", a)
+	}
+	if strings.Contains(res.stderr, "ends on") {
+		t.Errorf("stderr: %s", res.stderr)
+	}
+}
+
+// A Workspace address learns about the Internal user type.
+func TestOAuthWorkspaceAddress(t *testing.T) {
+	r := newRig(t)
+	r.oauth.SetWorkspace("gmail.com") // the stand-in's only test user; Google would say hd for a Workspace domain
+	res, _ := r.signIn(nil)
+	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stderr, "Google Workspace address (gmail.com)") || !strings.Contains(res.stderr, "Internal") {
+		t.Fatalf("stderr: %s", res.stderr)
+	}
+	if list, _ := r.eng.List(); len(list) != 1 || list[0].HostedDomain != "gmail.com" {
+		t.Fatalf("hd not saved: %+v", list)
+	}
 }

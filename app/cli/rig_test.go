@@ -96,7 +96,7 @@ func (r *rig) run(stdin string, args ...string) result {
 }
 
 // runStreaming runs the CLI while onLine sees each stdout line as it comes.
-func (r *rig) runStreaming(onLine func(string), args ...string) result {
+func (r *rig) runStreaming(stdin string, onLine func(string), args ...string) result {
 	r.t.Helper()
 	pr, pw := io.Pipe()
 	var lines []string
@@ -110,7 +110,7 @@ func (r *rig) runStreaming(onLine func(string), args ...string) result {
 		}
 	}()
 	var errb bytes.Buffer
-	code := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(""), Stdout: pw, Stderr: &errb, Engine: r.eng})
+	code := cli.Run(context.Background(), args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: pw, Stderr: &errb, Engine: r.eng})
 	_ = pw.Close()
 	<-done
 	out := strings.Join(lines, "\n")
