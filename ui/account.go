@@ -200,7 +200,7 @@ func accountDate(t time.Time) string {
 }
 
 func (s *accountScreen) showExpiry(in engine.Info) {
-	if in.Method != account.OAuth || in.Publishing == account.Production || in.Status.ExpiresAt.IsZero() {
+	if in.Method != account.OAuth || in.Status.ExpiresAt.IsZero() {
 		s.expiry.Hide()
 		s.publish.Hide()
 		return
@@ -210,9 +210,15 @@ func (s *accountScreen) showExpiry(in engine.Info) {
 	if in.Status.State == account.StateNeedsSignIn {
 		when = tr("account.expiry.ended", "Google ended this sign-in on {{.Date}}.", map[string]any{"Date": date})
 	}
-	s.expiry.SetText(when + "\n" + tr("account.expiry.why",
-		"While your Google Cloud project is in Testing, Google ends every sign-in 7 days after it, and you have to sign in again. "+
-			"Publishing the app (in the console, open Audience and click Publish app) removes this limit; you then click through a “Google hasn't verified this app” warning when you sign in."))
+	why := tr("account.expiry.why",
+		"While your Google Cloud project is in Testing, Google ends every sign-in 7 days after it, and you sign in again with one click. "+
+			"Publishing the app (Audience, Publish app) lifts the limit for sign-ins made after it, once Google has a home page, "+
+			"a privacy policy link and an authorised domain on the Branding page; you then click through a “Google hasn't verified this app” warning when you sign in.")
+	if in.Publishing == account.Production {
+		why = tr("account.expiry.why_published", "This sign-in was made while your app was in Testing, so Google ends it 7 days after it "+
+			"even though the app is now published. Sign in again to get a sign-in without an end date.")
+	}
+	s.expiry.SetText(when + "\n" + why)
 	s.expiry.Show()
 	s.publish.Show()
 }

@@ -118,7 +118,8 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 		widget.NewCard(fmt.Sprintf("2. %s", create.Title), "", container.NewVBox(
 			para(create.Do), para(create.Why), para(create.Pitfall),
 			para(tr("ap.not_available", "If the page is missing or says the setting is not available, the account can't have app passwords. "+
-				"This happens with work or school accounts, with Advanced Protection, and when the only second step is a security key. "+
+				"That is so with Advanced Protection and when the only second step is a security key; "+
+				"on work or school accounts they are off unless the administrator allows them. "+
 				"Set up OAuth with your own Google Cloud client instead.")),
 			container.NewHBox(s.openAppPasswords, s.useOAuth))),
 		widget.NewCard(tr("ap.card3", "3. Enter the details"), "", container.NewVBox(

@@ -67,6 +67,9 @@ func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 	if st.ID == "client" {
 		parts = append(parts, para(tr("checklist.client_note", checklistClientNoteEN)))
 	}
+	if st.Workspace != "" {
+		parts = append(parts, checklistSubheading(tr("checklist.workspace", "Work or school address?")), para(st.Workspace))
+	}
 	actions := container.NewHBox()
 	if st.URL != "" {
 		c.open = widget.NewButtonWithIcon(tr("checklist.open_in_browser", "Open in browser"), theme.ComputerIcon(), func() { s.onOpen(i) })

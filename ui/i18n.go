@@ -200,6 +200,9 @@ func localStep(st google.Step) google.Step {
 	if st.Pitfall != "" {
 		st.Pitfall = lang.X(k+"pitfall", st.Pitfall)
 	}
+	if st.Workspace != "" {
+		st.Workspace = lang.X(k+"workspace", st.Workspace)
+	}
 	return st
 }
 

@@ -190,6 +190,9 @@ func TestEveryKeyUsedIsInBothFiles(t *testing.T) {
 		if st.Pitfall != "" {
 			used["step."+st.ID+".pitfall"] = "app/google"
 		}
+		if st.Workspace != "" {
+			used["step."+st.ID+".workspace"] = "app/google"
+		}
 	}
 	for _, tb := range google.Troubles {
 		for _, part := range []string{"symptom", "cause", "fix"} {
@@ -261,7 +264,7 @@ func TestFrenchHelp(t *testing.T) {
 func TestEnglishStepsMatchAppGoogle(t *testing.T) {
 	en := readTranslations(t, "en.json")
 	for _, st := range slices.Concat(google.ConsoleSteps, google.AppPasswordSteps) {
-		for part, text := range map[string]string{"title": st.Title, "do": st.Do, "why": st.Why, "pitfall": st.Pitfall} {
+		for part, text := range map[string]string{"title": st.Title, "do": st.Do, "why": st.Why, "pitfall": st.Pitfall, "workspace": st.Workspace} {
 			if text == "" {
 				continue
 			}
@@ -276,7 +279,7 @@ func TestFrenchSignIn(t *testing.T) {
 	h := frenchHarness(t)
 	s := showSignInFor(h, "")
 	containsAll(t, "sign-in screen", strings.Join(apTexts(s.content()), "\n"),
-		"Se connecter avec votre client Google Cloud", "Donner le fichier client à mailkey",
+		"Se connecter avec votre client Google Cloud", "Donner votre client à mailkey", "Code secret du client",
 		"Choisir le fichier…", "« Accéder à … (non sécurisé) »")
 	importClientFile(h, s, h.gm.ClientFile)
 	test.Tap(s.signInBtn)

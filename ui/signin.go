@@ -33,11 +33,9 @@ type signIn struct {
 	root   *fyne.Container
 	scroll *container.Scroll
 
-	// Step 1: the client file.
+	// Step 1: the client, by file, two fields or pasted text.
 	importBox    *fyne.Container
 	chooseFile   *widget.Button
-	pasteEntry   *widget.Entry
-	usePaste     *widget.Button
 	importError  *widget.Label
 	webNote      *widget.Label
 	backToClient *widget.Button
@@ -57,18 +55,19 @@ type signIn struct {
 	client     *google.Client
 	publishing account.Publishing // what the account had, for a sign-in again
 
+	importShown bool          // the import was on show when the sign-in started
+	prepare2    *widget.Label // Google's warning, by publishing status
+	published   *widget.Label // the other warning, while the status is unknown
+
+	signInClient
+	signInWait
 	signInAfter
 }
 
 func newSignIn(g *gui, addr string) *signIn {
 	s := &signIn{g: g, addr: addr}
 	s.chooseFile = widget.NewButtonWithIcon(tr("signin.choose_file", "Choose file…"), theme.FolderOpenIcon(), s.onChooseFile)
-	s.chooseFile.Importance = widget.HighImportance
-	s.pasteEntry = widget.NewMultiLineEntry()
-	s.pasteEntry.SetPlaceHolder(`{"installed": {"client_id": …}}`)
-	s.pasteEntry.SetMinRowsVisible(4)
-	s.pasteEntry.Wrapping = fyne.TextWrapBreak
-	s.usePaste = widget.NewButton(tr("signin.use_paste", "Use pasted text"), s.onUsePaste)
+	s.newClientInputs()
 	s.importError = signInAlert()
 	s.webNote = para(tr("signin.web_note", "A desktop program receives Google's answer on 127.0.0.1 at a random port, and a Web application client "+
 		"accepts only the exact redirect addresses registered for it. Go back to step 6 and create a client of type Desktop app instead."))
@@ -88,12 +87,14 @@ func newSignIn(g *gui, addr string) *signIn {
 	s.copyLink = widget.NewButtonWithIcon(tr("signin.copy_link", "Copy link"), theme.ContentCopyIcon(), s.onCopyLink)
 	s.copyLink.Disable()
 	s.copyNote = para(tr("signin.copy_note", "If no browser window opened, copy the link and paste it into your browser's address bar."))
+	s.newWaitAdvice()
 	s.waitBox = container.NewVBox(container.NewHBox(s.activity, s.waitLabel),
-		container.NewHBox(s.cancelBtn, s.copyLink), s.copyNote)
+		container.NewHBox(s.cancelBtn, s.copyLink), s.copyNote, s.waitAdvice)
 	s.waitBox.Hide()
 	s.status = signInAlert()
 
 	s.newAfter()
+	s.showWarning()
 	return s
 }
 
@@ -103,18 +104,14 @@ func (s *signIn) content() fyne.CanvasObject {
 		title = tr("signin.title_again", "Sign in again as {{.Address}}", map[string]any{"Address": s.addr})
 	}
 	s.importBox = container.NewVBox(
-		checklistSubheading(tr("signin.client_file", "Give mailkey the client file")),
-		para(tr("signin.choose_hint", "Choose the client_secret_….json file you downloaded at step 7 of the checklist, or drop it on this window.")),
-		container.NewHBox(s.chooseFile, widget.NewButtonWithIcon(tr("signin.open_checklist", "Open the checklist"), theme.ListIcon(), s.g.showChecklist)),
-		para(tr("signin.paste_hint", "You can also open the file in a text editor, copy all of its text and paste it here.")),
-		s.pasteEntry,
-		container.NewHBox(s.usePaste),
+		checklistSubheading(tr("signin.client_title", "Give mailkey your client")),
+		s.clientInputs(),
 		s.importError, s.webNote, container.NewHBox(s.backToClient),
 	)
 	s.smtp = newSMTPField(func(url string, _ bool) { s.smtpURL = url })
 	signInBox := container.NewVBox(
 		checklistSubheading(tr("signin.sign_in", "Sign in with Google")),
-		para(tr("signin.prepare1", signInPrepare1)), para(tr("signin.prepare2", signInPrepare2)), para(tr("signin.prepare3", signInPrepare3)),
+		para(tr("signin.prepare1", signInPrepare1)), s.prepare2, s.published, para(tr("signin.prepare3", signInPrepare3)),
 		// A URL that can't be used is refused by the engine, with advice, before the browser opens.
 		s.smtp.content(),
 		container.NewHBox(s.signInBtn), s.waitBox, s.status,
@@ -156,6 +153,7 @@ func (s *signIn) onLoadClient() {
 			return
 		}
 		s.publishing = l.pub
+		s.showWarning()
 		s.useClient(l.client)
 	})
 }
@@ -195,7 +193,7 @@ func (s *signIn) onDropped(uris []fyne.URI) {
 // importFile reads and checks the client file at u off the UI goroutine;
 // rc, when set, is the dialog's open reader, closed there too.
 func (s *signIn) importFile(u fyne.URI, rc fyne.URIReadCloser) {
-	s.chooseFile.Disable()
+	s.setClientInputs(false)
 	run(s.g.tasks, func() (google.Client, error) {
 		if rc != nil {
 			_ = rc.Close()
@@ -207,15 +205,9 @@ func (s *signIn) importFile(u fyne.URI, rc fyne.URIReadCloser) {
 		}
 		return google.ReadClientFile(filepath.FromSlash(u.Path()))
 	}, func(c google.Client, err error) {
-		s.chooseFile.Enable()
+		s.setClientInputs(true)
 		s.onImported(c, err)
 	})
-}
-
-// onUsePaste checks the pasted client JSON. Parsing needs no disk or network.
-func (s *signIn) onUsePaste() {
-	c, err := google.ParseClient([]byte(s.pasteEntry.Text))
-	s.onImported(c, err)
 }
 
 // onImported shows the outcome of an import next to the import controls.
@@ -235,8 +227,7 @@ func (s *signIn) onImported(c google.Client, err error) {
 		}
 		return
 	}
-	s.pasteEntry.SetText("") // the pasted text holds the client secret
-	s.useClient(c)
+	s.useClient(s.withKnownProject(c))
 }
 
 // useClient shows which client will sign in and enables the sign-in.
@@ -245,7 +236,7 @@ func (s *signIn) useClient(c google.Client) {
 	if c.ProjectID != "" {
 		s.clientLabel.SetText(tr("signin.client_project", "Client {{.ClientID}} from project {{.Project}}.", map[string]any{"ClientID": c.ClientID, "Project": c.ProjectID}))
 	} else {
-		s.clientLabel.SetText(tr("signin.client_no_project", "Client {{.ClientID}}. The file doesn't name its project.", map[string]any{"ClientID": c.ClientID}))
+		s.clientLabel.SetText(tr("signin.client_no_project", "Client {{.ClientID}}, project not given.", map[string]any{"ClientID": c.ClientID}))
 	}
 	s.clientLabel.Show()
 	s.signInBtn.Enable()
@@ -279,6 +270,7 @@ func signInAlert() *widget.Label {
 
 // onShown reads the saved client, when signing in again, once the screen is in the window.
 func (s *signIn) onShown() {
+	s.loadKnownProject()
 	if s.addr != "" {
 		s.onLoadClient()
 	}

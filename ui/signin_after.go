@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -30,6 +32,8 @@ type signInAfter struct {
 	nextBox       *fyne.Container
 	testEmail     *widget.Button
 	goAccount     *widget.Button
+	signInAgain   *widget.Button // after declaring production, when Google still ends this sign-in
+	workspace     *widget.Label  // the Internal user type, for a Workspace address
 
 	signed account.Account // the account that signed in
 }
@@ -56,24 +60,30 @@ func (s *signIn) newAfter() {
 	s.testEmail = widget.NewButtonWithIcon(tr("ap.send_test", "Send a test email to myself"), theme.MailSendIcon(), s.onTestEmail)
 	s.testEmail.Importance = widget.HighImportance
 	s.goAccount = widget.NewButtonWithIcon(tr("ap.go_account", "Go to the account"), theme.AccountIcon(), s.onGoAccount)
-	s.nextBox = container.NewHBox(s.testEmail, s.goAccount)
+	s.signInAgain = widget.NewButtonWithIcon(tr("signin.sign_in_again_now", "Sign in again now"), theme.LoginIcon(), s.onSignInAgain)
+	s.signInAgain.Importance = widget.HighImportance
+	s.signInAgain.Hide()
+	s.nextBox = container.NewHBox(s.signInAgain, s.testEmail, s.goAccount)
 	s.nextBox.Hide()
+	s.workspace = para("")
+	s.workspace.Hide()
 
 	audience := widget.NewButtonWithIcon(tr("signin.open_audience", "Open the Audience page"), theme.ComputerIcon(), s.onOpenAudience)
 	s.afterBox = container.NewVBox(
 		widget.NewSeparator(),
-		s.signedIn, s.otherAddress,
+		s.signedIn, s.otherAddress, s.workspace,
 		checklistSubheading(tr("signin.publishing.question", "Is your Google project in Testing or in production?")),
 		para(tr("signin.publishing.where", "The Audience page of the Google Cloud console (step 4) shows it under Publishing status. "+
 			"Tell mailkey which one it is, so that it knows whether this sign-in lasts.")),
 		container.NewHBox(audience),
 		s.publishChoice,
-		para(tr("signin.publishing.testing", "Testing: only the test users you listed can sign in. Google ends the sign-in 7 days after it started; "+
-			"mailkey shows the date and lets you sign in again with one click.")),
-		para(tr("signin.publishing.production", "In production, without verification by Google: the sign-in no longer ends after 7 days. "+
-			"Instead, everyone who signs in sees “Google hasn't verified this app” and clicks through it, as you just did. "+
-			"As long as fewer than 100 people use the app, Google doesn't require the verification, so for personal use you don't need it. "+
-			"To switch, click Publish app on the Audience page, then choose In production here.")),
+		para(tr("signin.publishing.testing", "Testing, the default and the simplest: only the test users you listed can sign in. "+
+			"Google ends each sign-in 7 days after it; mailkey shows the date and signs you in again with one click.")),
+		para(tr("signin.publishing.production", "In production: before it publishes the app, Google now asks for a home page, "+
+			"a privacy policy link and an authorised domain on the Branding page. Only a sign-in made after publishing has no end date: "+
+			"a sign-in made while the app was in Testing still ends 7 days after it, so sign in again once the app is published. "+
+			"Everyone who signs in then clicks through “Google hasn't verified this app” (Advanced, then Go to … (unsafe)); "+
+			"with fewer than 100 users, Google requires no verification.")),
 		checklistSubheading(tr("signin.transport.question", "How should mailkey send your mail?")),
 		para(tr("signin.transport.note", "Gmail's SMTP server uses ports 587 and 465, which some offices, hotels and internet providers block. "+
 			"With Automatic, mailkey then sends through the Gmail API over HTTPS instead, only when the SMTP server cannot be reached, "+
@@ -100,6 +110,7 @@ func (s *signIn) showAfter(a account.Account) {
 		choice = tr("signin.production", signInProduction)
 	}
 	s.publishChoice.SetSelected(choice)
+	s.showWorkspace(a)
 	for _, c := range transportChoices() {
 		if c.value == a.EffectiveTransport() {
 			s.sendChoice.SetSelected(c.text)
@@ -136,34 +147,93 @@ func (s *signIn) onSave() {
 	addr := s.signed.Address
 	s.saveBtn.Disable()
 	s.saveError.Hide()
-	run(s.g.tasks, func() (struct{}, error) {
+	run(s.g.tasks, func() (account.Account, error) {
 		if err := s.g.eng.SetPublishing(addr, pub); err != nil {
-			return struct{}{}, err
+			return account.Account{}, err
 		}
-		return struct{}{}, s.g.eng.SetTransport(addr, transport)
-	}, func(_ struct{}, err error) {
+		if err := s.g.eng.SetTransport(addr, transport); err != nil {
+			return account.Account{}, err
+		}
+		in, err := s.g.eng.Account(addr)
+		return in.Account, err
+	}, func(saved account.Account, err error) {
 		if err != nil {
 			s.saveBtn.Enable()
 			s.saveError.SetText(errorText(err))
 			s.saveError.Show()
 			return
 		}
-		s.signed.Publishing, s.signed.Transport = pub, transport
+		s.signed = saved
 		s.saveStatus.SetText(s.savedText())
 		s.saveStatus.Show()
+		s.signInAgain.Hide()
+		if s.stillEnds() {
+			s.saveStatus.Importance = widget.WarningImportance
+			s.signInAgain.Show()
+		} else {
+			s.saveStatus.Importance = widget.SuccessImportance
+		}
+		s.saveStatus.Refresh()
 		s.nextBox.Show()
 		s.g.accountsChanged() // last: it starts a task of its own
 	})
 }
 
+// stillEnds reports whether the app was declared In production but Google
+// still ends this sign-in: the consent was given while it was in Testing.
+func (s *signIn) stillEnds() bool {
+	return s.signed.Publishing == account.Production && !s.signed.SignInEndsAt.IsZero()
+}
+
 // savedText says what the saved choice means for this sign-in.
 func (s *signIn) savedText() string {
-	if s.signed.Publishing == account.Production {
+	switch {
+	case s.stillEnds():
+		return tr("signin.saved.production_ends", "Saved. But Google says this sign-in ends on {{.Date}}: your app was still in Testing when you signed in, "+
+			"and publishing doesn't change that. Once the app is In production, sign in again to get a sign-in without an end date.",
+			map[string]any{"Date": longDate(s.signed.SignInEndsAt)})
+	case s.signed.Publishing == account.Production:
 		return tr("signin.saved.production", "Saved. This sign-in has no 7-day limit.")
 	}
-	end := s.signed.SignedInAt.Add(account.TestingLifetime)
+	end := s.signed.SignInEndsAt
+	if end.IsZero() {
+		end = s.signed.SignedInAt.Add(account.TestingLifetime)
+	}
 	return tr("signin.saved.testing", "Saved. Google will end this sign-in on {{.Date}}; mailkey will then offer to sign you in again.",
 		map[string]any{"Date": longDate(end)})
+}
+
+// showWorkspace explains the Internal user type for a work or school address:
+// one with Google's hd claim, or outside gmail.com and googlemail.com.
+func (s *signIn) showWorkspace(a account.Account) {
+	if !isWorkspace(a) {
+		s.workspace.Hide()
+		return
+	}
+	for _, st := range google.ConsoleSteps {
+		if st.ID == "audience" {
+			s.workspace.SetText(localStep(st).Workspace)
+		}
+	}
+	s.workspace.Show()
+}
+
+// isWorkspace reports whether a's address may be a Google Workspace one.
+func isWorkspace(a account.Account) bool {
+	if a.HostedDomain != "" {
+		return true
+	}
+	_, domain, _ := strings.Cut(strings.ToLower(a.Address), "@")
+	return domain != "" && domain != "gmail.com" && domain != "googlemail.com"
+}
+
+// onSignInAgain signs in once more with the same client, as the publishing
+// status just declared, so that the new sign-in is made In production.
+func (s *signIn) onSignInAgain() {
+	s.publishing = s.signed.Publishing
+	s.showWarning()
+	s.nextBox.Hide()
+	s.onSignIn()
 }
 
 func (s *signIn) onTestEmail() { s.g.showCompose(s.signed.Address, true) }

@@ -14,9 +14,6 @@ import (
 // What the user will meet in the browser, said before they go there.
 const (
 	signInPrepare1 = "Sign in with Google opens your browser at Google's sign-in page. Sign in with the Gmail address you want to send from."
-	signInPrepare2 = "Google then shows “Google hasn't verified this app”. That is expected: the app is your own, made in your own Google Cloud project, " +
-		"and Google shows this warning for every personal app that it hasn't reviewed. Click Advanced, then “Go to … (unsafe)”, " +
-		"where … is the app name you chose at step 3."
 	signInPrepare3 = "Next, Google asks what the app may do. Leave the Gmail box (“Read, compose, send and permanently delete all your email from Gmail”) ticked " +
 		"and click Continue: without it, mailkey can't send mail."
 )
@@ -28,8 +25,9 @@ func (s *signIn) onSignIn() {
 		return
 	}
 	s.signInBtn.Disable()
-	s.chooseFile.Disable()
-	s.usePaste.Disable()
+	s.setClientInputs(false)
+	s.importShown = s.importBox.Visible()
+	s.importBox.Hide() // the client is chosen; room for the advice while waiting
 	s.status.Hide()
 	s.link = ""
 	s.copyLink.Disable()
@@ -90,8 +88,10 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 	s.waitBox.Hide()
 	s.link = ""
 	s.copyLink.Disable()
-	s.chooseFile.Enable()
-	s.usePaste.Enable()
+	s.setClientInputs(true)
+	if s.importShown && err != nil {
+		s.importBox.Show() // another client may be the fix
+	}
 	s.signInBtn.Enable()
 	switch {
 	case errors.Is(err, context.Canceled):

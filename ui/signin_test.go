@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // showSignInFor shows a fresh sign-in screen whose accounts use the peer's SMTP server.
@@ -77,7 +81,7 @@ func TestSignInPastedText(t *testing.T) {
 	}
 	test.Type(s.pasteEntry, "garbage")
 	test.Tap(s.usePaste)
-	if !s.importError.Visible() || !strings.Contains(s.importError.Text, "not a JSON file") {
+	if !s.importError.Visible() || !strings.Contains(s.importError.Text, "no client ID") {
 		t.Fatalf("advice for garbage: %q", s.importError.Text)
 	}
 	if s.backToClient.Visible() || !s.signInBtn.Disabled() {
@@ -100,10 +104,24 @@ func TestSignInPastedText(t *testing.T) {
 	if s.clientLabel.Text != want {
 		t.Fatalf("client shown as %q, want %q", s.clientLabel.Text, want)
 	}
+
+	// The two values as copied from Google's dialog, labels and all.
+	s.pasteEntry.SetText("OAuth client created\nClient ID\n" + h.gm.OAuth.ClientID + "\nClient secret\n" + h.gm.OAuth.ClientSecret + "\n")
+	test.Tap(s.usePaste)
+	if s.importError.Visible() || s.signInBtn.Disabled() || s.client.ClientSecret != h.gm.OAuth.ClientSecret || s.pasteEntry.Text != "" {
+		t.Fatalf("the dialog's text was refused: %q", s.importError.Text)
+	}
+	// An ID without its secret says how to get a new secret.
+	s.pasteEntry.SetText(h.gm.OAuth.ClientID)
+	test.Tap(s.usePaste)
+	if !strings.Contains(s.importError.Text, "Add secret") || !s.signInBtn.Disabled() {
+		t.Fatalf("advice for an ID alone: %q", s.importError.Text)
+	}
 }
 
 func TestSignInCompletesAndRecordsProduction(t *testing.T) {
 	h := newHarness(t)
+	h.gm.OAuth.SetInProduction(true) // the app was published before this sign-in
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	if s.signInBtn.Disabled() {
@@ -200,21 +218,178 @@ func TestSignInCancelWhileWaiting(t *testing.T) {
 	}
 }
 
+// A user who is not a test user meets Google's own page, which never comes
+// back: the waiting screen has said what it means and where to fix it, in
+// view without scrolling on a small screen.
 func TestSignInNotATestUser(t *testing.T) {
 	h := newHarness(t)
+	h.g.win.Resize(fyne.NewSize(1024, 600))
 	h.gm.OAuth.SetSignInAs("mallory@gmail.com")
+	pages := make(chan testpeer.BrowseResult, 1)
+	h.eng.Open = func(u string) error { go func() { pages <- testpeer.Fetch(u) }(); return nil }
+	s := showSignInFor(h, "")
+	importClientFile(h, s, h.gm.ClientFile)
+	if !strings.Contains(s.prepare2.Text, "You've been given access to an app that's currently being tested") || !strings.Contains(s.prepare2.Text, "Continue") {
+		t.Fatalf("warning before the sign-in: %q", s.prepare2.Text)
+	}
+	test.Tap(s.signInBtn)
+	page := await(h, pages)
+	h.flush()
+	if page.Status != http.StatusForbidden || !strings.Contains(page.Body, "Error 403: access_denied") {
+		t.Fatalf("the browser showed %d %q", page.Status, page.Body)
+	}
+	if !s.waitBox.Visible() || !s.waitAdvice.Visible() || s.afterBox.Visible() {
+		t.Fatal("not waiting, or no advice while waiting")
+	}
+	var titles []string
+	for _, it := range s.troubles.Items {
+		titles = append(titles, it.Title)
+	}
+	if len(titles) != 6 || titles[0] != "Error 403: access_denied" || !slices.Contains(titles, "Error 400: redirect_uri_mismatch") {
+		t.Fatalf("listed pages %q", titles)
+	}
+	if text := strings.Join(apTexts(s.troubles.Items[0].Detail), "\n"); !strings.Contains(text, "Test users") {
+		t.Fatalf("access_denied advice: %q", text)
+	}
+	test.Tap(s.troubleLinks["access-denied"])
+	if links := h.links(); len(links) == 0 || links[len(links)-1] != "https://console.cloud.google.com/auth/audience?project=mailkey-test" {
+		t.Fatalf("opened %q", links)
+	}
+	// In view: the line and the list's first rows are inside the window.
+	s.scroll.Refresh()
+	d := fyne.CurrentApp().Driver()
+	size := h.g.win.Canvas().Size()
+	for _, o := range []fyne.CanvasObject{s.waitIntro, s.troubles, s.cancelBtn} {
+		pos := d.AbsolutePositionForObject(o)
+		if pos.Y < 0 || pos.Y+min(o.Size().Height, 120) > size.Height {
+			t.Errorf("%T at y=%v (height %v) is out of the %v window", o, pos.Y, o.Size().Height, size)
+		}
+	}
+	test.Tap(s.cancelBtn)
+	h.settle()
+	if s.status.Text != "Cancelled." || s.signInBtn.Disabled() || !s.importBox.Visible() {
+		t.Fatalf("after Cancel: %q", s.status.Text)
+	}
+	if list, err := h.eng.List(); err != nil || len(list) != 0 {
+		t.Fatalf("accounts after access_denied %+v, %v", list, err)
+	}
+}
+
+// Only the user's own Cancel on Google's consent screen comes back.
+func TestSignInConsentCancelled(t *testing.T) {
+	h := newHarness(t)
+	h.gm.OAuth.SetDenyConsent(true)
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	test.Tap(s.signInBtn)
 	h.settle()
-	if !s.status.Visible() || !strings.Contains(s.status.Text, "test user") {
-		t.Fatalf("advice for access_denied: %q", s.status.Text)
+	if !s.status.Visible() || !strings.Contains(s.status.Text, "access_denied") || !strings.Contains(s.status.Text, "Test users") {
+		t.Fatalf("advice for a Cancel on Google's page: %q", s.status.Text)
 	}
 	if s.afterBox.Visible() || s.signInBtn.Disabled() {
 		t.Fatal("a refused sign-in looks signed in, or cannot be retried")
 	}
-	if list, err := h.eng.List(); err != nil || len(list) != 0 {
-		t.Fatalf("accounts after access_denied %+v, %v", list, err)
+}
+
+// The client ID and secret typed into two fields, the project from the checklist.
+func TestSignInWithTwoFields(t *testing.T) {
+	h := newHarness(t)
+	p := h.g.progress.Load()
+	p.ProjectID = "mailkey-test"
+	if err := h.g.progress.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	s := showSignInFor(h, "")
+	if s.projectEntry.Text != "mailkey-test" {
+		t.Fatalf("project field %q, want the checklist's", s.projectEntry.Text)
+	}
+	test.Type(s.idEntry, h.gm.OAuth.ClientID)
+	test.Tap(s.useFields)
+	if !strings.Contains(s.importError.Text, "Enter the client secret") || !strings.Contains(s.importError.Text, "Add secret") || !s.signInBtn.Disabled() {
+		t.Fatalf("advice without a secret: %q", s.importError.Text)
+	}
+	test.Type(s.secretEntry, h.gm.OAuth.ClientSecret)
+	test.Tap(s.useFields)
+	if s.importError.Visible() || s.signInBtn.Disabled() || s.secretEntry.Text != "" {
+		t.Fatalf("typed client refused (%q), or its secret stays on screen", s.importError.Text)
+	}
+	if want := "Client " + h.gm.OAuth.ClientID + " from project mailkey-test."; s.clientLabel.Text != want {
+		t.Fatalf("client shown as %q", s.clientLabel.Text)
+	}
+	// Google's endpoints, as the fields give none; the stand-in's for this test.
+	s.client.AuthURI, s.client.TokenURI = h.gm.OAuth.AuthURI(), h.gm.OAuth.TokenURI()
+	test.Tap(s.signInBtn)
+	h.settle()
+	in, err := h.eng.Account(ann)
+	if err != nil || in.ProjectID != "mailkey-test" || in.ClientID != h.gm.OAuth.ClientID {
+		t.Fatalf("account %+v, %v", in.Account, err)
+	}
+	if sec, _ := h.eng.Secrets.Get(t.Context(), ann, secret.ClientSecret); sec != h.gm.OAuth.ClientSecret {
+		t.Fatal("the typed secret is not in the keyring")
+	}
+}
+
+// Publishing after a Testing sign-in keeps Google's end date and offers a new
+// sign-in; the sign-in made in production has none.
+func TestSignInTestingThenProduction(t *testing.T) {
+	h := newHarness(t)
+	s := showSignInFor(h, "")
+	importClientFile(h, s, h.gm.ClientFile)
+	test.Tap(s.signInBtn)
+	h.settle()
+	s.publishChoice.SetSelected("In production") // the user published the app, after consenting in Testing
+	test.Tap(s.saveBtn)
+	h.settle()
+	if !strings.Contains(s.saveStatus.Text, "still in Testing") || !s.signInAgain.Visible() {
+		t.Fatalf("after declaring production: %q, sign in again shown %v", s.saveStatus.Text, s.signInAgain.Visible())
+	}
+	in, _ := h.eng.Account(ann)
+	if in.Publishing != account.Production || in.Status.State != account.StateExpiring || in.Status.DaysLeft != 7 {
+		t.Fatalf("account %q %+v", in.Publishing, in.Status)
+	}
+	h.gm.OAuth.SetInProduction(true)
+	test.Tap(s.signInAgain)
+	h.settle()
+	if !strings.Contains(s.prepare2.Text, "Go to … (unsafe)") || s.published.Visible() {
+		t.Errorf("warning for production: %q", s.prepare2.Text)
+	}
+	if s.publishChoice.Selected != "In production" {
+		t.Fatalf("choice after the new sign-in %q", s.publishChoice.Selected)
+	}
+	test.Tap(s.saveBtn)
+	h.settle()
+	in, _ = h.eng.Account(ann)
+	if in.Status.State != account.StateOK || !strings.Contains(s.saveStatus.Text, "no 7-day limit") || s.signInAgain.Visible() {
+		t.Fatalf("after the sign-in in production: %+v, %q", in.Status, s.saveStatus.Text)
+	}
+}
+
+// A Workspace address hears about the Internal user type.
+func TestSignInWorkspaceAddress(t *testing.T) {
+	h := newHarness(t)
+	const zoe = "zoe@example.org"
+	h.gm.OAuth.SetWorkspace("example.org")
+	h.gm.OAuth.AddTestUser(zoe)
+	h.gm.OAuth.SetSignInAs(zoe)
+	s := showSignInFor(h, "")
+	importClientFile(h, s, h.gm.ClientFile)
+	test.Tap(s.signInBtn)
+	h.settle()
+	if !s.workspace.Visible() || !strings.Contains(s.workspace.Text, "Internal") || !strings.Contains(s.workspace.Text, "org_internal") ||
+		!strings.Contains(s.workspace.Text, "admin_policy_enforced") {
+		t.Fatalf("Workspace note: %v %q", s.workspace.Visible(), s.workspace.Text)
+	}
+	if in, err := h.eng.Account(zoe); err != nil || in.HostedDomain != "example.org" {
+		t.Fatalf("hd not saved: %+v, %v", in.Account, err)
+	}
+	// A Gmail address gets no such note.
+	h2 := newHarness(t)
+	s2 := showSignInFor(h2, "")
+	importClientFile(h2, s2, h2.gm.ClientFile)
+	test.Tap(s2.signInBtn)
+	h2.settle()
+	if s2.workspace.Visible() {
+		t.Fatal("a Gmail address is told about Workspace")
 	}
 }
 

@@ -31,7 +31,7 @@ func newWelcome(g *gui) *welcome {
 		welcomeTitle(tr("welcome.ap.title", "App password")),
 		para(tr("welcome.ap.time", "About 2 minutes.")),
 		para(tr("welcome.ap.needs", "Your Google account needs 2-Step Verification.")),
-		para(tr("welcome.ap.limits", "Google doesn't offer app passwords on some work or school accounts, nor on accounts with Advanced Protection.")),
+		para(tr("welcome.ap.limits", "Google doesn't offer app passwords with Advanced Protection, and on work or school accounts only when the administrator allows them.")),
 		para(tr("welcome.ap.keeps", "You get a password of 16 letters. mailkey keeps it in your system keyring and uses it only to send mail; you can delete it on Google's page at any time.")),
 		s.useAppPassword,
 	))

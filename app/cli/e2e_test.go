@@ -553,13 +553,16 @@ func TestOAuthProductionAfterTestingKeepsTheEnd(t *testing.T) {
 // A Workspace address learns about the Internal user type.
 func TestOAuthWorkspaceAddress(t *testing.T) {
 	r := newRig(t)
-	r.oauth.SetWorkspace("gmail.com") // the stand-in's only test user; Google would say hd for a Workspace domain
+	const zoe = "zoe@example.org"
+	r.oauth.SetWorkspace("example.org")
+	r.oauth.AddTestUser(zoe)
+	r.oauth.SetSignInAs(zoe)
 	res, _ := r.signIn(nil)
 	r.wantCode(res, cli.ExitOK)
-	if !strings.Contains(res.stderr, "Google Workspace address (gmail.com)") || !strings.Contains(res.stderr, "Internal") {
+	if !strings.Contains(res.stderr, "Google Workspace address (example.org)") || !strings.Contains(res.stderr, "Internal") {
 		t.Fatalf("stderr: %s", res.stderr)
 	}
-	if list, _ := r.eng.List(); len(list) != 1 || list[0].HostedDomain != "gmail.com" {
+	if list, _ := r.eng.List(); len(list) != 1 || list[0].HostedDomain != "example.org" {
 		t.Fatalf("hd not saved: %+v", list)
 	}
 }

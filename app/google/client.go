@@ -79,16 +79,9 @@ const clientsURL = "https://console.cloud.google.com/auth/clients"
 // Since mid-2025 Google shows a client secret only once, in the dialog that
 // follows Create; the client's page later lists it masked, and its JSON can no
 // longer be downloaded with the secret. So no advice sends the user to
-// download the JSON again: they type the two values, and a lost secret is
-// replaced with Add secret (GOOGLE.md, step 7).
-const (
-	// nextEnterValues is the way out when the file can't be used.
-	nextEnterValues = "Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. " +
-		"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once)."
-	// nextCreateDesktop sends the user back to steps 6 and 7.
-	nextCreateDesktop = "Create a client of type “Desktop app” at {{.URL}} (step 6); in the dialog that follows, " +
-		"copy its client ID and secret or download its JSON (step 7), and give them to mailkey."
-)
+// download the JSON again: they enter the two values, and a lost secret is
+// replaced with Add secret (GOOGLE.md, step 7). The texts are literals, as
+// the French check requires.
 
 var (
 	probTooLarge = problem{advice.Keyed(ErrTooLarge, "google.client_too_large", nil,
@@ -96,42 +89,55 @@ var (
 		"Choose the file named client_secret_….json that you downloaded at step 7.")}
 	probEmpty = problem{advice.Keyed(ErrNotJSON, "google.client_empty", advice.Data{"URL": clientsURL},
 		"This file is empty",
-		nextEnterValues)}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
 	probHTML = problem{advice.Keyed(ErrNotJSON, "google.client_html", advice.Data{"URL": clientsURL},
 		"This file is a web page, not the client file (the browser saved the page instead of the download)",
-		nextEnterValues)}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
 	probNotJSON = problem{advice.Keyed(ErrNotJSON, "google.client_not_json", advice.Data{"URL": clientsURL},
 		"This file is not a JSON file, so it is not the client file from Google",
-		"Choose the file named client_secret_….json that you downloaded at step 7. "+nextEnterValues)}
+		"Choose the file named client_secret_….json that you downloaded at step 7. "+
+			"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
 	probWeb = problem{advice.Keyed(ErrWebClient, "google.client_web", advice.Data{"URL": clientsURL},
 		"This file holds a “Web application” client, as in the SeaTable and Odoo guides. "+
 			"Those are for servers: Google accepts them only with an exact redirect address registered, "+
 			"and the sign-in would fail with “redirect_uri_mismatch”. A desktop program like mailkey needs a “Desktop app” client",
-		nextCreateDesktop)}
+		"Create a client of type “Desktop app” at {{.URL}} (step 6); in the dialog that follows, "+
+			"copy its client ID and secret or download its JSON (step 7), and give them to mailkey.")}
 	probServiceAccount = problem{advice.Keyed(ErrUnknownClientType, "google.client_service_account", advice.Data{"URL": clientsURL},
 		"This file is a service account key, not an OAuth client. A service account cannot send mail as your Gmail account",
-		nextCreateDesktop)}
+		"Create a client of type “Desktop app” at {{.URL}} (step 6); in the dialog that follows, "+
+			"copy its client ID and secret or download its JSON (step 7), and give them to mailkey.")}
 	probAuthorizedUser = problem{advice.Keyed(ErrUnknownClientType, "google.client_authorized_user", advice.Data{"URL": clientsURL},
 		"This file is a saved sign-in from Google's command-line tools (type “authorized_user”), not an OAuth client",
-		nextCreateDesktop)}
+		"Create a client of type “Desktop app” at {{.URL}} (step 6); in the dialog that follows, "+
+			"copy its client ID and secret or download its JSON (step 7), and give them to mailkey.")}
 	probUnknown = problem{advice.Keyed(ErrUnknownClientType, "google.client_unknown", advice.Data{"URL": clientsURL},
 		"This JSON file holds no OAuth client: Google's client files start with an “installed” section",
-		nextCreateDesktop)}
+		"Create a client of type “Desktop app” at {{.URL}} (step 6); in the dialog that follows, "+
+			"copy its client ID and secret or download its JSON (step 7), and give them to mailkey.")}
 	probMissingID = problem{advice.Keyed(ErrMissingClientID, "google.client_missing_id", advice.Data{"URL": clientsURL},
 		"The client file has no client ID",
-		nextEnterValues)}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
 	probBadID = problem{advice.Keyed(ErrBadClientID, "google.client_bad_id", advice.Data{"URL": clientsURL},
 		"The client ID in this file is not a Google client ID (those end in “.apps.googleusercontent.com”)",
-		nextEnterValues)}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
 	probMissingSecret = problem{advice.Keyed(ErrMissingClientSecret, "google.client_missing_secret", advice.Data{"URL": clientsURL},
 		"The client file has no client secret",
-		nextEnterValues)}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
 	probBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_auth_uri", advice.Data{"URL": clientsURL, "Default": DefaultAuthURI},
 		"The auth_uri in the client file is not a web address mailkey can use: it must be an https:// address",
-		nextEnterValues+" Google's file has {{.Default}}.")}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once). Google's file has {{.Default}}.")}
 	probBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_token_uri", advice.Data{"URL": clientsURL, "Default": DefaultTokenURI},
 		"The token_uri in the client file is not a web address mailkey can use: it must be an https:// address",
-		nextEnterValues+" Google's file has {{.Default}}.")}
+		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once). Google's file has {{.Default}}.")}
 )
 
 // clientFile is the outer layer of the downloaded file.
@@ -333,7 +339,9 @@ func openProblem(path string, err error) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return advice.Keyed(err, "google.client_file_missing", advice.Data{"Path": path, "URL": clientsURL},
 			"mailkey can't find the file “{{.Path}}”",
-			"Check the name and folder. "+nextEnterValues)
+			"Check the name and folder. "+
+				"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+				"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")
 	case errors.Is(err, fs.ErrPermission):
 		return advice.Keyed(err, "google.client_file_forbidden", advice.Data{"Path": path},
 			"mailkey isn't allowed to read the file “{{.Path}}”",
@@ -341,5 +349,7 @@ func openProblem(path string, err error) error {
 	}
 	return advice.Keyed(err, "google.client_file_unreadable", advice.Data{"Path": path, "URL": clientsURL},
 		"mailkey couldn't read the file “{{.Path}}”",
-		"Check that the file is on a disk that is connected. "+nextEnterValues)
+		"Check that the file is on a disk that is connected. "+
+			"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
+			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")
 }

@@ -324,11 +324,11 @@ func authError(code, desc, projectID string) error {
 	if desc != "" {
 		return advice.Keyed(err, "oauth.authorization_refused_described", advice.Data{"Code": code, "Description": desc},
 			"Google refused the sign-in ({{.Code}}): {{.Description}}",
-			"Check the client JSON (it must be a Desktop app client) and sign in again")
+			"Check that the client is a Desktop app client (step 6 of the checklist) and sign in again")
 	}
 	return advice.Keyed(err, "oauth.authorization_refused", advice.Data{"Code": code},
 		"Google refused the sign-in ({{.Code}})",
-		"Check the client JSON (it must be a Desktop app client) and sign in again")
+		"Check that the client is a Desktop app client (step 6 of the checklist) and sign in again")
 }
 
 // exchangeError explains a failed token request.

@@ -227,6 +227,14 @@ func (p *OAuth) ClientJSON(kind string) []byte {
 	return b
 }
 
+// AddTestUser adds an address to the Test users list, as the console's
+// Audience page does.
+func (p *OAuth) AddTestUser(email string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.testUsers[strings.ToLower(email)] = true
+}
+
 // SetSignInAs sets which user "the browser" is signed in as when it visits
 // the authorization endpoint; the default is the first test user.
 func (p *OAuth) SetSignInAs(email string) {
