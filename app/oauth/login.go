@@ -344,7 +344,8 @@ func exchangeError(err error) error {
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.invalid_client",
 			advice.Data{"Code": re.ErrorCode, "URL": stepLink("client", "")},
 			"Google does not accept this OAuth client ({{.Code}})",
-			"The client may have been deleted or its secret reset: download the client JSON again from {{.URL}} and sign in again")
+			"The client secret is wrong or was disabled, or the client was deleted: open the client at {{.URL}}, click Add secret, "+
+				"and sign in again with the client ID and the new secret (Google shows it only once)")
 	case "invalid_grant":
 		return advice.Keyed(fmt.Errorf("%w: %w", ErrNeedsSignIn, ErrExchange), "oauth.invalid_grant", nil,
 			"Google no longer accepts this sign-in (invalid_grant)",
