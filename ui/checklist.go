@@ -55,7 +55,7 @@ func newChecklist(g *gui) *checklist {
 	s.back = widget.NewButtonWithIcon(tr("checklist.back", "Back"), theme.NavigateBackIcon(), s.onBack)
 	s.next = widget.NewButtonWithIcon(tr("checklist.next", "Next"), theme.NavigateNextIcon(), s.onNext)
 	s.next.IconPlacement = widget.ButtonIconTrailingText
-	s.cont = widget.NewButtonWithIcon(tr("checklist.continue", "I have the client file — continue"), theme.ConfirmIcon(), s.onContinue)
+	s.cont = widget.NewButtonWithIcon(tr("checklist.continue", "I have the client ID and secret — continue"), theme.ConfirmIcon(), s.onContinue)
 	for i, st := range s.steps {
 		s.cards = append(s.cards, s.newCard(i, st))
 	}
@@ -199,7 +199,7 @@ func (s *checklist) updateProgress() {
 		}
 	}
 	if n == len(s.cards) {
-		s.progress.SetText(trn("checklist.progress.all", "All {{.Count}} steps are done. Continue with the client file.", n))
+		s.progress.SetText(trn("checklist.progress.all", "All {{.Count}} steps are done. Continue with the client ID and secret.", n))
 		return
 	}
 	s.progress.SetText(trn("checklist.progress", "{{.Count}} of {{.Total}} steps done.", n, map[string]any{"Total": len(s.cards)}))

@@ -134,3 +134,25 @@ func TestChecklistContinueGoesToSignIn(t *testing.T) {
 		t.Fatalf("screen %q, want sign-in", h.g.screenName)
 	}
 }
+
+// The Audience step offers Internal for a work or school address; step 7
+// says the secret is shown once, and Add secret is the way out.
+func TestChecklistWorkspaceAndSecretOnce(t *testing.T) {
+	h := newHarness(t)
+	c := showChecklistIn(h, h.g)
+	audience := strings.Join(apTexts(c.cards[3].card), "\n")
+	for _, want := range []string{"Work or school address?", "Internal", "org_internal", "admin_policy_enforced", "home page", "authorised domain"} {
+		if !strings.Contains(audience, want) {
+			t.Errorf("the Audience step lacks %q", want)
+		}
+	}
+	download := strings.Join(apTexts(c.cards[6].card), "\n")
+	for _, want := range []string{"Copy the client ID and secret", "never again", "Add secret"} {
+		if !strings.Contains(download, want) {
+			t.Errorf("step 7 lacks %q", want)
+		}
+	}
+	if strings.Contains(download, "download the JSON there") || strings.Contains(audience, "Work or school address?") == strings.Contains(download, "Work or school address?") {
+		t.Error("step 7 still sends the user back for the JSON, or carries the Workspace note")
+	}
+}

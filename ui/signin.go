@@ -147,7 +147,7 @@ func (s *signIn) onLoadClient() {
 		if err != nil {
 			s.clientLabel.Hide()
 			s.importBox.Show()
-			s.importError.SetText(tr("signin.load_failed", "mailkey couldn't load the client that {{.Address}} signed in with, so it needs the client file again.\n{{.Error}}",
+			s.importError.SetText(tr("signin.load_failed", "mailkey couldn't load the client that {{.Address}} signed in with, so it needs the client again: its ID and secret, or its file.\n{{.Error}}",
 				map[string]any{"Address": addr, "Error": errorText(err)}))
 			s.importError.Show()
 			return
