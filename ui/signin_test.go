@@ -347,6 +347,16 @@ func TestSignInTestingThenProduction(t *testing.T) {
 	if in.Publishing != account.Production || in.Status.State != account.StateExpiring || in.Status.DaysLeft != 7 {
 		t.Fatalf("account %q %+v", in.Publishing, in.Status)
 	}
+	// The account screen says the same.
+	test.Tap(s.goAccount)
+	h.settle()
+	a, ok := h.g.current.(*accountScreen)
+	if !ok || !a.expiry.Visible() || !strings.Contains(a.expiry.Text, "now published") {
+		t.Fatalf("account screen after the switch: %v", ok && a.expiry.Visible())
+	}
+	h.g.show("sign-in", s)
+	h.settle()
+
 	h.gm.OAuth.SetInProduction(true)
 	test.Tap(s.signInAgain)
 	h.settle()
