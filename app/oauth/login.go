@@ -267,19 +267,11 @@ func EmailFromIDToken(tok *oauth2.Token) (string, error) {
 	noEmail := advice.Keyed(ErrNoEmail, "oauth.no_email", nil,
 		"Google did not say which address signed in",
 		"Sign in again and allow mailkey to see your email address")
-	raw, _ := tok.Extra("id_token").(string)
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return "", noEmail
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return "", noEmail
-	}
+	payload := idPayload(tok)
 	var claims struct {
 		Email string `json:"email"`
 	}
-	if json.Unmarshal(payload, &claims) != nil || claims.Email == "" {
+	if payload == nil || json.Unmarshal(payload, &claims) != nil || claims.Email == "" {
 		return "", noEmail
 	}
 	return claims.Email, nil
@@ -288,22 +280,29 @@ func EmailFromIDToken(tok *oauth2.Token) (string, error) {
 // hostedDomain reads the hd claim of the ID token that came with tok, or "".
 // Like EmailFromIDToken it trusts the token endpoint's TLS.
 func hostedDomain(tok *oauth2.Token) string {
-	raw, _ := tok.Extra("id_token").(string)
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return ""
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return ""
-	}
+	payload := idPayload(tok)
 	var claims struct {
 		HD string `json:"hd"`
 	}
-	if json.Unmarshal(payload, &claims) != nil || len(claims.HD) > 253 {
+	if payload == nil || json.Unmarshal(payload, &claims) != nil || len(claims.HD) > 253 {
 		return ""
 	}
 	return strings.ToLower(strings.TrimSpace(claims.HD))
+}
+
+// idPayload returns the decoded claims part of the ID token that came with
+// tok, or nil.
+func idPayload(tok *oauth2.Token) []byte {
+	raw, _ := tok.Extra("id_token").(string)
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil
+	}
+	return payload
 }
 
 func authError(code, desc, projectID string) error {

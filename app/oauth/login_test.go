@@ -115,3 +115,19 @@ func queryOf(t *testing.T, raw, key string) string {
 	}
 	return req.URL.Query().Get(key)
 }
+
+// The ID token's hd claim names a Workspace domain; a consumer account has none.
+func TestLoginHostedDomain(t *testing.T) {
+	p, client := provider(t)
+	res, err := Login(context.Background(), client, testpeer.Browse, 10*time.Second)
+	if err != nil || res.HostedDomain != "" {
+		t.Fatalf("consumer account: hd %q, %v", res.HostedDomain, err)
+	}
+	p.SetWorkspace("example.org")
+	p.AddTestUser("zoe@example.org")
+	p.SetSignInAs("zoe@example.org")
+	res, err = Login(context.Background(), client, testpeer.Browse, 10*time.Second)
+	if err != nil || res.HostedDomain != "example.org" || res.Email != "zoe@example.org" {
+		t.Fatalf("Workspace account: %q hd %q, %v", res.Email, res.HostedDomain, err)
+	}
+}
