@@ -63,12 +63,12 @@ func refreshError(err error) error {
 		if re.ErrorDescription != "" {
 			return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": re.ErrorDescription},
 				"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})",
-				"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
+				"Sign in again. In Testing, Google ends every sign-in after 7 days; only a sign-in made after publishing the app (In production) has no such limit. "+
 					"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
 		}
 		return advice.Keyed(wrapped, "oauth.refresh_rejected", nil,
 			"Google no longer accepts this account's sign-in (invalid_grant)",
-			"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
+			"Sign in again. In Testing, Google ends every sign-in after 7 days; only a sign-in made after publishing the app (In production) has no such limit. "+
 				"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
 	}
 	return exchangeError(err)
