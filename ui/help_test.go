@@ -77,6 +77,10 @@ func TestHelpHasRequiredEntries(t *testing.T) {
 		{"534", "smtp-534-app-password-required", "534-5.7.9"},
 		{"app passwords missing", "no-app-passwords-page", "App passwords"},
 		{"oob", "oob-invalid-request", "invalid_request"},
+		{"deleted_client", "deleted-client", "deleted_client"},
+		{"admin_policy_enforced", "admin-policy-enforced", "admin_policy_enforced"},
+		{"org_internal", "org-internal", "org_internal"},
+		{"add secret", "invalid-client", "invalid_client"},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			s.search.SetText(tc.query)
