@@ -14,8 +14,10 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 )
 
-// Client is the OAuth client from the JSON file Google lets the user download
-// at step 7 of the console checklist. All values are trimmed of spaces.
+// Client is the user's OAuth client, from step 7 of the console checklist:
+// the JSON file Google lets the user download (ParseClient), or the client ID
+// and secret typed or pasted (NewClient, ClientFromText). All values are
+// trimmed of spaces.
 type Client struct {
 	// ClientID names the client; it ends in ClientIDSuffix.
 	ClientID string
