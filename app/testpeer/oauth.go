@@ -82,9 +82,11 @@ type OAuth struct {
 	mu          sync.Mutex
 	signInAs    string
 	denyConsent bool
+	authErr     [2]string
 	rotate      bool
 	granted     string
 	tokenFault  func(grantType string) (status int, delay time.Duration)
+	idClaims    map[string]any
 	tokenHits   int
 	lastAuth    url.Values
 	nextGrant   int
@@ -238,6 +240,16 @@ func (p *OAuth) SetDenyConsent(deny bool) {
 	p.denyConsent = deny
 }
 
+// SetAuthorizationError makes the authorization endpoint redirect with
+// error=code (and error_description, when not empty), as Google's does with
+// temporarily_unavailable or server_error when it is overloaded (RFC 6749
+// §4.1.2.1). An empty code restores normal answers.
+func (p *OAuth) SetAuthorizationError(code, description string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.authErr = [2]string{code, description}
+}
+
 // SetRotateRefreshTokens makes the refresh grant return a new refresh token
 // and invalidate the one that was used.
 func (p *OAuth) SetRotateRefreshTokens(on bool) {
@@ -265,6 +277,15 @@ func (p *OAuth) SetTokenFault(f func(grantType string) (status int, delay time.D
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tokenFault = f
+}
+
+// SetIDTokenClaims overrides claims of the ID tokens issued from now on, to
+// play a hostile or broken provider: each entry replaces the claim of that
+// name, and a nil value removes it. nil restores the genuine claims.
+func (p *OAuth) SetIDTokenClaims(claims map[string]any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.idClaims = claims
 }
 
 // TokenHits returns the number of requests received by the token endpoint so
@@ -376,9 +397,14 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 	reply.Set("state", q.Get("state"))
 
 	p.mu.Lock()
-	user, deny, granted := p.signInAs, p.denyConsent, p.granted
+	user, deny, granted, authErr := p.signInAs, p.denyConsent, p.granted, p.authErr
 	testUser := user != "" && p.testUsers[strings.ToLower(user)]
 	switch {
+	case authErr[0] != "":
+		reply.Set("error", authErr[0])
+		if authErr[1] != "" {
+			reply.Set("error_description", authErr[1])
+		}
 	case !testUser:
 		reply.Set("error", "access_denied")
 		reply.Set("error_description", appName+" has not completed the Google verification process. "+
@@ -628,7 +654,7 @@ func (p *OAuth) newRefreshLocked(grant int, user, scope string) string {
 // idToken returns an HS256-signed OpenID Connect ID token for user.
 func (p *OAuth) idToken(user string, now time.Time) string {
 	header, _ := json.Marshal(map[string]string{"alg": "HS256", "kid": "test", "typ": "JWT"})
-	claims, _ := json.Marshal(map[string]any{
+	c := map[string]any{
 		"iss":            p.URL,
 		"aud":            p.ClientID,
 		"azp":            p.ClientID,
@@ -637,7 +663,17 @@ func (p *OAuth) idToken(user string, now time.Time) string {
 		"email_verified": true,
 		"iat":            now.Unix(),
 		"exp":            now.Add(time.Hour).Unix(),
-	})
+	}
+	p.mu.Lock()
+	for k, v := range p.idClaims {
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+	}
+	p.mu.Unlock()
+	claims, _ := json.Marshal(c)
 	enc := base64.RawURLEncoding
 	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(claims)
 	mac := hmac.New(sha256.New, p.idKey)
