@@ -144,7 +144,8 @@ func codeOf(err error) int {
 	case is(oauth.ErrNeedsSignIn, oauth.ErrAccessDenied, oauth.ErrScopeNotGranted, oauth.ErrInvalidClient,
 		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound):
 		return ExitAuth
-	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange):
+	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
+		oauth.ErrUnavailable):
 		return ExitTemporary
 	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,

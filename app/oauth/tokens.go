@@ -26,6 +26,7 @@ type TokenSource struct {
 	base  oauth2.TokenSource
 	saver Saver
 	last  *oauth2.Token
+	ep    endpoint
 }
 
 var _ oauth2.TokenSource = (*TokenSource)(nil)
@@ -34,7 +35,8 @@ var _ oauth2.TokenSource = (*TokenSource)(nil)
 // must hold the refresh token; its access token may be empty or expired).
 func NewTokenSource(ctx context.Context, client google.Client, tok *oauth2.Token, saver Saver) *TokenSource {
 	cfg := Config(client, "")
-	return &TokenSource{ctx: ctx, base: cfg.TokenSource(ctx, tok), saver: saver, last: tok}
+	ep := endpointOf(ctx, client.TokenURI)
+	return &TokenSource{ctx: ctx, base: cfg.TokenSource(withClient(ctx, ep), tok), saver: saver, last: tok, ep: ep}
 }
 
 // Token returns a valid token. A refresh token that Google no longer accepts
@@ -44,7 +46,7 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 	defer ts.mu.Unlock()
 	tok, err := ts.base.Token()
 	if err != nil {
-		return nil, refreshError(err)
+		return nil, refreshError(err, ts.ep)
 	}
 	if ts.last == nil || tok.AccessToken != ts.last.AccessToken || tok.RefreshToken != ts.last.RefreshToken {
 		if err := ts.saver.SaveToken(ts.ctx, tok); err != nil {
@@ -56,12 +58,12 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 }
 
 // refreshError explains a failed refresh.
-func refreshError(err error) error {
+func refreshError(err error, ep endpoint) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
 		wrapped := fmt.Errorf("%w: %w", ErrNeedsSignIn, err)
-		if re.ErrorDescription != "" {
-			return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": re.ErrorDescription},
+		if desc := clean(re.ErrorDescription); desc != "" {
+			return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": desc},
 				"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})",
 				"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
 					"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
@@ -71,7 +73,7 @@ func refreshError(err error) error {
 			"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
 				"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
 	}
-	return exchangeError(err)
+	return exchangeError(err, ep)
 }
 
 func stepLink(id, projectID string) string {
