@@ -168,13 +168,13 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 		}
 		return failWith(c, err), "", false
 	}
-	tok, err := e.accessToken(ctx, a, false)
+	tok, err := e.accessToken(ctx, a, "")
 	if err != nil {
 		return failWith(c, err), "", false
 	}
 	status, body, err := getProfile(ctx, a.APIBase, tok)
 	if err == nil && status == http.StatusUnauthorized { // a cached token Google no longer takes
-		if tok, err = e.accessToken(ctx, a, true); err != nil {
+		if tok, err = e.accessToken(ctx, a, tok); err != nil {
 			return failWith(c, err), "", false
 		}
 		status, body, err = getProfile(ctx, a.APIBase, tok)

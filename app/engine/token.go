@@ -82,7 +82,7 @@ func (e *Engine) Token(ctx context.Context, addr string) (string, error) {
 			"{{.Address}} uses an app password, which has no access token",
 			"Use the app password itself, or add the account with 'mailkey login --client-secret FILE'")
 	}
-	return e.accessToken(ctx, a, false)
+	return e.accessToken(ctx, a, "")
 }
 
 func (e *Engine) cached(ctx context.Context, a account.Account) (*oauth2.Token, bool) {
@@ -98,12 +98,21 @@ func (e *Engine) cached(ctx context.Context, a account.Account) (*oauth2.Token, 
 	return tok, c.Expiry.Sub(e.Now()) > minValidity
 }
 
-// accessToken returns a cached token while it is valid, or refreshes. With
-// force, the cached token is ignored (the server refused it).
-func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool) (string, error) {
-	if !force {
-		if tok, ok := e.cached(ctx, a); ok {
-			return tok.AccessToken, nil
+// accessToken returns a cached token while it is valid, or refreshes.
+// rejected, when not empty, is an access token the server refused: it is not
+// used again, but a different valid one that another caller or process saved
+// meanwhile is, so that a refused token is refreshed once, not once per caller.
+func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected string) (string, error) {
+	usable := func() (string, bool) {
+		tok, ok := e.cached(ctx, a)
+		if !ok || tok.AccessToken == rejected {
+			return "", false
+		}
+		return tok.AccessToken, true
+	}
+	if rejected == "" {
+		if tok, ok := usable(); ok {
+			return tok, nil
 		}
 	}
 	e.tokenMu.Lock()
@@ -113,10 +122,10 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool)
 		return "", err
 	}
 	defer unlock()
-	if !force { // another caller or process may have refreshed while we waited
-		if tok, ok := e.cached(ctx, a); ok {
-			return tok.AccessToken, nil
-		}
+	// Another caller or process may have refreshed while we waited: read the
+	// keyring again now that the lock is ours.
+	if tok, ok := usable(); ok {
+		return tok, nil
 	}
 	refresh, err := e.Secrets.Get(ctx, a.Address, secret.RefreshToken)
 	if errors.Is(err, secret.ErrNotFound) {

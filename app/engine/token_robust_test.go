@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -257,4 +258,114 @@ func TestTokenEndpointFaultsKeepTheAccount(t *testing.T) {
 
 func errorsContain(err error, s string) bool {
 	return err != nil && strings.Contains(err.Error(), s)
+}
+
+// blackHole listens on 127.0.0.1, accepts every connection and never
+// answers: a token endpoint that stalls after the TCP handshake.
+func blackHole(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	return "http://" + ln.Addr().String() + "/token"
+}
+
+// TestTokenEndpointStallIsBounded: 'mailkey token' (what msmtp runs) against
+// a token endpoint that accepts the connection and never answers ends within
+// the token timeout, says which endpoint stalled, keeps the account usable
+// and releases the refresh lock at once for the next process.
+func TestTokenEndpointStallIsBounded(t *testing.T) {
+	env, c := signedIn(t)
+	stall := blackHole(t)
+	if err := env.Engine.Accounts.Modify(enginetest.User, func(a *account.Account) { a.TokenURI = stall }); err != nil {
+		t.Fatal(err)
+	}
+	old := oauth.SetTokenTimeout(300 * time.Millisecond)
+	defer oauth.SetTokenTimeout(old)
+	c.advance(2 * time.Hour)
+
+	for i, e := range []*engine.Engine{env.Engine, second(env, c)} {
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := e.Token(context.Background(), enginetest.User)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			took := time.Since(start)
+			t.Logf("process %d: token with a stalled endpoint: %v after %v", i+1, err, took.Round(time.Millisecond))
+			if took > 3*time.Second {
+				t.Errorf("process %d waited %v: the lock was held past the stall", i+1, took)
+			}
+			if !errors.Is(err, oauth.ErrExchange) || !errors.Is(err, oauth.ErrStalled) || errors.Is(err, oauth.ErrNeedsSignIn) {
+				t.Errorf("process %d: %v, want a temporary ErrExchange/ErrStalled", i+1, err)
+			}
+			if !errorsContain(err, "did not answer within") || !errorsContain(err, strings.TrimSuffix(strings.TrimPrefix(stall, "http://"), "/token")) {
+				t.Errorf("process %d: message %q does not name the stalled endpoint", i+1, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("process %d: 'mailkey token' still hangs after 10 s", i+1)
+		}
+	}
+	if info, _ := env.Engine.Account(enginetest.User); info.NeedsSignIn {
+		t.Error("a stalled endpoint marked the account as needing a sign-in")
+	}
+}
+
+// TestRevokedTokenRefreshesOnce: Google refuses an access token that has not
+// expired yet (revoked at the server); 10 parallel sends each see it refused,
+// and between them refresh it once: the others use the token just saved.
+func TestRevokedTokenRefreshesOnce(t *testing.T) {
+	env, _ := signedIn(t)
+	env.Gmail.OAuth.ExpireAccessTokens() // refused by the server, valid for the cache
+	hits := env.Gmail.OAuth.TokenHits()
+
+	const n = 10
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, err := env.Engine.Send(context.Background(), mail.Message{From: enginetest.User,
+				To: []string{"bob@example.com"}, Subject: fmt.Sprintf("storm %d", i), Body: "hi"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("send: %v", err)
+		}
+	}
+	refreshes := env.Gmail.OAuth.TokenHits() - hits
+	t.Logf("%d parallel sends with a refused, unexpired token: %d refresh(es)", n, refreshes)
+	if refreshes != 1 {
+		t.Errorf("%d refreshes for %d parallel sends whose token was refused, want 1", refreshes, n)
+	}
+	if got := len(env.Gmail.SMTP.Messages()); got != n {
+		t.Errorf("server holds %d messages, want %d", got, n)
+	}
 }
