@@ -312,7 +312,7 @@ func getProfile(ctx context.Context, base, token string) (int, []byte, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: doctorTimeout}).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

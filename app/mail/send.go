@@ -206,7 +206,7 @@ func unreached(err error, heard bool) error {
 // connection to ctx so that cancelling it ends any read or write at once.
 func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Duration, heard *atomic.Bool) gomail.DialContextFunc {
 	return func(dctx context.Context, network, addr string) (net.Conn, error) {
-		var d net.Dialer
+		var d net.Dialer // bounded: go-mail dials with a context whose deadline is its connection timeout
 		raw, err := d.DialContext(dctx, network, addr)
 		if err != nil {
 			return nil, err

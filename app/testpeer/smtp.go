@@ -341,7 +341,7 @@ func (ss *session) Data(r io.Reader) error {
 		_ = ss.conn.Conn().Close()
 		return err
 	}
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(r) // bounded: go-smtp ends DATA at srv.MaxMessageBytes (64 MB)
 	if err != nil {
 		return err
 	}
