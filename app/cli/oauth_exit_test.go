@@ -42,6 +42,21 @@ func TestOAuthExitCodes(t *testing.T) {
 		}
 	})
 
+	t.Run("token endpoint stalls during a refresh", func(t *testing.T) {
+		r := newRig(t)
+		res, _ := r.signIn(nil)
+		r.wantCode(res, cli.ExitOK)
+		r.advance(2 * time.Hour)
+		r.oauth.SetTokenFault(func(string) (int, time.Duration) { return 0, time.Minute })
+		start := time.Now()
+		res = r.run("", "token", ann)
+		r.wantCode(res, cli.ExitTemporary)
+		if !strings.Contains(res.stderr, "did not answer within 300ms") || !strings.Contains(res.stderr, "try again later") ||
+			time.Since(start) > 5*time.Second {
+			t.Errorf("after %v: stderr %q", time.Since(start), res.stderr)
+		}
+	})
+
 	t.Run("Ctrl-C during a refresh", func(t *testing.T) {
 		r := newRig(t)
 		res, _ := r.signIn(nil)

@@ -57,15 +57,18 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
 	}
 	l := flock.New(filepath.Join(dir, TokensLockFile))
-	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// The holder's refresh ends within the token timeout and its save within
+	// the keyring's: wait a little longer than both before giving up.
+	wait := oauth.TokenTimeout() + secret.DefaultTimeout
+	lctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	ok, err := l.TryLockContext(lctx, 20*time.Millisecond)
 	if err != nil && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if err != nil || !ok {
-		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "engine.tokens_locked", nil,
-			"another mailkey kept the token refresh locked for more than 30 seconds", "Try again in a moment")
+		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "engine.tokens_locked", advice.Data{"Timeout": wait},
+			"another mailkey kept the token refresh locked for more than {{.Timeout}}", "Try again in a moment")
 	}
 	return func() { _ = l.Unlock() }, nil
 }

@@ -272,3 +272,20 @@ func TestHostHeaderChecked(t *testing.T) {
 		t.Fatalf("genuine callback after the foreign ones: %v", err)
 	}
 }
+
+// TestLateCallbackSavesNothing: a callback that arrives after Login gave up
+// waiting is refused, and the save is never called, so nothing is saved
+// behind a "timed out" message.
+func TestLateCallbackSavesNothing(t *testing.T) {
+	saved := false
+	f := &flow{cfg: Config(google.Client{ClientID: "c", TokenURI: "http://127.0.0.1:1/token"}, ""), state: "s", ctx: context.Background(), done: make(chan outcome, 1), hosts: []string{"127.0.0.1:1"},
+		finish: func(context.Context, Result) error { saved = true; return nil }}
+	if f.stopWaiting() {
+		t.Fatal("an unused flow reports a claimed callback")
+	}
+	rec := httptest.NewRecorder()
+	f.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:1/?state=s&code=4/0x", nil))
+	if rec.Code != http.StatusGone || saved || len(f.done) != 0 {
+		t.Fatalf("late callback: status %d, saved %v, outcome sent %v", rec.Code, saved, len(f.done) != 0)
+	}
+}

@@ -136,7 +136,7 @@ func LoginThen(ctx context.Context, client google.Client, open Opener, timeout t
 		return o.res, o.err
 	case <-wait.Done():
 	}
-	if f.isClaimed() { // the browser came back: the exchange and the save end on their own
+	if f.stopWaiting() { // the browser came back: the exchange and the save end on their own
 		o := <-f.done
 		return o.res, o.err
 	}
@@ -213,11 +213,16 @@ type flow struct {
 
 	mu      sync.Mutex
 	claimed bool
+	ended   bool // Login stopped waiting: a late callback is refused
 }
 
-func (f *flow) isClaimed() bool {
+// stopWaiting ends the wait for the browser unless a callback already
+// claimed the sign-in, and reports whether one did. After it, a callback
+// is refused, so that nothing is saved once Login has returned.
+func (f *flow) stopWaiting() (claimed bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.ended = !f.claimed
 	return f.claimed
 }
 
@@ -254,6 +259,11 @@ func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if f.claimed {
 		f.mu.Unlock()
 		page(w, http.StatusGone, false, "This sign-in has already been used.", "Go back to mailkey.")
+		return
+	}
+	if f.ended {
+		f.mu.Unlock()
+		page(w, http.StatusGone, false, "This sign-in has ended: mailkey stopped waiting for it.", "Go back to mailkey and start the sign-in again.")
 		return
 	}
 	f.claimed = true

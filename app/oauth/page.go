@@ -60,9 +60,10 @@ var pageTexts = map[string]pageText{
 			"Google's answer carried neither a code nor an error.":                    "La réponse de Google ne contenait ni code ni erreur.",
 			"Go back to mailkey and start the sign-in again.":                         "Revenez à mailkey et relancez la connexion.",
 			"This sign-in has already been used.":                                     "Cette connexion a déjà été utilisée.",
-			"Go back to mailkey.":                                                     "Revenez à mailkey.",
-			"You can close this tab and go back to mailkey.":                          "Vous pouvez fermer cet onglet et revenir à mailkey.",
-			"Sign in again": "Reconnectez-vous",
+			"This sign-in has ended: mailkey stopped waiting for it.":                 "Cette connexion est terminée : mailkey ne l'attend plus.",
+			"Go back to mailkey.":                            "Revenez à mailkey.",
+			"You can close this tab and go back to mailkey.": "Vous pouvez fermer cet onglet et revenir à mailkey.",
+			"Sign in again":                                  "Reconnectez-vous",
 		},
 	},
 }
