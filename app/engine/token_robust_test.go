@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -260,36 +259,16 @@ func errorsContain(err error, s string) bool {
 	return err != nil && strings.Contains(err.Error(), s)
 }
 
-// blackHole listens on 127.0.0.1, accepts every connection and never
-// answers: a token endpoint that stalls after the TCP handshake.
+// blackHole returns the URL of a token endpoint that accepts the
+// connection and never answers.
 func blackHole(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	b, err := testpeer.StartBlackHole()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	return "http://" + ln.Addr().String() + "/token"
+	t.Cleanup(b.Close)
+	return "http://" + b.Addr + "/token"
 }
 
 // TestTokenEndpointStallIsBounded: 'mailkey token' (what msmtp runs) against

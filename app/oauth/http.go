@@ -85,6 +85,7 @@ func newClient(timeout time.Duration) *http.Client {
 	tr.ResponseHeaderTimeout = timeout
 	tr.ExpectContinueTimeout = time.Second
 	tr.MaxResponseHeaderBytes = 64 << 10
+	tr.DisableKeepAlives = true // one request per client: no idle connection left behind
 	return &http.Client{Timeout: timeout, Transport: boundedJSON{tr}}
 }
 
