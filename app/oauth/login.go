@@ -314,6 +314,9 @@ func exchangeError(err error) error {
 			"could not reach Google's token endpoint",
 			"Check your internet connection and try again")
 	}
+	if e := clientError(re, ""); e != nil {
+		return e
+	}
 	switch re.ErrorCode {
 	case "invalid_client", "unauthorized_client":
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.invalid_client",

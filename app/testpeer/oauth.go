@@ -85,6 +85,7 @@ type OAuth struct {
 	rotate      bool
 	granted     string
 	tokenFault  func(grantType string) (status int, delay time.Duration)
+	tokenAnswer string
 	tokenHits   int
 	lastAuth    url.Values
 	nextGrant   int
@@ -267,6 +268,29 @@ func (p *OAuth) SetTokenFault(f func(grantType string) (status int, delay time.D
 	p.tokenFault = f
 }
 
+// SetClientDeleted makes the token endpoint answer as Google does for a
+// client it deleted (unused for about 6 months): 401 deleted_client, "The
+// OAuth client was deleted.". false restores the client.
+func (p *OAuth) SetClientDeleted(deleted bool) {
+	name := ""
+	if deleted {
+		name = "token/deleted-client"
+	}
+	p.SetTokenAnswer(name)
+}
+
+// SetTokenAnswer makes every token request get the corpus entry name (for
+// example "token/invalid-grant-rapt") with its status, as Google sends it;
+// "" restores normal answers.
+func (p *OAuth) SetTokenAnswer(name string) {
+	if name != "" {
+		SaysStatus(name) // panics on an unknown name
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.tokenAnswer = name
+}
+
 // TokenHits returns the number of requests received by the token endpoint so
 // far, including failed ones.
 func (p *OAuth) TokenHits() int {
@@ -439,7 +463,7 @@ func errorPage(w http.ResponseWriter, code, description string) {
 func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.tokenHits++
-	fault := p.tokenFault
+	fault, answer := p.tokenFault, p.tokenAnswer
 	p.mu.Unlock()
 
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -482,8 +506,18 @@ func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	} else {
 		clientID, clientSecret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if !equalSecret(clientID, p.ClientID) || !equalSecret(clientSecret, p.ClientSecret) {
-		writeJSON(w, http.StatusUnauthorized, oauthError("invalid_client", "The OAuth client was not found."))
+	switch {
+	case answer != "":
+		writeSaid(w, answer)
+		return
+	case !equalSecret(clientID, p.ClientID):
+		writeSaid(w, "token/invalid-client-not-found")
+		return
+	case clientSecret == "":
+		writeSaid(w, "token/invalid-request-secret-missing")
+		return
+	case !equalSecret(clientSecret, p.ClientSecret):
+		writeSaid(w, "token/invalid-client-unauthorized")
 		return
 	}
 
@@ -525,7 +559,7 @@ func (p *OAuth) grantCode(w http.ResponseWriter, r *http.Request) {
 			c.used = true // a code gets one redemption attempt
 		}
 		p.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Bad Request"))
+		writeSaid(w, "token/invalid-grant-bad-request")
 		return
 	}
 	c.used = true
@@ -554,7 +588,7 @@ func (p *OAuth) grantRefresh(w http.ResponseWriter, r *http.Request) {
 	rg := p.refresh[token]
 	if rg == nil || rg.clientID != p.ClientID {
 		p.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Token has been expired or revoked."))
+		writeSaid(w, "token/invalid-grant-expired")
 		return
 	}
 	now := p.now()
