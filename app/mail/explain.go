@@ -37,11 +37,11 @@ var (
 	ErrTooManyRecipients = errors.New("too many recipients")
 	// ErrProtocol means the server refused a command as out of order or
 	// malformed: a fault of the client, or a server that is not Gmail.
-	ErrProtocol = errors.New("protocol error")
-	ErrTemporary           = errors.New("temporary server failure")
-	ErrConnect             = errors.New("cannot connect")
-	ErrTLS                 = errors.New("TLS failure")
-	ErrTimeout             = errors.New("server timed out")
+	ErrProtocol  = errors.New("protocol error")
+	ErrTemporary = errors.New("temporary server failure")
+	ErrConnect   = errors.New("cannot connect")
+	ErrTLS       = errors.New("TLS failure")
+	ErrTimeout   = errors.New("server timed out")
 	// ErrMaybeSent means the connection failed after the whole message was
 	// transmitted: the server may have accepted it.
 	ErrMaybeSent = errors.New("delivery uncertain")

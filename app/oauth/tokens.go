@@ -26,10 +26,10 @@ type Saver interface {
 type TokenSource struct {
 	ctx     context.Context
 	project string
-	mu    sync.Mutex
-	base  oauth2.TokenSource
-	saver Saver
-	last  *oauth2.Token
+	mu      sync.Mutex
+	base    oauth2.TokenSource
+	saver   Saver
+	last    *oauth2.Token
 }
 
 var _ oauth2.TokenSource = (*TokenSource)(nil)
