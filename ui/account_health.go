@@ -29,22 +29,42 @@ type healthCard struct {
 	activity *widget.Activity
 	// note shows a failure to run the checks at all.
 	note *widget.Label
+	// idle warns that the OAuth client went unused so long that Google may
+	// delete it.
+	idle *widget.Label
 	// checks are the results on show.
 	checks []engine.Check
 }
 
 func newHealthCard(g *gui, addr string) *healthCard {
-	h := &healthCard{g: g, addr: addr, list: container.NewVBox(), activity: widget.NewActivity(), note: para("")}
+	h := &healthCard{g: g, addr: addr, list: container.NewVBox(), activity: widget.NewActivity(), note: para(""), idle: para("")}
 	h.note.Importance = widget.DangerImportance
 	h.note.Hide()
+	h.idle.Importance = widget.WarningImportance
+	h.idle.Hide()
 	h.again = widget.NewButtonWithIcon(tr("health.run", "Run the checks"), theme.ViewRefreshIcon(), h.onCheckAgain)
 	h.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
 	h.signIn.Importance = widget.HighImportance
 	h.signIn.Hide()
 	h.activity.Hide()
 	h.card = widget.NewCard(tr("health.title", "Health"), tr("health.subtitle", "What mailkey can check with this account's sign-in"),
-		container.NewVBox(h.list, h.note, container.NewHBox(h.again, h.signIn, h.activity)))
+		container.NewVBox(h.idle, h.list, h.note, container.NewHBox(h.again, h.signIn, h.activity)))
 	return h
+}
+
+// showIdle warns, above the checks, when the account's OAuth client has gone
+// unused longer than account.ClientIdleWarning: Google deletes clients
+// unused for about 6 months, and a token refresh counts as use.
+func (h *healthCard) showIdle(in engine.Info, now time.Time) {
+	if !in.ClientIdle(now) {
+		h.idle.Hide()
+		return
+	}
+	h.idle.SetText(tr("health.client_idle",
+		"This account has not used its OAuth client since {{.Date}}. Google deletes clients unused for about 6 months: "+
+			"send a message from this account now to keep it in use.",
+		map[string]any{"Date": longDate(in.LastClientUse())}))
+	h.idle.Show()
 }
 
 // healthCard builds the screen's Health card. The checks run on request: they
@@ -119,6 +139,8 @@ func healthTitle(c engine.Check) string {
 		return tr("health.address.title", c.Title)
 	case engine.CheckSMTP:
 		return tr("health.smtp.title", c.Title)
+	case engine.CheckClient:
+		return tr("health.client.title", c.Title)
 	}
 	return c.Title
 }

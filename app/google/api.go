@@ -114,3 +114,15 @@ func GmailAPILink(projectID string) string {
 	}
 	return ConsoleURL
 }
+
+// ClientsLink returns the console's Clients page, in projectID's project when
+// it is known: where a client is created, restored after deletion, or given
+// a new secret.
+func ClientsLink(projectID string) string {
+	for _, s := range ConsoleSteps {
+		if s.ID == "client" {
+			return s.Link(projectID)
+		}
+	}
+	return ConsoleURL
+}
