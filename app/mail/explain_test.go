@@ -1,9 +1,12 @@
 package mail
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 var replyCases = []struct {
@@ -94,4 +97,48 @@ func FuzzParseReply(f *testing.F) {
 			t.Fatalf("Explain gave no advice for %q", s)
 		}
 	})
+}
+
+// TestGmailRepliesReadAsOneSentence sends through the SMTP peer, which
+// answers in Gmail's words (several lines, the enhanced code on each, the
+// session tag at the end), and checks that the advice quotes one clean
+// sentence: "go to https://…", not "go to 5.7.8 https://…", and no "- gsmtp".
+func TestGmailRepliesReadAsOneSentence(t *testing.T) {
+	p := startPeers(t)
+	ep := mustEndpoint(t, p.SMTP.StartTLSURL())
+	cred := Credential{Username: ann, Password: annPass}
+	m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "x", Body: "y"}
+	for _, tc := range []struct {
+		name, stage string
+		sentinel    error
+		want        string
+	}{
+		{"smtp/552-blocked-content", "data", ErrBlocked,
+			"(552 5.7.0 This message was blocked because its content presents a potential security issue. Please visit " +
+				"https://support.google.com/mail/?p=BlockedMessage to review our message content and attachment content guidelines.)"},
+		{"smtp/452-too-many-recipients", "rcpt", ErrTooManyRecipients,
+			"(452 4.5.3 Your message has too many recipients. For more information regarding Google's sending limits, go to " +
+				"https://support.google.com/mail/?p=TooManyRecipientsError)"},
+		{"smtp/550-daily-limit", "mail", ErrDailyLimit,
+			"(550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p.SMTP.SetReplyFault(func(stage string) error {
+				if stage == tc.stage {
+					return testpeer.GmailReply(tc.name)
+				}
+				return nil
+			})
+			_, err := p.sender.Send(context.Background(), ep, cred, m)
+			if !errors.Is(err, tc.sentinel) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("advice %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	p.SMTP.SetReplyFault(nil)
+	_, err := p.sender.Send(context.Background(), ep, Credential{Username: ann, Password: "wrongwrongwrongw"}, m)
+	want := "(535 5.7.8 Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials)"
+	if !errors.Is(err, ErrAuthRejected) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("wrong app password: %v", err)
+	}
 }

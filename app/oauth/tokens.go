@@ -105,7 +105,7 @@ func refreshError(err error, projectID string) error {
 }
 
 // clientError explains the answers about the client itself: deleted, its
-// secret refused, or its secret missing. It returns nil for any other answer.
+// secret refused or missing, or a client type that cannot sign in this way. It returns nil for any other answer.
 func clientError(re *oauth2.RetrieveError, projectID string) error {
 	clients := stepLink("client", projectID)
 	switch {
@@ -121,6 +121,11 @@ func clientError(re *oauth2.RetrieveError, projectID string) error {
 			"Google refused this account's OAuth client ID or secret (invalid_client: {{.Description}})",
 			"The secret may be wrong or disabled: open the client on {{.URL}}, click Add secret, copy the new secret (Google shows it only once) "+
 				"and sign in again with it")
+	case re.ErrorCode == "unauthorized_client":
+		return advice.Keyed(fmt.Errorf("%w: %w: unauthorized_client", ErrNeedsSignIn, ErrInvalidClient), "oauth.client_type_refused",
+			advice.Data{"URL": clients},
+			"Google does not let this OAuth client sign in this way (unauthorized_client)",
+			"Create a client of type Desktop app on {{.URL}} and sign in with it")
 	case re.ErrorCode == "invalid_request" && strings.Contains(re.ErrorDescription, "client_secret"):
 		return advice.Keyed(fmt.Errorf("%w: %w: invalid_request", ErrNeedsSignIn, ErrSecretMissing), "oauth.client_secret_missing",
 			advice.Data{"URL": clients},
