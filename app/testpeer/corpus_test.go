@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/base64"
 	"io"
+	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -95,7 +96,7 @@ func TestSMTPSpeaksGmailsWords(t *testing.T) {
 		}
 		return readReply(t, r)
 	}
-	readReply(t, r) // greeting: go-smtp's own words (see the report in the corpus README)
+	readReply(t, r) // on implicit TLS the greeting is go-smtp's (see testdata/google/README.md)
 	ehlo := strings.Split(cmd("EHLO client.example"), "\n")
 	for _, want := range strings.Split(Says("smtp/ehlo-after-starttls"), "\n") {
 		if !strings.HasPrefix(want, "250-SIZE") && !strings.HasPrefix(want, "250-AUTH") {
@@ -278,5 +279,38 @@ func TestGmailAPISpeaksGoogle(t *testing.T) {
 	api.SetSendAnswer("")
 	if status, body := send(tok.AccessToken); status != http.StatusOK {
 		t.Fatalf("after clearing the answer: %d %s", status, body)
+	}
+}
+
+// TestSMTPGreetsAsGmail: on the STARTTLS port the peer greets and answers
+// EHLO in Gmail's words, and STARTTLS still works after them.
+func TestSMTPGreetsAsGmail(t *testing.T) {
+	e := startSMTPEnv(t, true)
+	conn, err := net.Dial("tcp", hostPort(t, e.smtp.StartTLSURL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	r := bufio.NewReader(conn)
+	if got := readReply(t, r); got != Says("smtp/greeting") {
+		t.Errorf("greeting %q", got)
+	}
+	_, _ = io.WriteString(conn, "EHLO client.example\r\n")
+	want := strings.Replace(Says("smtp/ehlo-before-starttls"), "203.0.113.5", "127.0.0.1", 1)
+	if got := readReply(t, r); got != want {
+		t.Errorf("EHLO\n%s\nwant\n%s", got, want)
+	}
+	_, _ = io.WriteString(conn, "STARTTLS\r\n")
+	if got := readReply(t, r); !strings.HasPrefix(got, "220 ") {
+		t.Fatalf("STARTTLS: %q", got)
+	}
+	tc := tls.Client(conn, e.clientTLS())
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	tr := bufio.NewReader(tc)
+	_, _ = io.WriteString(tc, "EHLO client.example\r\n")
+	if got := readReply(t, tr); !strings.Contains(got, "AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH") {
+		t.Errorf("EHLO after STARTTLS: %q", got)
 	}
 }

@@ -186,6 +186,9 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 	}
 	s.plainAddr = plain.Addr().String()
 	listeners := []net.Listener{plain}
+	if opts.TLS != nil { // without TLS the EHLO is not Gmail's (no STARTTLS): keep go-smtp's
+		listeners[0] = gmailWordsListener{plain}
+	}
 	if opts.TLS != nil {
 		raw, err := net.Listen("tcp", orLoopback(opts.TLSAddr))
 		if err != nil {
