@@ -165,7 +165,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.showExpiry(in)
 	s.showProblem(in)
 	if s.health != nil {
-		s.health.showIdle(in, s.g.eng.Now())
+		s.health.showAccount(in, s.g.eng.Now())
 	}
 	s.layoutActions(in)
 	s.export.set(in.Account)
