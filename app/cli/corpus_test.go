@@ -35,7 +35,7 @@ var corpusWants = map[string]corpusWant{
 	"smtp/ehlo-before-starttls":            {"", ExitOK, "SIZE 35882577"},
 	"smtp/ehlo-after-starttls":             {"", ExitOK, "AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH"},
 	"smtp/334-xoauth2-invalid-token":       {"mail.token_expired", ExitAuth, "Sign in again"},
-	"smtp/334-xoauth2-wrong-scope":         {"mail.token_scope_missing", ExitAuth, "https://mail.google.com/"},
+	"smtp/334-xoauth2-wrong-scope":         {"mail.token_refused", ExitAuth, "lacks the permission https://mail.google.com/"},
 	"smtp/452-too-many-recipients":         {"mail.too_many_recipients_reply", ExitUsage, "will not help"},
 	"smtp/454-too-many-logins":             {"mail.rate_limited", ExitTemporary, "Wait a few minutes"},
 	"smtp/501-cannot-decode":               {"mail.syntax_error", ExitFailure, "fault in mailkey"},

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -257,16 +258,35 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 	case status == http.StatusUnauthorized:
 		c.say("doctor.api_401", nil, "Google refused the access token (401)", "Sign in again")
 		c.SignIn = true
+	case status == http.StatusTooManyRequests || ok && (ae.Has("rateLimitExceeded") || ae.Has("failedPrecondition")):
+		// a limit reached, or an account without a Gmail mailbox: as a send would say it
+		return failWith(c, mail.ExplainAPI(mail.API{ProjectID: a.ProjectID}, status, body))
 	default:
 		data := advice.Data{"Status": fmt.Sprintf("%d %s", status, http.StatusText(status))}
-		if ok && ae.Message != "" {
-			data["Message"] = ae.Message
+		if msg := printable(ae.Message); ok && msg != "" {
+			data["Message"] = msg
 			c.say("doctor.api_status_message", data, "The Gmail API answered {{.Status}}: {{.Message}}", "Check again in a minute")
 		} else {
 			c.say("doctor.api_status", data, "The Gmail API answered {{.Status}}", "Check again in a minute")
 		}
 	}
 	return c
+}
+
+// printable makes server text fit to show: control and format characters
+// become spaces, spaces are collapsed, and the text is cut at 300 runes.
+func printable(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 300 {
+		s = string(r[:300]) + "…"
+	}
+	return s
 }
 
 // say sets the check's Detail and Fix from English templates and the key of

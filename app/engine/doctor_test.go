@@ -235,3 +235,21 @@ func TestDoctorClientIdle(t *testing.T) {
 		t.Fatalf("after the refresh: %+v", c)
 	}
 }
+
+// TestDoctorGmailAPILimits: the profile call answered in Google's words for
+// an account without Gmail and for the daily sending limit is explained as a
+// send would be, not as a sign-in problem.
+func TestDoctorGmailAPILimits(t *testing.T) {
+	env := doctorEnv(t)
+	for name, key := range map[string]string{
+		"api/mail-service-not-enabled":    "mail.api_no_mailbox",
+		"api/rate-limit-429-quota-metric": "mail.api_rate_limited",
+		"api/daily-sending-limit":         "mail.api_daily_limit_until",
+	} {
+		env.Gmail.API.SetAnswer(name)
+		api := doctor(t, env)[engine.CheckAPI]
+		if !api.Failed() || api.SignIn || api.Text.Key != key {
+			t.Errorf("%s: %+v, want %s", name, api, key)
+		}
+	}
+}

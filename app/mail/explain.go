@@ -216,9 +216,11 @@ func ExplainChallenge(c Challenge, final Reply) *advice.Error {
 		wire = "no final reply"
 	}
 	if c.Status == "400" {
-		return advice.Keyed(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status), "mail.token_scope_missing",
+		// Gmail answers 400 both to a token without https://mail.google.com/
+		// (a gmail.send token, say) and to one it no longer accepts.
+		return advice.Keyed(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status), "mail.token_refused",
 			advice.Data{"Needed": google.ScopeMail, "Scope": c.Scope, "Reply": wire},
-			"Gmail refused the token because it does not carry the permission {{.Needed}}"+
+			"Gmail refused the sign-in token: it has expired or been revoked, or it lacks the permission {{.Needed}}"+
 				" (challenge status 400, scope {{.Scope}}; {{.Reply}})",
 			"Sign in again and allow \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}

@@ -272,11 +272,11 @@ func TestGmailAPISpeaksGoogle(t *testing.T) {
 		if !strings.HasPrefix(name, "api/") {
 			continue
 		}
-		api.SetSendAnswer(name)
+		api.SetAnswer(name)
 		status, body := send(tok.AccessToken)
 		check(name, status, body)
 	}
-	api.SetSendAnswer("")
+	api.SetAnswer("")
 	if status, body := send(tok.AccessToken); status != http.StatusOK {
 		t.Fatalf("after clearing the answer: %d %s", status, body)
 	}

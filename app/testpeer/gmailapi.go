@@ -70,10 +70,10 @@ func (p *GmailAPI) SetAPIDisabled(off bool) {
 	p.disabled = off
 }
 
-// SetSendAnswer makes users.messages.send answer, to a valid token, the
-// corpus entry name (for example "api/daily-sending-limit") with its status,
-// as Google sends it; "" restores normal answers.
-func (p *GmailAPI) SetSendAnswer(name string) {
+// SetAnswer makes every call (profile and send) answer, to a valid token,
+// the corpus entry name (for example "api/daily-sending-limit") with its
+// status, as Google sends it; "" restores normal answers.
+func (p *GmailAPI) SetAnswer(name string) {
 	if name != "" {
 		SaysStatus(name) // panics on an unknown name
 	}
@@ -161,7 +161,7 @@ func apiBadRequest(msg string) map[string]any {
 func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.hits++
-	disabled := p.disabled
+	disabled, answer := p.disabled, p.answer
 	p.mu.Unlock()
 	// Google checks the token first: an API disabled in the project is only
 	// reported to a caller it knows.
@@ -177,6 +177,8 @@ func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 		writeSaid(w, "api/service-disabled")
 	case !hasScope(scope, "https://mail.google.com/"):
 		writeSaid(w, "api/scope-insufficient")
+	case answer != "":
+		writeSaid(w, answer)
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{"emailAddress": email, "messagesTotal": 0, "threadsTotal": 0, "historyId": "1"})
 	}
