@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -263,7 +262,7 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		return failWith(c, mail.ExplainAPI(mail.API{ProjectID: a.ProjectID}, status, body))
 	default:
 		data := advice.Data{"Status": fmt.Sprintf("%d %s", status, http.StatusText(status))}
-		if msg := printable(ae.Message); ok && msg != "" {
+		if msg := advice.Printable(ae.Message, 300); ok && msg != "" {
 			data["Message"] = msg
 			c.say("doctor.api_status_message", data, "The Gmail API answered {{.Status}}: {{.Message}}", "Check again in a minute")
 		} else {
@@ -271,22 +270,6 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		}
 	}
 	return c
-}
-
-// printable makes server text fit to show: control and format characters
-// become spaces, spaces are collapsed, and the text is cut at 300 runes.
-func printable(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return s
 }
 
 // say sets the check's Detail and Fix from English templates and the key of

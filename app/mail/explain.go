@@ -12,8 +12,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
@@ -104,25 +102,8 @@ func replyOf(code int, text string) Reply {
 		}
 	}
 	r.Text = gsmtpTail.ReplaceAllString(strings.Join(parts, " "), "")
-	r.Text = tidyServerText(r.Text, maxReplyText)
+	r.Text = advice.Printable(r.Text, maxReplyText)
 	return r
-}
-
-// tidyServerText makes server text fit to show: control and format characters
-// become spaces, runs of spaces one, and text longer than max runes is cut
-// with an ellipsis.
-func tidyServerText(s string, max int) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "…"
-	}
-	return s
 }
 
 // Challenge is the JSON Gmail sends in a 334 reply when it refuses an XOAUTH2 token.

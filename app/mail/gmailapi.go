@@ -189,7 +189,7 @@ func ExplainAPI(api API, status int, body []byte) error {
 	ae, ok := google.ParseAPIError(body)
 	wire := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if ok && ae.Message != "" {
-		wire += ": " + tidyServerText(ae.Message, maxReplyText)
+		wire += ": " + advice.Printable(ae.Message, maxReplyText)
 	}
 	switch {
 	case ok && ae.ServiceDisabled():

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
@@ -92,7 +91,7 @@ func refreshError(err error, projectID string) error {
 			"your organisation asks you to sign in again (invalid_grant: invalid_rapt)",
 			"Sign in again: your Google Workspace administrator ends sign-ins after a set time (session control)")
 	}
-	if d := tidy(re.ErrorDescription); d != "" {
+	if d := advice.Printable(re.ErrorDescription, maxDescription); d != "" {
 		return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": d},
 			"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})",
 			"Sign in again. In Testing, Google ends every sign-in after 7 days; publishing the app (In production) removes that limit. "+
@@ -117,7 +116,7 @@ func clientError(re *oauth2.RetrieveError, projectID string) error {
 				"and sign in again; otherwise create a new Desktop app client there and sign in with it")
 	case re.ErrorCode == "invalid_client":
 		return advice.Keyed(fmt.Errorf("%w: %w: invalid_client", ErrNeedsSignIn, ErrInvalidClient), "oauth.client_secret_refused",
-			advice.Data{"Description": tidy(re.ErrorDescription), "URL": clients},
+			advice.Data{"Description": advice.Printable(re.ErrorDescription, maxDescription), "URL": clients},
 			"Google refused this account's OAuth client ID or secret (invalid_client: {{.Description}})",
 			"The secret may be wrong or disabled: open the client on {{.URL}}, click Add secret, copy the new secret (Google shows it only once) "+
 				"and sign in again with it")
@@ -144,21 +143,6 @@ func errorSubtype(re *oauth2.RetrieveError) string {
 		return ""
 	}
 	return body.Subtype
-}
-
-// tidy makes the token endpoint's text fit to show: one line, printable, bounded.
-func tidy(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > maxDescription {
-		s = string(r[:maxDescription]) + "…"
-	}
-	return s
 }
 
 func stepLink(id, projectID string) string {

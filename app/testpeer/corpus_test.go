@@ -205,27 +205,21 @@ func TestTokenEndpointSpeaksGoogle(t *testing.T) {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return resp.StatusCode, strings.TrimSuffix(string(b), "\n")
 	}
-	check := func(name string, status int, body string) {
-		t.Helper()
-		if status != SaysStatus(name) || body != Says(name) {
-			t.Errorf("%s: %d %q", name, status, body)
-		}
-	}
 	status, body := post("")
-	check("token/invalid-request-secret-missing", status, body)
+	wantSaid(t, "token/invalid-request-secret-missing", status, body)
 	status, body = post("GOCSPX-wrong")
-	check("token/invalid-client-unauthorized", status, body)
+	wantSaid(t, "token/invalid-client-unauthorized", status, body)
 	for name := range googleSays {
 		if !strings.HasPrefix(name, "token/") {
 			continue
 		}
 		p.SetTokenAnswer(name)
 		status, body := post(p.ClientSecret)
-		check(name, status, body)
+		wantSaid(t, name, status, body)
 	}
 	p.SetClientDeleted(true)
 	status, body = post(p.ClientSecret)
-	check("token/deleted-client", status, body)
+	wantSaid(t, "token/deleted-client", status, body)
 	p.SetClientDeleted(false)
 	if status, body := post(p.ClientSecret); status != http.StatusOK {
 		t.Fatalf("after restoring the client: %d %s", status, body)
@@ -256,17 +250,11 @@ func TestGmailAPISpeaksGoogle(t *testing.T) {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 		return resp.StatusCode, strings.TrimSuffix(string(b), "\n")
 	}
-	check := func(name string, status int, body string) {
-		t.Helper()
-		if status != SaysStatus(name) || body != Says(name) {
-			t.Errorf("%s: %d %q", name, status, body)
-		}
-	}
 	status, body := send("ya29.unknown")
-	check("api/auth-error", status, body)
+	wantSaid(t, "api/auth-error", status, body)
 	api.SetAPIDisabled(true)
 	status, body = send(tok.AccessToken)
-	check("api/service-disabled", status, body)
+	wantSaid(t, "api/service-disabled", status, body)
 	api.SetAPIDisabled(false)
 	for name := range googleSays {
 		if !strings.HasPrefix(name, "api/") {
@@ -274,7 +262,7 @@ func TestGmailAPISpeaksGoogle(t *testing.T) {
 		}
 		api.SetAnswer(name)
 		status, body := send(tok.AccessToken)
-		check(name, status, body)
+		wantSaid(t, name, status, body)
 	}
 	api.SetAnswer("")
 	if status, body := send(tok.AccessToken); status != http.StatusOK {
@@ -312,5 +300,13 @@ func TestSMTPGreetsAsGmail(t *testing.T) {
 	_, _ = io.WriteString(tc, "EHLO client.example\r\n")
 	if got := readReply(t, tr); !strings.Contains(got, "AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH") {
 		t.Errorf("EHLO after STARTTLS: %q", got)
+	}
+}
+
+// wantSaid checks an HTTP answer against the corpus entry name.
+func wantSaid(t *testing.T, name string, status int, body string) {
+	t.Helper()
+	if status != SaysStatus(name) || body != Says(name) {
+		t.Errorf("%s: %d %q", name, status, body)
 	}
 }
