@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
@@ -84,6 +86,13 @@ func FuzzParseReply(f *testing.F) {
 	}
 	f.Add("", false)
 	f.Add("999", true)
+	if corpus, err := testpeer.ReadCorpus(testpeer.CorpusDir()); err == nil {
+		for _, e := range corpus {
+			if strings.HasPrefix(e.Name, "smtp/") {
+				f.Add(e.Body, false) // Gmail's own replies
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string, oauth bool) {
 		r, ok := ParseReply(s)
 		if !ok {
@@ -95,6 +104,9 @@ func FuzzParseReply(f *testing.F) {
 		err := Explain(r, oauth)
 		if err == nil || err.What == "" || err.Next == "" {
 			t.Fatalf("Explain gave no advice for %q", s)
+		}
+		if strings.ContainsFunc(err.Error(), unicode.IsControl) || utf8.RuneCountInString(r.Text) > maxReplyText+1 {
+			t.Fatalf("server text not tidied: %q", r.Text)
 		}
 	})
 }
