@@ -42,7 +42,7 @@ func TestDoctorAPIDisabled(t *testing.T) {
 	want := []string{
 		"✓ Permission to send mail granted",
 		"✗ Gmail API enabled: The Gmail API is turned off in your Google Cloud project (mailkey-test).",
-		"    Open the link, click Enable, wait a minute, then check again.",
+		"    Open the link, click Enable, wait a few minutes for it to take effect, then check again.",
 		"    https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=" + testpeer.DefaultProjectNumber,
 		"– Signed-in address matches: Needs the Gmail API, see above.",
 		"✓ SMTP login accepted",

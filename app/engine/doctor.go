@@ -244,10 +244,10 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		if project != "" {
 			c.say("doctor.api_off_project", advice.Data{"Project": project},
 				"The Gmail API is turned off in your Google Cloud project ({{.Project}})",
-				"Open the link, click Enable, wait a minute, then check again")
+				"Open the link, click Enable, wait a few minutes for it to take effect, then check again")
 		} else {
 			c.say("doctor.api_off", nil, "The Gmail API is turned off in your Google Cloud project",
-				"Open the link, click Enable, wait a minute, then check again")
+				"Open the link, click Enable, wait a few minutes for it to take effect, then check again")
 		}
 		c.Link = mail.ActivationLink(ae, project)
 	case ok && ae.ScopeInsufficient():
