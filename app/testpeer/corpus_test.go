@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"golang.org/x/oauth2"
 )
 
 // TestGoogleSaysIsTheCorpus proves that the peers' words are the corpus's:
@@ -308,5 +310,35 @@ func wantSaid(t *testing.T, name string, status int, body string) {
 	t.Helper()
 	if status != SaysStatus(name) || body != Says(name) {
 		t.Errorf("%s: %d %q", name, status, body)
+	}
+}
+
+// TestRedirectCarriesGooglesParameters: the authorization endpoint's
+// redirect has the parameters of the corpus's success redirect, spelled
+// alike (the state and the code are the sign-in's own).
+func TestRedirectCarriesGooglesParameters(t *testing.T) {
+	corpus, err := ReadCorpus(CorpusDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want url.Values
+	for _, e := range corpus {
+		if e.Name == "redirect/success" {
+			if want, err = url.ParseQuery(e.Body); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	p := startOAuth(t, OAuthOptions{})
+	lb := startLoopback(t)
+	cfg := oauthConfig(p, lb.redirectURI, oauth2.AuthStyleInParams)
+	got := signIn(t, lb, cfg, "state-123", oauth2.GenerateVerifier())
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("redirect %v, corpus %v", got, want)
+	}
+	for k := range want {
+		if k != "state" && k != "code" && got.Get(k) != want.Get(k) {
+			t.Errorf("%s = %q, Google sends %q", k, got.Get(k), want.Get(k))
+		}
 	}
 }

@@ -425,13 +425,35 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 			expires:     p.now().Add(codeTTL),
 		}
 		reply.Set("code", code)
-		reply.Set("scope", granted)
+		// Google's extra parameters (testdata/google/redirect/success).
+		reply.Set("scope", googleScopeSpelling(granted))
+		reply.Set("iss", "https://accounts.google.com")
+		reply.Set("authuser", "0")
+		reply.Set("prompt", "consent")
 	}
 	p.mu.Unlock()
 
 	target.RawQuery = reply.Encode()
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// googleScopeSpelling writes granted scopes as Google's redirect does:
+// "email" also as https://www.googleapis.com/auth/userinfo.email, both
+// first, and openid last.
+func googleScopeSpelling(granted string) string {
+	var first, rest, last []string
+	for _, s := range strings.Fields(granted) {
+		switch s {
+		case "email":
+			first = append(first, "email", "https://www.googleapis.com/auth/userinfo.email")
+		case "openid":
+			last = append(last, s)
+		default:
+			rest = append(rest, s)
+		}
+	}
+	return strings.Join(append(append(first, rest...), last...), " ")
 }
 
 // loopbackRedirect reports whether uri is an acceptable redirect URI for a

@@ -231,7 +231,7 @@ func TestOAuthAuthorizationCodeFlow(t *testing.T) {
 			if q.Get("error") != "" || q.Get("code") == "" {
 				t.Fatalf("callback = %v", q)
 			}
-			if q.Get("scope") != strings.Join(mailScopes, " ") {
+			if q.Get("scope") != googleScopeSpelling(strings.Join(mailScopes, " ")) {
 				t.Errorf("callback scope = %q", q.Get("scope"))
 			}
 			ar := p.LastAuthRequest()
