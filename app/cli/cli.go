@@ -147,7 +147,7 @@ func codeOf(err error) int {
 	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
 		oauth.ErrUnavailable):
 		return ExitTemporary
-	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
+	case is(mail.ErrBlocked, mail.ErrTooManyRecipients, fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
 		google.ErrLooksLikeAccountPassword):

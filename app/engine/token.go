@@ -151,9 +151,15 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	if err != nil {
 		return "", err
 	}
-	if a.NeedsSignIn {
-		_ = e.Accounts.Modify(a.Address, func(x *account.Account) { x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil })
-	}
+	// A refresh is use of the OAuth client in Google's eyes: record it, so that
+	// a client left idle can be flagged before Google deletes it.
+	now := e.Now()
+	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
+		x.LastRefresh = now
+		if x.NeedsSignIn {
+			x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil
+		}
+	})
 	return tok.AccessToken, nil
 }
 

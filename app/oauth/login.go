@@ -396,12 +396,10 @@ func exchangeError(err error, ep endpoint) error {
 			"could not reach Google's token endpoint ({{.Host}})",
 			"Check your internet connection and try again")
 	}
+	if e := clientError(re, ""); e != nil {
+		return e
+	}
 	switch re.ErrorCode {
-	case "invalid_client", "unauthorized_client":
-		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.invalid_client",
-			advice.Data{"Code": re.ErrorCode, "URL": stepLink("client", "")},
-			"Google does not accept this OAuth client ({{.Code}})",
-			"The client may have been deleted or its secret reset: download the client JSON again from {{.URL}} and sign in again")
 	case "invalid_grant":
 		return advice.Keyed(fmt.Errorf("%w: %w", ErrNeedsSignIn, ErrExchange), "oauth.invalid_grant", nil,
 			"Google no longer accepts this sign-in (invalid_grant)",

@@ -74,7 +74,7 @@ func TestLoginExchangeRefusesWrongClientSecret(t *testing.T) {
 	_, client := provider(t)
 	client.ClientSecret = "GOCSPX-reset-since"
 	_, err := Login(context.Background(), client, testpeer.Browse, 10*time.Second)
-	if !errors.Is(err, ErrInvalidClient) || !strings.Contains(err.Error(), "download the client JSON again") {
+	if !errors.Is(err, ErrInvalidClient) || !strings.Contains(err.Error(), "click Add secret") {
 		t.Fatalf("wrong secret: %v", err)
 	}
 	if strings.Contains(err.Error(), client.ClientSecret) {

@@ -87,6 +87,7 @@ type OAuth struct {
 	granted     string
 	tokenFault  func(grantType string) (status int, delay time.Duration)
 	idClaims    map[string]any
+	tokenAnswer string
 	tokenHits   int
 	lastAuth    url.Values
 	nextGrant   int
@@ -288,6 +289,29 @@ func (p *OAuth) SetIDTokenClaims(claims map[string]any) {
 	p.idClaims = claims
 }
 
+// SetClientDeleted makes the token endpoint answer as Google does for a
+// client it deleted (unused for about 6 months): 401 deleted_client, "The
+// OAuth client was deleted.". false restores the client.
+func (p *OAuth) SetClientDeleted(deleted bool) {
+	name := ""
+	if deleted {
+		name = "token/deleted-client"
+	}
+	p.SetTokenAnswer(name)
+}
+
+// SetTokenAnswer makes every token request get the corpus entry name (for
+// example "token/invalid-grant-rapt") with its status, as Google sends it;
+// "" restores normal answers.
+func (p *OAuth) SetTokenAnswer(name string) {
+	if name != "" {
+		SaysStatus(name) // panics on an unknown name
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.tokenAnswer = name
+}
+
 // TokenHits returns the number of requests received by the token endpoint so
 // far, including failed ones.
 func (p *OAuth) TokenHits() int {
@@ -427,13 +451,35 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 			expires:     p.now().Add(codeTTL),
 		}
 		reply.Set("code", code)
-		reply.Set("scope", granted)
+		// Google's extra parameters (testdata/google/redirect/success).
+		reply.Set("scope", googleScopeSpelling(granted))
+		reply.Set("iss", "https://accounts.google.com")
+		reply.Set("authuser", "0")
+		reply.Set("prompt", "consent")
 	}
 	p.mu.Unlock()
 
 	target.RawQuery = reply.Encode()
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// googleScopeSpelling writes granted scopes as Google's redirect does:
+// "email" also as https://www.googleapis.com/auth/userinfo.email, both
+// first, and openid last.
+func googleScopeSpelling(granted string) string {
+	var first, rest, last []string
+	for _, s := range strings.Fields(granted) {
+		switch s {
+		case "email":
+			first = append(first, "email", "https://www.googleapis.com/auth/userinfo.email")
+		case "openid":
+			last = append(last, s)
+		default:
+			rest = append(rest, s)
+		}
+	}
+	return strings.Join(append(append(first, rest...), last...), " ")
 }
 
 // loopbackRedirect reports whether uri is an acceptable redirect URI for a
@@ -465,7 +511,7 @@ func errorPage(w http.ResponseWriter, code, description string) {
 func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.tokenHits++
-	fault := p.tokenFault
+	fault, answer := p.tokenFault, p.tokenAnswer
 	p.mu.Unlock()
 
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -508,8 +554,18 @@ func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	} else {
 		clientID, clientSecret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if !equalSecret(clientID, p.ClientID) || !equalSecret(clientSecret, p.ClientSecret) {
-		writeJSON(w, http.StatusUnauthorized, oauthError("invalid_client", "The OAuth client was not found."))
+	switch {
+	case answer != "":
+		writeSaid(w, answer)
+		return
+	case !equalSecret(clientID, p.ClientID):
+		writeSaid(w, "token/invalid-client-not-found")
+		return
+	case clientSecret == "":
+		writeSaid(w, "token/invalid-request-secret-missing")
+		return
+	case !equalSecret(clientSecret, p.ClientSecret):
+		writeSaid(w, "token/invalid-client-unauthorized")
 		return
 	}
 
@@ -551,7 +607,7 @@ func (p *OAuth) grantCode(w http.ResponseWriter, r *http.Request) {
 			c.used = true // a code gets one redemption attempt
 		}
 		p.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Bad Request"))
+		writeSaid(w, "token/invalid-grant-bad-request")
 		return
 	}
 	c.used = true
@@ -580,7 +636,7 @@ func (p *OAuth) grantRefresh(w http.ResponseWriter, r *http.Request) {
 	rg := p.refresh[token]
 	if rg == nil || rg.clientID != p.ClientID {
 		p.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Token has been expired or revoked."))
+		writeSaid(w, "token/invalid-grant-expired")
 		return
 	}
 	now := p.now()
