@@ -62,6 +62,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseClient$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeAppPassword$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzParseReply$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzIDTokenClaims$$' -fuzztime=$(FUZZTIME) ./app/oauth
 
 clean:
 	rm -rf bin

@@ -164,6 +164,9 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.status.SetText(statusText(in))
 	s.showExpiry(in)
 	s.showProblem(in)
+	if s.health != nil {
+		s.health.showAccount(in, s.g.eng.Now())
+	}
 	s.layoutActions(in)
 	s.export.set(in.Account)
 	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {

@@ -3,10 +3,14 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // healthTexts returns the text of every label and button in the Health card.
@@ -64,7 +68,53 @@ func TestAccountHealthCard(t *testing.T) {
 		}
 	})
 	test.Tap(open)
-	if links := h.links(); len(links) == 0 || !strings.Contains(links[len(links)-1], "gmail.googleapis.com?project=mailkey-test") {
+	// Google's answer names the page that enables the API (its activationUrl).
+	if links := h.links(); len(links) == 0 || links[len(links)-1] != "https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project="+testpeer.DefaultProjectNumber {
 		t.Fatalf("opened %v", links)
+	}
+}
+
+// TestAccountDeletedAndIdleClient: 151 days after the last use the account
+// screen warns that Google may delete the OAuth client; once Google has (its
+// token endpoint answers deleted_client), the Health card says so, links the
+// Clients page and offers a sign-in with a new client, also when the screen
+// is opened again later.
+func TestAccountDeletedAndIdleClient(t *testing.T) {
+	h := newHarness(t)
+	signInOAuth(t, h)
+	later := time.Now().Add(151 * 24 * time.Hour)
+	h.eng.Now = func() time.Time { return later }
+	s := openAccount(t, h, ann)
+	if !s.health.idle.Visible() || !strings.Contains(s.health.idle.Text, "has not used its OAuth client since") ||
+		s.health.deleted.Visible() {
+		t.Fatalf("idle warning %v %q, deleted shown %v", s.health.idle.Visible(), s.health.idle.Text, s.health.deleted.Visible())
+	}
+
+	h.gm.OAuth.SetClientDeleted(true)
+	test.Tap(s.health.again)
+	h.settle()
+	text := healthTexts(s)
+	t.Logf("deleted client:\n%s", text)
+	for _, want := range []string{"Google deleted this account's OAuth client", "[Open the Clients page]", "[Sign in with a new client]", "✗ OAuth client kept in use"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Health card lacks %q", want)
+		}
+	}
+	test.Tap(s.health.openClients)
+	if links := h.links(); len(links) == 0 || links[len(links)-1] != "https://console.cloud.google.com/auth/clients?project=mailkey-test" {
+		t.Errorf("links opened: %q", links)
+	}
+	if in, err := h.eng.Account(ann); err != nil || in.Status.State != account.StateNeedsSignIn {
+		t.Fatalf("the account after deleted_client: %+v, %v", in, err)
+	}
+
+	again := openAccount(t, h, ann) // the saved reason brings the advice back
+	if !again.health.deleted.Visible() {
+		t.Fatal("reopened account screen does not say the client was deleted")
+	}
+	test.Tap(again.health.newClient)
+	h.settle()
+	if si, ok := h.g.current.(*signIn); !ok || si.addr != "" {
+		t.Fatalf("Sign in with a new client opened %T", h.g.current)
 	}
 }

@@ -56,6 +56,10 @@ type Account struct {
 	// HostedDomain is the Google Workspace domain of the address (the ID
 	// token's hd claim), or "" for a consumer Google account.
 	HostedDomain string `json:"hd,omitempty"`
+	// LastRefresh is when Google last gave this account an access token for
+	// its refresh token. Google counts that as use of the OAuth client and
+	// deletes clients unused for about 6 months (see ClientIdle).
+	LastRefresh time.Time `json:"last_refresh,omitempty"`
 	// Scopes is the space-separated list of scopes Google granted at sign-in.
 	Scopes string `json:"scopes,omitempty"`
 	// APIBase is the Gmail API's base URL; "" means google.DefaultAPIBase.
@@ -158,6 +162,30 @@ func (a Account) Status(now time.Time) Status {
 	}
 	days := int((left + 24*time.Hour - 1) / (24 * time.Hour))
 	return Status{State: StateExpiring, ExpiresAt: exp, DaysLeft: days}
+}
+
+// ClientIdleWarning is how long an OAuth client may go unused before mailkey
+// warns: Google deletes clients unused for about 6 months (180 days).
+const ClientIdleWarning = 150 * 24 * time.Hour
+
+// LastClientUse is the last time the account used its OAuth client that
+// mailkey knows of: the later of the sign-in and the last refresh. It is zero
+// for an app password.
+func (a Account) LastClientUse() time.Time {
+	if a.Method != OAuth {
+		return time.Time{}
+	}
+	if a.LastRefresh.After(a.SignedInAt) {
+		return a.LastRefresh
+	}
+	return a.SignedInAt
+}
+
+// ClientIdle reports whether the account's OAuth client has gone unused
+// longer than ClientIdleWarning at now, so that Google may soon delete it.
+func (a Account) ClientIdle(now time.Time) bool {
+	last := a.LastClientUse()
+	return !last.IsZero() && now.Sub(last) > ClientIdleWarning
 }
 
 // Same reports whether two addresses name the same mailbox (case-insensitively).

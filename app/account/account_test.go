@@ -179,3 +179,32 @@ func TestStoreConcurrentWritersAreSerialised(t *testing.T) {
 		t.Fatalf("after 20 concurrent Puts: %d accounts, %v", len(list), err)
 	}
 }
+
+func TestClientIdle(t *testing.T) {
+	signed := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	for _, tc := range []struct {
+		name     string
+		a        Account
+		now      time.Time
+		idle     bool
+		lastUsed time.Time
+	}{
+		{"fresh sign-in", Account{Method: OAuth, SignedInAt: signed}, signed.Add(10 * day), false, signed},
+		{"150 days after sign-in", Account{Method: OAuth, SignedInAt: signed}, signed.Add(150 * day), false, signed},
+		{"151 days after sign-in", Account{Method: OAuth, SignedInAt: signed}, signed.Add(151 * day), true, signed},
+		{"refreshed since", Account{Method: OAuth, SignedInAt: signed, LastRefresh: signed.Add(100 * day)}, signed.Add(151 * day), false, signed.Add(100 * day)},
+		{"refresh older than a new sign-in", Account{Method: OAuth, SignedInAt: signed.Add(100 * day), LastRefresh: signed}, signed.Add(151 * day), false, signed.Add(100 * day)},
+		{"app password", Account{Method: AppPassword, SignedInAt: signed}, signed.Add(400 * day), false, time.Time{}},
+		{"no record", Account{Method: OAuth}, signed, false, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.a.ClientIdle(tc.now); got != tc.idle {
+				t.Errorf("ClientIdle = %v, want %v", got, tc.idle)
+			}
+			if got := tc.a.LastClientUse(); !got.Equal(tc.lastUsed) {
+				t.Errorf("LastClientUse = %v, want %v", got, tc.lastUsed)
+			}
+		})
+	}
+}

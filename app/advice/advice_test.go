@@ -55,3 +55,20 @@ func TestKeyedRendersTheEnglishTemplate(t *testing.T) {
 		t.Errorf("Placeholders = %v", got)
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"Token has been\r\n expired\x1b[31m or revoked.", 100, "Token has been expired [31m or revoked."},
+		{"a\u202eb\xffc", 100, "a b c"},
+		{"  plain  text ", 100, "plain text"},
+		{"abcdefghij", 6, "abcdef…"},
+	} {
+		if got := Printable(tc.in, tc.max); got != tc.want {
+			t.Errorf("Printable(%q, %d) = %q, want %q", tc.in, tc.max, got, tc.want)
+		}
+	}
+}

@@ -145,9 +145,10 @@ func codeOf(err error) int {
 	case is(oauth.ErrNeedsSignIn, oauth.ErrAccessDenied, oauth.ErrScopeNotGranted, oauth.ErrInvalidClient,
 		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound):
 		return ExitAuth
-	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange):
+	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
+		oauth.ErrUnavailable):
 		return ExitTemporary
-	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
+	case is(mail.ErrBlocked, mail.ErrTooManyRecipients, fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
 		google.ErrLooksLikeAccountPassword, google.ErrNoClientInText, google.ErrTwoClientsInText, google.ErrBadClientSecret,

@@ -33,6 +33,12 @@ type accountJSON struct {
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	DaysLeft    *int       `json:"days_left,omitempty"`
 	NeedsReason string     `json:"needs_sign_in_reason,omitempty"`
+	// LastRefresh is the last token refresh, which Google counts as use of
+	// the OAuth client; ClientIdle is true when the client went unused so
+	// long (account.ClientIdleWarning) that Google may soon delete it.
+	LastRefresh       *time.Time `json:"last_refresh,omitempty"`
+	ClientIdle        bool       `json:"client_idle,omitempty"`
+	ClientIdleWarning string     `json:"client_idle_warning,omitempty"`
 }
 
 func accounts(_ context.Context, env Env, args []string) error {
@@ -49,6 +55,7 @@ func accounts(_ context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	now := env.Engine.Now()
 	if *asJSON {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
@@ -57,6 +64,13 @@ func accounts(_ context.Context, env Env, args []string) error {
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days
+			}
+			if !a.LastRefresh.IsZero() {
+				last := a.LastRefresh
+				j.LastRefresh = &last
+			}
+			if a.ClientIdle(now) {
+				j.ClientIdle, j.ClientIdleWarning = true, clientIdleWarning(a.Account)
 			}
 			out = append(out, j)
 		}
@@ -72,7 +86,22 @@ func accounts(_ context.Context, env Env, args []string) error {
 	for _, a := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Address, a.Method, a.Status)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, a := range list {
+		if a.ClientIdle(now) {
+			fmt.Fprintf(env.Stderr, "Warning: %s: %s\n", a.Address, clientIdleWarning(a.Account))
+		}
+	}
+	return nil
+}
+
+// clientIdleWarning says that an account's OAuth client went unused so long
+// that Google may delete it, and what to do.
+func clientIdleWarning(a account.Account) string {
+	return fmt.Sprintf("its OAuth client was last used on %s; Google deletes clients unused for about 6 months. "+
+		"Send a message or run 'mailkey token %s' to keep it in use", a.LastClientUse().Local().Format("2006-01-02"), a.Address)
 }
 
 func login(ctx context.Context, env Env, args []string) error {

@@ -26,7 +26,7 @@ func TestDoctorHealthy(t *testing.T) {
 	r, _ := doctorRig(t)
 	res := r.run("", "doctor", ann)
 	r.wantCode(res, cli.ExitOK)
-	want := "✓ Permission to send mail granted\n✓ Gmail API enabled\n✓ Signed-in address matches\n✓ SMTP login accepted\n"
+	want := "✓ Permission to send mail granted\n✓ Gmail API enabled\n✓ Signed-in address matches\n✓ SMTP login accepted\n✓ OAuth client kept in use\n"
 	if res.stdout != want || res.stderr != "" {
 		t.Fatalf("stdout %q stderr %q, want %q", res.stdout, res.stderr, want)
 	}
@@ -42,10 +42,11 @@ func TestDoctorAPIDisabled(t *testing.T) {
 	want := []string{
 		"✓ Permission to send mail granted",
 		"✗ Gmail API enabled: The Gmail API is turned off in your Google Cloud project (mailkey-test).",
-		"    Open the link, click Enable, wait a minute, then check again.",
-		"    https://console.cloud.google.com/apis/library/gmail.googleapis.com?project=mailkey-test",
+		"    Open the link, click Enable, wait a few minutes for it to take effect, then check again.",
+		"    https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=" + testpeer.DefaultProjectNumber,
 		"– Signed-in address matches: Needs the Gmail API, see above.",
 		"✓ SMTP login accepted",
+		"✓ OAuth client kept in use",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("stdout:\n%s\nwant:\n%s", res.stdout, strings.Join(want, "\n"))

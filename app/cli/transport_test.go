@@ -246,8 +246,8 @@ func TestTransportAPIDisabled(t *testing.T) {
 	res := r.run("", "send", "--from", ann, "--to", "bob@example.com", "--subject", "s", "--body", "b")
 	r.wantCode(res, cli.ExitFailure)
 	want := "The Gmail API is turned off in your Google Cloud project (mailkey-test).\n" +
-		"Enable it at https://console.cloud.google.com/apis/library/gmail.googleapis.com?project=mailkey-test, " +
-		"wait a minute, then send again; or send over SMTP.\n"
+		"Enable it at https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=" + testpeer.DefaultProjectNumber + // Google's activationUrl
+		", wait a few minutes for it to take effect, then send again; or send over SMTP.\n"
 	if res.stderr != want || res.stdout != "" {
 		t.Fatalf("stderr %q, want %q", res.stderr, want)
 	}

@@ -26,6 +26,7 @@ const (
 	CheckAPI     = "gmail-api"
 	CheckAddress = "address"
 	CheckSMTP    = "smtp-login"
+	CheckClient  = "client-use"
 )
 
 // Check is one line of an account's health list.
@@ -65,7 +66,9 @@ const doctorTimeout = 20 * time.Second
 // for OAuth, that the sign-in granted https://mail.google.com/, that the Gmail
 // API is on in the client's project, that the signed-in address is the
 // mailbox's, and that Gmail's SMTP server accepts the login; for an app
-// password, the SMTP login only. It fails only when the account cannot be read.
+// password, the SMTP login only. Last, for OAuth, that the OAuth client was
+// used within account.ClientIdleWarning, since Google deletes idle clients.
+// It fails only when the account cannot be read.
 func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 	a, err := e.Accounts.Get(addr)
 	if err != nil {
@@ -89,7 +92,35 @@ func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 	if signedIn {
 		smtp = e.smtpCheck(ctx, a)
 	}
-	return []Check{scopeCheck(a), api, addressCheck(a, email), smtp}, nil
+	return []Check{scopeCheck(a), api, addressCheck(a, email), smtp, e.clientCheck(a)}, nil
+}
+
+// clientCheck warns when the OAuth client has gone unused long enough that
+// Google may soon delete it (after about 6 months). The account is read
+// again: the checks above may just have refreshed its token, which is use.
+func (e *Engine) clientCheck(a account.Account) Check {
+	c := Check{ID: CheckClient, Title: "OAuth client kept in use"}
+	if fresh, err := e.Accounts.Get(a.Address); err == nil {
+		a = fresh
+	}
+	last, now := a.LastClientUse(), e.Now()
+	if last.IsZero() {
+		c.Skipped = true
+		c.say("doctor.client_use_unknown", nil, "mailkey has no record of this client's last use yet", "")
+		return c
+	}
+	date := last.Local().Format("2006-01-02")
+	if !a.ClientIdle(now) {
+		c.OK = true
+		c.say("doctor.client_used", advice.Data{"Date": date}, "The client was last used on {{.Date}}", "")
+		return c
+	}
+	c.Link = google.ClientsLink(a.ProjectID)
+	c.say("doctor.client_idle", advice.Data{"Date": date, "Days": int(now.Sub(last) / (24 * time.Hour))},
+		"This account has not used its OAuth client since {{.Date}} ({{.Days}} days): Google deletes clients left unused for about 6 months",
+		"Send a message from this account now: every token refresh counts as use. If Google has already deleted the client, "+
+			"restore it within 30 days on the Clients page")
+	return c
 }
 
 // Findings is what health checks prove about the console checklist
@@ -168,13 +199,13 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 		}
 		return failWith(c, err), "", false
 	}
-	tok, err := e.accessToken(ctx, a, false)
+	tok, err := e.accessToken(ctx, a, "")
 	if err != nil {
 		return failWith(c, err), "", false
 	}
 	status, body, err := getProfile(ctx, a.APIBase, tok)
 	if err == nil && status == http.StatusUnauthorized { // a cached token Google no longer takes
-		if tok, err = e.accessToken(ctx, a, true); err != nil {
+		if tok, err = e.accessToken(ctx, a, tok); err != nil {
 			return failWith(c, err), "", false
 		}
 		status, body, err = getProfile(ctx, a.APIBase, tok)
@@ -213,12 +244,12 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		if project != "" {
 			c.say("doctor.api_off_project", advice.Data{"Project": project},
 				"The Gmail API is turned off in your Google Cloud project ({{.Project}})",
-				"Open the link, click Enable, wait a minute, then check again")
+				"Open the link, click Enable, wait a few minutes for it to take effect, then check again")
 		} else {
 			c.say("doctor.api_off", nil, "The Gmail API is turned off in your Google Cloud project",
-				"Open the link, click Enable, wait a minute, then check again")
+				"Open the link, click Enable, wait a few minutes for it to take effect, then check again")
 		}
-		c.Link = google.GmailAPILink(project)
+		c.Link = mail.ActivationLink(ae, project)
 	case ok && ae.ScopeInsufficient():
 		c.say("doctor.api_scope", nil, "Google refused the call: this sign-in lacks the Gmail permission",
 			"Sign in again and allow mailkey to use Gmail")
@@ -226,10 +257,13 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 	case status == http.StatusUnauthorized:
 		c.say("doctor.api_401", nil, "Google refused the access token (401)", "Sign in again")
 		c.SignIn = true
+	case status == http.StatusTooManyRequests || ok && (ae.Has("rateLimitExceeded") || ae.Has("failedPrecondition")):
+		// a limit reached, or an account without a Gmail mailbox: as a send would say it
+		return failWith(c, mail.ExplainAPI(mail.API{ProjectID: a.ProjectID}, status, body))
 	default:
 		data := advice.Data{"Status": fmt.Sprintf("%d %s", status, http.StatusText(status))}
-		if ok && ae.Message != "" {
-			data["Message"] = ae.Message
+		if msg := advice.Printable(ae.Message, 300); ok && msg != "" {
+			data["Message"] = msg
 			c.say("doctor.api_status_message", data, "The Gmail API answered {{.Status}}: {{.Message}}", "Check again in a minute")
 		} else {
 			c.say("doctor.api_status", data, "The Gmail API answered {{.Status}}", "Check again in a minute")
@@ -312,7 +346,7 @@ func getProfile(ctx context.Context, base, token string) (int, []byte, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := (&http.Client{Timeout: doctorTimeout}).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -44,8 +44,12 @@ func doctor(t *testing.T, env *enginetest.Env) map[string]engine.Check {
 		t.Logf("%-10s ok=%v skipped=%v %s | %s | %s", c.ID, c.OK, c.Skipped, c.Detail, c.Fix, c.Link)
 		byID[c.ID] = c
 	}
-	if len(byID) != 4 {
-		t.Fatalf("%d checks, want 4", len(byID))
+	want := 4 // an app password has no OAuth client to keep in use
+	if _, oauth := byID[engine.CheckClient]; oauth {
+		want = 5
+	}
+	if len(byID) != want || len(checks) != want {
+		t.Fatalf("%d checks, want %d", len(checks), want)
 	}
 	return byID
 }
@@ -70,7 +74,8 @@ func TestDoctorAPIDisabled(t *testing.T) {
 	if !api.Failed() || api.SignIn {
 		t.Fatalf("gmail-api: %+v, want a failure fixed in the console", api)
 	}
-	if !strings.Contains(api.Link, "gmail.googleapis.com") || !strings.Contains(api.Link, "?project=mailkey-test") || api.Fix == "" {
+	// The link is the activationUrl Google's answer carries.
+	if api.Link != "https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project="+testpeer.DefaultProjectNumber || api.Fix == "" {
 		t.Errorf("gmail-api link %q fix %q", api.Link, api.Fix)
 	}
 	if a := checks[engine.CheckAddress]; !a.Skipped {
@@ -184,5 +189,67 @@ func TestSetTransportAppPassword(t *testing.T) {
 	}
 	if err := env.Engine.SetTransport(enginetest.User, account.TransportSMTP); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDoctorClientIdle: an OAuth client unused for more than 150 days is
+// flagged with the Clients page, and a refresh (use, in Google's eyes) clears
+// the warning and is recorded.
+func TestDoctorClientIdle(t *testing.T) {
+	env := doctorEnv(t)
+	now := time.Now()
+	env.Engine.Now = func() time.Time { return now }
+	if c := doctor(t, env)[engine.CheckClient]; !c.OK {
+		t.Fatalf("fresh sign-in: %+v", c)
+	}
+	a, err := env.Engine.Accounts.Get(enginetest.User)
+	if err != nil || !a.LastRefresh.IsZero() && a.LastRefresh.Before(a.SignedInAt) {
+		t.Fatalf("account %+v, %v", a, err)
+	}
+	// 151 days later, Google has deleted the client: the refresh fails.
+	later := now.Add(151 * 24 * time.Hour)
+	env.Engine.Now = func() time.Time { return later }
+	env.Gmail.OAuth.SetClientDeleted(true)
+	checks := doctor(t, env)
+	c := checks[engine.CheckClient]
+	if !c.Failed() || c.Text.Key != "doctor.client_idle" || !strings.Contains(c.Detail, "151 days") ||
+		c.Link != "https://console.cloud.google.com/auth/clients?project=mailkey-test" {
+		t.Fatalf("idle client: %+v", c)
+	}
+	if api := checks[engine.CheckAPI]; !api.SignIn || api.Text.Key != "oauth.client_deleted" {
+		t.Fatalf("api check with a deleted client: %+v", api)
+	}
+	if in, err := env.Engine.Account(enginetest.User); err != nil || !in.ClientIdle(later) || in.Status.State != account.StateNeedsSignIn {
+		t.Fatalf("account after deleted_client: %+v %v", in, err)
+	}
+	// Restored within 30 days: the next refresh is use again.
+	env.Gmail.OAuth.SetClientDeleted(false)
+	if _, err := env.Engine.Token(context.Background(), enginetest.User); err != nil {
+		t.Fatal(err)
+	}
+	a, _ = env.Engine.Accounts.Get(enginetest.User)
+	if !a.LastRefresh.Equal(later) || a.ClientIdle(later) || a.NeedsSignIn {
+		t.Fatalf("after the refresh: last %v idle %v needs %v", a.LastRefresh, a.ClientIdle(later), a.NeedsSignIn)
+	}
+	if c := doctor(t, env)[engine.CheckClient]; !c.OK {
+		t.Fatalf("after the refresh: %+v", c)
+	}
+}
+
+// TestDoctorGmailAPILimits: the profile call answered in Google's words for
+// an account without Gmail and for the daily sending limit is explained as a
+// send would be, not as a sign-in problem.
+func TestDoctorGmailAPILimits(t *testing.T) {
+	env := doctorEnv(t)
+	for name, key := range map[string]string{
+		"api/mail-service-not-enabled":    "mail.api_no_mailbox",
+		"api/rate-limit-429-quota-metric": "mail.api_rate_limited",
+		"api/daily-sending-limit":         "mail.api_daily_limit_until",
+	} {
+		env.Gmail.API.SetAnswer(name)
+		api := doctor(t, env)[engine.CheckAPI]
+		if !api.Failed() || api.SignIn || api.Text.Key != key {
+			t.Errorf("%s: %+v, want %s", name, api, key)
+		}
 	}
 }

@@ -59,10 +59,20 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	if open == nil {
 		open = e.Open
 	}
-	res, err := oauth.Login(ctx, req.Client, open, req.Timeout)
-	if err != nil {
-		return account.Account{}, err
-	}
+	// The account is saved before the browser gets its page, so that the
+	// page tells whether it was.
+	var a account.Account
+	_, err := oauth.LoginThen(ctx, req.Client, open, req.Timeout, func(ctx context.Context, res oauth.Result) error {
+		var err error
+		a, err = e.saveOAuth(ctx, req, smtpURL, pub, res)
+		return err
+	})
+	return a, err
+}
+
+// saveOAuth saves the account that signed in as res, with its client secret
+// and tokens.
+func (e *Engine) saveOAuth(ctx context.Context, req OAuthLogin, smtpURL string, pub account.Publishing, res oauth.Result) (account.Account, error) {
 	access, err := e.encodeAccess(res.Token)
 	if err != nil {
 		return account.Account{}, err

@@ -61,13 +61,13 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 
 // sendSMTP sends over SMTP, refreshing a refused OAuth token once.
 func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoint, m mail.Message) (mail.Result, error) {
-	cred, err := e.credential(ctx, a, false)
+	cred, err := e.credential(ctx, a, "")
 	if err != nil {
 		return mail.Result{}, err
 	}
 	res, err := e.Sender.Send(ctx, ep, cred, m)
 	if a.Method == account.OAuth && errors.Is(err, mail.ErrTokenRejected) {
-		if cred, err2 := e.credential(ctx, a, true); err2 == nil {
+		if cred, err2 := e.credential(ctx, a, cred.Token); err2 == nil {
 			res, err = e.Sender.Send(ctx, ep, cred, m)
 		}
 		if errors.Is(err, mail.ErrTokenRejected) {
@@ -80,14 +80,14 @@ func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoi
 // sendAPI sends through the Gmail API. A 401 means Google refused the token
 // before storing anything: it refreshes once and tries again.
 func (e *Engine) sendAPI(ctx context.Context, a account.Account, m mail.Message) (mail.Result, error) {
-	cred, err := e.credential(ctx, a, false)
+	cred, err := e.credential(ctx, a, "")
 	if err != nil {
 		return mail.Result{}, err
 	}
 	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
 	res, err := e.Sender.SendAPI(ctx, api, cred, m)
 	if errors.Is(err, mail.ErrTokenRejected) {
-		if cred, err2 := e.credential(ctx, a, true); err2 == nil {
+		if cred, err2 := e.credential(ctx, a, cred.Token); err2 == nil {
 			first := res.Transcript
 			res, err = e.Sender.SendAPI(ctx, api, cred, m)
 			res.Transcript = first + res.Transcript
@@ -109,14 +109,16 @@ func (e *Engine) VerifyAccount(ctx context.Context, addr string) (mail.Result, e
 	if err != nil {
 		return mail.Result{}, err
 	}
-	cred, err := e.credential(ctx, a, false)
+	cred, err := e.credential(ctx, a, "")
 	if err != nil {
 		return mail.Result{}, err
 	}
 	return e.Sender.Verify(ctx, ep, cred)
 }
 
-func (e *Engine) credential(ctx context.Context, a account.Account, force bool) (mail.Credential, error) {
+// credential returns the account's app password or access token; rejected
+// is an access token the server just refused ("" for none).
+func (e *Engine) credential(ctx context.Context, a account.Account, rejected string) (mail.Credential, error) {
 	if a.Method == account.AppPassword {
 		pw, err := e.Secrets.Get(ctx, a.Address, secret.AppPassword)
 		if errors.Is(err, secret.ErrNotFound) {
@@ -126,6 +128,6 @@ func (e *Engine) credential(ctx context.Context, a account.Account, force bool) 
 		}
 		return mail.Credential{Username: a.Address, Password: pw}, err
 	}
-	tok, err := e.accessToken(ctx, a, force)
+	tok, err := e.accessToken(ctx, a, rejected)
 	return mail.Credential{Username: a.Address, Token: tok}, err
 }

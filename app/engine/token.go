@@ -57,15 +57,18 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
 	}
 	l := flock.New(filepath.Join(dir, TokensLockFile))
-	lctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	// The holder's refresh ends within the token timeout and its save within
+	// the keyring's: wait a little longer than both before giving up.
+	wait := oauth.TokenTimeout() + secret.DefaultTimeout
+	lctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	ok, err := l.TryLockContext(lctx, 20*time.Millisecond)
 	if err != nil && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if err != nil || !ok {
-		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "engine.tokens_locked", nil,
-			"another mailkey kept the token refresh locked for more than 30 seconds", "Try again in a moment")
+		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "engine.tokens_locked", advice.Data{"Timeout": wait},
+			"another mailkey kept the token refresh locked for more than {{.Timeout}}", "Try again in a moment")
 	}
 	return func() { _ = l.Unlock() }, nil
 }
@@ -82,7 +85,7 @@ func (e *Engine) Token(ctx context.Context, addr string) (string, error) {
 			"{{.Address}} uses an app password, which has no access token",
 			"Use the app password itself, or add the account with 'mailkey login --client-secret FILE'")
 	}
-	return e.accessToken(ctx, a, false)
+	return e.accessToken(ctx, a, "")
 }
 
 func (e *Engine) cached(ctx context.Context, a account.Account) (*oauth2.Token, bool) {
@@ -98,12 +101,21 @@ func (e *Engine) cached(ctx context.Context, a account.Account) (*oauth2.Token, 
 	return tok, c.Expiry.Sub(e.Now()) > minValidity
 }
 
-// accessToken returns a cached token while it is valid, or refreshes. With
-// force, the cached token is ignored (the server refused it).
-func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool) (string, error) {
-	if !force {
-		if tok, ok := e.cached(ctx, a); ok {
-			return tok.AccessToken, nil
+// accessToken returns a cached token while it is valid, or refreshes.
+// rejected, when not empty, is an access token the server refused: it is not
+// used again, but a different valid one that another caller or process saved
+// meanwhile is, so that a refused token is refreshed once, not once per caller.
+func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected string) (string, error) {
+	usable := func() (string, bool) {
+		tok, ok := e.cached(ctx, a)
+		if !ok || tok.AccessToken == rejected {
+			return "", false
+		}
+		return tok.AccessToken, true
+	}
+	if rejected == "" {
+		if tok, ok := usable(); ok {
+			return tok, nil
 		}
 	}
 	e.tokenMu.Lock()
@@ -113,10 +125,10 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool)
 		return "", err
 	}
 	defer unlock()
-	if !force { // another caller or process may have refreshed while we waited
-		if tok, ok := e.cached(ctx, a); ok {
-			return tok.AccessToken, nil
-		}
+	// Another caller or process may have refreshed while we waited: read the
+	// keyring again now that the lock is ours.
+	if tok, ok := usable(); ok {
+		return tok, nil
 	}
 	refresh, err := e.Secrets.Get(ctx, a.Address, secret.RefreshToken)
 	if errors.Is(err, secret.ErrNotFound) {
@@ -139,9 +151,15 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, force bool)
 	if err != nil {
 		return "", err
 	}
-	if a.NeedsSignIn {
-		_ = e.Accounts.Modify(a.Address, func(x *account.Account) { x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil })
-	}
+	// A refresh is use of the OAuth client in Google's eyes: record it, so that
+	// a client left idle can be flagged before Google deletes it.
+	now := e.Now()
+	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
+		x.LastRefresh = now
+		if x.NeedsSignIn {
+			x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil
+		}
+	})
 	return tok.AccessToken, nil
 }
 

@@ -94,32 +94,7 @@ func TestParallelSendsShareOneRefresh(t *testing.T) {
 	c.advance(2 * time.Hour)
 	env.Gmail.OAuth.ExpireAccessTokens()
 	hits := env.Gmail.OAuth.TokenHits()
-
-	const n = 10
-	errs := make(chan error, n)
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			_, err := env.Engine.Send(context.Background(), mail.Message{From: enginetest.User,
-				To: []string{"bob@example.com"}, Subject: fmt.Sprintf("parallel %d", i), Body: "hi"})
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Errorf("send: %v", err)
-		}
-	}
-	refreshes := env.Gmail.OAuth.TokenHits() - hits
-	t.Logf("%d parallel sends after expiry: %d token endpoint hit(s)", n, refreshes)
-	if refreshes != 1 {
-		t.Errorf("%d refreshes for %d parallel sends, want 1", refreshes, n)
-	}
-	if got := len(env.Gmail.SMTP.Messages()); got != n {
-		t.Errorf("server holds %d messages, want %d", got, n)
-	}
+	sendParallel(t, env, 10, "after expiry")
 	if list := wantValidFile(t, env); len(list) != 1 || list[0].NeedsSignIn {
 		t.Errorf("accounts after the sends: %+v", list)
 	}
@@ -257,4 +232,100 @@ func TestTokenEndpointFaultsKeepTheAccount(t *testing.T) {
 
 func errorsContain(err error, s string) bool {
 	return err != nil && strings.Contains(err.Error(), s)
+}
+
+// blackHole returns the URL of a token endpoint that accepts the
+// connection and never answers.
+func blackHole(t *testing.T) string {
+	t.Helper()
+	b, err := testpeer.StartBlackHole()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return "http://" + b.Addr + "/token"
+}
+
+// TestTokenEndpointStallIsBounded: 'mailkey token' (what msmtp runs) against
+// a token endpoint that accepts the connection and never answers ends within
+// the token timeout, says which endpoint stalled, keeps the account usable
+// and releases the refresh lock at once for the next process.
+func TestTokenEndpointStallIsBounded(t *testing.T) {
+	env, c := signedIn(t)
+	stall := blackHole(t)
+	if err := env.Engine.Accounts.Modify(enginetest.User, func(a *account.Account) { a.TokenURI = stall }); err != nil {
+		t.Fatal(err)
+	}
+	old := oauth.SetTokenTimeout(300 * time.Millisecond)
+	defer oauth.SetTokenTimeout(old)
+	c.advance(2 * time.Hour)
+
+	for i, e := range []*engine.Engine{env.Engine, second(env, c)} {
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := e.Token(context.Background(), enginetest.User)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			took := time.Since(start)
+			t.Logf("process %d: token with a stalled endpoint: %v after %v", i+1, err, took.Round(time.Millisecond))
+			if took > 3*time.Second {
+				t.Errorf("process %d waited %v: the lock was held past the stall", i+1, took)
+			}
+			if !errors.Is(err, oauth.ErrExchange) || !errors.Is(err, oauth.ErrStalled) || errors.Is(err, oauth.ErrNeedsSignIn) {
+				t.Errorf("process %d: %v, want a temporary ErrExchange/ErrStalled", i+1, err)
+			}
+			if !errorsContain(err, "did not answer within") || !errorsContain(err, strings.TrimSuffix(strings.TrimPrefix(stall, "http://"), "/token")) {
+				t.Errorf("process %d: message %q does not name the stalled endpoint", i+1, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("process %d: 'mailkey token' still hangs after 10 s", i+1)
+		}
+	}
+	if info, _ := env.Engine.Account(enginetest.User); info.NeedsSignIn {
+		t.Error("a stalled endpoint marked the account as needing a sign-in")
+	}
+}
+
+// TestRevokedTokenRefreshesOnce: Google refuses an access token that has not
+// expired yet (revoked at the server); 10 parallel sends each see it refused,
+// and between them refresh it once: the others use the token just saved.
+func TestRevokedTokenRefreshesOnce(t *testing.T) {
+	env, _ := signedIn(t)
+	env.Gmail.OAuth.ExpireAccessTokens() // refused by the server, valid for the cache
+	sendParallel(t, env, 10, "with a refused, unexpired token")
+}
+
+// sendParallel sends n messages at once from the test user and checks that
+// all went out and that the token endpoint saw exactly one refresh.
+func sendParallel(t *testing.T, env *enginetest.Env, n int, what string) {
+	t.Helper()
+	hits := env.Gmail.OAuth.TokenHits()
+	before := len(env.Gmail.SMTP.Messages())
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, err := env.Engine.Send(context.Background(), mail.Message{From: enginetest.User,
+				To: []string{"bob@example.com"}, Subject: fmt.Sprintf("parallel %d", i), Body: "hi"})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("send: %v", err)
+		}
+	}
+	refreshes := env.Gmail.OAuth.TokenHits() - hits
+	t.Logf("%d parallel sends %s: %d token endpoint hit(s)", n, what, refreshes)
+	if refreshes != 1 {
+		t.Errorf("%d refreshes for %d parallel sends %s, want 1", refreshes, n, what)
+	}
+	if got := len(env.Gmail.SMTP.Messages()) - before; got != n {
+		t.Errorf("server got %d messages, want %d", got, n)
+	}
 }

@@ -25,8 +25,8 @@ type APIError struct {
 	Status string
 	// Reasons lists every reason of errors[] and of the ErrorInfo details.
 	Reasons []string
-	// Service and Consumer come from the ErrorInfo metadata.
-	Service, Consumer string
+	// Service, Consumer and ActivationURL come from the ErrorInfo metadata.
+	Service, Consumer, ActivationURL string
 }
 
 // ParseAPIError reads a Google API error body. It reports false when body is
@@ -65,12 +65,15 @@ func ParseAPIError(body []byte) (APIError, bool) {
 		if c := d.Metadata["consumer"]; c != "" && e.Consumer == "" {
 			e.Consumer = c
 		}
+		if u := d.Metadata["activationUrl"]; u != "" && e.ActivationURL == "" {
+			e.ActivationURL = u
+		}
 	}
 	return e, true
 }
 
-// has reports whether the error carries reason.
-func (e APIError) has(reason string) bool {
+// Has reports whether the error carries reason, in errors[] or in the details.
+func (e APIError) Has(reason string) bool {
 	for _, r := range e.Reasons {
 		if strings.EqualFold(r, reason) {
 			return true
@@ -82,13 +85,13 @@ func (e APIError) has(reason string) bool {
 // ServiceDisabled reports whether the API is switched off in the client's
 // project: Google's accessNotConfigured, or SERVICE_DISABLED in the details.
 func (e APIError) ServiceDisabled() bool {
-	return e.has("accessNotConfigured") || e.has("SERVICE_DISABLED")
+	return e.Has("accessNotConfigured") || e.Has("SERVICE_DISABLED")
 }
 
 // ScopeInsufficient reports whether the access token lacks the scope the
 // call needs.
 func (e APIError) ScopeInsufficient() bool {
-	return e.has("ACCESS_TOKEN_SCOPE_INSUFFICIENT") || e.has("insufficientPermissions")
+	return e.Has("ACCESS_TOKEN_SCOPE_INSUFFICIENT") || e.Has("insufficientPermissions")
 }
 
 // ProjectNumber returns the project number of the consumer ("projects/123"
@@ -106,6 +109,18 @@ func (e APIError) ProjectNumber() string {
 func GmailAPILink(projectID string) string {
 	for _, s := range ConsoleSteps {
 		if s.ID == "gmail-api" {
+			return s.Link(projectID)
+		}
+	}
+	return ConsoleURL
+}
+
+// ClientsLink returns the console's Clients page, in projectID's project when
+// it is known: where a client is created, restored after deletion, or given
+// a new secret.
+func ClientsLink(projectID string) string {
+	for _, s := range ConsoleSteps {
+		if s.ID == "client" {
 			return s.Link(projectID)
 		}
 	}

@@ -27,10 +27,19 @@ var (
 	ErrRateLimited         = errors.New("rate limited")
 	ErrDailyLimit          = errors.New("daily sending limit")
 	ErrRejected            = errors.New("rejected by the server")
-	ErrTemporary           = errors.New("temporary server failure")
-	ErrConnect             = errors.New("cannot connect")
-	ErrTLS                 = errors.New("TLS failure")
-	ErrTimeout             = errors.New("server timed out")
+	// ErrBlocked means Gmail refused the message for its content or the type
+	// of an attachment; its size is not the cause.
+	ErrBlocked = errors.New("content blocked")
+	// ErrTooManyRecipients means the message has more recipients than Gmail
+	// takes in one message; sending it again will not help.
+	ErrTooManyRecipients = errors.New("too many recipients")
+	// ErrProtocol means the server refused a command as out of order or
+	// malformed: a fault of the client, or a server that is not Gmail.
+	ErrProtocol  = errors.New("protocol error")
+	ErrTemporary = errors.New("temporary server failure")
+	ErrConnect   = errors.New("cannot connect")
+	ErrTLS       = errors.New("TLS failure")
+	ErrTimeout   = errors.New("server timed out")
 	// ErrMaybeSent means the connection failed after the whole message was
 	// transmitted: the server may have accepted it.
 	ErrMaybeSent = errors.New("delivery uncertain")
@@ -43,9 +52,16 @@ type Reply struct {
 	Text     string
 }
 
-var enhancedRE = regexp.MustCompile(`^\s*([245]\.\d{1,3}\.\d{1,3})\s*`)
+var (
+	enhancedRE = regexp.MustCompile(`^\s*([245]\.\d{1,3}\.\d{1,3})(\s+|$)`)
+	// gsmtpTail is the session tag Gmail ends its replies with: "<id> - gsmtp".
+	gsmtpTail = regexp.MustCompile(`\s*\S*\s+-\s+gsmtp\s*$`)
+)
 
-// ParseReply reads a reply line as sent on the wire ("535-5.7.8 Username …" or
+// maxReplyText bounds the server text a Reply keeps.
+const maxReplyText = 400
+
+// ParseReply reads a reply as sent on the wire ("535-5.7.8 Username …" or
 // "535 5.7.8 …"), possibly several lines joined by newlines.
 func ParseReply(s string) (Reply, bool) {
 	s = strings.TrimSpace(s)
@@ -61,21 +77,32 @@ func ParseReply(s string) (Reply, bool) {
 		line = strings.TrimSpace(line)
 		if len(line) >= 4 && line[:3] == s[:3] && (line[3] == '-' || line[3] == ' ') {
 			line = line[4:]
-		} else if len(line) == 3 && line == s[:3] {
+		} else if line == s[:3] {
 			line = ""
 		}
 		text = append(text, line)
 	}
-	return replyOf(code, strings.Join(text, " ")), true
+	return replyOf(code, strings.Join(text, "\n")), true
 }
 
+// replyOf makes a Reply of a code and the text of its lines, one per line
+// (as textproto gives them, the reply code already removed). Gmail repeats
+// the enhanced code on every line and ends with its session tag: the text
+// keeps neither, so that a reply of several lines reads as one sentence.
 func replyOf(code int, text string) Reply {
-	r := Reply{Code: code, Text: strings.TrimSpace(text)}
-	if m := enhancedRE.FindStringSubmatch(r.Text); m != nil {
-		r.Enhanced = m[1]
-		// Gmail repeats the enhanced code on every continuation line.
-		r.Text = strings.TrimSpace(strings.ReplaceAll(r.Text[len(m[0]):], " "+m[1]+" ", " "))
+	r := Reply{Code: code}
+	var parts []string
+	for _, line := range strings.Split(text, "\n") {
+		if m := enhancedRE.FindStringSubmatch(line); m != nil && (r.Enhanced == "" || m[1] == r.Enhanced) {
+			r.Enhanced = m[1]
+			line = line[len(m[0]):]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			parts = append(parts, line)
+		}
 	}
+	r.Text = gsmtpTail.ReplaceAllString(strings.Join(parts, " "), "")
+	r.Text = advice.Printable(r.Text, maxReplyText)
 	return r
 }
 
@@ -118,11 +145,36 @@ func Explain(r Reply, oauth bool) *advice.Error {
 		return advice.Keyed(ErrWebLoginRequired, "mail.web_login_required", advice.Data{"Reply": wire},
 			"Google blocked the sign-in ({{.Reply}})",
 			"Sign in at https://mail.google.com once in your browser, then try again")
+	case r.Code == 504 && r.Enhanced == "5.7.4":
+		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.xoauth_unsupported", advice.Data{"Reply": wire},
+			"the server refused the old XOAUTH sign-in ({{.Reply}})",
+			"mailkey signs in with XOAUTH2; if you see this, the server is not Gmail's or something between rewrote the command: report it")
+	case r.Code == 530 && strings.Contains(low, "starttls"):
+		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.starttls_required", advice.Data{"Reply": wire},
+			"the server wants an encrypted connection first ({{.Reply}})",
+			"Use smtp://smtp.gmail.com:587 or smtps://smtp.gmail.com:465; if the address is already one of these, something on your network removes the encryption")
+	case r.Code == 530:
+		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.auth_required", advice.Data{"Reply": wire},
+			"the server wants a sign-in before it takes mail ({{.Reply}})",
+			"Check that the account's server is smtp.gmail.com; another server may not offer the sign-in mailkey uses")
+	case (r.Code == 555 || r.Code == 501) && r.Enhanced == "5.5.2":
+		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.syntax_error", advice.Data{"Reply": wire},
+			"the server could not read a command mailkey sent ({{.Reply}})",
+			"This is a fault in mailkey or in something between it and Gmail: try again, and report it if it keeps happening")
 	case r.Code == 550 && r.Enhanced == "5.4.5":
 		return advice.Keyed(ErrDailyLimit, "mail.daily_limit", advice.Data{"Reply": wire},
 			"Gmail's daily sending limit is reached ({{.Reply}})",
 			"Wait 24 hours; a free account may send about 500 messages a day")
-	case r.Code == 552 || r.Enhanced == "5.3.4":
+	case (r.Code == 452 && r.Enhanced == "4.5.3") || (r.Code == 550 && r.Enhanced == "5.5.3"):
+		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrTooManyRecipients, r.Code, r.Enhanced), "mail.too_many_recipients_reply",
+			advice.Data{"Reply": wire, "Max": MaxRecipients},
+			"Gmail refused the message for having too many recipients ({{.Reply}})",
+			"Split the list into messages of at most {{.Max}} recipients each; sending the same message again will not help")
+	case r.Code == 552 && r.Enhanced == "5.7.0":
+		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrBlocked, r.Code, r.Enhanced), "mail.blocked_content", advice.Data{"Reply": wire},
+			"Gmail blocked the message for its content or an attachment's type ({{.Reply}})",
+			"This is not about size: remove the attachment Gmail refuses (such as a program or an archive holding one) and send a link to it instead")
+	case r.Code == 552 || r.Enhanced == "5.3.4" || r.Enhanced == "5.2.3":
 		return advice.Keyed(ErrTooBig, "mail.too_big", advice.Data{"Reply": wire},
 			"the message is too big for Gmail ({{.Reply}})",
 			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
@@ -145,9 +197,11 @@ func ExplainChallenge(c Challenge, final Reply) *advice.Error {
 		wire = "no final reply"
 	}
 	if c.Status == "400" {
-		return advice.Keyed(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status), "mail.token_scope_missing",
+		// Gmail answers 400 both to a token without https://mail.google.com/
+		// (a gmail.send token, say) and to one it no longer accepts.
+		return advice.Keyed(fmt.Errorf("%w: status %s", ErrTokenRejected, c.Status), "mail.token_refused",
 			advice.Data{"Needed": google.ScopeMail, "Scope": c.Scope, "Reply": wire},
-			"Gmail refused the token because it does not carry the permission {{.Needed}}"+
+			"Gmail refused the sign-in token: it has expired or been revoked, or it lacks the permission {{.Needed}}"+
 				" (challenge status 400, scope {{.Scope}}; {{.Reply}})",
 			"Sign in again and allow \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}
@@ -164,6 +218,10 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 				"the send took too long and was stopped", "Try again; check your connection if it keeps happening")
 		}
 		return ctxErr
+	}
+	var own *advice.Error
+	if errors.As(err, &own) { // mailkey's own finding, e.g. the pre-flight size check
+		return err
 	}
 	oauth := cred.Token != ""
 	if r, ok := replyIn(err); ok {

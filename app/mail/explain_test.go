@@ -1,9 +1,14 @@
 package mail
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 var replyCases = []struct {
@@ -81,6 +86,13 @@ func FuzzParseReply(f *testing.F) {
 	}
 	f.Add("", false)
 	f.Add("999", true)
+	if corpus, err := testpeer.ReadCorpus(testpeer.CorpusDir()); err == nil {
+		for _, e := range corpus {
+			if strings.HasPrefix(e.Name, "smtp/") {
+				f.Add(e.Body, false) // Gmail's own replies
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, s string, oauth bool) {
 		r, ok := ParseReply(s)
 		if !ok {
@@ -93,5 +105,52 @@ func FuzzParseReply(f *testing.F) {
 		if err == nil || err.What == "" || err.Next == "" {
 			t.Fatalf("Explain gave no advice for %q", s)
 		}
+		if strings.ContainsFunc(err.Error(), unicode.IsControl) || utf8.RuneCountInString(r.Text) > maxReplyText+1 {
+			t.Fatalf("server text not tidied: %q", r.Text)
+		}
 	})
+}
+
+// TestGmailRepliesReadAsOneSentence sends through the SMTP peer, which
+// answers in Gmail's words (several lines, the enhanced code on each, the
+// session tag at the end), and checks that the advice quotes one clean
+// sentence: "go to https://…", not "go to 5.7.8 https://…", and no "- gsmtp".
+func TestGmailRepliesReadAsOneSentence(t *testing.T) {
+	p := startPeers(t)
+	ep := mustEndpoint(t, p.SMTP.StartTLSURL())
+	cred := Credential{Username: ann, Password: annPass}
+	m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "x", Body: "y"}
+	for _, tc := range []struct {
+		name, stage string
+		sentinel    error
+		want        string
+	}{
+		{"smtp/552-blocked-content", "data", ErrBlocked,
+			"(552 5.7.0 This message was blocked because its content presents a potential security issue. Please visit " +
+				"https://support.google.com/mail/?p=BlockedMessage to review our message content and attachment content guidelines.)"},
+		{"smtp/452-too-many-recipients", "rcpt", ErrTooManyRecipients,
+			"(452 4.5.3 Your message has too many recipients. For more information regarding Google's sending limits, go to " +
+				"https://support.google.com/mail/?p=TooManyRecipientsError)"},
+		{"smtp/550-daily-limit", "mail", ErrDailyLimit,
+			"(550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p.SMTP.SetReplyFault(func(stage string) error {
+				if stage == tc.stage {
+					return testpeer.GmailReply(tc.name)
+				}
+				return nil
+			})
+			_, err := p.sender.Send(context.Background(), ep, cred, m)
+			if !errors.Is(err, tc.sentinel) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("advice %v\nwant %s", err, tc.want)
+			}
+		})
+	}
+	p.SMTP.SetReplyFault(nil)
+	_, err := p.sender.Send(context.Background(), ep, Credential{Username: ann, Password: "wrongwrongwrongw"}, m)
+	want := "(535 5.7.8 Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials)"
+	if !errors.Is(err, ErrAuthRejected) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("wrong app password: %v", err)
+	}
 }

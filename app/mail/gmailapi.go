@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -44,6 +45,9 @@ type API struct {
 // written into the message that SMTP gets.
 func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Message) (Result, error) {
 	if err := m.Validate(); err != nil {
+		return Result{}, err
+	}
+	if err := checkRecipients(m); err != nil {
 		return Result{}, err
 	}
 	res := Result{MessageID: newMessageID(), Transport: TransportAPI}
@@ -113,7 +117,7 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 		res.Transcript += fmt.Sprintf("id %s, thread %s, labels %s\n", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " "))
 		return res, nil
 	}
-	return res, explainAPI(api, resp.StatusCode, body)
+	return res, ExplainAPI(api, resp.StatusCode, body)
 }
 
 // writeAPIMessage writes the message for the API. Unlike SMTP, where Bcc
@@ -179,42 +183,36 @@ func explainHTTP(ctx context.Context, base string, err error, written bool) erro
 		"Check your internet connection and try again")
 }
 
-// explainAPI turns a Gmail API error answer into advice.
-func explainAPI(api API, status int, body []byte) error {
+// ExplainAPI turns a Gmail API error answer (its HTTP status and body) into
+// advice.
+func ExplainAPI(api API, status int, body []byte) error {
 	ae, ok := google.ParseAPIError(body)
 	wire := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if ok && ae.Message != "" {
-		wire += ": " + ae.Message
+		wire += ": " + advice.Printable(ae.Message, maxReplyText)
 	}
 	switch {
-	case status == http.StatusUnauthorized:
-		return advice.Keyed(fmt.Errorf("%w: Gmail API %d", ErrTokenRejected, status), "mail.api_token_rejected",
-			advice.Data{"Reply": wire},
-			"the Gmail API refused the sign-in token ({{.Reply}})", "Sign in again")
 	case ok && ae.ServiceDisabled():
-		project := api.ProjectID
-		if project == "" {
-			project = ae.ProjectNumber()
-		}
-		err, link := fmt.Errorf("%w: %d", ErrAPIDisabled, status), google.GmailAPILink(project)
-		if project == "" {
-			return advice.Keyed(err, "mail.api_disabled", advice.Data{"URL": link},
-				"the Gmail API is turned off in your Google Cloud project",
-				"Enable it at {{.URL}}, wait a minute, then send again; or send over SMTP")
-		}
-		return advice.Keyed(err, "mail.api_disabled_in_project",
-			advice.Data{"Project": project, "URL": link},
-			"the Gmail API is turned off in your Google Cloud project ({{.Project}})",
-			"Enable it at {{.URL}}, wait a minute, then send again; or send over SMTP")
+		return apiDisabled(api, ae, status)
 	case ok && ae.ScopeInsufficient():
 		return advice.Keyed(fmt.Errorf("%w: insufficient scope", ErrTokenRejected), "mail.api_scope_missing",
 			advice.Data{"Reply": wire},
 			"Google refused the send: this sign-in lacks the Gmail permission ({{.Reply}})",
 			"Sign in again and allow mailkey to use Gmail")
-	case status == http.StatusTooManyRequests:
+	case status == http.StatusUnauthorized:
+		return advice.Keyed(fmt.Errorf("%w: Gmail API %d", ErrTokenRejected, status), "mail.api_token_rejected",
+			advice.Data{"Reply": wire},
+			"the Gmail API refused the sign-in token ({{.Reply}})", "Sign in again")
+	case ok && ae.Has("rateLimitExceeded") && strings.Contains(ae.Message, "(Mail sending)"):
+		return apiDailyLimit(ae, status, wire)
+	case status == http.StatusTooManyRequests || (ok && (ae.Has("rateLimitExceeded") || ae.Has("userRateLimitExceeded"))):
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrRateLimited, status), "mail.api_rate_limited", advice.Data{"Reply": wire},
 			"Gmail is limiting sending for now ({{.Reply}})",
 			"Wait a few minutes and try again")
+	case ok && ae.Has("failedPrecondition") && strings.Contains(strings.ToLower(ae.Message), "mail service not enabled"):
+		return advice.Keyed(fmt.Errorf("%w: %d", ErrNoMailbox, status), "mail.api_no_mailbox", advice.Data{"Reply": wire},
+			"this Google account has no Gmail mailbox ({{.Reply}})",
+			"Sign in with an account that has Gmail, or turn Gmail on for it (a Workspace admin does that in the Admin console)")
 	case status == http.StatusRequestEntityTooLarge:
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrTooBig, status), "mail.too_big", advice.Data{"Reply": wire},
 			"the message is too big for Gmail ({{.Reply}})",
@@ -227,4 +225,58 @@ func explainAPI(api API, status int, body []byte) error {
 	return advice.Keyed(fmt.Errorf("%w: %d", ErrRejected, status), "mail.api_rejected", advice.Data{"Reply": wire},
 		"the Gmail API refused the message ({{.Reply}})",
 		"Check the addresses and the message, then try again")
+}
+
+// ErrNoMailbox means the Google account has no Gmail mailbox: the Gmail API
+// answers "Mail service not enabled".
+var ErrNoMailbox = errors.New("no Gmail mailbox")
+
+// apiDisabled explains an API turned off in the project, with the link
+// Google gave (its activationUrl) when it is one of Google's consoles.
+func apiDisabled(api API, ae google.APIError, status int) error {
+	project := api.ProjectID
+	if project == "" {
+		project = ae.ProjectNumber()
+	}
+	err, link := fmt.Errorf("%w: %d", ErrAPIDisabled, status), ActivationLink(ae, project)
+	if project == "" {
+		return advice.Keyed(err, "mail.api_disabled", advice.Data{"URL": link},
+			"the Gmail API is turned off in your Google Cloud project",
+			"Enable it at {{.URL}}, wait a few minutes for it to take effect, then send again; or send over SMTP")
+	}
+	return advice.Keyed(err, "mail.api_disabled_in_project",
+		advice.Data{"Project": project, "URL": link},
+		"the Gmail API is turned off in your Google Cloud project ({{.Project}})",
+		"Enable it at {{.URL}}, wait a few minutes for it to take effect, then send again; or send over SMTP")
+}
+
+// ActivationLink returns the page that turns the Gmail API on: the
+// activationUrl of Google's answer when it is an https link to Google's
+// console, else the console's page for project.
+func ActivationLink(ae google.APIError, project string) string {
+	if u, err := url.Parse(ae.ActivationURL); err == nil && u.Scheme == "https" && u.User == nil &&
+		(u.Host == "console.developers.google.com" || u.Host == "console.cloud.google.com") {
+		return u.String()
+	}
+	return google.GmailAPILink(project)
+}
+
+// retryAfterRE finds the time in Gmail's "Retry after 2026-12-01T14:32:07.412Z".
+var retryAfterRE = regexp.MustCompile(`Retry after (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)`)
+
+// apiDailyLimit explains Gmail's daily sending limit, with the time it ends
+// in local time when Google gave it.
+func apiDailyLimit(ae google.APIError, status int, wire string) error {
+	err := fmt.Errorf("%w: %d", ErrDailyLimit, status)
+	if m := retryAfterRE.FindStringSubmatch(ae.Message); m != nil {
+		if t, perr := time.Parse(time.RFC3339Nano, m[1]); perr == nil {
+			return advice.Keyed(err, "mail.api_daily_limit_until",
+				advice.Data{"Reply": wire, "Time": t.Local().Format("2006-01-02 15:04 MST")},
+				"Gmail's daily sending limit is reached ({{.Reply}})",
+				"Gmail takes mail from this account again after {{.Time}} (your time); a free account may send about 500 messages a day")
+		}
+	}
+	return advice.Keyed(err, "mail.api_daily_limit", advice.Data{"Reply": wire},
+		"Gmail's daily sending limit is reached ({{.Reply}})",
+		"Wait up to 24 hours; a free account may send about 500 messages a day")
 }

@@ -77,6 +77,9 @@ func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Messa
 	if err := m.Validate(); err != nil {
 		return Result{}, err
 	}
+	if err := checkRecipients(m); err != nil {
+		return Result{}, err
+	}
 	res := Result{MessageID: newMessageID(), Transport: TransportSMTP}
 	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error {
 		return deliver(sc, m, res.MessageID)
@@ -84,11 +87,16 @@ func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Messa
 	return res, err
 }
 
-// deliver runs MAIL, RCPT and DATA, streaming the message into DATA.
+// deliver runs MAIL, RCPT and DATA, streaming the message into DATA, after
+// checking the message's size against the server's advertised SIZE.
 func deliver(sc *smtp.Client, m Message, id string) error {
 	from, err := netmail.ParseAddress(m.From)
 	if err != nil {
 		return checkAddress("From", m.From)
+	}
+	date := time.Now()
+	if err := checkSize(sc, m, id, date); err != nil {
+		return err
 	}
 	if err := sc.Mail("<" + from.Address + ">"); err != nil {
 		return err
@@ -108,7 +116,7 @@ func deliver(sc *smtp.Client, m Message, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeMessage(w, m, id, time.Now()); err != nil {
+	if err := writeMessage(w, m, id, date); err != nil {
 		return err
 	}
 	// The whole message is out: a failure now, other than the server's own
@@ -206,7 +214,7 @@ func unreached(err error, heard bool) error {
 // connection to ctx so that cancelling it ends any read or write at once.
 func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Duration, heard *atomic.Bool) gomail.DialContextFunc {
 	return func(dctx context.Context, network, addr string) (net.Conn, error) {
-		var d net.Dialer
+		var d net.Dialer // bounded: go-mail dials with a context whose deadline is its connection timeout
 		raw, err := d.DialContext(dctx, network, addr)
 		if err != nil {
 			return nil, err

@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
@@ -47,34 +47,53 @@ var (
 	ErrNeedsSignIn = errors.New("needs sign-in")
 	// ErrInvalidClient means the token endpoint does not know the client.
 	ErrInvalidClient = errors.New("invalid client")
+	// ErrStalled means the token endpoint did not answer in time; it comes
+	// with ErrExchange.
+	ErrStalled = errors.New("token endpoint did not answer in time")
+	// ErrUnavailable means Google's authorization server was busy
+	// (temporarily_unavailable, server_error): try again later.
+	ErrUnavailable = errors.New("authorization server temporarily unavailable")
+	// ErrBadIDToken means the ID token's claims are not acceptable: another
+	// audience or issuer, expired, or an email that is not one verified address.
+	ErrBadIDToken = errors.New("unacceptable ID token")
 )
 
 // Result is a successful sign-in.
 type Result struct {
-	// Email is the address that signed in, from the ID token.
-	Email string
+	// Identity is who signed in, from the ID token; Email is the address.
+	Identity
 	// Token holds the access and refresh tokens.
 	Token *oauth2.Token
 	// Scope is the space-separated list of granted scopes, when the server said.
 	Scope string
-	// HostedDomain is the ID token's hd claim: the Google Workspace domain of
-	// the address, or "" for a consumer account.
-	HostedDomain string
 }
 
 // Opener opens a URL in the system browser.
 type Opener func(url string) error
 
+// Finish completes a sign-in before the browser gets its page: it is called
+// with the result of a sign-in that Google accepted, and saves it. When it
+// fails, the browser's page says so, and Login returns its error unchanged.
+type Finish func(ctx context.Context, res Result) error
+
 // Login runs one sign-in. It listens on 127.0.0.1 at a random port, calls open
 // with the authorization URL, and waits for the browser to come back, for ctx to
 // end, or for timeout (DefaultTimeout when zero). The listener is closed when it
-// returns. Requests with a wrong or missing state, or on another path, are
-// answered 4xx and do not end the wait.
+// returns. Requests with a wrong or missing state, under another Host, or on
+// another path, are answered 4xx and do not end the wait.
 func Login(ctx context.Context, client google.Client, open Opener, timeout time.Duration) (Result, error) {
+	return LoginThen(ctx, client, open, timeout, nil)
+}
+
+// LoginThen is Login that runs finish (when not nil) on a successful sign-in
+// before answering the browser, so that the page tells the real outcome.
+// Once the browser has come back, the wait no longer counts: the code
+// exchange is bounded by TokenTimeout, and finish by its own deadlines.
+func LoginThen(ctx context.Context, client google.Client, open Opener, timeout time.Duration, finish Finish) (Result, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	wait, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
@@ -90,6 +109,8 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 		ctx:      ctx,
 		done:     make(chan outcome, 1),
 		projID:   client.ProjectID,
+		finish:   finish,
+		hosts:    []string{ln.Addr().String(), "localhost:" + portOf(ln.Addr())},
 	}
 	var pending pendingConns
 	srv := &http.Server{Handler: f, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, ConnState: pending.track}
@@ -113,14 +134,23 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 	select {
 	case o := <-f.done:
 		return o.res, o.err
-	case <-ctx.Done():
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return Result{}, advice.Keyed(ErrTimeout, "oauth.timeout", advice.Data{"Timeout": timeout},
-				"no answer came back from the browser within {{.Timeout}}",
-				"Start the sign-in again and finish it in the browser; if no browser opened, copy the sign-in link into one")
-		}
+	case <-wait.Done():
+	}
+	if f.stopWaiting() { // the browser came back: the exchange and the save end on their own
+		o := <-f.done
+		return o.res, o.err
+	}
+	if ctx.Err() != nil {
 		return Result{}, ctx.Err()
 	}
+	return Result{}, advice.Keyed(ErrTimeout, "oauth.timeout", advice.Data{"Timeout": timeout},
+		"no answer came back from the browser within {{.Timeout}}",
+		"Start the sign-in again and finish it in the browser; if no browser opened, copy the sign-in link into one")
+}
+
+func portOf(a net.Addr) string {
+	_, port, _ := net.SplitHostPort(a.String())
+	return port
 }
 
 // pendingConns tracks the loopback connections that have not yet delivered a
@@ -176,13 +206,41 @@ type flow struct {
 	projID   string
 	ctx      context.Context
 	done     chan outcome
+	finish   Finish
+	// hosts are the Host headers the callback may carry: 127.0.0.1:PORT and
+	// localhost:PORT. Any other is a DNS-rebinding page or a stray request.
+	hosts []string
 
 	mu      sync.Mutex
 	claimed bool
+	ended   bool // Login stopped waiting: a late callback is refused
+}
+
+// stopWaiting ends the wait for the browser unless a callback already
+// claimed the sign-in, and reports whether one did. After it, a callback
+// is refused, so that nothing is saved once Login has returned.
+func (f *flow) stopWaiting() (claimed bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ended = !f.claimed
+	return f.claimed
+}
+
+func (f *flow) hostOK(host string) bool {
+	for _, h := range f.hosts {
+		if strings.EqualFold(host, h) {
+			return true
+		}
+	}
+	return false
 }
 
 // ServeHTTP answers the browser's redirect.
 func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !f.hostOK(r.Host) {
+		http.Error(w, "This is not mailkey's sign-in address.", http.StatusMisdirectedRequest)
+		return
+	}
 	if r.URL.Path != "/" || r.Method != http.MethodGet {
 		http.NotFound(w, r)
 		return
@@ -203,14 +261,28 @@ func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		page(w, http.StatusGone, false, "This sign-in has already been used.", "Go back to mailkey.")
 		return
 	}
+	if f.ended {
+		f.mu.Unlock()
+		page(w, http.StatusGone, false, "This sign-in has ended: mailkey stopped waiting for it.", "Go back to mailkey and start the sign-in again.")
+		return
+	}
 	f.claimed = true
 	f.mu.Unlock()
 
 	o := f.complete(q.Get("code"), q.Get("error"), q.Get("error_description"))
-	if o.err != nil {
+	saved := true
+	if o.err == nil && f.finish != nil {
+		if err := f.finish(f.ctx, o.res); err != nil {
+			o.err, saved = err, false
+		}
+	}
+	switch {
+	case o.err == nil:
+		page(w, http.StatusOK, true, signedInPrefix+o.res.Email+".", "You can close this tab and go back to mailkey.")
+	case !saved:
+		page(w, http.StatusOK, false, saveFailedPrefix+advice.What(o.err)+".", saveFailedNext)
+	default:
 		page(w, http.StatusOK, false, advice.What(o.err)+".", advice.Next(o.err))
-	} else {
-		page(w, http.StatusOK, true, "You are signed in as "+o.res.Email+".", "You can close this tab and go back to mailkey.")
 	}
 	f.done <- o
 }
@@ -219,15 +291,16 @@ func (f *flow) complete(code, errCode, errDesc string) outcome {
 	if errCode != "" {
 		return outcome{err: authError(errCode, errDesc, f.projID)}
 	}
-	tok, err := f.cfg.Exchange(f.ctx, code, oauth2.VerifierOption(f.verifier))
+	ep := endpointOf(f.ctx, f.cfg.Endpoint.TokenURL)
+	tok, err := f.cfg.Exchange(withClient(f.ctx, ep), code, oauth2.VerifierOption(f.verifier))
 	if err != nil {
-		return outcome{err: exchangeError(err)}
+		return outcome{err: exchangeError(err, ep)}
 	}
-	res, err := resultOf(tok)
+	res, err := resultOf(tok, f.cfg.ClientID, f.cfg.Endpoint.TokenURL)
 	return outcome{res: res, err: err}
 }
 
-func resultOf(tok *oauth2.Token) (Result, error) {
+func resultOf(tok *oauth2.Token, clientID, tokenURI string) (Result, error) {
 	res := Result{Token: tok}
 	if s, ok := tok.Extra("scope").(string); ok {
 		res.Scope = s
@@ -242,12 +315,11 @@ func resultOf(tok *oauth2.Token) (Result, error) {
 			"you did not allow mailkey to send mail: the Gmail permission was unticked on Google's consent screen",
 			"Sign in again and tick \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}
-	email, err := EmailFromIDToken(tok)
+	id, err := IdentityFromIDToken(tok, clientID, tokenURI, time.Now())
 	if err != nil {
 		return res, err
 	}
-	res.Email = email
-	res.HostedDomain = hostedDomain(tok)
+	res.Identity = id
 	return res, nil
 }
 
@@ -260,53 +332,10 @@ func hasScope(list, want string) bool {
 	return false
 }
 
-// EmailFromIDToken reads the email claim of the ID token that came with tok.
-// The signature is not checked: the token came straight from the token endpoint
-// over TLS, which OpenID Connect Core §3.1.3.7 allows.
-func EmailFromIDToken(tok *oauth2.Token) (string, error) {
-	noEmail := advice.Keyed(ErrNoEmail, "oauth.no_email", nil,
-		"Google did not say which address signed in",
-		"Sign in again and allow mailkey to see your email address")
-	payload := idPayload(tok)
-	var claims struct {
-		Email string `json:"email"`
-	}
-	if payload == nil || json.Unmarshal(payload, &claims) != nil || claims.Email == "" {
-		return "", noEmail
-	}
-	return claims.Email, nil
-}
-
-// hostedDomain reads the hd claim of the ID token that came with tok, or "".
-// Like EmailFromIDToken it trusts the token endpoint's TLS.
-func hostedDomain(tok *oauth2.Token) string {
-	payload := idPayload(tok)
-	var claims struct {
-		HD string `json:"hd"`
-	}
-	if payload == nil || json.Unmarshal(payload, &claims) != nil || len(claims.HD) > 253 {
-		return ""
-	}
-	return strings.ToLower(strings.TrimSpace(claims.HD))
-}
-
-// idPayload returns the decoded claims part of the ID token that came with
-// tok, or nil.
-func idPayload(tok *oauth2.Token) []byte {
-	raw, _ := tok.Extra("id_token").(string)
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return nil
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return nil
-	}
-	return payload
-}
-
 func authError(code, desc, projectID string) error {
-	if code == "access_denied" {
+	code, desc = clean(code), clean(desc)
+	switch code {
+	case "access_denied":
 		url := stepLink("audience", projectID)
 		if desc != "" {
 			return advice.Keyed(ErrAccessDenied, "oauth.access_denied_described", advice.Data{"Description": desc, "URL": url},
@@ -318,6 +347,11 @@ func authError(code, desc, projectID string) error {
 			"Google refused the sign-in (access_denied)",
 			"If you clicked Cancel, sign in again and click Continue. Otherwise your project is in Testing and this address is not a test user: "+
 				"add it under Test users at {{.URL}}, then sign in again")
+	case "temporarily_unavailable", "server_error": // RFC 6749 §4.1.2.1: the server is busy or failed
+		return advice.Keyed(fmt.Errorf("%w: %w: %s", ErrAuthorization, ErrUnavailable, code), "oauth.authorization_unavailable",
+			advice.Data{"Code": code},
+			"Google's sign-in is not available at the moment ({{.Code}})",
+			"This is on Google's side: try again later")
 	}
 	err := fmt.Errorf("%w: %s", ErrAuthorization, code)
 	if desc != "" {
@@ -330,21 +364,42 @@ func authError(code, desc, projectID string) error {
 		"Check that the client is a Desktop app client (step 6 of the checklist) and sign in again")
 }
 
-// exchangeError explains a failed token request.
-func exchangeError(err error) error {
+// exchangeError explains a failed request to the token endpoint ep.
+func exchangeError(err error, ep endpoint) error {
+	if errors.Is(err, context.Canceled) {
+		return fmt.Errorf("token request: %w", context.Canceled)
+	}
+	var bad *badReplyError
+	if errors.As(err, &bad) {
+		data := advice.Data{"Host": ep.host, "Status": bad.Status}
+		if bad.TooLarge {
+			data["Limit"] = "64 KB"
+			return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, err), "oauth.token_endpoint_too_large", data,
+				"Google's token endpoint ({{.Host}}) answered something that is not Google's JSON: more than {{.Limit}} (HTTP {{.Status}})",
+				"Try again later. If it keeps happening, check the token_uri in the client JSON, "+
+					"and whether a proxy or a Wi-Fi login page stands between you and Google")
+		}
+		return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, err), "oauth.token_endpoint_not_json", data,
+			"Google's token endpoint ({{.Host}}) answered something that is not Google's JSON (HTTP {{.Status}})",
+			"Try again later. If it keeps happening, check the token_uri in the client JSON, "+
+				"and whether a proxy or a Wi-Fi login page stands between you and Google")
+	}
 	var re *oauth2.RetrieveError
 	if !errors.As(err, &re) {
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrExchange, err), "oauth.token_endpoint_unreachable", nil,
-			"could not reach Google's token endpoint",
+		if stalled(err) {
+			return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, ErrStalled), "oauth.token_endpoint_stalled",
+				advice.Data{"Host": ep.host, "Timeout": ep.timeout},
+				"Google's token endpoint ({{.Host}}) did not answer within {{.Timeout}}",
+				"Check your internet connection, or try again later")
+		}
+		return advice.Keyed(fmt.Errorf("%w: %v", ErrExchange, err), "oauth.token_endpoint_unreachable", advice.Data{"Host": ep.host},
+			"could not reach Google's token endpoint ({{.Host}})",
 			"Check your internet connection and try again")
 	}
+	if e := clientError(re, ""); e != nil {
+		return e
+	}
 	switch re.ErrorCode {
-	case "invalid_client", "unauthorized_client":
-		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.invalid_client",
-			advice.Data{"Code": re.ErrorCode, "URL": stepLink("client", "")},
-			"Google does not accept this OAuth client ({{.Code}})",
-			"The client secret is wrong or was disabled, or the client was deleted: open the client at {{.URL}}, click Add secret, "+
-				"and sign in again with the client ID and the new secret (Google shows it only once)")
 	case "invalid_grant":
 		return advice.Keyed(fmt.Errorf("%w: %w", ErrNeedsSignIn, ErrExchange), "oauth.invalid_grant", nil,
 			"Google no longer accepts this sign-in (invalid_grant)",
@@ -355,13 +410,30 @@ func exchangeError(err error) error {
 			"Google refused the redirect address (redirect_uri_mismatch): this is a Web application client",
 			"Create a client of type Desktop app at {{.URL}}, download its JSON and use that")
 	}
-	code := re.ErrorCode
+	code := clean(re.ErrorCode)
 	if code == "" && re.Response != nil {
-		code = re.Response.Status
+		code = statusText(re.Response.StatusCode)
 	}
 	return advice.Keyed(fmt.Errorf("%w: %s", ErrExchange, code), "oauth.token_endpoint_error", advice.Data{"Code": code},
 		"Google's token endpoint answered with an error ({{.Code}})",
 		"Try again in a minute")
+}
+
+// statusText is an HTTP status as "502 Bad Gateway", from the code alone: the
+// reason phrase a server sends is its own text.
+func statusText(code int) string {
+	return strings.TrimSpace(fmt.Sprintf("%d %s", code, http.StatusText(code)))
+}
+
+// clean makes server text safe to show: control and formatting characters
+// (escape sequences, line breaks, bidi overrides) become spaces, runs of
+// space shrink to one, and at most 200 characters are kept.
+func clean(s string) string {
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }), " ")
+	if r := []rune(s); len(r) > 200 {
+		s = string(r[:200]) + "…"
+	}
+	return s
 }
 
 func randomString() string {

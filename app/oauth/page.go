@@ -29,28 +29,41 @@ h1{font-size:1.3em;margin-top:0}.ok{color:#1a7f37}.bad{color:#c62828}
 // stays in English.
 type pageText struct {
 	ok, bad string
-	// signedIn is the success sentence, with %s for the address.
-	signedIn  string
+	// prefixed translates the sentences that start with a fixed text
+	// (signedInPrefix, saveFailedPrefix) and end with "X.": each is a
+	// format with %s for X.
+	prefixed  map[string]string
 	sentences map[string]string
 }
 
-const signedInPrefix = "You are signed in as "
+// The sentences of the page that carry a value: the address that signed in,
+// and what went wrong when mailkey could not save the sign-in.
+const (
+	signedInPrefix   = "You are signed in as "
+	saveFailedPrefix = "Google signed you in, but mailkey could not save the sign-in: "
+	saveFailedNext   = "Go back to mailkey: mailkey says what to do next."
+)
 
 var pageTexts = map[string]pageText{
-	"en": {ok: "✓ Signed in", bad: "✗ Sign-in did not work", signedIn: signedInPrefix + "%s."},
+	"en": {ok: "✓ Signed in", bad: "✗ Sign-in did not work"},
 	"fr": {
-		ok:       "✓ Connexion réussie",
-		bad:      "✗ La connexion n'a pas abouti",
-		signedIn: "Vous êtes connecté en tant que %s.",
+		ok:  "✓ Connexion réussie",
+		bad: "✗ La connexion n'a pas abouti",
+		prefixed: map[string]string{
+			signedInPrefix:   "Vous êtes connecté en tant que %s.",
+			saveFailedPrefix: "Google vous a connecté, mais mailkey n'a pas pu enregistrer la connexion : %s.",
+		},
 		sentences: map[string]string{
+			saveFailedNext: "Revenez à mailkey : mailkey vous dit quoi faire.",
 			"This answer does not belong to the sign-in mailkey is waiting for.":      "Cette réponse ne correspond pas à la connexion que mailkey attend.",
 			"If you started several sign-ins, use the browser tab of the latest one.": "Si vous avez lancé plusieurs connexions, utilisez l'onglet du navigateur de la plus récente.",
 			"Google's answer carried neither a code nor an error.":                    "La réponse de Google ne contenait ni code ni erreur.",
 			"Go back to mailkey and start the sign-in again.":                         "Revenez à mailkey et relancez la connexion.",
 			"This sign-in has already been used.":                                     "Cette connexion a déjà été utilisée.",
-			"Go back to mailkey.":                                                     "Revenez à mailkey.",
-			"You can close this tab and go back to mailkey.":                          "Vous pouvez fermer cet onglet et revenir à mailkey.",
-			"Sign in again": "Reconnectez-vous",
+			"This sign-in has ended: mailkey stopped waiting for it.":                 "Cette connexion est terminée : mailkey ne l'attend plus.",
+			"Go back to mailkey.":                            "Revenez à mailkey.",
+			"You can close this tab and go back to mailkey.": "Vous pouvez fermer cet onglet et revenir à mailkey.",
+			"Sign in again":                                  "Reconnectez-vous",
 		},
 	},
 }
@@ -113,8 +126,10 @@ func envLanguage(getenv func(string) string) string {
 // translate returns s in the table's language, or s itself when the table
 // has no translation of it.
 func (t pageText) translate(s string) string {
-	if rest, ok := strings.CutPrefix(s, signedInPrefix); ok && strings.HasSuffix(rest, ".") && t.signedIn != "" {
-		return strings.Replace(t.signedIn, "%s", strings.TrimSuffix(rest, "."), 1)
+	for prefix, format := range t.prefixed {
+		if rest, ok := strings.CutPrefix(s, prefix); ok && strings.HasSuffix(rest, ".") {
+			return strings.Replace(format, "%s", strings.TrimSuffix(rest, "."), 1)
+		}
 	}
 	if tr, ok := t.sentences[s]; ok {
 		return tr

@@ -30,6 +30,12 @@ func TestPageInFrench(t *testing.T) {
 			t.Errorf("French failure page lacks %q:\n%s", want, body)
 		}
 	}
+	body = renderPage(t, false, saveFailedPrefix+"could not save the refresh token of ann@gmail.com in the system keyring.", saveFailedNext)
+	for _, want := range []string{"mailkey n'a pas pu enregistrer la connexion : could not save the refresh token", "mailkey vous dit quoi faire"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("French save-failure page lacks %q:\n%s", want, body)
+		}
+	}
 	// A sentence without a translation stays in English rather than vanishing.
 	if body := renderPage(t, false, "Google refused the sign-in (weird_error).", ""); !strings.Contains(body, "Google refused the sign-in (weird_error).") {
 		t.Errorf("untranslated sentence lost:\n%s", body)

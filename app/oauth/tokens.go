@@ -2,8 +2,10 @@ package oauth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -21,11 +23,13 @@ type Saver interface {
 // the token endpoint when needed and saving every refreshed token. It is safe
 // for concurrent use; concurrent callers share one refresh.
 type TokenSource struct {
-	ctx   context.Context
-	mu    sync.Mutex
-	base  oauth2.TokenSource
-	saver Saver
-	last  *oauth2.Token
+	ctx     context.Context
+	project string
+	mu      sync.Mutex
+	base    oauth2.TokenSource
+	saver   Saver
+	last    *oauth2.Token
+	ep      endpoint
 }
 
 var _ oauth2.TokenSource = (*TokenSource)(nil)
@@ -34,7 +38,8 @@ var _ oauth2.TokenSource = (*TokenSource)(nil)
 // must hold the refresh token; its access token may be empty or expired).
 func NewTokenSource(ctx context.Context, client google.Client, tok *oauth2.Token, saver Saver) *TokenSource {
 	cfg := Config(client, "")
-	return &TokenSource{ctx: ctx, base: cfg.TokenSource(ctx, tok), saver: saver, last: tok}
+	ep := endpointOf(ctx, client.TokenURI)
+	return &TokenSource{ctx: ctx, project: client.ProjectID, base: cfg.TokenSource(withClient(ctx, ep), tok), saver: saver, last: tok, ep: ep}
 }
 
 // Token returns a valid token. A refresh token that Google no longer accepts
@@ -44,7 +49,7 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 	defer ts.mu.Unlock()
 	tok, err := ts.base.Token()
 	if err != nil {
-		return nil, refreshError(err)
+		return nil, refreshError(err, ts.ep, ts.project)
 	}
 	if ts.last == nil || tok.AccessToken != ts.last.AccessToken || tok.RefreshToken != ts.last.RefreshToken {
 		if err := ts.saver.SaveToken(ts.ctx, tok); err != nil {
@@ -55,23 +60,91 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 	return tok, nil
 }
 
-// refreshError explains a failed refresh.
-func refreshError(err error) error {
+// Sentinels of the token endpoint's answers that signing in again, perhaps
+// with a new client or secret, puts right. Each comes wrapped together with
+// ErrNeedsSignIn.
+var (
+	// ErrClientDeleted means Google deleted the OAuth client (deleted_client).
+	ErrClientDeleted = errors.New("OAuth client deleted")
+	// ErrSecretMissing means the request carried no client secret.
+	ErrSecretMissing = errors.New("client secret missing")
+)
+
+// maxDescription bounds the token endpoint's error_description shown.
+const maxDescription = 200
+
+// refreshError explains a failed refresh; projectID ("" when unknown) makes
+// its console links open the client's project. Answers that a new sign-in
+// puts right wrap ErrNeedsSignIn.
+func refreshError(err error, ep endpoint, projectID string) error {
 	var re *oauth2.RetrieveError
-	if errors.As(err, &re) && re.ErrorCode == "invalid_grant" {
-		wrapped := fmt.Errorf("%w: %w", ErrNeedsSignIn, err)
-		if re.ErrorDescription != "" {
-			return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": re.ErrorDescription},
-				"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})",
-				"Sign in again. In Testing, Google ends every sign-in after 7 days; only a sign-in made after publishing the app (In production) has no such limit. "+
-					"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
-		}
-		return advice.Keyed(wrapped, "oauth.refresh_rejected", nil,
-			"Google no longer accepts this account's sign-in (invalid_grant)",
+	if !errors.As(err, &re) {
+		return exchangeError(err, ep)
+	}
+	if e := clientError(re, projectID); e != nil {
+		return e
+	}
+	if re.ErrorCode != "invalid_grant" {
+		return exchangeError(err, ep)
+	}
+	wrapped := fmt.Errorf("%w: %w", ErrNeedsSignIn, err)
+	if errorSubtype(re) == "invalid_rapt" {
+		return advice.Keyed(wrapped, "oauth.refresh_rejected_rapt", nil,
+			"your organisation asks you to sign in again (invalid_grant: invalid_rapt)",
+			"Sign in again: your Google Workspace administrator ends sign-ins after a set time (session control)")
+	}
+	if d := advice.Printable(re.ErrorDescription, maxDescription); d != "" {
+		return advice.Keyed(wrapped, "oauth.refresh_rejected_described", advice.Data{"Description": d},
+			"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})",
 			"Sign in again. In Testing, Google ends every sign-in after 7 days; only a sign-in made after publishing the app (In production) has no such limit. "+
 				"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
 	}
-	return exchangeError(err)
+	return advice.Keyed(wrapped, "oauth.refresh_rejected", nil,
+		"Google no longer accepts this account's sign-in (invalid_grant)",
+		"Sign in again. In Testing, Google ends every sign-in after 7 days; only a sign-in made after publishing the app (In production) has no such limit. "+
+			"Access also ends when you revoke it, change your password, or leave it unused for 6 months")
+}
+
+// clientError explains the answers about the client itself: deleted, its
+// secret refused or missing, or a client type that cannot sign in this way. It returns nil for any other answer.
+func clientError(re *oauth2.RetrieveError, projectID string) error {
+	clients := stepLink("client", projectID)
+	switch {
+	case re.ErrorCode == "deleted_client":
+		return advice.Keyed(fmt.Errorf("%w: %w: deleted_client", ErrNeedsSignIn, ErrClientDeleted), "oauth.client_deleted",
+			advice.Data{"URL": clients},
+			"Google deleted this account's OAuth client (deleted_client); the account and its settings are kept",
+			"Google deletes clients left unused for about 6 months. Within 30 days of the deletion you can restore it on the Clients page, {{.URL}}, "+
+				"and sign in again; otherwise create a new Desktop app client there and sign in with it")
+	case re.ErrorCode == "invalid_client":
+		return advice.Keyed(fmt.Errorf("%w: %w: invalid_client", ErrNeedsSignIn, ErrInvalidClient), "oauth.client_secret_refused",
+			advice.Data{"Description": advice.Printable(re.ErrorDescription, maxDescription), "URL": clients},
+			"Google refused this account's OAuth client ID or secret (invalid_client: {{.Description}})",
+			"The secret may be wrong or disabled: open the client on {{.URL}}, click Add secret, copy the new secret (Google shows it only once) "+
+				"and sign in again with it")
+	case re.ErrorCode == "unauthorized_client":
+		return advice.Keyed(fmt.Errorf("%w: %w: unauthorized_client", ErrNeedsSignIn, ErrInvalidClient), "oauth.client_type_refused",
+			advice.Data{"URL": clients},
+			"Google does not let this OAuth client sign in this way (unauthorized_client)",
+			"Create a client of type Desktop app on {{.URL}} and sign in with it")
+	case re.ErrorCode == "invalid_request" && strings.Contains(re.ErrorDescription, "client_secret"):
+		return advice.Keyed(fmt.Errorf("%w: %w: invalid_request", ErrNeedsSignIn, ErrSecretMissing), "oauth.client_secret_missing",
+			advice.Data{"URL": clients},
+			"the client secret of this account is missing from the keyring (invalid_request: client_secret is missing.)",
+			"Sign in again and enter the client secret; if you no longer have it, click Add secret on the client's page, {{.URL}}, and use the new one")
+	}
+	return nil
+}
+
+// errorSubtype reads Google's error_subtype from the token endpoint's answer.
+func errorSubtype(re *oauth2.RetrieveError) string {
+	var body struct {
+		Subtype string `json:"error_subtype"`
+	}
+	if json.Unmarshal(re.Body, &body) != nil {
+		return ""
+	}
+	return body.Subtype
 }
 
 func stepLink(id, projectID string) string {

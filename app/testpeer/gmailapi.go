@@ -12,8 +12,8 @@ import (
 )
 
 // DefaultProjectNumber is the Google Cloud project number the Gmail API peer
-// names in its "API disabled" answer.
-const DefaultProjectNumber = "123"
+// names in its "API disabled" answer (the corpus's api/service-disabled).
+const DefaultProjectNumber = "123456789012"
 
 // GmailAPI is a stand-in for the Gmail API on 127.0.0.1. It answers GET
 // /gmail/v1/users/me/profile and the media upload of users.messages.send
@@ -30,6 +30,7 @@ type GmailAPI struct {
 
 	mu       sync.Mutex
 	disabled bool
+	answer   string
 	hits     int
 	sent     [][]byte
 	onSend   func(raw []byte)
@@ -69,6 +70,18 @@ func (p *GmailAPI) SetAPIDisabled(off bool) {
 	p.disabled = off
 }
 
+// SetAnswer makes every call (profile and send) answer, to a valid token,
+// the corpus entry name (for example "api/daily-sending-limit") with its
+// status, as Google sends it; "" restores normal answers.
+func (p *GmailAPI) SetAnswer(name string) {
+	if name != "" {
+		SaysStatus(name) // panics on an unknown name
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.answer = name
+}
+
 // Hits returns how many requests reached the API so far.
 func (p *GmailAPI) Hits() int {
 	p.mu.Lock()
@@ -92,7 +105,7 @@ func (p *GmailAPI) Sent() [][]byte {
 func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.hits++
-	disabled := p.disabled
+	disabled, answer := p.disabled, p.answer
 	n := len(p.sent)
 	p.mu.Unlock()
 	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -102,13 +115,17 @@ func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case !valid:
-		writeJSON(w, http.StatusUnauthorized, apiUnauthenticated())
+		writeSaid(w, "api/auth-error")
 		return
 	case disabled:
-		writeJSON(w, http.StatusForbidden, apiDisabled(DefaultProjectNumber))
+		writeSaid(w, "api/service-disabled")
 		return
 	case !hasScope(scope, "https://mail.google.com/") && !hasScope(scope, "https://www.googleapis.com/auth/gmail.send"):
-		writeJSON(w, http.StatusForbidden, apiScopeInsufficient())
+		writeSaid(w, "api/scope-insufficient")
+		return
+	case answer != "":
+		_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 36<<20))
+		writeSaid(w, answer)
 		return
 	case r.URL.Query().Get("uploadType") != "media":
 		writeJSON(w, http.StatusBadRequest, apiBadRequest("Media type 'application/octet-stream' is not supported. Valid uploadType is media."))
@@ -122,7 +139,7 @@ func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
 		return // the client went away: nothing is stored
 	}
 	if len(raw) == 0 || !bytes.Contains(raw, []byte("\r\n\r\n")) {
-		writeJSON(w, http.StatusBadRequest, apiBadRequest("Recipient address required"))
+		writeSaid(w, "api/recipient-required")
 		return
 	}
 	p.mu.Lock()
@@ -144,7 +161,7 @@ func apiBadRequest(msg string) map[string]any {
 func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.hits++
-	disabled := p.disabled
+	disabled, answer := p.disabled, p.answer
 	p.mu.Unlock()
 	// Google checks the token first: an API disabled in the project is only
 	// reported to a caller it knows.
@@ -155,40 +172,14 @@ func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case !valid:
-		writeJSON(w, http.StatusUnauthorized, apiUnauthenticated())
+		writeSaid(w, "api/auth-error")
 	case disabled:
-		writeJSON(w, http.StatusForbidden, apiDisabled(DefaultProjectNumber))
+		writeSaid(w, "api/service-disabled")
 	case !hasScope(scope, "https://mail.google.com/"):
-		writeJSON(w, http.StatusForbidden, apiScopeInsufficient())
+		writeSaid(w, "api/scope-insufficient")
+	case answer != "":
+		writeSaid(w, answer)
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{"emailAddress": email, "messagesTotal": 0, "threadsTotal": 0, "historyId": "1"})
 	}
-}
-
-func apiUnauthenticated() map[string]any {
-	msg := "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. " +
-		"See https://developers.google.com/identity/sign-in/web/devconsole-project."
-	return map[string]any{"error": map[string]any{"code": 401, "message": msg, "status": "UNAUTHENTICATED",
-		"errors": []map[string]string{{"message": "Invalid Credentials", "domain": "global", "reason": "authError",
-			"location": "Authorization", "locationType": "header"}}}}
-}
-
-// apiDisabled is Google's answer for an API not enabled in project number.
-func apiDisabled(number string) map[string]any {
-	msg := "Gmail API has not been used in project " + number + " before or it is disabled. Enable it by visiting " +
-		"https://console.developers.google.com/apis/api/gmail.googleapis.com/overview?project=" + number +
-		" then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry."
-	return map[string]any{"error": map[string]any{"code": 403, "message": msg, "status": "PERMISSION_DENIED",
-		"errors": []map[string]string{{"message": msg, "domain": "usageLimits", "reason": "accessNotConfigured",
-			"extendedHelp": "https://console.developers.google.com"}},
-		"details": []map[string]any{{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED",
-			"domain": "googleapis.com", "metadata": map[string]string{"service": "gmail.googleapis.com", "consumer": "projects/" + number}}}}}
-}
-
-func apiScopeInsufficient() map[string]any {
-	return map[string]any{"error": map[string]any{"code": 403, "message": "Request had insufficient authentication scopes.",
-		"status": "PERMISSION_DENIED",
-		"errors": []map[string]string{{"message": "Insufficient Permission", "domain": "global", "reason": "insufficientPermissions"}},
-		"details": []map[string]any{{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
-			"domain": "googleapis.com", "metadata": map[string]string{"service": "gmail.googleapis.com"}}}}}
 }

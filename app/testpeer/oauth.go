@@ -86,9 +86,12 @@ type OAuth struct {
 	production  bool            // the app is "In production": anyone may sign in, with no 7-day limit
 	internal    string          // the organisation of an Internal app, or "" for External
 	workspace   map[string]bool // Google Workspace domains: their users' ID tokens carry hd
+	authErr     [2]string
 	rotate      bool
 	granted     string
 	tokenFault  func(grantType string) (status int, delay time.Duration)
+	idClaims    map[string]any
+	tokenAnswer string
 	tokenHits   int
 	lastAuth    url.Values
 	nextGrant   int
@@ -294,6 +297,16 @@ func (p *OAuth) setWorkspaceLocked(domain string) {
 	p.workspace[strings.ToLower(domain)] = true
 }
 
+// SetAuthorizationError makes the authorization endpoint redirect with
+// error=code (and error_description, when not empty), as Google's does with
+// temporarily_unavailable or server_error when it is overloaded (RFC 6749
+// §4.1.2.1). An empty code restores normal answers.
+func (p *OAuth) SetAuthorizationError(code, description string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.authErr = [2]string{code, description}
+}
+
 // SetRotateRefreshTokens makes the refresh grant return a new refresh token
 // and invalidate the one that was used.
 func (p *OAuth) SetRotateRefreshTokens(on bool) {
@@ -321,6 +334,38 @@ func (p *OAuth) SetTokenFault(f func(grantType string) (status int, delay time.D
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tokenFault = f
+}
+
+// SetIDTokenClaims overrides claims of the ID tokens issued from now on, to
+// play a hostile or broken provider: each entry replaces the claim of that
+// name, and a nil value removes it. nil restores the genuine claims.
+func (p *OAuth) SetIDTokenClaims(claims map[string]any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.idClaims = claims
+}
+
+// SetClientDeleted makes the token endpoint answer as Google does for a
+// client it deleted (unused for about 6 months): 401 deleted_client, "The
+// OAuth client was deleted.". false restores the client.
+func (p *OAuth) SetClientDeleted(deleted bool) {
+	name := ""
+	if deleted {
+		name = "token/deleted-client"
+	}
+	p.SetTokenAnswer(name)
+}
+
+// SetTokenAnswer makes every token request get the corpus entry name (for
+// example "token/invalid-grant-rapt") with its status, as Google sends it;
+// "" restores normal answers.
+func (p *OAuth) SetTokenAnswer(name string) {
+	if name != "" {
+		SaysStatus(name) // panics on an unknown name
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.tokenAnswer = name
 }
 
 // TokenHits returns the number of requests received by the token endpoint so
@@ -432,10 +477,15 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 	reply.Set("state", q.Get("state"))
 
 	p.mu.Lock()
-	user, deny, granted := p.signInAs, p.denyConsent, p.granted
+	user, deny, granted, authErr := p.signInAs, p.denyConsent, p.granted, p.authErr
 	testUser := user != "" && p.testUsers[strings.ToLower(user)]
 	internal, production := p.internal, p.production
 	switch {
+	case authErr[0] != "":
+		reply.Set("error", authErr[0])
+		if authErr[1] != "" {
+			reply.Set("error_description", authErr[1])
+		}
 	case internal != "" && p.hostedDomainLocked(user) != internal:
 		p.mu.Unlock()
 		// Google's page for an Internal app and an outside account.
@@ -464,13 +514,35 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 			expires:     p.now().Add(codeTTL),
 		}
 		reply.Set("code", code)
-		reply.Set("scope", granted)
+		// Google's extra parameters (testdata/google/redirect/success).
+		reply.Set("scope", googleScopeSpelling(granted))
+		reply.Set("iss", "https://accounts.google.com")
+		reply.Set("authuser", "0")
+		reply.Set("prompt", "consent")
 	}
 	p.mu.Unlock()
 
 	target.RawQuery = reply.Encode()
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// googleScopeSpelling writes granted scopes as Google's redirect does:
+// "email" also as https://www.googleapis.com/auth/userinfo.email, both
+// first, and openid last.
+func googleScopeSpelling(granted string) string {
+	var first, rest, last []string
+	for _, s := range strings.Fields(granted) {
+		switch s {
+		case "email":
+			first = append(first, "email", "https://www.googleapis.com/auth/userinfo.email")
+		case "openid":
+			last = append(last, s)
+		default:
+			rest = append(rest, s)
+		}
+	}
+	return strings.Join(append(append(first, rest...), last...), " ")
 }
 
 // loopbackRedirect reports whether uri is an acceptable redirect URI for a
@@ -521,7 +593,7 @@ func googlePage(w http.ResponseWriter, status int, heading, text, code string) {
 func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.tokenHits++
-	fault := p.tokenFault
+	fault, answer := p.tokenFault, p.tokenAnswer
 	p.mu.Unlock()
 
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -564,8 +636,18 @@ func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	} else {
 		clientID, clientSecret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if !equalSecret(clientID, p.ClientID) || !equalSecret(clientSecret, p.ClientSecret) {
-		writeJSON(w, http.StatusUnauthorized, oauthError("invalid_client", "The OAuth client was not found."))
+	switch {
+	case answer != "":
+		writeSaid(w, answer)
+		return
+	case !equalSecret(clientID, p.ClientID):
+		writeSaid(w, "token/invalid-client-not-found")
+		return
+	case clientSecret == "":
+		writeSaid(w, "token/invalid-request-secret-missing")
+		return
+	case !equalSecret(clientSecret, p.ClientSecret):
+		writeSaid(w, "token/invalid-client-unauthorized")
 		return
 	}
 
@@ -614,7 +696,7 @@ func (p *OAuth) grantCode(w http.ResponseWriter, r *http.Request) {
 			c.used = true // a code gets one redemption attempt
 		}
 		p.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Bad Request"))
+		writeSaid(w, "token/invalid-grant-bad-request")
 		return
 	}
 	c.used = true
@@ -649,7 +731,7 @@ func (p *OAuth) grantRefresh(w http.ResponseWriter, r *http.Request) {
 	rg := p.refresh[token]
 	if rg == nil || rg.clientID != p.ClientID {
 		p.mu.Unlock()
-		writeJSON(w, http.StatusBadRequest, oauthError("invalid_grant", "Token has been expired or revoked."))
+		writeSaid(w, "token/invalid-grant-expired")
 		return
 	}
 	now := p.now()
@@ -723,7 +805,7 @@ func (p *OAuth) newRefreshLocked(grant int, user, scope string) string {
 // idToken returns an HS256-signed OpenID Connect ID token for user.
 func (p *OAuth) idToken(user, hd string, now time.Time) string {
 	header, _ := json.Marshal(map[string]string{"alg": "HS256", "kid": "test", "typ": "JWT"})
-	fields := map[string]any{
+	c := map[string]any{
 		"iss":            p.URL,
 		"aud":            p.ClientID,
 		"azp":            p.ClientID,
@@ -734,9 +816,18 @@ func (p *OAuth) idToken(user, hd string, now time.Time) string {
 		"exp":            now.Add(time.Hour).Unix(),
 	}
 	if hd != "" {
-		fields["hd"] = hd // Google's claim for a Workspace account
+		c["hd"] = hd // Google's claim for a Workspace account
 	}
-	claims, _ := json.Marshal(fields)
+	p.mu.Lock()
+	for k, v := range p.idClaims {
+		if v == nil {
+			delete(c, k)
+		} else {
+			c[k] = v
+		}
+	}
+	p.mu.Unlock()
+	claims, _ := json.Marshal(c)
 	enc := base64.RawURLEncoding
 	signing := enc.EncodeToString(header) + "." + enc.EncodeToString(claims)
 	mac := hmac.New(sha256.New, p.idKey)

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"crypto/subtle"
 	"crypto/tls"
-	"encoding/json"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"log"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,35 +21,75 @@ import (
 // GmailScope is the OAuth scope Gmail requires for SMTP XOAUTH2.
 const GmailScope = "https://mail.google.com/"
 
-// Gmail-like SMTP replies used by the SMTP peer.
+// Gmail's SMTP replies used by the SMTP peer, in Gmail's words
+// (testdata/google/smtp).
 var (
 	// ErrBadCredentials is Gmail's reply to a wrong password or a rejected
 	// XOAUTH2 token.
-	ErrBadCredentials = &smtp.SMTPError{
-		Code:         535,
-		EnhancedCode: smtp.EnhancedCode{5, 7, 8},
-		Message:      "Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials",
-	}
+	ErrBadCredentials = GmailReply("smtp/535-bad-credentials")
 	// ErrAppPasswordRequired is Gmail's reply when the normal account
 	// password is used instead of an app password.
-	ErrAppPasswordRequired = &smtp.SMTPError{
-		Code:         534,
-		EnhancedCode: smtp.EnhancedCode{5, 7, 9},
-		Message:      "Application-specific password required. For more information, go to https://support.google.com/mail/?p=InvalidSecondFactor",
-	}
+	ErrAppPasswordRequired = GmailReply("smtp/534-app-password-required")
 	// ErrAuthenticationRequired is Gmail's reply to MAIL before AUTH.
-	ErrAuthenticationRequired = &smtp.SMTPError{
-		Code:         530,
-		EnhancedCode: smtp.EnhancedCode{5, 7, 0},
-		Message:      "Authentication Required.",
-	}
+	ErrAuthenticationRequired = GmailReply("smtp/530-authentication-required")
 	// errCannotDecode is Gmail's reply to a malformed SASL response.
-	errCannotDecode = &smtp.SMTPError{
-		Code:         501,
-		EnhancedCode: smtp.EnhancedCode{5, 5, 2},
-		Message:      "Cannot Decode response",
-	}
+	errCannotDecode = GmailReply("smtp/501-cannot-decode")
+	// errXOAUTH is Gmail's reply to AUTH XOAUTH, the mechanism before XOAUTH2.
+	errXOAUTH = GmailReply("smtp/504-xoauth")
+	// errTooManyRecipients is Gmail's reply to the RCPT over its limit.
+	errTooManyRecipients = GmailReply("smtp/452-too-many-recipients")
 )
+
+// GmailMaxRecipients is how many RCPT Gmail accepts for one message.
+const GmailMaxRecipients = 100
+
+// GmailReply returns the corpus reply name ("smtp/552-blocked-content") as a
+// go-smtp error that the server writes exactly as Gmail does: every line
+// "code-enhanced text", the last "code enhanced text", session tag included.
+// It panics on a name that is not an SMTP error reply of the corpus.
+func GmailReply(name string) *smtp.SMTPError {
+	lines := strings.Split(Says(name), "\n")
+	last := lines[len(lines)-1]
+	code, err := strconv.Atoi(last[:3])
+	enh := strings.Fields(last[4:])[0]
+	var ec smtp.EnhancedCode
+	_, serr := fmt.Sscanf(enh, "%d.%d.%d", &ec[0], &ec[1], &ec[2])
+	if err != nil || code < 400 || serr != nil {
+		panic("testpeer: " + name + " is not an SMTP error reply")
+	}
+	msg := make([]string, 0, len(lines))
+	for _, l := range lines[:len(lines)-1] {
+		msg = append(msg, l[4:]) // go-smtp writes "code-" and the rest, enhanced code included
+	}
+	msg = append(msg, strings.TrimPrefix(last[4:], enh+" "))
+	return &smtp.SMTPError{Code: code, EnhancedCode: ec, Message: strings.Join(msg, "\n")}
+}
+
+// gmailSIZE and gmailAUTH are what Gmail's EHLO after STARTTLS advertises:
+// its size limit and its SASL mechanisms.
+var gmailSIZE, gmailAUTH = func() (int64, []string) {
+	var size int64
+	var auth []string
+	for _, l := range strings.Split(Says("smtp/ehlo-after-starttls"), "\n") {
+		if v, ok := strings.CutPrefix(l[4:], "SIZE "); ok {
+			size, _ = strconv.ParseInt(v, 10, 64)
+		}
+		if v, ok := strings.CutPrefix(l[4:], "AUTH "); ok {
+			auth = strings.Fields(v)
+		}
+	}
+	return size, auth
+}()
+
+// xoauth2Challenge returns the JSON of Gmail's 334 challenge in the corpus
+// entry name.
+func xoauth2Challenge(name string) []byte {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(Says(name), "334 "))
+	if err != nil {
+		panic("testpeer: " + name + " is not a 334 challenge")
+	}
+	return b
+}
 
 // TokenValidator checks OAuth access tokens presented with XOAUTH2; *OAuth
 // implements it.
@@ -130,8 +171,10 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 	srv.Domain = "smtp.gmail.test"
 	srv.TLSConfig = opts.TLS
 	srv.AllowInsecureAuth = false
-	srv.MaxMessageBytes = 64 << 20
-	srv.MaxRecipients = 100
+	srv.MaxMessageBytes = gmailSIZE // advertised as Gmail does: SIZE 35882577
+	srv.EnableSMTPUTF8 = true
+	// No MaxRecipients: go-smtp would advertise LIMITS and answer in its own
+	// words; Rcpt answers as Gmail does.
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
 	srv.ErrorLog = log.New(io.Discard, "", 0)
@@ -143,6 +186,9 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 	}
 	s.plainAddr = plain.Addr().String()
 	listeners := []net.Listener{plain}
+	if opts.TLS != nil { // without TLS the EHLO is not Gmail's (no STARTTLS): keep go-smtp's
+		listeners[0] = gmailWordsListener{plain}
+	}
 	if opts.TLS != nil {
 		raw, err := net.Listen("tcp", orLoopback(opts.TLSAddr))
 		if err != nil {
@@ -266,14 +312,15 @@ var _ smtp.AuthSession = (*session)(nil)
 
 // AuthMechanisms implements smtp.AuthSession.
 func (ss *session) AuthMechanisms() []string {
-	return []string{sasl.Plain, "XOAUTH2"}
+	return gmailAUTH
 }
 
 // Auth implements smtp.AuthSession.
 func (ss *session) Auth(mech string) (sasl.Server, error) {
 	switch mech {
-	case sasl.Plain:
-	case "XOAUTH2":
+	case sasl.Plain, sasl.Login, "XOAUTH2":
+	case "XOAUTH":
+		return nil, errXOAUTH
 	default:
 		return nil, smtp.ErrAuthUnknownMechanism
 	}
@@ -292,6 +339,15 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 			ss.authed, ss.mech, ss.user = true, sasl.Plain, username
 			return nil
 		}), nil
+	}
+	if mech == sasl.Login {
+		return &loginServer{check: func(username, password string) error {
+			if err := ss.s.checkPassword(username, password); err != nil {
+				return err
+			}
+			ss.authed, ss.mech, ss.user = true, sasl.Login, username
+			return nil
+		}}, nil
 	}
 	return &xoauth2Server{tokens: ss.s.tokens, success: func(user string) {
 		ss.authed, ss.mech, ss.user = true, "XOAUTH2", user
@@ -330,6 +386,9 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if err := ss.s.fault("rcpt"); err != nil {
 		return err
 	}
+	if len(ss.to) >= GmailMaxRecipients {
+		return errTooManyRecipients
+	}
 	ss.to = append(ss.to, to)
 	return nil
 }
@@ -341,7 +400,7 @@ func (ss *session) Data(r io.Reader) error {
 		_ = ss.conn.Conn().Close()
 		return err
 	}
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(r) // bounded: go-smtp ends DATA at srv.MaxMessageBytes (64 MB)
 	if err != nil {
 		return err
 	}
@@ -399,7 +458,7 @@ func (x *xoauth2Server) Next(response []byte) (challenge []byte, done bool, err 
 		x.done = true
 		return nil, true, errCannotDecode
 	}
-	status := "401"
+	challenge = xoauth2Challenge("smtp/334-xoauth2-invalid-token")
 	if x.tokens != nil {
 		if email, scope, valid := x.tokens.Validate(token); valid {
 			if strings.EqualFold(email, user) && hasScope(scope, GmailScope) {
@@ -407,16 +466,39 @@ func (x *xoauth2Server) Next(response []byte) (challenge []byte, done bool, err 
 				x.success(user)
 				return nil, true, nil
 			}
-			status = "400"
+			challenge = xoauth2Challenge("smtp/334-xoauth2-wrong-scope")
 		}
 	}
 	x.failed = true
-	payload, _ := json.Marshal(struct {
-		Status  string `json:"status"`
-		Schemes string `json:"schemes"`
-		Scope   string `json:"scope"`
-	}{status, "Bearer", GmailScope})
-	return payload, false, nil
+	return challenge, false, nil
+}
+
+// loginServer is the server side of SASL LOGIN, which Gmail offers too:
+// "Username:" and "Password:" challenges, each answered with one value.
+type loginServer struct {
+	check    func(username, password string) error
+	username string
+	step     int
+}
+
+// Next implements sasl.Server.
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	l.step++
+	switch l.step {
+	case 1:
+		if response != nil { // an initial response is the user name
+			l.username = string(response)
+			l.step++
+			return []byte("Password:"), false, nil
+		}
+		return []byte("Username:"), false, nil
+	case 2:
+		l.username = string(response)
+		return []byte("Password:"), false, nil
+	case 3:
+		return nil, true, l.check(l.username, string(response))
+	}
+	return nil, true, sasl.ErrUnexpectedClientResponse
 }
 
 // parseXOAUTH2 splits "user=U\x01auth=Bearer T\x01\x01".

@@ -90,19 +90,24 @@ Run mailkey with the test CA, for example:
   mailkey login --app-password --email %s --smtp %s
   mailkey login --client-secret %s --smtp %s
 The same values are in %s.
-kill -USR1 %d turns the Gmail API off or on again in the project; kill -USR2 %d closes the SMTP ports.
+kill -USR1 %d turns the Gmail API off or on again in the project; kill -USR2 %d closes the SMTP ports;
+kill -HUP %d deletes the OAuth client (the token endpoint answers 401 deleted_client) or restores it.
 `, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.OAuth.URL, g.API.URL, g.ClientFile, g.WebClientFile, g.CA.CertFile, *user, shown,
-		g.CA.CertFile, *user, g.SMTP.StartTLSURL(), g.ClientFile, g.SMTP.StartTLSURL(), filepath.Join(*dir, "peers.env"), os.Getpid(), os.Getpid())
+		g.CA.CertFile, *user, g.SMTP.StartTLSURL(), g.ClientFile, g.SMTP.StartTLSURL(), filepath.Join(*dir, "peers.env"), os.Getpid(), os.Getpid(), os.Getpid())
 
 	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2)
-	apiOff := false
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGHUP)
+	apiOff, deleted := false, false
 	for s := range sig {
 		switch s {
 		case syscall.SIGUSR1:
 			apiOff = !apiOff
 			g.API.SetAPIDisabled(apiOff)
 			fmt.Printf("Gmail API turned off in the project: %v\n", apiOff)
+		case syscall.SIGHUP:
+			deleted = !deleted
+			g.OAuth.SetClientDeleted(deleted)
+			fmt.Printf("OAuth client deleted: %v\n", deleted)
 		case syscall.SIGUSR2:
 			_ = g.SMTP.Close()
 			fmt.Println("SMTP ports closed: connections to them are refused now")

@@ -1,0 +1,59 @@
+package mail
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// MaxRecipients is how many recipients (To, Cc and Bcc together) Gmail takes
+// in one message, over SMTP and through the API (Google's Workspace sending
+// limits). More are refused, and retrying does not help.
+const MaxRecipients = 100
+
+// checkRecipients refuses, before any connection, a message with more
+// recipients than Gmail takes.
+func checkRecipients(m Message) error {
+	n := len(m.To) + len(m.Cc) + len(m.Bcc)
+	if n <= MaxRecipients {
+		return nil
+	}
+	return advice.Keyed(fmt.Errorf("%w: %d", ErrTooManyRecipients, n), "mail.too_many_recipients",
+		advice.Data{"Count": n, "Max": MaxRecipients},
+		"the message has {{.Count}} recipients, and Gmail takes at most {{.Max}} in one message",
+		"Split the list into messages of at most {{.Max}} recipients each (To, Cc and Bcc count together)")
+}
+
+// checkSize compares the message's encoded size with the SIZE the server
+// advertised in its EHLO reply (Gmail: SIZE 35882577), before MAIL, so that
+// not a byte of an oversized message is sent. A server that advertises no
+// size, or SIZE 0, sets no limit here.
+func checkSize(sc *smtp.Client, m Message, id string, date time.Time) error {
+	ok, param := sc.Extension("SIZE")
+	if !ok {
+		return nil
+	}
+	limit, err := strconv.ParseInt(param, 10, 64)
+	if err != nil || limit <= 0 {
+		return nil
+	}
+	var n countWriter
+	if err := writeMessage(&n, m, id, date); err != nil {
+		return err
+	}
+	if int64(n) <= limit {
+		return nil
+	}
+	return advice.Keyed(fmt.Errorf("%w: %d bytes, server limit %d", ErrTooBig, int64(n), limit), "mail.too_big_for_server",
+		advice.Data{"Size": megabytes(int64(n)), "Limit": megabytes(limit)},
+		"the message is {{.Size}} once encoded, and the server takes at most {{.Limit}}",
+		"Attachments grow by a third when encoded: remove some, or share big files as a link")
+}
+
+// megabytes shows n bytes in MB with one decimal ("34.2 MB").
+func megabytes(n int64) string {
+	return strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
+}
