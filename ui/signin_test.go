@@ -420,6 +420,10 @@ func TestSignInAgainUsesTheSavedClient(t *testing.T) {
 	if again.signInBtn.Disabled() || !strings.Contains(again.clientLabel.Text, h.gm.OAuth.ClientID) {
 		t.Fatalf("saved client not loaded: %q", again.clientLabel.Text)
 	}
+	// The account was declared In production: Google's warning is the other one.
+	if !strings.Contains(again.prepare2.Text, "Advanced, then “Go to … (unsafe)”") || again.published.Visible() {
+		t.Fatalf("warning for a published app: %q", again.prepare2.Text)
+	}
 	test.Tap(again.signInBtn)
 	h.settle()
 	if !strings.Contains(again.signedIn.Text, ann) || again.publishChoice.Selected != "In production" {
