@@ -54,6 +54,11 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	if pub == "" {
 		pub = account.Testing
 	}
+	// Nobody should sign in for nothing: a config dir or accounts file that
+	// cannot be saved to fails now, before the browser opens.
+	if err := e.Accounts.CheckWritable(); err != nil {
+		return account.Account{}, err
+	}
 	open := req.Open
 	if open == nil {
 		open = e.Open
@@ -110,6 +115,9 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	}
 	pw, err := google.NormalizeAppPassword(password)
 	if err != nil {
+		return account.Account{}, err
+	}
+	if err := e.Accounts.CheckWritable(); err != nil {
 		return account.Account{}, err
 	}
 	if _, err := e.Sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {
