@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// TestConcurrentSignInsKeepOneClient: two sign-ins to the same address with
+// different OAuth clients, at the same moment, from two engines (two
+// mailkeys) on one config dir and the real keyring. Whichever wins, the
+// account's client ID, client secret and refresh token must all be that
+// sign-in's. Saving the secrets and the account apart let one sign-in's
+// client ID end up with the other's secret (1 round in 15 in the report).
+func TestConcurrentSignInsKeepOneClient(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "config")
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	service := "mailkey-test-" + hex.EncodeToString(b)
+	const addr = "ann@gmail.com"
+	engines := [2]*Engine{New(dir), New(dir)}
+	for _, e := range engines {
+		e.Secrets = secret.New(service)
+	}
+	t.Cleanup(func() { _ = engines[0].Secrets.DeleteAll(context.Background(), addr) })
+	ctx := context.Background()
+	const rounds = 40
+	mixed := 0
+	for round := range rounds {
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, e := range engines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := fmt.Sprintf("%c%d", 'A'+i, round)
+				a := account.Account{Address: addr, Method: account.OAuth, ClientID: "client-" + c + ".apps.googleusercontent.com"}
+				errs[i] = e.save(ctx, a, map[secret.Kind]string{
+					secret.ClientSecret: "secret-" + c, secret.RefreshToken: "refresh-" + c, secret.AccessToken: "access-" + c,
+				}, secret.AppPassword)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		a, err := engines[0].Accounts.Get(addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := strings.TrimSuffix(strings.TrimPrefix(a.ClientID, "client-"), ".apps.googleusercontent.com")
+		for _, k := range []secret.Kind{secret.ClientSecret, secret.RefreshToken, secret.AccessToken} {
+			v, err := engines[0].Secrets.Get(ctx, addr, k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(v, "-"+c) {
+				t.Errorf("round %d: the account has client %s but its %s is %s's", round, c, k, v[strings.IndexByte(v, '-')+1:])
+				mixed++
+				break
+			}
+		}
+	}
+	if mixed > 0 {
+		t.Fatalf("%d of %d rounds left a client ID with another sign-in's secrets", mixed, rounds)
+	}
+}
+
+// TestFailedSaveKeepsThePreviousSecrets: signing an existing account in
+// again with another client, when one secret cannot be stored, leaves the
+// account and all its secrets as they were. The save used to undo only for
+// a new account, leaving the new refresh token beside the old client.
+func TestFailedSaveKeepsThePreviousSecrets(t *testing.T) {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	e := New(filepath.Join(t.TempDir(), "config"))
+	e.Secrets = secret.New("mailkey-test-" + hex.EncodeToString(b))
+	const addr = "ann@gmail.com"
+	t.Cleanup(func() { _ = e.Secrets.DeleteAll(context.Background(), addr) })
+	ctx := context.Background()
+	a := account.Account{Address: addr, Method: account.OAuth, ClientID: "client-A.apps.googleusercontent.com"}
+	old := map[secret.Kind]string{secret.ClientSecret: "secret-A", secret.RefreshToken: "refresh-A", secret.AccessToken: "access-A"}
+	if err := e.save(ctx, a, old); err != nil {
+		t.Fatal(err)
+	}
+	b2 := a
+	b2.ClientID = "client-B.apps.googleusercontent.com"
+	err := e.save(ctx, b2, map[secret.Kind]string{secret.ClientSecret: "secret-B", secret.RefreshToken: "refresh-B",
+		secret.AccessToken: strings.Repeat("x", secret.MaxBytes+1)})
+	if err == nil {
+		t.Fatal("a save with a secret the keyring refuses succeeded")
+	}
+	if got, _ := e.Accounts.Get(addr); got.ClientID != a.ClientID {
+		t.Fatalf("the account's client is now %s", got.ClientID)
+	}
+	for k, want := range old {
+		if v, err := e.Secrets.Get(ctx, addr, k); err != nil || v != want {
+			t.Errorf("%s is %q (%v) after the failed save, want %q", k, v, err, want)
+		}
+	}
+}
