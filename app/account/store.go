@@ -186,7 +186,7 @@ type Tx struct {
 // from a newer mailkey) fail here, before the caller changes anything.
 func (s *Store) Begin() (*Tx, error) {
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return nil, storageErr(err, "account.create_dir", advice.Data{"Dir": s.dir},
+		return nil, advice.Keyed(storage(err), "account.create_dir", advice.Data{"Dir": s.dir},
 			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
 	}
 	unlock, err := s.lock()
@@ -295,7 +295,7 @@ func (s *Store) setAside() (string, error) {
 			err = os.Rename(s.Path(), name)
 		}
 		if err != nil {
-			return "", storageErr(err, "account.backup_failed", advice.Data{"Path": s.Path()},
+			return "", advice.Keyed(storage(err), "account.backup_failed", advice.Data{"Path": s.Path()},
 				"cannot keep a copy of the damaged accounts file {{.Path}}",
 				"Move it aside by hand (for example rename it to accounts.json.bak) and try again")
 		}
@@ -320,7 +320,7 @@ func (s *Store) lock() (func(), error) {
 	case readOnly(err):
 		return nil, s.readOnlyErr(err)
 	case err != nil && !errors.Is(err, context.DeadlineExceeded):
-		return nil, storageErr(err, "account.lock_failed", advice.Data{"Path": l.Path()},
+		return nil, advice.Keyed(storage(err), "account.lock_failed", advice.Data{"Path": l.Path()},
 			"cannot lock {{.Path}}", "Check the permissions of its directory and the free disk space")
 	}
 	return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "account.locked", nil,
@@ -333,15 +333,13 @@ func readOnly(err error) bool {
 }
 
 func (s *Store) readOnlyErr(err error) error {
-	return storageErr(err, "account.dir_read_only", advice.Data{"Dir": s.dir},
+	return advice.Keyed(storage(err), "account.dir_read_only", advice.Data{"Dir": s.dir},
 		"mailkey may not write in its configuration directory {{.Dir}}: it is read-only or belongs to someone else",
 		"Make it writable, or set MAILKEY_CONFIG_DIR to a directory you may write in, and try again. Nothing was changed")
 }
 
-// storageErr is an advice error that matches both ErrStorage and err.
-func storageErr(err error, key string, data advice.Data, what, next string) error {
-	return advice.Keyed(fmt.Errorf("%w: %w", ErrStorage, err), key, data, what, next)
-}
+// storage returns err marked as ErrStorage; errors.Is still sees err.
+func storage(err error) error { return fmt.Errorf("%w: %w", ErrStorage, err) }
 
 // CheckWritable checks, before a long operation such as a browser sign-in,
 // that an account can be saved: the directory exists or can be created,
@@ -368,17 +366,17 @@ func (s *Store) read() (file, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return file{Version: SchemaVersion}, nil
 	case errors.Is(err, localfile.ErrIsDir):
-		return file{}, storageErr(err, "account.path_is_dir", advice.Data{"Path": s.Path()},
+		return file{}, advice.Keyed(storage(err), "account.path_is_dir", advice.Data{"Path": s.Path()},
 			"{{.Path}} is a folder, where mailkey's accounts file should be",
 			"Move or rename that folder, then try again: mailkey then starts a new accounts file")
 	case errors.Is(err, localfile.ErrNotRegular):
-		return file{}, storageErr(err, "account.not_regular", advice.Data{"Path": s.Path()},
+		return file{}, advice.Keyed(storage(err), "account.not_regular", advice.Data{"Path": s.Path()},
 			"{{.Path}} is not a regular file (it is a device, a named pipe or a link to one), where mailkey's accounts file should be",
 			"Move it away, then try again: mailkey then starts a new accounts file")
 	case errors.Is(err, localfile.ErrTooLarge):
 		return file{}, s.damagedErr(err)
 	case err != nil:
-		return file{}, storageErr(err, "account.read_failed", advice.Data{"Path": s.Path()},
+		return file{}, advice.Keyed(storage(err), "account.read_failed", advice.Data{"Path": s.Path()},
 			"cannot read {{.Path}}", "Check the file's permissions")
 	}
 	var f file
@@ -418,7 +416,7 @@ func (s *Store) writeErr(err error) error {
 	if readOnly(err) {
 		return s.readOnlyErr(err)
 	}
-	return storageErr(err, "account.save_failed", advice.Data{"Path": s.Path()},
+	return advice.Keyed(storage(err), "account.save_failed", advice.Data{"Path": s.Path()},
 		"cannot save the accounts file {{.Path}}", "Check free disk space and permissions; the previous file is unchanged")
 }
 
