@@ -379,9 +379,19 @@ func (s *Store) read() (file, error) {
 		return file{}, advice.Keyed(storage(err), "account.read_failed", advice.Data{"Path": s.Path()},
 			"cannot read {{.Path}}", "Check the file's permissions")
 	}
+	f, err := parse(data)
+	if errors.Is(err, ErrCorrupt) {
+		return file{}, s.damagedErr(err)
+	}
+	return f, err
+}
+
+// parse reads the content of an accounts file: ErrCorrupt when it is not
+// mailkey's format, ErrNewerSchema when a newer mailkey wrote it.
+func parse(data []byte) (file, error) {
 	var f file
 	if err := json.Unmarshal(data, &f); err != nil || f.Version == 0 {
-		return file{}, s.damagedErr(err)
+		return file{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if f.Version > SchemaVersion {
 		return file{}, advice.Keyed(ErrNewerSchema, "account.newer_schema", advice.Data{"Version": f.Version, "Supported": SchemaVersion},
@@ -393,7 +403,10 @@ func (s *Store) read() (file, error) {
 
 // damagedErr is the ErrCorrupt error, whose advice promises what Commit does.
 func (s *Store) damagedErr(cause error) error {
-	return advice.Keyed(fmt.Errorf("%w: %v", ErrCorrupt, cause), "account.damaged",
+	if !errors.Is(cause, ErrCorrupt) {
+		cause = fmt.Errorf("%w: %v", ErrCorrupt, cause)
+	}
+	return advice.Keyed(cause, "account.damaged",
 		advice.Data{"Path": s.Path(), "Backup": filepath.Join(s.dir, BackupPrefix+"<date>")},
 		"the accounts file {{.Path}} is damaged",
 		"Add your accounts again: mailkey then keeps the damaged file as {{.Backup}} and starts a new one. "+
