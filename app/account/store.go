@@ -229,20 +229,26 @@ func (t *Tx) Commit(list []Account) error {
 	if t.unlock == nil {
 		return errors.New("account: commit of a closed transaction")
 	}
+	var undo func()
 	if t.damaged != nil {
-		name, err := t.s.setAside()
+		name, u, err := t.s.setAside()
 		if err != nil {
 			return err
 		}
-		t.backup, t.damaged = name, nil
+		undo = u
+		t.backup = name
 	}
 	t.s.removeStaleTemps()
 	list = slices.Clone(list)
 	slices.SortFunc(list, func(a, b Account) int { return compareFold(a.Address, b.Address) })
 	if err := t.s.write(file{Version: SchemaVersion, Accounts: list}); err != nil {
+		if undo != nil {
+			undo() // the damaged file stays where it was, with no extra copy
+			t.backup = ""
+		}
 		return err
 	}
-	t.list = list
+	t.list, t.damaged = list, nil
 	return nil
 }
 
@@ -276,8 +282,9 @@ const BackupPrefix = FileName + ".damaged-"
 
 // setAside keeps the damaged accounts file under a new backup name. It links
 // rather than renames, so that accounts.json exists at every moment until the
-// atomic write replaces it; where links are not supported it renames.
-func (s *Store) setAside() (string, error) {
+// atomic write replaces it; where links are not supported it renames. undo
+// puts things back as they were, for a write that then fails.
+func (s *Store) setAside() (string, func(), error) {
 	base := filepath.Join(s.dir, BackupPrefix+time.Now().UTC().Format("20060102T150405Z"))
 	for i := 1; i <= 100; i++ {
 		name := base
@@ -288,20 +295,22 @@ func (s *Store) setAside() (string, error) {
 		if errors.Is(err, os.ErrExist) {
 			continue
 		}
+		undo := func() { _ = os.Remove(name) }
 		if err != nil {
 			if _, serr := os.Lstat(name); serr == nil {
 				continue
 			}
 			err = os.Rename(s.Path(), name)
+			undo = func() { _ = os.Rename(name, s.Path()) }
 		}
 		if err != nil {
-			return "", advice.Keyed(storage(err), "account.backup_failed", advice.Data{"Path": s.Path()},
+			return "", nil, advice.Keyed(storage(err), "account.backup_failed", advice.Data{"Path": s.Path()},
 				"cannot keep a copy of the damaged accounts file {{.Path}}",
 				"Move it aside by hand (for example rename it to accounts.json.bak) and try again")
 		}
-		return name, nil
+		return name, undo, nil
 	}
-	return "", advice.Keyed(errors.New("too many backups"), "account.too_many_backups",
+	return "", nil, advice.Keyed(errors.New("too many backups"), "account.too_many_backups",
 		advice.Data{"Path": s.Path(), "Prefix": BackupPrefix, "Dir": s.dir},
 		"cannot keep a copy of the damaged accounts file {{.Path}}",
 		"Delete old {{.Prefix}}* files in {{.Dir}} and try again")

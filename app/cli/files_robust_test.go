@@ -240,8 +240,9 @@ func TestChildCLI(t *testing.T) {
 // config dir is prepared by script, as root of a user and mount namespace of
 // its own (unshare -rm), so that even a test run as root meets a read-only
 // or full file system. script runs with $0 = the config dir, $1 = its copy
-// source.
-func childUnderMount(t *testing.T, r *rig, dir, src, script string, args ...string) (code int, stderr string, took time.Duration) {
+// source. After the command, the child lists the config dir and prints its
+// accounts.json (files returns them: its mount is gone with the child).
+func childUnderMount(t *testing.T, r *rig, dir, src, script string, args ...string) (code int, stderr, files string, took time.Duration) {
 	t.Helper()
 	if err := exec.Command("unshare", "-rm", "true").Run(); err != nil {
 		t.Skipf("needs unshare -rm (user and mount namespaces): %v", err)
@@ -250,7 +251,8 @@ func childUnderMount(t *testing.T, r *rig, dir, src, script string, args ...stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("unshare", "-rm", "sh", "-ec", script+`; shift; exec "$@"`, dir, src, exe, "-test.run=^TestChildCLI$", "-test.v")
+	cmd := exec.Command("unshare", "-rm", "sh", "-ec", script+`; d=$0; shift; "$@"; echo "FILES $(ls "$d")"; cat "$d"/accounts.json`,
+		dir, src, exe, "-test.run=^TestChildCLI$", "-test.v")
 	cmd.Env = append(os.Environ(), childArgsEnv+"="+strings.Join(args, " "), childDirEnv+"="+dir, childServiceEnv+"="+r.service)
 	out, err := cmd.CombinedOutput()
 	t.Logf("child mailkey %s:\n%s", strings.Join(args, " "), out)
@@ -264,7 +266,8 @@ func childUnderMount(t *testing.T, r *rig, dir, src, script string, args ...stri
 	}
 	took = time.Duration(ms) * time.Millisecond
 	_, stderr, _ = strings.Cut(s, "STDERR ")
-	return code, stderr, took
+	stderr, files, _ = strings.Cut(stderr, "FILES ")
+	return code, stderr, files, took
 }
 
 // TestConfigDirNotWritable: a removal that cannot save the accounts file, on
@@ -273,21 +276,30 @@ func childUnderMount(t *testing.T, r *rig, dir, src, script string, args ...stri
 // read-only directory is said at once, not after 10 seconds as another
 // mailkey holding the lock; both exit 1, not 2.
 func TestConfigDirNotWritable(t *testing.T) {
+	const full = `mount -t tmpfs -o size=64k tmpfs "$0"; cp "$1"/accounts.json "$1"/accounts.json.lock "$0"/`
+	const fill = `; dd if=/dev/zero of="$0"/fill bs=1k 2>/dev/null || true`
 	for _, tt := range []struct {
 		name, script, want string
 	}{
 		{"read-only", `mount --bind "$0" "$0"; mount -o remount,bind,ro "$0"`, "may not write in its configuration directory"},
-		{"full", `mount -t tmpfs -o size=64k tmpfs "$0"; cp "$1"/accounts.json "$1"/accounts.json.lock "$0"/; ` +
-			`dd if=/dev/zero of="$0"/fill bs=1k 2>/dev/null || true`, "Cannot save the accounts file"},
+		{"full", full + fill, "Cannot save the accounts file"},
+		// Over a damaged file, the copy kept aside is dropped again when the new file cannot be written.
+		{"full, over a damaged file", full + `; printf 'damaged{' > "$0"/accounts.json` + fill, "Cannot save the accounts file"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newRig(t)
 			r.wantCode(r.run(annShown+"\n", "login", "--app-password", "--email", ann, "--smtp", r.smtp.StartTLSURL()), cli.ExitOK)
 			dir := r.dir
-			if tt.name == "full" {
+			if strings.HasPrefix(tt.name, "full") {
 				dir = t.TempDir() // the tmpfs goes here, with a copy of the accounts file
 			}
-			code, stderr, took := childUnderMount(t, r, dir, r.dir, tt.script, "remove", ann)
+			code, stderr, files, took := childUnderMount(t, r, dir, r.dir, tt.script, "remove", ann)
+			if strings.Contains(files, account.BackupPrefix) || strings.Contains(files, ".tmp-") {
+				t.Fatalf("the failed removal left files behind: %s", files)
+			}
+			if tt.name == "full, over a damaged file" && !strings.HasSuffix(files, "\ndamaged{") {
+				t.Fatalf("the damaged accounts file changed: %q", files)
+			}
 			if v, err := r.secret(secret.AppPassword); err != nil || v != annPass {
 				t.Fatalf("the failed removal deleted the app password (%v)", err)
 			}
