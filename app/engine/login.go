@@ -55,8 +55,8 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		pub = account.Testing
 	}
 	// Nobody should sign in for nothing: a config dir or accounts file that
-	// cannot be saved to fails now, before the browser opens.
-	if err := e.Accounts.CheckWritable(); err != nil {
+	// cannot be saved to, or no keyring, fails now, before the browser opens.
+	if err := e.checkSavable(ctx); err != nil {
 		return account.Account{}, err
 	}
 	open := req.Open
@@ -96,6 +96,15 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	return a, err
 }
 
+// checkSavable checks that an account could be saved now: the accounts file
+// and its directory (see account.Store.CheckWritable) and the keyring.
+func (e *Engine) checkSavable(ctx context.Context) error {
+	if err := e.Accounts.CheckWritable(); err != nil {
+		return err
+	}
+	return e.Secrets.Check(ctx)
+}
+
 // ErrBadTransport means a transport other than smtp, api or auto was asked for.
 var ErrBadTransport = errors.New("unknown transport")
 
@@ -117,7 +126,7 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	if err != nil {
 		return account.Account{}, err
 	}
-	if err := e.Accounts.CheckWritable(); err != nil {
+	if err := e.checkSavable(ctx); err != nil {
 		return account.Account{}, err
 	}
 	if _, err := e.Sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {

@@ -4,13 +4,16 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
@@ -107,5 +110,37 @@ func TestFailedSaveKeepsThePreviousSecrets(t *testing.T) {
 		if v, err := e.Secrets.Get(ctx, addr, k); err != nil || v != want {
 			t.Errorf("%s is %q (%v) after the failed save, want %q", k, v, err, want)
 		}
+	}
+}
+
+// noKeyring is a keyring backend that never answers yes: no Secret Service.
+type noKeyring struct{}
+
+func (noKeyring) Set(string, string, string) error {
+	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
+}
+func (noKeyring) Get(string, string) (string, error) {
+	return "", errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
+}
+func (noKeyring) Delete(string, string) error {
+	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
+}
+
+// TestNoSignInWithoutAKeyring: without a keyring to keep the secrets in, a
+// browser sign-in says so before the browser opens, rather than after the
+// user signed in for nothing.
+func TestNoSignInWithoutAKeyring(t *testing.T) {
+	e := New(filepath.Join(t.TempDir(), "config"))
+	e.Secrets = secret.NewWithBackend(noKeyring{}, "", time.Second)
+	opened := 0
+	e.Open = func(string) error { opened++; return nil }
+	client := google.Client{ClientID: "1-x.apps.googleusercontent.com", ClientSecret: "GOCSPX-x",
+		AuthURI: "http://127.0.0.1:9/auth", TokenURI: "http://127.0.0.1:9/token"}
+	_, err := e.LoginOAuth(context.Background(), OAuthLogin{Client: client, Timeout: 200 * time.Millisecond})
+	if opened != 0 {
+		t.Fatalf("the browser was opened %d times without a keyring", opened)
+	}
+	if !errors.Is(err, secret.ErrUnavailable) {
+		t.Fatalf("LoginOAuth without a keyring = %v, want ErrUnavailable", err)
 	}
 }
