@@ -315,3 +315,23 @@ func TestConfigDirNotWritable(t *testing.T) {
 		})
 	}
 }
+
+// TestUnreadableAccountsFileExits1: an accounts file mailkey may not read is
+// a problem with mailkey's own files, not with the command line: exit 1 (it
+// was 2). Root reads any file, so this runs only as another user; the same
+// mapping is checked as root by the folder, device and pipe cases above.
+func TestUnreadableAccountsFileExits1(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read any file")
+	}
+	r := newRig(t)
+	r.damage(`{"version":1,"accounts":[]}`)
+	if err := os.Chmod(filepath.Join(r.dir, account.FileName), 0); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run("", "accounts")
+	r.wantCode(res, cli.ExitFailure)
+	if !strings.Contains(res.stderr, "Cannot read") {
+		t.Fatalf("stderr %q", res.stderr)
+	}
+}
