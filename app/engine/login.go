@@ -126,7 +126,9 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	if err != nil {
 		return account.Account{}, err
 	}
-	if err := e.checkSavable(ctx); err != nil {
+	// The accounts file is checked before the SMTP login; the keyring is
+	// not, so that the password is checked even where it cannot be saved.
+	if err := e.Accounts.CheckWritable(); err != nil {
 		return account.Account{}, err
 	}
 	if _, err := e.Sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {
