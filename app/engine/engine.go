@@ -112,6 +112,7 @@ func (e *Engine) Remove(ctx context.Context, addr string) error {
 	if err := tx.Commit(list); err != nil {
 		return e.undone(err, addr, undo)
 	}
+	tx.Close() // before telling anyone: a notifier may wait for a person
 	noteBackup(ctx, tx)
 	return nil
 }
@@ -151,6 +152,7 @@ func (e *Engine) save(ctx context.Context, a account.Account, secrets map[secret
 	for _, k := range stale {
 		_ = e.Secrets.Delete(ctx, a.Address, k)
 	}
+	tx.Close() // before telling anyone: a notifier may wait for a person
 	noteBackup(ctx, tx)
 	return nil
 }
