@@ -212,15 +212,19 @@ func (e *Engine) replaceSecrets(ctx context.Context, name string, set map[secret
 // undone runs the undo steps of a failed save or removal and returns err,
 // or, when the keyring could not be put back, an error that says so.
 func (e *Engine) undone(err error, addr string, undo []func() error) error {
+	var failed error
 	for _, u := range undo {
-		if uerr := u(); uerr != nil {
-			return advice.Keyed(fmt.Errorf("%w (and restoring the keyring failed: %v)", err, uerr), "engine.restore_failed",
-				advice.Data{"Address": addr, "Cause": advice.TextOf(err)},
-				"{{.Cause}}; and mailkey could not put the keyring entries of {{.Address}} back as they were",
-				"Fix the cause, then sign in to {{.Address}} again (or remove it)")
+		if uerr := u(); uerr != nil && failed == nil {
+			failed = uerr
 		}
 	}
-	return err
+	if failed == nil {
+		return err
+	}
+	return advice.Keyed(fmt.Errorf("%w (and restoring the keyring failed: %v)", err, failed), "engine.restore_failed",
+		advice.Data{"Address": addr, "Cause": advice.TextOf(err)},
+		"{{.Cause}}; and mailkey could not put the keyring entries of {{.Address}} back as they were",
+		"Fix the cause, then sign in to {{.Address}} again (or remove it)")
 }
 
 // Notifier hears what an operation did beside what was asked, such as a
