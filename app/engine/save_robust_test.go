@@ -144,3 +144,62 @@ func TestNoSignInWithoutAKeyring(t *testing.T) {
 		t.Fatalf("LoginOAuth without a keyring = %v, want ErrUnavailable", err)
 	}
 }
+
+// flakyKeyring is a map-backed keyring whose Set fails after the first n
+// successful ones, for the rare case where putting secrets back fails too.
+type flakyKeyring struct {
+	mu    sync.Mutex
+	items map[string]string
+	n     int
+}
+
+func (k *flakyKeyring) Set(_, user, value string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.n == 0 {
+		return errors.New("org.freedesktop.Secret.Error.IsLocked")
+	}
+	k.n--
+	k.items[user] = value
+	return nil
+}
+
+func (k *flakyKeyring) Get(_, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if v, ok := k.items[user]; ok {
+		return v, nil
+	}
+	return "", secret.ErrNotFound
+}
+
+func (k *flakyKeyring) Delete(_, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.items, user)
+	return nil
+}
+
+// TestFailedRestoreIsSaid: when a save fails and the keyring then refuses
+// to take the previous secrets back, the error says that the keyring
+// entries are not as they were, and the accounts file is untouched.
+func TestFailedRestoreIsSaid(t *testing.T) {
+	e := New(filepath.Join(t.TempDir(), "config"))
+	kr := &flakyKeyring{items: map[string]string{}, n: 3}
+	e.Secrets = secret.NewWithBackend(kr, "", time.Second)
+	ctx := context.Background()
+	a := account.Account{Address: "ann@gmail.com", Method: account.OAuth, ClientID: "client-A"}
+	if err := e.save(ctx, a, map[secret.Kind]string{secret.ClientSecret: "secret-A", secret.RefreshToken: "refresh-A"}); err != nil {
+		t.Fatal(err)
+	}
+	kr.n = 1 // the new refresh token is stored, then nothing more
+	b := a
+	b.ClientID = "client-B"
+	err := e.save(ctx, b, map[secret.Kind]string{secret.ClientSecret: "secret-B", secret.RefreshToken: "refresh-B"})
+	if !errors.Is(err, secret.ErrUnavailable) || !strings.Contains(err.Error(), "could not put the keyring entries of ann@gmail.com back") {
+		t.Fatalf("save = %v, want a keyring error that says the entries were not put back", err)
+	}
+	if got, _ := e.Accounts.Get(a.Address); got.ClientID != "client-A" {
+		t.Fatalf("the account's client is now %s", got.ClientID)
+	}
+}
