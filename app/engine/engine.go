@@ -87,7 +87,7 @@ func (e *Engine) Account(addr string) (Info, error) {
 // starts a new one, as the damaged file's advice promised (the context's
 // Notifier hears where).
 func (e *Engine) Remove(ctx context.Context, addr string) error {
-	tx, err := e.Accounts.Begin()
+	tx, err := e.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -117,6 +117,42 @@ func (e *Engine) Remove(ctx context.Context, addr string) error {
 	return nil
 }
 
+// unit is the accounts file held under its lock (account.Tx), with the token
+// refresh lock held too, so that a refresh running in another mailkey
+// cannot save tokens in the middle of a save or after a removal.
+type unit struct {
+	*account.Tx
+	unlockTokens func()
+}
+
+// Close releases both locks. It may be called more than once.
+func (u *unit) Close() {
+	u.Tx.Close()
+	if u.unlockTokens != nil {
+		u.unlockTokens()
+		u.unlockTokens = nil
+	}
+}
+
+// begin takes the token refresh lock, then the accounts file's, in the
+// order a refresh takes them. A directory mailkey may not write in is
+// reported as such (by account.Store.Begin), whichever lock meets it first.
+func (e *Engine) begin(ctx context.Context) (*unit, error) {
+	unlockTokens, terr := e.lockTokens(ctx)
+	tx, err := e.Accounts.Begin()
+	if err == nil && terr != nil {
+		tx.Close()
+		err = terr
+	}
+	if err != nil {
+		if terr == nil {
+			unlockTokens()
+		}
+		return nil, err
+	}
+	return &unit{Tx: tx, unlockTokens: unlockTokens}, nil
+}
+
 // keyringNames returns the names under which the keyring may hold the
 // secrets of addr when the accounts file cannot tell: as typed, and in lower
 // case as app-password sign-ins save it.
@@ -136,7 +172,7 @@ func keyringNames(addr string) []string {
 // once the account is saved. Over a damaged accounts file, the file is kept
 // aside and a new one started (the context's Notifier hears where).
 func (e *Engine) save(ctx context.Context, a account.Account, secrets map[secret.Kind]string, stale ...secret.Kind) error {
-	tx, err := e.Accounts.Begin()
+	tx, err := e.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -241,7 +277,7 @@ func WithNotifier(ctx context.Context, n Notifier) context.Context {
 }
 
 // noteBackup tells the context's Notifier where a damaged accounts file was kept.
-func noteBackup(ctx context.Context, tx *account.Tx) {
+func noteBackup(ctx context.Context, tx *unit) {
 	n, _ := ctx.Value(notifierKey{}).(Notifier)
 	if tx.Backup() == "" || n == nil {
 		return
