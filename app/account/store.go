@@ -185,9 +185,8 @@ type Tx struct {
 // directory is read-only, the file is a folder or cannot be read, it is
 // from a newer mailkey) fail here, before the caller changes anything.
 func (s *Store) Begin() (*Tx, error) {
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
-		return nil, advice.Keyed(storage(err), "account.create_dir", advice.Data{"Dir": s.dir},
-			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
+	if err := s.mkdir(); err != nil {
+		return nil, err
 	}
 	unlock, err := s.lock()
 	if err != nil {
@@ -350,16 +349,27 @@ func (s *Store) readOnlyErr(err error) error {
 // storage returns err marked as ErrStorage; errors.Is still sees err.
 func storage(err error) error { return fmt.Errorf("%w: %w", ErrStorage, err) }
 
+// mkdir creates the configuration directory if needed.
+func (s *Store) mkdir() error {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return advice.Keyed(storage(err), "account.create_dir", advice.Data{"Dir": s.dir},
+			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
+	}
+	return nil
+}
+
 // CheckWritable checks, before a long operation such as a browser sign-in,
 // that an account can be saved: the directory exists or can be created,
 // mailkey may write in it, and the accounts file can be read or is damaged
-// (then saving keeps it aside). It changes nothing.
+// (then saving keeps it aside). It leaves no file behind and takes no lock:
+// reading needs none, as every write replaces the file whole.
 func (s *Store) CheckWritable() error {
-	tx, err := s.Begin()
-	if err != nil {
+	if err := s.mkdir(); err != nil {
 		return err
 	}
-	defer tx.Close()
+	if _, err := s.read(); err != nil && !errors.Is(err, ErrCorrupt) {
+		return err
+	}
 	probe, err := os.CreateTemp(s.dir, FileName+".tmp-*")
 	if err != nil {
 		return s.writeErr(err)

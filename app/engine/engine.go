@@ -134,10 +134,15 @@ func (u *unit) Close() {
 	}
 }
 
-// begin takes the token refresh lock, then the accounts file's, in the
-// order a refresh takes them. A directory mailkey may not write in is
+// begin checks that the keyring answers, then takes the token refresh lock,
+// then the accounts file's, in the order a refresh takes them. A directory mailkey may not write in is
 // reported as such (by account.Store.Begin), whichever lock meets it first.
 func (e *Engine) begin(ctx context.Context) (*unit, error) {
+	// Without a keyring nothing can be done: say so before taking the locks
+	// (which would create their files).
+	if err := e.Secrets.Check(ctx); err != nil {
+		return nil, err
+	}
 	unlockTokens, terr := e.lockTokens(ctx)
 	tx, err := e.Accounts.Begin()
 	if err == nil && terr != nil {
