@@ -63,6 +63,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeAppPassword$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzParseReply$$' -fuzztime=$(FUZZTIME) ./app/mail
 	$(GO) test -run='^$$' -fuzz='^FuzzIDTokenClaims$$' -fuzztime=$(FUZZTIME) ./app/oauth
+	$(GO) test -run='^$$' -fuzz='^FuzzAccountsFile$$' -fuzztime=$(FUZZTIME) ./app/account
+	$(GO) test -run='^$$' -fuzz='^FuzzSetupFile$$' -fuzztime=$(FUZZTIME) ./app/setup
 
 clean:
 	rm -rf bin

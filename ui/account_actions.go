@@ -83,7 +83,7 @@ func (s *accountScreen) onRemoveConfirmed(ok bool) {
 	s.activity.Start()
 	s.relayout()
 	run(s.g.tasks, func() (struct{}, error) {
-		return struct{}{}, s.g.eng.Remove(context.Background(), s.addr)
+		return struct{}{}, s.g.eng.Remove(s.g.notified(context.Background()), s.addr)
 	}, s.onRemoved)
 }
 

@@ -191,7 +191,7 @@ func (s *appPasswordWizard) onSave() {
 		return
 	}
 	addr, pw, smtpURL, eng := strings.TrimSpace(s.address.Text), s.password.Text, s.smtpURL, s.g.eng
-	ctx := s.op.start()
+	ctx := s.g.notified(s.op.start())
 	s.done.Hide()
 	s.setStatus(widget.MediumImportance, tr("ap.checking", "Signing in to Gmail to check the app password…"))
 	s.setBusy(true)

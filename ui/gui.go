@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/url"
 
 	"fyne.io/fyne/v2"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/setup"
 )
@@ -33,6 +35,22 @@ type gui struct {
 	dropTarget func([]fyne.URI)
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
+}
+
+// notified returns ctx under which the engine's operations tell the user,
+// in a dialog, what they did beside what was asked: a damaged accounts file
+// kept aside, and where.
+func (g *gui) notified(ctx context.Context) context.Context {
+	return engine.WithNotifier(ctx, func(t advice.Text) {
+		fyne.DoAndWait(func() {
+			what, next := localText(t)
+			text := sentence(what)
+			if next != "" {
+				text += "\n" + sentence(next)
+			}
+			dialog.ShowInformation(tr("notice.title", "Good to know"), text, g.win)
+		})
+	})
 }
 
 func newGUI(a fyne.App, eng *engine.Engine) *gui {

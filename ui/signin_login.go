@@ -38,7 +38,7 @@ func (s *signIn) onSignIn() {
 	s.scroll.ScrollToBottom()
 	s.activity.Start()
 
-	ctx := s.cancel.start()
+	ctx := s.g.notified(s.cancel.start())
 	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser}
 	run(s.g.tasks, func() (account.Account, error) {
 		return s.g.eng.LoginOAuth(ctx, req)

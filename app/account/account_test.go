@@ -92,6 +92,7 @@ func TestStoreSetsDamagedFileAside(t *testing.T) {
 		"truncated": `{"version":1,"accounts":[{"address":"a@gmail.com"`,
 		"garbage":   "\x00\x01not json",
 		"no schema": `{"accounts":[]}`,
+		"too large": `{"version":1,"accounts":[]}` + strings.Repeat(" ", MaxFileBytes),
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := NewStore(t.TempDir())

@@ -14,6 +14,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
@@ -86,6 +87,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		printUsage(env.Stdout)
 		return ExitOK
 	}
+	// What an operation did beside what was asked (a damaged accounts file
+	// kept aside) goes to stderr, in the same form as an error.
+	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, t.Next) })
 	for _, c := range commands {
 		if c.name == args[0] {
 			return report(env.Stderr, c.run(ctx, env, args[1:]))
@@ -121,11 +125,16 @@ func report(w io.Writer, err error) int {
 		fmt.Fprintln(w, "Cancelled.")
 		return ExitInterrupted
 	}
-	fmt.Fprintln(w, sentence(advice.What(err)))
-	if next := advice.Next(err); next != "" {
+	printText(w, advice.What(err), advice.Next(err))
+	return codeOf(err)
+}
+
+// printText prints what happened, then what to do next, each as a sentence.
+func printText(w io.Writer, what, next string) {
+	fmt.Fprintln(w, sentence(what))
+	if next != "" {
 		fmt.Fprintln(w, sentence(next))
 	}
-	return codeOf(err)
 }
 
 func codeOf(err error) int {
@@ -148,7 +157,11 @@ func codeOf(err error) int {
 	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
 		oauth.ErrUnavailable):
 		return ExitTemporary
-	case is(mail.ErrBlocked, mail.ErrTooManyRecipients, fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
+	case is(account.ErrStorage):
+		// mailkey's own files, not the command line: checked before the
+		// file errors below, which mean bad input.
+		return ExitFailure
+	case is(mail.ErrBlocked, mail.ErrTooManyRecipients, fs.ErrNotExist, fs.ErrPermission, localfile.ErrNotRegular, localfile.ErrTooLarge, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
 		google.ErrLooksLikeAccountPassword, google.ErrNoClientInText, google.ErrTwoClientsInText, google.ErrBadClientSecret,

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 )
@@ -353,21 +353,32 @@ func send(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
+// readBody reads the body from the file name, or from standard input for
+// "-", up to Gmail's message size: a folder, a device, a named pipe or a
+// larger file is refused as bad input.
 func readBody(env Env, name string) (string, error) {
-	var r io.Reader = env.Stdin
-	if name != "-" {
-		f, err := os.Open(name)
-		if err != nil {
-			return "", &usageError{msg: "cannot read the body file: " + err.Error(), usage: usageSend}
-		}
-		defer f.Close()
-		r = f
+	limit := google.MaxMessageBytes
+	var b []byte
+	var err error
+	if name == "-" {
+		b, err = localfile.ReadAll(env.Stdin, "standard input", limit)
+	} else {
+		b, err = localfile.Read(name, limit)
 	}
-	b, err := io.ReadAll(r)
-	if err != nil {
+	switch {
+	case err == nil:
+		return string(b), nil
+	case errors.Is(err, localfile.ErrIsDir):
+		return "", usagef(usageSend, "the body file %s is a folder: give a text file", name)
+	case errors.Is(err, localfile.ErrNotRegular):
+		return "", usagef(usageSend, "the body file %s is not a regular file (%v): give a text file, "+
+			"or use --body-file - and pipe the text on standard input", name, errors.Unwrap(err))
+	case errors.Is(err, localfile.ErrTooLarge):
+		return "", usagef(usageSend, "the body in %s is larger than Gmail's limit of %d MB", name, limit/1_000_000)
+	case name == "-":
 		return "", fmt.Errorf("reading the body: %w", err)
 	}
-	return string(b), nil
+	return "", usagef(usageSend, "cannot read the body file: %v", err)
 }
 
 func token(ctx context.Context, env Env, args []string) error {

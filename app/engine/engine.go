@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,56 +76,220 @@ func (e *Engine) Account(addr string) (Info, error) {
 	return Info{Account: a, Status: a.Status(e.Now())}, nil
 }
 
-// Remove deletes the account's keyring entries, then the account. When the
-// keyring cannot be reached, the account is kept so that removal can be retried.
+// Remove deletes the account and its keyring entries as one unit, under the
+// accounts file's lock: it reads the account's secrets, deletes them, then
+// writes the file without the account. When the file cannot be written (a
+// read-only directory, a full disk), the secrets are put back, so a failed
+// removal changes nothing; when the keyring fails, the file is not touched.
+//
+// Over a damaged accounts file, which cannot say whether it holds addr,
+// Remove deletes addr's keyring entries, keeps the damaged file aside and
+// starts a new one, as the damaged file's advice promised (the context's
+// Notifier hears where).
 func (e *Engine) Remove(ctx context.Context, addr string) error {
-	a, err := e.Accounts.Get(addr)
+	tx, err := e.begin(ctx)
 	if err != nil {
 		return err
 	}
-	if err := e.Secrets.DeleteAll(ctx, a.Address); err != nil {
-		return err
+	defer tx.Close()
+	a, found := tx.Find(addr)
+	if !found && tx.Damaged() == nil {
+		return account.NotFound(addr)
 	}
-	return e.Accounts.Remove(a.Address)
+	names := []string{a.Address}
+	if !found {
+		names = keyringNames(addr)
+	}
+	list := slices.DeleteFunc(tx.Accounts(), func(b account.Account) bool { return account.Same(b.Address, addr) })
+	var undo []func() error
+	for _, name := range names {
+		u, err := e.replaceSecrets(ctx, name, nil, secret.Kinds)
+		undo = append(undo, u)
+		if err != nil {
+			return e.undone(err, addr, undo)
+		}
+	}
+	if err := tx.Commit(list); err != nil {
+		return e.undone(err, addr, undo)
+	}
+	tx.Close() // before telling anyone: a notifier may wait for a person
+	noteBackup(ctx, tx)
+	return nil
 }
 
-// save stores the secrets first and the account last, so that a failure leaves
-// nothing half-saved: for a new account, the secrets already written are
-// deleted again. stale lists secrets of a previous method to drop on success.
+// unit is the accounts file held under its lock (account.Tx), with the token
+// refresh lock held too, so that a refresh running in another mailkey
+// cannot save tokens in the middle of a save or after a removal.
+type unit struct {
+	*account.Tx
+	unlockTokens func()
+}
+
+// Close releases both locks. It may be called more than once.
+func (u *unit) Close() {
+	u.Tx.Close()
+	if u.unlockTokens != nil {
+		u.unlockTokens()
+		u.unlockTokens = nil
+	}
+}
+
+// begin checks that the keyring answers, then takes the token refresh lock,
+// then the accounts file's, in the order a refresh takes them. A directory mailkey may not write in is
+// reported as such (by account.Store.Begin), whichever lock meets it first.
+func (e *Engine) begin(ctx context.Context) (*unit, error) {
+	// Without a keyring nothing can be done: say so before taking the locks
+	// (which would create their files).
+	if err := e.Secrets.Check(ctx); err != nil {
+		return nil, err
+	}
+	unlockTokens, terr := e.lockTokens(ctx)
+	tx, err := e.Accounts.Begin()
+	if err == nil && terr != nil {
+		tx.Close()
+		err = terr
+	}
+	if err != nil {
+		if terr == nil {
+			unlockTokens()
+		}
+		return nil, err
+	}
+	return &unit{Tx: tx, unlockTokens: unlockTokens}, nil
+}
+
+// keyringNames returns the names under which the keyring may hold the
+// secrets of addr when the accounts file cannot tell: as typed, and in lower
+// case as app-password sign-ins save it.
+func keyringNames(addr string) []string {
+	addr = strings.TrimSpace(addr)
+	if l := strings.ToLower(addr); l != addr {
+		return []string{addr, l}
+	}
+	return []string{addr}
+}
+
+// save stores an account and its secrets as one unit, under the accounts
+// file's lock, so that two sign-ins at once cannot mix one's client ID with
+// the other's secret: it writes the secrets, then the account. When either
+// fails, the secrets are put back as they were (a new account's deleted), so
+// nothing is half-saved. stale lists secrets of a previous method to drop
+// once the account is saved. Over a damaged accounts file, the file is kept
+// aside and a new one started (the context's Notifier hears where).
 func (e *Engine) save(ctx context.Context, a account.Account, secrets map[secret.Kind]string, stale ...secret.Kind) error {
-	_, getErr := e.Accounts.Get(a.Address)
-	existed := getErr == nil
-	if getErr != nil && !errors.Is(getErr, account.ErrNotFound) {
-		return getErr
-	}
-	var written []secret.Kind
-	undo := func() {
-		if existed {
-			return
-		}
-		for _, k := range written {
-			_ = e.Secrets.Delete(context.WithoutCancel(ctx), a.Address, k)
-		}
-	}
-	for _, k := range secret.Kinds {
-		v, ok := secrets[k]
-		if !ok {
-			continue
-		}
-		if err := e.Secrets.Set(ctx, a.Address, k, v); err != nil {
-			undo()
-			return err
-		}
-		written = append(written, k)
-	}
-	if err := e.Accounts.Put(a); err != nil {
-		undo()
+	tx, err := e.begin(ctx)
+	if err != nil {
 		return err
+	}
+	defer tx.Close()
+	undo, err := e.replaceSecrets(ctx, a.Address, secrets, nil)
+	if err != nil {
+		return e.undone(err, a.Address, []func() error{undo})
+	}
+	list := slices.DeleteFunc(tx.Accounts(), func(b account.Account) bool { return account.Same(b.Address, a.Address) })
+	if err := tx.Commit(append(list, a)); err != nil {
+		return e.undone(err, a.Address, []func() error{undo})
 	}
 	for _, k := range stale {
 		_ = e.Secrets.Delete(ctx, a.Address, k)
 	}
+	tx.Close() // before telling anyone: a notifier may wait for a person
+	noteBackup(ctx, tx)
 	return nil
+}
+
+// replaceSecrets sets the secrets in set and deletes the kinds in del for
+// name, after reading what the keyring held before. The returned undo puts
+// back what was there before (it is never nil). On failure, what was done
+// is left for the caller to undo.
+func (e *Engine) replaceSecrets(ctx context.Context, name string, set map[secret.Kind]string, del []secret.Kind) (undo func() error, err error) {
+	type prior struct {
+		kind  secret.Kind
+		value string
+		had   bool
+	}
+	var before, changed []prior
+	for _, k := range secret.Kinds {
+		_, setting := set[k]
+		if !setting && !slices.Contains(del, k) {
+			continue
+		}
+		v, err := e.Secrets.Get(ctx, name, k)
+		if err != nil && !errors.Is(err, secret.ErrNotFound) {
+			return func() error { return nil }, err
+		}
+		before = append(before, prior{kind: k, value: v, had: err == nil})
+	}
+	undo = func() error {
+		ctx := context.WithoutCancel(ctx)
+		var first error
+		for _, p := range changed {
+			var err error
+			if p.had {
+				err = e.Secrets.Set(ctx, name, p.kind, p.value)
+			} else {
+				err = e.Secrets.Delete(ctx, name, p.kind)
+			}
+			if first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	for _, p := range before {
+		if v, ok := set[p.kind]; ok {
+			err = e.Secrets.Set(ctx, name, p.kind, v)
+		} else if p.had {
+			err = e.Secrets.Delete(ctx, name, p.kind)
+		}
+		if err != nil {
+			return undo, err
+		}
+		changed = append(changed, p)
+	}
+	return undo, nil
+}
+
+// undone runs the undo steps of a failed save or removal and returns err,
+// or, when the keyring could not be put back, an error that says so.
+func (e *Engine) undone(err error, addr string, undo []func() error) error {
+	var failed error
+	for _, u := range undo {
+		if uerr := u(); uerr != nil && failed == nil {
+			failed = uerr
+		}
+	}
+	if failed == nil {
+		return err
+	}
+	return advice.Keyed(fmt.Errorf("%w (and restoring the keyring failed: %v)", err, failed), "engine.restore_failed",
+		advice.Data{"Address": addr, "Cause": advice.TextOf(err)},
+		"{{.Cause}}; and mailkey could not put the keyring entries of {{.Address}} back as they were",
+		"Fix the cause, then sign in to {{.Address}} again (or remove it)")
+}
+
+// Notifier hears what an operation did beside what was asked, such as a
+// damaged accounts file kept aside before a new one was started. The engine
+// calls it on the operation's goroutine.
+type Notifier func(advice.Text)
+
+type notifierKey struct{}
+
+// WithNotifier returns a context under which the engine's operations tell n
+// what they did beside what was asked (see Notifier).
+func WithNotifier(ctx context.Context, n Notifier) context.Context {
+	return context.WithValue(ctx, notifierKey{}, n)
+}
+
+// noteBackup tells the context's Notifier where a damaged accounts file was kept.
+func noteBackup(ctx context.Context, tx *unit) {
+	n, _ := ctx.Value(notifierKey{}).(Notifier)
+	if tx.Backup() == "" || n == nil {
+		return
+	}
+	n(advice.Explain("engine.damaged_kept", advice.Data{"Path": tx.Path(), "Backup": tx.Backup()},
+		"the accounts file {{.Path}} was damaged: mailkey kept it as {{.Backup}} and started a new one",
+		"Add your other accounts again; their secrets are still in the keyring"))
 }
 
 // addressOf returns the bare address of "Name <addr>" or "addr".

@@ -55,6 +55,11 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 	if pub == "" {
 		pub = account.Testing
 	}
+	// Nobody should sign in for nothing: a config dir or accounts file that
+	// cannot be saved to, or no keyring, fails now, before the browser opens.
+	if err := e.checkSavable(ctx); err != nil {
+		return account.Account{}, err
+	}
 	open := req.Open
 	if open == nil {
 		open = e.Open
@@ -105,6 +110,15 @@ func (e *Engine) saveOAuth(ctx context.Context, req OAuthLogin, smtpURL string, 
 	return a, err
 }
 
+// checkSavable checks that an account could be saved now: the accounts file
+// and its directory (see account.Store.CheckWritable) and the keyring.
+func (e *Engine) checkSavable(ctx context.Context) error {
+	if err := e.Accounts.CheckWritable(); err != nil {
+		return err
+	}
+	return e.Secrets.Check(ctx)
+}
+
 // ErrBadTransport means a transport other than smtp, api or auto was asked for.
 var ErrBadTransport = errors.New("unknown transport")
 
@@ -124,6 +138,11 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	}
 	pw, err := google.NormalizeAppPassword(password)
 	if err != nil {
+		return account.Account{}, err
+	}
+	// The accounts file is checked before the SMTP login; the keyring is
+	// not, so that the password is checked even where it cannot be saved.
+	if err := e.Accounts.CheckWritable(); err != nil {
 		return account.Account{}, err
 	}
 	if _, err := e.Sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {

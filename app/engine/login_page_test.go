@@ -16,14 +16,15 @@ import (
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
-// noKeyring is a keyring with no Secret Service behind it.
+// noKeyring is a keyring that answers lookups (nothing stored) but refuses to
+// store: the sign-in passes its check before the browser, and the save fails.
 type noKeyring struct{}
 
 func (noKeyring) Set(string, string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
 func (noKeyring) Get(string, string) (string, error) {
-	return "", errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
+	return "", secret.ErrNotFound
 }
 func (noKeyring) Delete(string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")

@@ -8,10 +8,10 @@ import (
 	"io/fs"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // Client is the user's OAuth client, from step 7 of the console checklist:
@@ -310,20 +310,23 @@ func isLoopback(host string) bool {
 // unreadable file; such errors wrap the *fs.PathError, so errors.Is(err,
 // fs.ErrNotExist) works.
 func ReadClientFile(path string) (Client, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	f, err := localfile.Open(path) // a named pipe or a device fails here, without hanging
+	switch {
+	case errors.Is(err, localfile.ErrIsDir):
+		return Client{}, advice.Keyed(err, "google.client_path_is_folder", advice.Data{"Path": path},
+			"“{{.Path}}” is a folder, not a file",
+			"Choose the client_secret_….json file inside it.")
+	case errors.Is(err, localfile.ErrNotRegular):
+		return Client{}, advice.Keyed(err, "google.client_not_a_file", advice.Data{"Path": path},
+			"“{{.Path}}” is not a file (it is a device, a named pipe or a socket)",
+			"Choose the client_secret_….json file you downloaded.")
+	case err != nil:
 		return Client{}, openProblem(path, err)
 	}
 	defer f.Close()
 	info, err := f.Stat()
 	if err != nil {
 		return Client{}, openProblem(path, err)
-	}
-	if info.IsDir() {
-		return Client{}, advice.Keyed(&fs.PathError{Op: "read", Path: path, Err: errors.New("is a directory")},
-			"google.client_path_is_folder", advice.Data{"Path": path},
-			"“{{.Path}}” is a folder, not a file",
-			"Choose the client_secret_….json file inside it.")
 	}
 	if info.Size() > MaxClientFileBytes {
 		return Client{}, probTooLarge.error()

@@ -120,6 +120,21 @@ func (s *Store) Delete(ctx context.Context, account string, k Kind) error {
 	return err
 }
 
+// Check reports whether the keyring answers, by looking up an item mailkey
+// never stores: an answer of "not found" means it works. Callers use it
+// before a long operation whose result the keyring must then hold (a browser
+// sign-in), so that nobody signs in for nothing.
+func (s *Store) Check(ctx context.Context) error {
+	err := s.do(ctx, checking, "", "", func() error {
+		_, err := s.backend.Get(s.service, "mailkey-check")
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
 // DeleteAll removes every secret kept for account, and reports the first failure.
 func (s *Store) DeleteAll(ctx context.Context, account string) error {
 	var first error
@@ -138,6 +153,7 @@ const (
 	reading action = iota
 	saving
 	deleting
+	checking
 )
 
 // do runs op, which does act on the secret of kind k for account, with the
@@ -176,6 +192,9 @@ func mapErr(act action, account string, k Kind, err error) error {
 		return advice.Keyed(wrapped, "secret.save_failed",
 			advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
 			"could not save the {{.Secret}} of {{.Account}} in the system keyring ({{.Cause}})", "{{.Fix}}")
+	case checking:
+		return advice.Keyed(wrapped, "secret.check_failed", advice.Data{"Cause": cause(err), "Fix": unlockAdvice()},
+			"the system keyring, where mailkey must keep this account's secrets, is not available ({{.Cause}})", "{{.Fix}}")
 	case deleting:
 		return advice.Keyed(wrapped, "secret.delete_failed",
 			advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},

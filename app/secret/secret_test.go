@@ -115,3 +115,18 @@ func TestTimeoutAndUnavailable(t *testing.T) {
 		t.Fatal("the secret appears in the error")
 	}
 }
+
+func TestCheck(t *testing.T) {
+	if err := testService(t).Check(context.Background()); err != nil {
+		t.Fatalf("Check on the real keyring: %v", err)
+	}
+	err := NewWithBackend(broken{}, "", time.Second).Check(context.Background())
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "not available") {
+		t.Fatalf("Check on a broken keyring: %v", err)
+	}
+	h := hung{release: make(chan struct{})}
+	defer close(h.release)
+	if err := NewWithBackend(h, "", 50*time.Millisecond).Check(context.Background()); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Check on a hung keyring: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // FileName is the progress file's name inside the config dir.
@@ -53,15 +54,30 @@ type Store struct{ path string }
 // NewStore returns the store in dir.
 func NewStore(dir string) *Store { return &Store{path: filepath.Join(dir, FileName)} }
 
-// Load returns the saved progress; a missing or unreadable file gives empty progress.
+// MaxFileBytes is the largest progress file Load reads; a real one holds a
+// few hundred bytes.
+const MaxFileBytes = 1 << 20
+
+// Load returns the saved progress. A missing, unreadable or damaged file, or
+// something other than a regular file in its place (a named pipe, a device,
+// a folder), gives empty progress at once.
 func (s *Store) Load() Progress {
 	var p Progress
-	data, err := os.ReadFile(s.path)
+	data, err := localfile.Read(s.path, MaxFileBytes)
 	if err == nil {
-		_ = json.Unmarshal(data, &p)
+		p = parse(data)
 	}
 	if p.Done == nil {
 		p.Done = map[string]bool{}
+	}
+	return p
+}
+
+// parse reads a progress file's content; what does not parse is dropped.
+func parse(data []byte) Progress {
+	var p Progress
+	if json.Unmarshal(data, &p) != nil {
+		return Progress{}
 	}
 	return p
 }

@@ -3,7 +3,10 @@ package setup
 import (
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestProgressRoundTrip(t *testing.T) {
@@ -33,5 +36,36 @@ func TestDamagedProgressStartsOver(t *testing.T) {
 	}
 	if p := NewStore(dir).Load(); p.ProjectID != "" || p.Done == nil {
 		t.Fatalf("damaged file gave %+v", p)
+	}
+}
+
+// TestLoadRefusesWhatIsNotAFile: a named pipe, a device or a folder in place
+// of setup.json gives empty progress at once; it used to hang on the pipe
+// and run out of memory on /dev/zero.
+func TestLoadRefusesWhatIsNotAFile(t *testing.T) {
+	for name, create := range map[string]func(path string) error{
+		"named pipe": func(p string) error { return syscall.Mkfifo(p, 0o600) },
+		"dev-zero":   func(p string) error { return os.Symlink("/dev/zero", p) },
+		"folder":     func(p string) error { return os.Mkdir(p, 0o700) },
+		"too large": func(p string) error {
+			return os.WriteFile(p, []byte(`{"project_id":"`+strings.Repeat("x", 2<<20)+`"}`), 0o600)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := create(filepath.Join(dir, FileName)); err != nil {
+				t.Skip(err)
+			}
+			done := make(chan Progress, 1)
+			go func() { done <- NewStore(dir).Load() }()
+			select {
+			case p := <-done:
+				if p.ProjectID != "" || p.Done == nil {
+					t.Fatalf("Load gave a project ID of %d bytes, done %v", len(p.ProjectID), p.Done)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Load did not return within 5 seconds")
+			}
+		})
 	}
 }
