@@ -65,6 +65,8 @@ var commands = []command{
 	{"remove", usageRemove, remove},
 	{"doctor", usageDoctor, doctor},
 	{"export", usageExport, exportCmd},
+	{"sendmail", usageSendmail, nil}, // run by Run itself: its exit codes are sendmail's
+	{"queue", usageQueue, queueCmd},
 }
 
 // usageError is a mistake in the command line.
@@ -84,6 +86,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printUsage(env.Stdout)
 		return ExitOK
+	}
+	if args[0] == "sendmail" { // sysexits codes, not the ones below
+		return Sendmail(ctx, env, args[1:])
 	}
 	for _, c := range commands {
 		if c.name == args[0] {

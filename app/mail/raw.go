@@ -140,3 +140,6 @@ func hiddenRecipients(r Raw) []string {
 	}
 	return out
 }
+
+// NewMessageID returns a fresh Message-ID, with angle brackets.
+func NewMessageID() string { return newMessageID() }

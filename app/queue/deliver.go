@@ -146,7 +146,7 @@ func (q *Queue) due(s Sender, it Item) bool {
 	case StateFailed:
 		return false
 	case StateHeld:
-		if a, err := s.Account(it.Account); err == nil && !a.NeedsSignIn && a.SignedInAt.After(it.HeldAt) {
+		if a, err := s.Account(it.Account); err == nil && !a.NeedsSignIn && !a.SignedInAt.Before(it.HeldAt.Truncate(time.Second)) {
 			return true
 		}
 	}
