@@ -16,8 +16,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
-	"github.com/mailkey-app/mailkey/app/sendmail"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/sendmail"
 )
 
 // Exit codes of 'mailkey sendmail', from sysexits.h, as sendmail's callers
