@@ -208,8 +208,8 @@ func queueInstead(env Env, addr string, r mail.Raw, sendErr error) int {
 	dir, err := queue.DefaultDir()
 	var it queue.Item
 	if err == nil {
-		it, err = queue.Open(dir, mail.MaxRawBytes).Add(queue.Item{Account: addr, From: r.From, To: r.To, MessageID: r.MessageID},
-			bytes.NewReader(r.Data))
+		it, err = queue.Open(dir, mail.MaxRawBytes).AddFailed(queue.Item{Account: addr, From: r.From, To: r.To, MessageID: r.MessageID},
+			bytes.NewReader(r.Data), sendErr)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mailkey sendmail: not sent: %s\n", sentence(advice.What(sendErr)))

@@ -169,6 +169,16 @@ func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 			return it, ctx.Err()
 		}
 	}
+	it = q.failed(it, err)
+	if errors.Is(err, ErrDamaged) {
+		q.setAside(it.ID)
+		return it, nil
+	}
+	return it, q.save(it)
+}
+
+// failed records a failed try of it.
+func (q *Queue) failed(it Item, err error) Item {
 	now := q.Now().UTC()
 	it.Attempts++
 	it.LastError = ReasonOf(err)
@@ -177,11 +187,7 @@ func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 	if it.State == StateHeld && it.HeldAt.IsZero() {
 		it.HeldAt = now
 	}
-	if errors.Is(err, ErrDamaged) {
-		q.setAside(it.ID)
-		return it, nil
-	}
-	return it, q.save(it)
+	return it
 }
 
 // Run delivers the queue until ctx ends: a pass at once, then whenever a

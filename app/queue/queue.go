@@ -172,11 +172,24 @@ func (q *Queue) unusable(err error) error {
 // in it (ID, Created, State and Size are set here). It returns once both
 // files are on disk and fsync'd: only then may the message be acknowledged.
 func (q *Queue) Add(it Item, r io.Reader) (Item, error) {
+	return q.add(it, r, nil)
+}
+
+// AddFailed is Add for a message whose first try failed with sendErr: it is
+// queued as that try left it (held, or due after the first backoff).
+func (q *Queue) AddFailed(it Item, r io.Reader, sendErr error) (Item, error) {
+	return q.add(it, r, sendErr)
+}
+
+func (q *Queue) add(it Item, r io.Reader, sendErr error) (Item, error) {
 	if err := q.ensureDir(); err != nil {
 		return Item{}, err
 	}
 	it.ID, it.Created, it.State = q.newID(), q.Now().UTC(), StateQueued
-	it.NextTry, it.Attempts, it.LastError = it.Created, 0, nil
+	it.NextTry, it.Attempts, it.LastError, it.HeldAt = it.Created, 0, nil, time.Time{}
+	if sendErr != nil {
+		it = q.failed(it, sendErr)
+	}
 	tmp, err := q.createTemp(q.dir, ".incoming-*")
 	if err != nil {
 		return Item{}, q.unusable(err)
