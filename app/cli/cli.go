@@ -67,6 +67,7 @@ var commands = []command{
 	{"export", usageExport, exportCmd},
 	{"sendmail", usageSendmail, nil}, // run by Run itself: its exit codes are sendmail's
 	{"queue", usageQueue, queueCmd},
+	{"relay", usageRelay, relayCmd},
 }
 
 // usageError is a mistake in the command line.
