@@ -190,12 +190,13 @@ func (q *Queue) failed(it Item, err error) Item {
 	return it
 }
 
-// Run delivers the queue until ctx ends: a pass at once, then whenever a
-// message is due, kick receives, or poll passes (to notice a sign-in made
-// by another process). report, when set, sees every pass.
+// Run delivers the queue until ctx ends: a pass at once that tries every
+// message not failed (the relay may start because the network is back),
+// then whenever a message is due, kick receives, or poll passes (to notice
+// a sign-in made by another process). report, when set, sees every pass.
 func (q *Queue) Run(ctx context.Context, s Sender, kick <-chan struct{}, poll time.Duration, report func(Summary, error)) {
-	for {
-		sum, err := q.Deliver(ctx, s, false)
+	for first := true; ; first = false {
+		sum, err := q.Deliver(ctx, s, first)
 		if ctx.Err() != nil {
 			return
 		}

@@ -241,7 +241,7 @@ func (ss *session) Data(r io.Reader) error {
 		}
 		return err
 	}
-	msg, err := sendmail.Prepare(raw, sendmail.Options{From: ss.account})
+	msg, err := sendmail.Prepare(unstuffBareLF(raw), sendmail.Options{From: ss.account})
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Malformed message: " + sanitize(err.Error())}
 	}
@@ -263,6 +263,21 @@ func (ss *session) Data(r io.Reader) error {
 	default:
 	}
 	return nil
+}
+
+// unstuffBareLF removes the dot-stuffing that go-smtp leaves after a bare
+// LF: clients such as Python's smtplib, given a message with LF line ends,
+// stuff the dots of those lines too ("\n..") and Postfix, like them, takes
+// a bare LF as a line end. A line after CRLF was already unstuffed.
+func unstuffBareLF(b []byte) []byte {
+	out := b[:0:0]
+	for i := 0; i < len(b); i++ {
+		if b[i] == '.' && i >= 2 && b[i-1] == '\n' && b[i-2] != '\r' && i+1 < len(b) && b[i+1] == '.' {
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out
 }
 
 // Reset implements smtp.Session.

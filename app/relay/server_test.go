@@ -1,0 +1,18 @@
+package relay
+
+import "testing"
+
+func TestUnstuffBareLF(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a\n..\nb", "a\n.\nb"},
+		{"a\n...x\nb", "a\n..x\nb"},
+		{"a\r\n..\r\nb", "a\r\n..\r\nb"}, // go-smtp already unstuffed after CRLF: a real ".."
+		{"a\n.b\n.", "a\n.b\n."},
+		{"\n..", "\n.."}, // no byte before the LF: the first line, handled by go-smtp
+	}
+	for _, tt := range tests {
+		if got := string(unstuffBareLF([]byte(tt.in))); got != tt.want {
+			t.Errorf("unstuffBareLF(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
