@@ -20,7 +20,7 @@ import (
 // smtplibClient is a Python smtplib client: it sends one message and prints
 // "ok", or the SMTP code of the refusal and exits 3.
 const smtplibClient = `
-import smtplib, sys, json
+import smtplib, ssl, sys, json
 from email.message import EmailMessage
 a = json.loads(sys.argv[1])
 m = EmailMessage()
@@ -31,6 +31,8 @@ m.set_content("hello from smtplib\n.\nsecond paragraph\n")
 try:
     with smtplib.SMTP("127.0.0.1", a["port"], timeout=30) as s:
         s.ehlo()
+        if a.get("cafile"):
+            s.starttls(context=ssl.create_default_context(cafile=a["cafile"]))
         if a.get("mech"):
             s.user, s.password = a["user"], a["password"]
             s.auth(a["mech"], getattr(s, "auth_" + a["mech"].lower()), initial_response_ok=False)
@@ -41,6 +43,9 @@ try:
 except smtplib.SMTPResponseException as e:
     print(e.smtp_code, e.smtp_error.decode())
     sys.exit(3)
+except smtplib.SMTPNotSupportedError as e:
+    print("no AUTH:", e)
+    sys.exit(4)
 except smtplib.SMTPRecipientsRefused as e:
     print("refused", json.dumps({k: v[0] for k, v in e.recipients.items()}))
     sys.exit(3)
@@ -115,8 +120,7 @@ func (rr *relayRig) stop(sig syscall.Signal) {
 func (rr *relayRig) python(args map[string]any) (string, int) {
 	rr.t.Helper()
 	py := need(rr.t, "python3")
-	_, port, _ := net.SplitHostPort(rr.listen)
-	args["port"] = port
+	args["port"] = port(rr.listen)
 	b, _ := json.Marshal(args)
 	out, err := rr.program(rr.env, "", "", py, "-c", smtplibClient, string(b))
 	code := 0
@@ -294,4 +298,28 @@ func TestRelaySurvivesKill9(t *testing.T) {
 	if !strings.Contains(res.stderr, "empty") {
 		t.Fatalf("queue after delivery: %+v", res)
 	}
+}
+
+// Beyond the loopback, logins (and so mail) need STARTTLS with the relay's
+// certificate, and the relay warns.
+func TestRelayBeyondLoopbackNeedsSTARTTLS(t *testing.T) {
+	rr := newRelayRig(t)
+	rr.listen = "0.0.0.0:" + port(rr.listen)
+	rr.loginAnn(rr.smtp.StartTLSURL())
+	res := rr.run("", "relay", "add-password", ann, "printer")
+	rr.wantCode(res, cli.ExitOK)
+	pw := strings.TrimSpace(res.stdout)
+	rr.start()
+	if !strings.Contains(rr.log.String(), "Warning: the relay is reachable from other computers") {
+		t.Fatalf("no warning:\n%s", rr.log.String())
+	}
+	msg := map[string]any{"user": ann, "password": pw, "from": ann, "to": []string{"bob@example.com"}}
+	if out, code := rr.python(msg); code != 4 || !strings.HasPrefix(out, "no AUTH") {
+		t.Fatalf("a login without TLS: %s (%d)", out, code)
+	}
+	msg["cafile"] = filepath.Join(os.Getenv("XDG_STATE_HOME"), "mailkey", "relay", "relay-cert.pem")
+	if out, code := rr.python(msg); code != 0 {
+		t.Fatalf("a login after STARTTLS: %s (%d)", out, code)
+	}
+	waitMessages(t, rr.smtp, 1, rr.log.String)
 }
