@@ -102,7 +102,7 @@ func queueCmd(ctx context.Context, env Env, args []string) error {
 			last = sentence(it.LastError.What)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.ID, it.Account, strings.Join(it.To, ","), it.Size,
-			advice.Duration(now.Sub(it.Created)), it.State, last)
+			advice.Duration(now.Sub(it.Created).Round(time.Second)), it.State, last)
 	}
 	return tw.Flush()
 }

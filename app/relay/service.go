@@ -1,10 +1,12 @@
 package relay
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -69,12 +71,25 @@ func Running(dir string) (Status, bool) {
 	if err := syscall.Kill(s.PID, 0); err != nil && !errors.Is(err, syscall.EPERM) {
 		return s, false
 	}
-	c, err := net.DialTimeout("tcp", dialable(s.Listen), 2*time.Second)
+	return s, answers(dialable(s.Listen))
+}
+
+// answers reports whether an SMTP server greets at addr; it leaves with
+// QUIT, so that the relay does not log a dropped connection.
+func answers(addr string) bool {
+	c, err := net.DialTimeout("tcp", addr, 2*time.Second)
 	if err != nil {
-		return s, false
+		return false
 	}
-	_ = c.Close()
-	return s, true
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	greeting, err := bufio.NewReader(io.LimitReader(c, 512)).ReadString('\n')
+	if err != nil || !strings.HasPrefix(greeting, "220") {
+		return false
+	}
+	_, _ = c.Write([]byte("QUIT\r\n"))
+	_, _ = io.Copy(io.Discard, io.LimitReader(c, 512))
+	return true
 }
 
 // dialable turns a wildcard listen address into one to connect to.
