@@ -89,6 +89,8 @@ func newRelayRig(t *testing.T) *relayRig {
 // start runs 'mailkey relay' and waits until it answers.
 func (rr *relayRig) start() {
 	rr.t.Helper()
+	status := filepath.Join(os.Getenv("XDG_STATE_HOME"), "mailkey", "relay", "relay.json")
+	_ = os.Remove(status) // left by a relay killed with -9
 	cmd := exec.Command(filepath.Join(rr.bin, "mailkey"), "relay", "--listen", rr.listen)
 	cmd.Env, cmd.Stdout, cmd.Stderr = rr.env, rr.log, rr.log
 	if err := cmd.Start(); err != nil {
@@ -97,8 +99,7 @@ func (rr *relayRig) start() {
 	rr.cmd = cmd
 	rr.t.Cleanup(func() { rr.stop(syscall.SIGTERM) })
 	for range 100 {
-		if c, err := net.DialTimeout("tcp", rr.listen, time.Second); err == nil {
-			_ = c.Close()
+		if _, err := os.Stat(status); err == nil {
 			return
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -131,6 +131,7 @@ func Sendmail(ctx context.Context, env Env, args []string) int {
 	}
 	_, err = env.Engine.SendRaw(ctx, a.Address, r)
 	if err == nil {
+		sendQueued(ctx, env)
 		return ExitOK
 	}
 	if errors.Is(err, context.Canceled) || queue.Classify(err) == queue.StateFailed {
@@ -201,6 +202,19 @@ func dedupe(list []string) []string {
 		}
 	}
 	return out
+}
+
+// sendQueued sends the messages an earlier sendmail queued, now that a send
+// went through, unless the relay is delivering them.
+func sendQueued(ctx context.Context, env Env) {
+	q, err := openQueue()
+	if err != nil {
+		return
+	}
+	sum, err := q.DeliverUnlessBusy(ctx, env.Engine)
+	if err == nil && sum.Sent > 0 {
+		fmt.Fprintf(env.Stderr, "mailkey sendmail: also sent %d queued message(s).\n", sum.Sent)
+	}
 }
 
 // queueInstead queues a message whose send failed for a reason that may pass.

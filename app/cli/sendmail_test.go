@@ -305,6 +305,29 @@ func (r *rig) queue() *queue.Queue {
 	return queue.Open(dir, mail.MaxRawBytes)
 }
 
+// A later sendmail that gets through also sends what an earlier one queued.
+func TestSendmailSendsTheQueueOnceThrough(t *testing.T) {
+	r := newRig(t)
+	r.useState()
+	addr := strings.TrimPrefix(r.smtp.StartTLSURL(), "smtp://")
+	r.loginAnn(r.smtp.StartTLSURL())
+	r.smtp.Close()
+	r.wantCode(r.run("Subject: first\n\nx\n", "sendmail", "bob@example.com"), cli.ExitOK)
+	sp := r.restartSMTP(addr)
+	res := r.run("Subject: second\n\nx\n", "sendmail", "bob@example.com")
+	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stderr, "also sent 1 queued message") {
+		t.Fatalf("stderr: %s", res.stderr)
+	}
+	msgs := sp.Messages()
+	if len(msgs) != 2 || !strings.Contains(string(msgs[0].Data), "Subject: second") || !strings.Contains(string(msgs[1].Data), "Subject: first") {
+		t.Fatalf("messages: %d", len(msgs))
+	}
+	if res = r.run("", "queue"); !strings.Contains(res.stderr, "empty") {
+		t.Fatalf("queue: %+v", res)
+	}
+}
+
 // restartSMTP starts a new SMTP peer on addr, where the old one listened.
 func (r *rig) restartSMTP(addr string) *testpeer.SMTP {
 	r.t.Helper()

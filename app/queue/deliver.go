@@ -90,6 +90,23 @@ func (q *Queue) lock(ctx context.Context) (func(), error) {
 	return func() { _ = l.Unlock() }, nil
 }
 
+// DeliverUnlessBusy is Deliver of every message not failed, for sendmail
+// after one of its sends went through (the network is back): when another
+// process holds the delivery lock (the relay), it leaves the queue to it
+// and returns at once.
+func (q *Queue) DeliverUnlessBusy(ctx context.Context, s Sender) (Summary, error) {
+	items, _, err := q.List()
+	if err != nil || len(items) == 0 {
+		return Summary{}, err
+	}
+	l := flock.New(filepath.Join(q.dir, LockFile))
+	if ok, err := l.TryLock(); err != nil || !ok {
+		return Summary{}, err
+	}
+	_ = l.Unlock() // free now: Deliver takes it again, at worst after a short wait
+	return q.Deliver(ctx, s, true)
+}
+
 // Deliver tries every due message once: queued ones whose time has come,
 // held ones whose account was signed in again since (or whose time has
 // come). With all, every message that is not failed is due now. A message

@@ -68,7 +68,12 @@ type Server struct {
 	Poll time.Duration
 
 	kick chan struct{}
+	// busy bounds the messages read at once (each may take 35 MB of memory).
+	busy chan struct{}
 }
+
+// maxReading is how many messages the relay reads at once; more clients wait.
+const maxReading = 8
 
 // Loopback reports whether addr (host:port) listens on the loopback only.
 func Loopback(addr string) bool {
@@ -90,6 +95,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		s.Log = log.New(io.Discard, "", 0)
 	}
 	s.kick = make(chan struct{}, 1)
+	s.busy = make(chan struct{}, maxReading)
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{s: s, conn: c, ctx: ctx}, nil
 	}))
@@ -233,6 +239,12 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	if len(ss.to) == 0 {
 		return errNoRcpt
+	}
+	select {
+	case ss.s.busy <- struct{}{}:
+		defer func() { <-ss.s.busy }()
+	case <-ss.ctx.Done():
+		return errQueue
 	}
 	raw, err := io.ReadAll(r)
 	if err != nil {
