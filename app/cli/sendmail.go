@@ -256,14 +256,7 @@ func sendmailFailed(env Env, err error) int {
 }
 
 func sysexitOf(err error) int {
-	is := func(targets ...error) bool {
-		for _, t := range targets {
-			if errors.Is(err, t) {
-				return true
-			}
-		}
-		return false
-	}
+	is := func(targets ...error) bool { return advice.IsAny(err, targets...) }
 	switch {
 	case is(context.Canceled):
 		return ExitSysTempFail

@@ -37,14 +37,7 @@ const LockFile = ".deliver.lock"
 // rules out any later success. What is not known to be permanent is retried:
 // a message is never given up on by guess.
 func Classify(err error) string {
-	is := func(targets ...error) bool {
-		for _, t := range targets {
-			if errors.Is(err, t) {
-				return true
-			}
-		}
-		return false
-	}
+	is := func(targets ...error) bool { return advice.IsAny(err, targets...) }
 	switch {
 	case is(oauth.ErrNeedsSignIn, oauth.ErrInvalidClient, oauth.ErrScopeNotGranted, mail.ErrTokenRejected,
 		mail.ErrAuthRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound):
