@@ -210,6 +210,7 @@ func TestRelayWithSmtplibAndCurl(t *testing.T) {
 		{"no AUTH", map[string]any{"from": ann, "to": []string{"b@x.org"}}, "530"},
 		{"another envelope sender", map[string]any{"user": ann, "password": pw, "from": mallory, "to": []string{"b@x.org"}}, "553"},
 		{"another From", map[string]any{"user": ann, "password": pw, "from": ann, "header_from": mallory, "to": []string{"b@x.org"}}, "553"},
+		{"a second From", map[string]any{"user": ann, "password": pw, "from": ann, "header_from": ann + ", " + mallory, "to": []string{"b@x.org"}}, "553"},
 		{"too big", map[string]any{"user": ann, "password": pw, "from": ann, "to": []string{"b@x.org"}, "mail_options": []string{"SIZE=40000000"}}, "552"},
 	}
 	for _, tt := range refusals {

@@ -257,8 +257,13 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Malformed message: " + sanitize(err.Error())}
 	}
-	if msg.From != "" && !strings.EqualFold(msg.From, ss.account) {
-		return errNotYours(msg.From, ss.account)
+	for _, a := range msg.Senders {
+		if !strings.EqualFold(a, ss.account) {
+			return errNotYours(a, ss.account)
+		}
+	}
+	if len(msg.Data) > mail.MaxRawBytes { // the Date and Message-ID added
+		return errTooBig
 	}
 	it, err := ss.s.Queue.Add(queue.Item{Account: ss.account, From: ss.account, To: ss.to, MessageID: msg.MessageID}, bytes.NewReader(msg.Data))
 	if errors.Is(err, queue.ErrNoSpace) {

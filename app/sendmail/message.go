@@ -39,8 +39,10 @@ type Message struct {
 	// Data is the message to send: Bcc removed, Date and Message-ID added
 	// when they were missing.
 	Data []byte
-	// From is the address of the From field ("" when there was none).
+	// From is the first address of the From field ("" when there was none).
 	From string
+	// Senders lists every address of the From and Sender fields.
+	Senders []string
 	// Recipients lists the addresses of To, Cc and Bcc, for sendmail -t.
 	Recipients []string
 	// MessageID is the Message-ID of the message, with angle brackets.
@@ -115,14 +117,15 @@ func Prepare(raw []byte, opt Options) (Message, error) {
 		}
 		msg.Recipients = append(msg.Recipients, list...)
 	}
-	if len(h["From"]) > 0 {
-		list, err := addresses(h, "From")
+	for _, name := range []string{"From", "Sender"} {
+		list, err := addresses(h, name)
 		if err != nil {
 			return Message{}, err
 		}
-		if len(list) > 0 {
+		if name == "From" && len(list) > 0 {
 			msg.From = list[0]
 		}
+		msg.Senders = append(msg.Senders, list...)
 	}
 	var out bytes.Buffer
 	if len(h["Date"]) == 0 {

@@ -72,6 +72,9 @@ func TestPrepare(t *testing.T) {
 			if m.From != tt.from {
 				t.Errorf("From %q, want %q", m.From, tt.from)
 			}
+			if m.From != "" && (len(m.Senders) == 0 || m.Senders[0] != m.From) {
+				t.Errorf("Senders %v lack From %q", m.Senders, m.From)
+			}
 			if got := strings.Join(m.Recipients, " "); got != tt.recipients {
 				t.Errorf("recipients %q, want %q", got, tt.recipients)
 			}
@@ -79,6 +82,13 @@ func TestPrepare(t *testing.T) {
 				t.Errorf("Message-ID %q not in the message", m.MessageID)
 			}
 		})
+	}
+}
+
+func TestPrepareSenders(t *testing.T) {
+	m, err := Prepare([]byte("From: a@x.org, Mallory <m@y.org>\nSender: s@z.org\nTo: b@x.org\n\nhi"), Options{})
+	if err != nil || strings.Join(m.Senders, " ") != "a@x.org m@y.org s@z.org" || m.From != "a@x.org" {
+		t.Fatalf("senders %v, From %q, %v", m.Senders, m.From, err)
 	}
 }
 
