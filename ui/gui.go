@@ -33,6 +33,8 @@ type gui struct {
 	dropTarget func([]fyne.URI)
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
+	// relay is the relay the app runs while it is open (account_relay.go).
+	relay *relayRunner
 }
 
 func newGUI(a fyne.App, eng *engine.Engine) *gui {
