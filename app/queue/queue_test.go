@@ -315,3 +315,47 @@ func TestDeliverLock(t *testing.T) {
 		t.Fatalf("%d sends for 5 messages", len(s.sent))
 	}
 }
+
+// Run sends at once, then on a kick, and notices a sign-in by polling.
+func TestRun(t *testing.T) {
+	q, _ := newQueue(t)
+	s := &fakeSender{errs: map[string]error{"held@example.com": oauth.ErrNeedsSignIn}}
+	add(t, q, "first@example.com", "1")
+	add(t, q, "held@example.com", "2")
+	kick := make(chan struct{}, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	passes := make(chan Summary, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		q.Run(ctx, s, kick, 50*time.Millisecond, func(sum Summary, _ error) { passes <- sum })
+	}()
+	wait := func(what string, ok func(Summary) bool) {
+		t.Helper()
+		deadline := time.After(5 * time.Second)
+		for {
+			select {
+			case sum := <-passes:
+				if ok(sum) {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("no pass where %s", what)
+			}
+		}
+	}
+	wait("the first message went out", func(sum Summary) bool { return sum.Sent == 1 && sum.Held == 1 })
+	add(t, q, "second@example.com", "3")
+	kick <- struct{}{}
+	wait("the kicked message went out", func(sum Summary) bool { return sum.Sent == 1 })
+	s.mu.Lock()
+	delete(s.errs, "held@example.com")
+	s.signedIn = time.Now().Add(time.Second)
+	s.mu.Unlock()
+	wait("the held message went out after the sign-in", func(sum Summary) bool { return sum.Sent == 1 && sum.Held == 0 })
+	cancel()
+	<-done
+	if len(s.sent) != 3 {
+		t.Fatalf("%d sent", len(s.sent))
+	}
+}
