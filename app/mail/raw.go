@@ -19,11 +19,6 @@ import (
 // measured as it is, already encoded.
 const MaxRawBytes = 35_882_577
 
-// MaxRecipients is Gmail's limit of recipients per message, over SMTP and the
-// API (Google Workspace's sending limits; "452 4.5.3 Your message has too many
-// recipients").
-const MaxRecipients = 100
-
 // Raw is a message that is already in RFC 5322 form, as sendmail and the relay
 // get it from another program. It is sent as it is; the envelope is given
 // apart from its headers.

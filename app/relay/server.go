@@ -28,6 +28,11 @@ const DefaultListen = "127.0.0.1:2525"
 // Timeout is how long a client may stay silent before it is disconnected.
 const Timeout = 2 * time.Minute
 
+// maxRecipients is Gmail's limit of recipients per message, over SMTP and the
+// API (Google Workspace's sending limits; "452 4.5.3 Your message has too many
+// recipients", GOOGLE.md).
+const maxRecipients = 100
+
 // maxAuthFailures is how many wrong passwords a connection may try.
 const maxAuthFailures = 3
 
@@ -221,7 +226,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if ss.account == "" {
 		return errAuthRequired
 	}
-	if len(ss.to) >= mail.MaxRecipients {
+	if len(ss.to) >= maxRecipients {
 		return errTooManyRcpts
 	}
 	a, err := netmail.ParseAddress("<" + to + ">")
