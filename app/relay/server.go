@@ -251,12 +251,18 @@ func (ss *session) Data(r io.Reader) error {
 	case <-ss.ctx.Done():
 		return errQueue
 	}
-	raw, err := io.ReadAll(r)
+	// go-smtp stops at MaxMessageBytes already; the limit here holds whatever
+	// the server's settings.
+	raw, err := io.ReadAll(io.LimitReader(r, mail.MaxRawBytes+1))
 	if err != nil {
 		if errors.Is(err, smtp.ErrDataTooLarge) {
 			return errTooBig
 		}
 		return err
+	}
+	if len(raw) > mail.MaxRawBytes {
+		_, _ = io.Copy(io.Discard, r) // the rest of DATA, up to go-smtp's own limit
+		return errTooBig
 	}
 	msg, err := sendmail.Prepare(unstuffBareLF(raw), sendmail.Options{From: ss.account})
 	if err != nil {
