@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -23,6 +24,9 @@ type Sender interface {
 }
 
 var _ Sender = (*engine.Engine)(nil)
+
+// errGone is a message dropped while a pass was under way.
+var errGone = errors.New("dropped meanwhile")
 
 // SendTimeout bounds one message's delivery.
 const SendTimeout = 10 * time.Minute
@@ -123,7 +127,13 @@ func (q *Queue) Deliver(ctx context.Context, s Sender, all bool) (Summary, error
 			q.count(&sum, it)
 			continue
 		}
+		if _, err := os.Stat(q.path(it.ID, ".json")); errors.Is(err, os.ErrNotExist) {
+			continue // dropped or sent by now
+		}
 		it, err = q.try(ctx, s, it)
+		if errors.Is(err, errGone) {
+			continue
+		}
 		if err != nil {
 			return sum, err
 		}
@@ -168,12 +178,18 @@ func (q *Queue) due(s Sender, it Item) bool {
 // no longer be written.
 func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 	data, err := q.Data(it)
+	if _, serr := os.Stat(q.path(it.ID, ".json")); err != nil && errors.Is(serr, os.ErrNotExist) {
+		return it, errGone
+	}
 	if err == nil {
 		sctx, cancel := context.WithTimeout(ctx, SendTimeout)
 		_, err = s.SendRaw(sctx, it.Account, mail.Raw{From: it.From, To: it.To, Data: data, MessageID: it.MessageID})
 		cancel()
 		if err == nil {
-			return Item{}, q.Remove(it.ID)
+			if err := q.Remove(it.ID); err != nil && !errors.Is(err, ErrNotFound) { // dropped meanwhile: fine
+				return Item{}, err
+			}
+			return Item{}, nil
 		}
 		if ctx.Err() != nil { // stopped: the message stays as it was
 			return it, ctx.Err()

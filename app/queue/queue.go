@@ -327,7 +327,12 @@ func (q *Queue) List() ([]Item, []Damaged, error) {
 			q.removeIfOld(name)
 		}
 	}
-	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
+	sort.Slice(items, func(i, j int) bool {
+		if !items[i].Created.Equal(items[j].Created) {
+			return items[i].Created.Before(items[j].Created)
+		}
+		return items[i].ID < items[j].ID
+	})
 	return items, damaged, nil
 }
 

@@ -359,3 +359,32 @@ func TestRun(t *testing.T) {
 		t.Fatalf("%d sent", len(s.sent))
 	}
 }
+
+// A message dropped while it was being sent does not stop the pass.
+func TestDroppedWhileSending(t *testing.T) {
+	q, _ := newQueue(t)
+	first := add(t, q, "a@example.com", "1")
+	add(t, q, "b@example.com", "2")
+	s := &dropper{fakeSender: &fakeSender{}, q: q, id: first.ID}
+	sum, err := q.Deliver(context.Background(), s, true)
+	// The dropped one is sent when its turn came first, skipped otherwise;
+	// never failed, and the pass goes on.
+	if err != nil || sum.Failed != 0 || (sum.Sent != 1 && sum.Sent != 2) {
+		t.Fatalf("%+v %v", sum, err)
+	}
+	if items, damaged, _ := q.List(); len(items) != 0 || len(damaged) != 0 {
+		t.Fatalf("left %+v %+v", items, damaged)
+	}
+}
+
+// dropper drops a message from the queue while it sends it.
+type dropper struct {
+	*fakeSender
+	q  *Queue
+	id string
+}
+
+func (d *dropper) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Result, error) {
+	_ = d.q.Remove(d.id)
+	return d.fakeSender.SendRaw(ctx, addr, r)
+}
