@@ -4,7 +4,8 @@ GO ?= go
 
 # Debian packages: cgo/GL for Fyne, and the real Secret Service for the tests.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
-DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp
+DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp \
+             git-email libmailtools-perl s-nail curl python3
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
 .PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
@@ -59,6 +60,7 @@ check:
 # Runs each fuzzer for a bounded time.
 FUZZTIME ?= 20s
 fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzPrepare$$' -fuzztime=$(FUZZTIME) ./app/sendmail
 	$(GO) test -run='^$$' -fuzz='^FuzzParseClient$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeAppPassword$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzParseReply$$' -fuzztime=$(FUZZTIME) ./app/mail

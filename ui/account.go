@@ -64,6 +64,8 @@ type accountScreen struct {
 	checkNow bool
 	// export is the "Use this account elsewhere" panel (account_export.go).
 	export *exportPanel
+	// relay is the "Let other programs send as this account" panel (account_relay.go).
+	relay *relayPanel
 	// root is the screen's content, laid out again after each change.
 	root fyne.CanvasObject
 }
@@ -83,6 +85,7 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 		activity:    widget.NewActivity(),
 		checkResult: para(""),
 		export:      newExportPanel(g),
+		relay:       newRelayPanel(g),
 		actions:     container.New(layout.NewRowWrapLayout()),
 	}
 	s.title.Wrapping = fyne.TextWrapBreak
@@ -122,6 +125,7 @@ func (s *accountScreen) content() fyne.CanvasObject {
 		widget.NewSeparator(), s.actions, check, s.checkResult,
 		s.healthCard(),
 		s.export.content(),
+		s.relay.content(),
 	))
 	return s.root
 }
@@ -169,6 +173,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	}
 	s.layoutActions(in)
 	s.export.set(in.Account)
+	s.relay.set(in.Address)
 	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
 		b.Enable()
 	}

@@ -35,6 +35,8 @@ type gui struct {
 	dropTarget func([]fyne.URI)
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
+	// relay is the relay the app runs while it is open (account_relay.go).
+	relay *relayRunner
 }
 
 // notified returns ctx under which the engine's operations tell the user,

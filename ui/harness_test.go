@@ -3,6 +3,7 @@ package ui
 import (
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +46,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state")) // the relay panel's queue
 	env := enginetest.New(t)
 	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: env.Gmail, eng: env.Engine}
 	fyne.SetCurrentApp(h.app)

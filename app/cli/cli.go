@@ -67,6 +67,9 @@ var commands = []command{
 	{"remove", usageRemove, remove},
 	{"doctor", usageDoctor, doctor},
 	{"export", usageExport, exportCmd},
+	{"sendmail", usageSendmail, nil}, // run by Run itself: its exit codes are sendmail's
+	{"queue", usageQueue, queueCmd},
+	{"relay", usageRelay, relayCmd},
 }
 
 // usageError is a mistake in the command line.
@@ -86,6 +89,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		printUsage(env.Stdout)
 		return ExitOK
+	}
+	if args[0] == "sendmail" { // sysexits codes, not the ones below
+		return Sendmail(ctx, env, args[1:])
 	}
 	// What an operation did beside what was asked (a damaged accounts file
 	// kept aside) goes to stderr, in the same form as an error.

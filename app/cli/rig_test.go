@@ -23,6 +23,9 @@ import (
 // loopback: the SMTP and OAuth peers of package testpeer, and the real Secret
 // Service on the private bus that 'make test' provides.
 func TestMain(m *testing.M) {
+	if os.Getenv("MAILKEY_CLI_MAIN") == "1" { // run as mailkey by a real program (sendmail_test.go)
+		os.Exit(runAsMailkey())
+	}
 	testpeer.RequireSessionBus("cli")
 	os.Exit(m.Run())
 }

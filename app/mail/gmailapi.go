@@ -51,22 +51,28 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 		return Result{}, err
 	}
 	res := Result{MessageID: newMessageID(), Transport: TransportAPI}
+	date := time.Now()
+	return s.postAPI(ctx, api, cred, res, func(w io.Writer) error { return writeAPIMessage(w, m, res.MessageID, date) })
+}
+
+// postAPI posts the message that write writes (twice: once to count its
+// bytes) to users.messages.send.
+func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Result, write func(io.Writer) error) (Result, error) {
 	base := strings.TrimRight(api.Base, "/")
 	if base == "" {
 		base = google.DefaultAPIBase
 	}
-	date := time.Now()
 	// A first pass counts the bytes, so that the request has a Content-Length
 	// (the multipart boundary is random but of fixed length).
 	var n countWriter
-	if err := writeAPIMessage(&n, m, res.MessageID, date); err != nil {
+	if err := write(&n); err != nil {
 		return res, err
 	}
 	pr, pw := io.Pipe()
 	var written atomic.Bool // the whole message went out
 	wrote := make(chan error, 1)
 	go func() {
-		err := writeAPIMessage(pw, m, res.MessageID, date)
+		err := write(pw)
 		if err == nil {
 			written.Store(true)
 		}

@@ -46,7 +46,7 @@ var (
 	out     = flag.String("out", "", "also write the report to this file")
 	npairs  = flag.Int("pairs", 15, "measured pairs per row (at least 15 for a report)")
 	nwarm   = flag.Int("warmup", 2, "warm-up runs per side before measuring")
-	only    = flag.String("rows", "send,oauth,attach,token,gui", "rows to run (comma-separated)")
+	only    = flag.String("rows", "send,oauth,attach,token,gui,relay", "rows to run (comma-separated)")
 	idleFor = flag.Duration("idle", 5*time.Second, "how long after mapping the GUI's RSS is read")
 )
 
@@ -100,6 +100,9 @@ func main() {
 	}
 	if want["token"] {
 		rows = append(rows, b.rowToken())
+	}
+	if want["relay"] {
+		rows = append(rows, b.rowRelay()...)
 	}
 	if want["gui"] {
 		// The SMTP peer keeps every message: after the attachment row this

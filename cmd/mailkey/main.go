@@ -23,7 +23,8 @@ func main() {
 		os.Exit(cli.ExitFailure)
 	}
 	eng := engine.New(dir)
-	if len(os.Args) < 2 {
+	args := cli.Args(os.Args) // "sendmail" through a symlink is 'mailkey sendmail'
+	if len(args) == 0 {
 		ui.Run(eng)
 		return
 	}
@@ -35,7 +36,7 @@ func main() {
 			return string(b), err
 		}
 	}
-	code := cli.Run(ctx, os.Args[1:], env)
+	code := cli.Run(ctx, args, env)
 	stop()
 	os.Exit(code)
 }

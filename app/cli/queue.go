@@ -1,0 +1,156 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/queue"
+)
+
+const usageQueue = "mailkey queue [--json] | mailkey queue flush | mailkey queue retry ID|--all | mailkey queue drop ID"
+
+// queueJSON is one message in 'mailkey queue --json'.
+type queueJSON struct {
+	ID         string    `json:"id"`
+	Account    string    `json:"account"`
+	Recipients []string  `json:"recipients"`
+	Size       int64     `json:"size"`
+	Created    time.Time `json:"created"`
+	AgeSeconds int64     `json:"age_seconds"`
+	State      string    `json:"state"`
+	Attempts   int       `json:"attempts"`
+	NextTry    time.Time `json:"next_try"`
+	LastError  string    `json:"last_error,omitempty"`
+	LastNext   string    `json:"last_error_next,omitempty"`
+}
+
+// openQueue returns the user's queue.
+func openQueue() (*queue.Queue, error) {
+	dir, err := queue.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return queue.Open(dir, mail.MaxRawBytes), nil
+}
+
+func queueCmd(ctx context.Context, env Env, args []string) error {
+	q, err := openQueue()
+	if err != nil {
+		return err
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "flush":
+			return queueFlush(ctx, env, q, args[1:])
+		case "retry":
+			return queueRetry(env, q, args[1:])
+		case "drop":
+			if len(args) != 2 {
+				return usagef(usageQueue, "queue drop takes one message ID")
+			}
+			if err := q.Remove(args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "Dropped %s.\n", args[1])
+			return nil
+		}
+		return usagef(usageQueue, "unknown queue command %q", args[0])
+	}
+	fs := newFlags("queue")
+	asJSON := fs.Bool("json", false, "")
+	if err := parse(fs, usageQueue, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef(usageQueue, "unknown queue command %q", fs.Arg(0))
+	}
+	items, damaged, err := q.List()
+	reportDamaged(env, q, damaged)
+	if err != nil {
+		return err
+	}
+	now := q.Now()
+	if *asJSON {
+		out := make([]queueJSON, 0, len(items))
+		for _, it := range items {
+			j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
+				AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
+			if it.LastError != nil {
+				j.LastError, j.LastNext = it.LastError.What, it.LastError.Next
+			}
+			out = append(out, j)
+		}
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(items) == 0 {
+		fmt.Fprintln(env.Stderr, "The queue is empty.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tACCOUNT\tRECIPIENTS\tSIZE\tAGE\tSTATE\tLAST ERROR")
+	for _, it := range items {
+		last := ""
+		if it.LastError != nil {
+			last = sentence(it.LastError.What)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.ID, it.Account, strings.Join(it.To, ","), it.Size,
+			advice.Duration(now.Sub(it.Created).Round(time.Second)), it.State, last)
+	}
+	return tw.Flush()
+}
+
+func reportDamaged(env Env, q *queue.Queue, damaged []queue.Damaged) {
+	for _, d := range damaged {
+		err := d.Explain(q.Dir())
+		fmt.Fprintf(env.Stderr, "%s\n%s\n", sentence(advice.What(err)), sentence(advice.Next(err)))
+	}
+}
+
+func queueFlush(ctx context.Context, env Env, q *queue.Queue, args []string) error {
+	if len(args) > 0 {
+		return usagef(usageQueue, "queue flush takes no arguments")
+	}
+	sum, err := q.Deliver(ctx, env.Engine, true)
+	reportDamaged(env, q, sum.Damaged)
+	fmt.Fprintf(env.Stdout, "sent %d, queued %d, held %d, failed %d\n", sum.Sent, sum.Queued, sum.Held, sum.Failed)
+	if err != nil {
+		return err
+	}
+	if sum.Queued+sum.Held+sum.Failed > 0 {
+		fmt.Fprintln(env.Stderr, "Some messages are still in the queue: 'mailkey queue' says why.")
+	}
+	return nil
+}
+
+func queueRetry(env Env, q *queue.Queue, args []string) error {
+	if len(args) != 1 {
+		return usagef(usageQueue, "queue retry takes one message ID, or --all")
+	}
+	ids := args
+	if args[0] == "--all" {
+		items, damaged, err := q.List()
+		reportDamaged(env, q, damaged)
+		if err != nil {
+			return err
+		}
+		ids = nil
+		for _, it := range items {
+			ids = append(ids, it.ID)
+		}
+	}
+	for _, id := range ids {
+		if err := q.Retry(id); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stderr, "%d message(s) due now: the relay sends them at its next pass, or run 'mailkey queue flush'.\n", len(ids))
+	return nil
+}

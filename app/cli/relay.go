@@ -1,0 +1,234 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/relay"
+)
+
+const usageRelay = "mailkey relay [--listen ADDR]   (default " + relay.DefaultListen + ")\n" +
+	"       mailkey relay add-password ADDR LABEL | relay passwords [ADDR] | relay remove-password ADDR LABEL\n" +
+	"       mailkey relay enable [--listen ADDR] | relay disable | relay status"
+
+// errRelayStopped is 'relay status' when no relay runs.
+var errRelayStopped = errors.New("the relay is not running")
+
+func relayCmd(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, rest := args[0], args[1:]
+		switch sub {
+		case "add-password":
+			return relayAddPassword(ctx, env, rest)
+		case "passwords":
+			return relayPasswords(env, rest)
+		case "remove-password":
+			if len(rest) != 2 {
+				return usagef(usageRelay, "relay remove-password takes an address and a label")
+			}
+			if err := passwords(env).Remove(ctx, rest[0], rest[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stderr, "Removed the relay password %s of %s: it no longer logs in.\n", rest[1], rest[0])
+			return nil
+		case "enable":
+			return relayEnable(ctx, env, rest)
+		case "disable":
+			return relayDisable(ctx, env, rest)
+		case "status":
+			return relayStatus(env, rest)
+		}
+		return usagef(usageRelay, "unknown relay command %q", sub)
+	}
+	listen, err := listenFlag("relay", args)
+	if err != nil {
+		return err
+	}
+	return runRelay(ctx, env, listen)
+}
+
+// listenFlag reads [--listen ADDR].
+func listenFlag(name string, args []string) (string, error) {
+	fs := newFlags(name)
+	listen := fs.String("listen", relay.DefaultListen, "")
+	if err := parse(fs, usageRelay, args); err != nil {
+		return "", err
+	}
+	if fs.NArg() > 0 {
+		return "", usagef(usageRelay, "unexpected argument %q", fs.Arg(0))
+	}
+	if _, port, err := net.SplitHostPort(*listen); err != nil || port == "" {
+		return "", usagef(usageRelay, "--listen takes HOST:PORT, such as %s or 0.0.0.0:2525", relay.DefaultListen)
+	}
+	return *listen, nil
+}
+
+func passwords(env Env) *relay.Passwords {
+	return relay.NewPasswords(env.Engine.Accounts.Dir(), env.Engine.Secrets)
+}
+
+// relayDir is the relay's state dir, beside the queue.
+func relayDir() (string, error) {
+	q, err := openQueue()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(q.Dir()), "relay"), nil
+}
+
+func runRelay(ctx context.Context, env Env, listen string) error {
+	q, err := openQueue()
+	if err != nil {
+		return err
+	}
+	dir, _ := relayDir()
+	var hosts []string
+	if host, _, _ := net.SplitHostPort(listen); !relay.Loopback(listen) && host != "" && net.ParseIP(host) != nil && !net.ParseIP(host).IsUnspecified() {
+		hosts = append(hosts, host)
+	}
+	cert, err := relay.LoadCertificate(dir, hosts)
+	if err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", listen)
+	if err != nil {
+		return advice.New(err, fmt.Sprintf("the relay cannot listen on %s (%v)", listen, err),
+			"Is another relay running? See 'mailkey relay status', or choose another port with --listen")
+	}
+	addr := l.Addr().String()
+	fmt.Fprintf(env.Stderr, "mailkey relay listens on %s.\n", addr)
+	fmt.Fprintln(env.Stderr, "Programs log in with an account's address and a relay password ('mailkey relay add-password ADDR LABEL').")
+	fmt.Fprintf(env.Stderr, "STARTTLS certificate: %s\nSHA-256 fingerprint: %s\n", cert.Path, cert.Fingerprint)
+	if !relay.Loopback(addr) {
+		fmt.Fprintf(env.Stderr, "Warning: the relay is reachable from other computers on %s. There it takes logins only after STARTTLS;"+
+			" check the fingerprint above on each device.\n", addr)
+	}
+	if err := relay.WriteStatus(dir, relay.Status{PID: os.Getpid(), Listen: addr, Started: q.Now().UTC(), Fingerprint: cert.Fingerprint}); err != nil {
+		fmt.Fprintf(env.Stderr, "Warning: 'mailkey relay status' will not see this relay: %v\n", err)
+	}
+	defer relay.ClearStatus(dir, os.Getpid())
+	srv := &relay.Server{Engine: env.Engine, Queue: q, Passwords: passwords(env), Cert: cert,
+		Log: log.New(env.Stderr, "", log.LstdFlags)}
+	return srv.Serve(ctx, l)
+}
+
+func relayAddPassword(ctx context.Context, env Env, args []string) error {
+	if len(args) != 2 {
+		return usagef(usageRelay, "relay add-password takes an address and a label, such as: relay add-password ann@gmail.com scanner")
+	}
+	a, err := env.Engine.Accounts.Get(args[0])
+	if err != nil {
+		return err
+	}
+	pw, err := passwords(env).Add(ctx, a.Address, args[1])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, pw)
+	fmt.Fprintf(env.Stderr, "This relay password for %s (%s) is shown only once. Type it into the device or program:\n"+
+		"  server   the address of this computer (127.0.0.1 on this computer), port 2525 unless you chose another\n"+
+		"  security none on this computer; STARTTLS from other computers\n"+
+		"  username %s\n"+
+		"Revoke it with 'mailkey relay remove-password %s %s'.\n", a.Address, args[1], a.Address, a.Address, args[1])
+	return nil
+}
+
+func relayPasswords(env Env, args []string) error {
+	if len(args) > 1 {
+		return usagef(usageRelay, "relay passwords takes at most an address")
+	}
+	addr := ""
+	if len(args) == 1 {
+		addr = args[0]
+	}
+	list, err := passwords(env).List(addr)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(env.Stderr, "No relay passwords yet. Create one with 'mailkey relay add-password ADDR LABEL'.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ACCOUNT\tLABEL\tCREATED\tLAST USED")
+	for _, e := range list {
+		used := "never"
+		if !e.LastUsed.IsZero() {
+			used = e.LastUsed.Local().Format("2006-01-02 15:04")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", e.Account, e.Label, e.Created.Local().Format("2006-01-02 15:04"), used)
+	}
+	return tw.Flush()
+}
+
+func relayEnable(ctx context.Context, env Env, args []string) error {
+	listen, err := listenFlag("relay enable", args)
+	if err != nil {
+		return err
+	}
+	s, err := relay.NewService()
+	if err != nil {
+		return err
+	}
+	kind, err := s.Enable(ctx, listen)
+	if err != nil {
+		return err
+	}
+	if kind == "systemd" {
+		fmt.Fprintf(env.Stderr, "The relay runs now and from every login, as the systemd user service %s (%s).\n", relay.Unit, s.UnitPath())
+		return nil
+	}
+	fmt.Fprintf(env.Stderr, "No systemd user manager here: the relay starts with your next desktop login (%s).\n", s.AutostartPath())
+	return nil
+}
+
+func relayDisable(ctx context.Context, env Env, args []string) error {
+	if len(args) > 0 {
+		return usagef(usageRelay, "relay disable takes no arguments")
+	}
+	s, err := relay.NewService()
+	if err != nil {
+		return err
+	}
+	if err := s.Disable(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stderr, "The relay no longer starts at login.")
+	return nil
+}
+
+func relayStatus(env Env, args []string) error {
+	if len(args) > 0 {
+		return usagef(usageRelay, "relay status takes no arguments")
+	}
+	dir, err := relayDir()
+	if err != nil {
+		return err
+	}
+	if s, err := relay.NewService(); err == nil {
+		switch s.Enabled() {
+		case "systemd":
+			fmt.Fprintf(env.Stdout, "starts at login: yes, systemd user service %s\n", relay.Unit)
+		case "autostart":
+			fmt.Fprintf(env.Stdout, "starts at login: yes, desktop autostart %s\n", s.AutostartPath())
+		default:
+			fmt.Fprintln(env.Stdout, "starts at login: no ('mailkey relay enable')")
+		}
+	}
+	st, ok := relay.Running(dir)
+	if !ok {
+		fmt.Fprintln(env.Stdout, "running: no")
+		return advice.New(errRelayStopped, "the relay is not running", "Start it with 'mailkey relay', or 'mailkey relay enable'")
+	}
+	fmt.Fprintf(env.Stdout, "running: yes, pid %d, on %s since %s\ncertificate SHA-256: %s\n", st.PID, st.Listen,
+		st.Started.Local().Format("2006-01-02 15:04"), st.Fingerprint)
+	return nil
+}

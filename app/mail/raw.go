@@ -1,0 +1,140 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	netmail "net/mail"
+	"net/textproto"
+	"strings"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// MaxRawBytes is the largest message Gmail's SMTP server takes: it advertises
+// "SIZE 35882577" in its EHLO reply (see GOOGLE.md). A raw message is
+// measured as it is, already encoded.
+const MaxRawBytes = 35_882_577
+
+// Raw is a message that is already in RFC 5322 form, as sendmail and the relay
+// get it from another program. It is sent as it is; the envelope is given
+// apart from its headers.
+type Raw struct {
+	// From is the envelope sender, a bare address.
+	From string
+	// To lists the envelope recipients, bare addresses.
+	To []string
+	// Data is the whole message, headers and body, without any Bcc header.
+	Data []byte
+	// MessageID is the Message-ID the message carries, for the Result.
+	MessageID string
+}
+
+// Validate checks the envelope and the size.
+func (r Raw) Validate() error {
+	if err := checkAddress("From", r.From); err != nil {
+		return err
+	}
+	if len(r.To) == 0 {
+		return advice.Keyed(ErrNoRecipient, "mail.raw_no_recipient", nil,
+			"the message has no recipient", "Give the recipients as arguments, or use -t to take them from To, Cc and Bcc")
+	}
+	for _, a := range r.To {
+		if err := checkAddress("To", a); err != nil {
+			return err
+		}
+	}
+	if len(r.Data) > MaxRawBytes {
+		return advice.Keyed(fmt.Errorf("%w: %d bytes", ErrTooBig, len(r.Data)), "mail.raw_too_big",
+			advice.Data{"Size": len(r.Data), "Limit": MaxRawBytes},
+			"the message is {{.Size}} bytes, over Gmail's limit of {{.Limit}}",
+			"Remove or shrink attachments, or share large files by link")
+	}
+	return nil
+}
+
+// SendRaw delivers r through the server at ep, streaming r.Data into DATA as
+// it is (dot-stuffed, with CRLF line ends). Errors are as for Send.
+func (s *Sender) SendRaw(ctx context.Context, ep Endpoint, cred Credential, r Raw) (Result, error) {
+	if err := r.Validate(); err != nil {
+		return Result{}, err
+	}
+	res := Result{MessageID: r.MessageID, Transport: TransportSMTP}
+	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error { return deliverRaw(sc, r) }, &res)
+	return res, err
+}
+
+func deliverRaw(sc *smtp.Client, r Raw) error {
+	if err := sc.Mail("<" + r.From + ">"); err != nil {
+		return err
+	}
+	for _, a := range r.To {
+		if err := sc.Rcpt("<" + a + ">"); err != nil {
+			return err
+		}
+	}
+	w, err := sc.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(r.Data); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		var tp *textproto.Error
+		if errors.As(err, &tp) {
+			return err
+		}
+		return &afterDataError{err: err}
+	}
+	return nil
+}
+
+// SendRawAPI delivers r through the Gmail API. The API takes the recipients
+// from the headers, so envelope recipients missing from To and Cc are added
+// in a Bcc header, which Gmail removes before delivery. Addresses in To and
+// Cc that are not envelope recipients get the message too: the API has no
+// envelope.
+func (s *Sender) SendRawAPI(ctx context.Context, api API, cred Credential, r Raw) (Result, error) {
+	if err := r.Validate(); err != nil {
+		return Result{}, err
+	}
+	res := Result{MessageID: r.MessageID, Transport: TransportAPI}
+	var prefix []byte
+	if extra := hiddenRecipients(r); len(extra) > 0 {
+		prefix = []byte("Bcc: " + strings.Join(extra, ", ") + "\r\n")
+	}
+	return s.postAPI(ctx, api, cred, res, func(w io.Writer) error {
+		if _, err := w.Write(prefix); err != nil {
+			return err
+		}
+		_, err := w.Write(r.Data)
+		return err
+	})
+}
+
+// hiddenRecipients returns the envelope recipients that To and Cc lack.
+func hiddenRecipients(r Raw) []string {
+	shown := map[string]bool{}
+	if m, err := netmail.ReadMessage(bytes.NewReader(r.Data)); err == nil {
+		for _, h := range []string{"To", "Cc"} {
+			list, _ := m.Header.AddressList(h)
+			for _, a := range list {
+				shown[strings.ToLower(a.Address)] = true
+			}
+		}
+	}
+	var out []string
+	for _, a := range r.To {
+		if !shown[strings.ToLower(a)] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// NewMessageID returns a fresh Message-ID, with angle brackets.
+func NewMessageID() string { return newMessageID() }

@@ -1,0 +1,153 @@
+package ui
+
+import (
+	"context"
+	"net"
+	"net/smtp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/queue"
+)
+
+// relayHarness is a harness with an app-password account, a state dir of
+// its own, and the relay panel of its account screen.
+func relayHarness(t *testing.T) (*harness, *accountScreen) {
+	h := newHarness(t) // with a state dir of its own
+	if _, err := h.eng.LoginAppPassword(context.Background(), ann, annShown, h.gm.SMTP.StartTLSURL()); err != nil {
+		t.Fatal(err)
+	}
+	h.g.accountsChanged()
+	h.settle()
+	s := openAccount(t, h, ann)
+	s.relay.g.relay.listen = "127.0.0.1:0"
+	t.Cleanup(h.g.relay.halt)
+	return h, s
+}
+
+// submit sends one message to the relay at addr as a device would, over
+// AUTH PLAIN on the loopback.
+func submit(addr, password string) error {
+	c, err := smtp.Dial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Auth(smtp.PlainAuth("", ann, password, "127.0.0.1")); err != nil {
+		return err
+	}
+	if err := c.Mail(ann); err != nil {
+		return err
+	}
+	if err := c.Rcpt("bob@example.com"); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write([]byte("From: " + ann + "\r\nSubject: from the scanner\r\n\r\nscan attached\r\n")); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+func TestRelayPanel(t *testing.T) {
+	h, s := relayHarness(t)
+	p := s.relay
+	if p.status.Text != "The relay is not running." || p.server.Text != "127.0.0.1" || p.values.Items[3].Widget.(*widget.Label).Text != ann {
+		t.Fatalf("panel: status %q, server %q", p.status.Text, p.server.Text)
+	}
+
+	test.Type(p.label, "scanner")
+	test.Tap(p.create)
+	h.settle()
+	pw := p.newPass.Text
+	if !p.newPass.Visible() || !p.copyPass.Visible() || len(pw) != 24 || len(p.passwords.Objects) != 1 {
+		t.Fatalf("after Create: %q shown %v, %d listed", pw, p.newPass.Visible(), len(p.passwords.Objects))
+	}
+	test.Tap(p.copyPass)
+	if got := h.app.Clipboard().Content(); got != pw {
+		t.Fatalf("clipboard %q", got)
+	}
+
+	test.Tap(p.startStop)
+	h.settle()
+	addr := h.g.relay.running()
+	if addr == "" || !strings.Contains(p.status.Text, addr) || p.startStop.Text != "Stop the relay" || !strings.HasSuffix(addr, ":"+p.port.Text) {
+		t.Fatalf("after Start: %q, status %q, note %q", addr, p.status.Text, p.note.Text)
+	}
+	if err := submit(addr, pw); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(h.gm.SMTP.Messages()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if m := h.gm.SMTP.Messages(); len(m) != 1 || !strings.Contains(string(m[0].Data), "Subject: from the scanner") {
+		t.Fatalf("delivered %d", len(m))
+	}
+
+	// Revoke: the row goes, and the password no longer logs in.
+	var revoke *widget.Button
+	for _, o := range p.passwords.Objects[0].(*fyne.Container).Objects {
+		if b, ok := o.(*widget.Button); ok {
+			revoke = b
+		}
+	}
+	test.Tap(revoke)
+	h.settle()
+	if len(p.passwords.Objects) != 0 {
+		t.Fatal("the revoked password is still listed")
+	}
+	if err := submit(addr, pw); err == nil || !strings.Contains(err.Error(), "535") {
+		t.Fatalf("a revoked password: %v", err)
+	}
+
+	test.Tap(p.startStop)
+	h.settle()
+	if h.g.relay.running() != "" || p.startStop.Text != "Start the relay" {
+		t.Fatal("the relay did not stop")
+	}
+	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+		_ = c.Close()
+		t.Fatal("the relay still listens")
+	}
+}
+
+func TestRelayPanelQueue(t *testing.T) {
+	h, _ := relayHarness(t)
+	dir, err := queue.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := advice.Keyed(mail.ErrConnect, "mail.cannot_connect", advice.Data{"Server": "127.0.0.1:1", "Port": 1}, "cannot connect to {{.Server}}", "")
+	if _, err := queue.Open(dir, mail.MaxRawBytes).AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}},
+		strings.NewReader("Subject: waiting\r\n\r\nx\r\n"), down); err != nil {
+		t.Fatal(err)
+	}
+	s := openAccount(t, h, ann)
+	p := s.relay
+	if p.queued.Text != "1 message waits in the queue." || len(p.items.Objects) != 1 || !p.flush.Visible() ||
+		!strings.Contains(p.items.Objects[0].(*widget.Label).Text, "cannot connect to 127.0.0.1:1") {
+		t.Fatalf("queue: %q, %d items", p.queued.Text, len(p.items.Objects))
+	}
+	test.Tap(p.flush)
+	h.settle()
+	if len(h.gm.SMTP.Messages()) != 1 || p.queued.Text != "0 messages wait in the queue." || p.flush.Visible() {
+		t.Fatalf("after Send now: %d sent, %q", len(h.gm.SMTP.Messages()), p.queued.Text)
+	}
+	if p.note.Visible() {
+		t.Fatalf("note: %s", p.note.Text)
+	}
+}
