@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
@@ -49,8 +50,8 @@ type command struct {
 // Usage lines, one per command.
 const (
 	usageAccounts = "mailkey accounts [--json]"
-	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto]\n" +
-		"       mailkey login --app-password --email ADDR [--smtp URL]   (app password on stdin)"
+	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto] [--imap URL]\n" +
+		"       mailkey login --app-password --email ADDR [--smtp URL] [--imap URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
 		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
 	usageToken  = "mailkey token ADDR"
@@ -65,6 +66,7 @@ var commands = []command{
 	{"remove", usageRemove, remove},
 	{"doctor", usageDoctor, doctor},
 	{"export", usageExport, exportCmd},
+	{"test", usageTest, testCmd},
 }
 
 // usageError is a mistake in the command line.
@@ -150,7 +152,7 @@ func codeOf(err error) int {
 	case is(fs.ErrNotExist, fs.ErrPermission, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
-		google.ErrLooksLikeAccountPassword):
+		google.ErrLooksLikeAccountPassword, arrival.ErrBadIMAPURL):
 		return ExitUsage
 	}
 	return ExitFailure

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
@@ -86,7 +87,11 @@ func login(ctx context.Context, env Env, args []string) error {
 	transport := fs.String("transport", "", "")
 	appPassword := fs.Bool("app-password", false, "")
 	email := fs.String("email", "", "")
+	imapURL := fs.String("imap", "", "") // where 'mailkey test' reads the mailbox (see test.go)
 	if err := parse(fs, usage, args); err != nil {
+		return err
+	}
+	if _, err := arrival.ParseIMAPURL(*imapURL); err != nil {
 		return err
 	}
 	switch {
@@ -104,7 +109,7 @@ func login(ctx context.Context, env Env, args []string) error {
 		if *transport != "" && *transport != account.TransportSMTP {
 			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret")
 		}
-		return loginAppPassword(ctx, env, *email, *smtpURL)
+		return setIMAP(env, *email, *imapURL, loginAppPassword(ctx, env, *email, *smtpURL))
 	case *clientFile == "":
 		return usagef(usage, "give --client-secret FILE (the JSON downloaded from Google Cloud) or --app-password")
 	case *testing && *production:
@@ -145,6 +150,9 @@ func login(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
+	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
+		return err
+	}
 	if st := a.Status(time.Now()); st.State == account.StateExpiring {
 		fmt.Fprintf(env.Stderr, "Signed in. While your Google Cloud project is in Testing, this sign-in ends on %s; "+
 			"run this command again then, or publish the app (In production) and log in with --production.\n",

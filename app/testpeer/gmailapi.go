@@ -26,6 +26,7 @@ type GmailAPI struct {
 
 	tokens TokenValidator
 	srv    *http.Server
+	mux    *http.ServeMux // the Mailbox adds its read endpoints (mailbox.go)
 	once   sync.Once
 
 	mu       sync.Mutex
@@ -53,6 +54,7 @@ func StartGmailAPI(tokens TokenValidator, addr string) (*GmailAPI, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /gmail/v1/users/me/profile", p.handleProfile)
 	mux.HandleFunc("POST /upload/gmail/v1/users/me/messages/send", p.handleSend)
+	p.mux = mux
 	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
 	return p, nil

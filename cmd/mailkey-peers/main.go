@@ -63,7 +63,7 @@ func main() {
 		fail(err)
 	}
 	defer g.Close()
-	g.API.SetOnSend(func(raw []byte) { store("the Gmail API", "", "", raw) })
+	g.API.SetOnSend(func(raw []byte) { g.Mailbox.DeliverRaw(raw); store("the Gmail API", "", "", raw) })
 
 	env := fmt.Sprintf("SSL_CERT_FILE=%s\nMAILKEY_PEER_SMTP=%s\nMAILKEY_PEER_SMTPS=%s\nMAILKEY_PEER_CLIENT=%s\nMAILKEY_PEER_WEB_CLIENT=%s\nMAILKEY_PEER_USER=%s\nMAILKEY_PEER_API=%s\n",
 		g.CA.CertFile, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.ClientFile, g.WebClientFile, *user, g.API.URL)
