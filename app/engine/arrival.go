@@ -26,11 +26,7 @@ func (e *Engine) TestArrival(ctx context.Context, addr string, timeout time.Dura
 	if err != nil {
 		return Arrival{}, err
 	}
-	if timeout <= 0 {
-		timeout = arrival.DefaultTimeout
-	}
-	finder, err := e.finder(ctx, a)
-	if err != nil {
+	if _, err := e.finder(ctx, a); err != nil { // fail before sending when the mailbox cannot be read
 		return Arrival{}, err
 	}
 	start := time.Now() // wall time: arrival is measured, not simulated
@@ -41,14 +37,31 @@ func (e *Engine) TestArrival(ctx context.Context, addr string, timeout time.Dura
 	if err != nil {
 		return Arrival{Sent: sent}, err
 	}
+	res, err := e.WaitArrival(ctx, a.Address, sent.MessageID, start, timeout)
+	return Arrival{Sent: sent, Result: res}, err
+}
+
+// WaitArrival looks for the message messageID, sent at start, in the
+// account's mailbox until timeout has passed since start.
+func (e *Engine) WaitArrival(ctx context.Context, addr, messageID string, start time.Time, timeout time.Duration) (arrival.Result, error) {
+	a, err := e.Accounts.Get(addr)
+	if err != nil {
+		return arrival.Result{}, err
+	}
+	if timeout <= 0 {
+		timeout = arrival.DefaultTimeout
+	}
+	finder, err := e.finder(ctx, a)
+	if err != nil {
+		return arrival.Result{}, err
+	}
 	poll := min(arrival.DefaultPoll, max(timeout/20, 50*time.Millisecond))
-	res, err := arrival.Wait(ctx, finder, sent.MessageID, start, timeout, poll, time.Now)
+	res, err := arrival.Wait(ctx, finder, messageID, start, timeout, poll, time.Now)
+	res.Method = "imap"
 	if a.Method == account.OAuth {
 		res.Method = "gmail-api"
-	} else {
-		res.Method = "imap"
 	}
-	return Arrival{Sent: sent, Result: res}, err
+	return res, err
 }
 
 // finder returns how to read the account's mailbox.
@@ -56,14 +69,18 @@ func (e *Engine) finder(ctx context.Context, a account.Account) (arrival.Finder,
 	if a.Method == account.OAuth {
 		return &apiFinder{e: e, a: a}, nil
 	}
-	if _, err := arrival.ParseIMAPURL(a.IMAP); err != nil {
+	imapURL := a.IMAP
+	if imapURL == "" {
+		imapURL = e.DefaultIMAP
+	}
+	if _, err := arrival.ParseIMAPURL(imapURL); err != nil {
 		return nil, err
 	}
 	cred, err := e.credential(ctx, a, "")
 	if err != nil {
 		return nil, err
 	}
-	return arrival.IMAP{URL: a.IMAP, Username: a.Address, Password: cred.Password, RootCAs: e.Sender.RootCAs}, nil
+	return arrival.IMAP{URL: imapURL, Username: a.Address, Password: cred.Password, RootCAs: e.Sender.RootCAs}, nil
 }
 
 // apiFinder reads the mailbox through the Gmail API; a refused token is

@@ -31,6 +31,9 @@ type Engine struct {
 	Open oauth.Opener
 	// Now is the clock.
 	Now func() time.Time
+	// DefaultIMAP is the IMAP URL of accounts that set none ("" for
+	// Gmail's); tests point it at the stand-in (arrival.go).
+	DefaultIMAP string
 
 	tokenMu sync.Mutex // one refresh at a time; the others then find it cached
 }
