@@ -67,6 +67,7 @@ var commands = []command{
 	{"doctor", usageDoctor, doctor},
 	{"export", usageExport, exportCmd},
 	{"test", usageTest, testCmd},
+	{"watch", usageWatch, watchCmd},
 }
 
 // usageError is a mistake in the command line.
