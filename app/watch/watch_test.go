@@ -197,9 +197,9 @@ func TestKeepAliveEvery30Days(t *testing.T) {
 
 func TestRefreshRefused(t *testing.T) {
 	cases := []struct {
-		name  string
+		name    string
 		breakIt func(r *rig)
-		want  string
+		want    string
 	}{
 		{"invalid_grant", func(r *rig) { r.env.Gmail.OAuth.RevokeUser(ann) }, "invalid_grant"},
 		{"invalid_client", func(r *rig) {
