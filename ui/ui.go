@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/watch"
 	"github.com/mailkey-app/mailkey/assets"
 )
 
@@ -32,6 +33,7 @@ func Run(eng *engine.Engine) {
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {
 		g.start()
+		go g.showRequested(os.Getenv(watch.ShowEnv)) // show_request.go
 		if os.Getenv("MAILKEY_DEMO") != "" {
 			go applyDemo(g)
 		}
