@@ -53,7 +53,7 @@ const (
 	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto] [--imap URL]\n" +
 		"       mailkey login --app-password --email ADDR [--smtp URL] [--imap URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
-		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
+		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--account ADDR] [--verbose]"
 	usageToken  = "mailkey token ADDR"
 	usageRemove = "mailkey remove ADDR"
 )
@@ -68,6 +68,7 @@ var commands = []command{
 	{"export", usageExport, exportCmd},
 	{"test", usageTest, testCmd},
 	{"watch", usageWatch, watchCmd},
+	{"aliases", usageAliases, aliasesCmd},
 }
 
 // usageError is a mistake in the command line.

@@ -32,6 +32,7 @@ type accountJSON struct {
 	ExpiresAt   *time.Time `json:"expires_at,omitempty"`
 	DaysLeft    *int       `json:"days_left,omitempty"`
 	NeedsReason string     `json:"needs_sign_in_reason,omitempty"`
+	SendAs      []string   `json:"send_as,omitempty"`
 }
 
 func accounts(_ context.Context, env Env, args []string) error {
@@ -52,7 +53,7 @@ func accounts(_ context.Context, env Env, args []string) error {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
-				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason}
+				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason, SendAs: a.SendAs}
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days
@@ -153,6 +154,7 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
 		return err
 	}
+	readAliases(ctx, env, a.Address)
 	if st := a.Status(time.Now()); st.State == account.StateExpiring {
 		fmt.Fprintf(env.Stderr, "Signed in. While your Google Cloud project is in Testing, this sign-in ends on %s; "+
 			"run this command again then, or publish the app (In production) and log in with --production.\n",
@@ -204,6 +206,7 @@ func send(ctx context.Context, env Env, args []string) error {
 	verbose := fs.Bool("verbose", false, "")
 	var attach listFlag
 	fs.Var(&attach, "attach", "")
+	via := fs.String("account", "", "") // the account to send through when --from is an alias (aliases.go)
 	if err := parse(fs, usage, args); err != nil {
 		return err
 	}
@@ -237,6 +240,8 @@ func send(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	m.Via = *via
+	warnFrom(env, m)
 	res, err := env.Engine.Send(ctx, m)
 	if *verbose && res.Transcript != "" {
 		fmt.Fprintln(env.Stderr, "Transcript (secrets redacted):\n"+res.Transcript)
