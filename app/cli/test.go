@@ -95,6 +95,7 @@ func testPrintJSON(env Env, addr string, res engine.Arrival, timeout time.Durati
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // Message-IDs have angle brackets
 	if err := enc.Encode(j); err != nil {
 		return err
 	}
