@@ -179,6 +179,7 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 	for i, in := range list {
 		opts[i] = in.Address
 	}
+	opts = append(opts, aliasOptions(list)...) // compose_aliases.go
 	c.from.SetOptions(opts)
 	if len(opts) == 0 {
 		c.fromErr.SetText(tr("compose.no_account", "There is no account to send from yet. Add one first."))
