@@ -46,6 +46,17 @@ func TestSendAsAliases(t *testing.T) {
 	if !strings.Contains(res.stderr, "Warning: Pending@example.com is not a verified Send mail as address of "+ann+": Gmail will rewrite the From to "+ann) {
 		t.Errorf("stderr %q", res.stderr)
 	}
+	// Gmail (the stand-in) rewrote it, as the warning said; the verified alias stayed.
+	res = r.run("", "send", "--from", "pending@example.com", "--account", ann, "--to", "bob@example.com", "--subject", "s2", "--body", "b")
+	r.wantCode(res, cli.ExitOK)
+	raw := string(r.gmail.Mailbox.Message("bob@example.com", strings.TrimSpace(res.stdout)))
+	if !strings.Contains(raw, "From: "+ann+"\r\n") || strings.Contains(raw, "pending@example.com") {
+		t.Errorf("delivered %q: want the From rewritten to %s", raw, ann)
+	}
+	res = r.run("", "send", "--from", "ann@example.com", "--to", "bob@example.com", "--subject", "s3", "--body", "b")
+	if raw := string(r.gmail.Mailbox.Message("bob@example.com", strings.TrimSpace(res.stdout))); !strings.Contains(raw, "From: <ann@example.com>") {
+		t.Errorf("delivered %q: want the alias kept", raw)
+	}
 	// Without --account, an address that is neither an account nor an alias is no account.
 	r.wantCode(r.run("", "send", "--from", "pending@example.com", "--to", "bob@example.com", "--subject", "s", "--body", "b"), cli.ExitNoAccount)
 

@@ -69,7 +69,7 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 		op.Close()
 		return nil, err
 	}
-	mb.register(api.mux, op)
+	mb.register(api)
 	api.SetOnSend(mb.DeliverRaw)
 	ip, err := StartIMAP(IMAPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, Addr: opts.IMAPAddr})
 	if err != nil {

@@ -91,11 +91,55 @@ func (m *Mailbox) OnFile(f func(owner, label string, raw []byte)) {
 	m.onFile = append(m.onFile, f)
 }
 
-// DeliverSMTP files a message the SMTP stand-in accepted, for each recipient.
+// DeliverSMTP files a message the SMTP stand-in accepted, for each
+// recipient. Like Gmail, it rewrites a From that is neither the signed-in
+// user nor one of the user's accepted Send mail as addresses to the user's
+// address (Gmail Help, "Send emails from a different address or alias": the
+// address must be added and verified under Send mail as).
 func (m *Mailbox) DeliverSMTP(r Received) {
-	for _, to := range r.To {
-		m.deliver(to, r.From, r.Data)
+	data, from := m.rewriteFrom(r.Data, r.User), r.From
+	if !bytes.Equal(data, r.Data) {
+		from = r.User
 	}
+	for _, to := range r.To {
+		m.deliver(to, from, data)
+	}
+}
+
+// rewriteFrom returns raw with its From header replaced by user when user
+// may not send as it.
+func (m *Mailbox) rewriteFrom(raw []byte, user string) []byte {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil || user == "" {
+		return raw
+	}
+	a, err := mail.ParseAddress(msg.Header.Get("From"))
+	if err != nil || strings.EqualFold(a.Address, user) {
+		return raw
+	}
+	m.mu.Lock()
+	aliases := m.sendAs[strings.ToLower(user)]
+	m.mu.Unlock()
+	for _, s := range aliases {
+		if strings.EqualFold(s.SendAsEmail, a.Address) && s.VerificationStatus == "accepted" {
+			return raw
+		}
+	}
+	out := stripHeader(raw, "From")
+	return append([]byte("From: "+user+"\r\n"), out...)
+}
+
+// Message returns the raw message owner received with messageID, as filed
+// (with the headers Gmail adds), or nil.
+func (m *Mailbox) Message(owner, messageID string) []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, s := range m.msgs {
+		if s.owner == strings.ToLower(owner) && s.msgID == messageID {
+			return slices.Clone(s.raw)
+		}
+	}
+	return nil
 }
 
 // DeliverRaw files a message the Gmail API stand-in accepted, for each
@@ -190,9 +234,15 @@ func stripHeader(raw []byte, name string) []byte {
 	return append(append(bytes.Join(out, []byte("\r\n")), "\r\n\r\n"...), body...)
 }
 
-// register adds the read endpoints to the Gmail API stand-in's mux.
-func (m *Mailbox) register(mux *http.ServeMux, tokens TokenValidator) {
+// register adds the read endpoints to the Gmail API stand-in; like its
+// other endpoints, they check the token first, then whether the API is on.
+func (m *Mailbox) register(api *GmailAPI) {
+	mux, tokens := api.mux, api.tokens
 	auth := func(w http.ResponseWriter, r *http.Request) (string, bool) {
+		api.mu.Lock()
+		api.hits++
+		disabled := api.disabled
+		api.mu.Unlock()
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		email, scope, valid := "", "", false
 		if ok && token != "" {
@@ -201,6 +251,9 @@ func (m *Mailbox) register(mux *http.ServeMux, tokens TokenValidator) {
 		switch {
 		case !valid:
 			writeJSON(w, http.StatusUnauthorized, apiUnauthenticated())
+			return "", false
+		case disabled:
+			writeJSON(w, http.StatusForbidden, apiDisabled(DefaultProjectNumber))
 			return "", false
 		case !hasScope(scope, GmailScope):
 			writeJSON(w, http.StatusForbidden, apiScopeInsufficient())
