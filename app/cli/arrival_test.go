@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/cli"
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // loginFor signs ann in with method "app-password" (mailbox read over IMAP)
@@ -54,35 +55,33 @@ func TestTestFindsTheMessageInTheInbox(t *testing.T) {
 	}
 }
 
-func TestTestReportsSpam(t *testing.T) {
-	for _, method := range []string{"app-password", "oauth"} {
-		t.Run(method, func(t *testing.T) {
-			r := newRig(t)
-			r.loginFor(method)
-			r.gmail.Mailbox.SetSpam(true)
-			res := r.run("", "test", ann)
-			r.wantCode(res, cli.ExitFailure)
-			for _, want := range []string{"Landed in Spam after ", "Not spam"} {
-				if !strings.Contains(res.stdout, want) {
-					t.Errorf("stdout lacks %q", want)
-				}
-			}
-		})
+// Spam, or nowhere (the timeout shortened): exit 1, with what to do.
+func TestTestNotInTheInbox(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(*testpeer.Mailbox)
+		args  []string
+		want  []string
+	}{
+		{"spam", func(m *testpeer.Mailbox) { m.SetSpam(true) }, nil, []string{"Landed in Spam after ", "Not spam"}},
+		{"not found", func(m *testpeer.Mailbox) { m.SetDrop(true) }, []string{"--timeout", "1s"},
+			[]string{"Not found in your mailbox after 1 second.", "Spam"}},
 	}
-}
-
-func TestTestReportsNotFound(t *testing.T) {
-	for _, method := range []string{"app-password", "oauth"} {
-		t.Run(method, func(t *testing.T) {
-			r := newRig(t)
-			r.loginFor(method)
-			r.gmail.Mailbox.SetDrop(true)
-			res := r.run("", "test", ann, "--timeout", "1s")
-			r.wantCode(res, cli.ExitFailure)
-			if !strings.Contains(res.stdout, "Not found in your mailbox after 1 second.") || !strings.Contains(res.stdout, "Spam") {
-				t.Errorf("stdout %q: want the not-found advice", res.stdout)
-			}
-		})
+	for _, c := range cases {
+		for _, method := range []string{"app-password", "oauth"} {
+			t.Run(c.name+"/"+method, func(t *testing.T) {
+				r := newRig(t)
+				r.loginFor(method)
+				c.setup(r.gmail.Mailbox)
+				res := r.run("", append([]string{"test", ann}, c.args...)...)
+				r.wantCode(res, cli.ExitFailure)
+				for _, want := range c.want {
+					if !strings.Contains(res.stdout, want) {
+						t.Errorf("stdout %q lacks %q", res.stdout, want)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -7,32 +7,14 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/arrival"
-	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
-	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
-	"github.com/mailkey-app/mailkey/app/testpeer"
 )
-
-// oauthEnv signs ann in with OAuth, the Gmail API at the stand-in.
-func oauthEnv(t *testing.T) *enginetest.Env {
-	t.Helper()
-	env := enginetest.New(t)
-	client, err := google.ReadClientFile(env.Gmail.ClientFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client,
-		SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: env.Gmail.API.URL}); err != nil {
-		t.Fatal(err)
-	}
-	return env
-}
 
 // A token Google stopped taking between the send and the look is refreshed
 // once, and the look goes on.
 func TestWaitArrivalRefreshesARefusedToken(t *testing.T) {
-	env := oauthEnv(t)
+	env := doctorEnv(t)
 	ctx := context.Background()
 	res, err := env.Engine.Send(ctx, mail.Message{From: enginetest.User, To: []string{enginetest.User}, Subject: "t", Body: "b"})
 	if err != nil {
@@ -51,7 +33,7 @@ func TestWaitArrivalRefreshesARefusedToken(t *testing.T) {
 
 // The Gmail API off in the project: the look fails with Google's reason.
 func TestWaitArrivalAPIDisabled(t *testing.T) {
-	env := oauthEnv(t)
+	env := doctorEnv(t)
 	env.Gmail.API.SetAPIDisabled(true)
 	_, err := env.Engine.WaitArrival(context.Background(), enginetest.User, "<x@y>", time.Now(), 300*time.Millisecond)
 	if !errors.Is(err, arrival.ErrLook) {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,16 +36,15 @@ type rig struct {
 	bus   *notify.Bus
 	w     *watch.Watcher
 	warn  bytes.Buffer
-	mu    sync.Mutex
-	now   time.Time
+	clk   *enginetest.Clock
 	start time.Time
 }
 
 func newRig(t *testing.T, pub account.Publishing) *rig {
 	t.Helper()
-	r := &rig{t: t, env: enginetest.New(t), now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	r.start = r.now
-	r.env.Engine.Now = r.clock
+	r := &rig{t: t, env: enginetest.New(t), start: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	r.clk = enginetest.NewClock(r.start)
+	r.env.Engine.Now = r.clk.Now
 	client, err := google.ReadClientFile(r.env.Gmail.ClientFile)
 	if err != nil {
 		t.Fatal(err)
@@ -64,22 +62,12 @@ func newRig(t *testing.T, pub account.Publishing) *rig {
 	}
 	t.Cleanup(func() { _ = r.bus.Close() })
 	r.w = &watch.Watcher{Engine: r.env.Engine, Notifier: r.bus, StatePath: filepath.Join(t.TempDir(), "state", "watch.json"),
-		Now: r.clock, Warn: &r.warn}
+		Now: r.clk.Now, Warn: &r.warn}
 	return r
 }
 
-func (r *rig) clock() time.Time {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.now
-}
-
 // at sets the clock to d after the sign-in.
-func (r *rig) at(d time.Duration) {
-	r.mu.Lock()
-	r.now = r.start.Add(d)
-	r.mu.Unlock()
-}
+func (r *rig) at(d time.Duration) { r.clk.Set(r.start.Add(d)) }
 
 // check runs one check and returns the kinds found.
 func (r *rig) check() []watch.Kind {
@@ -153,7 +141,7 @@ func TestNewSignInIsANewEvent(t *testing.T) {
 	r.at(day(6.5))
 	r.check()
 	r.wantNotified(1, "ends on")
-	if err := r.env.Engine.Accounts.Modify(ann, func(a *account.Account) { a.SignedInAt = r.clock() }); err != nil {
+	if err := r.env.Engine.Accounts.Modify(ann, func(a *account.Account) { a.SignedInAt = r.clk.Now() }); err != nil {
 		t.Fatal(err)
 	}
 	r.at(day(13))
