@@ -33,6 +33,7 @@ type gui struct {
 	dropTarget func([]fyne.URI)
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
+	reminders  reminders // watch.go
 }
 
 func newGUI(a fyne.App, eng *engine.Engine) *gui {
@@ -171,7 +172,7 @@ func newSidebar(g *gui) *sidebar {
 			}
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(s.infos[id].Address)
-			box.Objects[1].(*widget.Label).SetText(statusText(s.infos[id]))
+			box.Objects[1].(*widget.Label).SetText(s.g.accountBadge(s.infos[id].Address, statusText(s.infos[id]))) // watch.go
 		})
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(s.infos) {

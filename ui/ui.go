@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -33,7 +34,8 @@ func Run(eng *engine.Engine) {
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {
 		g.start()
-		go g.showRequested(os.Getenv(watch.ShowEnv)) // show_request.go
+		go g.showRequested(os.Getenv(watch.ShowEnv))                    // show_request.go
+		go g.runReminders(context.Background(), "", watch.DefaultEvery) // watch.go
 		if os.Getenv("MAILKEY_DEMO") != "" {
 			go applyDemo(g)
 		}

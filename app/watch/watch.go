@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
@@ -167,6 +168,18 @@ func (w *Watcher) save(st state) error {
 // account that needs attention now, and posts a notification for each event
 // not notified before.
 func (w *Watcher) Check(ctx context.Context) ([]Finding, error) {
+	// The app and 'mailkey watch' may both run: one check at a time, so
+	// that each event is notified once between them.
+	if err := os.MkdirAll(filepath.Dir(w.StatePath), 0o700); err != nil {
+		return nil, err
+	}
+	lock := flock.New(w.StatePath + ".lock")
+	lctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if ok, err := lock.TryLockContext(lctx, 50*time.Millisecond); err != nil || !ok {
+		return nil, fmt.Errorf("another mailkey keeps %s locked: %v", w.StatePath, err)
+	}
+	defer func() { _ = lock.Unlock() }()
 	st, err := w.load()
 	if err != nil {
 		return nil, err
