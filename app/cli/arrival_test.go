@@ -23,6 +23,16 @@ func (r *rig) loginFor(method string) {
 	r.wantCode(res, cli.ExitOK)
 }
 
+// --imap is kept with the account and shown by accounts --json.
+func TestLoginKeepsIMAP(t *testing.T) {
+	r := newRig(t)
+	r.loginFor("app-password")
+	res := r.run("", "accounts", "--json")
+	if !strings.Contains(res.stdout, `"imap": "`+r.gmail.IMAP.URL+`"`) {
+		t.Errorf("accounts --json: %s", res.stdout)
+	}
+}
+
 func TestTestFindsTheMessageInTheInbox(t *testing.T) {
 	for _, method := range []string{"app-password", "oauth"} {
 		t.Run(method, func(t *testing.T) {

@@ -33,6 +33,7 @@ type accountJSON struct {
 	DaysLeft    *int       `json:"days_left,omitempty"`
 	NeedsReason string     `json:"needs_sign_in_reason,omitempty"`
 	SendAs      []string   `json:"send_as,omitempty"`
+	IMAP        string     `json:"imap,omitempty"`
 }
 
 func accounts(_ context.Context, env Env, args []string) error {
@@ -53,7 +54,7 @@ func accounts(_ context.Context, env Env, args []string) error {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
-				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason, SendAs: a.SendAs}
+				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason, SendAs: a.SendAs, IMAP: a.IMAP}
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days
