@@ -135,8 +135,8 @@ func stripComments(s string) string {
 // Wait looks for messageID with f every poll until it is found or timeout
 // has passed since sent. A message found outside Spam and the Inbox is
 // looked for again until the time is over, in case Gmail files it yet.
-// Errors of one look are retried; the last is returned with NotFound when no
-// look ever succeeded.
+// Errors of one look are retried, but for a refused login or request; the
+// last is returned with NotFound when no look ever succeeded.
 func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeout, poll time.Duration, now func() time.Time) (Result, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -153,6 +153,8 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 		cancel()
 		at := now()
 		switch {
+		case permanent(err):
+			return Result{Place: NotFound, After: at.Sub(sent)}, err
 		case err != nil:
 			lastErr = err
 		case ok:
@@ -180,6 +182,12 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 		case <-t.C:
 		}
 	}
+}
+
+// permanent reports whether looking again cannot help: the mailbox refused
+// the login or the request, or its address is unusable.
+func permanent(err error) bool {
+	return errors.Is(err, ErrIMAPLogin) || errors.Is(err, ErrRefused) || errors.Is(err, ErrBadIMAPURL)
 }
 
 // ErrLook means the mailbox could not be read.

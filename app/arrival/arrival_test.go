@@ -105,19 +105,22 @@ func TestWait(t *testing.T) {
 		{"never", []answer{{}}, arrival.NotFound, nil, 3},
 		{"never readable", []answer{{err: boom}}, arrival.NotFound, boom, 3},
 		{"unreadable, then missing", []answer{{err: boom}, {}}, arrival.NotFound, nil, 3},
+		{"a refused login ends the wait", []answer{{err: arrival.ErrIMAPLogin}, inbox}, arrival.NotFound, arrival.ErrIMAPLogin, 1},
+		{"a refused request too", []answer{{err: arrival.ErrRefused}, inbox}, arrival.NotFound, arrival.ErrRefused, 1},
 		{"archived: looked for until the end", []answer{{f: arrival.Found{Place: arrival.Other, Labels: []string{"SENT"}}, ok: true}}, arrival.Other, nil, 3},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := &script{answers: c.answers}
 			res, err := arrival.Wait(context.Background(), s, "<x@y>", time.Now(), 300*time.Millisecond, 20*time.Millisecond, time.Now)
-			if res.Place != c.place || !errors.Is(err, c.err) || (c.err == nil && err != nil) || s.looks < c.looks {
+			if res.Place != c.place || !errors.Is(err, c.err) || (c.err == nil && err != nil) || s.looks < c.looks ||
+				(c.err != nil && c.err != boom && s.looks != 1) {
 				t.Errorf("Wait = %v, %v after %d looks; want %v, %v after at least %d", res.Place, err, s.looks, c.place, c.err, c.looks)
 			}
 			if res.Place == arrival.Inbox && res.Auth.SPF != "pass" {
 				t.Errorf("auth %+v", res.Auth)
 			}
-			if res.Place == arrival.NotFound && res.After < 300*time.Millisecond {
+			if res.Place == arrival.NotFound && c.err == nil && res.After < 300*time.Millisecond {
 				t.Errorf("gave up after %v", res.After)
 			}
 		})

@@ -21,6 +21,10 @@ import (
 // caller may refresh it and look again.
 var ErrTokenRejected = fmt.Errorf("%w: token refused", ErrLook)
 
+// ErrRefused means the Gmail API refused the look for a reason that
+// looking again will not change (the API off, a missing permission).
+var ErrRefused = fmt.Errorf("%w: refused", ErrLook)
+
 // maxAnswer bounds every answer read from the Gmail API.
 const maxAnswer = 256 << 10
 
@@ -131,7 +135,11 @@ func (g GmailAPI) get(ctx context.Context, path string, v any) error {
 		if ae, ok := google.ParseAPIError(body); ok && ae.Message != "" {
 			reply += ": " + ae.Message
 		}
-		return advice.Keyed(fmt.Errorf("%w: %d", ErrLook, resp.StatusCode), "arrival.api_refused",
+		cause := ErrLook
+		if resp.StatusCode/100 == 4 && resp.StatusCode != http.StatusTooManyRequests {
+			cause = ErrRefused // asking again will not help
+		}
+		return advice.Keyed(fmt.Errorf("%w: %d", cause, resp.StatusCode), "arrival.api_refused",
 			advice.Data{"Reply": clean(reply)},
 			"the Gmail API refused to list the mailbox ({{.Reply}})",
 			"Check that the Gmail API is enabled and that you allowed mailkey to read Gmail when signing in")
