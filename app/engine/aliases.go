@@ -40,7 +40,7 @@ func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	aliases, err := listSendAs(ctx, a.APIBase, tok)
+	aliases, err := listSendAs(ctx, e.apiBase(a), tok)
 	if err != nil {
 		return nil, err
 	}

@@ -93,7 +93,7 @@ type apiFinder struct {
 }
 
 func (f *apiFinder) Find(ctx context.Context, messageID string) (arrival.Found, bool, error) {
-	g := arrival.GmailAPI{Base: f.a.APIBase, RootCAs: f.e.Sender.RootCAs, Token: func(ctx context.Context) (string, error) {
+	g := arrival.GmailAPI{Base: f.e.apiBase(f.a), RootCAs: f.e.Sender.RootCAs, Token: func(ctx context.Context) (string, error) {
 		tok, err := f.e.accessToken(ctx, f.a, f.rejected)
 		f.last = tok
 		return tok, err
@@ -111,4 +111,12 @@ func (e *Engine) SetIMAP(addr, imapURL string) error {
 		return err
 	}
 	return e.Accounts.Modify(addr, func(a *account.Account) { a.IMAP = imapURL })
+}
+
+// apiBase is the account's Gmail API base, or the engine's default.
+func (e *Engine) apiBase(a account.Account) string {
+	if a.APIBase != "" {
+		return a.APIBase
+	}
+	return e.DefaultAPI
 }

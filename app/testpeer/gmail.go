@@ -50,7 +50,12 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 	if err != nil {
 		return nil, err
 	}
-	mb := NewMailbox()
+	api, err := StartGmailAPI(op, "")
+	if err != nil {
+		op.Close()
+		return nil, err
+	}
+	mb := api.Mailbox()
 	onMessage := func(r Received) {
 		mb.DeliverSMTP(r)
 		if opts.OnMessage != nil {
@@ -60,16 +65,10 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 	sp, err := StartSMTP(SMTPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, AccountPasswords: opts.AccountPasswords,
 		Tokens: op, Addr: opts.SMTPAddr, TLSAddr: opts.SMTPSAddr, OnMessage: onMessage})
 	if err != nil {
+		api.Close()
 		op.Close()
 		return nil, err
 	}
-	api, err := StartGmailAPI(op, "")
-	if err != nil {
-		_ = sp.Close()
-		op.Close()
-		return nil, err
-	}
-	mb.register(api)
 	api.SetOnSend(mb.DeliverRaw)
 	ip, err := StartIMAP(IMAPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, Addr: opts.IMAPAddr})
 	if err != nil {

@@ -26,8 +26,11 @@ type GmailAPI struct {
 
 	tokens TokenValidator
 	srv    *http.Server
-	mux    *http.ServeMux // the Mailbox adds its read endpoints (mailbox.go)
 	once   sync.Once
+
+	// mux takes the Mailbox's read endpoints too (mailbox.go).
+	mux     *http.ServeMux
+	mailbox *Mailbox
 
 	mu       sync.Mutex
 	disabled bool
@@ -55,6 +58,8 @@ func StartGmailAPI(tokens TokenValidator, addr string) (*GmailAPI, error) {
 	mux.HandleFunc("GET /gmail/v1/users/me/profile", p.handleProfile)
 	mux.HandleFunc("POST /upload/gmail/v1/users/me/messages/send", p.handleSend)
 	p.mux = mux
+	p.mailbox = NewMailbox()
+	p.mailbox.register(p) // messages.list/get and settings.sendAs (mailbox.go)
 	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
 	return p, nil
@@ -71,7 +76,8 @@ func (p *GmailAPI) SetAPIDisabled(off bool) {
 	p.disabled = off
 }
 
-// Hits returns how many requests reached the API so far.
+// Hits returns how many requests reached the profile and send endpoints so
+// far (Mailbox().Reads counts the read endpoints).
 func (p *GmailAPI) Hits() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

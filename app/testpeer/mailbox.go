@@ -33,6 +33,7 @@ type Mailbox struct {
 	delay  time.Duration
 	sendAs map[string][]SendAs
 	onFile []func(owner, label string, raw []byte)
+	reads  int
 }
 
 // SendAs is one "Send mail as" address of users.settings.sendAs.
@@ -61,6 +62,10 @@ func GmailAuthResults(from string) string {
 		"       spf=pass (google.com: domain of " + from + " designates 2607:f8b0:4864:20::42a as permitted sender) smtp.mailfrom=" + from + ";\r\n" +
 		"       dmarc=pass (p=NONE sp=QUARANTINE dis=NONE) header.from=gmail.com"
 }
+
+// Mailbox returns the message store behind the API's read endpoints; it
+// receives nothing until fed (StartGmail feeds it from SMTP and the API).
+func (p *GmailAPI) Mailbox() *Mailbox { return p.mailbox }
 
 // NewMailbox returns an empty store.
 func NewMailbox() *Mailbox { return &Mailbox{sendAs: map[string][]SendAs{}} }
@@ -198,6 +203,14 @@ func (m *Mailbox) deliver(owner, from string, raw []byte) {
 	time.AfterFunc(delay, file)
 }
 
+// Reads returns how many requests reached the read endpoints so far (the
+// API's Hits counts its profile and send endpoints only).
+func (m *Mailbox) Reads() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.reads
+}
+
 // Labels returns the labels of owner's messages with messageID, or nil.
 func (m *Mailbox) Labels(owner, messageID string) []string {
 	m.mu.Lock()
@@ -240,9 +253,11 @@ func (m *Mailbox) register(api *GmailAPI) {
 	mux, tokens := api.mux, api.tokens
 	auth := func(w http.ResponseWriter, r *http.Request) (string, bool) {
 		api.mu.Lock()
-		api.hits++
 		disabled := api.disabled
 		api.mu.Unlock()
+		m.mu.Lock()
+		m.reads++
+		m.mu.Unlock()
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		email, scope, valid := "", "", false
 		if ok && token != "" {
