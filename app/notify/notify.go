@@ -72,7 +72,7 @@ func Connect(ctx context.Context, service string) (*Bus, error) {
 	// still end by the deadline.
 	life, end := context.WithCancel(context.Background())
 	stop := context.AfterFunc(ctx, end)
-	conn, err := dbus.ConnectSessionBus(dbus.WithContext(life))
+	conn, err := connect(life)
 	if !stop() || err != nil {
 		end()
 		if err == nil {
@@ -97,6 +97,25 @@ func Connect(ctx context.Context, service string) (*Bus, error) {
 	conn.Signal(b.signals)
 	go b.forward()
 	return b, nil
+}
+
+// connect opens a private, authenticated connection to the session bus.
+// Unlike dbus.ConnectSessionBus it never autolaunches a bus (dbus-launch)
+// when none is running: a cron job gets ErrUnavailable, not a stray daemon.
+func connect(life context.Context) (*dbus.Conn, error) {
+	conn, err := dbus.SessionBusPrivateNoAutoStartup(dbus.WithContext(life))
+	if err != nil {
+		return nil, err
+	}
+	if err := conn.Auth(nil); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	if err := conn.Hello(); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	return conn, nil
 }
 
 func unavailable(err error) error {

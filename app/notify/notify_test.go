@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -63,5 +64,18 @@ func TestNoService(t *testing.T) {
 	_, err := notify.Connect(context.Background(), "org.freedesktop.Notifications.test.nobody")
 	if !errors.Is(err, notify.ErrUnavailable) || time.Since(start) > notify.CallTimeout+time.Second {
 		t.Errorf("err %v after %v; want ErrUnavailable within the call timeout", err, time.Since(start))
+	}
+}
+
+// Without a session bus, Connect says so and starts none.
+func TestNoSessionBus(t *testing.T) {
+	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
+		t.Skip("this machine's user bus would be found at /run/user/UID/bus")
+	}
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
+	t.Setenv("PATH", t.TempDir()) // a dbus-launch, if it were run, is not found either
+	if _, err := notify.Connect(context.Background(), ""); !errors.Is(err, notify.ErrUnavailable) {
+		t.Errorf("err %v, want ErrUnavailable", err)
 	}
 }
