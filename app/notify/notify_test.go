@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -74,8 +75,16 @@ func TestNoSessionBus(t *testing.T) {
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	t.Setenv("PATH", t.TempDir()) // a dbus-launch, if it were run, is not found either
+	// A dbus-launch that only leaves a mark: godbus's autolaunch would run it.
+	bin, mark := t.TempDir(), filepath.Join(t.TempDir(), "launched")
+	if err := os.WriteFile(filepath.Join(bin, "dbus-launch"), []byte("#!/bin/sh\ntouch "+mark+"\nexit 1\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
 	if _, err := notify.Connect(context.Background(), ""); !errors.Is(err, notify.ErrUnavailable) {
 		t.Errorf("err %v, want ErrUnavailable", err)
+	}
+	if _, err := os.Stat(mark); err == nil {
+		t.Error("Connect ran dbus-launch")
 	}
 }
