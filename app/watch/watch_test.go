@@ -3,6 +3,7 @@ package watch_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -298,4 +299,25 @@ func TestAppPasswordAccountsNeedNothing(t *testing.T) {
 	if k := r.check(); len(k) != 0 {
 		t.Errorf("found %v; an app password has no end date and ann's client was just refreshed", k)
 	}
+}
+
+// Run checks on its schedule until cancelled, and the event is still
+// notified once.
+func TestRunChecksUntilCancelled(t *testing.T) {
+	r := newRig(t, account.Testing)
+	r.at(day(6.5))
+	ctx, cancel := context.WithCancel(context.Background())
+	checks := 0
+	err := r.w.Run(ctx, 10*time.Millisecond, func(found []watch.Finding, err error) {
+		if err != nil || len(found) != 1 {
+			t.Errorf("check %d: %v, %v", checks, found, err)
+		}
+		if checks++; checks == 3 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || checks != 3 {
+		t.Errorf("Run = %v after %d checks", err, checks)
+	}
+	r.wantNotified(1, "ends on")
 }
