@@ -4,12 +4,14 @@
 package ui
 
 import (
+	"context"
 	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/watch"
 	"github.com/mailkey-app/mailkey/assets"
 )
 
@@ -32,6 +34,8 @@ func Run(eng *engine.Engine) {
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {
 		g.start()
+		go g.showRequested(os.Getenv(watch.ShowEnv))                    // show_request.go
+		go g.runReminders(context.Background(), "", watch.DefaultEvery) // watch.go
 		if os.Getenv("MAILKEY_DEMO") != "" {
 			go applyDemo(g)
 		}

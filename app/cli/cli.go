@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
@@ -50,11 +51,11 @@ type command struct {
 // Usage lines, one per command.
 const (
 	usageAccounts = "mailkey accounts [--json]"
-	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto]\n" +
+	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto] [--imap URL]\n" +
 		"       mailkey login --client-id ID [--project-id P] [--auth-uri URL --token-uri URL] [same options]   (client secret on stdin)\n" +
-		"       mailkey login --app-password --email ADDR [--smtp URL]   (app password on stdin)"
+		"       mailkey login --app-password --email ADDR [--smtp URL] [--imap URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
-		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
+		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--account ADDR] [--verbose]"
 	usageToken  = "mailkey token ADDR"
 	usageRemove = "mailkey remove ADDR"
 )
@@ -70,6 +71,9 @@ var commands = []command{
 	{"sendmail", usageSendmail, nil}, // run by Run itself: its exit codes are sendmail's
 	{"queue", usageQueue, queueCmd},
 	{"relay", usageRelay, relayCmd},
+	{"test", usageTest, testCmd},
+	{"watch", usageWatch, watchCmd},
+	{"aliases", usageAliases, aliasesCmd},
 }
 
 // usageError is a mistake in the command line.
@@ -158,7 +162,8 @@ func codeOf(err error) int {
 	case is(account.ErrNotFound):
 		return ExitNoAccount
 	case is(oauth.ErrNeedsSignIn, oauth.ErrAccessDenied, oauth.ErrScopeNotGranted, oauth.ErrInvalidClient,
-		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound):
+		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound,
+		arrival.ErrIMAPLogin, arrival.ErrTokenRejected):
 		return ExitAuth
 	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
 		oauth.ErrUnavailable):
@@ -171,7 +176,7 @@ func codeOf(err error) int {
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
 		google.ErrLooksLikeAccountPassword, google.ErrNoClientInText, google.ErrTwoClientsInText, google.ErrBadClientSecret,
-		google.ErrBadProjectID):
+		google.ErrBadProjectID, arrival.ErrBadIMAPURL):
 		return ExitUsage
 	}
 	return ExitFailure

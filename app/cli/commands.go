@@ -14,6 +14,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
@@ -39,6 +40,8 @@ type accountJSON struct {
 	LastRefresh       *time.Time `json:"last_refresh,omitempty"`
 	ClientIdle        bool       `json:"client_idle,omitempty"`
 	ClientIdleWarning string     `json:"client_idle_warning,omitempty"`
+	SendAs      []string   `json:"send_as,omitempty"`
+	IMAP        string     `json:"imap,omitempty"`
 }
 
 func accounts(_ context.Context, env Env, args []string) error {
@@ -60,7 +63,7 @@ func accounts(_ context.Context, env Env, args []string) error {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
-				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason}
+				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason, SendAs: a.SendAs, IMAP: a.IMAP}
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days
@@ -121,7 +124,11 @@ func login(ctx context.Context, env Env, args []string) error {
 	transport := fs.String("transport", "", "")
 	appPassword := fs.Bool("app-password", false, "")
 	email := fs.String("email", "", "")
+	imapURL := fs.String("imap", "", "") // where 'mailkey test' reads the mailbox (see test.go)
 	if err := parse(fs, usage, args); err != nil {
+		return err
+	}
+	if _, err := arrival.ParseIMAPURL(*imapURL); err != nil {
 		return err
 	}
 	byID := *clientID != ""
@@ -140,7 +147,7 @@ func login(ctx context.Context, env Env, args []string) error {
 		if *transport != "" && *transport != account.TransportSMTP {
 			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret or --client-id")
 		}
-		return loginAppPassword(ctx, env, *email, *smtpURL)
+		return setIMAP(env, *email, *imapURL, loginAppPassword(ctx, env, *email, *smtpURL))
 	case *clientFile != "" && byID:
 		return usagef(usage, "choose either --client-secret FILE or --client-id ID (with the secret on standard input), not both")
 	case !byID && (*projectID != "" || *authURI != "" || *tokenURI != ""):
@@ -196,6 +203,10 @@ func login(ctx context.Context, env Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
 	printSignInEnd(env.Stderr, a)
+	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
+		return err
+	}
+	readAliases(ctx, env, a.Address)
 	return nil
 }
 
@@ -306,6 +317,7 @@ func send(ctx context.Context, env Env, args []string) error {
 	verbose := fs.Bool("verbose", false, "")
 	var attach listFlag
 	fs.Var(&attach, "attach", "")
+	via := fs.String("account", "", "") // the account to send through when --from is an alias (aliases.go)
 	if err := parse(fs, usage, args); err != nil {
 		return err
 	}
@@ -339,6 +351,8 @@ func send(ctx context.Context, env Env, args []string) error {
 			return err
 		}
 	}
+	m.Via = *via
+	warnFrom(env, m)
 	res, err := env.Engine.Send(ctx, m)
 	if *verbose && res.Transcript != "" {
 		fmt.Fprintln(env.Stderr, "Transcript (secrets redacted):\n"+res.Transcript)

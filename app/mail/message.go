@@ -38,6 +38,10 @@ type Message struct {
 	Body    string
 	// Attachments are file paths, streamed from disk while sending.
 	Attachments []string
+	// Via names the account to send through when From is not an account
+	// of its own ("" = the account of From, or the one From is a verified
+	// Send mail as address of).
+	Via string
 }
 
 // ParseList splits a comma-separated address list ("Ann <a@x.org>, b@y.org").
