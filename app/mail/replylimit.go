@@ -1,0 +1,110 @@
+package mail
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+)
+
+// Limits on what a server may send as one reply. RFC 5321 (4.5.3.1.5) allows
+// 512 octets a reply line; a few KiB leaves room for servers that go beyond
+// it while a hostile one (anyone on the path, before TLS) cannot fill memory.
+const (
+	maxReplyLine  = 4 << 10 // bytes in one reply line, its line end included
+	maxReplyLines = 100     // lines in one multi-line reply
+)
+
+// ErrReplyTooLong means the server sent a reply line or a multi-line reply
+// longer than mailkey accepts; the connection was closed.
+var ErrReplyTooLong = errors.New("server reply too long")
+
+// replyGuard follows the bytes a server sends as SMTP replies, the way
+// net/textproto's ReadResponse reads them, and refuses a line longer than
+// maxReplyLine or a reply of more than maxReplyLines lines. Like textproto,
+// it ends a multi-line reply only at a line "NNN " with the code of its first
+// line; a line that does not parse continues the reply.
+type replyGuard struct {
+	col    int     // bytes of the current line so far, its line end included
+	head   [4]byte // the first four bytes of the current line
+	lines  int     // lines of the current multi-line reply so far; 0 between replies
+	code   [3]byte // the current multi-line reply's code
+	codeOK bool    // code is one a final line can match (three digits, 100 to 999)
+}
+
+// scan checks the next bytes from the server.
+func (g *replyGuard) scan(p []byte) error {
+	for len(p) > 0 {
+		seg := p
+		end := bytes.IndexByte(p, '\n')
+		if end >= 0 {
+			seg = p[:end+1]
+		}
+		for i := 0; i < len(seg) && g.col+i < len(g.head); i++ {
+			g.head[g.col+i] = seg[i]
+		}
+		g.col += len(seg)
+		if g.col > maxReplyLine {
+			return fmt.Errorf("%w: a line longer than %d bytes", ErrReplyTooLong, maxReplyLine)
+		}
+		p = p[len(seg):]
+		if end >= 0 {
+			if err := g.endLine(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// endLine accounts for a complete line.
+func (g *replyGuard) endLine() error {
+	var sep byte // ' ' or '-' after the code; 0 when the line is shorter
+	if g.col >= len(g.head)+1 {
+		sep = g.head[3]
+	}
+	g.col = 0
+	if g.lines == 0 { // the first line of a reply
+		if sep == '-' {
+			g.lines = 1
+			g.code = [3]byte(g.head[:3])
+			g.codeOK = g.code[0] >= '1' && g.code[0] <= '9' && isDigit(g.code[1]) && isDigit(g.code[2])
+		}
+		return nil // a final line, or one textproto refuses, ends the reply
+	}
+	g.lines++
+	if g.lines > maxReplyLines {
+		return fmt.Errorf("%w: more than %d lines", ErrReplyTooLong, maxReplyLines)
+	}
+	if sep == ' ' && g.codeOK && [3]byte(g.head[:3]) == g.code {
+		g.lines = 0
+	}
+	return nil
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// replyConn checks everything read from the server with a replyGuard. It
+// sits where the bytes are SMTP text: on the TCP connection before STARTTLS,
+// on the TLS connection after it. On a violation it closes the connection,
+// so the server stops being read at once. pending, when set, is handed out
+// first: the greeting go-mail expects once mailkey has set up TLS itself.
+type replyConn struct {
+	net.Conn
+	guard   replyGuard
+	pending []byte
+}
+
+func (c *replyConn) Read(b []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(b, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	n, err := c.Conn.Read(b)
+	if gerr := c.guard.scan(b[:n]); gerr != nil {
+		_ = c.Conn.Close()
+		return 0, gerr
+	}
+	return n, err
+}
