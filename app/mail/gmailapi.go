@@ -69,7 +69,10 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 		_ = pw.CloseWithError(err)
 		wrote <- err
 	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+SendPath, pr)
+	// reqCtx also ends the request when the answer's body takes too long.
+	reqCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, base+SendPath, pr)
 	if err != nil {
 		_ = pr.Close()
 		<-wrote
@@ -94,8 +97,8 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 		return res, explainHTTP(ctx, base, err, written.Load())
 	}
 	defer resp.Body.Close()
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	res.Transcript += fmt.Sprintf("→ %s\n", resp.Status)
+	body, over, rerr := readAnswer(resp.Body, s.idle(), stop)
+	res.Transcript += fmt.Sprintf("→ %s\n", advice.Clean(resp.Status))
 	if resp.StatusCode/100 == 2 {
 		var sent struct {
 			ID       string   `json:"id"`
@@ -110,10 +113,46 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 			res.Transcript += "(unreadable answer; the status says sent)\n"
 			return res, nil
 		}
-		res.Transcript += fmt.Sprintf("id %s, thread %s, labels %s\n", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " "))
+		res.Transcript += advice.Clean(fmt.Sprintf("id %s, thread %s, labels %s", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " "))) + "\n"
 		return res, nil
 	}
+	// Google's answer may quote the request: the token must not show.
+	body = []byte(newRedactor(cred).redact(string(body)))
+	if over {
+		res.Transcript += fmt.Sprintf("(answer longer than %d KiB; not read)\n", maxAPIAnswer>>10)
+		return res, answerTooLong(explainAPI(api, resp.StatusCode, nil))
+	}
 	return res, explainAPI(api, resp.StatusCode, body)
+}
+
+// maxAPIAnswer bounds the Gmail API's answer that mailkey reads: a sent
+// message's JSON is about 100 bytes, an error's a few KiB.
+const maxAPIAnswer = 64 << 10
+
+// ErrAPIAnswerTooLong means the Gmail API's answer was longer than
+// mailkey reads; the error also carries what its status means.
+var ErrAPIAnswerTooLong = errors.New("Gmail API answer too long")
+
+// readAnswer reads at most maxAPIAnswer bytes of body within idle, calling
+// stop (which ends the request) when the time is up; over reports that the
+// answer was longer.
+func readAnswer(body io.Reader, idle time.Duration, stop func()) (b []byte, over bool, err error) {
+	t := time.AfterFunc(idle, stop)
+	defer t.Stop()
+	b, err = io.ReadAll(io.LimitReader(body, maxAPIAnswer+1))
+	if len(b) > maxAPIAnswer {
+		return b[:maxAPIAnswer], true, err
+	}
+	return b, false, err
+}
+
+// answerTooLong wraps the explanation of an answer's status (still what the
+// sentinels say) in the news that the answer itself was not read.
+func answerTooLong(status error) error {
+	return advice.Keyed(fmt.Errorf("%w: %w", ErrAPIAnswerTooLong, status), "mail.api_answer_too_long",
+		advice.Data{"Limit": maxAPIAnswer >> 10, "Status": status},
+		"the Gmail API sent an answer longer than {{.Limit}} KiB, which mailkey did not read ({{.Status}})",
+		"Try again later; if it keeps happening, send over SMTP")
 }
 
 // writeAPIMessage writes the message for the API. Unlike SMTP, where Bcc
@@ -132,12 +171,16 @@ func (s *Sender) httpClient() *http.Client {
 	if s.RootCAs != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
 	}
-	idle := s.Timeout
-	if idle <= 0 {
-		idle = DefaultTimeout
-	}
-	tr.ResponseHeaderTimeout = idle
+	tr.ResponseHeaderTimeout = s.idle()
 	return &http.Client{Transport: tr}
+}
+
+// idle is the idle timeout: Timeout, or DefaultTimeout when zero.
+func (s *Sender) idle() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
 }
 
 // explainHTTP explains a failed request: before the whole body was sent
