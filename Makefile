@@ -62,6 +62,10 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzParseClient$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzNormalizeAppPassword$$' -fuzztime=$(FUZZTIME) ./app/google
 	$(GO) test -run='^$$' -fuzz='^FuzzParseReply$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzReplyLimit$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzParseList$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzSubject$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzClean$$' -fuzztime=$(FUZZTIME) ./app/advice
 
 clean:
 	rm -rf bin

@@ -27,7 +27,7 @@ var ErrReplyTooLong = errors.New("server reply too long")
 type replyGuard struct {
 	col    int     // bytes of the current line so far, its line end included
 	head   [4]byte // the first four bytes of the current line
-	lines  int     // lines of the current multi-line reply so far; 0 between replies
+	lines  int     // lines of the current multi-line reply so far; 0 outside one
 	code   [3]byte // the current multi-line reply's code
 	codeOK bool    // code is one a final line can match (three digits, 100 to 999)
 }
@@ -40,6 +40,12 @@ func (g *replyGuard) scan(p []byte) error {
 		if end >= 0 {
 			seg = p[:end+1]
 		}
+		if g.col == 0 && g.lines > 0 { // a line of a multi-line reply begins
+			g.lines++
+			if g.lines > maxReplyLines {
+				return fmt.Errorf("%w: more than %d lines", ErrReplyTooLong, maxReplyLines)
+			}
+		}
 		for i := 0; i < len(seg) && g.col+i < len(g.head); i++ {
 			g.head[g.col+i] = seg[i]
 		}
@@ -49,16 +55,15 @@ func (g *replyGuard) scan(p []byte) error {
 		}
 		p = p[len(seg):]
 		if end >= 0 {
-			if err := g.endLine(); err != nil {
-				return err
-			}
+			g.endLine()
 		}
 	}
 	return nil
 }
 
-// endLine accounts for a complete line.
-func (g *replyGuard) endLine() error {
+// endLine accounts for a complete line. (A line is counted as it begins,
+// since textproto also takes an unterminated last line.)
+func (g *replyGuard) endLine() {
 	var sep byte // ' ' or '-' after the code; 0 when the line is shorter
 	if g.col >= len(g.head)+1 {
 		sep = g.head[3]
@@ -70,16 +75,11 @@ func (g *replyGuard) endLine() error {
 			g.code = [3]byte(g.head[:3])
 			g.codeOK = g.code[0] >= '1' && g.code[0] <= '9' && isDigit(g.code[1]) && isDigit(g.code[2])
 		}
-		return nil // a final line, or one textproto refuses, ends the reply
-	}
-	g.lines++
-	if g.lines > maxReplyLines {
-		return fmt.Errorf("%w: more than %d lines", ErrReplyTooLong, maxReplyLines)
+		return // a final line, or one textproto refuses, ends the reply
 	}
 	if sep == ' ' && g.codeOK && [3]byte(g.head[:3]) == g.code {
 		g.lines = 0
 	}
-	return nil
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
@@ -93,6 +93,7 @@ type replyConn struct {
 	net.Conn
 	guard   replyGuard
 	pending []byte
+	err     error // the guard's refusal, returned by every later Read
 }
 
 func (c *replyConn) Read(b []byte) (int, error) {
@@ -101,10 +102,15 @@ func (c *replyConn) Read(b []byte) (int, error) {
 		c.pending = c.pending[n:]
 		return n, nil
 	}
+	if c.err != nil {
+		return 0, c.err
+	}
 	n, err := c.Conn.Read(b)
-	if gerr := c.guard.scan(b[:n]); gerr != nil {
+	if c.err = c.guard.scan(b[:n]); c.err != nil {
+		// bufio may still hand the part of a line it holds as a whole
+		// line; the next read then fails, whatever the server sends.
 		_ = c.Conn.Close()
-		return 0, gerr
+		return 0, c.err
 	}
 	return n, err
 }
