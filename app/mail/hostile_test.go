@@ -300,3 +300,57 @@ func TestLongButLegalRepliesPass(t *testing.T) {
 		t.Fatalf("server got %q", d)
 	}
 }
+
+// TestTricklingServerMeetsTheTimeout: a server that sends its reply one byte
+// at a time, each just within the idle timeout, cannot keep a send alive:
+// every reply must be complete within the timeout of the command (or of the
+// connection, for the greeting), before and after TLS.
+func TestTricklingServerMeetsTheTimeout(t *testing.T) {
+	trickle := func(h *hostileConn, reply string) int64 {
+		for i := range len(reply) {
+			h.send(reply[i : i+1])
+			time.Sleep(150 * time.Millisecond)
+		}
+		return 0
+	}
+	slow := "220 " + strings.Repeat("s", 200) + "\r\n"
+	tests := []struct {
+		name     string
+		implicit bool
+		script   func(h *hostileConn) int64
+	}{
+		{"greeting before TLS", false, func(h *hostileConn) int64 { return trickle(h, slow) }},
+		{"EHLO reply before TLS", false, func(h *hostileConn) int64 {
+			h.send("220 hostile.example ESMTP\r\n")
+			h.line()
+			return trickle(h, "250-"+strings.Repeat("s", 200)+"\r\n250 STARTTLS\r\n")
+		}},
+		{"greeting with implicit TLS", true, func(h *hostileConn) int64 { return trickle(h, slow) }},
+		{"MAIL reply after AUTH", false, func(h *hostileConn) int64 {
+			h.ehloStartTLS()
+			h.ehloAuth()
+			h.line()
+			h.send("235 2.7.0 Accepted\r\n")
+			h.line()
+			return trickle(h, "250 "+strings.Repeat("s", 200)+"\r\n")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startHostile(t, tt.implicit, tt.script)
+			snd := s.sender()
+			snd.Timeout = time.Second
+			start := time.Now()
+			_, err := snd.Send(context.Background(), s.endpoint(tt.implicit), Credential{Username: ann, Password: annPass},
+				Message{From: ann, To: []string{"bob@example.com"}, Subject: "hi", Body: "hi"})
+			took := time.Since(start)
+			t.Logf("after %v: %v (%v)", took, err, errors.Unwrap(err))
+			if !errors.Is(err, ErrTimeout) {
+				t.Errorf("error %v, want ErrTimeout", err)
+			}
+			if took > 3*time.Second {
+				t.Errorf("the trickling server kept the send for %v (timeout 1 s)", took)
+			}
+		})
+	}
+}

@@ -84,33 +84,61 @@ func (g *replyGuard) endLine() {
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
-// replyConn checks everything read from the server with a replyGuard. It
-// sits where the bytes are SMTP text: on the TCP connection before STARTTLS,
-// on the TLS connection after it. On a violation it closes the connection,
-// so the server stops being read at once. pending, when set, is handed out
-// first: the greeting go-mail expects once mailkey has set up TLS itself.
+// replyConn checks everything read from the server with a replyGuard, and
+// hands out only whole lines: the part of a line that a failure (a timeout,
+// the guard's refusal, the end of the connection) cuts short is dropped,
+// where bufio would pass it on as a complete line. It sits where the bytes
+// are SMTP text: on the TCP connection before STARTTLS, on the TLS
+// connection after it. On the guard's refusal it closes the connection, so
+// the server stops being read at once; any failure is returned by every
+// later Read.
 type replyConn struct {
 	net.Conn
-	guard   replyGuard
-	pending []byte
-	err     error // the guard's refusal, returned by every later Read
+	guard replyGuard
+	buf   []byte // read from Conn, not handed out yet; at most a line and a chunk
+	ready int    // buf[:ready] ends with a line end and may be handed out
+	err   error
+	chunk []byte
+}
+
+// newReplyConn returns conn's reads checked; greeting, when set, is handed
+// out first: the greeting go-mail expects once mailkey has set up TLS itself.
+func newReplyConn(conn net.Conn, greeting string) *replyConn {
+	return &replyConn{Conn: conn, buf: []byte(greeting), ready: len(greeting)}
 }
 
 func (c *replyConn) Read(b []byte) (int, error) {
-	if len(c.pending) > 0 {
-		n := copy(b, c.pending)
-		c.pending = c.pending[n:]
-		return n, nil
+	for c.ready == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		c.fill()
 	}
-	if c.err != nil {
-		return 0, c.err
-	}
-	n, err := c.Conn.Read(b)
-	if c.err = c.guard.scan(b[:n]); c.err != nil {
-		// bufio may still hand the part of a line it holds as a whole
-		// line; the next read then fails, whatever the server sends.
-		_ = c.Conn.Close()
-		return 0, c.err
-	}
-	return n, err
+	n := copy(b, c.buf[:c.ready])
+	c.buf, c.ready = c.buf[n:], c.ready-n
+	return n, nil
 }
+
+// fill reads once from Conn.
+func (c *replyConn) fill() {
+	if c.chunk == nil {
+		c.chunk = make([]byte, 4096)
+	}
+	c.buf = append(c.buf[:0:0], c.buf...) // drop what was handed out
+	n, err := c.Conn.Read(c.chunk)
+	if gerr := c.guard.scan(c.chunk[:n]); gerr != nil {
+		_ = c.Conn.Close()
+		c.buf, c.err = c.buf[:c.ready], gerr
+		return
+	}
+	c.buf = append(c.buf, c.chunk[:n]...)
+	if i := bytes.LastIndexByte(c.buf, '\n'); i >= 0 {
+		c.ready = i + 1
+	}
+	if err != nil {
+		c.err = err
+	}
+}
+
+// held reports bytes received but not yet handed out.
+func (c *replyConn) held() int { return len(c.buf) }

@@ -163,7 +163,6 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	opts := []gomail.Option{
 		gomail.WithPort(ep.Port),
 		gomail.WithTimeout(idle),
-		gomail.WithTLSConfig(tlsConf),
 		gomail.WithTLSPolicy(gomail.NoTLS),
 		gomail.WithHELO(helo),
 		gomail.WithLogger(tr),
@@ -230,18 +229,18 @@ func (d *dialer) dial(dctx context.Context, network, _ string) (net.Conn, error)
 	if err != nil {
 		return nil, err
 	}
-	conn := &idleConn{Conn: raw, idle: d.idle, heard: d.heard}
+	conn := newIdleConn(raw, d.idle, d.heard)
 	conn.stop = context.AfterFunc(d.ctx, func() { _ = raw.Close() })
 	d.mu.Lock()
 	d.conn = conn
 	d.mu.Unlock()
-	var greeting []byte
+	greeting := ""
 	if !d.ep.ImplicitTLS {
 		if err := startTLS(conn, d.helo, d.tr); err != nil {
 			_ = conn.Close()
 			return nil, err
 		}
-		greeting = []byte(tlsGreeting)
+		greeting = tlsGreeting
 	}
 	tc := tls.Client(conn, d.conf)
 	if err := tc.HandshakeContext(dctx); err != nil {
@@ -249,7 +248,7 @@ func (d *dialer) dial(dctx context.Context, network, _ string) (net.Conn, error)
 		return nil, err
 	}
 	d.secure.Store(true)
-	return &replyConn{Conn: tc, pending: greeting}, nil
+	return newReplyConn(tc, greeting), nil
 }
 
 // close closes the last connection made, if any.
@@ -261,18 +260,27 @@ func (d *dialer) close() {
 	}
 }
 
-// idleConn turns go-mail's fixed deadlines into an idle timeout: every read and
-// write gets idle time from its start, so a large attachment on a slow link is
-// not cut off while a silent server still is.
+// idleConn turns go-mail's fixed deadlines into timeouts that fit SMTP: every
+// write gets idle time from its start, so a large attachment on a slow link
+// is not cut off; every reply must be complete within idle of the command
+// it answers (of the connection, for the greeting), so neither a silent
+// server nor one that trickles its reply a byte at a time holds a send.
 type idleConn struct {
 	net.Conn
 	idle  time.Duration
 	stop  func() bool
 	heard *atomic.Bool
+	since atomic.Int64 // when the last write ended (Unix ns): reads end by since+idle
+}
+
+func newIdleConn(raw net.Conn, idle time.Duration, heard *atomic.Bool) *idleConn {
+	c := &idleConn{Conn: raw, idle: idle, heard: heard}
+	c.since.Store(time.Now().UnixNano())
+	return c
 }
 
 func (c *idleConn) Read(b []byte) (int, error) {
-	_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	_ = c.Conn.SetReadDeadline(time.Unix(0, c.since.Load()).Add(c.idle))
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		c.heard.Store(true)
@@ -282,7 +290,9 @@ func (c *idleConn) Read(b []byte) (int, error) {
 
 func (c *idleConn) Write(b []byte) (int, error) {
 	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
-	return c.Conn.Write(b)
+	n, err := c.Conn.Write(b)
+	c.since.Store(time.Now().UnixNano())
+	return n, err
 }
 
 func (c *idleConn) Close() error {

@@ -28,7 +28,7 @@ func (e *startTLSRefused) Unwrap() error { return e.err }
 
 // tlsGreeting is what go-mail reads as the greeting once mailkey has started
 // TLS: the server greets only once, before STARTTLS.
-const tlsGreeting = "220 TLS started by mailkey; the server's greeting is in the transcript above\r\n"
+const tlsGreeting = "220 mailkey: TLS is up\r\n"
 
 // helloName is the name mailkey gives in EHLO: the host name, as go-mail
 // would give it.
@@ -45,7 +45,8 @@ func helloName() string {
 // mailkey never sends without encryption: a server that does not offer
 // STARTTLS or refuses it ends the session here.
 func startTLS(conn net.Conn, helo string, tr *transcript) error {
-	text := textproto.NewConn(&replyConn{Conn: conn})
+	rc := newReplyConn(conn, "")
+	text := textproto.NewConn(rc)
 	read := func(expect int) (string, error) {
 		code, msg, err := text.ReadResponse(expect)
 		if code != 0 {
@@ -83,7 +84,7 @@ func startTLS(conn net.Conn, helo string, tr *transcript) error {
 	}
 	// Bytes after the 220 would be read as if they came over TLS: a known
 	// way to inject replies (CVE-2011-0411 and its kin).
-	if n := text.R.Buffered(); n > 0 {
+	if n := text.R.Buffered() + rc.held(); n > 0 {
 		return &startTLSRefused{err: fmt.Errorf("%d bytes followed the 220 reply before TLS started", n)}
 	}
 	return nil
