@@ -57,6 +57,13 @@ func TestServerEchoOfTheCredentialIsRedacted(t *testing.T) {
 		{"token in base64", Credential{Username: ann, Token: token}, "auth", b64(token), []string{b64(token)}},
 		{"XOAUTH2 blob", Credential{Username: ann, Token: token}, "auth", "", []string{oauthBlob}},
 		{"token at MAIL", Credential{Username: ann, Token: token}, "mail", "Bearer " + token, []string{token}},
+		// Parts: a server may cut what it echoes.
+		{"part of the app password", Credential{Username: ann, Password: annPass}, "auth", "(" + annPass[:10] + ")", []string{annPass[:10]}},
+		{"part of the app password with spaces", Credential{Username: ann, Password: annPass}, "auth", spaced[:14], []string{spaced[:14], annPass[:8]}},
+		{"part of the AUTH PLAIN blob", Credential{Username: ann, Password: annPass}, "auth", plainBlob[:34] + "...", []string{plainBlob[:34]}},
+		{"AUTH PLAIN blob inside other base64", Credential{Username: ann, Password: annPass}, "auth", b64("data: \x00" + ann + "\x00" + annPass + " end"), []string{b64("data: \x00" + ann + "\x00" + annPass + " end")}},
+		{"part of the token", Credential{Username: ann, Token: token}, "auth", "token=" + token[:20] + "…", []string{token[:20]}},
+		{"part of the XOAUTH2 blob", Credential{Username: ann, Token: token}, "mail", oauthBlob[8:60], []string{oauthBlob[8:60]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,5 +204,28 @@ func TestRefusedSTARTTLSIsExplained(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRedactorLeavesOrdinaryText: the redactor of an app password and of a
+// token changes none of Gmail's usual replies, and the texts stay readable.
+func TestRedactorLeavesOrdinaryText(t *testing.T) {
+	ordinary := []string{
+		"C: AUTH PLAIN <SMTP auth data redacted>",
+		"S: 250-smtp.gmail.com at your service, [203.0.113.9]",
+		"S: 250 2.0.0 OK  1700000000 d2e1a72fcca58-6e6b0a9b5b6si123456pfb.123 - gsmtp",
+		"S: 334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==",
+		"Message-ID: <q3j5k2l4m6n8p0r2t4v6x8z0ab@mailkey.localhost>",
+	}
+	for _, tc := range replyCases {
+		ordinary = append(ordinary, tc.wire)
+	}
+	for _, cred := range []Credential{{Username: ann, Password: annPass}, {Username: ann, Token: "ya29.a0AfH6SMB-secret_token-value"}} {
+		red := newRedactor(cred)
+		for _, s := range ordinary {
+			if got := red.redact(s); got != s {
+				t.Errorf("redact(%q) = %q", s, got)
+			}
+		}
 	}
 }
