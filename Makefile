@@ -65,7 +65,6 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzReplyLimit$$' -fuzztime=$(FUZZTIME) ./app/mail
 	$(GO) test -run='^$$' -fuzz='^FuzzParseList$$' -fuzztime=$(FUZZTIME) ./app/mail
 	$(GO) test -run='^$$' -fuzz='^FuzzSubject$$' -fuzztime=$(FUZZTIME) ./app/mail
-	$(GO) test -run='^$$' -fuzz='^FuzzClean$$' -fuzztime=$(FUZZTIME) ./app/advice
 
 clean:
 	rm -rf bin

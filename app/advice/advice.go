@@ -146,23 +146,22 @@ func Render(tmpl string, data Data) string {
 
 // Format shows a value of Data in English: a time.Duration with Duration, an
 // error with its message, a Text as its sentences, anything else as fmt's %v
-// does. Strings and messages go through Clean, since a value may quote a
-// server or a file.
+// does.
 func Format(v any) string {
 	switch v := v.(type) {
 	case string:
-		return Clean(v)
+		return v
 	case time.Duration:
 		return Duration(v)
 	case error:
-		return Clean(v.Error())
+		return v.Error()
 	case Text:
 		if v.Next == "" {
 			return v.What
 		}
 		return strings.TrimRight(v.What, ". ") + ". " + v.Next
 	}
-	return Clean(fmt.Sprint(v))
+	return fmt.Sprint(v)
 }
 
 // Duration renders d for a person: "5 minutes", "30 seconds", "300ms".

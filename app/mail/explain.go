@@ -189,7 +189,7 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 				"may be intercepting mail: try another network")
 	}
 	if r, ok := replyIn(err); ok {
-		r.Text = red.redact(r.Text)
+		r.Text = red.text(r.Text)
 		if c, ok := ParseChallenge(challenge); ok {
 			c.Status, c.Scope = red.text(c.Status), red.text(c.Scope)
 			return ExplainChallenge(c, r)

@@ -98,7 +98,7 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 	}
 	defer resp.Body.Close()
 	body, over, rerr := readAnswer(resp.Body, s.idle(), stop)
-	res.Transcript += fmt.Sprintf("→ %s\n", advice.Clean(resp.Status))
+	res.Transcript += fmt.Sprintf("→ %s\n", advice.Printable(resp.Status, maxShownText))
 	if resp.StatusCode/100 == 2 {
 		var sent struct {
 			ID       string   `json:"id"`
@@ -113,7 +113,7 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 			res.Transcript += "(unreadable answer; the status says sent)\n"
 			return res, nil
 		}
-		res.Transcript += advice.Clean(fmt.Sprintf("id %s, thread %s, labels %s", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " "))) + "\n"
+		res.Transcript += advice.Printable(fmt.Sprintf("id %s, thread %s, labels %s", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " ")), maxShownText) + "\n"
 		return res, nil
 	}
 	// Google's answer may quote the request: the token must not show.
@@ -171,7 +171,21 @@ func (s *Sender) httpClient() *http.Client {
 	if s.RootCAs != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
 	}
-	tr.ResponseHeaderTimeout = s.idle()
+	idle := s.idle()
+	tr.ResponseHeaderTimeout = idle
+	tr.DisableKeepAlives = true // one request a transport
+	// Every write must progress within idle, so that a server that stops
+	// reading the upload cannot hold the send; readAnswer times the body.
+	dialer := &net.Dialer{Timeout: idle}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return newIdleConn(c, idle, new(atomic.Bool)), nil
+	}
+	// No total Timeout, which would cut a large upload on a slow link:
+	// bounded: each write, the answer's header and its body have a deadline.
 	return &http.Client{Transport: tr}
 }
 

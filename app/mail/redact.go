@@ -156,6 +156,21 @@ func (r redactor) holdsPart(b []byte) bool {
 	return false
 }
 
-// text returns server-sent s as it may be shown: without the secret, and
-// cleaned of control characters (advice.Clean).
-func (r redactor) text(s string) string { return advice.Clean(r.redact(s)) }
+// maxShownText bounds the server text an explanation quotes.
+const maxShownText = 400
+
+// text returns server-sent s as it may be shown in a sentence: without the
+// secret, fit to print (advice.Printable: no control or format characters,
+// which also ends escape sequences and bidi overrides) and cut at
+// maxShownText.
+func (r redactor) text(s string) string { return advice.Printable(r.redact(s), maxShownText) }
+
+// lines is text for text of several lines (a transcript entry): each line is
+// made fit to print and the line breaks are kept.
+func (r redactor) lines(s string) string {
+	ls := strings.Split(r.redact(s), "\n")
+	for i, l := range ls {
+		ls[i] = advice.Printable(l, maxReplyLine)
+	}
+	return strings.Join(ls, "\n")
+}

@@ -224,7 +224,7 @@ type dialer struct {
 }
 
 func (d *dialer) dial(dctx context.Context, network, _ string) (net.Conn, error) {
-	var nd net.Dialer
+	var nd net.Dialer // bounded: dctx carries go-mail's dial deadline (WithTimeout)
 	raw, err := nd.DialContext(dctx, network, d.ep.Addr())
 	if err != nil {
 		return nil, err
@@ -296,7 +296,9 @@ func (c *idleConn) Write(b []byte) (int, error) {
 }
 
 func (c *idleConn) Close() error {
-	c.stop()
+	if c.stop != nil {
+		c.stop()
+	}
 	return c.Conn.Close()
 }
 

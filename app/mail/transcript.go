@@ -5,14 +5,13 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/wneessen/go-mail/log"
 )
 
 // transcript collects go-mail's debug log of the SMTP dialogue. go-mail
 // already hides AUTH data; every form of the credential's secret is removed
-// as well in case any line carries it (a server may echo it), and control
-// characters are escaped: the server's words reach --verbose and the window.
+// as well in case any line carries it (a server may echo it), and every line
+// is made fit to print: the server's words reach --verbose and the window.
 type transcript struct {
 	mu    sync.Mutex
 	lines []string
@@ -29,7 +28,7 @@ func (t *transcript) add(l log.Log) {
 		dir = "C:"
 	}
 	line := strings.TrimRight(fmt.Sprintf(l.Format, l.Messages...), "\r\n")
-	line = advice.CleanLines(t.red.redact(line))
+	line = t.red.lines(line)
 	t.mu.Lock()
 	t.lines = append(t.lines, dir+" "+line)
 	t.mu.Unlock()
