@@ -121,15 +121,9 @@ func injection(field string) error {
 }
 
 func checkFile(p string) error {
-	fi, err := os.Stat(p)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("not a regular file")
-	}
+	f, _, err := openAttachment(p)
 	if err == nil {
-		var f *os.File
-		if f, err = os.Open(p); err == nil {
-			_ = f.Close()
-		}
+		_ = f.Close()
 	}
 	if err != nil {
 		return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},

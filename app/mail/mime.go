@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -247,9 +249,11 @@ func writeText(w io.Writer, body string) error {
 	return qp.Close()
 }
 
-// writeAttachment streams the file at path as a base64 part.
+// writeAttachment streams the file at path as a base64 part: as many bytes
+// as it held when opened, so that a file that grows cannot make the message
+// endless.
 func writeAttachment(mw *multipart.Writer, path string) error {
-	f, err := os.Open(path)
+	f, size, err := openAttachment(path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrAttachment, err)
 	}
@@ -273,8 +277,8 @@ func writeAttachment(mw *multipart.Writer, path string) error {
 	}
 	lines := &lineBreaker{w: part}
 	enc := base64.NewEncoder(base64.StdEncoding, lines)
-	if _, err := io.Copy(enc, f); err != nil {
-		return err
+	if _, err := io.CopyN(enc, f, size); err != nil {
+		return fmt.Errorf("%w: %s changed while it was being sent: %v", ErrAttachment, path, err)
 	}
 	if err := enc.Close(); err != nil {
 		return err
@@ -322,3 +326,24 @@ func (l *lineBreaker) close() error {
 }
 
 var crlf = []byte("\r\n")
+
+// openAttachment opens the file at path when it is a regular file, and
+// returns its size. It opens without blocking, so that a named pipe does not
+// hang, and checks what it opened, not what the path named a moment before:
+// a path that became a device (a symlink to /dev/zero) or a pipe after
+// Validate is refused.
+func openAttachment(path string) (*os.File, int64, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errors.New("not a regular file")
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}
