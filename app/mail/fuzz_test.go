@@ -127,15 +127,7 @@ func FuzzParseList(f *testing.F) {
 		if err := m.Validate(); err != nil {
 			t.Fatalf("ParseList(%q) gave %q, which Validate refuses: %v", s, list, err)
 		}
-		var buf bytes.Buffer
-		if err := writeMessage(&buf, m, "<id@test>", time.Unix(0, 0)); err != nil {
-			t.Fatal(err)
-		}
-		checkHeaderLines(t, buf.String())
-		msg, err := netmail.ReadMessage(&buf)
-		if err != nil {
-			t.Fatalf("message for %q does not parse: %v", s, err)
-		}
+		msg := writeAndRead(t, m)
 		for _, field := range []string{"To", "Cc"} {
 			back, err := msg.Header.AddressList(field)
 			if err != nil || len(back) != len(list) {
@@ -163,21 +155,28 @@ func FuzzSubject(f *testing.F) {
 		if m.Validate() != nil || s == "" {
 			return
 		}
-		var buf bytes.Buffer
-		if err := writeMessage(&buf, m, "<id@test>", time.Unix(0, 0)); err != nil {
-			t.Fatal(err)
-		}
-		checkHeaderLines(t, buf.String())
-		msg, err := netmail.ReadMessage(&buf)
-		if err != nil {
-			t.Fatalf("message with subject %q does not parse: %v", s, err)
-		}
+		msg := writeAndRead(t, m)
 		var dec mime.WordDecoder
 		got, err := dec.DecodeHeader(msg.Header.Get("Subject"))
 		if want := strings.ToValidUTF8(s, "\uFFFD"); err != nil || got != want {
 			t.Fatalf("subject %q reads back as %q (%v)", want, got, err)
 		}
 	})
+}
+
+// writeAndRead writes m, checks its header lines and parses it back.
+func writeAndRead(t *testing.T, m Message) *netmail.Message {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := writeMessage(&buf, m, "<id@test>", time.Unix(0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	checkHeaderLines(t, buf.String())
+	msg, err := netmail.ReadMessage(&buf)
+	if err != nil {
+		t.Fatalf("the message for %+v does not parse: %v", m, err)
+	}
+	return msg
 }
 
 // checkHeaderLines fails when a header line of msg passes 78 octets and

@@ -45,6 +45,12 @@ func (h *hostileConn) send(s string) {
 	}
 }
 
+// answer sends reply and reads the client's next command.
+func (h *hostileConn) answer(reply string) string {
+	h.send(reply)
+	return h.line()
+}
+
 // startTLS switches the connection to TLS as the server side.
 func (h *hostileConn) startTLS() {
 	tc := tls.Server(h.conn, h.ca.ServerTLS)

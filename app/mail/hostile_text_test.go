@@ -134,13 +134,10 @@ func TestServerTextIsSanitised(t *testing.T) {
 	for _, stage := range []string{"auth", "mail", "starttls"} {
 		t.Run(stage, func(t *testing.T) {
 			s := startHostile(t, false, func(h *hostileConn) int64 {
-				h.send("220 hostile.example " + hostileText + "\r\n")
-				h.line()
-				h.send("250-hostile.example " + hostileText + "\r\n250 STARTTLS\r\n")
-				h.line()
+				h.answer("220 hostile.example " + hostileText + "\r\n")
+				h.answer("250-hostile.example " + hostileText + "\r\n250 STARTTLS\r\n")
 				if stage == "starttls" {
-					h.send("454 4.7.0 " + hostileText + "\r\n")
-					h.line()
+					h.answer("454 4.7.0 " + hostileText + "\r\n")
 					return 0
 				}
 				h.send("220 2.0.0 Ready " + hostileText + "\r\n")
@@ -148,14 +145,11 @@ func TestServerTextIsSanitised(t *testing.T) {
 				h.ehloAuth()
 				h.line()
 				if stage == "auth" {
-					h.send("535 5.7.8 " + hostileText + "\r\n")
-					h.line()
+					h.answer("535 5.7.8 " + hostileText + "\r\n")
 					return 0
 				}
-				h.send("235 2.7.0 Accepted " + hostileText + "\r\n")
-				h.line()
-				h.send("550-5.7.1 " + hostileText + "\r\n550 5.7.1 " + hostileText + "\r\n")
-				h.line()
+				h.answer("235 2.7.0 Accepted " + hostileText + "\r\n")
+				h.answer("550-5.7.1 " + hostileText + "\r\n550 5.7.1 " + hostileText + "\r\n")
 				return 0
 			})
 			res, err := s.sender().Send(context.Background(), s.endpoint(false), Credential{Username: ann, Password: annPass},
@@ -227,5 +221,24 @@ func TestRedactorLeavesOrdinaryText(t *testing.T) {
 				t.Errorf("redact(%q) = %q", s, got)
 			}
 		}
+	}
+}
+
+// TestSTARTTLSInjectionIsRefused: bytes sent after the 220 to STARTTLS but
+// before TLS (a man in the middle injecting replies that would be read as
+// if they came over TLS) end the session before TLS and AUTH.
+func TestSTARTTLSInjectionIsRefused(t *testing.T) {
+	s := startHostile(t, false, func(h *hostileConn) int64 {
+		h.answer("220 hostile.example ESMTP\r\n")
+		h.answer("250-hostile.example\r\n250-AUTH PLAIN\r\n250 STARTTLS\r\n")
+		if l := h.answer("220 2.0.0 Ready to start TLS\r\n250-injected\r\n250 AUTH PLAIN\r\n235 2.7.0 Accepted\r\n"); l != "" {
+			h.t.Errorf("the client went on after the injection: %.40q", l)
+		}
+		return 0
+	})
+	_, err := s.sender().Verify(context.Background(), s.endpoint(false), Credential{Username: ann, Password: annPass})
+	t.Logf("%v", err)
+	if !errors.Is(err, ErrTLS) || !strings.Contains(err.Error(), "STARTTLS") {
+		t.Fatalf("error %v, want ErrTLS about STARTTLS", err)
 	}
 }
