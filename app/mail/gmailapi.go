@@ -86,7 +86,9 @@ func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, m Messag
 	req.Header.Set("Authorization", "Bearer "+cred.Token)
 	req.Header.Set("Accept", "application/json")
 	res.Transcript = fmt.Sprintf("POST %s (%d bytes, Authorization: Bearer <redacted>)\n", base+SendPath, int64(n))
-	resp, err := s.httpClient().Do(req)
+	client := s.httpClient()
+	defer client.CloseIdleConnections() // the transport is this send's own
+	resp, err := client.Do(req)
 	_ = pr.Close() // unblocks the writer when the server answered early
 	writeErr := <-wrote
 	if err != nil {
@@ -173,7 +175,6 @@ func (s *Sender) httpClient() *http.Client {
 	}
 	idle := s.idle()
 	tr.ResponseHeaderTimeout = idle
-	tr.DisableKeepAlives = true // one request a transport
 	// Every write must progress within idle, so that a server that stops
 	// reading the upload cannot hold the send; readAnswer times the body.
 	dialer := &net.Dialer{Timeout: idle}
