@@ -146,10 +146,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	defer func() { res.Transcript = tr.String() }()
 	heard := new(atomic.Bool) // set once the server sent anything at all
 
-	idle := s.Timeout
-	if idle <= 0 {
-		idle = DefaultTimeout
-	}
+	idle := s.idle()
 	tlsConf := &tls.Config{ServerName: ep.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
 	helo := helloName()
 	d := &dialer{ctx: ctx, ep: ep, conf: tlsConf, idle: idle, heard: heard, helo: helo, tr: tr}
