@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -15,8 +14,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // The message is written with the standard library's MIME packages, straight
@@ -327,20 +327,16 @@ func (l *lineBreaker) close() error {
 
 var crlf = []byte("\r\n")
 
-// openAttachment opens the file at path when it is a regular file, and
-// returns its size. It opens without blocking, so that a named pipe does not
-// hang, and checks what it opened, not what the path named a moment before:
-// a path that became a device (a symlink to /dev/zero) or a pipe after
-// Validate is refused.
+// openAttachment opens the file at path when it is a regular file (see
+// localfile.Open: a named pipe does not hang, and what was opened is
+// checked, not what the path named a moment before, so a path that became
+// a device such as /dev/zero after Validate is refused), and returns its size.
 func openAttachment(path string) (*os.File, int64, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := localfile.Open(path)
 	if err != nil {
 		return nil, 0, err
 	}
 	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("not a regular file")
-	}
 	if err != nil {
 		_ = f.Close()
 		return nil, 0, err
