@@ -40,8 +40,8 @@ type accountJSON struct {
 	LastRefresh       *time.Time `json:"last_refresh,omitempty"`
 	ClientIdle        bool       `json:"client_idle,omitempty"`
 	ClientIdleWarning string     `json:"client_idle_warning,omitempty"`
-	SendAs      []string   `json:"send_as,omitempty"`
-	IMAP        string     `json:"imap,omitempty"`
+	SendAs            []string   `json:"send_as,omitempty"`
+	IMAP              string     `json:"imap,omitempty"`
 }
 
 func accounts(_ context.Context, env Env, args []string) error {
