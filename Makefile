@@ -12,8 +12,11 @@ DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 run: build
 	./bin/mailkey
 
+# Two programs: mailkey, the command line (no GUI, no cgo: a static binary),
+# and mailkey-app, the desktop app it starts without arguments.
 build: deps-build
-	$(GO) build -o bin/mailkey ./cmd/mailkey
+	CGO_ENABLED=0 $(GO) build -o bin/mailkey ./cmd/mailkey
+	$(GO) build -o bin/mailkey-app ./cmd/mailkey-app
 
 # The Linux bundle: binary, icon and .desktop entry (install it with
 # 'tar -xJf bin/mailkey.tar.xz && sudo make -C mailkey install').

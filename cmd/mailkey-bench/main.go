@@ -42,7 +42,7 @@ const (
 )
 
 var (
-	bin     = flag.String("bin", "bin", "directory holding mailkey and refwindow")
+	bin     = flag.String("bin", "bin", "directory holding mailkey, mailkey-app and refwindow")
 	out     = flag.String("out", "", "also write the report to this file")
 	npairs  = flag.Int("pairs", 15, "measured pairs per row (at least 15 for a report)")
 	nwarm   = flag.Int("warmup", 2, "warm-up runs per side before measuring")
@@ -136,7 +136,8 @@ type bench struct {
 	tmp     string
 	gm      *testpeer.Gmail
 	env     []string // environment of every child: config dir, test CA, private XDG dirs
-	mailkey string
+	mailkey string // the command line
+	app     string // the desktop app, mailkey-app
 	token   string // a cached access token for oauthUser
 	smtpHP  [2]string
 	rcApp   string // msmtprc, app password from the keyring via secret-tool
@@ -166,7 +167,9 @@ func (b *bench) setup() {
 	var err error
 	b.mailkey, err = filepath.Abs(filepath.Join(*bin, "mailkey"))
 	b.must(err)
-	for _, tool := range []string{b.mailkey, "msmtp", "secret-tool"} {
+	b.app, err = filepath.Abs(filepath.Join(*bin, "mailkey-app"))
+	b.must(err)
+	for _, tool := range []string{b.mailkey, b.app, "msmtp", "secret-tool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			failf(fmt.Errorf("%s not found: %w (run 'make bench')", tool, err))
 		}
@@ -473,7 +476,7 @@ func (b *bench) rowGUI() []row {
 	logf("Xvfb on %s", x.display)
 	env := append(slices.Clone(b.env), "DISPLAY="+x.display, "WAYLAND_DISPLAY=")
 	as, bs := interleave("GUI cold start + idle RSS", func() (sample, error) {
-		return x.guiRun([]string{b.mailkey}, env, *idleFor)
+		return x.guiRun([]string{b.app}, env, *idleFor)
 	}, func() (sample, error) {
 		return x.guiRun([]string{ref}, env, *idleFor)
 	})
