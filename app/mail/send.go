@@ -6,14 +6,15 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	netmail "net/mail"
 	"net/textproto"
 	"sync/atomic"
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/log"
 	"github.com/wneessen/go-mail/smtp"
 )
 
@@ -78,30 +79,28 @@ func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Messa
 		return Result{}, err
 	}
 	res := Result{MessageID: newMessageID(), Transport: TransportSMTP}
-	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error {
-		return deliver(sc, m, res.MessageID)
+	err := s.session(ctx, ep, cred, func(sc *smtp.Client, lg log.Logger) error {
+		return deliver(sc, lg, m, res.MessageID)
 	}, &res)
 	return res, err
 }
 
-// deliver runs MAIL, RCPT and DATA, streaming the message into DATA.
-func deliver(sc *smtp.Client, m Message, id string) error {
-	from, err := netmail.ParseAddress(m.From)
+// deliver runs MAIL, RCPT and DATA, streaming the message into DATA;
+// pipelined when the server allows it (pipeline.go).
+func deliver(sc *smtp.Client, lg log.Logger, m Message, id string) error {
+	from, rcpts, err := envelope(m)
 	if err != nil {
-		return checkAddress("From", m.From)
-	}
-	if err := sc.Mail("<" + from.Address + ">"); err != nil {
 		return err
 	}
-	for _, list := range [][]string{m.To, m.Cc, m.Bcc} {
-		for _, r := range list {
-			a, err := netmail.ParseAddress(r)
-			if err != nil {
-				return checkAddress("To", r)
-			}
-			if err := sc.Rcpt("<" + a.Address + ">"); err != nil {
-				return err
-			}
+	if pipelines(sc) {
+		return deliverPipelined(sc, lg, from, rcpts, func(w io.Writer) error { return writeMessage(w, m, id, time.Now()) })
+	}
+	if err := sc.Mail("<" + from + ">"); err != nil {
+		return err
+	}
+	for _, r := range rcpts {
+		if err := sc.Rcpt("<" + r + ">"); err != nil {
+			return err
 		}
 	}
 	w, err := sc.Data()
@@ -132,11 +131,11 @@ func (e *afterDataError) Unwrap() error { return e.err }
 // Verify logs in to the server at ep and logs out, proving the credential works.
 func (s *Sender) Verify(ctx context.Context, ep Endpoint, cred Credential) (Result, error) {
 	var res Result
-	err := s.session(ctx, ep, cred, func(*smtp.Client) error { return nil }, &res)
+	err := s.session(ctx, ep, cred, func(*smtp.Client, log.Logger) error { return nil }, &res)
 	return res, err
 }
 
-func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*smtp.Client) error, res *Result) error {
+func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*smtp.Client, log.Logger) error, res *Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -178,7 +177,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	if err != nil {
 		return unreached(explain(ctx, ep, cred, err, auth.challenge), heard.Load())
 	}
-	err = work(sc)
+	err = work(sc, tr)
 	if err != nil {
 		_ = sc.Close()
 		return explain(ctx, ep, cred, err, nil)

@@ -136,9 +136,9 @@ type bench struct {
 	tmp     string
 	gm      *testpeer.Gmail
 	env     []string // environment of every child: config dir, test CA, private XDG dirs
-	mailkey string // the command line
-	app     string // the desktop app, mailkey-app
-	token   string // a cached access token for oauthUser
+	mailkey string   // the command line
+	app     string   // the desktop app, mailkey-app
+	token   string   // a cached access token for oauthUser
 	smtpHP  [2]string
 	rcApp   string // msmtprc, app password from the keyring via secret-tool
 	rcOAuth string // msmtprc, XOAUTH2 with the token
