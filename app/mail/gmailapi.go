@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // SendPath is the Gmail API's media upload endpoint for users.messages.send.
@@ -128,10 +128,7 @@ type countWriter int64
 func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 func (s *Sender) httpClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if s.RootCAs != nil {
-		tr.TLSClientConfig = &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
-	}
+	tr := trust.Transport(s.RootCAs)
 	idle := s.Timeout
 	if idle <= 0 {
 		idle = DefaultTimeout

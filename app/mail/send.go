@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 	gomail "github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/log"
 	"github.com/wneessen/go-mail/smtp"
@@ -41,7 +42,8 @@ func (c Credential) secret() string {
 type Sender struct {
 	// Timeout is the idle timeout (DefaultTimeout when zero).
 	Timeout time.Duration
-	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works too).
+	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works
+	// too). When nil, trust.Pool's roots, read once per process, are used.
 	RootCAs *x509.CertPool
 }
 
@@ -148,7 +150,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	if idle <= 0 {
 		idle = DefaultTimeout
 	}
-	tlsConf := &tls.Config{ServerName: ep.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+	tlsConf := trust.TLSConfig(ep.Host, s.RootCAs)
 	opts := []gomail.Option{
 		gomail.WithPort(ep.Port),
 		gomail.WithTimeout(idle),

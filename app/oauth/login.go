@@ -84,7 +84,7 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 		cfg:      Config(client, "http://"+ln.Addr().String()+"/"),
 		state:    randomString(),
 		verifier: oauth2.GenerateVerifier(),
-		ctx:      ctx,
+		ctx:      withRoots(ctx),
 		done:     make(chan outcome, 1),
 		projID:   client.ProjectID,
 	}
