@@ -7,7 +7,7 @@ DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
-.PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
+.PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench deps-package fuzz clean
 
 run: build
 	./bin/mailkey
@@ -18,11 +18,15 @@ build: deps-build
 	CGO_ENABLED=0 $(GO) build -o bin/mailkey ./cmd/mailkey
 	$(GO) build -o bin/mailkey-app ./cmd/mailkey-app
 
-# The Linux bundle: binary, icon and .desktop entry (install it with
-# 'tar -xJf bin/mailkey.tar.xz && sudo make -C mailkey install').
-package: build
-	$(GO) tool fyne package -os linux --exe bin/mailkey --name mailkey
-	mv mailkey.tar.xz bin/
+# The Linux packages (.ci/package): the bundle bin/mailkey.tar.xz (both
+# programs, icon and .desktop entry; 'tar -xJf bin/mailkey.tar.xz && sudo make
+# -C mailkey install') and bin/mailkey_VERSION_amd64.deb (the same plus the
+# AppStream metainfo; 'sudo apt install ./bin/mailkey_VERSION_amd64.deb').
+package: build deps-package
+	GO=$(GO) .ci/package
+
+deps-package:
+	@.ci/debian-deps dpkg-dev appstream desktop-file-utils xz-utils
 
 # The README's screenshots: the real app under Xvfb against the local peers.
 screenshots: deps-screenshots build
