@@ -36,11 +36,13 @@ screenshots: deps-screenshots build
 deps-screenshots:
 	@.ci/debian-deps $(DEB_SHOTS)
 
-# Ratios of medians against reference tools (msmtp, secret-tool, a minimal
-# Fyne window), interleaved in one run; the table goes to BENCHMARKS.md.
+# Ratios of medians against reference tools (a minimal Go sender, msmtp, also
+# through a relay with a 20 ms round trip, secret-tool, a minimal Fyne
+# window), interleaved in one run; the table goes to BENCHMARKS.md.
 bench: deps-bench build
 	$(GO) build -o bin/mailkey-peers ./cmd/mailkey-peers
 	$(GO) build -o bin/refwindow ./cmd/mailkey-bench/refwindow
+	$(GO) build -o bin/floor ./cmd/mailkey-bench/floor
 	.ci/with-keyring $(GO) run ./cmd/mailkey-bench -out BENCHMARKS.md
 
 deps-bench:
