@@ -568,10 +568,22 @@ func (b *bench) report(rows []row) string {
   Peak RSS (3b) comes from separate interleaved runs (20 MB, 1 KB, …) started through a small launcher
   (this program with -peak-rss) that reports ru_maxrss of its child: a direct child of the bench would
   inherit the bench's own RSS high-water mark at exec (Go's clone(CLONE_VM) + Linux's exec accounting).
+- Row 0, the floor: floor/ (built by make bench) is the least a Go program does for the same send: it reads
+  the app password through go-keyring from the same keyring item, trusts only SSL_CERT_FILE, and runs net/smtp's
+  STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA and QUIT against the same peer, with the same 1 KB body.
+- Rows 1b–1c: a relay in the bench process (relay.go) between the clients and the SMTP peer forwards every
+  chunk 10 ms after reading it, in each direction (a 20 ms round trip, no bandwidth limit; chunks due within
+  1 ms go at once, since sub-millisecond sleeps cost more than that per chunk on a busy machine). mailkey has its
+  own config dir whose account points at the relay; msmtp gets the same msmtprc with the relay's port. 100
+  recipients: mailkey's --to list and msmtp -t with the same addresses in To:.
+- The children's environment drops SSL_CERT_DIR (set on some CI machines, not on a desktop): when set,
+  mailkey honours it and reads that directory of roots on every start, as Go does.
+- Row 7: the sizes of bin/mailkey and bin/mailkey-app as built by make build (not stripped), for context.
 - Rows 5–6: a private Xvfb (-displayfd, -nolisten tcp, no window manager); an X11 client (jezek/xgb) selects
   SubstructureNotify on the root window and timestamps the first MapNotify of a top-level window; the time is
   exec to that event. VmRSS is read from /proc/PID/status 5 s after the map event, then the app gets SIGTERM.
-  mailkey starts with the bench's config dir (two accounts), so it opens on its account screen.
+  mailkey-app (the desktop app itself, not through mailkey) starts with the bench's config dir (two accounts), so
+  it opens on its account screen.
 - Not measured: time to first paint (mapping precedes rendering), anything against the real Gmail.
 `)
 	if f := strings.TrimSpace(findings); f != "" {
