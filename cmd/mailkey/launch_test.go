@@ -95,16 +95,7 @@ func runAt(t *testing.T, bin string, path string, args ...string) run {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "MAILKEY_RUN_MAIN=1", "PATH="+path)
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return run{code, out.String(), errb.String()}
+	return runCmd(t, cmd)
 }
 
 func TestLaunchesTheApp(t *testing.T) {
