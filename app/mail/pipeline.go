@@ -80,7 +80,12 @@ func deliverPipelined(sc *smtp.Client, lg log.Logger, from string, rcpts []strin
 			code, msg, err := sc.Text.ReadResponse(c.expect)
 			var tp *textproto.Error
 			if err != nil && !errors.As(err, &tp) {
-				return err // the connection broke: nothing was sent
+				// The connection broke (after a 421, the server closes it):
+				// the server's own reply explains more than the EOF.
+				if refused != nil {
+					return refused
+				}
+				return err
 			}
 			lg.Debugf(log.Log{Direction: log.DirServerToClient, Format: "%d %s", Messages: []any{code, msg}})
 			if err != nil && refused == nil {

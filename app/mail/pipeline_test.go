@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/textproto"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/testpeer"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // wire records the SMTP peer's plaintext dialogue, one entry per read from
@@ -277,5 +281,53 @@ func TestPlainExchangeWithoutPipelining(t *testing.T) {
 		if strings.Count(c, "\r\n") > 1 && (strings.HasPrefix(c, "MAIL") || strings.HasPrefix(c, "RCPT")) {
 			t.Fatalf("commands sent together without PIPELINING: %q", c)
 		}
+	}
+}
+
+// TestPipelinedServerClosing: the server answers MAIL with 421 and hangs up
+// (as Gmail does when it limits a sender) without answering RCPT and DATA;
+// the 421 is what gets explained, not the end of the connection. A scripted
+// peer, since go-smtp's server keeps the connection open after a 421.
+func TestPipelinedServerClosing(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		tp := textproto.NewConn(c)
+		_ = tp.PrintfLine("220 smtp.gmail.test ready")
+		if l, _ := tp.ReadLine(); strings.HasPrefix(l, "EHLO") {
+			_ = tp.PrintfLine("250-smtp.gmail.test\r\n250 PIPELINING")
+		}
+		if l, _ := tp.ReadLine(); strings.HasPrefix(l, "MAIL FROM:") {
+			_ = tp.PrintfLine("421 4.7.0 Try again later, closing connection.")
+		}
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := gosmtp.NewClient(conn, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	if !pipelines(sc) {
+		t.Fatal("PIPELINING not seen")
+	}
+	tr := newTranscript(Credential{})
+	err = deliverPipelined(sc, tr, ann, []string{"bob@example.com", "carol@example.com"}, func(io.Writer) error { return nil })
+	var tp *textproto.Error
+	if !errors.As(err, &tp) || tp.Code != 421 {
+		t.Fatalf("got %v, want the 421\n%s", err, tr)
+	}
+	if r, ok := replyIn(err); !ok || !errors.Is(Explain(r, false), ErrRateLimited) {
+		t.Fatalf("explained as %v", Explain(r, false))
 	}
 }
