@@ -145,14 +145,14 @@ func logf(format string, a ...any) {
 type bench struct {
 	tmp     string
 	gm      *testpeer.Gmail
-	env     []string // environment of every child: config dir, test CA, private XDG dirs
-	mailkey string   // the command line
-	app     string   // the desktop app, mailkey-app
-	floor   string   // the minimal Go sender (floor/)
-	relay   *relay   // 10 ms each way between the clients and the SMTP peer
-	envRTT  []string // env with the config dir whose account goes through the relay
-	rcRTT   string   // msmtprc through the relay
-	token   string   // a cached access token for oauthUser
+	env     []string      // environment of every child: config dir, test CA, private XDG dirs
+	mailkey string        // the command line
+	app     string        // the desktop app, mailkey-app
+	floor   string        // the minimal Go sender (floor/)
+	wan     *latencyRelay // 10 ms each way between the clients and the SMTP peer
+	envRTT  []string      // env with the config dir whose account goes through the relay
+	rcRTT   string        // msmtprc through the relay
+	token   string        // a cached access token for oauthUser
 	smtpHP  [2]string
 	rcApp   string // msmtprc, app password from the keyring via secret-tool
 	rcOAuth string // msmtprc, XOAUTH2 with the token
@@ -164,8 +164,8 @@ type bench struct {
 }
 
 func (b *bench) close() {
-	if b.relay != nil {
-		b.relay.close()
+	if b.wan != nil {
+		b.wan.close()
 	}
 	if b.gm != nil {
 		b.gm.Close()
@@ -273,13 +273,13 @@ func (b *bench) setup() {
 		appUser, appUser, appUser)), 0o600))
 	// The same account behind the relay: its own config dir for mailkey, and
 	// an msmtprc for the relay's port.
-	b.relay, err = startRelay(b.smtpHP[0]+":"+b.smtpHP[1], *rttHalf)
+	b.wan, err = startLatencyRelay(b.smtpHP[0]+":"+b.smtpHP[1], *rttHalf)
 	b.must(err)
 	b.envRTT = append(slices.Clone(b.env), "MAILKEY_CONFIG_DIR="+b.path("config-rtt"))
-	_, _, err = run(job{args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", "smtp://" + b.relay.addr()},
+	_, _, err = run(job{args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", "smtp://" + b.wan.addr()},
 		env: b.envRTT, stdin: pw, timeout: time.Minute})
 	b.must(err)
-	rhost, rport, _ := strings.Cut(b.relay.addr(), ":")
+	rhost, rport, _ := strings.Cut(b.wan.addr(), ":")
 	rc := strings.Replace(string(must1(os.ReadFile(b.rcApp))), "host "+b.smtpHP[0]+"\n", "host "+rhost+"\n", 1)
 	b.rcRTT = b.path("msmtprc-rtt")
 	b.must(os.WriteFile(b.rcRTT, []byte(strings.Replace(rc, "port "+b.smtpHP[1]+"\n", "port "+rport+"\n", 1)), 0o600))
@@ -571,7 +571,7 @@ func (b *bench) report(rows []row) string {
 - Row 0, the floor: floor/ (built by make bench) is the least a Go program does for the same send: it reads
   the app password through go-keyring from the same keyring item, trusts only SSL_CERT_FILE, and runs net/smtp's
   STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA and QUIT against the same peer, with the same 1 KB body.
-- Rows 1b–1c: a relay in the bench process (relay.go) between the clients and the SMTP peer forwards every
+- Rows 1b–1c: a relay in the bench process (latency.go) between the clients and the SMTP peer forwards every
   chunk 10 ms after reading it, in each direction (a 20 ms round trip, no bandwidth limit; chunks due within
   1 ms go at once, since sub-millisecond sleeps cost more than that per chunk on a busy machine). mailkey has its
   own config dir whose account points at the relay; msmtp gets the same msmtprc with the relay's port. 100

@@ -6,36 +6,36 @@ import (
 	"time"
 )
 
-// relay is a TCP relay on 127.0.0.1 that delays every byte by delay in each
+// latencyRelay is a TCP relay on 127.0.0.1 that delays every byte by delay in each
 // direction, like a network with a round-trip time of twice delay and no
 // bandwidth limit: each chunk read is written delay after it was read,
 // without holding back the chunks that follow it.
-type relay struct {
+type latencyRelay struct {
 	ln       net.Listener
 	upstream string
 	delay    time.Duration
 	wg       sync.WaitGroup
 }
 
-func startRelay(upstream string, delay time.Duration) (*relay, error) {
+func startLatencyRelay(upstream string, delay time.Duration) (*latencyRelay, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	r := &relay{ln: ln, upstream: upstream, delay: delay}
+	r := &latencyRelay{ln: ln, upstream: upstream, delay: delay}
 	r.wg.Add(1)
 	go r.serve()
 	return r, nil
 }
 
-func (r *relay) addr() string { return r.ln.Addr().String() }
+func (r *latencyRelay) addr() string { return r.ln.Addr().String() }
 
-func (r *relay) close() {
+func (r *latencyRelay) close() {
 	_ = r.ln.Close()
 	r.wg.Wait()
 }
 
-func (r *relay) serve() {
+func (r *latencyRelay) serve() {
 	defer r.wg.Done()
 	for {
 		c, err := r.ln.Accept()
@@ -68,7 +68,7 @@ type chunk struct {
 
 // pump copies src to dst, each chunk delay after it was read; at EOF it
 // closes dst for writing (then the whole connection) once the data is out.
-func (r *relay) pump(dst, src net.Conn) {
+func (r *latencyRelay) pump(dst, src net.Conn) {
 	q := make(chan chunk, 1024)
 	go func() {
 		defer close(q)
