@@ -84,7 +84,7 @@ func Login(ctx context.Context, client google.Client, open Opener, timeout time.
 		cfg:      Config(client, "http://"+ln.Addr().String()+"/"),
 		state:    randomString(),
 		verifier: oauth2.GenerateVerifier(),
-		ctx:      withRoots(ctx),
+		ctx:      ctx,
 		done:     make(chan outcome, 1),
 		projID:   client.ProjectID,
 	}

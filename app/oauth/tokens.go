@@ -34,7 +34,7 @@ var _ oauth2.TokenSource = (*TokenSource)(nil)
 // must hold the refresh token; its access token may be empty or expired).
 func NewTokenSource(ctx context.Context, client google.Client, tok *oauth2.Token, saver Saver) *TokenSource {
 	cfg := Config(client, "")
-	return &TokenSource{ctx: ctx, base: cfg.TokenSource(withRoots(ctx), tok), saver: saver, last: tok}
+	return &TokenSource{ctx: ctx, base: cfg.TokenSource(ctx, tok), saver: saver, last: tok}
 }
 
 // Token returns a valid token. A refresh token that Google no longer accepts

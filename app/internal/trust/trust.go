@@ -36,7 +36,9 @@ func TLSConfig(serverName string, roots *x509.CertPool) *tls.Config {
 }
 
 // Transport returns a new http.Transport like http.DefaultTransport that
-// verifies against roots, or against Pool when roots is nil.
+// verifies against roots, or against Pool when roots is nil. Every HTTPS
+// client of mailkey starts from it (the Gmail API in app/mail, the token
+// endpoint in app/oauth), so that no code path loads Go's own system roots.
 func Transport(roots *x509.CertPool) *http.Transport {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = TLSConfig("", roots)
