@@ -10,18 +10,20 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/mailkey-app/mailkey"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/watch"
 	"github.com/mailkey-app/mailkey/assets"
 )
 
 // Metadata mirrors FyneApp.toml, so that a plain 'go build' behaves like a
-// build by the fyne tool (which injects the same values).
+// build by the fyne tool (which injects the same values). The version and
+// build come from FyneApp.toml itself (package mailkey).
 var Metadata = fyne.AppMetadata{
 	ID:         "app.mailkey.mailkey",
 	Name:       "mailkey",
-	Version:    "0.1.0",
-	Build:      1,
+	Version:    mailkey.Version,
+	Build:      mailkey.Build,
 	Icon:       fyne.NewStaticResource("icon.png", assets.WindowIcon),
 	Migrations: map[string]bool{"fyneDo": true},
 }

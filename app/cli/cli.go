@@ -111,7 +111,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 
 func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "mailkey sends mail as your Gmail account, by app password or OAuth 2.0.")
-	fmt.Fprintln(w, "\nUsage:\n  mailkey                 open the app")
+	fmt.Fprintln(w, "\nUsage:\n  mailkey [app]           open the desktop app (mailkey-app)")
 	for _, c := range commands {
 		fmt.Fprintln(w, "  "+c.usage)
 	}

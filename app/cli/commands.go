@@ -85,11 +85,16 @@ func accounts(_ context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "No accounts yet. Add one with 'mailkey login' (see 'mailkey help') or in the app.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	// tabwriter writes every cell and its padding apart: buffer them.
+	bw := bufio.NewWriterSize(env.Stdout, 64<<10)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	for _, a := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Address, a.Method, a.Status)
 	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
 	for _, a := range list {
