@@ -33,6 +33,11 @@ func apTexts(o fyne.CanvasObject) []string {
 		}
 	case *container.Scroll:
 		out = append(out, apTexts(x.Content)...)
+	case *widget.Accordion:
+		for _, it := range x.Items {
+			out = append(out, it.Title)
+			out = append(out, apTexts(it.Detail)...)
+		}
 	case *fyne.Container:
 		for _, c := range x.Objects {
 			out = append(out, apTexts(c)...)
@@ -89,8 +94,8 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 func TestAppPasswordValidatesLive(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	apHintIs(t, "empty address", w.addressHint, widget.LowImportance, "Gmail address")
-	apHintIs(t, "empty password", w.passwordHint, widget.LowImportance, "16 letters", "spaces are fine")
+	apHintIs(t, "empty address", w.addressHint, widget.MediumImportance, "Gmail address")
+	apHintIs(t, "empty password", w.passwordHint, widget.MediumImportance, "16 letters", "spaces are fine")
 	if !w.save.Disabled() {
 		t.Fatal("'Test and save' is enabled with empty fields")
 	}
@@ -107,7 +112,7 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 		{"account password", "Correct-Horse-9!", widget.DangerImportance, []string{"account password"}, false},
 		{"valid with spaces", annShown, widget.SuccessImportance, []string{"looks like an app password"}, true},
 		{"valid typed", "ABCDEFGHIJKLMNOP", widget.SuccessImportance, []string{"looks like an app password"}, true},
-		{"empty again", "", widget.LowImportance, []string{"spaces are fine"}, false},
+		{"empty again", "", widget.MediumImportance, []string{"spaces are fine"}, false},
 	}
 	for _, p := range passwords {
 		t.Run(p.name, func(t *testing.T) {
@@ -133,7 +138,7 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 		{"not an address", "ann at gmail", widget.DangerImportance, "not a valid email address", false},
 		{"workspace", "ann@example.com", widget.WarningImportance, "Google Workspace", true},
 		{"googlemail", "ann@googlemail.com", widget.SuccessImportance, "valid Gmail address", true},
-		{"empty", "", widget.LowImportance, "Gmail address", false},
+		{"empty", "", widget.MediumImportance, "Gmail address", false},
 		{"gmail", ann, widget.SuccessImportance, "valid Gmail address", true},
 	}
 	for _, a := range addresses {

@@ -27,14 +27,16 @@ type compose struct {
 	intro   *widget.Label
 	from    *widget.Select
 	fromErr *widget.Label
-	to      *widget.Entry
+	to      *entry
 	toErr   *widget.Label
-	cc      *widget.Entry
+	cc      *entry
 	ccErr   *widget.Label
-	bcc     *widget.Entry
+	bcc     *entry
 	bccErr  *widget.Label
-	subject *widget.Entry
-	body    *widget.Entry
+	subject *entry
+	body    *entry
+	// back returns to the account (Escape does the same).
+	back *widget.Button
 
 	addFile  *widget.Button
 	fileRows *fyne.Container
@@ -64,14 +66,14 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 		testToSelf:     testToSelf,
 		intro:          para(""),
 		fromErr:        composeErrLabel(),
-		to:             widget.NewEntry(),
+		to:             newEntry(g),
 		toErr:          composeErrLabel(),
-		cc:             widget.NewEntry(),
+		cc:             newEntry(g),
 		ccErr:          composeErrLabel(),
-		bcc:            widget.NewEntry(),
+		bcc:            newEntry(g),
 		bccErr:         composeErrLabel(),
-		subject:        widget.NewEntry(),
-		body:           widget.NewMultiLineEntry(),
+		subject:        newEntry(g),
+		body:           newMultiLineEntry(g),
 		fileRows:       container.NewVBox(),
 		fileErr:        composeErrLabel(),
 		sizeWarn:       para(""),
@@ -81,9 +83,11 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	}
 	c.from = widget.NewSelect(nil, func(string) { c.onFromChanged() })
 	c.from.PlaceHolder = tr("compose.loading_accounts", "Loading the accounts…")
-	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc} {
+	for _, e := range []*entry{c.to, c.cc, c.bcc} {
 		e.SetPlaceHolder("ann@example.com, Bob <bob@example.com>")
 	}
+	c.back = widget.NewButtonWithIcon(tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
+	c.back.Importance = widget.LowImportance
 	c.body.Wrapping = fyne.TextWrapWord
 	c.body.SetMinRowsVisible(8)
 	c.body.OnChanged = func(string) { c.updateSizeWarning() }
@@ -138,16 +142,50 @@ func (c *compose) content() fyne.CanvasObject {
 		widget.NewFormItem(tr("compose.subject", "Subject"), c.subject),
 		widget.NewFormItem(tr("compose.message", "Message"), c.body),
 	)
+	dropHint := para(tr("compose.drop_hint", "You can also drop files on this window."))
+	keys := para(tr("compose.keys", "Keys: Ctrl+Enter sends, Ctrl+O adds a file, Escape goes back, F1 opens Help."))
 	attach := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle(tr("compose.attachments", "Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
-		c.fileRows, c.fileErr, c.sizeWarn,
+		dropHint, c.fileRows, c.fileErr, c.sizeWarn,
 	)
 	bar := container.NewHBox(c.send, c.cancel, c.activity)
-	c.root = container.NewBorder(heading(title), nil, nil, nil, container.NewVScroll(container.NewVBox(
-		c.intro, form, attach, widget.NewSeparator(), bar, c.result,
+	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), nil, nil, nil, container.NewVScroll(container.NewVBox(
+		c.intro, form, attach, widget.NewSeparator(), bar, keys, c.result,
 		container.NewHBox(c.signIn, c.replace), c.transcript,
 	)))
 	return c.root
+}
+
+// firstFocus puts the keyboard in To; a test message to oneself is ready,
+// so the focus goes to Send.
+func (c *compose) firstFocus() fyne.Focusable {
+	if c.testToSelf {
+		return c.send
+	}
+	return c.to
+}
+
+// leaveQuestion asks before a draft is lost.
+func (c *compose) leaveQuestion() string {
+	if c.testToSelf {
+		return ""
+	}
+	for _, e := range []*entry{c.to, c.cc, c.bcc, c.subject, c.body} {
+		if strings.TrimSpace(e.Text) != "" {
+			return tr("compose.leave", "The message you are writing will be lost.")
+		}
+	}
+	if len(c.files) > 0 {
+		return tr("compose.leave", "The message you are writing will be lost.")
+	}
+	return ""
+}
+
+// onLeave stops a send that is still running.
+func (c *compose) onLeave() {
+	if c.busy {
+		c.sending.stop()
+	}
 }
 
 // onShown loads the accounts for From once the screen is in the window.

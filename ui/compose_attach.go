@@ -50,8 +50,10 @@ func (c *compose) onAddFile() {
 		}
 		c.addFiles([]string{r.URI().Path()}, r)
 	}, c.g.win)
-	d.Resize(fyne.NewSize(760, 520))
+	// Fyne 2.8.1 builds the dialog's window in Show: a Resize before it
+	// dereferences a nil window and ends the app (issue 11).
 	d.Show()
+	d.Resize(fyne.NewSize(760, 520))
 }
 
 // onDropped attaches the files dropped on the window.

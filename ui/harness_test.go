@@ -146,7 +146,7 @@ func TestStartsOnWelcomeWithoutAccounts(t *testing.T) {
 	if h.g.screenName != "welcome" {
 		t.Fatalf("first screen %q, want welcome", h.g.screenName)
 	}
-	if h.g.win.Title() != "mailkey" {
+	if h.g.win.Title() != "Add an account – mailkey" {
 		t.Fatalf("window title %q", h.g.win.Title())
 	}
 }

@@ -119,7 +119,9 @@ func (s *signIn) content() fyne.CanvasObject {
 		s.smtp.content(),
 		container.NewHBox(s.signInBtn), s.waitBox, s.status,
 	)
-	s.root = container.NewVBox(heading(title), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
+	back := widget.NewButtonWithIcon(tr("nav.back", "Back"), theme.NavigateBackIcon(), s.g.back)
+	back.Importance = widget.LowImportance
+	s.root = container.NewVBox(container.NewHBox(back, heading(title)), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
 	s.scroll = container.NewVScroll(s.root)
 	if s.addr == "" {
 		return s.scroll
@@ -136,6 +138,7 @@ func (s *signIn) onLoadClient() {
 	type loaded struct {
 		client google.Client
 		pub    account.Publishing
+		smtp   string
 	}
 	addr := s.addr
 	run(s.g.tasks, func() (loaded, error) {
@@ -144,7 +147,7 @@ func (s *signIn) onLoadClient() {
 			return loaded{}, err
 		}
 		in, err := s.g.eng.Account(addr)
-		return loaded{client: c, pub: in.Publishing}, err
+		return loaded{client: c, pub: in.Publishing, smtp: in.SMTP}, err
 	}, func(l loaded, err error) {
 		s.clientLabel.Importance = widget.SuccessImportance
 		if err != nil {
@@ -156,6 +159,7 @@ func (s *signIn) onLoadClient() {
 			return
 		}
 		s.publishing = l.pub
+		s.smtp.set(l.smtp) // signing in again keeps the server (issue 11, defect 3)
 		s.useClient(l.client)
 	})
 }

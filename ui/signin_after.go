@@ -152,6 +152,9 @@ func (s *signIn) onSave() {
 		s.saveStatus.SetText(s.savedText())
 		s.saveStatus.Show()
 		s.nextBox.Show()
+		s.root.Refresh() // bring the result and the next step into view (issue 11, defect 9)
+		s.scroll.ScrollToBottom()
+		s.g.win.Canvas().Focus(s.testEmail)
 		s.g.accountsChanged() // last: it starts a task of its own
 	})
 }
