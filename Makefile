@@ -1,10 +1,13 @@
 # mailkey — see README.md. `make run` starts the app, `make test` runs every check.
 SHELL := /bin/bash
 GO ?= go
+# The package of the GUI binary, which the real-window suite (e2e/) builds and drives.
+GUI_PKG ?= ./cmd/mailkey
 
 # Debian packages: cgo/GL for Fyne, and the real Secret Service for the tests.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
-DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp
+# xvfb, xdotool, x11-utils and imagemagick drive the real window in e2e/.
+DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp xvfb xdotool x11-utils imagemagick
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
 .PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
@@ -46,9 +49,10 @@ deps-test:
 	@.ci/debian-deps $(DEB_TEST)
 
 # The floor: formatting, vet, a tidy module, then every test under -race with
-# a private D-Bus session and an unlocked GNOME Keyring.
+# a private D-Bus session and an unlocked GNOME Keyring; e2e/ drives the real
+# window under Xvfb.
 test: deps-test check
-	.ci/with-keyring $(GO) test -race -count=1 ./...
+	MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) .ci/with-keyring $(GO) test -race -count=1 ./...
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

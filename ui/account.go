@@ -44,7 +44,7 @@ type accountScreen struct {
 	// expiry tells when a Testing sign-in ends and why; publish opens the
 	// console page where the app is published.
 	expiry  *widget.Label
-	publish *widget.Button
+	publish *button
 	// problem holds the reason and the one-click fix of a "Needs sign-in" account.
 	problem *fyne.Container
 	reason  *widget.Label
@@ -52,7 +52,7 @@ type accountScreen struct {
 	// note shows a failure to load or to remove the account.
 	note *widget.Label
 
-	sendTest, compose, signIn, replace, checkConn, cancelCheck, remove *widget.Button
+	sendTest, compose, signIn, replace, checkConn, cancelCheck, remove *button
 	actions                                                            *fyne.Container
 	activity                                                           *widget.Activity
 	// checkResult shows the outcome of "Check connection".
@@ -89,21 +89,21 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 	s.newTransport()
 	s.note.Importance = widget.DangerImportance
 	s.reason.Importance = widget.WarningImportance
-	s.sendTest = widget.NewButtonWithIcon(tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
+	s.sendTest = newButtonWithIcon(g, tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
 	s.sendTest.Importance = widget.HighImportance
-	s.compose = widget.NewButtonWithIcon(tr("account.compose", "Compose"), theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
-	s.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
-	s.replace = widget.NewButtonWithIcon(tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
-	s.checkConn = widget.NewButtonWithIcon(tr("account.check", "Check connection"), theme.ViewRefreshIcon(), s.onCheck)
-	s.cancelCheck = widget.NewButtonWithIcon(tr("compose.cancel", "Cancel"), theme.CancelIcon(), s.onCancelCheck)
-	s.remove = widget.NewButtonWithIcon(tr("account.remove", "Remove"), theme.DeleteIcon(), s.onRemove)
+	s.compose = newButtonWithIcon(g, tr("account.compose", "Compose"), theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
+	s.signIn = newButtonWithIcon(g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
+	s.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
+	s.checkConn = newButtonWithIcon(g, tr("account.check", "Check connection"), theme.ViewRefreshIcon(), s.onCheck)
+	s.cancelCheck = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), s.onCancelCheck)
+	s.remove = newButtonWithIcon(g, tr("account.remove", "Remove"), theme.DeleteIcon(), s.onRemove)
 	s.remove.Importance = widget.DangerImportance
-	s.publish = widget.NewButtonWithIcon(tr("account.open_audience", "Open Audience in the console"), theme.ComputerIcon(), s.onPublish)
+	s.publish = newButtonWithIcon(g, tr("account.open_audience", "Open Audience in the console"), theme.ComputerIcon(), s.onPublish)
 	s.problem = container.NewVBox(s.reason, s.fix)
 	for _, o := range []fyne.CanvasObject{s.expiry, s.publish, s.problem, s.note, s.activity, s.cancelCheck, s.checkResult} {
 		o.Hide()
 	}
-	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
+	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove} {
 		b.Disable()
 	}
 	return s
@@ -166,7 +166,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.showProblem(in)
 	s.layoutActions(in)
 	s.export.set(in.Account)
-	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
+	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove} {
 		b.Enable()
 	}
 }

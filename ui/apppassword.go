@@ -35,16 +35,16 @@ type appPasswordWizard struct {
 	replace string // the address given by "Replace app password", or ""
 	op      cancellable
 
-	openTwoStep, openAppPasswords, useOAuth *widget.Button
+	openTwoStep, openAppPasswords, useOAuth *button
 	address, password                       *entry
-	back                                    *widget.Button
+	back                                    *button
 	addressHint, passwordHint               *apHint
-	save, cancel                            *widget.Button
+	save, cancel                            *button
 	activity                                *widget.Activity
 	status                                  *widget.Label
 	// done, hidden until a save succeeds, holds success, sendTest and goAccount.
 	success             *widget.Label
-	sendTest, goAccount *widget.Button
+	sendTest, goAccount *button
 	done                *fyne.Container
 	page                *container.Scroll
 
@@ -54,10 +54,10 @@ type appPasswordWizard struct {
 
 func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s := &appPasswordWizard{g: g, replace: strings.TrimSpace(addr)}
-	s.openTwoStep = widget.NewButton(tr("ap.open_security", "Open Google account security"), s.onOpenTwoStep)
-	s.openAppPasswords = widget.NewButton(tr("ap.open_app_passwords", "Open the App passwords page"), s.onOpenAppPasswords)
-	s.useOAuth = widget.NewButton(tr("ap.use_oauth", "Set up OAuth instead"), s.onUseOAuth)
-	s.back = widget.NewButtonWithIcon(tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
+	s.openTwoStep = newButton(g, tr("ap.open_security", "Open Google account security"), s.onOpenTwoStep)
+	s.openAppPasswords = newButton(g, tr("ap.open_app_passwords", "Open the App passwords page"), s.onOpenAppPasswords)
+	s.useOAuth = newButton(g, tr("ap.use_oauth", "Set up OAuth instead"), s.onUseOAuth)
+	s.back = newButtonWithIcon(g, tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
 	s.back.Importance = widget.LowImportance
 
 	s.address = newEntry(g)
@@ -66,9 +66,9 @@ func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s.password.SetPlaceHolder("abcd efgh ijkl mnop")
 	s.addressHint, s.passwordHint = newAPHint(), newAPHint()
 
-	s.save = widget.NewButton(tr("ap.save", "Test and save"), s.onSave)
+	s.save = newButton(g, tr("ap.save", "Test and save"), s.onSave)
 	s.save.Importance = widget.HighImportance
-	s.cancel = widget.NewButton(tr("ap.cancel", "Cancel"), s.onCancel)
+	s.cancel = newButton(g, tr("ap.cancel", "Cancel"), s.onCancel)
 	s.cancel.Hide()
 	s.activity = widget.NewActivity()
 	s.activity.Hide()
@@ -76,9 +76,9 @@ func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s.status.Hide()
 
 	s.success = para("")
-	s.sendTest = widget.NewButton(tr("ap.send_test", "Send a test email to myself"), s.onSendTest)
+	s.sendTest = newButton(g, tr("ap.send_test", "Send a test email to myself"), s.onSendTest)
 	s.sendTest.Importance = widget.HighImportance
-	s.goAccount = widget.NewButton(tr("ap.go_account", "Go to the account"), s.onGoAccount)
+	s.goAccount = newButton(g, tr("ap.go_account", "Go to the account"), s.onGoAccount)
 	s.done = container.NewVBox(s.success, container.NewHBox(s.sendTest, s.goAccount))
 	s.done.Hide()
 
@@ -141,7 +141,7 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 		title = tr("ap.replace.title", "Replace the app password")
 		intro = tr("ap.replace.intro", "Create a new app password for {{.Address}} and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", map[string]any{"Address": s.replace})
 	}
-	s.smtp = newSMTPField(func(url string, ok bool) {
+	s.smtp = newSMTPField(s.g, func(url string, ok bool) {
 		s.smtpURL, s.smtpOK = url, ok
 		s.updateSave()
 	})

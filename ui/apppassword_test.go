@@ -26,6 +26,8 @@ func apTexts(o fyne.CanvasObject) []string {
 		out = append(out, x.Text)
 	case *widget.Button:
 		out = append(out, x.Text)
+	case *button:
+		out = append(out, x.Text)
 	case *widget.Card:
 		out = append(out, x.Title, x.Subtitle)
 		if x.Content != nil {

@@ -36,22 +36,22 @@ type compose struct {
 	subject *entry
 	body    *entry
 	// back returns to the account (Escape does the same).
-	back *widget.Button
+	back *button
 
-	addFile  *widget.Button
+	addFile  *button
 	fileRows *fyne.Container
 	rows     []*composeFileRow
 	fileErr  *widget.Label
 	sizeWarn *widget.Label
 
-	send     *widget.Button
-	cancel   *widget.Button
+	send     *button
+	cancel   *button
 	activity *widget.Activity
 	// result shows "Sent…" or what went wrong.
 	result *widget.Label
 	// signIn and replace fix a refused sign-in, for the matching method.
-	signIn  *widget.Button
-	replace *widget.Button
+	signIn  *button
+	replace *button
 	// transcript holds the redacted SMTP dialogue of a failed send.
 	transcript     *widget.Accordion
 	transcriptText *widget.Label
@@ -86,7 +86,7 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	for _, e := range []*entry{c.to, c.cc, c.bcc} {
 		e.SetPlaceHolder("ann@example.com, Bob <bob@example.com>")
 	}
-	c.back = widget.NewButtonWithIcon(tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
+	c.back = newButtonWithIcon(g, tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
 	c.back.Importance = widget.LowImportance
 	c.body.Wrapping = fyne.TextWrapWord
 	c.body.SetMinRowsVisible(8)
@@ -95,14 +95,14 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c.result.Selectable = true // the Message-ID can be copied
 	c.transcriptText.Selectable = true
 	c.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
-	c.addFile = widget.NewButtonWithIcon(tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
-	c.send = widget.NewButtonWithIcon(tr("compose.send", "Send"), theme.MailSendIcon(), c.onSend)
+	c.addFile = newButtonWithIcon(g, tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
+	c.send = newButtonWithIcon(g, tr("compose.send", "Send"), theme.MailSendIcon(), c.onSend)
 	c.send.Importance = widget.HighImportance
 	c.send.Disable()
-	c.cancel = widget.NewButtonWithIcon(tr("compose.cancel", "Cancel"), theme.CancelIcon(), c.onCancel)
-	c.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
+	c.cancel = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), c.onCancel)
+	c.signIn = newButtonWithIcon(g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
 	c.signIn.Importance = widget.HighImportance
-	c.replace = widget.NewButtonWithIcon(tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
+	c.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
 	c.replace.Importance = widget.HighImportance
 	scroll := container.NewVScroll(c.transcriptText)
 	scroll.SetMinSize(fyne.NewSize(0, 200))

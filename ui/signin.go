@@ -111,7 +111,7 @@ func (s *signIn) content() fyne.CanvasObject {
 		container.NewHBox(s.usePaste),
 		s.importError, s.webNote, container.NewHBox(s.backToClient),
 	)
-	s.smtp = newSMTPField(func(url string, _ bool) { s.smtpURL = url })
+	s.smtp = newSMTPField(s.g, func(url string, _ bool) { s.smtpURL = url })
 	signInBox := container.NewVBox(
 		checklistSubheading(tr("signin.sign_in", "Sign in with Google")),
 		para(tr("signin.prepare1", signInPrepare1)), para(tr("signin.prepare2", signInPrepare2)), para(tr("signin.prepare3", signInPrepare3)),

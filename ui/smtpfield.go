@@ -20,19 +20,19 @@ import (
 type smtpField struct {
 	entry  *entry
 	hint   *widget.Label
-	toggle *widget.Button
+	toggle *button
 	body   *fyne.Container
 	box    *fyne.Container
 	// onChange gets the URL to use ("" for Gmail's default) and whether it is valid.
 	onChange func(url string, ok bool)
 }
 
-func newSMTPField(onChange func(url string, ok bool)) *smtpField {
-	f := &smtpField{entry: newEntry(nil), hint: para(""), onChange: onChange}
+func newSMTPField(r keyRouter, onChange func(url string, ok bool)) *smtpField {
+	f := &smtpField{entry: newEntry(r), hint: para(""), onChange: onChange}
 	f.entry.SetPlaceHolder(google.DefaultSMTP)
 	f.entry.OnChanged = f.onChanged
 	f.hint.SetText(smtpDefaultHint())
-	f.toggle = widget.NewButtonWithIcon(tr("smtp.advanced", "Advanced: SMTP server"), theme.MenuDropDownIcon(), f.onToggle)
+	f.toggle = newButtonWithIcon(r, tr("smtp.advanced", "Advanced: SMTP server"), theme.MenuDropDownIcon(), f.onToggle)
 	f.toggle.Importance = widget.LowImportance
 	f.toggle.Alignment = widget.ButtonAlignLeading
 	f.body = container.NewVBox(f.entry, f.hint)
