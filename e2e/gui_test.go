@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -159,6 +160,9 @@ func TestComposeAttachSendAndBack(t *testing.T) {
 	if h := parsed.Header; h.Get("Bcc") != "" || !strings.Contains(h.Get("Cc"), "cc@example.com") || h.Get("Subject") != "Quarterly report" {
 		t.Errorf("headers: %v", h)
 	}
+	if raw := string(m.Data); !strings.Contains(raw, "Hello Bob,") || strings.Contains(raw, "Hello Bob,\t") || strings.Contains(raw, "Hello Bob,=09") {
+		t.Errorf("the message text is not %q: Tab typed into it instead of moving on", "Hello Bob,")
+	}
 	if got := attachmentOf(t, parsed, "report.bin"); !bytes.Equal(got, attachment) {
 		t.Errorf("attachment arrived as %q, want %q", got, attachment)
 	}
@@ -174,7 +178,6 @@ func (s *session) chooseInFileDialog(name string) {
 	time.Sleep(500 * time.Millisecond)
 	// The dialog lists the home folder; the file is its only entry.
 	s.clickFileEntry()
-	s.key("Return")
 }
 
 // attachmentOf returns the decoded body of the part named name.
@@ -237,13 +240,38 @@ func (s *session) geometry() (w, h int) {
 
 // clickFileEntry picks the second entry of Fyne's file dialog, which is
 // 760×520 and centred in the window: after (Parent), the only file in the
-// folder; then it presses Open.
+// folder. The dialog lists the folder in the background, so it clicks until
+// Open turns blue (enabled), then presses it.
 func (s *session) clickFileEntry() {
 	s.t.Helper()
 	w, h := s.geometry()
 	x0, y0 := (w-760)/2, (h-520)/2
-	s.click(x0+292, y0+135)
-	s.click(x0+724, y0+497)
+	openX, openY := x0+724, y0+497
+	deadline := time.Now().Add(10 * time.Second)
+	for !s.isBlue(openX-22, openY-10) { // the button's corner, off its text
+		if time.Now().After(deadline) {
+			s.t.Fatal("the file dialog's Open button never became enabled")
+		}
+		s.click(x0+292, y0+135)
+	}
+	s.click(openX, openY)
+}
+
+// isBlue reports whether the window's pixel at x, y is the blue of a primary button.
+func (s *session) isBlue(x, y int) bool {
+	s.t.Helper()
+	cmd := exec.Command("import", "-window", s.win, "-crop", fmt.Sprintf("1x1+%d+%d", x, y), "-depth", "8", "txt:-")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		s.t.Fatalf("import: %v", err)
+	}
+	// "0,0: (31,98,224)  #1F62E0  srgb(31,98,224)"
+	var r, g, b int
+	if i := strings.Index(string(out), "("); i >= 0 {
+		_, _ = fmt.Sscanf(string(out)[i:], "(%d,%d,%d", &r, &g, &b)
+	}
+	return b > 150 && b > r+60 && b > g+40
 }
 
 // TestBackFromSubScreens: Escape and the selected account in the sidebar
@@ -271,4 +299,75 @@ func TestBackFromSubScreens(t *testing.T) {
 	}
 	s.key("Escape") // closes the question: the draft stays
 	s.waitTitle("New message")
+}
+
+// TestSignInAgainKeepsSMTP: Sign in again on an account that sends through
+// port 465 (implicit TLS) keeps that server (defect 3).
+func TestSignInAgainKeepsSMTP(t *testing.T) {
+	s := newSession(t)
+	smtps := s.gm.SMTP.ImplicitTLSURL()
+	s.addOAuthAccount(smtps)
+	s.signedInAt = s.savedAccount(ann)["signed_in_at"]
+	s.start()
+	s.waitTitle(ann)
+	time.Sleep(time.Second)      // the account loads; the focus lands on Send test email
+	s.key("Tab", "Tab", "space") // Compose, then Sign in again
+	s.waitTitle("Sign in with Google")
+	time.Sleep(time.Second) // the saved client loads; the focus lands on Sign in with Google
+	s.key("space")
+	s.follow()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && s.savedAccount(ann)["signed_in_at"] == s.signedInAt {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if got := s.savedAccount(ann)["smtp"]; got != smtps {
+		t.Fatalf("after Sign in again the account sends through %v, want %s", got, smtps)
+	}
+}
+
+// TestExistingAddressAsks: an app password for an address that is set up
+// with OAuth asks before replacing it; keeping it changes nothing (defect 4).
+func TestExistingAddressAsks(t *testing.T) {
+	s := newSession(t)
+	s.addOAuthAccount(s.gm.SMTP.StartTLSURL())
+	s.start()
+	s.waitTitle(ann)
+	s.key("Escape") // nothing to go back to from an account
+	s.waitTitle(ann)
+	s.clickAddAccount()
+	s.waitTitle("Add an account")
+	s.key("space")
+	s.waitTitle("App password")
+	s.typeText(ann)
+	s.key("Tab")
+	s.typeText(annShown)
+	s.key("Tab", "space")
+	s.typeText(s.gm.SMTP.StartTLSURL())
+	s.key("Return")
+	time.Sleep(2 * time.Second)
+	if m := s.savedAccount(ann)["method"]; m != "oauth" {
+		t.Fatalf("the OAuth account became %v without asking", m)
+	}
+	s.key("Escape") // "Keep the saved account"
+	time.Sleep(time.Second)
+	if m := s.savedAccount(ann)["method"]; m != "oauth" {
+		t.Fatalf("the OAuth account became %v after keeping it", m)
+	}
+	s.key("Return") // Test and save again: asks again; this time replace
+	time.Sleep(2 * time.Second)
+	s.key("Tab", "Tab", "space") // the dialog's buttons: Keep, then Replace
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && s.savedAccount(ann)["method"] != "app-password" {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if m := s.savedAccount(ann)["method"]; m != "app-password" {
+		t.Fatalf("after Replace the account is %v", m)
+	}
+}
+
+// clickAddAccount clicks Add account at the foot of the sidebar.
+func (s *session) clickAddAccount() {
+	s.t.Helper()
+	_, h := s.geometry()
+	s.click(120, h-63)
 }

@@ -121,6 +121,8 @@ type session struct {
 	out    *lockedBuffer
 	done   chan struct{}
 	win    string // X window id
+	// signedInAt is the account's sign-in time before a test signs in again.
+	signedInAt any
 }
 
 // lockedBuffer collects the app's output.
@@ -262,8 +264,11 @@ func (s *session) stop() {
 		_ = s.cmd.Process.Kill()
 		<-s.done
 	}
-	if out := s.out.String(); strings.Contains(out, "panic:") || strings.Contains(out, "fatal error:") {
+	out := s.out.String()
+	if strings.Contains(out, "panic:") || strings.Contains(out, "fatal error:") {
 		s.t.Errorf("the app crashed:\n%s", out)
+	} else if s.t.Failed() {
+		s.t.Logf("the app's output:\n%s", out)
 	}
 }
 

@@ -169,6 +169,10 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove} {
 		b.Enable()
 	}
+	// The keyboard starts on the primary action, once it can be pressed.
+	if c := s.g.win.Canvas(); c.Focused() == nil && s.g.current == screen(s) {
+		c.Focus(s.sendTest)
+	}
 }
 
 // accountMethodText names how an account signs in.

@@ -136,7 +136,7 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 	}
 	two, create, enter := steps["two-step"], steps["app-password"], steps["enter"]
 	title := tr("ap.title", "Send mail with an app password")
-	intro := tr("ap.intro", "Four steps, about 2 minutes. Keep mailkey open while you work in your browser.")
+	intro := tr("ap.intro.short", "Create an app password on Google's page, then enter it below. mailkey tests it before it saves anything.")
 	if s.replace != "" {
 		title = tr("ap.replace.title", "Replace the app password")
 		intro = tr("ap.replace.intro", "Create a new app password for {{.Address}} and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", map[string]any{"Address": s.replace})
@@ -145,7 +145,7 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 		s.smtpURL, s.smtpOK = url, ok
 		s.updateSave()
 	})
-	howTo := widget.NewAccordion(widget.NewAccordionItem(tr("ap.steps", "How to get an app password (steps 1 and 2)"), container.NewVBox(
+	howTo := widget.NewAccordion(widget.NewAccordionItem(tr("ap.steps", "How to get an app password"), container.NewVBox(
 		widget.NewCard(fmt.Sprintf("1. %s", two.Title), "", container.NewVBox(
 			para(two.Why), para(two.Do),
 			para(tr("ap.two_step_on", "If 2-Step Verification is already on, go straight to step 2.")),
@@ -155,26 +155,23 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 			para(tr("ap.not_available", "If the page is missing or says the setting is not available, the account can't have app passwords. "+
 				"This happens with work or school accounts, with Advanced Protection, and when the only second step is a security key. "+
 				"Set up OAuth with your own Google Cloud client instead.")),
-			container.NewHBox(s.openAppPasswords, s.useOAuth))))))
-	if s.replace == "" {
-		howTo.Open(0) // a first setup shows the steps; a replacement starts at the form
-	}
+			para(enter.Do),
+			container.NewHBox(s.useOAuth))))))
+	s.openAppPasswords.Icon = theme.ComputerIcon()
 	page := container.NewVBox(
 		container.NewHBox(s.back, heading(title)),
 		para(intro),
+		container.NewHBox(s.openAppPasswords),
 		howTo,
-		widget.NewCard(tr("ap.card3", "3. Enter the details"), "", container.NewVBox(
-			para(enter.Do),
-			widget.NewLabelWithStyle(tr("ap.gmail_address", "Gmail address"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			s.address, s.addressHint.box,
-			widget.NewLabelWithStyle(tr("ap.app_password", "App password"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			s.password, s.passwordHint.box,
-			s.smtp.content())),
-		widget.NewCard(tr("ap.card4", "4. Test and save"), "", container.NewVBox(
-			para(tr("ap.card4.text", "mailkey signs in to Gmail with this address and app password, without sending anything. "+
-				"Only if Gmail accepts them does it save the account, with the app password in your system keyring.")),
-			container.NewHBox(s.save, s.cancel, s.activity),
-			s.status, s.done)),
+		widget.NewLabelWithStyle(tr("ap.gmail_address", "Gmail address"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.address, s.addressHint.box,
+		widget.NewLabelWithStyle(tr("ap.app_password", "App password"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.password, s.passwordHint.box,
+		s.smtp.content(),
+		container.NewHBox(s.save, s.cancel, s.activity),
+		s.status, s.done,
+		para(tr("ap.card4.text", "mailkey signs in to Gmail with this address and app password, without sending anything. "+
+			"Only if Gmail accepts them does it save the account, with the app password in your system keyring.")),
 	)
 	s.scroll = container.NewVScroll(page)
 	return s.scroll
@@ -302,7 +299,9 @@ func (s *appPasswordWizard) askReplace(in engine.Info) {
 		s.g.dialog = nil
 		if ok {
 			s.login(true)
+			return
 		}
+		s.g.win.Canvas().Focus(s.save) // the keyboard carries on where it was
 	}, s.g.win)
 	d.SetConfirmText(tr("ap.exists.replace", "Replace"))
 	d.SetDismissText(tr("ap.exists.keep", "Keep the saved account"))

@@ -77,7 +77,7 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 	w := apOpen(t, h, "")
 	page := strings.Join(apTexts(w.content()), "\n")
 	for _, want := range []string{"1. Turn on 2-Step Verification", "2. Create an app password", "mailkey",
-		"3. Enter the details", "4. Test and save", "work or school", "Advanced Protection", "security key"} {
+		"Gmail address", "App password", "Test and save", "work or school", "Advanced Protection", "security key"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

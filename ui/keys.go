@@ -24,6 +24,8 @@ type keyRouter interface {
 	windowKey(ev *fyne.KeyEvent) bool
 	// windowShortcut handles the window's shortcuts; it reports whether it did.
 	windowShortcut(s fyne.Shortcut) bool
+	// reveal scrolls the screen so that o, which just got the focus, is in view.
+	reveal(o fyne.CanvasObject)
 }
 
 // entry is a text field that leaves the window's keys to the window. A
@@ -55,6 +57,14 @@ func newPasswordEntry(r keyRouter) *entry {
 
 // AcceptsTab lets Tab move the focus out of a multi-line entry too.
 func (e *entry) AcceptsTab() bool { return false }
+
+// FocusGained scrolls the entry into view.
+func (e *entry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.router != nil {
+		e.router.reveal(e)
+	}
+}
 
 // TypedKey passes Escape and F1 to the window, the rest to the entry.
 func (e *entry) TypedKey(ev *fyne.KeyEvent) {
@@ -90,6 +100,14 @@ func newButtonWithIcon(r keyRouter, text string, icon fyne.Resource, tapped func
 	b := newButton(r, text, tapped)
 	b.Icon = icon
 	return b
+}
+
+// FocusGained scrolls the button into view.
+func (b *button) FocusGained() {
+	b.Button.FocusGained()
+	if b.router != nil {
+		b.router.reveal(b)
+	}
 }
 
 // TypedKey presses the button on Enter.

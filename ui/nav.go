@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -131,13 +133,12 @@ func (g *gui) back() {
 func (g *gui) windowKey(ev *fyne.KeyEvent) bool {
 	switch ev.Name {
 	case fyne.KeyEscape:
-		if g.dialog != nil && g.win.Canvas().Overlays().Top() != nil {
-			d := g.dialog
+		// Each dialog forgets itself in its callback; one still set is on show.
+		if d := g.dialog; d != nil {
 			g.dialog = nil
 			d.Dismiss()
 			return true
 		}
-		g.dialog = nil
 		g.back()
 		return true
 	case fyne.KeyF1:
@@ -189,4 +190,42 @@ func (g *gui) listenKeys() {
 	for _, s := range []fyne.Shortcut{shortcutNew, shortcutAttach, shortcutSend, shortcutSendEnter} {
 		c.AddShortcut(s, func(s fyne.Shortcut) { g.windowShortcut(s) })
 	}
+}
+
+// reveal scrolls the screen on show so that o, which just got the focus, is
+// in view: Tab then never moves the focus out of sight.
+func (g *gui) reveal(o fyne.CanvasObject) {
+	sc := screenScroll(g.main)
+	d := fyne.CurrentApp().Driver()
+	if sc == nil || d.CanvasForObject(o) == nil {
+		return
+	}
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(sc).Y
+	bottom := top + o.Size().Height
+	off := sc.Offset
+	switch {
+	case top < 0:
+		off.Y += top - theme.Padding()
+	case bottom > sc.Size().Height:
+		off.Y += bottom - sc.Size().Height + theme.Padding()
+	default:
+		return
+	}
+	sc.ScrollToOffset(off)
+}
+
+// screenScroll finds the vertical scroll of the screen under o, looking
+// through containers only (a screen's scroll is never inside a widget).
+func screenScroll(o fyne.CanvasObject) *container.Scroll {
+	switch x := o.(type) {
+	case *container.Scroll:
+		return x
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			if s := screenScroll(c); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
 }

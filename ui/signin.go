@@ -161,6 +161,7 @@ func (s *signIn) onLoadClient() {
 		s.publishing = l.pub
 		s.smtp.set(l.smtp) // signing in again keeps the server (issue 11, defect 3)
 		s.useClient(l.client)
+		s.g.win.Canvas().Focus(s.signInBtn)
 	})
 }
 
