@@ -64,6 +64,8 @@ type accountScreen struct {
 	checkNow bool
 	// export is the "Use this account elsewhere" panel (account_export.go).
 	export *exportPanel
+	// smtp changes the SMTP server (account_smtp.go).
+	smtp *smtpEditor
 	// root is the screen's content, laid out again after each change.
 	root fyne.CanvasObject
 }
@@ -87,6 +89,7 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 	}
 	s.title.Wrapping = fyne.TextWrapBreak
 	s.newTransport()
+	s.smtp = newSMTPEditor(s)
 	s.note.Importance = widget.DangerImportance
 	s.reason.Importance = widget.WarningImportance
 	s.sendTest = newButtonWithIcon(g, tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
@@ -112,13 +115,13 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 func (s *accountScreen) content() fyne.CanvasObject {
 	details := widget.NewForm(
 		widget.NewFormItem(tr("account.method", "Method"), s.method),
-		widget.NewFormItem(tr("account.server", "SMTP server"), s.server),
+		widget.NewFormItem(tr("account.server", "SMTP server"), container.NewHBox(s.server, s.smtp.change)),
 		widget.NewFormItem(tr("account.sending", "Sending"), s.sending),
 		widget.NewFormItem(tr("account.status", "Status"), s.status),
 	)
 	check := container.NewHBox(s.activity, s.cancelCheck)
 	s.root = container.NewVScroll(container.NewVBox(
-		s.title, details, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
+		s.title, details, s.smtp.box, s.smtp.result, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
 		widget.NewSeparator(), s.actions, check, s.checkResult,
 		s.healthCard(),
 		s.export.content(),
@@ -166,7 +169,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.showProblem(in)
 	s.layoutActions(in)
 	s.export.set(in.Account)
-	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove} {
+	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove, s.smtp.change} {
 		b.Enable()
 	}
 	// The keyboard starts on the primary action, once it can be pressed.
