@@ -89,7 +89,7 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c.back = newButtonWithIcon(g, tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
 	c.back.Importance = widget.LowImportance
 	c.body.Wrapping = fyne.TextWrapWord
-	c.body.SetMinRowsVisible(8)
+	c.body.SetMinRowsVisible(6)
 	c.body.OnChanged = func(string) { c.updateSizeWarning() }
 	c.sizeWarn.Importance = widget.WarningImportance
 	c.result.Selectable = true // the Message-ID can be copied
@@ -148,10 +148,12 @@ func (c *compose) content() fyne.CanvasObject {
 		container.NewHBox(widget.NewLabelWithStyle(tr("compose.attachments", "Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
 		dropHint, c.fileRows, c.fileErr, c.sizeWarn,
 	)
-	bar := container.NewHBox(c.send, c.cancel, c.activity)
-	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), nil, nil, nil, container.NewVScroll(container.NewVBox(
-		c.intro, form, attach, widget.NewSeparator(), bar, keys, c.result,
-		container.NewHBox(c.signIn, c.replace), c.transcript,
+	// Send stays at the foot of the window, above the fold however long the message.
+	// The outcome shows under it, in view too.
+	bar := container.NewVBox(widget.NewSeparator(), container.NewHBox(c.send, c.cancel, c.activity), c.result)
+	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), bar, nil, nil, container.NewVScroll(container.NewVBox(
+		c.intro, form, attach,
+		container.NewHBox(c.signIn, c.replace), c.transcript, keys,
 	)))
 	return c.root
 }

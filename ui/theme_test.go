@@ -63,6 +63,9 @@ func TestThemeContrast(t *testing.T) {
 	pairs := [][2]fyne.ThemeColorName{
 		{theme.ColorNamePlaceHolder, theme.ColorNameInputBackground},
 		{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary},
+		{theme.ColorNameForegroundOnError, theme.ColorNameError}, // Remove, Leave
+		{theme.ColorNameForegroundOnWarning, theme.ColorNameWarning},
+		{theme.ColorNameForegroundOnSuccess, theme.ColorNameSuccess},
 		{theme.ColorNameForeground, theme.ColorNameButton},
 	}
 	for _, fg := range texts {
