@@ -104,7 +104,9 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c.signIn.Importance = widget.HighImportance
 	c.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
 	c.replace.Importance = widget.HighImportance
-	scroll := container.NewVScroll(c.transcriptText)
+	// Both ways: a long line of the transcript scrolls sideways instead of
+	// widening the window (issue 11, defect 8).
+	scroll := container.NewScroll(c.transcriptText)
 	scroll.SetMinSize(fyne.NewSize(0, 200))
 	c.transcript = widget.NewAccordion(widget.NewAccordionItem(tr("compose.transcript", "Conversation with the server (passwords and tokens hidden)"), scroll))
 	for _, o := range []fyne.CanvasObject{c.sizeWarn, c.cancel, c.activity, c.result, c.signIn, c.replace, c.transcript} {
