@@ -111,7 +111,7 @@ func TestAppPasswordSetupKeyboardOnly(t *testing.T) {
 	s.settle()
 	s.key("space") // the focus moved to "Send a test email to myself"
 	s.waitTitle("New message")
-	s.key("ctrl+Return")
+	s.key("Return") // Send has the focus
 	msgs := s.waitMessages(1)
 	if msgs[0].From != ann || len(msgs[0].To) != 1 || msgs[0].To[0] != ann {
 		t.Fatalf("the stand-in received from %s to %v", msgs[0].From, msgs[0].To)
@@ -322,6 +322,16 @@ func TestSignInAgainKeepsSMTP(t *testing.T) {
 	}
 	if got := s.savedAccount(ann)["smtp"]; got != smtps {
 		t.Fatalf("after Sign in again the account sends through %v, want %s", got, smtps)
+	}
+	// Save, then the next step, in view and with the keyboard on it (defect 9).
+	time.Sleep(500 * time.Millisecond)
+	s.key("space") // Save
+	time.Sleep(time.Second)
+	s.key("space") // Send a test email to myself
+	s.waitTitle("New message")
+	s.key("Return") // Send, focused
+	if msgs := s.waitMessages(1); msgs[0].Mech != "XOAUTH2" {
+		t.Errorf("the test email went with %s", msgs[0].Mech)
 	}
 }
 

@@ -233,6 +233,10 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 			c.from.SetSelected(o)
 		}
 	}
+	// Send can be pressed now: a test message to oneself starts the keyboard there.
+	if cv := c.g.win.Canvas(); c.testToSelf && cv.Focused() == nil && c.g.current == screen(c) {
+		cv.Focus(c.send)
+	}
 }
 
 func (c *compose) onFromChanged() {

@@ -113,6 +113,7 @@ func (s *signIn) showAfter(a account.Account) {
 	s.importBox.Hide() // the client is in use now
 	s.root.Refresh()
 	s.scroll.ScrollToBottom()
+	s.g.win.Canvas().Focus(s.saveBtn) // the keyboard carries on at the next step
 }
 
 // onPublishChanged asks for Save again after the choice changed.
