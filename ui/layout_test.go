@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
 )
 
 // TestLongLinesDoNotWidenTheWindow: a long URL in the redacted transcript of
@@ -47,5 +49,18 @@ func TestEveryScreenFitsSmallScreens(t *testing.T) {
 		if m := h.g.win.Content().MinSize(); m.Width > 1024 || m.Height > 600 {
 			t.Errorf("%s: the window needs at least %.0f×%.0f", name, m.Width, m.Height)
 		}
+	}
+}
+
+// TestReadableWidthOnLargeWindows: on a maximised 2560-pixel window the
+// screens stay at most maxReadableWidth wide (issue 11: lines ran 2,000 px).
+func TestReadableWidthOnLargeWindows(t *testing.T) {
+	h := newHarness(t)
+	h.g.win.Resize(fyne.NewSize(2560, 1400))
+	h.g.showAppPassword("")
+	h.settle()
+	screen := h.g.main.Objects[0].(*fyne.Container).Objects[0]
+	if w := screen.Size().Width; w > maxReadableWidth || w < maxReadableWidth-1 {
+		t.Fatalf("the screen is %.0f px wide in a 2560-pixel window, want %.0f", w, maxReadableWidth)
 	}
 }
