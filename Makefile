@@ -1,11 +1,14 @@
 # mailkey — see README.md. `make run` starts the app, `make test` runs every check.
 SHELL := /bin/bash
 GO ?= go
+# The package of the GUI binary, which the real-window suite (e2e/) builds and drives.
+GUI_PKG ?= ./cmd/mailkey-app
 
 # Debian packages: cgo/GL for Fyne, and the real Secret Service for the tests.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
+# xvfb, xdotool, x11-utils and imagemagick drive the real window in e2e/.
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp \
-             git-email libmailtools-perl s-nail curl python3
+             git-email libmailtools-perl s-nail curl python3 xvfb xdotool x11-utils imagemagick
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
 .PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench deps-package fuzz clean
@@ -63,9 +66,9 @@ deps-test:
 # The floor: formatting, vet, a tidy module, then every test under -race with
 # a private D-Bus session and an unlocked GNOME Keyring. GORACE drops the race
 # detector's 1 s sleep at exit, paid by every test binary and every test that
-# re-runs one (cmd/mailkey: 6.4 s → 1.5–1.9 s).
+# re-runs one (cmd/mailkey: 6.4 s → 1.5–1.9 s). e2e/ drives the real window under Xvfb.
 test: deps-test check
-	GORACE="atexit_sleep_ms=0 $(GORACE)" .ci/with-keyring $(GO) test -race -count=1 ./...
+	GORACE="atexit_sleep_ms=0 $(GORACE)" MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) .ci/with-keyring $(GO) test -race -count=1 ./...
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -5,7 +5,9 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -29,10 +31,17 @@ var Metadata = fyne.AppMetadata{
 }
 
 // Run opens the main window and blocks until it is closed.
+// Without a graphical session it says so and exits with 1, before Fyne's
+// driver would panic.
 func Run(eng *engine.Engine) {
+	if !hasDisplay(runtime.GOOS, os.Getenv) {
+		fmt.Fprintln(os.Stderr, tr("run.no_display", "mailkey's window needs a graphical session (no DISPLAY or WAYLAND_DISPLAY is set); every command works without one: see 'mailkey help'."))
+		os.Exit(1)
+	}
 	app.SetMetadata(Metadata)
 	a := app.NewWithID(Metadata.ID)
 	a.SetIcon(Metadata.Icon)
+	a.Settings().SetTheme(newAppTheme())
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {
 		g.start()
@@ -43,4 +52,14 @@ func Run(eng *engine.Engine) {
 		}
 	})
 	g.win.ShowAndRun()
+}
+
+// hasDisplay reports whether a window can open: on Linux and the BSDs, an X11
+// or Wayland display must be named; macOS and Windows always have one.
+func hasDisplay(goos string, getenv func(string) string) bool {
+	switch goos {
+	case "darwin", "windows", "android", "ios", "js":
+		return true
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
 }
