@@ -417,6 +417,7 @@ func remove(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Removed %s and its keyring entries.\n", addr)
+	forgetRelay(ctx, env, addr)
 	return nil
 }
 

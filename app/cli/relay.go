@@ -274,3 +274,32 @@ func relayStatus(env Env, args []string) error {
 		st.Started.Local().Format("2006-01-02 15:04"), st.Fingerprint)
 	return nil
 }
+
+// forgetRelay revokes the relay passwords of a removed account and fails
+// its queued messages (kept, reported, never deleted unsent): a removed
+// account sends nothing more, and what it had not sent is said.
+func forgetRelay(ctx context.Context, env Env, addr string) {
+	labels, err := passwords(env).RemoveAccount(ctx, addr)
+	if len(labels) > 0 {
+		fmt.Fprintf(env.Stderr, "Revoked its relay passwords: %s.\n", strings.Join(labels, ", "))
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Warning: could not revoke all its relay passwords: %s Run 'mailkey remove %s' again.\n",
+			sentence(advice.What(err)), addr)
+	}
+	q, err := openQueue()
+	if err != nil {
+		return
+	}
+	failed, err := q.FailAccount(addr)
+	if len(failed) > 0 {
+		fmt.Fprintf(env.Stderr, "%d queued message(s) from %s were not sent; they stay in the queue as failed:\n", len(failed), addr)
+		for _, it := range failed {
+			fmt.Fprintf(env.Stderr, "  %s to %s\n", it.ID, strings.Join(it.To, ", "))
+		}
+		fmt.Fprintln(env.Stderr, "Add the account again and run 'mailkey queue retry --all', or drop them with 'mailkey queue drop ID'.")
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Warning: could not mark its queued messages: %s\n", sentence(advice.What(err)))
+	}
+}
