@@ -172,7 +172,7 @@ func login(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase,
-		Transport: *transport}
+		Transport: *transport, Aliases: printAliases(env)}
 	if *production {
 		req.Publishing = account.Production
 	}
@@ -206,7 +206,6 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
 		return err
 	}
-	readAliases(ctx, env, a.Address)
 	return nil
 }
 
