@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
@@ -52,4 +55,39 @@ func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("no %s after 5 s", what)
+}
+
+// Queued mail held for a sign-in is notified while the app is open, and
+// badged in the sidebar.
+func TestRemindersOfHeldMail(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	h := newHarness(t)
+	srv, err := testpeer.StartNotifications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
+		SignedInAt: time.Now().Add(-time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
+		t.Fatal(err)
+	}
+	q, _, err := queueAndDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}}, strings.NewReader("Subject: x\r\n\r\nhi\r\n"),
+		fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.g.runReminders(ctx, srv.Name, time.Hour); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, h, "a notification", func() bool {
+		r := srv.Received()
+		return len(r) == 1 && strings.Contains(r[0].Body, "wait for a new sign-in")
+	})
+	waitFor(t, h, "the badge", func() bool {
+		return strings.Contains(h.g.accountBadge(ann, "x"), "Queued mail waits for a sign-in")
+	})
 }
