@@ -16,13 +16,7 @@ import (
 // While the app is open, a sign-in about to end gets a notification and a
 // badge in the sidebar; a click on the notification shows the sign-in.
 func TestRemindersWhileOpen(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	h := newHarness(t)
-	srv, err := testpeer.StartNotifications()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	h, srv := newRemindersHarness(t)
 	// Signed in 6.5 days ago with the app in Testing: no refresh is due, so no network is needed.
 	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
 		SignedInAt: time.Now().Add(-156 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
@@ -44,6 +38,20 @@ func TestRemindersWhileOpen(t *testing.T) {
 	waitFor(t, h, "the sign-in screen", func() bool { return h.g.screenName == "sign-in" })
 }
 
+// newRemindersHarness is a harness with a state dir of its own and a
+// recording notification service.
+func newRemindersHarness(t *testing.T) (*harness, *testpeer.Notifications) {
+	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	h := newHarness(t)
+	srv, err := testpeer.StartNotifications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return h, srv
+}
+
 // waitFor runs queued UI updates until ok holds, for up to 5 seconds.
 func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 	t.Helper()
@@ -60,13 +68,7 @@ func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 // Queued mail held for a sign-in is notified while the app is open, and
 // badged in the sidebar.
 func TestRemindersOfHeldMail(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	h := newHarness(t)
-	srv, err := testpeer.StartNotifications()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	h, srv := newRemindersHarness(t)
 	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
 		SignedInAt: time.Now().Add(-time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
 		t.Fatal(err)

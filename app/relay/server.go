@@ -231,8 +231,8 @@ func (ss *session) mayUse(from string) error {
 	if check == engine.FromAccount || check == engine.FromAlias {
 		return nil
 	}
-	ss.s.Log.Printf("Warning: refused a message from %s (%s): %s. %s", sanitize(from), ss.label,
-		advice.Sentence(warn.What), advice.Sentence(warn.Next))
+	ss.s.Log.Printf("Warning: refused a message from %s (%s): %s", sanitize(from), ss.label,
+		advice.Printable(advice.Sentence(warn.What)+" "+advice.Sentence(warn.Next), 600))
 	return errNotYours(from, ss.account)
 }
 
