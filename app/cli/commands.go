@@ -177,7 +177,7 @@ func login(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase,
-		Transport: *transport}
+		Transport: *transport, Aliases: printAliases(env)}
 	if *production {
 		req.Publishing = account.Production
 	}
@@ -211,7 +211,6 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
 		return err
 	}
-	readAliases(ctx, env, a.Address)
 	return nil
 }
 
@@ -422,6 +421,7 @@ func remove(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Removed %s and its keyring entries.\n", addr)
+	forgetRelay(ctx, env, addr)
 	return nil
 }
 
