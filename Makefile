@@ -66,9 +66,10 @@ deps-test:
 # The floor: formatting, vet, a tidy module, then every test under -race with
 # a private D-Bus session and an unlocked GNOME Keyring. GORACE drops the race
 # detector's 1 s sleep at exit, paid by every test binary and every test that
-# re-runs one (cmd/mailkey: 6.4 s → 1.5–1.9 s). e2e/ drives the real window under Xvfb.
+# re-runs one (cmd/mailkey: 6.4 s → 1.5–1.9 s). e2e/ drives the real window under Xvfb,
+# built with the same APP_TAGS as 'make build'.
 test: deps-test check
-	GORACE="atexit_sleep_ms=0 $(GORACE)" MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) .ci/with-keyring $(GO) test -race -count=1 ./...
+	GORACE="atexit_sleep_ms=0 $(GORACE)" MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) MAILKEY_GUI_TAGS="$(APP_TAGS)" .ci/with-keyring $(GO) test -race -count=1 ./...
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
