@@ -212,16 +212,6 @@ func (s *sidebar) reload(first bool) {
 	})
 }
 
-// selectAddress highlights addr in the list, if present, without reloading.
-func (s *sidebar) selectAddress(addr string) {
-	for i, in := range s.infos {
-		if in.Address == addr {
-			s.list.Select(i)
-			return
-		}
-	}
-}
-
 // showAppPassword starts the app-password wizard; addr pre-fills the address
 // (for "Replace app password").
 func (g *gui) showAppPassword(addr string) {

@@ -26,7 +26,7 @@ const SendPath = "/upload/gmail/v1/users/me/messages/send?uploadType=media"
 
 // ErrAPIDisabled means the Gmail API is not enabled in the OAuth client's
 // Google Cloud project.
-var ErrAPIDisabled = errors.New("Gmail API disabled")
+var ErrAPIDisabled = errors.New("the Gmail API is disabled")
 
 // API says where the Gmail API is, for sending over HTTPS.
 type API struct {

@@ -49,7 +49,7 @@ func startX(env []string) (*xserver, error) {
 	}
 	if _, err := strconv.Atoi(n); err != nil {
 		p.stop(2 * time.Second)
-		return nil, fmt.Errorf("Xvfb did not report its display (got %q)", n)
+		return nil, fmt.Errorf("the Xvfb server did not report its display (got %q)", n)
 	}
 	xgb.Logger = log.New(io.Discard, "", 0) // its connection notes and the reset at close are noise here
 	x := &xserver{proc: p, display: ":" + n, mapped: make(chan time.Time, 64)}
