@@ -193,10 +193,7 @@ func composeWireSize(subject, body string, files []composeFile) int64 {
 // Gmail's limit. The engine refuses to send it anyway; this says so early.
 func (c *compose) updateSizeWarning() {
 	in, ok := c.account()
-	smtp := in.SMTP
-	if smtp == "" {
-		smtp = google.DefaultSMTP
-	}
+	smtp := google.SMTPURL(in.SMTP)
 	n := composeWireSize(c.subject.Text, c.body.Text, c.files)
 	if !ok || !google.IsGmailHost(smtp) || n <= google.MaxMessageBytes {
 		c.sizeWarn.Hide()

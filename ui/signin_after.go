@@ -197,7 +197,7 @@ func (s *signIn) savedText() string {
 	}
 	end := s.signed.SignInEndsAt
 	if end.IsZero() {
-		end = s.signed.SignedInAt.Add(account.TestingLifetime)
+		end = s.signed.SignedInAt.Add(google.TestingRefreshLifetime)
 	}
 	return tr("signin.saved.testing", "Saved. Google will end this sign-in on {{.Date}}; mailkey will then offer to sign you in again.",
 		map[string]any{"Date": longDate(end)})
@@ -210,10 +210,8 @@ func (s *signIn) showWorkspace(a account.Account) {
 		s.workspace.Hide()
 		return
 	}
-	for _, st := range google.ConsoleSteps {
-		if st.ID == "audience" {
-			s.workspace.SetText(localStep(st).Workspace)
-		}
+	if st, ok := google.ConsoleStep("audience"); ok {
+		s.workspace.SetText(localStep(st).Workspace)
 	}
 	s.workspace.Show()
 }
@@ -243,13 +241,8 @@ func (s *signIn) onGoAccount() { s.g.showAccountChecked(s.signed.Address) }
 // onOpenAudience opens the console page that shows the publishing status.
 func (s *signIn) onOpenAudience() {
 	project := s.signed.ProjectID
-	for _, st := range google.ConsoleSteps {
-		if st.ID == "audience" {
-			if !google.ValidProjectID(project) {
-				project = ""
-			}
-			s.g.open(st.Link(project))
-			return
-		}
+	if !google.ValidProjectID(project) {
+		project = ""
 	}
+	s.g.open(google.StepLink("audience", project))
 }

@@ -37,10 +37,7 @@ type OAuthLogin struct {
 // LoginOAuth signs in through the browser and saves the account with its client
 // secret and tokens. Nothing is saved unless everything succeeded.
 func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Account, error) {
-	smtpURL := req.SMTP
-	if smtpURL == "" {
-		smtpURL = google.DefaultSMTP
-	}
+	smtpURL := google.SMTPURL(req.SMTP)
 	if _, err := mail.ParseEndpoint(smtpURL); err != nil {
 		return account.Account{}, err
 	}
@@ -115,9 +112,7 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	if err != nil {
 		return account.Account{}, err
 	}
-	if smtpURL == "" {
-		smtpURL = google.DefaultSMTP
-	}
+	smtpURL = google.SMTPURL(smtpURL)
 	ep, err := mail.ParseEndpoint(smtpURL)
 	if err != nil {
 		return account.Account{}, err
@@ -166,7 +161,7 @@ func signInEnd(tok *oauth2.Token, signedIn time.Time, pub account.Publishing) (t
 	if pub == account.Production {
 		return time.Time{}, false
 	}
-	return signedIn.Add(account.TestingLifetime), false
+	return signedIn.Add(google.TestingRefreshLifetime), false
 }
 
 // SetPublishing records the publishing status the user declared for an OAuth
@@ -182,7 +177,7 @@ func (e *Engine) SetPublishing(addr string, p account.Publishing) error {
 		case p == account.Production && !a.EndFromGoogle:
 			a.SignInEndsAt = time.Time{}
 		case p != account.Production && a.SignInEndsAt.IsZero() && !a.SignedInAt.IsZero():
-			a.SignInEndsAt = a.SignedInAt.Add(account.TestingLifetime)
+			a.SignInEndsAt = a.SignedInAt.Add(google.TestingRefreshLifetime)
 		}
 	})
 }

@@ -60,11 +60,7 @@ const (
 
 // Endpoint returns the account's SMTP endpoint, Gmail's when none is set.
 func Endpoint(a account.Account) (mail.Endpoint, error) {
-	raw := a.SMTP
-	if raw == "" {
-		raw = google.DefaultSMTP
-	}
-	return mail.ParseEndpoint(raw)
+	return mail.ParseEndpoint(google.SMTPURL(a.SMTP))
 }
 
 // Fields returns the server, port, security, username and authentication

@@ -56,6 +56,15 @@ const (
 	ClientIDSuffix = ".apps.googleusercontent.com"
 )
 
+// SMTPURL returns raw, or DefaultSMTP when raw is empty: an account or a
+// sign-in without a server sends through Gmail's submission server.
+func SMTPURL(raw string) string {
+	if raw == "" {
+		return DefaultSMTP
+	}
+	return raw
+}
+
 // TestingRefreshLifetime is how long a refresh token lives while the OAuth app
 // is in "Testing": after it the user has to sign in again.
 const TestingRefreshLifetime = 7 * 24 * time.Hour

@@ -336,7 +336,7 @@ func authError(code, desc, projectID string) error {
 	code, desc = clean(code), clean(desc)
 	switch code {
 	case "access_denied":
-		url := stepLink("audience", projectID)
+		url := google.StepLink("audience", projectID)
 		if desc != "" {
 			return advice.Keyed(ErrAccessDenied, "oauth.access_denied_described", advice.Data{"Description": desc, "URL": url},
 				"Google refused the sign-in (access_denied): {{.Description}}",
@@ -406,7 +406,7 @@ func exchangeError(err error, ep endpoint) error {
 			"Sign in again")
 	case "redirect_uri_mismatch":
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.redirect_uri_mismatch",
-			advice.Data{"URL": stepLink("client", "")},
+			advice.Data{"URL": google.StepLink("client", "")},
 			"Google refused the redirect address (redirect_uri_mismatch): this is a Web application client",
 			"Create a client of type Desktop app at {{.URL}}, download its JSON and use that")
 	}
