@@ -73,9 +73,8 @@ func (m Message) Validate() error {
 	if err := checkAddress("From", m.From); err != nil {
 		return err
 	}
-	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		return advice.Keyed(ErrNoRecipient, "mail.no_recipient", nil,
-			"the message has no recipient", "Add at least one address in To, Cc or Bcc")
+	if err := m.CheckRecipients(); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -91,9 +90,19 @@ func (m Message) Validate() error {
 		return injection("Subject")
 	}
 	for _, p := range m.Attachments {
-		if err := checkFile(p); err != nil {
+		if _, err := CheckAttachment(p); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// CheckRecipients says that the message has at least one recipient in To,
+// Cc or Bcc.
+func (m Message) CheckRecipients() error {
+	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		return advice.Keyed(ErrNoRecipient, "mail.no_recipient", nil,
+			"the message has no recipient", "Add at least one address in To, Cc or Bcc")
 	}
 	return nil
 }
@@ -120,32 +129,53 @@ func injection(field string) error {
 		"the {{.Field}} field contains a line break", "Put it on one line")
 }
 
-func checkFile(p string) error {
+// CheckAttachment checks that the file at p can be attached: it exists, is a
+// regular file (not a folder, a device or a pipe) and can be opened for
+// reading. It returns the file's size.
+func CheckAttachment(p string) (int64, error) {
 	fi, err := os.Stat(p)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("not a regular file")
+	switch {
+	case err != nil:
+		return 0, unreadable(p, err)
+	case fi.IsDir():
+		return 0, advice.Keyed(ErrAttachment, "mail.attachment_folder", advice.Data{"Path": p},
+			"{{.Path}} is a folder, and only files can be attached", "Attach the files inside it, or a zip archive of the folder")
+	case !fi.Mode().IsRegular():
+		return 0, advice.Keyed(ErrAttachment, "mail.attachment_irregular", advice.Data{"Path": p},
+			"{{.Path}} is not a regular file", "Attach a regular file")
 	}
-	if err == nil {
-		var f *os.File
-		if f, err = os.Open(p); err == nil {
-			_ = f.Close()
-		}
-	}
+	f, err := os.Open(p)
 	if err != nil {
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},
-			"cannot read the attachment {{.Path}}", "Check that the file exists and that you may read it")
+		return 0, unreadable(p, err)
 	}
-	return nil
+	_ = f.Close()
+	return fi.Size(), nil
+}
+
+func unreadable(p string, err error) error {
+	return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},
+		"cannot read the attachment {{.Path}}", "Check that the file exists and that you may read it")
 }
 
 // WireSize estimates the message's size on the wire, with attachments grown by
 // base64 encoding. Gmail's 25 MB limit applies to this figure.
 func (m Message) WireSize() int64 {
-	n := int64(len(m.Body)) + int64(len(m.Subject)) + 2048
+	var sizes []int64
 	for _, p := range m.Attachments {
 		if fi, err := os.Stat(p); err == nil {
-			n += google.WireSize(fi.Size()) + 512
+			sizes = append(sizes, fi.Size())
 		}
+	}
+	return EstimateSize(m.Subject, m.Body, sizes...)
+}
+
+// EstimateSize estimates the size on the wire of a message with subject,
+// body and attachments of the given sizes: headers, and each attachment grown
+// by base64 encoding with its part headers.
+func EstimateSize(subject, body string, attachmentSizes ...int64) int64 {
+	n := int64(len(body)) + int64(len(subject)) + 2048
+	for _, size := range attachmentSizes {
+		n += google.WireSize(size) + 512
 	}
 	return n
 }
