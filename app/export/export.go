@@ -29,9 +29,6 @@ const (
 	Values Format = "values"
 )
 
-// Formats lists every format, in the order the usage shows them.
-var Formats = []Format{MSMTP, Values}
-
 // ErrUnsafeAddress means an address holds characters that cannot be put
 // safely into a configuration line or a shell command.
 var ErrUnsafeAddress = errors.New("address cannot be exported")

@@ -25,9 +25,9 @@ type Identity struct {
 	Subject string
 }
 
-// MaxIDToken is the longest ID token mailkey reads. Google's are about
+// maxIDToken is the longest ID token mailkey reads. Google's are about
 // 1 KB (RS256).
-const MaxIDToken = 16 << 10
+const maxIDToken = 16 << 10
 
 // clockSkew is how far this computer's clock may be behind Google's for an
 // ID token to count as unexpired.
@@ -71,7 +71,7 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// IdentityFromIDToken reads and checks the ID token that came with tok from
+// identityFromIDToken reads and checks the ID token that came with tok from
 // client's token endpoint. The signature is not checked: the token came
 // straight from the token endpoint over TLS, which OpenID Connect Core
 // §3.1.3.7 allows. The claims are (§3.1.3.7, items 2–3 and 9):
@@ -83,7 +83,7 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 //   - exp is not past, allowing clockSkew;
 //   - email is one bare address (no name, no list, no control character,
 //     exactly what net/mail parses), and email_verified is true.
-func IdentityFromIDToken(tok *oauth2.Token, clientID, tokenURI string, now time.Time) (Identity, error) {
+func identityFromIDToken(tok *oauth2.Token, clientID, tokenURI string, now time.Time) (Identity, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	return parseIDToken(raw, clientID, tokenURI, now)
 }
@@ -112,7 +112,7 @@ func errNoEmail() error {
 // decodeIDToken reads the claims of raw, a JWT, without checking them.
 func decodeIDToken(raw string) (idClaims, error) {
 	var c idClaims
-	if len(raw) > MaxIDToken {
+	if len(raw) > maxIDToken {
 		return c, advice.Keyed(ErrBadIDToken, "oauth.id_token_unreadable", nil, "the token endpoint's ID token is not one mailkey can read",
 			"Sign in again; if this happens again, check that the client JSON's token_uri is Google's (https://oauth2.googleapis.com/token)")
 	}

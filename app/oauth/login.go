@@ -27,8 +27,6 @@ import (
 const DefaultTimeout = 5 * time.Minute
 
 var (
-	// ErrStateMismatch means a callback carried a state that is not ours.
-	ErrStateMismatch = errors.New("state mismatch")
 	// ErrAccessDenied means the user (or Google) refused the consent.
 	ErrAccessDenied = errors.New("access denied")
 	// ErrAuthorization is any other error= answer from the authorization server.
@@ -315,7 +313,7 @@ func resultOf(tok *oauth2.Token, clientID, tokenURI string) (Result, error) {
 			"you did not allow mailkey to send mail: the Gmail permission was unticked on Google's consent screen",
 			"Sign in again and tick \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}
-	id, err := IdentityFromIDToken(tok, clientID, tokenURI, time.Now())
+	id, err := identityFromIDToken(tok, clientID, tokenURI, time.Now())
 	if err != nil {
 		return res, err
 	}

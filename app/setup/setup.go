@@ -18,8 +18,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
 )
 
-// FileName is the progress file's name inside the config dir.
-const FileName = "setup.json"
+// fileName is the progress file's name inside the config dir.
+const fileName = "setup.json"
 
 // Progress is the state of the OAuth checklist.
 type Progress struct {
@@ -63,7 +63,7 @@ type Store struct {
 
 // NewStore returns the store in dir.
 func NewStore(dir string) *Store {
-	return &Store{path: filepath.Join(dir, FileName), lockWait: 10 * time.Second}
+	return &Store{path: filepath.Join(dir, fileName), lockWait: 10 * time.Second}
 }
 
 // Load returns the saved progress; a missing or unreadable file gives empty progress.

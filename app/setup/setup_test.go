@@ -28,7 +28,7 @@ func TestProgressRoundTrip(t *testing.T) {
 	if got.ProjectID != want.ProjectID || got.Step != want.Step || !got.Done["gmail-api"] || len(got.Done) != 2 {
 		t.Fatalf("reloaded %+v", got)
 	}
-	fi, err := os.Stat(filepath.Join(dir, FileName))
+	fi, err := os.Stat(filepath.Join(dir, fileName))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("file mode %v, %v", fi.Mode(), err)
 	}
@@ -36,7 +36,7 @@ func TestProgressRoundTrip(t *testing.T) {
 
 func TestDamagedProgressStartsOver(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("{not json"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, fileName), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if p := NewStore(dir).Load(); p.ProjectID != "" || p.Done == nil {
@@ -73,7 +73,7 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 			t.Errorf("%s was lost; progress holds %d of %d steps", id, len(p.Done), n)
 		}
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, FileName+".tmp-*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(dir, fileName+".tmp-*")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
@@ -97,7 +97,7 @@ func TestUpdateKeepsWhatItDoesNotChange(t *testing.T) {
 // checks that Update waits for it and then gives up with advice.
 func TestUpdateWaitsForTheLock(t *testing.T) {
 	dir := t.TempDir()
-	l := flock.New(filepath.Join(dir, FileName+".lock"))
+	l := flock.New(filepath.Join(dir, fileName+".lock"))
 	if err := l.Lock(); err != nil {
 		t.Fatal(err)
 	}
