@@ -45,14 +45,15 @@ deps-build:
 deps-test:
 	@.ci/debian-deps $(DEB_TEST)
 
-# The floor: formatting, vet, a tidy module, then every test under -race with
-# a private D-Bus session and an unlocked GNOME Keyring.
+# The floor: formatting, vet, a tidy module, staticcheck and gocyclo, then
+# every test under -race with a private D-Bus session and an unlocked GNOME
+# Keyring.
 test: deps-test check
 	.ci/with-keyring $(GO) test -race -count=1 ./...
 
 # The linters are Go tool dependencies pinned in go.mod ('go tool X'), so a
 # fresh machine needs nothing else. Formatting stays gofmt, the toolchain's
-# own: gofumpt v0.12.0 would rewrite 38 files (mostly tests) for style alone,
+# own: gofumpt v0.12.0 would rewrite 36 files (30 of them tests) for style alone,
 # which is best done in one commit when no branch is open against them.
 # gocyclo's limit of 15 applies to product code, stand-ins and commands, not
 # to _test.go files: a table-driven or end-to-end test's branches are its
@@ -69,8 +70,9 @@ check:
 # govulncheck against a local copy of Go's vulnerability database: the
 # golang.org/x/vulndb module (pinned below) from the module proxy, indexed by
 # its own cmd/indexdb into bin/vulndb, since these machines cannot reach
-# vuln.go.dev. Not part of 'make test': it takes over a minute here, and a
-# finding may need a new Go toolchain, which is not a failure of a change.
+# vuln.go.dev. Not part of 'make test': it takes over a minute here (the
+# index alone about 45 s on a cold cache), and a finding may need a newer Go
+# toolchain or a dependency's upgrade, which is not a failure of a change.
 VULNDB ?= golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 vulncheck:
 	@dir=$$($(GO) mod download -json $(VULNDB) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p'); \
