@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,9 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
-	"github.com/mailkey-app/mailkey/app/internal/filelock"
 )
 
 // SchemaVersion is the version of the accounts file this code writes.
@@ -215,12 +216,15 @@ func (s *Store) setAside() error {
 }
 
 func (s *Store) lock() (func(), error) {
-	unlock, err := filelock.Lock(filepath.Join(s.dir, FileName+".lock"), 10*time.Second)
-	if err != nil {
-		return nil, advice.Keyed(err, "account.locked", nil,
+	l := flock.New(filepath.Join(s.dir, FileName+".lock"))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "account.locked", nil,
 			"another mailkey kept the accounts file locked for more than 10 seconds", "Try again in a moment")
 	}
-	return unlock, nil
+	return func() { _ = l.Unlock() }, nil
 }
 
 func (s *Store) read() (file, error) {

@@ -4,15 +4,18 @@
 package setup
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
-	"github.com/mailkey-app/mailkey/app/internal/filelock"
 )
 
 // fileName is the progress file's name inside the config dir.
@@ -99,12 +102,15 @@ func (s *Store) locked(fn func() error) error {
 		return advice.Keyed(err, "setup.create_dir", advice.Data{"Dir": dir},
 			"cannot create {{.Dir}}", "Check its permissions")
 	}
-	unlock, err := filelock.Lock(s.path+".lock", s.lockWait)
-	if err != nil {
-		return advice.Keyed(err, "setup.locked", nil,
+	l := flock.New(s.path + ".lock")
+	ctx, cancel := context.WithTimeout(context.Background(), s.lockWait)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "setup.locked", nil,
 			"another mailkey kept the setup progress locked for more than 10 seconds", "Try again in a moment")
 	}
-	defer unlock()
+	defer func() { _ = l.Unlock() }()
 	stale, _ := filepath.Glob(s.path + ".tmp-*") // only the lock's holder writes
 	for _, name := range stale {
 		_ = os.Remove(name)
