@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
-	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
@@ -128,7 +127,7 @@ func TestAccountScreenTestingOAuth(t *testing.T) {
 	if s.method.Text != "OAuth 2.0 (your Google Cloud client)" || s.status.Text != "Expires in 2 days" {
 		t.Fatalf("method %q status %q", s.method.Text, s.status.Text)
 	}
-	date := accountDate(signed.Add(google.TestingRefreshLifetime))
+	date := accountDate(signed.Add(account.TestingLifetime))
 	if !s.expiry.Visible() || !strings.Contains(s.expiry.Text, date) || !strings.Contains(s.expiry.Text, "7 days") ||
 		!strings.Contains(s.expiry.Text, "Publishing the app") {
 		t.Fatalf("expiry %q, want the date %s and the 7-day rule", s.expiry.Text, date)

@@ -197,7 +197,7 @@ func (s *signIn) savedText() string {
 	}
 	end := s.signed.SignInEndsAt
 	if end.IsZero() {
-		end = s.signed.SignedInAt.Add(google.TestingRefreshLifetime)
+		end = s.signed.SignedInAt.Add(account.TestingLifetime)
 	}
 	return tr("signin.saved.testing", "Saved. Google will end this sign-in on {{.Date}}; mailkey will then offer to sign you in again.",
 		map[string]any{"Date": longDate(end)})

@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mailkey-app/mailkey/app/google"
 )
 
 // Method is how an account authenticates to the SMTP server.
@@ -33,6 +31,9 @@ const (
 	Testing    Publishing = "testing"
 	Production Publishing = "production"
 )
+
+// TestingLifetime is how long a refresh token lives while the app is in Testing.
+const TestingLifetime = 7 * 24 * time.Hour
 
 // Account is one sending identity. It holds no secret.
 type Account struct {
@@ -153,7 +154,7 @@ func (a Account) Status(now time.Time) Status {
 		if a.Publishing == Production {
 			return Status{State: StateOK}
 		}
-		exp = a.SignedInAt.Add(google.TestingRefreshLifetime)
+		exp = a.SignedInAt.Add(TestingLifetime)
 	}
 	left := exp.Sub(now)
 	if left <= 0 {

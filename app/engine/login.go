@@ -161,7 +161,7 @@ func signInEnd(tok *oauth2.Token, signedIn time.Time, pub account.Publishing) (t
 	if pub == account.Production {
 		return time.Time{}, false
 	}
-	return signedIn.Add(google.TestingRefreshLifetime), false
+	return signedIn.Add(account.TestingLifetime), false
 }
 
 // SetPublishing records the publishing status the user declared for an OAuth
@@ -177,7 +177,7 @@ func (e *Engine) SetPublishing(addr string, p account.Publishing) error {
 		case p == account.Production && !a.EndFromGoogle:
 			a.SignInEndsAt = time.Time{}
 		case p != account.Production && a.SignInEndsAt.IsZero() && !a.SignedInAt.IsZero():
-			a.SignInEndsAt = a.SignedInAt.Add(google.TestingRefreshLifetime)
+			a.SignInEndsAt = a.SignedInAt.Add(account.TestingLifetime)
 		}
 	})
 }

@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // Scopes that mailkey asks for.
@@ -64,10 +63,6 @@ func SMTPURL(raw string) string {
 	}
 	return raw
 }
-
-// TestingRefreshLifetime is how long a refresh token lives while the OAuth app
-// is in "Testing": after it the user has to sign in again.
-const TestingRefreshLifetime = 7 * 24 * time.Hour
 
 // MaxMessageBytes is the largest message Gmail accepts, measured on the wire,
 // that is after base64 has grown the attachments.

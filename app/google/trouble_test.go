@@ -23,6 +23,12 @@ func TestTroublesComplete(t *testing.T) {
 		if tr.Link != "" && !strings.HasPrefix(tr.Link, "https://") {
 			t.Errorf("%s has link %q", tr.ID, tr.Link)
 		}
+		if got, ok := TroubleByID(tr.ID); !ok || got.ID != tr.ID {
+			t.Errorf("TroubleByID(%q) = %v, %v", tr.ID, got.ID, ok)
+		}
+	}
+	if _, ok := TroubleByID("no-such-entry"); ok {
+		t.Error("TroubleByID found an entry that does not exist")
 	}
 }
 
@@ -112,7 +118,7 @@ func TestSignInPageTroubles(t *testing.T) {
 	if strings.Join(pages, "|") != strings.Join(want, "|") {
 		t.Fatalf("pages %q, want %q", pages, want)
 	}
-	denied, _ := troubleByID("access-denied")
+	denied, _ := TroubleByID("access-denied")
 	if got := denied.LinkFor("mailkey-123456"); got != audienceURL+"?project=mailkey-123456" {
 		t.Errorf("access_denied links to %q", got)
 	}
@@ -122,7 +128,7 @@ func TestSignInPageTroubles(t *testing.T) {
 	if !strings.Contains(denied.Fix, "Test users") {
 		t.Errorf("access_denied fix: %q", denied.Fix)
 	}
-	mismatch, _ := troubleByID("redirect-uri-mismatch")
+	mismatch, _ := TroubleByID("redirect-uri-mismatch")
 	if !strings.Contains(mismatch.Fix, "step 6") || mismatch.Link != clientsURL {
 		t.Errorf("redirect_uri_mismatch: %q at %q", mismatch.Fix, mismatch.Link)
 	}
@@ -153,18 +159,8 @@ func TestWorkAccountsMayHaveAppPasswords(t *testing.T) {
 			t.Errorf("says work accounts have no app passwords: %q", text)
 		}
 	}
-	tb, _ := troubleByID("no-app-passwords-page")
+	tb, _ := TroubleByID("no-app-passwords-page")
 	if !strings.Contains(tb.Cause, "unless the administrator allows them") {
 		t.Errorf("cause: %q", tb.Cause)
 	}
-}
-
-// troubleByID returns the entry of Troubles with the given ID.
-func troubleByID(id string) (Trouble, bool) {
-	for _, t := range Troubles {
-		if t.ID == id {
-			return t, true
-		}
-	}
-	return Trouble{}, false
 }

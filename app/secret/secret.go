@@ -21,9 +21,9 @@ import (
 // Service is the keyring service name under which mailkey stores its items.
 const Service = "mailkey"
 
-// maxBytes is the largest value stored, so that every platform can hold it
+// MaxBytes is the largest value stored, so that every platform can hold it
 // (Windows Credential Manager stops at 2,560 bytes per secret).
-const maxBytes = 2560
+const MaxBytes = 2560
 
 // DefaultTimeout bounds every keyring call.
 const DefaultTimeout = 15 * time.Second
@@ -33,7 +33,7 @@ var (
 	ErrNotFound = errors.New("secret not found in the keyring")
 	// ErrUnavailable means no keyring answered, or it refused the request.
 	ErrUnavailable = errors.New("the system keyring is not available")
-	// ErrTooLarge means a value exceeds maxBytes.
+	// ErrTooLarge means a value exceeds MaxBytes.
 	ErrTooLarge = errors.New("secret too large for the keyring")
 )
 
@@ -102,9 +102,9 @@ func (s *Store) Get(ctx context.Context, account string, k Kind) (string, error)
 
 // Set stores the secret of kind k for account.
 func (s *Store) Set(ctx context.Context, account string, k Kind, value string) error {
-	if len(value) > maxBytes {
+	if len(value) > MaxBytes {
 		return advice.Keyed(ErrTooLarge, "secret.too_large",
-			advice.Data{"Kind": string(k), "Account": account, "Size": len(value), "Max": maxBytes},
+			advice.Data{"Kind": string(k), "Account": account, "Size": len(value), "Max": MaxBytes},
 			"the {{.Kind}} for {{.Account}} is {{.Size}} bytes, more than the {{.Max}} a keyring item may hold",
 			"This is a bug in mailkey; please report it")
 	}

@@ -62,9 +62,9 @@ func TestRealKeyringRoundTrip(t *testing.T) {
 
 func TestTooLargeIsRefusedBeforeTheKeyring(t *testing.T) {
 	s := testService(t)
-	err := s.Set(context.Background(), "ann@gmail.com", RefreshToken, strings.Repeat("x", maxBytes+1))
+	err := s.Set(context.Background(), "ann@gmail.com", RefreshToken, strings.Repeat("x", MaxBytes+1))
 	if !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("Set of %d bytes: %v", maxBytes+1, err)
+		t.Fatalf("Set of %d bytes: %v", MaxBytes+1, err)
 	}
 	if _, err := s.Get(context.Background(), "ann@gmail.com", RefreshToken); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("a too-large secret was stored: %v", err)

@@ -18,8 +18,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
 )
 
-// fileName is the progress file's name inside the config dir.
-const fileName = "setup.json"
+// FileName is the progress file's name inside the config dir.
+const FileName = "setup.json"
 
 // Progress is the state of the OAuth checklist.
 type Progress struct {
@@ -56,15 +56,10 @@ func (p *Progress) Verify(id string, done bool, reason string) {
 // change happens under an exclusive lock on setup.json.lock and is written
 // atomically, so that two windows or two mailkeys never lose each other's
 // steps and a crash leaves the old file or the new one.
-type Store struct {
-	path     string
-	lockWait time.Duration // how long to wait for another holder of the lock
-}
+type Store struct{ path string }
 
 // NewStore returns the store in dir.
-func NewStore(dir string) *Store {
-	return &Store{path: filepath.Join(dir, fileName), lockWait: 10 * time.Second}
-}
+func NewStore(dir string) *Store { return &Store{path: filepath.Join(dir, FileName)} }
 
 // Load returns the saved progress; a missing or unreadable file gives empty progress.
 func (s *Store) Load() Progress {
@@ -79,7 +74,7 @@ func (s *Store) Load() Progress {
 	return p
 }
 
-// Save replaces the saved progress with p.
+// Save writes p atomically.
 func (s *Store) Save(p Progress) error {
 	return s.locked(func() error { return s.write(p) })
 }
@@ -94,6 +89,9 @@ func (s *Store) Update(fn func(*Progress)) error {
 	})
 }
 
+// lockWait is how long a change waits for another holder of the lock.
+var lockWait = 10 * time.Second
+
 // locked runs fn holding the lock, after creating the directory and
 // deleting the temporary files of a save that a crash interrupted.
 func (s *Store) locked(fn func() error) error {
@@ -103,7 +101,7 @@ func (s *Store) locked(fn func() error) error {
 			"cannot create {{.Dir}}", "Check its permissions")
 	}
 	l := flock.New(s.path + ".lock")
-	ctx, cancel := context.WithTimeout(context.Background(), s.lockWait)
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
 	defer cancel()
 	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
 	if err != nil || !ok {
