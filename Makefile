@@ -7,7 +7,7 @@ DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
-.PHONY: run build package screenshots bench test check vulncheck deps-build deps-test deps-screenshots deps-bench fuzz clean
+.PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
 
 run: build
 	./bin/mailkey
@@ -45,16 +45,16 @@ deps-build:
 deps-test:
 	@.ci/debian-deps $(DEB_TEST)
 
-# The floor: formatting, vet, a tidy module, staticcheck and gocyclo, then
-# every test under -race with a private D-Bus session and an unlocked GNOME
-# Keyring.
+# The floor: formatting, vet, a tidy module, then every test under -race with
+# a private D-Bus session and an unlocked GNOME Keyring.
 test: deps-test check
 	.ci/with-keyring $(GO) test -race -count=1 ./...
 
-# The linters are Go tool dependencies pinned in go.mod ('go tool X'), so a
-# fresh machine needs nothing else. Formatting stays gofmt, the toolchain's
-# own: gofumpt v0.12.0 would rewrite 36 files (30 of them tests) for style alone,
-# which is best done in one commit when no branch is open against them.
+# check adds staticcheck and gocyclo to the floor. The linters are Go tool
+# dependencies pinned in go.mod ('go tool X'), so a fresh machine needs
+# nothing else. Formatting stays gofmt, the toolchain's own: gofumpt v0.12.0
+# would rewrite 36 files (30 of them tests) for style alone, which is best
+# done in one commit when no branch is open against them.
 # gocyclo's limit of 15 applies to product code, stand-ins and commands, not
 # to _test.go files: a table-driven or end-to-end test's branches are its
 # checks, and splitting them would hide what a test asserts.
@@ -75,6 +75,7 @@ check:
 # vulnerabilities fixed in go1.26.9 and go1.26.10, which only a newer
 # toolchain (the 'toolchain' line of go.mod) can fix; once that is in, it can
 # join 'check'.
+.PHONY: vulncheck
 VULNDB ?= golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 vulncheck:
 	@dir=$$($(GO) mod download -json $(VULNDB) | sed -n 's/^\t"Dir": "\(.*\)",$$/\1/p'); \
