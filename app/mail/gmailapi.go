@@ -143,7 +143,7 @@ const maxAPIAnswer = 64 << 10
 
 // ErrAPIAnswerTooLong means the Gmail API's answer was longer than
 // mailkey reads; the error also carries what its status means.
-var ErrAPIAnswerTooLong = errors.New("Gmail API answer too long")
+var ErrAPIAnswerTooLong = errors.New("the Gmail API's answer is too long")
 
 // readAnswer reads at most maxAPIAnswer bytes of body within idle, calling
 // stop (which ends the request) when the time is up; over reports that the
