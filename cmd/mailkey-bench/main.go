@@ -85,6 +85,19 @@ func main() {
 	b := &bench{tmp: tmp}
 	cleanups = append(cleanups, b.close)
 	b.setup()
+	report := b.report(b.rows())
+	fmt.Print(report)
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
+			failf(err)
+		}
+		logf("wrote %s", *out)
+	}
+	cleanup()
+}
+
+// rows measures the rows that -rows names, in the table's order.
+func (b *bench) rows() []row {
 	want := map[string]bool{}
 	for _, r := range strings.Split(*only, ",") {
 		want[strings.TrimSpace(r)] = true
@@ -123,15 +136,7 @@ func main() {
 	if want["size"] {
 		rows = append(rows, b.rowSize())
 	}
-	report := b.report(rows)
-	fmt.Print(report)
-	if *out != "" {
-		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
-			failf(err)
-		}
-		logf("wrote %s", *out)
-	}
-	cleanup()
+	return rows
 }
 
 var failf = fail
