@@ -264,11 +264,7 @@ func (m *Mailbox) auth(api *GmailAPI, w http.ResponseWriter, r *http.Request) (s
 	m.mu.Lock()
 	m.reads++
 	m.mu.Unlock()
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	email, scope, valid := "", "", false
-	if ok && token != "" {
-		email, scope, valid = api.tokens.Validate(token)
-	}
+	email, scope, valid := bearer(api.tokens, r)
 	switch {
 	case !valid:
 		writeSaid(w, "api/auth-error")
