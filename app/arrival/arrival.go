@@ -168,10 +168,7 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 			return Result{Place: NotFound, After: at.Sub(sent)}, ctx.Err()
 		}
 		if !at.Before(deadline) {
-			if !succeeded && lastErr != nil {
-				return Result{Place: NotFound, After: at.Sub(sent)}, lastErr
-			}
-			return Result{Place: NotFound, After: at.Sub(sent)}, nil
+			return notFound(at.Sub(sent), succeeded, lastErr)
 		}
 		t := time.NewTimer(min(poll, deadline.Sub(at)))
 		select {
@@ -181,6 +178,15 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 		case <-t.C:
 		}
 	}
+}
+
+// notFound ends a wait that found no usable copy: with the last error
+// when no look succeeded.
+func notFound(after time.Duration, succeeded bool, lastErr error) (Result, error) {
+	if !succeeded && lastErr != nil {
+		return Result{Place: NotFound, After: after}, lastErr
+	}
+	return Result{Place: NotFound, After: after}, nil
 }
 
 // permanent reports whether looking again cannot help: the mailbox refused

@@ -15,14 +15,30 @@ const usageExport = "mailkey export msmtp|values ADDR\n" +
 
 // exportCmd prints an account's settings for another mail program.
 func exportCmd(ctx context.Context, env Env, args []string) error {
+	format, addr, show, err := parseExport(args)
+	if err != nil {
+		return err
+	}
+	info, err := env.Engine.Account(addr)
+	if err != nil {
+		return err
+	}
+	if format == export.MSMTP {
+		return exportMSMTP(env, info.Account)
+	}
+	return exportValues(ctx, env, info.Account, show)
+}
+
+// parseExport reads export's format, address and --show-password; flags may
+// come before, between or after the two arguments.
+func parseExport(args []string) (format export.Format, addr string, show bool, err error) {
 	usage := usageExport
 	fs := newFlags("export")
-	show := fs.Bool("show-password", false, "")
-	// Flags may come before, between or after the two arguments.
+	fs.BoolVar(&show, "show-password", false, "")
 	var pos []string
 	for {
 		if err := parse(fs, usage, args); err != nil {
-			return err
+			return "", "", false, err
 		}
 		if fs.NArg() == 0 {
 			break
@@ -31,36 +47,40 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 2 {
-		return usagef(usage, "export takes a format (msmtp or values) and an address")
+		return "", "", false, usagef(usage, "export takes a format (msmtp or values) and an address")
 	}
-	format, addr := export.Format(pos[0]), pos[1]
+	format, addr = export.Format(pos[0]), pos[1]
 	switch {
 	case format != export.MSMTP && format != export.Values:
-		return usagef(usage, "unknown format %q; choose msmtp or values", pos[0])
-	case *show && format != export.Values:
-		return usagef(usage, "--show-password goes with the values format only")
+		return "", "", false, usagef(usage, "unknown format %q; choose msmtp or values", pos[0])
+	case show && format != export.Values:
+		return "", "", false, usagef(usage, "--show-password goes with the values format only")
 	}
-	info, err := env.Engine.Account(addr)
+	return format, addr, show, nil
+}
+
+// exportMSMTP prints a's msmtp account block.
+func exportMSMTP(env Env, a account.Account) error {
+	block, err := export.MSMTPBlock(a)
 	if err != nil {
 		return err
 	}
-	a := info.Account
-	if format == export.MSMTP {
-		block, err := export.MSMTPBlock(a)
-		if err != nil {
-			return err
-		}
-		fmt.Fprint(env.Stdout, block)
-		if a.Method == account.OAuth {
-			fmt.Fprintln(env.Stderr, "msmtp runs 'mailkey token "+a.Address+"' for each message: mailkey must be on its PATH.")
-		}
-		return nil
+	fmt.Fprint(env.Stdout, block)
+	if a.Method == account.OAuth {
+		fmt.Fprintln(env.Stderr, "msmtp runs 'mailkey token "+a.Address+"' for each message: mailkey must be on its PATH.")
 	}
+	return nil
+}
+
+// exportValues prints a's settings one per line, with the app password when
+// show asks for it.
+func exportValues(ctx context.Context, env Env, a account.Account, show bool) error {
 	var pw string
-	if *show {
+	if show {
 		if a.Method != account.AppPassword {
-			return usagef(usage, "%s signs in with OAuth 2.0 and has no app password to show", a.Address)
+			return usagef(usageExport, "%s signs in with OAuth 2.0 and has no app password to show", a.Address)
 		}
+		var err error
 		if pw, err = env.Engine.Secrets.Get(ctx, a.Address, secret.AppPassword); err != nil {
 			return err
 		}

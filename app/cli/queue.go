@@ -51,14 +51,7 @@ func queueCmd(ctx context.Context, env Env, args []string) error {
 		case "retry":
 			return queueRetry(env, q, args[1:])
 		case "drop":
-			if len(args) != 2 {
-				return usagef(usageQueue, "queue drop takes one message ID")
-			}
-			if err := q.Remove(args[1]); err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stderr, "Dropped %s.\n", args[1])
-			return nil
+			return queueDrop(env, q, args[1:])
 		}
 		return usagef(usageQueue, "unknown queue command %q", args[0])
 	}
@@ -77,18 +70,7 @@ func queueCmd(ctx context.Context, env Env, args []string) error {
 	}
 	now := q.Now()
 	if *asJSON {
-		out := make([]queueJSON, 0, len(items))
-		for _, it := range items {
-			j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
-				AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
-			if it.LastError != nil {
-				j.LastError, j.LastNext = it.LastError.What, it.LastError.Next
-			}
-			out = append(out, j)
-		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return queuePrintJSON(env, items, now)
 	}
 	if len(items) == 0 {
 		fmt.Fprintln(env.Stderr, "The queue is empty.")
@@ -105,6 +87,34 @@ func queueCmd(ctx context.Context, env Env, args []string) error {
 			advice.Duration(now.Sub(it.Created).Round(time.Second)), it.State, last)
 	}
 	return tw.Flush()
+}
+
+// queueDrop removes the one message whose ID args holds.
+func queueDrop(env Env, q *queue.Queue, args []string) error {
+	if len(args) != 1 {
+		return usagef(usageQueue, "queue drop takes one message ID")
+	}
+	if err := q.Remove(args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "Dropped %s.\n", args[0])
+	return nil
+}
+
+// queuePrintJSON prints the queue's messages as a JSON array.
+func queuePrintJSON(env Env, items []queue.Item, now time.Time) error {
+	out := make([]queueJSON, 0, len(items))
+	for _, it := range items {
+		j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
+			AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
+		if it.LastError != nil {
+			j.LastError, j.LastNext = it.LastError.What, it.LastError.Next
+		}
+		out = append(out, j)
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 func reportDamaged(env Env, q *queue.Queue, damaged []queue.Damaged) {

@@ -33,42 +33,56 @@ type testJSON struct {
 }
 
 func testCmd(ctx context.Context, env Env, args []string) error {
+	addr, asJSON, timeout, err := parseTest(args)
+	if err != nil {
+		return err
+	}
+	if !asJSON {
+		fmt.Fprintf(env.Stderr, "Sending a test message to %s and looking for it (up to %s)…\n", addr, advice.Duration(timeout))
+	}
+	res, err := env.Engine.TestArrival(ctx, addr, timeout)
+	if res.Sent.MessageID == "" && err != nil {
+		return err // not sent: the usual report and exit code
+	}
+	if asJSON {
+		return testPrintJSON(env, addr, res, timeout, err)
+	}
+	return testPrintText(env, res, timeout, err)
+}
+
+// parseTest reads test's address, --json and --timeout.
+func parseTest(args []string) (addr string, asJSON bool, timeout time.Duration, err error) {
 	usage := usageTest
 	fs := newFlags("test")
-	asJSON := fs.Bool("json", false, "")
-	timeout := fs.Duration("timeout", arrival.DefaultTimeout, "")
+	fs.BoolVar(&asJSON, "json", false, "")
+	fs.DurationVar(&timeout, "timeout", arrival.DefaultTimeout, "")
 	// Go's flag package stops at the first argument: accept ADDR before the flags too.
-	var addr string
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		addr, args = args[0], args[1:]
 	}
 	if err := parse(fs, usage, args); err != nil {
-		return err
+		return "", false, 0, err
 	}
 	if addr == "" && fs.NArg() == 1 {
 		addr = fs.Arg(0)
 	} else if fs.NArg() > 0 || addr == "" {
-		return usagef(usage, "test takes one address")
+		return "", false, 0, usagef(usage, "test takes one address")
 	}
-	if *timeout <= 0 {
-		return usagef(usage, "--timeout must be positive, for example 60s")
+	if timeout <= 0 {
+		return "", false, 0, usagef(usage, "--timeout must be positive, for example 60s")
 	}
-	if !*asJSON {
-		fmt.Fprintf(env.Stderr, "Sending a test message to %s and looking for it (up to %s)…\n", addr, advice.Duration(*timeout))
-	}
-	res, err := env.Engine.TestArrival(ctx, addr, *timeout)
-	if res.Sent.MessageID == "" && err != nil {
-		return err // not sent: the usual report and exit code
-	}
-	if *asJSON {
-		return testPrintJSON(env, addr, res, *timeout, err)
-	}
+	return addr, asJSON, timeout, nil
+}
+
+// testPrintText says where the test message landed; err is the arrival
+// check's failure, after the message was sent.
+func testPrintText(env Env, res engine.Arrival, timeout time.Duration, err error) error {
 	fmt.Fprintf(env.Stdout, "Sent %s over %s.\n", res.Sent.MessageID, res.Sent.Transport)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "Sent, but the mailbox could not be read to confirm the arrival.")
 		return err
 	}
-	t := res.Text(*timeout)
+	t := res.Text(timeout)
 	fmt.Fprintln(env.Stdout, sentence(t.What))
 	if at := res.AuthText(); at.What != "" {
 		fmt.Fprintln(env.Stdout, sentence(at.What))

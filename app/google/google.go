@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // Scopes that mailkey asks for.
@@ -56,9 +55,14 @@ const (
 	ClientIDSuffix = ".apps.googleusercontent.com"
 )
 
-// TestingRefreshLifetime is how long a refresh token lives while the OAuth app
-// is in "Testing": after it the user has to sign in again.
-const TestingRefreshLifetime = 7 * 24 * time.Hour
+// SMTPURL returns raw, or DefaultSMTP when raw is empty: an account or a
+// sign-in without a server sends through Gmail's submission server.
+func SMTPURL(raw string) string {
+	if raw == "" {
+		return DefaultSMTP
+	}
+	return raw
+}
 
 // MaxMessageBytes is the largest message Gmail accepts, measured on the wire,
 // that is after base64 has grown the attachments.

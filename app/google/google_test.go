@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 	"testing"
-	"time"
 )
 
 func TestFacts(t *testing.T) {
@@ -27,9 +26,6 @@ func TestFacts(t *testing.T) {
 	}
 	if want := []string{"openid", "email", ScopeMail}; !slices.Equal(SignInScopes, want) {
 		t.Errorf("SignInScopes = %q, want %q", SignInScopes, want)
-	}
-	if TestingRefreshLifetime != 7*24*time.Hour {
-		t.Errorf("TestingRefreshLifetime = %v", TestingRefreshLifetime)
 	}
 	if MaxMessageBytes != 25_000_000 {
 		t.Errorf("MaxMessageBytes = %d", MaxMessageBytes)

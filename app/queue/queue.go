@@ -195,6 +195,25 @@ func (q *Queue) add(it Item, r io.Reader, sendErr error) (Item, error) {
 		return Item{}, q.unusable(err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
+	n, err := q.fill(tmp, r)
+	if err != nil {
+		return Item{}, err
+	}
+	it.Size = n
+	if err := os.Rename(tmp.Name(), q.path(it.ID, ".eml")); err != nil {
+		return Item{}, q.unusable(err)
+	}
+	if err := q.save(it); err != nil {
+		_ = os.Remove(q.path(it.ID, ".eml"))
+		return Item{}, err
+	}
+	return it, nil
+}
+
+// fill copies the message from r into tmp, at most q.Limit bytes, syncs it
+// and closes it. A failure of r is the sender's; one of tmp makes the queue
+// unusable.
+func (q *Queue) fill(tmp *os.File, r io.Reader) (int64, error) {
 	n, err := io.Copy(tmp, io.LimitReader(r, q.Limit+1))
 	if err == nil && n > q.Limit {
 		err = advice.Keyed(fmt.Errorf("%w: over %d bytes", ErrTooBig, q.Limit), "queue.too_big",
@@ -218,18 +237,7 @@ func (q *Queue) add(it Item, r io.Reader, sendErr error) (Item, error) {
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = q.unusable(cerr)
 	}
-	if err != nil {
-		return Item{}, err
-	}
-	it.Size = n
-	if err := os.Rename(tmp.Name(), q.path(it.ID, ".eml")); err != nil {
-		return Item{}, q.unusable(err)
-	}
-	if err := q.save(it); err != nil {
-		_ = os.Remove(q.path(it.ID, ".eml"))
-		return Item{}, err
-	}
-	return it, nil
+	return n, err
 }
 
 // isWriteErr tells a failed write to f (the disk) from a failed read (the

@@ -42,41 +42,58 @@ func (w *Watcher) queueFindings(methods map[string]account.Method) ([]Finding, e
 			fmt.Fprintln(w.Warn, advice.Sentence(advice.What(d.Explain(w.Queue.Dir()))))
 		}
 	}
-	type held struct {
-		n     int
-		first time.Time
-	}
-	holds := map[string]*held{}
+	holds := map[string]*heldMail{}
 	var found []Finding
 	for _, it := range items {
 		switch it.State {
 		case queue.StateHeld:
-			addr := strings.ToLower(it.Account)
-			h := holds[addr]
-			if h == nil {
-				h = &held{first: it.HeldAt}
-				holds[addr] = h
-			}
-			h.n++
-			if !it.HeldAt.IsZero() && (h.first.IsZero() || it.HeldAt.Before(h.first)) {
-				h.first = it.HeldAt
-			}
+			holds[strings.ToLower(it.Account)] = holds[strings.ToLower(it.Account)].add(it.HeldAt)
 		case queue.StateFailed:
-			reason := ""
-			if it.LastError != nil {
-				reason = it.LastError.What
-			}
-			found = append(found, Finding{Kind: QueueFailed, Address: it.Account, Screen: ScreenAccount, Action: actionOpen(), key: "queue-failed " + it.ID,
-				Text: advice.Explain("watch.queue_failed", advice.Data{"Address": it.Account, "To": strings.Join(it.To, ", "), "Reason": reason},
-					"a queued message from {{.Address}} to {{.To}} could not be sent: {{.Reason}}",
-					"See 'mailkey queue': fix the cause and 'mailkey queue retry', or 'mailkey queue drop' it")})
+			found = append(found, failedFinding(it))
 		}
 	}
+	return append(found, heldFindings(holds, methods)...), nil
+}
+
+// heldMail counts one account's held messages and the earliest hold.
+type heldMail struct {
+	n     int
+	first time.Time
+}
+
+// add counts one more held message, held since at (nil h starts a count).
+func (h *heldMail) add(at time.Time) *heldMail {
+	if h == nil {
+		h = &heldMail{first: at}
+	}
+	h.n++
+	if !at.IsZero() && (h.first.IsZero() || at.Before(h.first)) {
+		h.first = at
+	}
+	return h
+}
+
+// failedFinding is the event of one message that failed for good.
+func failedFinding(it queue.Item) Finding {
+	reason := ""
+	if it.LastError != nil {
+		reason = it.LastError.What
+	}
+	return Finding{Kind: QueueFailed, Address: it.Account, Screen: ScreenAccount, Action: actionOpen(), key: "queue-failed " + it.ID,
+		Text: advice.Explain("watch.queue_failed", advice.Data{"Address": it.Account, "To": strings.Join(it.To, ", "), "Reason": reason},
+			"a queued message from {{.Address}} to {{.To}} could not be sent: {{.Reason}}",
+			"See 'mailkey queue': fix the cause and 'mailkey queue retry', or 'mailkey queue drop' it")}
+}
+
+// heldFindings is one event per account with held mail, in address order,
+// worded by the account's method.
+func heldFindings(holds map[string]*heldMail, methods map[string]account.Method) []Finding {
 	addrs := make([]string, 0, len(holds))
 	for a := range holds {
 		addrs = append(addrs, a)
 	}
 	sort.Strings(addrs)
+	var found []Finding
 	for _, a := range addrs {
 		h := holds[a]
 		f := Finding{Kind: QueueHeld, Address: a, Screen: ScreenSignIn, Action: actionSignIn(), At: h.first,
@@ -94,5 +111,5 @@ func (w *Watcher) queueFindings(methods map[string]account.Method) ([]Finding, e
 		}
 		found = append(found, f)
 	}
-	return found, nil
+	return found
 }

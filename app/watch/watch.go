@@ -173,6 +173,25 @@ func (w *Watcher) save(st state) error {
 	return atomicfile.Write(w.StatePath, data, 0o600)
 }
 
+// keepAlive refreshes the account's token when its client went unused for
+// KeepAliveEvery, noting the refresh in st, and returns the client's last
+// use with the refresh's error.
+func (w *Watcher) keepAlive(ctx context.Context, info engine.Info, st state, now time.Time) (time.Time, error) {
+	a := info.Account
+	lastUse := a.SignedInAt
+	if t := st.Refreshed[strings.ToLower(a.Address)]; t.After(lastUse) {
+		lastUse = t
+	}
+	if a.NeedsSignIn || info.Status.State == account.StateNeedsSignIn || now.Sub(lastUse) < KeepAliveEvery {
+		return lastUse, nil
+	}
+	if err := w.Engine.Refresh(ctx, a.Address); err != nil {
+		return lastUse, err
+	}
+	st.Refreshed[strings.ToLower(a.Address)] = now
+	return now, nil
+}
+
 // Check refreshes the OAuth tokens due for a keep-alive, returns every
 // account that needs attention now, and posts a notification for each event
 // not notified before.
@@ -201,22 +220,11 @@ func (w *Watcher) Check(ctx context.Context) ([]Finding, error) {
 	var found []Finding
 	methods := map[string]account.Method{}
 	for _, info := range list {
-		a := info.Account
-		methods[strings.ToLower(a.Address)] = a.Method
-		if a.Method != account.OAuth {
+		methods[strings.ToLower(info.Account.Address)] = info.Account.Method
+		if info.Account.Method != account.OAuth {
 			continue
 		}
-		lastUse := a.SignedInAt
-		if t := st.Refreshed[strings.ToLower(a.Address)]; t.After(lastUse) {
-			lastUse = t
-		}
-		var refreshErr error
-		if !a.NeedsSignIn && info.Status.State != account.StateNeedsSignIn && now.Sub(lastUse) >= KeepAliveEvery {
-			if refreshErr = w.Engine.Refresh(ctx, a.Address); refreshErr == nil {
-				st.Refreshed[strings.ToLower(a.Address)] = now
-				lastUse = now
-			}
-		}
+		lastUse, refreshErr := w.keepAlive(ctx, info, st, now)
 		if f, ok := w.finding(info, now, lastUse, refreshErr); ok {
 			found = append(found, f)
 		}
