@@ -43,6 +43,9 @@ func (r Raw) Validate() error {
 		return advice.Keyed(ErrNoRecipient, "mail.raw_no_recipient", nil,
 			"the message has no recipient", "Give the recipients as arguments, or use -t to take them from To, Cc and Bcc")
 	}
+	if err := checkRecipientCount(len(r.To)); err != nil {
+		return err
+	}
 	for _, a := range r.To {
 		if err := checkAddress("To", a); err != nil {
 			return err
@@ -69,6 +72,9 @@ func (s *Sender) SendRaw(ctx context.Context, ep Endpoint, cred Credential, r Ra
 }
 
 func deliverRaw(sc *smtp.Client, lg log.Logger, r Raw) error {
+	if err := fitsServer(int64(len(r.Data)), serverSize(sc)); err != nil {
+		return err
+	}
 	if pipelines(sc) {
 		return deliverPipelined(sc, lg, r.From, r.To, func(w io.Writer) error {
 			_, err := w.Write(r.Data)
