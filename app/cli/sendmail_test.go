@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -442,5 +443,34 @@ func TestMailxThroughSendmailLink(t *testing.T) {
 	if !strings.Contains(data, "Subject: from mailx") || !strings.Contains(data, "Line one\r\n.\r\nLine three") ||
 		strings.Join(msgs[0].To, " ") != "bob@example.com" {
 		t.Fatalf("sent %v:\n%s", msgs[0].To, data)
+	}
+}
+
+// The queue sent after a sendmail got through is bounded in time: a slow
+// server does not keep the caller (git send-email, cron) waiting; what is
+// left stays queued for the next run.
+func TestSendmailBoundsTheQueuedSends(t *testing.T) {
+	r := newRig(t)
+	r.useState()
+	t.Setenv(cli.SendmailFlushEnv, "500ms")
+	addr := strings.TrimPrefix(r.smtp.StartTLSURL(), "smtp://")
+	r.loginAnn(r.smtp.StartTLSURL())
+	r.smtp.Close()
+	r.wantCode(r.run("Subject: first\n\nx\n", "sendmail", "bob@example.com"), cli.ExitOK)
+	sp := r.restartSMTP(addr)
+	var mails atomic.Int32
+	sp.SetReplyFault(func(stage string) error {
+		if stage == "mail" && mails.Add(1) == 2 { // the queued message: the server stalls
+			time.Sleep(4 * time.Second)
+		}
+		return nil
+	})
+	start := time.Now()
+	r.wantCode(r.run("Subject: second\n\nx\n", "sendmail", "bob@example.com"), cli.ExitOK)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("sendmail took %v: the queued sends are not bounded", took)
+	}
+	if items, _, err := r.queue().List(); err != nil || len(items) != 1 || items[0].State != queue.StateQueued {
+		t.Fatalf("the queued message: %+v %v", items, err)
 	}
 }
