@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -160,17 +159,8 @@ func (e *Engine) accountFor(from, via string) (account.Account, error) {
 	return account.Account{}, err
 }
 
-// cleanReply makes server text safe to show: printable characters only, at
-// most 300 of them.
+// cleanReply makes server text safe to show (advice.Printable), at most 300
+// characters.
 func cleanReply(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return ' '
-	}, s)
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return advice.Printable(s, 300)
 }
