@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // SendAsPath is users.settings.sendAs.list: the "Send mail as" addresses.
@@ -39,7 +41,7 @@ func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	aliases, err := listSendAs(ctx, e.apiBase(a), tok)
+	aliases, err := listSendAs(ctx, e.apiBase(a), tok, e.Sender.RootCAs)
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +51,7 @@ func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, err
 }
 
 // listSendAs calls users.settings.sendAs.list and returns the verified addresses.
-func listSendAs(ctx context.Context, base, token string) ([]string, error) {
+func listSendAs(ctx context.Context, base, token string, roots *x509.CertPool) ([]string, error) {
 	if base == "" {
 		base = google.DefaultAPIBase
 	}
@@ -61,7 +63,7 @@ func listSendAs(ctx context.Context, base, token string) ([]string, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Timeout: doctorTimeout}).Do(req)
+	resp, err := (&http.Client{Transport: trust.Transport(roots), Timeout: doctorTimeout}).Do(req)
 	if err != nil {
 		return nil, advice.Keyed(fmt.Errorf("%w: %v", ErrAliases, err), "engine.aliases_unreachable", nil,
 			"cannot reach the Gmail API to read the Send mail as addresses", "Check your connection and try again")
