@@ -375,7 +375,7 @@ func send(ctx context.Context, env Env, args []string) error {
 // "-", up to Gmail's message size: a folder, a device, a named pipe or a
 // larger file is refused as bad input.
 func readBody(env Env, name string) (string, error) {
-	limit := google.MaxMessageBytes
+	limit := int64(mail.MaxRawBytes)
 	var b []byte
 	var err error
 	if name == "-" {

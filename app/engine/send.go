@@ -36,10 +36,10 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	}
 	transport := a.EffectiveTransport()
 	if transport != account.TransportSMTP || google.IsGmailHost(ep.Host) {
-		if n := m.WireSize(); n > google.MaxMessageBytes {
+		if n := m.WireSize(); n > mail.MaxRawBytes {
 			return mail.Result{}, advice.Keyed(mail.ErrTooBig, "engine.too_big",
-				advice.Data{"Size": fmt.Sprintf("%.1f", float64(n)/1e6), "Limit": int(google.MaxMessageBytes / 1_000_000)},
-				"the message would be about {{.Size}} MB on the wire, over Gmail's {{.Limit}} MB limit (attachments grow by a third when encoded)",
+				advice.Data{"Size": fmt.Sprintf("%.1f", float64(n)/1e6), "Limit": fmt.Sprintf("%.1f", float64(mail.MaxRawBytes)/1e6)},
+				"the message would be about {{.Size}} MB once encoded, over the {{.Limit}} MB Gmail takes: attachments grow by a third when encoded, so about 25 MB of files is the most",
 				"Remove or shrink attachments, or share large files by link")
 		}
 	}

@@ -157,7 +157,7 @@ func checkFile(p string) error {
 }
 
 // WireSize estimates the message's size on the wire, with attachments grown by
-// base64 encoding. Gmail's 25 MB limit applies to this figure.
+// base64 encoding. Gmail's limit, MaxRawBytes, applies to this figure.
 func (m Message) WireSize() int64 {
 	n := int64(len(m.Body)) + int64(len(m.Subject)) + 2048
 	for _, p := range m.Attachments {
