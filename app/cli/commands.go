@@ -211,6 +211,7 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
 		return err
 	}
+	sendHeld(ctx, env)
 	return nil
 }
 
@@ -299,6 +300,7 @@ func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error
 		return err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
+	sendHeld(ctx, env)
 	return nil
 }
 

@@ -238,10 +238,10 @@ func sendQueued(ctx context.Context, env Env) {
 
 // queueInstead queues a message whose send failed for a reason that may pass.
 func queueInstead(env Env, addr string, r mail.Raw, sendErr error) int {
-	dir, err := queue.DefaultDir()
+	q, err := queue.OpenDefault()
 	var it queue.Item
 	if err == nil {
-		it, err = queue.Open(dir, mail.MaxRawBytes).AddFailed(queue.Item{Account: addr, From: r.From, To: r.To, MessageID: r.MessageID},
+		it, err = q.AddFailed(queue.Item{Account: addr, From: r.From, To: r.To, MessageID: r.MessageID},
 			bytes.NewReader(r.Data), sendErr)
 	}
 	if err != nil {

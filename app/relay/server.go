@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	netmail "net/mail"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -25,6 +26,16 @@ import (
 
 // DefaultListen is where the relay listens unless told otherwise.
 const DefaultListen = "127.0.0.1:2525"
+
+// DefaultDir returns the relay's state dir (its certificate and status),
+// beside the queue: $XDG_STATE_HOME/mailkey/relay.
+func DefaultDir() (string, error) {
+	dir, err := queue.DefaultDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(dir), "relay"), nil
+}
 
 // Timeout is how long a client may stay silent before it is disconnected.
 const Timeout = 2 * time.Minute
