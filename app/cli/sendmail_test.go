@@ -349,8 +349,8 @@ func (r *rig) restartSMTP(addr string) *testpeer.SMTP {
 	return sp
 }
 
-// An OAuth account that needs a new sign-in holds its messages, and sends
-// them once it is signed in again.
+// An OAuth account that needs a new sign-in holds its messages, and the
+// sign-in sends them.
 func TestSendmailHoldsUntilSignIn(t *testing.T) {
 	r := newRig(t)
 	r.useState()
@@ -373,8 +373,15 @@ func TestSendmailHoldsUntilSignIn(t *testing.T) {
 	if sum, err := q.Deliver(context.Background(), r.eng, false); err != nil || sum.Held != 1 || sum.Sent != 0 {
 		t.Fatalf("pass before the sign-in: %+v %v", sum, err)
 	}
+	// 'mailkey login' sends it itself, without a relay running.
 	res, _ = r.signIn(nil, "--production")
-	r.wantCode(res, cli.ExitOK) // the sign-in sends it (TestLoginSendsTheHeldMessages)
+	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stderr, "Also sent 1 queued message") {
+		t.Fatalf("the sign-in did not send the held message: %s", res.stderr)
+	}
+	if items, _, _ := q.List(); len(items) != 0 {
+		t.Fatalf("still queued: %+v", items)
+	}
 	if m := r.smtp.Messages(); len(m) != 1 || m[0].Mech != "XOAUTH2" || !strings.Contains(string(m[0].Data), "Subject: held") {
 		t.Fatalf("messages %+v", m)
 	}
@@ -469,33 +476,5 @@ func TestSendmailBoundsTheQueuedSends(t *testing.T) {
 	}
 	if items, _, err := r.queue().List(); err != nil || len(items) != 1 || items[0].State != queue.StateQueued {
 		t.Fatalf("the queued message: %+v %v", items, err)
-	}
-}
-
-// A message held for a sign-in is sent by 'mailkey login' itself, without
-// a relay running.
-func TestLoginSendsTheHeldMessages(t *testing.T) {
-	r := newRig(t)
-	r.useState()
-	res, _ := r.signIn(nil, "--production")
-	r.wantCode(res, cli.ExitOK)
-	r.oauth.RevokeUser(ann)
-	r.advance(2 * time.Hour)
-	res = r.run("Subject: held\n\nhi\n", "sendmail", "bob@example.com")
-	r.wantCode(res, cli.ExitOK)
-	if items, _, err := r.queue().List(); err != nil || len(items) != 1 || items[0].State != queue.StateHeld {
-		t.Fatalf("not held: %+v %v", items, err)
-	}
-
-	res, _ = r.signIn(nil, "--production")
-	r.wantCode(res, cli.ExitOK)
-	if m := r.smtp.Messages(); len(m) != 1 || !strings.Contains(string(m[0].Data), "Subject: held") {
-		t.Fatalf("the held message was not sent by the sign-in: %d message(s)", len(m))
-	}
-	if !strings.Contains(res.stderr, "Also sent 1 queued message") {
-		t.Fatalf("stderr: %s", res.stderr)
-	}
-	if items, _, _ := r.queue().List(); len(items) != 0 {
-		t.Fatalf("still queued: %+v", items)
 	}
 }
