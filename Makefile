@@ -117,6 +117,9 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzReplyLimit$$' -fuzztime=$(FUZZTIME) ./app/mail
 	$(GO) test -run='^$$' -fuzz='^FuzzParseList$$' -fuzztime=$(FUZZTIME) ./app/mail
 	$(GO) test -run='^$$' -fuzz='^FuzzSubject$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzClientFromText$$' -fuzztime=$(FUZZTIME) ./app/google
+	$(GO) test -run='^$$' -fuzz='^FuzzParseAPIError$$' -fuzztime=$(FUZZTIME) ./app/google
+	$(GO) test -run='^$$' -fuzz='^FuzzParseAuth$$' -fuzztime=$(FUZZTIME) ./app/arrival
 
 clean:
 	rm -rf bin

@@ -6,7 +6,6 @@ import (
 	"log"
 	"net"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/relay"
 )
@@ -34,11 +32,12 @@ type relayRunner struct {
 
 // queueAndDir returns the user's queue and the relay's state dir beside it.
 func queueAndDir() (*queue.Queue, string, error) {
-	dir, err := queue.DefaultDir()
+	q, err := queue.OpenDefault()
 	if err != nil {
 		return nil, "", err
 	}
-	return queue.Open(dir, mail.MaxRawBytes), filepath.Join(filepath.Dir(dir), "relay"), nil
+	dir, err := relay.DefaultDir()
+	return q, dir, err
 }
 
 // start listens and serves until stopped; it returns the address.

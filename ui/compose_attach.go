@@ -179,13 +179,13 @@ func (c *compose) updateSizeWarning() {
 		sizes[i] = f.size
 	}
 	n := mail.EstimateSize(c.subject.Text, c.body.Text, sizes...)
-	if !ok || !google.IsGmailHost(smtp) || n <= google.MaxMessageBytes {
+	if !ok || !google.IsGmailHost(smtp) || n <= mail.MaxRawBytes {
 		c.sizeWarn.Hide()
 		return
 	}
 	c.sizeWarn.SetText(tr("compose.too_big", "This message would be about {{.Size}} MB when sent, over Gmail's limit of {{.Limit}} MB. "+
-		"Attachments grow by about a third when they are encoded for mail: remove some, or share large files by link.",
-		map[string]any{"Size": decimal(float64(n) / 1e6), "Limit": google.MaxMessageBytes / 1_000_000}))
+		"Attachments grow by about a third when they are encoded for mail, so about 25 MB of files is the most: remove some, or share large files by link.",
+		map[string]any{"Size": decimal(float64(n) / 1e6), "Limit": decimal(float64(mail.MaxRawBytes) / 1e6)}))
 	c.sizeWarn.Show()
 }
 

@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 )
@@ -233,21 +232,8 @@ func (r Result) AuthText() advice.Text {
 	return advice.Explain("arrival.auth", advice.Data{"Results": r.Auth.String()}, "authentication: {{.Results}}", "")
 }
 
-// clean makes server text safe to show: control characters become spaces,
-// runs of spaces one, and it is cut at 300 characters.
+// clean makes server text safe to show (advice.Printable), at most 300
+// characters.
 func clean(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n >= 300 {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == unicode.ReplacementChar || !unicode.IsPrint(r) && r != ' ' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return advice.Printable(s, 300)
 }

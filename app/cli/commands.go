@@ -147,7 +147,11 @@ func login(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return setIMAP(env, a.Address, f.imapURL, nil)
+	if err := setIMAP(env, a.Address, f.imapURL, nil); err != nil {
+		return err
+	}
+	sendHeld(ctx, env)
+	return nil
 }
 
 // parseLoginFlags parses login's arguments, which take no operands.
@@ -346,6 +350,7 @@ func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error
 		return err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
+	sendHeld(ctx, env)
 	return nil
 }
 
@@ -435,7 +440,7 @@ func parseRecipients(m *mail.Message, to, cc, bcc string) error {
 // "-", up to Gmail's message size: a folder, a device, a named pipe or a
 // larger file is refused as bad input.
 func readBody(env Env, name string) (string, error) {
-	limit := google.MaxMessageBytes
+	limit := int64(mail.MaxRawBytes)
 	var b []byte
 	var err error
 	if name == "-" {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
 )
 
@@ -31,12 +30,18 @@ type queueJSON struct {
 }
 
 // openQueue returns the user's queue.
-func openQueue() (*queue.Queue, error) {
-	dir, err := queue.DefaultDir()
+func openQueue() (*queue.Queue, error) { return queue.OpenDefault() }
+
+// sendHeld sends, after a sign-in, the messages held for it (queue.DeliverHeld).
+func sendHeld(ctx context.Context, env Env) {
+	q, err := openQueue()
 	if err != nil {
-		return nil, err
+		return
 	}
-	return queue.Open(dir, mail.MaxRawBytes), nil
+	sum, err := q.DeliverHeld(ctx, env.Engine)
+	if err == nil && sum.Sent > 0 {
+		fmt.Fprintf(env.Stderr, "Also sent %d queued message(s) that waited for this sign-in.\n", sum.Sent)
+	}
 }
 
 func queueCmd(ctx context.Context, env Env, args []string) error {

@@ -64,15 +64,6 @@ func SMTPURL(raw string) string {
 	return raw
 }
 
-// MaxMessageBytes is the largest message Gmail accepts, measured on the wire,
-// that is after base64 has grown the attachments.
-//
-// GOOGLE.md says "over 25 MB on the wire" is refused with 552 5.3.4. This
-// reads MB as a decimal megabyte (25,000,000 bytes), the smaller of the two
-// possible readings, so that a warning comes slightly early rather than a
-// bounce slightly late.
-const MaxMessageBytes int64 = 25 * 1000 * 1000
-
 // mimeLineLength is the longest base64 line in a MIME body (RFC 2045 §6.8).
 const mimeLineLength = 76
 

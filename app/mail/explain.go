@@ -210,7 +210,7 @@ func explainRefusal(r Reply, wire string) *advice.Error {
 	case r.Code == 552 || r.Enhanced == "5.3.4" || r.Enhanced == "5.2.3":
 		return advice.Keyed(ErrTooBig, "mail.too_big", advice.Data{"Reply": wire},
 			"the message is too big for Gmail ({{.Reply}})",
-			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
+			"Keep attachments under about 25 MB in all: encoding for mail grows them by a third, to about 34 MB, and Gmail takes at most 35.9 MB encoded")
 	}
 	return nil
 }

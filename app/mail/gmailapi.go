@@ -296,7 +296,7 @@ func explainAPIRefusal(ae google.APIError, status int, wire string) error {
 	case status == http.StatusRequestEntityTooLarge:
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrTooBig, status), "mail.too_big", advice.Data{"Reply": wire},
 			"the message is too big for Gmail ({{.Reply}})",
-			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
+			"Keep attachments under about 25 MB in all: encoding for mail grows them by a third, to about 34 MB, and Gmail takes at most 35.9 MB encoded")
 	case status >= 500:
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrTemporary, status), "mail.api_temporary", advice.Data{"Reply": wire},
 			"the Gmail API had a temporary problem ({{.Reply}})",

@@ -179,7 +179,7 @@ func unreadable(p string, err error) error {
 }
 
 // WireSize estimates the message's size on the wire, with attachments grown by
-// base64 encoding. Gmail's 25 MB limit applies to this figure.
+// base64 encoding. Gmail's limit, MaxRawBytes, applies to this figure.
 func (m Message) WireSize() int64 {
 	var sizes []int64
 	for _, p := range m.Attachments {

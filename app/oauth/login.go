@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
@@ -423,16 +422,9 @@ func statusText(code int) string {
 	return strings.TrimSpace(fmt.Sprintf("%d %s", code, http.StatusText(code)))
 }
 
-// clean makes server text safe to show: control and formatting characters
-// (escape sequences, line breaks, bidi overrides) become spaces, runs of
-// space shrink to one, and at most 200 characters are kept.
-func clean(s string) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }), " ")
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
-}
+// clean makes server text safe to show (advice.Printable), at most 200
+// characters.
+func clean(s string) string { return advice.Printable(s, 200) }
 
 func randomString() string {
 	b := make([]byte, 24)

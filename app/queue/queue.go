@@ -25,6 +25,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+	"github.com/mailkey-app/mailkey/app/mail"
 )
 
 // States of a queued message.
@@ -129,6 +130,16 @@ func DefaultDir() (string, error) {
 		base = filepath.Join(home, ".local", "state")
 	}
 	return filepath.Join(base, "mailkey", "queue"), nil
+}
+
+// OpenDefault returns the user's queue (DefaultDir), which takes messages
+// up to Gmail's size.
+func OpenDefault() (*Queue, error) {
+	dir, err := DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return Open(dir, mail.MaxRawBytes), nil
 }
 
 // Open returns the queue in dir; the directory is created on first write.
