@@ -25,13 +25,13 @@ type checklist struct {
 	body        *fyne.Container // the card on show, or the loading note
 	scroll      *container.Scroll
 	loading     *widget.Activity
-	projectID   *widget.Entry
+	projectID   *entry
 	projectHint *widget.Label
 	progress    *widget.Label
 	saveError   *widget.Label
-	back        *widget.Button
-	next        *widget.Button
-	cont        *widget.Button
+	back        *button
+	next        *button
+	cont        *button
 
 	current  int
 	loaded   bool // the saved progress has been applied; only then are changes saved
@@ -44,7 +44,7 @@ type checklist struct {
 
 func newChecklist(g *gui) *checklist {
 	s := &checklist{g: g, steps: localSteps(google.ConsoleSteps)}
-	s.projectID = widget.NewEntry()
+	s.projectID = newEntry(g)
 	s.projectID.SetPlaceHolder("mailkey-123456")
 	s.projectID.OnChanged = s.onProjectID
 	s.projectHint = para("")
@@ -52,10 +52,10 @@ func newChecklist(g *gui) *checklist {
 	s.saveError = para("")
 	s.saveError.Importance = widget.DangerImportance
 	s.saveError.Hide()
-	s.back = widget.NewButtonWithIcon(tr("checklist.back", "Back"), theme.NavigateBackIcon(), s.onBack)
-	s.next = widget.NewButtonWithIcon(tr("checklist.next", "Next"), theme.NavigateNextIcon(), s.onNext)
+	s.back = newButtonWithIcon(s.g, tr("checklist.back", "Back"), theme.NavigateBackIcon(), s.onBack)
+	s.next = newButtonWithIcon(s.g, tr("checklist.next", "Next"), theme.NavigateNextIcon(), s.onNext)
 	s.next.IconPlacement = widget.ButtonIconTrailingText
-	s.cont = widget.NewButtonWithIcon(tr("checklist.continue", "I have the client ID and secret — continue"), theme.ConfirmIcon(), s.onContinue)
+	s.cont = newButtonWithIcon(s.g, tr("checklist.continue", "I have the client ID and secret — continue"), theme.ConfirmIcon(), s.onContinue)
 	for i, st := range s.steps {
 		s.cards = append(s.cards, s.newCard(i, st))
 	}

@@ -14,7 +14,7 @@ import (
 type checklistCard struct {
 	step google.Step
 	card *widget.Card
-	open *widget.Button // nil when the step has no page
+	open *button // nil when the step has no page
 	done *widget.Check
 	// flag shows why an account's health checks found the step not done.
 	flag       *fyne.Container
@@ -72,7 +72,7 @@ func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 	}
 	actions := container.NewHBox()
 	if st.URL != "" {
-		c.open = widget.NewButtonWithIcon(tr("checklist.open_in_browser", "Open in browser"), theme.ComputerIcon(), func() { s.onOpen(i) })
+		c.open = newButtonWithIcon(s.g, tr("checklist.open_in_browser", "Open in browser"), theme.ComputerIcon(), func() { s.onOpen(i) })
 		c.open.Importance = widget.HighImportance
 		actions.Add(c.open)
 	}

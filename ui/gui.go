@@ -162,7 +162,7 @@ func (g *gui) open(link string) {
 func (g *gui) showLink(link string) {
 	field := widget.NewEntry()
 	field.SetText(link)
-	copyBtn := widget.NewButtonWithIcon(tr("link.copy", "Copy link"), theme.ContentCopyIcon(), nil)
+	copyBtn := newButtonWithIcon(g, tr("link.copy", "Copy link"), theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		g.app.Clipboard().SetContent(link)
 		copyBtn.SetText(tr("link.copied", "Copied"))
