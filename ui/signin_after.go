@@ -32,8 +32,8 @@ type signInAfter struct {
 	nextBox       *fyne.Container
 	testEmail     *button
 	goAccount     *button
-	signInAgain   *button // after declaring production, when Google still ends this sign-in
-	workspace     *widget.Label  // the Internal user type, for a Workspace address
+	signInAgain   *button       // after declaring production, when Google still ends this sign-in
+	workspace     *widget.Label // the Internal user type, for a Workspace address
 
 	signed account.Account // the account that signed in
 }
