@@ -20,6 +20,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/relay"
 )
 
 type accountJSON struct {
@@ -417,11 +418,13 @@ func remove(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := env.Engine.Remove(ctx, addr); err != nil {
+	q, _ := openQueue() // without a queue, there is nothing queued to fail
+	r, err := relay.RemoveAccount(ctx, env.Engine, q, addr)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Removed %s and its keyring entries.\n", addr)
-	forgetRelay(ctx, env, addr)
+	tellRemoval(env, addr, r)
 	return nil
 }
 
