@@ -55,9 +55,11 @@ type signIn struct {
 	client     *google.Client
 	publishing account.Publishing // what the account had, for a sign-in again
 
-	importShown bool          // the import was on show when the sign-in started
-	prepare2    *widget.Label // Google's warning, by publishing status
-	published   *widget.Label // the other warning, while the status is unknown
+	importShown bool // the import was on show when the sign-in started
+	// replaceDialog asks whether the sign-in may replace a saved account, or is nil.
+	replaceDialog *dialog.ConfirmDialog
+	prepare2      *widget.Label // Google's warning, by publishing status
+	published     *widget.Label // the other warning, while the status is unknown
 
 	signInClient
 	signInWait

@@ -179,6 +179,13 @@ func login(ctx context.Context, env Env, args []string) error {
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase,
 		Transport: *transport, Aliases: printAliases(env)}
+	// The CLI asks nothing: it replaces a saved account of the same address,
+	// as it always did, and says what it replaced once the sign-in is saved.
+	var replaced *engine.Info
+	req.Confirm = func(_ context.Context, old engine.Info) bool {
+		replaced = &old
+		return true
+	}
 	if *production {
 		req.Publishing = account.Production
 	}
@@ -208,11 +215,24 @@ func login(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
+	if replaced != nil {
+		fmt.Fprintln(env.Stderr, replacedOAuth(*replaced))
+	}
 	printSignInEnd(env.Stderr, a)
 	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
 		return err
 	}
 	return nil
+}
+
+// replacedOAuth says what an OAuth sign-in replaced: the account saved before
+// for the same address, and the secrets deleted with it.
+func replacedOAuth(old engine.Info) string {
+	if old.Method == account.AppPassword {
+		return fmt.Sprintf("Replaced the account saved for %s: it used an app password, which mailkey deleted from the keyring "+
+			"(it stays valid at Google until you delete it on the App passwords page).", old.Address)
+	}
+	return fmt.Sprintf("Replaced the account saved for %s: its previous sign-in tokens and client secret were replaced in the keyring.", old.Address)
 }
 
 // clientFromFlags reads the client secret from standard input, without echo

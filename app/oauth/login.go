@@ -279,6 +279,8 @@ func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case o.err == nil:
 		page(w, http.StatusOK, true, signedInPrefix+o.res.Email+".", "You can close this tab and go back to mailkey.")
+	case !saved && errors.Is(o.err, ErrNotSaved):
+		page(w, http.StatusOK, false, notSavedText, "You can close this tab and go back to mailkey.")
 	case !saved:
 		page(w, http.StatusOK, false, saveFailedPrefix+advice.What(o.err)+".", saveFailedNext)
 	default:
