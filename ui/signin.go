@@ -42,18 +42,20 @@ type signIn struct {
 	clientLabel  *widget.Label
 
 	// Step 2: the sign-in.
-	signInBtn  *button
-	waitBox    *fyne.Container
-	activity   *widget.Activity
-	waitLabel  *widget.Label
-	cancelBtn  *button
-	copyLink   *button
-	copyNote   *widget.Label
-	status     *widget.Label
-	cancel     cancellable
-	link       string // UI goroutine: the sign-in link of the running attempt
-	client     *google.Client
-	publishing account.Publishing // what the account had, for a sign-in again
+	signInBtn *button
+	waitBox   *fyne.Container
+	activity  *widget.Activity
+	waitLabel *widget.Label
+	cancelBtn *button
+	copyLink  *button
+	copyNote  *widget.Label
+	status    *widget.Label
+	// statusLinks opens or copies the long URLs of the status, shown shortened.
+	statusLinks *linkBar
+	cancel      cancellable
+	link        string // UI goroutine: the sign-in link of the running attempt
+	client      *google.Client
+	publishing  account.Publishing // what the account had, for a sign-in again
 
 	importShown bool // the import was on show when the sign-in started
 	// replaceDialog asks whether the sign-in may replace a saved account, or is nil.
@@ -94,6 +96,7 @@ func newSignIn(g *gui, addr string) *signIn {
 		container.NewHBox(s.cancelBtn, s.copyLink), s.copyNote, s.waitAdvice)
 	s.waitBox.Hide()
 	s.status = signInAlert()
+	s.statusLinks = newLinkBar(g)
 
 	s.newAfter()
 	s.showWarning()
@@ -116,7 +119,7 @@ func (s *signIn) content() fyne.CanvasObject {
 		para(tr("signin.prepare1", signInPrepare1)), s.prepare2, s.published, para(tr("signin.prepare3", signInPrepare3)),
 		// A URL that can't be used is refused by the engine, with advice, before the browser opens.
 		s.smtp.content(),
-		container.NewHBox(s.signInBtn), s.waitBox, s.status,
+		container.NewHBox(s.signInBtn), s.waitBox, s.status, s.statusLinks.box,
 	)
 	back := newButtonWithIcon(s.g, tr("nav.back", "Back"), theme.NavigateBackIcon(), s.g.back)
 	back.Importance = widget.LowImportance

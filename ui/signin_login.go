@@ -31,6 +31,7 @@ func (s *signIn) onSignIn() {
 	s.importShown = s.importBox.Visible()
 	s.importBox.Hide() // the client is chosen; room for the advice while waiting
 	s.status.Hide()
+	s.statusLinks.set("")
 	s.link = ""
 	s.copyLink.Disable()
 	s.cancelBtn.Enable()
@@ -158,6 +159,7 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 		s.importBox.Show() // another client may be the fix
 	}
 	s.signInBtn.Enable()
+	s.statusLinks.set("")
 	switch {
 	case errors.Is(err, context.Canceled):
 		s.showStatus(tr("signin.cancelled", "Cancelled."))
@@ -166,6 +168,7 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 			"To add another address, sign in again and choose that Google account in the browser."))
 	case err != nil:
 		s.showStatus(errorText(err))
+		s.statusLinks.set(errorTextFull(err))
 	default:
 		s.status.Hide()
 		s.showAfter(a)
@@ -174,6 +177,7 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 }
 
 func (s *signIn) showStatus(text string) {
+	s.statusLinks.set("")
 	s.status.SetText(text)
 	s.status.Show()
 }

@@ -38,8 +38,15 @@ func statusText(in engine.Info) string {
 	return tr("status.ok", "OK")
 }
 
-// errorText renders an error for a label: what went wrong, then what to do.
+// errorText renders an error for a label: what went wrong, then what to do,
+// with long URLs shortened (links.go; errorTextFull keeps them whole).
 func errorText(err error) string {
+	text, _ := shortenURLs(errorTextFull(err))
+	return text
+}
+
+// errorTextFull is errorText with its URLs whole, for a linkBar.
+func errorTextFull(err error) string {
 	what, next := localAdvice(err)
 	what = sentence(what)
 	if next != "" {
