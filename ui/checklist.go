@@ -125,14 +125,10 @@ func (s *checklist) showStep(i int) {
 		s.back.Disable()
 	}
 	s.next.Enable()
-	s.next.Importance = widget.HighImportance
-	s.cont.Importance = widget.MediumImportance
 	if i == len(s.steps)-1 {
 		s.next.Disable()
-		s.cont.Importance = widget.HighImportance
 	}
-	s.next.Refresh()
-	s.cont.Refresh()
+	s.cards[i].setPrimary(false)
 }
 
 func (s *checklist) onBack() {
@@ -149,11 +145,33 @@ func (s *checklist) onNext() {
 	}
 }
 
+// onDoneNext ticks step i and shows the next one with the focus on its
+// blue button, or goes on to the sign-in after the last step.
+func (s *checklist) onDoneNext(i int) {
+	if !s.loaded {
+		return
+	}
+	s.cards[i].done.SetChecked(true) // saves
+	if i == len(s.steps)-1 {
+		s.onContinue()
+		return
+	}
+	s.showStep(i + 1)
+	s.save()
+	s.g.win.Canvas().Focus(s.cards[i+1].primary())
+}
+
 // onContinue goes on to the client-file import.
 func (s *checklist) onContinue() { s.g.showSignIn("") }
 
-// onOpen opens step i's console page, in the user's project once its ID is known.
-func (s *checklist) onOpen(i int) { s.g.open(s.steps[i].Link(s.validProjectID())) }
+// onOpen opens step i's console page, in the user's project once its ID is
+// known; back from the browser, "Done, next step" is the blue button and
+// has the focus, so Enter finishes the step.
+func (s *checklist) onOpen(i int) {
+	s.g.open(s.steps[i].Link(s.validProjectID()))
+	s.cards[i].setPrimary(true)
+	s.g.win.Canvas().Focus(s.cards[i].doneNext)
+}
 
 // onDone records that a step was ticked or unticked.
 func (s *checklist) onDone(bool) {
