@@ -97,6 +97,9 @@ func (s *checklist) apply(p setup.Progress) {
 	s.loaded = true
 	s.loading.Stop()
 	s.showStep(s.stepIndex(p))
+	if s.g.current == s && s.g.win.Canvas().Focused() == nil {
+		s.g.win.Canvas().Focus(s.cards[s.current].primary()) // the keyboard starts at the step's next action
+	}
 }
 
 // stepIndex is the saved step, or else the first step not done yet.
