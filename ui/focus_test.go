@@ -97,18 +97,5 @@ func TestFocusScrollsIntoView(t *testing.T) {
 
 // walkShown is walk over what is on show: hidden objects and what they hold are left out.
 func walkShown(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil || !o.Visible() {
-		return
-	}
-	fn(o)
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			walkShown(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(x).Objects() {
-			walkShown(c, fn)
-		}
-	}
+	walkWhere(o, fyne.CanvasObject.Visible, fn)
 }
