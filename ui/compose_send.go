@@ -113,8 +113,8 @@ func (c *compose) showFailure(res mail.Result, err error) {
 			c.showErr(l, err)
 			c.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
 		} else {
-			c.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorText(err)}))
-			c.resultLinks.set(errorTextFull(err))
+			c.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorTextShort(err)}))
+			c.resultLinks.set(errorText(err))
 		}
 	}
 	c.result.Show()

@@ -167,8 +167,8 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 		s.showStatus(tr("signin.kept", "You kept the saved account: nothing from this sign-in was saved. "+
 			"To add another address, sign in again and choose that Google account in the browser."))
 	case err != nil:
-		s.showStatus(errorText(err))
-		s.statusLinks.set(errorTextFull(err))
+		s.showStatus(errorTextShort(err))
+		s.statusLinks.set(errorText(err))
 	default:
 		s.status.Hide()
 		s.showAfter(a)

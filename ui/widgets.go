@@ -38,15 +38,16 @@ func statusText(in engine.Info) string {
 	return tr("status.ok", "OK")
 }
 
-// errorText renders an error for a label: what went wrong, then what to do,
-// with long URLs shortened (links.go; errorTextFull keeps them whole).
-func errorText(err error) string {
-	text, _ := shortenURLs(errorTextFull(err))
+// errorTextShort is errorText with long URLs shortened (links.go), for a
+// label that has a linkBar under it, which opens or copies them whole.
+func errorTextShort(err error) string {
+	text, _ := shortenURLs(errorText(err))
 	return text
 }
 
-// errorTextFull is errorText with its URLs whole, for a linkBar.
-func errorTextFull(err error) string {
+// errorText renders an error for a label: what went wrong, then what to do.
+// Its URLs stay whole (they wrap); errorTextShort shortens them.
+func errorText(err error) string {
 	what, next := localAdvice(err)
 	what = sentence(what)
 	if next != "" {
