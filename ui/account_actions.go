@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -10,6 +11,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/relay"
 )
 
 // onCheck logs in to the server without sending, off the UI goroutine.
@@ -83,12 +85,37 @@ func (s *accountScreen) onRemoveConfirmed(ok bool) {
 	s.activity.Show()
 	s.activity.Start()
 	s.relayout()
-	run(s.g.tasks, func() (struct{}, error) {
-		return struct{}{}, s.g.eng.Remove(s.g.notified(context.Background()), s.addr)
+	run(s.g.tasks, func() (relay.Removal, error) {
+		q, _, _ := queueAndDir() // without a queue, there is nothing queued to fail
+		return relay.RemoveAccount(s.g.notified(context.Background()), s.g.eng, q, s.addr)
 	}, s.onRemoved)
 }
 
-func (s *accountScreen) onRemoved(_ struct{}, err error) {
+// removalText says what removing the account did beyond the account, as the
+// CLI's remove does: relay passwords revoked, queued messages failed, and
+// what could not be done; "" when there was nothing more.
+func removalText(addr string, r relay.Removal) string {
+	var parts []string
+	if len(r.Revoked) > 0 {
+		parts = append(parts, trn("account.removed.revoked", "Its relay passwords were revoked: {{.Labels}}.", len(r.Revoked),
+			map[string]any{"Labels": strings.Join(r.Revoked, ", ")}))
+	}
+	if r.RevokeErr != nil {
+		parts = append(parts, tr("account.removed.revoke_error", "Some of its relay passwords could not be revoked: {{.Error}}",
+			map[string]any{"Error": errorText(r.RevokeErr)}))
+	}
+	if len(r.Failed) > 0 {
+		parts = append(parts, trn("account.removed.failed", "{{.Count}} queued messages from {{.Address}} were not sent; they stay in the queue as failed. "+
+			"Add the account again and retry them, or drop them.", len(r.Failed), map[string]any{"Address": addr}))
+	}
+	if r.QueueErr != nil {
+		parts = append(parts, tr("account.removed.queue_error", "Its queued messages could not be marked: {{.Error}}",
+			map[string]any{"Error": errorText(r.QueueErr)}))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+func (s *accountScreen) onRemoved(r relay.Removal, err error) {
 	s.activity.Stop()
 	s.activity.Hide()
 	if err != nil {
@@ -99,4 +126,7 @@ func (s *accountScreen) onRemoved(_ struct{}, err error) {
 	}
 	s.g.showWelcome()
 	s.g.accountsChanged()
+	if text := removalText(s.addr, r); text != "" {
+		s.g.showDialog(dialog.NewInformation(tr("account.removed.title", "Account removed"), text, s.g.win))
+	}
 }

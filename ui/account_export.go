@@ -27,14 +27,14 @@ type exportPanel struct {
 	values *fyne.Container
 	// value and copy hold each row's value label and copy button, by label.
 	value map[string]*widget.Label
-	copy  map[string]*widget.Button
+	copy  map[string]*button
 	// password explains the password; copyPassword copies the app password.
 	password     *widget.Label
-	copyPassword *widget.Button
+	copyPassword *button
 	// msmtp shows the msmtp block, read-only; copyMSMTP copies it.
-	msmtp     *widget.Entry
+	msmtp     *entry
 	msmtpText string
-	copyMSMTP *widget.Button
+	copyMSMTP *button
 	// status says what was copied, or why copying failed.
 	status *widget.Label
 	root   *widget.Accordion
@@ -45,13 +45,14 @@ func newExportPanel(g *gui) *exportPanel {
 		g:        g,
 		values:   container.New(layout.NewFormLayout()),
 		value:    map[string]*widget.Label{},
-		copy:     map[string]*widget.Button{},
+		copy:     map[string]*button{},
 		password: para(""),
-		msmtp:    widget.NewMultiLineEntry(),
+		msmtp:    newEntry(g),
 		status:   para(""),
 	}
-	p.copyPassword = widget.NewButtonWithIcon(tr("export.copy_password", "Copy app password"), theme.ContentCopyIcon(), p.onCopyPassword)
-	p.copyMSMTP = widget.NewButtonWithIcon(tr("export.copy", "Copy"), theme.ContentCopyIcon(), p.onCopyMSMTP)
+	p.msmtp.MultiLine = true
+	p.copyPassword = newButtonWithIcon(p.g, tr("export.copy_password", "Copy app password"), theme.ContentCopyIcon(), p.onCopyPassword)
+	p.copyMSMTP = newButtonWithIcon(p.g, tr("export.copy", "Copy"), theme.ContentCopyIcon(), p.onCopyMSMTP)
 	p.msmtp.TextStyle = fyne.TextStyle{Monospace: true}
 	p.msmtp.Wrapping = fyne.TextWrapOff
 	p.msmtp.SetMinRowsVisible(11)
@@ -83,12 +84,12 @@ func (p *exportPanel) set(a account.Account) {
 		return
 	}
 	p.values.Objects = nil
-	p.value, p.copy = map[string]*widget.Label{}, map[string]*widget.Button{}
+	p.value, p.copy = map[string]*widget.Label{}, map[string]*button{}
 	for _, f := range fields {
 		v := widget.NewLabel(exportValue(f))
 		v.Wrapping = fyne.TextWrapBreak
 		v.Selectable = true
-		b := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { p.copied(exportLabel(f.Label), f.Value) })
+		b := newButtonWithIcon(p.g, "", theme.ContentCopyIcon(), func() { p.copied(exportLabel(f.Label), f.Value) })
 		p.value[f.Label], p.copy[f.Label] = v, b
 		p.values.Add(widget.NewLabelWithStyle(exportLabel(f.Label), fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		p.values.Add(container.NewBorder(nil, nil, nil, b, v))

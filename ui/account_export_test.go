@@ -21,6 +21,8 @@ func shownTexts(o fyne.CanvasObject) string {
 			texts = append(texts, x.Text)
 		case *widget.Entry:
 			texts = append(texts, x.Text)
+		case *entry:
+			texts = append(texts, x.Text)
 		case *widget.Button:
 			texts = append(texts, x.Text)
 		case *button:

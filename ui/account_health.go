@@ -26,8 +26,8 @@ type healthCard struct {
 
 	card     *widget.Card
 	list     *fyne.Container
-	again    *widget.Button
-	signIn   *widget.Button
+	again    *button
+	signIn   *button
 	activity *widget.Activity
 	// note shows a failure to run the checks at all.
 	note *widget.Label
@@ -38,8 +38,8 @@ type healthCard struct {
 	// buttons to its Clients page and to a sign-in with a new client.
 	deleted     *fyne.Container
 	deletedText *widget.Label
-	openClients *widget.Button
-	newClient   *widget.Button
+	openClients *button
+	newClient   *button
 	clientsLink string
 	// checks are the results on show.
 	checks []engine.Check
@@ -55,12 +55,12 @@ func newHealthCard(g *gui, addr string) *healthCard {
 		"Google deleted this account's OAuth client: it deletes clients left unused for about 6 months. "+
 			"Within 30 days of the deletion you can restore it on the Clients page and sign in again; otherwise sign in with a new Desktop app client."))
 	h.deletedText.Importance = widget.WarningImportance
-	h.openClients = widget.NewButtonWithIcon(tr("health.open_clients", "Open the Clients page"), theme.ComputerIcon(), func() { h.g.open(h.clientsLink) })
-	h.newClient = widget.NewButtonWithIcon(tr("health.new_client", "Sign in with a new client"), theme.LoginIcon(), func() { h.g.showSignIn("") })
+	h.openClients = newButtonWithIcon(h.g, tr("health.open_clients", "Open the Clients page"), theme.ComputerIcon(), func() { h.g.open(h.clientsLink) })
+	h.newClient = newButtonWithIcon(h.g, tr("health.new_client", "Sign in with a new client"), theme.LoginIcon(), func() { h.g.showSignIn("") })
 	h.deleted = container.NewVBox(h.deletedText, container.NewHBox(h.openClients, h.newClient))
 	h.showDeleted(false)
-	h.again = widget.NewButtonWithIcon(tr("health.run", "Run the checks"), theme.ViewRefreshIcon(), h.onCheckAgain)
-	h.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
+	h.again = newButtonWithIcon(h.g, tr("health.run", "Run the checks"), theme.ViewRefreshIcon(), h.onCheckAgain)
+	h.signIn = newButtonWithIcon(h.g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
 	h.signIn.Importance = widget.HighImportance
 	h.signIn.Hide()
 	h.activity.Hide()
@@ -220,7 +220,7 @@ func (h *healthCard) row(c engine.Check) fyne.CanvasObject {
 	}
 	if c.Failed() && c.Link != "" {
 		link := c.Link
-		body.Add(container.NewHBox(widget.NewButtonWithIcon(tr("health.open_console", "Open in the console"), theme.ComputerIcon(), func() { h.g.open(link) })))
+		body.Add(container.NewHBox(newButtonWithIcon(h.g, tr("health.open_console", "Open in the console"), theme.ComputerIcon(), func() { h.g.open(link) })))
 	}
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, body)
 }

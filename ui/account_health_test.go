@@ -65,9 +65,9 @@ func TestAccountHealthCard(t *testing.T) {
 		!strings.Contains(text, "[Open in the console]") || s.health.signIn.Visible() {
 		t.Fatalf("the Health card after the API was turned off:\n%s", text)
 	}
-	var open *widget.Button
+	var open *button
 	walk(s.health.card, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Open in the console" {
+		if b, ok := o.(*button); ok && b.Text == "Open in the console" {
 			open = b
 		}
 	})

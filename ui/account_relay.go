@@ -104,18 +104,18 @@ type relayPanel struct {
 	addr string
 
 	status    *widget.Label
-	startStop *widget.Button
+	startStop *button
 	values    *widget.Form
 	server    *widget.Label
 	port      *widget.Label
-	label     *widget.Entry
-	create    *widget.Button
+	label     *entry
+	create    *button
 	newPass   *widget.Label // the password just created, shown once
-	copyPass  *widget.Button
+	copyPass  *button
 	passwords *fyne.Container
 	queued    *widget.Label
 	items     *fyne.Container
-	flush     *widget.Button
+	flush     *button
 	note      *widget.Label
 	root      *widget.Accordion
 }
@@ -125,17 +125,18 @@ func newRelayPanel(g *gui) *relayPanel {
 		g.relay = &relayRunner{listen: relay.DefaultListen}
 	}
 	p := &relayPanel{g: g, status: para(""), server: widget.NewLabel(""), port: widget.NewLabel(""),
-		label: widget.NewEntry(), newPass: widget.NewLabel(""), passwords: container.NewVBox(), queued: para(""),
+		label: newEntry(g), newPass: widget.NewLabel(""), passwords: container.NewVBox(), queued: para(""),
 		items: container.NewVBox(), note: para("")}
-	p.startStop = widget.NewButtonWithIcon("", theme.MediaPlayIcon(), p.onStartStop)
+	p.startStop = newButtonWithIcon(p.g, "", theme.MediaPlayIcon(), p.onStartStop)
 	p.label.SetPlaceHolder(tr("relay.label_hint", "Device or program, e.g. scanner"))
-	p.create = widget.NewButtonWithIcon(tr("relay.create", "Create password"), theme.ContentAddIcon(), p.onCreate)
+	p.label.OnSubmitted = func(string) { p.onCreate() }
+	p.create = newButtonWithIcon(p.g, tr("relay.create", "Create password"), theme.ContentAddIcon(), p.onCreate)
 	p.newPass.TextStyle = fyne.TextStyle{Monospace: true}
 	p.newPass.Selectable = true
-	p.copyPass = widget.NewButtonWithIcon(tr("export.copy", "Copy"), theme.ContentCopyIcon(), func() {
+	p.copyPass = newButtonWithIcon(p.g, tr("export.copy", "Copy"), theme.ContentCopyIcon(), func() {
 		p.g.app.Clipboard().SetContent(p.newPass.Text)
 	})
-	p.flush = widget.NewButtonWithIcon(tr("relay.flush", "Send now"), theme.MailSendIcon(), p.onFlush)
+	p.flush = newButtonWithIcon(p.g, tr("relay.flush", "Send now"), theme.MailSendIcon(), p.onFlush)
 	p.note.Importance = widget.DangerImportance
 	for _, o := range []fyne.CanvasObject{p.newPass, p.copyPass, p.note, p.flush} {
 		o.Hide()
@@ -220,7 +221,7 @@ func (p *relayPanel) onLoaded(st relayState, err error) {
 		if !e.LastUsed.IsZero() {
 			used = tr("relay.last_used", "last used {{.Date}}", map[string]any{"Date": e.LastUsed.Local().Format("2006-01-02 15:04")})
 		}
-		revoke := widget.NewButtonWithIcon(tr("relay.revoke", "Revoke"), theme.DeleteIcon(), func() { p.onRevoke(e.Label) })
+		revoke := newButtonWithIcon(p.g, tr("relay.revoke", "Revoke"), theme.DeleteIcon(), func() { p.onRevoke(e.Label) })
 		p.passwords.Add(container.NewBorder(nil, nil, nil, revoke, widget.NewLabel(e.Label+" — "+used)))
 	}
 	p.passwords.Refresh()

@@ -99,9 +99,9 @@ func TestRelayPanel(t *testing.T) {
 	}
 
 	// Revoke: the row goes, and the password no longer logs in.
-	var revoke *widget.Button
+	var revoke *button
 	for _, o := range p.passwords.Objects[0].(*fyne.Container).Objects {
-		if b, ok := o.(*widget.Button); ok {
+		if b, ok := o.(*button); ok {
 			revoke = b
 		}
 	}

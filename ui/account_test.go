@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/queue"
+	"github.com/mailkey-app/mailkey/app/relay"
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
@@ -174,5 +176,47 @@ func TestAccountScreenShowsReason(t *testing.T) {
 	s = openAccount(t, h, "nobody@gmail.com")
 	if !s.note.Visible() || s.note.Text == "" || !s.remove.Disabled() {
 		t.Fatalf("a missing account shows %q", s.note.Text)
+	}
+}
+
+// TestRemoveRevokesRelayPasswordsAndFailsTheQueue: the GUI's Remove does
+// what the CLI's does (relay.RemoveAccount): the account's relay passwords
+// are revoked, its queued messages failed and kept, and the user is told.
+func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
+	h := newHarness(t)
+	composeLoginAnn(t, h)
+	ctx := context.Background()
+	pw := relay.NewPasswords(h.eng.Accounts.Dir(), h.eng.Secrets)
+	if _, err := pw.Add(ctx, ann, "nas"); err != nil {
+		t.Fatal(err)
+	}
+	q, _, err := queueAndDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Add(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}}, strings.NewReader("Subject: x\r\n\r\nhi\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	s := openAccount(t, h, ann)
+	test.Tap(s.remove)
+	_, confirm := overlay(t, h, "Remove")
+	test.Tap(confirm)
+	h.settle()
+
+	if list, err := pw.List(ann); err != nil || len(list) != 0 {
+		t.Errorf("relay passwords after removal: %v, %v", list, err)
+	}
+	if v, err := h.eng.Secrets.Get(ctx, ann, secret.Kind("relay-password/nas")); !errors.Is(err, secret.ErrNotFound) {
+		t.Errorf("relay password still in the keyring (%q, %v)", v, err)
+	}
+	items, _, err := q.List()
+	if err != nil || len(items) != 1 || items[0].State != "failed" || items[0].LastError == nil || !strings.Contains(items[0].LastError.What, "removed") {
+		t.Errorf("queue after removal: %+v, %v", items, err)
+	}
+	text, _ := overlay(t, h, "")
+	for _, want := range []string{"relay password was revoked: nas", "1 queued message from " + ann + " was not sent"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the removal says %q, want %q in it", text, want)
+		}
 	}
 }

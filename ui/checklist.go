@@ -25,13 +25,13 @@ type checklist struct {
 	body        *fyne.Container // the card on show, or the loading note
 	scroll      *container.Scroll
 	loading     *widget.Activity
-	projectID   *widget.Entry
+	projectID   *entry
 	projectHint *widget.Label
 	progress    *widget.Label
 	saveError   *widget.Label
-	back        *widget.Button
-	next        *widget.Button
-	cont        *widget.Button
+	back        *button
+	next        *button
+	cont        *button
 
 	current  int
 	loaded   bool // the saved progress has been applied; only then are changes saved
@@ -44,7 +44,7 @@ type checklist struct {
 
 func newChecklist(g *gui) *checklist {
 	s := &checklist{g: g, steps: localSteps(google.ConsoleSteps)}
-	s.projectID = widget.NewEntry()
+	s.projectID = newEntry(g)
 	s.projectID.SetPlaceHolder("mailkey-123456")
 	s.projectID.OnChanged = s.onProjectID
 	s.projectHint = para("")
@@ -52,10 +52,10 @@ func newChecklist(g *gui) *checklist {
 	s.saveError = para("")
 	s.saveError.Importance = widget.DangerImportance
 	s.saveError.Hide()
-	s.back = widget.NewButtonWithIcon(tr("checklist.back", "Back"), theme.NavigateBackIcon(), s.onBack)
-	s.next = widget.NewButtonWithIcon(tr("checklist.next", "Next"), theme.NavigateNextIcon(), s.onNext)
+	s.back = newButtonWithIcon(s.g, tr("checklist.back", "Back"), theme.NavigateBackIcon(), s.onBack)
+	s.next = newButtonWithIcon(s.g, tr("checklist.next", "Next"), theme.NavigateNextIcon(), s.onNext)
 	s.next.IconPlacement = widget.ButtonIconTrailingText
-	s.cont = widget.NewButtonWithIcon(tr("checklist.continue", "I have the client ID and secret — continue"), theme.ConfirmIcon(), s.onContinue)
+	s.cont = newButtonWithIcon(s.g, tr("checklist.continue", "I have the client ID and secret — continue"), theme.ConfirmIcon(), s.onContinue)
 	for i, st := range s.steps {
 		s.cards = append(s.cards, s.newCard(i, st))
 	}
@@ -97,6 +97,9 @@ func (s *checklist) apply(p setup.Progress) {
 	s.loaded = true
 	s.loading.Stop()
 	s.showStep(s.stepIndex(p))
+	if s.g.current == s && s.g.win.Canvas().Focused() == nil {
+		s.g.win.Canvas().Focus(s.cards[s.current].primary()) // the keyboard starts at the step's next action
+	}
 }
 
 // stepIndex is the saved step, or else the first step not done yet.
@@ -125,14 +128,10 @@ func (s *checklist) showStep(i int) {
 		s.back.Disable()
 	}
 	s.next.Enable()
-	s.next.Importance = widget.HighImportance
-	s.cont.Importance = widget.MediumImportance
 	if i == len(s.steps)-1 {
 		s.next.Disable()
-		s.cont.Importance = widget.HighImportance
 	}
-	s.next.Refresh()
-	s.cont.Refresh()
+	s.cards[i].setPrimary(false)
 }
 
 func (s *checklist) onBack() {
@@ -149,11 +148,33 @@ func (s *checklist) onNext() {
 	}
 }
 
+// onDoneNext ticks step i and shows the next one with the focus on its
+// blue button, or goes on to the sign-in after the last step.
+func (s *checklist) onDoneNext(i int) {
+	if !s.loaded {
+		return
+	}
+	s.cards[i].done.SetChecked(true) // saves
+	if i == len(s.steps)-1 {
+		s.onContinue()
+		return
+	}
+	s.showStep(i + 1)
+	s.save()
+	s.g.win.Canvas().Focus(s.cards[i+1].primary())
+}
+
 // onContinue goes on to the client-file import.
 func (s *checklist) onContinue() { s.g.showSignIn("") }
 
-// onOpen opens step i's console page, in the user's project once its ID is known.
-func (s *checklist) onOpen(i int) { s.g.open(s.steps[i].Link(s.validProjectID())) }
+// onOpen opens step i's console page, in the user's project once its ID is
+// known; back from the browser, "Done, next step" is the blue button and
+// has the focus, so Enter finishes the step.
+func (s *checklist) onOpen(i int) {
+	s.g.open(s.steps[i].Link(s.validProjectID()))
+	s.cards[i].setPrimary(true)
+	s.g.win.Canvas().Focus(s.cards[i].doneNext)
+}
 
 // onDone records that a step was ticked or unticked.
 func (s *checklist) onDone(bool) {

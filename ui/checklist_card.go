@@ -14,8 +14,11 @@ import (
 type checklistCard struct {
 	step google.Step
 	card *widget.Card
-	open *widget.Button // nil when the step has no page
+	open *button // nil when the step has no page
 	done *widget.Check
+	// doneNext ticks the step and goes on to the next one (the sign-in
+	// after the last): one click where Done and Next took two.
+	doneNext *button
 	// flag shows why an account's health checks found the step not done.
 	flag       *fyne.Container
 	flagReason *widget.Label
@@ -72,16 +75,47 @@ func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 	}
 	actions := container.NewHBox()
 	if st.URL != "" {
-		c.open = widget.NewButtonWithIcon(tr("checklist.open_in_browser", "Open in browser"), theme.ComputerIcon(), func() { s.onOpen(i) })
-		c.open.Importance = widget.HighImportance
+		c.open = newButtonWithIcon(s.g, tr("checklist.open_in_browser", "Open in browser"), theme.ComputerIcon(), func() { s.onOpen(i) })
 		actions.Add(c.open)
 	}
+	doneText := tr("checklist.done_next", "Done, next step")
+	if i == len(s.steps)-1 {
+		doneText = tr("checklist.done_continue", "Done, continue with the client ID and secret")
+	}
+	c.doneNext = newButtonWithIcon(s.g, doneText, theme.ConfirmIcon(), func() { s.onDoneNext(i) })
+	actions.Add(c.doneNext)
 	actions.Add(c.done)
+	c.setPrimary(false)
 	parts = append(parts, actions)
 
 	title := tr("checklist.step_title", "Step {{.N}} of {{.Total}}: {{.Title}}", map[string]any{"N": i + 1, "Total": len(s.steps), "Title": st.Title})
 	c.card = widget.NewCard(title, "", container.NewVBox(parts...))
 	return c
+}
+
+// setPrimary makes the step's one blue button "Open in browser" until the
+// page was opened, then "Done, next step" (issue 11: one obvious next action).
+func (c *checklistCard) setPrimary(opened bool) {
+	c.doneNext.Importance = widget.HighImportance
+	if c.open != nil && !opened && !c.done.Checked {
+		c.open.Importance = widget.HighImportance
+		c.doneNext.Importance = widget.MediumImportance
+	} else if c.open != nil {
+		c.open.Importance = widget.MediumImportance
+		c.open.Refresh()
+	}
+	if c.open != nil {
+		c.open.Refresh()
+	}
+	c.doneNext.Refresh()
+}
+
+// primary is the step's blue button, the one that takes the focus.
+func (c *checklistCard) primary() *button {
+	if c.open != nil && c.open.Importance == widget.HighImportance {
+		return c.open
+	}
+	return c.doneNext
 }
 
 func checklistSubheading(text string) *widget.Label {

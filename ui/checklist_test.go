@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/google"
 )
@@ -154,5 +156,56 @@ func TestChecklistWorkspaceAndSecretOnce(t *testing.T) {
 	}
 	if strings.Contains(download, "download the JSON there") || strings.Contains(audience, "Work or school address?") == strings.Contains(download, "Work or school address?") {
 		t.Error("step 7 still sends the user back for the JSON, or carries the Workspace note")
+	}
+}
+
+// TestChecklistTwoClicksAStep: each step takes two clicks, "Open in browser"
+// then "Done, next step", and the last one's "Done" goes on to the sign-in
+// (issue 11: 21 clicks before, ticking Done and pressing Next apart). Back
+// from the browser, the focus is on "Done, next step", so Enter does it;
+// the blue button is one at a time.
+func TestChecklistTwoClicksAStep(t *testing.T) {
+	h := newHarness(t)
+	h.g.showChecklist()
+	h.settle()
+	c := h.g.current.(*checklist)
+	clicks := 0
+	for i, card := range c.cards {
+		if c.current != i {
+			t.Fatalf("on step %d after %d clicks, want step %d", c.current+1, clicks, i+1)
+		}
+		blue := 0
+		for _, b := range []*button{card.open, card.doneNext, c.next, c.cont, c.back} {
+			if b != nil && b.Importance == widget.HighImportance {
+				blue++
+			}
+		}
+		if blue != 1 {
+			t.Errorf("step %d shows %d blue buttons, want one", i+1, blue)
+		}
+		if card.open != nil {
+			test.Tap(card.open)
+			clicks++
+			if card.open.Importance == widget.HighImportance || h.g.win.Canvas().Focused() != card.doneNext {
+				t.Fatalf("step %d: after opening the page, Done, next step is not the blue, focused button", i+1)
+			}
+		}
+		if i%2 == 0 {
+			test.Tap(card.doneNext)
+		} else {
+			h.g.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter, from the keyboard
+		}
+		clicks++
+		h.settle()
+	}
+	t.Logf("the checklist took %d clicks for %d steps", clicks, len(c.cards))
+	if h.g.screenName != "sign-in" {
+		t.Fatalf("after the last step, the screen is %q, want the sign-in", h.g.screenName)
+	}
+	if p := h.g.progress.Load(); len(p.Done) != len(c.steps) {
+		t.Fatalf("saved progress %+v, want every step done", p.Done)
+	}
+	if clicks > 2*len(c.cards) {
+		t.Fatalf("%d clicks for %d steps", clicks, len(c.cards))
 	}
 }

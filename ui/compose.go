@@ -50,6 +50,8 @@ type compose struct {
 	activity *widget.Activity
 	// result shows "Sent…" or what went wrong.
 	result *widget.Label
+	// resultLinks opens or copies the long URLs of a failure, shown shortened.
+	resultLinks *linkBar
 	// signIn and replace fix a refused sign-in, for the matching method.
 	signIn  *button
 	replace *button
@@ -96,6 +98,7 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c.body.OnChanged = func(string) { c.updateSizeWarning() }
 	c.sizeWarn.Importance = widget.WarningImportance
 	c.result.Selectable = true // the Message-ID can be copied
+	c.resultLinks = newLinkBar(g)
 	c.transcriptText.Selectable = true
 	c.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
 	c.addFile = newButtonWithIcon(g, tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
@@ -155,7 +158,7 @@ func (c *compose) content() fyne.CanvasObject {
 	)
 	// Send stays at the foot of the window, above the fold however long the message.
 	// The outcome shows under it, in view too.
-	bar := container.NewVBox(widget.NewSeparator(), container.NewHBox(c.send, c.cancel, c.activity), c.result)
+	bar := container.NewVBox(widget.NewSeparator(), container.NewHBox(c.send, c.cancel, c.activity), c.result, c.resultLinks.box)
 	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), bar, nil, nil, container.NewVScroll(container.NewVBox(
 		c.intro, form, attach,
 		container.NewHBox(c.signIn, c.replace), c.transcript, keys,

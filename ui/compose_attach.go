@@ -27,7 +27,7 @@ type composeFileRow struct {
 	file   composeFile
 	name   *widget.Label
 	size   *widget.Label
-	remove *widget.Button
+	remove *button
 }
 
 // composeAdded is what statting new attachments found.
@@ -156,7 +156,7 @@ func (c *compose) showFiles() {
 		r := &composeFileRow{file: f, name: widget.NewLabel(filepath.Base(f.path)), size: widget.NewLabel(composeSize(f.size))}
 		r.name.Truncation = fyne.TextTruncateEllipsis
 		path := f.path
-		r.remove = widget.NewButtonWithIcon(tr("compose.remove", "Remove"), theme.ContentRemoveIcon(), func() { c.onRemoveFile(path) })
+		r.remove = newButtonWithIcon(c.g, tr("compose.remove", "Remove"), theme.ContentRemoveIcon(), func() { c.onRemoveFile(path) })
 		if c.busy {
 			r.remove.Disable()
 		}

@@ -88,6 +88,7 @@ func (c *compose) onSent(res mail.Result, err error) {
 	text := strings.Join(lines, "\n")
 	c.result.SetText(text)
 	c.result.Show()
+	c.resultLinks.set("")
 	if c.testToSelf {
 		c.lookForArrival(text, res) // compose_arrival.go
 	}
@@ -98,6 +99,7 @@ func (c *compose) onSent(res mail.Result, err error) {
 // and keeps the whole draft.
 func (c *compose) showFailure(res mail.Result, err error) {
 	c.result.Importance = widget.DangerImportance
+	c.resultLinks.set("")
 	switch {
 	case errors.Is(err, context.Canceled):
 		c.result.Importance = widget.MediumImportance
@@ -110,7 +112,8 @@ func (c *compose) showFailure(res mail.Result, err error) {
 			c.showErr(l, err)
 			c.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
 		} else {
-			c.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorText(err)}))
+			c.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorTextShort(err)}))
+			c.resultLinks.set(errorText(err))
 		}
 	}
 	c.result.Show()

@@ -162,7 +162,7 @@ func (g *gui) open(link string) {
 func (g *gui) showLink(link string) {
 	field := widget.NewEntry()
 	field.SetText(link)
-	copyBtn := widget.NewButtonWithIcon(tr("link.copy", "Copy link"), theme.ContentCopyIcon(), nil)
+	copyBtn := newButtonWithIcon(g, tr("link.copy", "Copy link"), theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		g.app.Clipboard().SetContent(link)
 		copyBtn.SetText(tr("link.copied", "Copied"))
@@ -171,7 +171,14 @@ func (g *gui) showLink(link string) {
 		para(tr("link.text", "mailkey could not open your browser. Copy the link and paste it into your browser's address bar.")),
 		field, copyBtn), g.win)
 	g.linkDialog.Resize(fyne.NewSize(560, 0))
-	g.linkDialog.Show()
+	d := g.linkDialog
+	d.SetOnClosed(func() {
+		if g.dialog == dismisser(d) {
+			g.dialog = nil
+		}
+	})
+	g.showDialog(d) // Escape closes it
+
 }
 
 // accountsChanged reloads the sidebar after an account was added, changed or removed.

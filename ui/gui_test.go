@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailkey-app/mailkey/app/testpeer"
@@ -25,6 +26,12 @@ func TestNoBrowserOffersTheLinkToCopy(t *testing.T) {
 	test.Tap(copyBtn)
 	if got := h.app.Clipboard().Content(); got != "https://console.cloud.google.com/auth/clients?project=p-123456" {
 		t.Fatalf("clipboard %q", got)
+	}
+	// Escape closes the dialog and stays on the screen.
+	screen := h.g.screenName
+	h.g.windowKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.g.win.Canvas().Overlays().Top() != nil || h.g.screenName != screen {
+		t.Fatalf("after Escape: a dialog on show %v, screen %q (was %q)", h.g.win.Canvas().Overlays().Top() != nil, h.g.screenName, screen)
 	}
 }
 

@@ -172,18 +172,23 @@ func await[T any](h *harness, ch <-chan T) T {
 
 // walk calls fn on o and everything drawn inside it.
 func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil {
+	walkWhere(o, func(fyne.CanvasObject) bool { return true }, fn)
+}
+
+// walkWhere is walk that enters only the objects enter accepts.
+func walkWhere(o fyne.CanvasObject, enter func(fyne.CanvasObject) bool, fn func(fyne.CanvasObject)) {
+	if o == nil || !enter(o) {
 		return
 	}
 	fn(o)
 	switch x := o.(type) {
 	case *fyne.Container:
 		for _, c := range x.Objects {
-			walk(c, fn)
+			walkWhere(c, enter, fn)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(x).Objects() {
-			walk(c, fn)
+			walkWhere(c, enter, fn)
 		}
 	}
 }

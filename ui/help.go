@@ -19,7 +19,7 @@ const helpTitleRunes = 80
 type help struct {
 	g      *gui
 	shown  []google.Trouble
-	search *widget.Entry
+	search *entry
 	list   *widget.Accordion
 	// none says that nothing matched.
 	none *widget.Label
@@ -30,7 +30,7 @@ type help struct {
 }
 
 func newHelp(g *gui) *help {
-	h := &help{g: g, search: widget.NewEntry(), list: widget.NewAccordion(), none: para("")}
+	h := &help{g: g, search: newEntry(g), list: widget.NewAccordion(), none: para("")}
 	h.search.SetPlaceHolder(tr("help.search", "Search, for example 535, access_denied or app passwords"))
 	h.search.OnChanged = h.onSearch
 	h.none.Hide()
@@ -87,7 +87,7 @@ func (h *help) detail(t google.Trouble) fyne.CanvasObject {
 	box.Add(para(t.Fix))
 	if t.Link != "" {
 		link := t.Link
-		open := widget.NewButtonWithIcon(tr("help.open_page", "Open the page"), theme.ComputerIcon(), func() { h.g.open(link) })
+		open := newButtonWithIcon(h.g, tr("help.open_page", "Open the page"), theme.ComputerIcon(), func() { h.g.open(link) })
 		url := widget.NewLabel(link)
 		url.Truncation = fyne.TextTruncateEllipsis
 		box.Add(container.NewBorder(nil, nil, open, nil, url))

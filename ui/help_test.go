@@ -109,9 +109,9 @@ func TestHelpLinkOpensPage(t *testing.T) {
 	if len(s.list.Items) != 1 || !s.list.Items[0].Open {
 		t.Fatalf("a single match should be open: %v", helpShownIDs(s))
 	}
-	var open *widget.Button
+	var open *button
 	walk(s.list.Items[0].Detail, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Open the page" {
+		if b, ok := o.(*button); ok && b.Text == "Open the page" {
 			open = b
 		}
 	})

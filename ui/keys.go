@@ -87,6 +87,8 @@ func (e *entry) TypedShortcut(s fyne.Shortcut) {
 type button struct {
 	widget.Button
 	router keyRouter
+	// hasFocus shows the focus ring (focusring.go).
+	hasFocus bool
 }
 
 func newButton(r keyRouter, text string, tapped func()) *button {
@@ -102,12 +104,19 @@ func newButtonWithIcon(r keyRouter, text string, icon fyne.Resource, tapped func
 	return b
 }
 
-// FocusGained scrolls the button into view.
+// FocusGained shows the focus ring and scrolls the button into view.
 func (b *button) FocusGained() {
+	b.hasFocus = true
 	b.Button.FocusGained()
 	if b.router != nil {
 		b.router.reveal(b)
 	}
+}
+
+// FocusLost hides the focus ring.
+func (b *button) FocusLost() {
+	b.hasFocus = false
+	b.Button.FocusLost()
 }
 
 // TypedKey presses the button on Enter.

@@ -30,7 +30,7 @@ func (h *help) languageRow() fyne.CanvasObject {
 	h.language.OnChanged = h.onLanguage
 	label := widget.NewLabelWithStyle(tr("settings.language", "Language"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// The keyboard shortcuts, where a person looks for them (F1 opens this screen).
-	keys := para(tr("help.keys", "Keys: Tab moves to the next control and Space presses it; Ctrl+N writes a new message; "+
+	keys := para(tr("help.keys", "Keys: Tab moves to the next control, and Enter or Space presses it; Ctrl+N writes a new message; "+
 		"in Compose, Ctrl+O adds a file and Ctrl+Enter sends; Escape goes back or closes a dialog; F1 opens this screen."))
 	return container.NewVBox(container.NewHBox(label, h.language), h.languageNote, keys)
 }

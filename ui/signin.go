@@ -36,29 +36,33 @@ type signIn struct {
 
 	// Step 1: the client, by file, two fields or pasted text.
 	importBox    *fyne.Container
-	chooseFile   *widget.Button
+	chooseFile   *button
 	importError  *widget.Label
 	webNote      *widget.Label
-	backToClient *widget.Button
+	backToClient *button
 	clientLabel  *widget.Label
 
 	// Step 2: the sign-in.
-	signInBtn  *widget.Button
-	waitBox    *fyne.Container
-	activity   *widget.Activity
-	waitLabel  *widget.Label
-	cancelBtn  *widget.Button
-	copyLink   *widget.Button
-	copyNote   *widget.Label
-	status     *widget.Label
-	cancel     cancellable
-	link       string // UI goroutine: the sign-in link of the running attempt
-	client     *google.Client
-	publishing account.Publishing // what the account had, for a sign-in again
+	signInBtn *button
+	waitBox   *fyne.Container
+	activity  *widget.Activity
+	waitLabel *widget.Label
+	cancelBtn *button
+	copyLink  *button
+	copyNote  *widget.Label
+	status    *widget.Label
+	// statusLinks opens or copies the long URLs of the status, shown shortened.
+	statusLinks *linkBar
+	cancel      cancellable
+	link        string // UI goroutine: the sign-in link of the running attempt
+	client      *google.Client
+	publishing  account.Publishing // what the account had, for a sign-in again
 
-	importShown bool          // the import was on show when the sign-in started
-	prepare2    *widget.Label // Google's warning, by publishing status
-	published   *widget.Label // the other warning, while the status is unknown
+	importShown bool // the import was on show when the sign-in started
+	// replaceDialog asks whether the sign-in may replace a saved account, or is nil.
+	replaceDialog *dialog.ConfirmDialog
+	prepare2      *widget.Label // Google's warning, by publishing status
+	published     *widget.Label // the other warning, while the status is unknown
 
 	signInClient
 	signInWait
@@ -67,25 +71,25 @@ type signIn struct {
 
 func newSignIn(g *gui, addr string) *signIn {
 	s := &signIn{g: g, addr: addr}
-	s.chooseFile = widget.NewButtonWithIcon(tr("signin.choose_file", "Choose file…"), theme.FolderOpenIcon(), s.onChooseFile)
+	s.chooseFile = newButtonWithIcon(s.g, tr("signin.choose_file", "Choose file…"), theme.FolderOpenIcon(), s.onChooseFile)
 	s.newClientInputs()
 	s.importError = signInAlert()
 	s.webNote = para(tr("signin.web_note", "A desktop program receives Google's answer on 127.0.0.1 at a random port, and a Web application client "+
 		"accepts only the exact redirect addresses registered for it. Go back to step 6 and create a client of type Desktop app instead."))
 	s.webNote.Hide()
-	s.backToClient = widget.NewButtonWithIcon(tr("signin.back_to_client", "Back to step 6"), theme.NavigateBackIcon(), s.onBackToClient)
+	s.backToClient = newButtonWithIcon(s.g, tr("signin.back_to_client", "Back to step 6"), theme.NavigateBackIcon(), s.onBackToClient)
 	s.backToClient.Hide()
 	s.clientLabel = para("")
 	s.clientLabel.Importance = widget.SuccessImportance
 	s.clientLabel.Hide()
 
-	s.signInBtn = widget.NewButtonWithIcon(tr("signin.sign_in", "Sign in with Google"), theme.LoginIcon(), s.onSignIn)
+	s.signInBtn = newButtonWithIcon(s.g, tr("signin.sign_in", "Sign in with Google"), theme.LoginIcon(), s.onSignIn)
 	s.signInBtn.Importance = widget.HighImportance
 	s.signInBtn.Disable()
 	s.activity = widget.NewActivity()
 	s.waitLabel = widget.NewLabel(tr("signin.waiting", "Waiting for your browser…"))
-	s.cancelBtn = widget.NewButtonWithIcon(tr("signin.cancel", "Cancel"), theme.CancelIcon(), s.onCancel)
-	s.copyLink = widget.NewButtonWithIcon(tr("signin.copy_link", "Copy link"), theme.ContentCopyIcon(), s.onCopyLink)
+	s.cancelBtn = newButtonWithIcon(s.g, tr("signin.cancel", "Cancel"), theme.CancelIcon(), s.onCancel)
+	s.copyLink = newButtonWithIcon(s.g, tr("signin.copy_link", "Copy link"), theme.ContentCopyIcon(), s.onCopyLink)
 	s.copyLink.Disable()
 	s.copyNote = para(tr("signin.copy_note", "If no browser window opened, copy the link and paste it into your browser's address bar."))
 	s.newWaitAdvice()
@@ -93,6 +97,7 @@ func newSignIn(g *gui, addr string) *signIn {
 		container.NewHBox(s.cancelBtn, s.copyLink), s.copyNote, s.waitAdvice)
 	s.waitBox.Hide()
 	s.status = signInAlert()
+	s.statusLinks = newLinkBar(g)
 
 	s.newAfter()
 	s.showWarning()
@@ -115,9 +120,9 @@ func (s *signIn) content() fyne.CanvasObject {
 		para(tr("signin.prepare1", signInPrepare1)), s.prepare2, s.published, para(tr("signin.prepare3", signInPrepare3)),
 		// A URL that can't be used is refused by the engine, with advice, before the browser opens.
 		s.smtp.content(),
-		container.NewHBox(s.signInBtn), s.waitBox, s.status,
+		container.NewHBox(s.signInBtn), s.waitBox, s.status, s.statusLinks.box,
 	)
-	back := widget.NewButtonWithIcon(tr("nav.back", "Back"), theme.NavigateBackIcon(), s.g.back)
+	back := newButtonWithIcon(s.g, tr("nav.back", "Back"), theme.NavigateBackIcon(), s.g.back)
 	back.Importance = widget.LowImportance
 	s.root = container.NewVBox(container.NewHBox(back, heading(title)), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
 	s.scroll = container.NewVScroll(s.root)

@@ -26,14 +26,14 @@ type signInAfter struct {
 	otherAddress  *widget.Label
 	publishChoice *widget.RadioGroup
 	sendChoice    *widget.RadioGroup // the transport, as transportChoices names it
-	saveBtn       *widget.Button
+	saveBtn       *button
 	saveStatus    *widget.Label
 	saveError     *widget.Label
 	nextBox       *fyne.Container
-	testEmail     *widget.Button
-	goAccount     *widget.Button
-	signInAgain   *widget.Button // after declaring production, when Google still ends this sign-in
-	workspace     *widget.Label  // the Internal user type, for a Workspace address
+	testEmail     *button
+	goAccount     *button
+	signInAgain   *button       // after declaring production, when Google still ends this sign-in
+	workspace     *widget.Label // the Internal user type, for a Workspace address
 
 	signed account.Account // the account that signed in
 }
@@ -51,16 +51,16 @@ func (s *signIn) newAfter() {
 	}
 	s.sendChoice = widget.NewRadioGroup(sendTexts, func(string) { s.onPublishChanged() })
 	s.sendChoice.Required = true
-	s.saveBtn = widget.NewButtonWithIcon(tr("signin.save", "Save"), theme.DocumentSaveIcon(), s.onSave)
+	s.saveBtn = newButtonWithIcon(s.g, tr("signin.save", "Save"), theme.DocumentSaveIcon(), s.onSave)
 	s.saveBtn.Importance = widget.HighImportance
 	s.saveStatus = para("")
 	s.saveStatus.Importance = widget.SuccessImportance
 	s.saveStatus.Hide()
 	s.saveError = signInAlert()
-	s.testEmail = widget.NewButtonWithIcon(tr("ap.send_test", "Send a test email to myself"), theme.MailSendIcon(), s.onTestEmail)
+	s.testEmail = newButtonWithIcon(s.g, tr("ap.send_test", "Send a test email to myself"), theme.MailSendIcon(), s.onTestEmail)
 	s.testEmail.Importance = widget.HighImportance
-	s.goAccount = widget.NewButtonWithIcon(tr("ap.go_account", "Go to the account"), theme.AccountIcon(), s.onGoAccount)
-	s.signInAgain = widget.NewButtonWithIcon(tr("signin.sign_in_again_now", "Sign in again now"), theme.LoginIcon(), s.onSignInAgain)
+	s.goAccount = newButtonWithIcon(s.g, tr("ap.go_account", "Go to the account"), theme.AccountIcon(), s.onGoAccount)
+	s.signInAgain = newButtonWithIcon(s.g, tr("signin.sign_in_again_now", "Sign in again now"), theme.LoginIcon(), s.onSignInAgain)
 	s.signInAgain.Importance = widget.HighImportance
 	s.signInAgain.Hide()
 	s.nextBox = container.NewHBox(s.signInAgain, s.testEmail, s.goAccount)
@@ -68,7 +68,7 @@ func (s *signIn) newAfter() {
 	s.workspace = para("")
 	s.workspace.Hide()
 
-	audience := widget.NewButtonWithIcon(tr("signin.open_audience", "Open the Audience page"), theme.ComputerIcon(), s.onOpenAudience)
+	audience := newButtonWithIcon(s.g, tr("signin.open_audience", "Open the Audience page"), theme.ComputerIcon(), s.onOpenAudience)
 	s.afterBox = container.NewVBox(
 		widget.NewSeparator(),
 		s.signedIn, s.otherAddress, s.workspace,

@@ -18,29 +18,33 @@ import (
 // Google shows a new secret only once, in the dialog after Create, so the
 // file is no longer the only way, nor always at hand (GOOGLE.md, step 7).
 type signInClient struct {
-	idEntry      *widget.Entry
-	secretEntry  *widget.Entry
-	projectEntry *widget.Entry
-	useFields    *widget.Button
-	pasteEntry   *widget.Entry
-	usePaste     *widget.Button
+	idEntry      *entry
+	secretEntry  *entry
+	projectEntry *entry
+	useFields    *button
+	pasteEntry   *entry
+	usePaste     *button
 	// knownProject is the project ID typed in the checklist, or "".
 	knownProject string
 }
 
 func (s *signIn) newClientInputs() {
-	s.idEntry = widget.NewEntry()
+	s.idEntry = newEntry(s.g)
 	s.idEntry.SetPlaceHolder("1234…-….apps.googleusercontent.com")
-	s.secretEntry = widget.NewPasswordEntry()
+	s.secretEntry = newPasswordEntry(s.g)
 	s.secretEntry.SetPlaceHolder("GOCSPX-…")
-	s.projectEntry = widget.NewEntry()
+	s.projectEntry = newEntry(s.g)
 	s.projectEntry.SetPlaceHolder(tr("signin.project_optional", "optional, e.g. mailkey-123456"))
-	s.useFields = widget.NewButtonWithIcon(tr("signin.use_fields", "Use this client"), theme.ConfirmIcon(), s.onUseFields)
-	s.pasteEntry = widget.NewMultiLineEntry()
+	s.useFields = newButtonWithIcon(s.g, tr("signin.use_fields", "Use this client"), theme.ConfirmIcon(), s.onUseFields)
+	s.pasteEntry = newMultiLineEntry(s.g)
 	s.pasteEntry.SetPlaceHolder(tr("signin.paste_placeholder", "Paste the client JSON, or the client ID and secret copied from Google's dialog"))
 	s.pasteEntry.SetMinRowsVisible(3)
 	s.pasteEntry.Wrapping = fyne.TextWrapBreak
-	s.usePaste = widget.NewButton(tr("signin.use_paste", "Use pasted text"), s.onUsePaste)
+	s.usePaste = newButton(s.g, tr("signin.use_paste", "Use pasted text"), s.onUsePaste)
+	// Enter in a field moves on to the next one, and from the last presses "Use this client".
+	s.idEntry.OnSubmitted = func(string) { s.g.win.Canvas().Focus(s.secretEntry) }
+	s.secretEntry.OnSubmitted = func(string) { s.g.win.Canvas().Focus(s.projectEntry) }
+	s.projectEntry.OnSubmitted = func(string) { s.onUseFields() }
 }
 
 // clientInputs lays out the three ways in.
@@ -57,7 +61,7 @@ func (s *signIn) clientInputs() fyne.CanvasObject {
 		fields, container.NewHBox(s.useFields),
 		checklistSubheading(tr("signin.way_file", "Or use the JSON file")),
 		para(tr("signin.choose_hint", "Choose the client_secret_….json file Google let you download in that dialog, or drop it on this window.")),
-		container.NewHBox(s.chooseFile, widget.NewButtonWithIcon(tr("signin.open_checklist", "Open the checklist"), theme.ListIcon(), s.g.showChecklist)),
+		container.NewHBox(s.chooseFile, newButtonWithIcon(s.g, tr("signin.open_checklist", "Open the checklist"), theme.ListIcon(), s.g.showChecklist)),
 		checklistSubheading(tr("signin.way_paste", "Or paste any text that holds them")),
 		s.pasteEntry, container.NewHBox(s.usePaste),
 	)
@@ -65,7 +69,7 @@ func (s *signIn) clientInputs() fyne.CanvasObject {
 
 // setClientInputs enables or disables every way in.
 func (s *signIn) setClientInputs(on bool) {
-	for _, b := range []*widget.Button{s.chooseFile, s.usePaste, s.useFields} {
+	for _, b := range []*button{s.chooseFile, s.usePaste, s.useFields} {
 		if on {
 			b.Enable()
 		} else {

@@ -3,8 +3,10 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
@@ -29,6 +31,7 @@ func (s *signIn) onSignIn() {
 	s.importShown = s.importBox.Visible()
 	s.importBox.Hide() // the client is chosen; room for the advice while waiting
 	s.status.Hide()
+	s.statusLinks.set("")
 	s.link = ""
 	s.copyLink.Disable()
 	s.cancelBtn.Enable()
@@ -39,7 +42,9 @@ func (s *signIn) onSignIn() {
 	s.activity.Start()
 
 	ctx := s.g.notified(s.cancel.start())
-	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser}
+	mine := []string{s.addr, s.signed.Address} // read here, not on the engine's goroutine
+	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser,
+		Confirm: func(ctx context.Context, old engine.Info) bool { return s.confirmReplace(ctx, old, mine) }}
 	run(s.g.tasks, func() (account.Account, error) {
 		a, err := s.g.eng.LoginOAuth(ctx, req)
 		if err == nil {
@@ -47,6 +52,55 @@ func (s *signIn) onSignIn() {
 		}
 		return a, err
 	}, s.onSignedIn)
+}
+
+// confirmReplace runs on the engine's goroutine once Google said who signed
+// in, when that address is saved already: it asks on the UI goroutine and
+// waits for the answer (issue 11, defect 4). Signing in again as an OAuth
+// account of mine (the one the user chose to sign in again, or the one
+// this screen just signed in) replaces its tokens without asking.
+func (s *signIn) confirmReplace(ctx context.Context, old engine.Info, mine []string) bool {
+	if old.Method == account.OAuth && slices.ContainsFunc(mine, func(m string) bool { return m != "" && account.Same(m, old.Address) }) {
+		return true
+	}
+	answer := make(chan bool, 1)
+	fyne.Do(func() { s.askReplace(old, answer) })
+	select {
+	case ok := <-answer:
+		return ok
+	case <-ctx.Done(): // cancelled or left: nothing is saved
+		fyne.Do(func() {
+			if s.replaceDialog != nil {
+				s.replaceDialog.Hide()
+			}
+		})
+		return false
+	}
+}
+
+// signInReplaceText says what saving this sign-in over the saved account
+// replaces: its method, and the secrets deleted with it.
+func signInReplaceText(in engine.Info) string {
+	if in.Method == account.AppPassword {
+		return tr("signin.exists.app_password", "{{.Address}} is already set up with an app password. Saving this sign-in replaces it: "+
+			"mailkey deletes the app password from the keyring and sends with OAuth from then on.", map[string]any{"Address": in.Address})
+	}
+	return tr("signin.exists.oauth", "{{.Address}} is already set up with OAuth. Saving this sign-in replaces its client, "+
+		"and deletes its sign-in tokens and client secret from the keyring.", map[string]any{"Address": in.Address})
+}
+
+// askReplace asks whether the sign-in may replace the saved account in,
+// and sends the answer on answer.
+func (s *signIn) askReplace(in engine.Info, answer chan<- bool) {
+	d := dialog.NewConfirm(tr("ap.exists.title", "Replace the saved account?"), signInReplaceText(in), func(ok bool) {
+		s.g.dialog, s.replaceDialog = nil, nil
+		answer <- ok
+	}, s.g.win)
+	d.SetConfirmText(tr("ap.exists.replace", "Replace"))
+	d.SetDismissText(tr("ap.exists.keep", "Keep the saved account"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	s.replaceDialog = d
+	s.g.showDialog(d)
 }
 
 // signingIn reports whether a sign-in is running.
@@ -109,11 +163,16 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 		s.importBox.Show() // another client may be the fix
 	}
 	s.signInBtn.Enable()
+	s.statusLinks.set("")
 	switch {
 	case errors.Is(err, context.Canceled):
 		s.showStatus(tr("signin.cancelled", "Cancelled."))
+	case errors.Is(err, engine.ErrKept):
+		s.showStatus(tr("signin.kept", "You kept the saved account: nothing from this sign-in was saved. "+
+			"To add another address, sign in again and choose that Google account in the browser."))
 	case err != nil:
-		s.showStatus(errorText(err))
+		s.showStatus(errorTextShort(err))
+		s.statusLinks.set(errorText(err))
 	default:
 		s.status.Hide()
 		s.showAfter(a)
@@ -122,6 +181,7 @@ func (s *signIn) onSignedIn(a account.Account, err error) {
 }
 
 func (s *signIn) showStatus(text string) {
+	s.statusLinks.set("")
 	s.status.SetText(text)
 	s.status.Show()
 }

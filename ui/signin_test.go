@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"os"
 	"slices"
@@ -448,5 +450,51 @@ func TestSignInChooseFileOpensAJSONDialog(t *testing.T) {
 	test.Tap(s.chooseFile)
 	if h.g.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("Choose file… opened no dialog")
+	}
+}
+
+// TestSignInAsksBeforeReplacing: a new OAuth sign-in that comes back as an
+// address saved with an app password asks first, saying what is replaced
+// (issue 11, defect 4). "Keep the saved account" saves nothing; the next
+// sign-in, answered "Replace", deletes the app password.
+func TestSignInAsksBeforeReplacing(t *testing.T) {
+	h := newHarness(t)
+	composeLoginAnn(t, h)
+	s := showSignInFor(h, "")
+	importClientFile(h, s, h.gm.ClientFile)
+	for _, keep := range []bool{true, false} {
+		test.Tap(s.signInBtn)
+		waitFor(t, h, "the question", func() bool { return h.g.win.Canvas().Overlays().Top() != nil })
+		label := "Replace"
+		if keep {
+			label = "Keep the saved account"
+		}
+		text, b := overlay(t, h, label)
+		for _, want := range []string{ann + " is already set up with an app password", "deletes the app password"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the question says %q, want %q in it", text, want)
+			}
+		}
+		if a, err := h.eng.Accounts.Get(ann); err != nil || a.Method != account.AppPassword {
+			t.Fatalf("while asking, the account is %+v, %v", a, err)
+		}
+		test.Tap(b)
+		h.settle()
+		a, err := h.eng.Accounts.Get(ann)
+		if keep {
+			if err != nil || a.Method != account.AppPassword || !strings.Contains(s.status.Text, "nothing from this sign-in was saved") {
+				t.Fatalf("after keeping: %+v, %v, status %q", a, err, s.status.Text)
+			}
+			if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil {
+				t.Fatalf("the app password after keeping: %v", err)
+			}
+			continue
+		}
+		if err != nil || a.Method != account.OAuth || !s.afterBox.Visible() {
+			t.Fatalf("after replacing: %+v, %v, status %q", a, err, s.status.Text)
+		}
+		if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+			t.Fatalf("the app password after replacing: %v", err)
+		}
 	}
 }

@@ -19,7 +19,7 @@ type signInWait struct {
 	waitIntro  *widget.Label
 	troubles   *widget.Accordion
 	// troubleLinks are the list's console buttons, by entry ID, for tests.
-	troubleLinks map[string]*widget.Button
+	troubleLinks map[string]*button
 }
 
 func (s *signIn) newWaitAdvice() {
@@ -27,12 +27,12 @@ func (s *signIn) newWaitAdvice() {
 		"Find the error below, follow its advice, then click Cancel and sign in again."))
 	s.waitIntro.Importance = widget.WarningImportance
 	s.troubles = widget.NewAccordion()
-	s.troubleLinks = map[string]*widget.Button{}
+	s.troubleLinks = map[string]*button{}
 	for _, t := range google.SignInPageTroubles() {
 		lt := localTrouble(t)
 		detail := container.NewVBox(para(lt.Cause), para(lt.Fix))
 		if t.Link != "" {
-			b := widget.NewButtonWithIcon(tr("signin.wait_open", "Open the page in your project"), theme.ComputerIcon(), func() {
+			b := newButtonWithIcon(s.g, tr("signin.wait_open", "Open the page in your project"), theme.ComputerIcon(), func() {
 				s.g.open(t.LinkFor(s.projectOf()))
 			})
 			s.troubleLinks[t.ID] = b

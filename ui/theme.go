@@ -24,6 +24,7 @@ var themeColors = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:     color.NRGBA{R: 0x1f, G: 0x62, B: 0xe0, A: 0xff},
 		theme.ColorNamePlaceHolder: color.NRGBA{R: 0xa8, G: 0xa8, B: 0xa8, A: 0xff},
 		theme.ColorNameFocus:       color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0x48},
+		colorNameFocusRing:         color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff},
 	},
 	theme.VariantLight: {
 		theme.ColorNameError:       color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff},
@@ -33,6 +34,7 @@ var themeColors = map[fyne.ThemeVariant]map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:     color.NRGBA{R: 0x1f, G: 0x62, B: 0xe0, A: 0xff},
 		theme.ColorNamePlaceHolder: color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff},
 		theme.ColorNameFocus:       color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x40},
+		colorNameFocusRing:         color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0xff},
 	},
 }
 

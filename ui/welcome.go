@@ -14,15 +14,15 @@ type welcome struct {
 	g *gui
 
 	appPasswordCard, oauthCard *widget.Card
-	useAppPassword, setupOAuth *widget.Button
+	useAppPassword, setupOAuth *button
 	page                       *container.Scroll
 }
 
 func newWelcome(g *gui) *welcome {
 	s := &welcome{g: g}
-	s.useAppPassword = widget.NewButton(tr("welcome.use_app_password", "Use an app password"), s.onUseAppPassword)
+	s.useAppPassword = newButton(s.g, tr("welcome.use_app_password", "Use an app password"), s.onUseAppPassword)
 	s.useAppPassword.Importance = widget.HighImportance
-	s.setupOAuth = widget.NewButton(tr("welcome.setup_oauth", "Set up OAuth"), s.onSetupOAuth)
+	s.setupOAuth = newButton(s.g, tr("welcome.setup_oauth", "Set up OAuth"), s.onSetupOAuth)
 	s.setupOAuth.Importance = widget.HighImportance
 
 	// The titles are wrapping labels, not Card titles, which never wrap and

@@ -37,7 +37,15 @@ func statusText(in engine.Info) string {
 	return tr("status.ok", "OK")
 }
 
+// errorTextShort is errorText with long URLs shortened (links.go), for a
+// label that has a linkBar under it, which opens or copies them whole.
+func errorTextShort(err error) string {
+	text, _ := shortenURLs(errorText(err))
+	return text
+}
+
 // errorText renders an error for a label: what went wrong, then what to do.
+// Its URLs stay whole (they wrap); errorTextShort shortens them.
 func errorText(err error) string {
 	what, next := localAdvice(err)
 	what = sentence(what)

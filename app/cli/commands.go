@@ -20,6 +20,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/relay"
 )
 
 type accountJSON struct {
@@ -140,12 +141,22 @@ func login(ctx context.Context, env Env, args []string) error {
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: f.smtpURL, Publishing: account.Testing, Timeout: f.timeout, APIBase: f.apiBase,
 		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env)}
+	// The CLI asks nothing: it replaces a saved account of the same address,
+	// as it always did, and says what it replaced once the sign-in is saved.
+	var replaced *engine.Info
+	req.Confirm = func(_ context.Context, old engine.Info) bool {
+		replaced = &old
+		return true
+	}
 	if f.production {
 		req.Publishing = account.Production
 	}
 	a, err := loginOAuth(ctx, env, req)
 	if err != nil {
 		return err
+	}
+	if replaced != nil {
+		fmt.Fprintln(env.Stderr, replacedOAuth(*replaced))
 	}
 	if err := setIMAP(env, a.Address, f.imapURL, nil); err != nil {
 		return err
@@ -263,6 +274,16 @@ func loginOAuth(ctx context.Context, env Env, req engine.OAuthLogin) (account.Ac
 	fmt.Fprintln(env.Stdout, a.Address)
 	printSignInEnd(env.Stderr, a)
 	return a, nil
+}
+
+// replacedOAuth says what an OAuth sign-in replaced: the account saved before
+// for the same address, and the secrets deleted with it.
+func replacedOAuth(old engine.Info) string {
+	if old.Method == account.AppPassword {
+		return fmt.Sprintf("Replaced the account saved for %s: it used an app password, which mailkey deleted from the keyring "+
+			"(it stays valid at Google until you delete it on the App passwords page).", old.Address)
+	}
+	return fmt.Sprintf("Replaced the account saved for %s: its previous sign-in tokens and client secret were replaced in the keyring.", old.Address)
 }
 
 // clientFromFlags reads the client secret from standard input, without echo
@@ -482,11 +503,13 @@ func remove(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := env.Engine.Remove(ctx, addr); err != nil {
+	q, _ := openQueue() // without a queue, there is nothing queued to fail
+	r, err := relay.RemoveAccount(ctx, env.Engine, q, addr)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Removed %s and its keyring entries.\n", addr)
-	forgetRelay(ctx, env, addr)
+	tellRemoval(env, addr, r)
 	return nil
 }
 

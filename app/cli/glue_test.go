@@ -201,3 +201,26 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 		t.Errorf("relay passwords after the removal: %s", res.stdout)
 	}
 }
+
+// An OAuth sign-in over an address saved with an app password replaces it,
+// as the CLI always did, and says on stderr what it replaced (issue 11,
+// defect 4); signing in again over an OAuth account says so too.
+func TestOAuthLoginSaysWhatItReplaced(t *testing.T) {
+	r := newRig(t)
+	r.loginFor("app-password")
+	res, _ := r.signIn(nil)
+	r.wantCode(res, cli.ExitOK)
+	for _, want := range []string{"Replaced the account saved for " + ann, "app password", "deleted from the keyring"} {
+		if !strings.Contains(res.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+		}
+	}
+	if _, err := r.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+		t.Errorf("the app password after the OAuth sign-in: %v", err)
+	}
+	res, _ = r.signIn(nil)
+	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stderr, "previous sign-in tokens and client secret were replaced") {
+		t.Errorf("signing in again:\n%s", res.stderr)
+	}
+}

@@ -268,31 +268,25 @@ func relayStatus(env Env, args []string) error {
 	return nil
 }
 
-// forgetRelay revokes the relay passwords of a removed account and fails
-// its queued messages (kept, reported, never deleted unsent): a removed
-// account sends nothing more, and what it had not sent is said.
-func forgetRelay(ctx context.Context, env Env, addr string) {
-	labels, err := passwords(env).RemoveAccount(ctx, addr)
-	if len(labels) > 0 {
-		fmt.Fprintf(env.Stderr, "Revoked its relay passwords: %s.\n", strings.Join(labels, ", "))
+// tellRemoval says what removing an account did beyond the account: the relay
+// passwords revoked and the queued messages failed (kept, never deleted
+// unsent), and what could not be done.
+func tellRemoval(env Env, addr string, r relay.Removal) {
+	if len(r.Revoked) > 0 {
+		fmt.Fprintf(env.Stderr, "Revoked its relay passwords: %s.\n", strings.Join(r.Revoked, ", "))
 	}
-	if err != nil {
+	if r.RevokeErr != nil {
 		fmt.Fprintf(env.Stderr, "Warning: could not revoke all its relay passwords: %s Run 'mailkey remove %s' again.\n",
-			sentence(advice.What(err)), addr)
+			sentence(advice.What(r.RevokeErr)), addr)
 	}
-	q, err := openQueue()
-	if err != nil {
-		return
-	}
-	failed, err := q.FailAccount(addr)
-	if len(failed) > 0 {
-		fmt.Fprintf(env.Stderr, "%d queued message(s) from %s were not sent; they stay in the queue as failed:\n", len(failed), addr)
-		for _, it := range failed {
+	if len(r.Failed) > 0 {
+		fmt.Fprintf(env.Stderr, "%d queued message(s) from %s were not sent; they stay in the queue as failed:\n", len(r.Failed), addr)
+		for _, it := range r.Failed {
 			fmt.Fprintf(env.Stderr, "  %s to %s\n", it.ID, strings.Join(it.To, ", "))
 		}
 		fmt.Fprintln(env.Stderr, "Add the account again and run 'mailkey queue retry --all', or drop them with 'mailkey queue drop ID'.")
 	}
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "Warning: could not mark its queued messages: %s\n", sentence(advice.What(err)))
+	if r.QueueErr != nil {
+		fmt.Fprintf(env.Stderr, "Warning: could not mark its queued messages: %s\n", sentence(advice.What(r.QueueErr)))
 	}
 }

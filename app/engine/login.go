@@ -35,7 +35,17 @@ type OAuthLogin struct {
 	// Aliases, when set, hears how reading the verified Send mail as
 	// addresses went after the sign-in (the account is saved either way).
 	Aliases func(list []string, err error)
+	// Confirm, when set, is asked before the sign-in replaces a saved
+	// account of the same address: after Google said who signed in, before
+	// anything is saved. Returning false keeps the saved account; the
+	// sign-in then saves nothing and fails with ErrKept. It may wait for a
+	// person, until ctx ends. Without Confirm, the account is replaced.
+	Confirm func(ctx context.Context, old Info) bool
 }
+
+// ErrKept is a sign-in whose Confirm kept the saved account: nothing was saved.
+// It wraps oauth.ErrNotSaved, so that the browser's page says so.
+var ErrKept = fmt.Errorf("kept the saved account: %w", oauth.ErrNotSaved)
 
 // LoginOAuth signs in through the browser and saves the account with its client
 // secret and tokens. Nothing is saved unless everything succeeded.
@@ -111,6 +121,12 @@ func (e *Engine) saveOAuth(ctx context.Context, req OAuthLogin, smtpURL string, 
 		Transport:    req.Transport,
 	}
 	a.SignInEndsAt, a.EndFromGoogle = signInEnd(res.Token, signedIn, pub)
+	if req.Confirm != nil {
+		if old, err := e.Account(a.Address); err == nil && !req.Confirm(ctx, old) {
+			return account.Account{}, advice.Keyed(ErrKept, "engine.kept", advice.Data{"Address": old.Address},
+				"you kept the account saved for {{.Address}}: nothing from this sign-in was saved", "")
+		}
+	}
 	if old, err := e.Accounts.Get(a.Address); err == nil && a.Transport == "" && old.Method == account.OAuth {
 		a.Transport = old.Transport // signing in again keeps the transport chosen before
 	}

@@ -273,15 +273,22 @@ func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			o.err, saved = err, false
 		}
 	}
+	answer(w, o, saved)
+	f.done <- o
+}
+
+// answer tells the browser the real outcome of the sign-in, after the save.
+func answer(w http.ResponseWriter, o outcome, saved bool) {
 	switch {
 	case o.err == nil:
 		page(w, http.StatusOK, true, signedInPrefix+o.res.Email+".", "You can close this tab and go back to mailkey.")
+	case !saved && errors.Is(o.err, ErrNotSaved):
+		page(w, http.StatusOK, false, notSavedText, "You can close this tab and go back to mailkey.")
 	case !saved:
 		page(w, http.StatusOK, false, saveFailedPrefix+advice.What(o.err)+".", saveFailedNext)
 	default:
 		page(w, http.StatusOK, false, advice.What(o.err)+".", advice.Next(o.err))
 	}
-	f.done <- o
 }
 
 func (f *flow) complete(code, errCode, errDesc string) outcome {

@@ -1,6 +1,7 @@
 package oauth
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"os"
@@ -42,7 +43,12 @@ const (
 	signedInPrefix   = "You are signed in as "
 	saveFailedPrefix = "Google signed you in, but mailkey could not save the sign-in: "
 	saveFailedNext   = "Go back to mailkey: mailkey says what to do next."
+	notSavedText     = "Google signed you in, but you kept the account mailkey had saved: nothing from this sign-in was saved."
 )
+
+// ErrNotSaved, wrapped in the error of a Finish, says that the person chose
+// not to save the sign-in; the browser's page says that nothing was saved.
+var ErrNotSaved = errors.New("the sign-in was not saved")
 
 var pageTexts = map[string]pageText{
 	"en": {ok: "✓ Signed in", bad: "✗ Sign-in did not work"},
@@ -55,6 +61,7 @@ var pageTexts = map[string]pageText{
 		},
 		sentences: map[string]string{
 			saveFailedNext: "Revenez à mailkey : mailkey vous dit quoi faire.",
+			notSavedText:   "Google vous a connecté, mais vous avez gardé le compte que mailkey avait enregistré : rien de cette connexion n'a été enregistré.",
 			"This answer does not belong to the sign-in mailkey is waiting for.":      "Cette réponse ne correspond pas à la connexion que mailkey attend.",
 			"If you started several sign-ins, use the browser tab of the latest one.": "Si vous avez lancé plusieurs connexions, utilisez l'onglet du navigateur de la plus récente.",
 			"Google's answer carried neither a code nor an error.":                    "La réponse de Google ne contenait ni code ni erreur.",
