@@ -8,13 +8,18 @@ DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-
              git-email libmailtools-perl s-nail curl python3
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
-.PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
+.PHONY: run build man package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
 
 run: build
 	./bin/mailkey
 
 build: deps-build
 	$(GO) build -o bin/mailkey ./cmd/mailkey
+
+# The man pages, one per command (mailkey.1, mailkey-send.1, …), made by
+# cobra's doc package from the command tree; 'man -l bin/man/man1/mailkey.1'.
+man:
+	$(GO) run ./cmd/mailkey-man -out bin/man/man1
 
 # The Linux bundle: binary, icon and .desktop entry (install it with
 # 'tar -xJf bin/mailkey.tar.xz && sudo make -C mailkey install').

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/version"
 	"github.com/mailkey-app/mailkey/assets"
 )
 
@@ -18,7 +19,7 @@ import (
 var Metadata = fyne.AppMetadata{
 	ID:         "app.mailkey.mailkey",
 	Name:       "mailkey",
-	Version:    "0.1.0",
+	Version:    version.Version,
 	Build:      1,
 	Icon:       fyne.NewStaticResource("icon.png", assets.WindowIcon),
 	Migrations: map[string]bool{"fyneDo": true},

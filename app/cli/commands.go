@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -19,6 +17,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 type accountJSON struct {
@@ -41,22 +41,25 @@ type accountJSON struct {
 	ClientIdleWarning string     `json:"client_idle_warning,omitempty"`
 }
 
-func accounts(_ context.Context, env Env, args []string) error {
-	usage := usageAccounts
-	fs := newFlags("accounts")
-	asJSON := fs.Bool("json", false, "")
-	if err := parse(fs, usage, args); err != nil {
-		return err
+func accountsCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "accounts", Short: "List the accounts and their status"}
+	asJSON := c.Flags().Bool("json", false, "print the accounts as JSON, with their expiry and last token refresh")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageAccounts, "accounts takes no arguments")
+		}
+		return accounts(c.Context(), env, *asJSON)
 	}
-	if fs.NArg() > 0 {
-		return usagef(usage, "accounts takes no arguments")
-	}
+	return withUsage(c, usageAccounts)
+}
+
+func accounts(_ context.Context, env Env, asJSON bool) error {
 	list, err := env.Engine.List()
 	if err != nil {
 		return err
 	}
 	now := env.Engine.Now()
-	if *asJSON {
+	if asJSON {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
@@ -104,30 +107,50 @@ func clientIdleWarning(a account.Account) string {
 		"Send a message or run 'mailkey token %s' to keep it in use", a.LastClientUse().Local().Format("2006-01-02"), a.Address)
 }
 
-func login(ctx context.Context, env Env, args []string) error {
-	usage := usageLogin
-	fs := newFlags("login")
-	clientFile := fs.String("client-secret", "", "")
-	clientID := fs.String("client-id", "", "")
-	projectID := fs.String("project-id", "", "")
-	authURI := fs.String("auth-uri", "", "")
-	tokenURI := fs.String("token-uri", "", "")
-	noBrowser := fs.Bool("no-browser", false, "")
-	smtpURL := fs.String("smtp", "", "")
-	testing := fs.Bool("testing", false, "")
-	production := fs.Bool("production", false, "")
-	timeout := fs.Duration("timeout", 5*time.Minute, "")
-	apiBase := fs.String("api", "", "") // the Gmail API's base URL, for tests and proxies
-	transport := fs.String("transport", "", "")
-	appPassword := fs.Bool("app-password", false, "")
-	email := fs.String("email", "", "")
-	if err := parse(fs, usage, args); err != nil {
-		return err
+// loginFlags are the flags of 'mailkey login'.
+type loginFlags struct {
+	clientFile, clientID, projectID, authURI, tokenURI, smtpURL, apiBase, transport, email *string
+	noBrowser, testing, production, appPassword                                            *bool
+	timeout                                                                                *time.Duration
+}
+
+func loginCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "login", Short: "Add an account: OAuth 2.0 sign-in or app password",
+		Long: "Login adds a Gmail account, or signs in again. With an OAuth client (--client-secret FILE, or --client-id " +
+			"with the secret on standard input), it opens Google's sign-in in the browser; with --app-password, it reads " +
+			"the app password on standard input and checks it with an SMTP login. Nothing is saved until the check passes; " +
+			"secrets go to the keyring only."}
+	fs := c.Flags()
+	f := loginFlags{
+		clientFile:  fs.String("client-secret", "", "the OAuth client `FILE` downloaded from Google Cloud (client_secret_….json)"),
+		clientID:    fs.String("client-id", "", "the OAuth client `ID` (….apps.googleusercontent.com); the client secret is read on standard input"),
+		projectID:   fs.String("project-id", "", "the Google Cloud project `ID` of the client, for the links in the advice (with --client-id)"),
+		authURI:     fs.String("auth-uri", "", "the authorization endpoint `URL` (with --client-id; default Google's)"),
+		tokenURI:    fs.String("token-uri", "", "the token endpoint `URL` (with --client-id; default Google's)"),
+		noBrowser:   fs.Bool("no-browser", false, "print the sign-in link instead of opening a browser"),
+		smtpURL:     fs.String("smtp", "", "the SMTP server `URL` (default smtps://smtp.gmail.com:465)"),
+		testing:     fs.Bool("testing", false, "the Google Cloud project is in Testing: the sign-in ends after 7 days (the default)"),
+		production:  fs.Bool("production", false, "the Google Cloud project is In production"),
+		timeout:     fs.Duration("timeout", 5*time.Minute, "how long to wait for the browser"),
+		apiBase:     fs.String("api", "", "the Gmail API's base `URL`, for tests and proxies"),
+		transport:   fs.String("transport", "", "send over `smtp`, the Gmail api, or auto (OAuth only; default smtp)"),
+		appPassword: fs.Bool("app-password", false, "sign in with an app password, read on standard input (with --email)"),
+		email:       fs.String("email", "", "the Gmail `ADDR` of the app password"),
 	}
+	_ = fs.MarkHidden("api")
+	c.RunE = func(c *cobra.Command, args []string) error { return login(c.Context(), env, f, args) }
+	return withUsage(c, usageLogin)
+}
+
+func login(ctx context.Context, env Env, f loginFlags, args []string) error {
+	usage := usageLogin
+	clientFile, clientID, projectID, authURI, tokenURI := f.clientFile, f.clientID, f.projectID, f.authURI, f.tokenURI
+	noBrowser, smtpURL, testing, production, timeout := f.noBrowser, f.smtpURL, f.testing, f.production, f.timeout
+	apiBase, transport, appPassword, email := f.apiBase, f.transport, f.appPassword, f.email
 	byID := *clientID != ""
 	switch {
-	case fs.NArg() > 0:
-		return usagef(usage, "unexpected argument %q", fs.Arg(0))
+	case len(args) > 0:
+		return usagef(usage, "unexpected argument %q", args[0])
 	case *appPassword && (*clientFile != "" || byID):
 		return usagef(usage, "choose either --app-password or an OAuth client (--client-secret or --client-id), not both")
 	case *appPassword:
@@ -287,33 +310,44 @@ func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error
 	return nil
 }
 
-// listFlag collects a repeated flag.
-type listFlag []string
+// sendFlags are the flags of 'mailkey send'.
+type sendFlags struct {
+	from, to, cc, bcc, subject, body, bodyFile *string
+	verbose                                    *bool
+	attach                                     *[]string
+	set                                        map[string]bool // the flags given
+}
 
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
-
-func send(ctx context.Context, env Env, args []string) error {
-	usage := usageSend
-	fs := newFlags("send")
-	from := fs.String("from", "", "")
-	to := fs.String("to", "", "")
-	cc := fs.String("cc", "", "")
-	bcc := fs.String("bcc", "", "")
-	subject := fs.String("subject", "", "")
-	body := fs.String("body", "", "")
-	bodyFile := fs.String("body-file", "", "")
-	verbose := fs.Bool("verbose", false, "")
-	var attach listFlag
-	fs.Var(&attach, "attach", "")
-	if err := parse(fs, usage, args); err != nil {
-		return err
+func sendCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "send", Short: "Send a message from an account",
+		Long: "Send sends one message from the account --from, and prints its Message-ID."}
+	fs := c.Flags()
+	f := sendFlags{
+		from:     fs.String("from", "", "the account to send from (`ADDR`)"),
+		to:       fs.String("to", "", "recipients, comma-separated (`LIST`)"),
+		cc:       fs.String("cc", "", "copy recipients, comma-separated (`LIST`)"),
+		bcc:      fs.String("bcc", "", "hidden recipients, comma-separated (`LIST`)"),
+		subject:  fs.String("subject", "", "the subject (`TEXT`, may be empty)"),
+		body:     fs.String("body", "", "the body `TEXT`"),
+		bodyFile: fs.String("body-file", "", "read the body from `FILE` (- for standard input)"),
+		verbose:  fs.Bool("verbose", false, "print the SMTP transcript on stderr, secrets redacted"),
+		attach:   fs.StringArray("attach", nil, "attach `FILE` (repeat for more)"),
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	c.RunE = func(c *cobra.Command, args []string) error {
+		f.set = map[string]bool{}
+		c.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
+		return send(c.Context(), env, f, args)
+	}
+	return withUsage(c, usageSend)
+}
+
+func send(ctx context.Context, env Env, f sendFlags, args []string) error {
+	usage := usageSend
+	from, to, cc, bcc, subject, body, bodyFile := f.from, f.to, f.cc, f.bcc, f.subject, f.body, f.bodyFile
+	verbose, attach, set := f.verbose, *f.attach, f.set
 	switch {
-	case fs.NArg() > 0:
-		return usagef(usage, "unexpected argument %q", fs.Arg(0))
+	case len(args) > 0:
+		return usagef(usage, "unexpected argument %q", args[0])
 	case *from == "":
 		return usagef(usage, "--from is required")
 	case *to == "" && *cc == "" && *bcc == "":
@@ -381,11 +415,20 @@ func readBody(env Env, name string) (string, error) {
 	return "", usagef(usageSend, "cannot read the body file: %v", err)
 }
 
-func token(ctx context.Context, env Env, args []string) error {
-	addr, err := oneAddress("token", usageToken, args)
-	if err != nil {
-		return err
+func tokenCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)",
+		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message."}
+	c.RunE = func(c *cobra.Command, args []string) error {
+		addr, err := oneAddress("token", usageToken, args)
+		if err != nil {
+			return err
+		}
+		return token(c.Context(), env, addr)
 	}
+	return withUsage(c, usageToken)
+}
+
+func token(ctx context.Context, env Env, addr string) error {
 	tok, err := env.Engine.Token(ctx, addr)
 	if err != nil {
 		return err
@@ -394,11 +437,19 @@ func token(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-func remove(ctx context.Context, env Env, args []string) error {
-	addr, err := oneAddress("remove", usageRemove, args)
-	if err != nil {
-		return err
+func removeCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "remove ADDR", Short: "Remove an account and its keyring entries"}
+	c.RunE = func(c *cobra.Command, args []string) error {
+		addr, err := oneAddress("remove", usageRemove, args)
+		if err != nil {
+			return err
+		}
+		return remove(c.Context(), env, addr)
 	}
+	return withUsage(c, usageRemove)
+}
+
+func remove(ctx context.Context, env Env, addr string) error {
 	if err := env.Engine.Remove(ctx, addr); err != nil {
 		return err
 	}
@@ -407,12 +458,8 @@ func remove(ctx context.Context, env Env, args []string) error {
 }
 
 func oneAddress(name, usage string, args []string) (string, error) {
-	fs := newFlags(name)
-	if err := parse(fs, usage, args); err != nil {
-		return "", err
-	}
-	if fs.NArg() != 1 {
+	if len(args) != 1 {
 		return "", usagef(usage, "%s takes one address", name)
 	}
-	return fs.Arg(0), nil
+	return args[0], nil
 }

@@ -8,28 +8,25 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/export"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/spf13/cobra"
 )
 
 const usageExport = "mailkey export msmtp|values ADDR\n" +
 	"       mailkey export values --show-password ADDR   (prints the app password too)"
 
+func exportCommand(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "export msmtp|values ADDR", Short: "Print an account's settings for another mail program",
+		Long:      "Export prints an account's settings: an msmtp account block (msmtp), or the values to type into another program (values).",
+		ValidArgs: []cobra.Completion{string(export.MSMTP), string(export.Values)}}
+	show := c.Flags().Bool("show-password", false, "print the app password too (values format only)")
+	c.RunE = func(c *cobra.Command, args []string) error { return exportCmd(c.Context(), env, *show, args) }
+	return withUsage(c, usageExport)
+}
+
 // exportCmd prints an account's settings for another mail program.
-func exportCmd(ctx context.Context, env Env, args []string) error {
+func exportCmd(ctx context.Context, env Env, showPassword bool, pos []string) error {
 	usage := usageExport
-	fs := newFlags("export")
-	show := fs.Bool("show-password", false, "")
-	// Flags may come before, between or after the two arguments.
-	var pos []string
-	for {
-		if err := parse(fs, usage, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
+	show := &showPassword
 	if len(pos) != 2 {
 		return usagef(usage, "export takes a format (msmtp or values) and an address")
 	}

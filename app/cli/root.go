@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mailkey-app/mailkey/app/version"
+	"github.com/spf13/cobra"
+)
+
+// usageKey is the annotation holding a command's usage lines (usage… above).
+const usageKey = "mailkey-usage"
+
+func init() {
+	cobra.AddTemplateFunc("synopsis", synopsis)
+	cobra.EnableCommandSorting = false // the table's order
+}
+
+// Command returns mailkey's command tree, whose commands run with env. It is
+// what Run executes and what the man pages and completions are made from.
+func Command(env Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:     "mailkey",
+		Short:   "Send mail as your Gmail account",
+		Long:    "mailkey sends mail as your Gmail account, by app password or OAuth 2.0.",
+		Version: version.Version,
+		Args:    cobra.ArbitraryArgs,
+		// Without a command, the program opens the app (cmd/mailkey decides);
+		// here, it prints the help.
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return unknownCommand(args[0])
+			}
+			return c.Help()
+		},
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		DisableAutoGenTag: true,
+	}
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &usageError{msg: err.Error(), usage: usageOf(c)}
+	})
+	root.SetUsageTemplate(usageTemplate)
+	root.SetHelpTemplate(helpTemplate)
+	root.SetVersionTemplate("mailkey {{.Version}}\n")
+	root.SetHelpCommand(helpCmd())
+	root.CompletionOptions.HiddenDefaultCmd = false
+	for _, c := range commands {
+		root.AddCommand(c(env))
+	}
+	return root
+}
+
+func unknownCommand(name string) error {
+	return &usageError{msg: fmt.Sprintf("unknown command %q", name), usage: "mailkey help   (lists the commands)"}
+}
+
+// helpCmd is 'mailkey help [COMMAND]': the command's help, or a usage error
+// for a command that does not exist.
+func helpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]...",
+		Short: "Help about any command",
+		Long:  "Help prints a command's usage and flags: 'mailkey help send', 'mailkey help relay add-password'.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			cmd, _, err := c.Root().Find(args)
+			if err != nil || cmd == nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var out []cobra.Completion
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd := c.Root()
+			for _, name := range args {
+				sub := findSub(cmd, name)
+				if sub == nil {
+					return &usageError{msg: fmt.Sprintf("no help for %q: %s has no such command", strings.Join(args, " "), cmd.CommandPath()),
+						usage: "mailkey help [COMMAND]...   ('mailkey help' lists the commands)"}
+				}
+				cmd = sub
+			}
+			return cmd.Help()
+		},
+	}
+}
+
+// findSub returns c's subcommand called name, or nil.
+func findSub(c *cobra.Command, name string) *cobra.Command {
+	for _, sub := range c.Commands() {
+		if sub.Name() == name || sub.HasAlias(name) {
+			return sub
+		}
+	}
+	return nil
+}
+
+// usageOf returns c's usage lines: its own, else its parent's.
+func usageOf(c *cobra.Command) string {
+	for ; c != nil; c = c.Parent() {
+		if u := c.Annotations[usageKey]; u != "" {
+			return u
+		}
+	}
+	return "mailkey help   (lists the commands)"
+}
+
+// synopsis is the usage lines for the help, each indented by two spaces.
+func synopsis(c *cobra.Command) string {
+	u, ok := c.Annotations[usageKey]
+	if !ok {
+		return "  " + c.UseLine()
+	}
+	lines := strings.Split(u, "\n")
+	for i, l := range lines {
+		lines[i] = "  " + strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// withUsage records the usage lines of c and returns c.
+func withUsage(c *cobra.Command, usage string) *cobra.Command {
+	if c.Annotations == nil {
+		c.Annotations = map[string]string{}
+	}
+	c.Annotations[usageKey] = usage
+	return c
+}
+
+// run is a command's RunE for a body that takes its positional arguments.
+func run(env Env, body func(c *cobra.Command, env Env, args []string) error) func(*cobra.Command, []string) error {
+	return func(c *cobra.Command, args []string) error { return body(c, env, args) }
+}
+
+const usageTemplate = `Usage:
+{{synopsis .}}{{if .HasAvailableSubCommands}}
+
+Commands:{{range .Commands}}{{if .IsAvailableCommand}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Run '{{.CommandPath}} COMMAND --help' for a command's flags.{{end}}
+`
+
+// helpTemplate is the root's list of commands, and each command's usage.
+const helpTemplate = `{{if .HasParent}}{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
+
+{{end}}{{.UsageString}}{{else}}{{.Long}}
+
+Usage:
+  mailkey                    open the app
+  mailkey COMMAND [flags]    run a command
+
+Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  mailkey {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}
+
+Flags may come before or after the arguments. Run 'mailkey help COMMAND' or
+'mailkey COMMAND --help' for a command's usage and flags, 'man mailkey-COMMAND'
+where the man pages are installed. Exit codes: 0 done, 1 failure, 2 bad usage or
+input, 3 sign-in or credentials refused, 4 no keyring, 5 no such account,
+6 temporary (network, rate limit), 130 cancelled; 'mailkey sendmail' uses
+sendmail's codes (sysexits.h).
+{{end}}`
