@@ -5,7 +5,7 @@ GO ?= go
 # Debian packages: cgo/GL for Fyne, and the real Secret Service for the tests.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp \
-             git-email libmailtools-perl s-nail curl python3
+             git-email libmailtools-perl s-nail curl python3 bash-completion zsh fish
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
 .PHONY: run build man package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean

@@ -333,6 +333,9 @@ func sendCmd(env Env) *cobra.Command {
 		verbose:  fs.Bool("verbose", false, "print the SMTP transcript on stderr, secrets redacted"),
 		attach:   fs.StringArray("attach", nil, "attach `FILE` (repeat for more)"),
 	}
+	_ = c.RegisterFlagCompletionFunc("from", func(c *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return accountAddresses(env, toComplete), cobra.ShellCompDirectiveNoFileComp
+	})
 	c.RunE = func(c *cobra.Command, args []string) error {
 		f.set = map[string]bool{}
 		c.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
@@ -416,7 +419,7 @@ func readBody(env Env, name string) (string, error) {
 }
 
 func tokenCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)",
+	c := &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)", ValidArgsFunction: completeAccounts(env),
 		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message."}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		addr, err := oneAddress("token", usageToken, args)
@@ -438,7 +441,7 @@ func token(ctx context.Context, env Env, addr string) error {
 }
 
 func removeCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "remove ADDR", Short: "Remove an account and its keyring entries"}
+	c := &cobra.Command{Use: "remove ADDR", Short: "Remove an account and its keyring entries", ValidArgsFunction: completeAccounts(env)}
 	c.RunE = func(c *cobra.Command, args []string) error {
 		addr, err := oneAddress("remove", usageRemove, args)
 		if err != nil {

@@ -21,7 +21,7 @@ var errChecksFailed = errors.New("health checks failed")
 // doctor prints the account's health list, one line per check, and fails when
 // a check failed: with ExitAuth when signing in again is the fix.
 func doctorCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "doctor ADDR", Short: "Check an account's health, one line per check",
+	c := &cobra.Command{Use: "doctor ADDR", Short: "Check an account's health, one line per check", ValidArgsFunction: completeAccounts(env),
 		Long: "Doctor checks an account over the network: for OAuth, the permission granted, the Gmail API, the signed-in " +
 			"address, the SMTP login and the client's recent use; for an app password, the SMTP login. It fails when a check fails."}
 	asJSON := c.Flags().Bool("json", false, "print the checks as JSON")

@@ -50,9 +50,9 @@ func relayCommand(env Env) *cobra.Command {
 		return relayEnable(c.Context(), env, addr)
 	}
 	c.AddCommand(
-		&cobra.Command{Use: "add-password ADDR LABEL", Short: "Create a relay password for a device or program (shown once)",
+		&cobra.Command{Use: "add-password ADDR LABEL", ValidArgsFunction: completeAccounts(env), Short: "Create a relay password for a device or program (shown once)",
 			RunE: func(c *cobra.Command, args []string) error { return relayAddPassword(c.Context(), env, args) }},
-		&cobra.Command{Use: "passwords [ADDR]", Short: "List the relay passwords, without the passwords",
+		&cobra.Command{Use: "passwords [ADDR]", ValidArgsFunction: completeAccounts(env), Short: "List the relay passwords, without the passwords",
 			RunE: func(c *cobra.Command, args []string) error { return relayPasswords(env, args) }},
 		&cobra.Command{Use: "remove-password ADDR LABEL", Short: "Revoke a relay password",
 			RunE: func(c *cobra.Command, args []string) error { return relayRemovePassword(c.Context(), env, args) }},

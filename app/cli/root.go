@@ -41,12 +41,17 @@ func Command(env Env) *cobra.Command {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if !c.HasParent() && c.Flags().NArg() > 0 { // 'mailkey nosuch --flag'
+			return unknownCommand(c.Flags().Arg(0))
+		}
 		return &usageError{msg: err.Error(), usage: usageOf(c)}
 	})
 	root.SetUsageTemplate(usageTemplate)
 	root.SetHelpTemplate(helpTemplate)
 	root.SetVersionTemplate("mailkey {{.Version}}\n")
 	root.SetHelpCommand(helpCmd())
+	root.InitDefaultHelpFlag()
+	root.InitDefaultVersionFlag()
 	root.CompletionOptions.HiddenDefaultCmd = false
 	for _, c := range commands {
 		root.AddCommand(c(env))
@@ -88,6 +93,7 @@ func helpCmd() *cobra.Command {
 				}
 				cmd = sub
 			}
+			cmd.InitDefaultHelpFlag()
 			return cmd.Help()
 		},
 	}
@@ -180,3 +186,28 @@ input, 3 sign-in or credentials refused, 4 no keyring, 5 no such account,
 6 temporary (network, rate limit), 130 cancelled; 'mailkey sendmail' uses
 sendmail's codes (sysexits.h).
 {{end}}`
+
+// completeAccounts completes an account's address, for the first argument.
+func completeAccounts(env Env) cobra.CompletionFunc {
+	return func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 || env.Engine == nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return accountAddresses(env, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// accountAddresses lists the accounts' addresses that start with prefix.
+func accountAddresses(env Env, prefix string) []cobra.Completion {
+	list, err := env.Engine.Accounts.List()
+	if err != nil {
+		return nil
+	}
+	var out []cobra.Completion
+	for _, a := range list {
+		if strings.HasPrefix(a.Address, prefix) {
+			out = append(out, a.Address)
+		}
+	}
+	return out
+}
