@@ -120,7 +120,7 @@ func notUsable(failed []error, total int) error {
 	if total == 1 {
 		what = "the account cannot send now"
 	}
-	next := "Fix the accounts marked ✗; 'mailkey doctor ADDR' checks one in depth"
+	next := "Follow the advice given for each account; 'mailkey doctor ADDR' checks one in depth"
 	err := errNotUsable
 	code := codeOf(failed[0])
 	for _, f := range failed[1:] {
