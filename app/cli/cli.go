@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -18,6 +20,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, documented in the README.
@@ -91,11 +94,49 @@ func (e exitCode) Error() string { return fmt.Sprintf("exit code %d", int(e)) }
 // Run runs the command in args (without the program name) and returns the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
 	root := Command(env)
-	root.SetArgs(args)
+	root.SetArgs(goStyleFlags(root, args))
 	// What an operation did beside what was asked (a damaged accounts file
 	// kept aside) goes to stderr, in the same form as an error.
 	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, t.Next) })
 	return report(env.Stderr, root.ExecuteContext(ctx))
+}
+
+// goStyleFlags rewrites -name and -name=value to --name and --name=value
+// for the command's long flags: mailkey's command line took them before it
+// moved to cobra, and scripts written then keep working.
+func goStyleFlags(root *cobra.Command, args []string) []string {
+	c, _, err := root.Find(args)
+	if err != nil || c.DisableFlagParsing {
+		return args
+	}
+	lookup := func(name string) *pflag.Flag {
+		if f := c.Flags().Lookup(name); f != nil {
+			return f
+		}
+		return c.InheritedFlags().Lookup(name)
+	}
+	out := slices.Clone(args)
+	for i := 0; i < len(out); i++ {
+		a := out[i]
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") || len(a) < 2 {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := lookup(name)
+		if f == nil && name != "help" {
+			continue
+		}
+		if !strings.HasPrefix(a, "--") && len(name) > 1 {
+			out[i] = "-" + a
+		}
+		if f != nil && !hasValue && f.NoOptDefVal == "" {
+			i++ // the flag's value, whatever it looks like
+		}
+	}
+	return out
 }
 
 // report prints err for a person and maps it to an exit code.

@@ -193,3 +193,24 @@ func TestFlagsAfterArguments(t *testing.T) {
 	r.wantCode(r.run("", "token", "--", "--json"), cli.ExitNoAccount)
 	r.wantCode(r.run("", "accounts", "--json", "extra"), cli.ExitUsage)
 }
+
+// The flag package's -name and -name=value, which mailkey took before it
+// moved to cobra, still work; a value that looks like a flag stays a value.
+func TestGoStyleFlags(t *testing.T) {
+	r := newRig(t)
+	r.loginAnn(r.smtp.StartTLSURL())
+	res := r.run("", "send", "-from", ann, "-to=bob@example.com", "-subject", "-body", "-body", "x")
+	r.wantCode(res, cli.ExitOK)
+	msgs := r.smtp.Messages()
+	if len(msgs) != 1 || !strings.Contains(string(msgs[0].Data), "Subject: -body") {
+		t.Fatalf("sent %d messages: %+v", len(msgs), msgs)
+	}
+	res = r.run("", "accounts", "-json")
+	r.wantCode(res, cli.ExitOK)
+	if !json.Valid([]byte(res.stdout)) {
+		t.Errorf("accounts -json: %q", res.stdout)
+	}
+	r.wantCode(r.run("", "token", "-help"), cli.ExitOK)
+	res = r.run("", "accounts", "-jsn")
+	r.wantCode(res, cli.ExitUsage)
+}
