@@ -419,16 +419,8 @@ func readBody(env Env, name string) (string, error) {
 }
 
 func tokenCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)", ValidArgsFunction: completeAccounts(env),
-		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message."}
-	c.RunE = func(c *cobra.Command, args []string) error {
-		addr, err := oneAddress("token", usageToken, args)
-		if err != nil {
-			return err
-		}
-		return token(c.Context(), env, addr)
-	}
-	return withUsage(c, usageToken)
+	return addressCmd(env, usageToken, token, &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)",
+		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message."})
 }
 
 func token(ctx context.Context, env Env, addr string) error {
@@ -441,15 +433,7 @@ func token(ctx context.Context, env Env, addr string) error {
 }
 
 func removeCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "remove ADDR", Short: "Remove an account and its keyring entries", ValidArgsFunction: completeAccounts(env)}
-	c.RunE = func(c *cobra.Command, args []string) error {
-		addr, err := oneAddress("remove", usageRemove, args)
-		if err != nil {
-			return err
-		}
-		return remove(c.Context(), env, addr)
-	}
-	return withUsage(c, usageRemove)
+	return addressCmd(env, usageRemove, remove, &cobra.Command{Use: "remove ADDR", Short: "Remove an account and its keyring entries"})
 }
 
 func remove(ctx context.Context, env Env, addr string) error {
@@ -458,6 +442,19 @@ func remove(ctx context.Context, env Env, addr string) error {
 	}
 	fmt.Fprintf(env.Stderr, "Removed %s and its keyring entries.\n", addr)
 	return nil
+}
+
+// addressCmd makes c a command that runs body on one account's address.
+func addressCmd(env Env, usage string, body func(context.Context, Env, string) error, c *cobra.Command) *cobra.Command {
+	c.ValidArgsFunction = completeAccounts(env)
+	c.RunE = func(c *cobra.Command, args []string) error {
+		addr, err := oneAddress(c.Name(), usage, args)
+		if err != nil {
+			return err
+		}
+		return body(c.Context(), env, addr)
+	}
+	return withUsage(c, usage)
 }
 
 func oneAddress(name, usage string, args []string) (string, error) {

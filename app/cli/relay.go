@@ -26,29 +26,9 @@ func relayCommand(env Env) *cobra.Command {
 	c := &cobra.Command{Use: "relay", Short: "Run the local SMTP relay, and manage its device passwords",
 		Long: "Relay runs a local SMTP server that programs and devices log in to with an account's address and a relay " +
 			"password; it sends as that account, and queues what cannot be sent yet."}
-	listen := listenFlag(c)
-	c.RunE = func(c *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return usagef(usageRelay, "unknown relay command %q", args[0])
-		}
-		addr, err := checkListen(*listen)
-		if err != nil {
-			return err
-		}
-		return runRelay(c.Context(), env, addr)
-	}
-	enable := &cobra.Command{Use: "enable", Short: "Start the relay now and at every login (systemd user service, else autostart)"}
-	enableListen := listenFlag(enable)
-	enable.RunE = func(c *cobra.Command, args []string) error {
-		if len(args) > 0 {
-			return usagef(usageRelay, "unexpected argument %q", args[0])
-		}
-		addr, err := checkListen(*enableListen)
-		if err != nil {
-			return err
-		}
-		return relayEnable(c.Context(), env, addr)
-	}
+	withListen(c, "unknown relay command %q", func(ctx context.Context, listen string) error { return runRelay(ctx, env, listen) })
+	enable := withListen(&cobra.Command{Use: "enable", Short: "Start the relay now and at every login (systemd user service, else autostart)"},
+		"unexpected argument %q", func(ctx context.Context, listen string) error { return relayEnable(ctx, env, listen) })
 	c.AddCommand(
 		&cobra.Command{Use: "add-password ADDR LABEL", ValidArgsFunction: completeAccounts(env), Short: "Create a relay password for a device or program (shown once)",
 			RunE: func(c *cobra.Command, args []string) error { return relayAddPassword(c.Context(), env, args) }},
@@ -76,9 +56,21 @@ func relayRemovePassword(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// listenFlag adds --listen ADDR to c.
-func listenFlag(c *cobra.Command) *string {
-	return c.Flags().String("listen", relay.DefaultListen, "listen on `HOST:PORT` (0.0.0.0:2525 for the devices of the network)")
+// withListen gives c the flag --listen and runs body with its value, checked;
+// an argument is a usage error, which extra says with the argument.
+func withListen(c *cobra.Command, extra string, body func(ctx context.Context, listen string) error) *cobra.Command {
+	listen := c.Flags().String("listen", relay.DefaultListen, "listen on `HOST:PORT` (0.0.0.0:2525 for the devices of the network)")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageRelay, extra, args[0])
+		}
+		addr, err := checkListen(*listen)
+		if err != nil {
+			return err
+		}
+		return body(c.Context(), addr)
+	}
+	return c
 }
 
 // checkListen checks the value of --listen.

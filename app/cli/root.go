@@ -141,11 +141,6 @@ func withUsage(c *cobra.Command, usage string) *cobra.Command {
 	return c
 }
 
-// run is a command's RunE for a body that takes its positional arguments.
-func run(env Env, body func(c *cobra.Command, env Env, args []string) error) func(*cobra.Command, []string) error {
-	return func(c *cobra.Command, args []string) error { return body(c, env, args) }
-}
-
 const usageTemplate = `Usage:
 {{synopsis .}}{{if .HasAvailableSubCommands}}
 
