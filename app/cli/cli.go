@@ -77,7 +77,8 @@ const (
 // usageError is a mistake in the command line.
 type usageError struct {
 	msg, usage string
-	help       bool // sendmail's -h: print the usage, exit 0
+	next       string // instead of the usage: what to do
+	help       bool   // sendmail's -h: print the usage, exit 0
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -146,7 +147,11 @@ func report(w io.Writer, err error) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		fmt.Fprintf(w, "%s\nUsage: %s\n", sentence(ue.msg), ue.usage)
+		if ue.next != "" {
+			printText(w, ue.msg, ue.next)
+		} else {
+			fmt.Fprintf(w, "%s\nUsage: %s\n", sentence(ue.msg), ue.usage)
+		}
 		return ExitUsage
 	}
 	var code exitCode

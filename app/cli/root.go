@@ -60,8 +60,10 @@ func Command(env Env) *cobra.Command {
 }
 
 func unknownCommand(name string) error {
-	return &usageError{msg: fmt.Sprintf("unknown command %q", name), usage: "mailkey help   (lists the commands)"}
+	return &usageError{msg: fmt.Sprintf("unknown command %q", name), next: seeHelp}
 }
+
+const seeHelp = "Run 'mailkey help' to see the commands"
 
 // helpCmd is 'mailkey help [COMMAND]': the command's help, or a usage error
 // for a command that does not exist.
@@ -89,7 +91,7 @@ func helpCmd() *cobra.Command {
 				sub := findSub(cmd, name)
 				if sub == nil {
 					return &usageError{msg: fmt.Sprintf("no help for %q: %s has no such command", strings.Join(args, " "), cmd.CommandPath()),
-						usage: "mailkey help [COMMAND]...   ('mailkey help' lists the commands)"}
+						next: seeHelp}
 				}
 				cmd = sub
 			}
