@@ -72,6 +72,9 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzIDTokenClaims$$' -fuzztime=$(FUZZTIME) ./app/oauth
 	$(GO) test -run='^$$' -fuzz='^FuzzAccountsFile$$' -fuzztime=$(FUZZTIME) ./app/account
 	$(GO) test -run='^$$' -fuzz='^FuzzSetupFile$$' -fuzztime=$(FUZZTIME) ./app/setup
+	$(GO) test -run='^$$' -fuzz='^FuzzReplyLimit$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzParseList$$' -fuzztime=$(FUZZTIME) ./app/mail
+	$(GO) test -run='^$$' -fuzz='^FuzzSubject$$' -fuzztime=$(FUZZTIME) ./app/mail
 
 clean:
 	rm -rf bin

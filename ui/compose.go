@@ -24,17 +24,18 @@ type compose struct {
 	accounts   []engine.Info
 	files      []composeFile
 
-	intro   *widget.Label
-	from    *widget.Select
-	fromErr *widget.Label
-	to      *widget.Entry
-	toErr   *widget.Label
-	cc      *widget.Entry
-	ccErr   *widget.Label
-	bcc     *widget.Entry
-	bccErr  *widget.Label
-	subject *widget.Entry
-	body    *widget.Entry
+	intro    *widget.Label
+	from     *widget.Select
+	fromErr  *widget.Label
+	fromNote *widget.Label // compose_aliases.go
+	to       *widget.Entry
+	toErr    *widget.Label
+	cc       *widget.Entry
+	ccErr    *widget.Label
+	bcc      *widget.Entry
+	bccErr   *widget.Label
+	subject  *widget.Entry
+	body     *widget.Entry
 
 	addFile  *widget.Button
 	fileRows *fyne.Container
@@ -79,6 +80,8 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 		result:         para(""),
 		transcriptText: widget.NewLabel(""),
 	}
+	c.fromNote = para("")
+	c.fromNote.Hide()
 	c.from = widget.NewSelect(nil, func(string) { c.onFromChanged() })
 	c.from.PlaceHolder = tr("compose.loading_accounts", "Loading the accounts…")
 	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc} {
@@ -131,7 +134,7 @@ func (c *compose) content() fyne.CanvasObject {
 		title = tr("ap.send_test", "Send a test email to myself")
 	}
 	form := widget.NewForm(
-		widget.NewFormItem(tr("compose.from", "From"), container.NewVBox(c.from, c.fromErr)),
+		widget.NewFormItem(tr("compose.from", "From"), container.NewVBox(c.from, c.fromErr, c.fromNote)),
 		widget.NewFormItem(tr("compose.to", "To"), container.NewVBox(c.to, c.toErr)),
 		widget.NewFormItem(tr("compose.cc", "Cc"), container.NewVBox(c.cc, c.ccErr)),
 		widget.NewFormItem(tr("compose.bcc", "Bcc"), container.NewVBox(c.bcc, c.bccErr)),
@@ -179,6 +182,7 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 	for i, in := range list {
 		opts[i] = in.Address
 	}
+	opts = append(opts, aliasOptions(list)...) // compose_aliases.go
 	c.from.SetOptions(opts)
 	if len(opts) == 0 {
 		c.fromErr.SetText(tr("compose.no_account", "There is no account to send from yet. Add one first."))
@@ -194,6 +198,7 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 }
 
 func (c *compose) onFromChanged() {
+	c.showFromNote()
 	if !c.busy && c.from.Selected != "" {
 		c.send.Enable()
 	}

@@ -83,12 +83,12 @@ func (c *compose) onSent(res mail.Result, err error) {
 	} else if res.Transport != "" {
 		lines = append(lines, tr("compose.transport", "Transport: {{.Transport}}", map[string]any{"Transport": transportName(res.Transport)}))
 	}
-	if c.testToSelf {
-		lines = append(lines, tr("compose.look_inbox", "Look for it in the inbox of {{.Address}}; it usually arrives within a minute.", map[string]any{"Address": c.from.Selected}))
-	}
 	text := strings.Join(lines, "\n")
 	c.result.SetText(text)
 	c.result.Show()
+	if c.testToSelf {
+		c.lookForArrival(text, res) // compose_arrival.go
+	}
 	c.clear()
 }
 

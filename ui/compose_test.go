@@ -228,7 +228,7 @@ func TestComposeTestEmailToSelf(t *testing.T) {
 	if len(msgs) != 1 || len(msgs[0].To) != 1 || msgs[0].To[0] != ann {
 		t.Fatalf("peer received %+v", msgs)
 	}
-	if !strings.Contains(c.result.Text, "Sent.") || !strings.Contains(c.result.Text, ann) {
+	if !strings.Contains(c.result.Text, "Sent.") || !strings.Contains(c.result.Text, "Arrived in your Inbox after") {
 		t.Errorf("result %q", c.result.Text)
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // applyDemo puts the window on one screen for the README's screenshots (make
-// screenshots): MAILKEY_DEMO=checklist | signin-wait | compose | account
+// screenshots): MAILKEY_DEMO=checklist | signin-wait | compose | arrival | account
 // (the first account's screen, scrolled to its Health card once the checks
 // ran). For
 // signin-wait, MAILKEY_DEMO_CLIENT names the client JSON to import, and no
@@ -31,6 +31,8 @@ func applyDemo(g *gui) {
 			}
 			fyne.Do(func() { g.showCompose(list[0].Address, true) })
 		}()
+	case "arrival":
+		go demoArrival(g) // compose_arrival.go
 	case "account":
 		// The app opens the first account by itself; wait for that screen,
 		// then run its checks.

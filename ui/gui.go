@@ -36,7 +36,8 @@ type gui struct {
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
 	// relay is the relay the app runs while it is open (account_relay.go).
-	relay *relayRunner
+	relay     *relayRunner
+	reminders reminders // watch.go
 }
 
 // notified returns ctx under which the engine's operations tell the user,
@@ -191,7 +192,7 @@ func newSidebar(g *gui) *sidebar {
 			}
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(s.infos[id].Address)
-			box.Objects[1].(*widget.Label).SetText(statusText(s.infos[id]))
+			box.Objects[1].(*widget.Label).SetText(s.g.accountBadge(s.infos[id].Address, statusText(s.infos[id]))) // watch.go
 		})
 	s.list.OnSelected = func(id widget.ListItemID) {
 		if id < len(s.infos) {

@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"context"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/version"
+	"github.com/mailkey-app/mailkey/app/watch"
 	"github.com/mailkey-app/mailkey/assets"
 )
 
@@ -33,6 +35,8 @@ func Run(eng *engine.Engine) {
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {
 		g.start()
+		go g.showRequested(os.Getenv(watch.ShowEnv))                    // show_request.go
+		go g.runReminders(context.Background(), "", watch.DefaultEvery) // watch.go
 		if os.Getenv("MAILKEY_DEMO") != "" {
 			go applyDemo(g)
 		}

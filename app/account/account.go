@@ -67,6 +67,12 @@ type Account struct {
 	// Transport is how mail leaves: TransportSMTP, TransportAPI or
 	// TransportAuto; "" is the default (see EffectiveTransport).
 	Transport string `json:"transport,omitempty"`
+	// IMAP is the IMAP URL that 'mailkey test' reads the mailbox at, for
+	// app-password accounts ("" means imaps://imap.gmail.com:993).
+	IMAP string `json:"imap,omitempty"`
+	// SendAs lists the verified "Send mail as" addresses Gmail reported
+	// (users.settings.sendAs), the account's own excluded; OAuth only.
+	SendAs []string `json:"send_as,omitempty"`
 	// NeedsSignIn is set when Google refused the refresh token; the account is
 	// kept and the user is asked to sign in again.
 	NeedsSignIn bool `json:"needs_sign_in,omitempty"`

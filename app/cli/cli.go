@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
@@ -53,6 +54,9 @@ var commands = []func(Env) *cobra.Command{
 	statusCmd,
 	loginCmd,
 	sendCmd,
+	testCommand,
+	watchCommand,
+	aliasesCommand,
 	tokenCmd,
 	removeCmd,
 	doctorCmd,
@@ -65,11 +69,11 @@ var commands = []func(Env) *cobra.Command{
 // Usage lines, one per command: printed with a usage error and in the help.
 const (
 	usageAccounts = "mailkey accounts [--json]"
-	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto]\n" +
+	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto] [--imap URL]\n" +
 		"       mailkey login --client-id ID [--project-id P] [--auth-uri URL --token-uri URL] [same options]   (client secret on stdin)\n" +
-		"       mailkey login --app-password --email ADDR [--smtp URL]   (app password on stdin)"
+		"       mailkey login --app-password --email ADDR [--smtp URL] [--imap URL]   (app password on stdin)"
 	usageSend = "mailkey send --from ADDR --to LIST [--cc LIST] [--bcc LIST] --subject TEXT " +
-		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--verbose]"
+		"[--body TEXT | --body-file FILE|-] [--attach FILE]... [--account ADDR] [--verbose]"
 	usageToken  = "mailkey token ADDR"
 	usageRemove = "mailkey remove ADDR"
 )
@@ -189,7 +193,8 @@ func codeOf(err error) int {
 	case is(account.ErrNotFound):
 		return ExitNoAccount
 	case is(oauth.ErrNeedsSignIn, oauth.ErrAccessDenied, oauth.ErrScopeNotGranted, oauth.ErrInvalidClient,
-		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound):
+		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound,
+		arrival.ErrIMAPLogin, arrival.ErrTokenRejected):
 		return ExitAuth
 	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
 		oauth.ErrUnavailable):
@@ -202,7 +207,7 @@ func codeOf(err error) int {
 		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
 		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
 		google.ErrLooksLikeAccountPassword, google.ErrNoClientInText, google.ErrTwoClientsInText, google.ErrBadClientSecret,
-		google.ErrBadProjectID):
+		google.ErrBadProjectID, arrival.ErrBadIMAPURL):
 		return ExitUsage
 	}
 	return ExitFailure

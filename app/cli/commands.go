@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
@@ -39,6 +40,8 @@ type accountJSON struct {
 	LastRefresh       *time.Time `json:"last_refresh,omitempty"`
 	ClientIdle        bool       `json:"client_idle,omitempty"`
 	ClientIdleWarning string     `json:"client_idle_warning,omitempty"`
+	SendAs            []string   `json:"send_as,omitempty"`
+	IMAP              string     `json:"imap,omitempty"`
 }
 
 func accountsCmd(env Env) *cobra.Command {
@@ -63,7 +66,7 @@ func accounts(_ context.Context, env Env, asJSON bool) error {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
-				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason}
+				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason, SendAs: a.SendAs, IMAP: a.IMAP}
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days
@@ -109,9 +112,9 @@ func clientIdleWarning(a account.Account) string {
 
 // loginFlags are the flags of 'mailkey login'.
 type loginFlags struct {
-	clientFile, clientID, projectID, authURI, tokenURI, smtpURL, apiBase, transport, email *string
-	noBrowser, testing, production, appPassword                                            *bool
-	timeout                                                                                *time.Duration
+	clientFile, clientID, projectID, authURI, tokenURI, smtpURL, apiBase, transport, email, imapURL *string
+	noBrowser, testing, production, appPassword                                                     *bool
+	timeout                                                                                         *time.Duration
 }
 
 func loginCmd(env Env) *cobra.Command {
@@ -136,6 +139,7 @@ func loginCmd(env Env) *cobra.Command {
 		transport:   fs.String("transport", "", "`smtp`, api (the Gmail API over HTTPS) or auto (SMTP, else the API when SMTP cannot be reached; the default for OAuth)"),
 		appPassword: fs.Bool("app-password", false, "sign in with an app password, read on standard input (with --email)"),
 		email:       fs.String("email", "", "the Gmail `ADDR` of the app password"),
+		imapURL:     fs.String("imap", "", "the IMAP server `URL` where 'mailkey test' looks for its message (default Gmail's)"),
 	}
 	_ = fs.MarkHidden("api")
 	c.RunE = func(c *cobra.Command, args []string) error { return login(c.Context(), env, f, args) }
@@ -146,7 +150,10 @@ func login(ctx context.Context, env Env, f loginFlags, args []string) error {
 	usage := usageLogin
 	clientFile, clientID, projectID, authURI, tokenURI := f.clientFile, f.clientID, f.projectID, f.authURI, f.tokenURI
 	noBrowser, smtpURL, testing, production, timeout := f.noBrowser, f.smtpURL, f.testing, f.production, f.timeout
-	apiBase, transport, appPassword, email := f.apiBase, f.transport, f.appPassword, f.email
+	apiBase, transport, appPassword, email, imapURL := f.apiBase, f.transport, f.appPassword, f.email, f.imapURL
+	if _, err := arrival.ParseIMAPURL(*imapURL); err != nil {
+		return err
+	}
 	byID := *clientID != ""
 	switch {
 	case len(args) > 0:
@@ -163,7 +170,7 @@ func login(ctx context.Context, env Env, f loginFlags, args []string) error {
 		if *transport != "" && *transport != account.TransportSMTP {
 			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret or --client-id")
 		}
-		return loginAppPassword(ctx, env, *email, *smtpURL)
+		return setIMAP(env, *email, *imapURL, loginAppPassword(ctx, env, *email, *smtpURL))
 	case *clientFile != "" && byID:
 		return usagef(usage, "choose either --client-secret FILE or --client-id ID (with the secret on standard input), not both")
 	case !byID && (*projectID != "" || *authURI != "" || *tokenURI != ""):
@@ -219,6 +226,10 @@ func login(ctx context.Context, env Env, f loginFlags, args []string) error {
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
 	printSignInEnd(env.Stderr, a)
+	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
+		return err
+	}
+	readAliases(ctx, env, a.Address)
 	return nil
 }
 
@@ -315,6 +326,7 @@ type sendFlags struct {
 	from, to, cc, bcc, subject, body, bodyFile *string
 	verbose                                    *bool
 	attach                                     *[]string
+	via                                        *string         // the account to send through when --from is an alias (aliases.go)
 	set                                        map[string]bool // the flags given
 }
 
@@ -332,6 +344,7 @@ func sendCmd(env Env) *cobra.Command {
 		bodyFile: fs.String("body-file", "", "read the body from `FILE` (- for standard input)"),
 		verbose:  fs.Bool("verbose", false, "print the SMTP transcript on stderr, secrets redacted"),
 		attach:   fs.StringArray("attach", nil, "attach `FILE` (repeat for more)"),
+		via:      fs.String("account", "", "the account to send through (`ADDR`), when --from is one of its Send mail as addresses"),
 	}
 	_ = c.RegisterFlagCompletionFunc("from", func(c *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		return accountAddresses(env, toComplete), cobra.ShellCompDirectiveNoFileComp
@@ -347,7 +360,7 @@ func sendCmd(env Env) *cobra.Command {
 func send(ctx context.Context, env Env, f sendFlags, args []string) error {
 	usage := usageSend
 	from, to, cc, bcc, subject, body, bodyFile := f.from, f.to, f.cc, f.bcc, f.subject, f.body, f.bodyFile
-	verbose, attach, set := f.verbose, *f.attach, f.set
+	verbose, attach, set, via := f.verbose, *f.attach, f.set, f.via
 	switch {
 	case len(args) > 0:
 		return usagef(usage, "unexpected argument %q", args[0])
@@ -376,6 +389,8 @@ func send(ctx context.Context, env Env, f sendFlags, args []string) error {
 			return err
 		}
 	}
+	m.Via = *via
+	warnFrom(env, m)
 	res, err := env.Engine.Send(ctx, m)
 	if *verbose && res.Transcript != "" {
 		fmt.Fprintln(env.Stderr, "Transcript (secrets redacted):\n"+res.Transcript)

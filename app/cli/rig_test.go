@@ -43,6 +43,7 @@ type rig struct {
 	ca      *testpeer.CA
 	oauth   *testpeer.OAuth
 	smtp    *testpeer.SMTP
+	gmail   *testpeer.Gmail // all the peers, the mailbox and IMAP included
 	dir     string
 	service string
 	eng     *engine.Engine
@@ -56,7 +57,7 @@ func newRig(t *testing.T) *rig {
 	t.Helper()
 	env := enginetest.New(t)
 	g := env.Gmail
-	r := &rig{t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine}
+	r := &rig{t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, gmail: g, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine}
 	r.eng.Now = r.clock
 	r.secrets = []string{annPass, annAccount, g.OAuth.ClientSecret}
 	return r

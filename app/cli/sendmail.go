@@ -212,15 +212,15 @@ func readyMessage(eng *engine.Engine, f sendmailFlags, raw []byte) (sendmail.Mes
 // account, else the only account.
 func chooseAccount(eng *engine.Engine, flag, from string) (account.Account, error) {
 	if flag != "" {
-		return eng.AccountFor(flag)
+		return eng.SendingAccount(flag)
 	}
 	if from != "" {
-		a, err := eng.AccountFor(from)
+		a, err := eng.SendingAccount(from)
 		if !errors.Is(err, account.ErrNotFound) {
 			return a, err
 		}
 	}
-	return eng.AccountFor("")
+	return eng.SendingAccount("")
 }
 
 func dedupe(list []string) []string {

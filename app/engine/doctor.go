@@ -87,6 +87,9 @@ func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 		return append(checks, e.smtpCheck(ctx, a)), nil
 	}
 	api, email, signedIn := e.apiCheck(ctx, a)
+	if signedIn {
+		_, _ = e.RefreshAliases(ctx, a.Address) // Check again also reads the Send mail as addresses (aliases.go)
+	}
 	smtp := Check{ID: CheckSMTP, Title: "SMTP login accepted", Skipped: true}
 	smtp.say("doctor.smtp_needs_sign_in", nil, "Needs a valid sign-in, see above", "")
 	if signedIn {

@@ -32,6 +32,10 @@ type Engine struct {
 	Open oauth.Opener
 	// Now is the clock.
 	Now func() time.Time
+	// DefaultIMAP and DefaultAPI are the IMAP URL and the Gmail API base of
+	// accounts that set none ("" for Gmail's), for the arrival check and the
+	// Send mail as list; tests point them at the stand-ins (arrival.go).
+	DefaultIMAP, DefaultAPI string
 
 	tokenMu sync.Mutex // one refresh at a time; the others then find it cached
 }

@@ -70,12 +70,13 @@ func (e *Engine) withCredential(ctx context.Context, a account.Account, overAPI 
 	return res, err
 }
 
-// AccountFor returns the account to send as for sendmail and the relay: the
-// account with address addr when it is not empty, else the only account.
-// With several accounts and no address, the error names them.
-func (e *Engine) AccountFor(addr string) (account.Account, error) {
+// SendingAccount returns the account to send as for sendmail and the relay:
+// the account whose address or verified Send mail as alias addr is, when addr
+// is not empty, else the only account. With several accounts and no address,
+// the error names them.
+func (e *Engine) SendingAccount(addr string) (account.Account, error) {
 	if addr != "" {
-		return e.Accounts.Get(addr)
+		return e.accountFor(addr, "")
 	}
 	list, err := e.Accounts.List()
 	if err != nil {

@@ -73,21 +73,21 @@ func TestSendRawRefusesBeforeConnecting(t *testing.T) {
 	}
 }
 
-func TestAccountFor(t *testing.T) {
+func TestSendingAccount(t *testing.T) {
 	env := enginetest.New(t)
-	if _, err := env.Engine.AccountFor(""); !errors.Is(err, account.ErrNotFound) {
+	if _, err := env.Engine.SendingAccount(""); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("no accounts: %v", err)
 	}
 	_ = env.Engine.Accounts.Put(account.Account{Address: "ann@gmail.com", Method: account.AppPassword})
-	if a, err := env.Engine.AccountFor(""); err != nil || a.Address != "ann@gmail.com" {
+	if a, err := env.Engine.SendingAccount(""); err != nil || a.Address != "ann@gmail.com" {
 		t.Fatalf("the only account: %v %v", a, err)
 	}
 	_ = env.Engine.Accounts.Put(account.Account{Address: "zoe@gmail.com", Method: account.AppPassword})
-	_, err := env.Engine.AccountFor("")
+	_, err := env.Engine.SendingAccount("")
 	if !errors.Is(err, account.ErrNotFound) || !strings.Contains(err.Error(), "ann@gmail.com, zoe@gmail.com") {
 		t.Fatalf("two accounts: %v", err)
 	}
-	if a, err := env.Engine.AccountFor("ZOE@gmail.com"); err != nil || a.Address != "zoe@gmail.com" {
+	if a, err := env.Engine.SendingAccount("ZOE@gmail.com"); err != nil || a.Address != "zoe@gmail.com" {
 		t.Fatalf("by address: %v %v", a, err)
 	}
 }

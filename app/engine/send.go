@@ -26,7 +26,7 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	if err != nil {
 		return mail.Result{}, err
 	}
-	a, err := e.Accounts.Get(from)
+	a, err := e.accountFor(from, m.Via) // the account, or the one this From is a verified alias of (aliases.go)
 	if err != nil {
 		return mail.Result{}, err
 	}

@@ -224,8 +224,32 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 		return err
 	}
 	oauth := cred.Token != ""
+	// Server text reaches the user only without the secret and escaped.
+	red := newRedactor(cred)
+	cause := red.text(err.Error())
+	var refused *startTLSRefused
+	switch {
+	case errors.Is(err, ErrReplyTooLong):
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrReplyTooLong, cause), "mail.reply_too_long",
+			advice.Data{"Server": ep.Addr(), "Bytes": maxReplyLine, "Lines": maxReplyLines},
+			"{{.Server}} sent a reply longer than mailkey accepts (a line over {{.Bytes}} bytes or over {{.Lines}} lines), so mailkey hung up",
+			"Mail servers do not do this; something on your network may be interfering: "+
+				"try smtps://smtp.gmail.com:465 or another network")
+	case errors.As(err, &refused):
+		wire := "no usable reply"
+		if r, ok := replyIn(err); ok {
+			wire = strings.Join(strings.Fields(fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, red.text(r.Text))), " ")
+		}
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.starttls_refused",
+			advice.Data{"Server": ep.Addr(), "Reply": wire},
+			"{{.Server}} refused STARTTLS ({{.Reply}}), and mailkey never sends without encryption",
+			"Try smtps://smtp.gmail.com:465; if that fails too, something on your network (a proxy or antivirus) "+
+				"may be intercepting mail: try another network")
+	}
 	if r, ok := replyIn(err); ok {
+		r.Text = red.text(r.Text)
 		if c, ok := ParseChallenge(challenge); ok {
+			c.Status, c.Scope = red.text(c.Status), red.text(c.Scope)
 			return ExplainChallenge(c, r)
 		}
 		return Explain(r, oauth)
@@ -245,38 +269,38 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 	timedOut := (errors.As(err, &netErr) && netErr.Timeout()) || strings.Contains(text, "i/o timeout")
 	switch {
 	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose, errors.As(err, new(*afterDataError)):
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrMaybeSent, redactErr(err, cred)), "mail.maybe_sent",
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrMaybeSent, cause), "mail.maybe_sent",
 			advice.Data{"Server": ep.Addr()},
 			"the connection to {{.Server}} failed after the whole message was sent, so it may have been delivered",
 			"Look in your Sent folder before you send it again")
 	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrTLS, err), "mail.certificate_unverified", advice.Data{"Host": ep.Host},
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.certificate_unverified", advice.Data{"Host": ep.Host},
 			"the server's certificate for {{.Host}} could not be verified",
 			"Something on your network may be intercepting the connection; try another network")
 	case errors.As(err, &recordEr):
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrTLS, err), "mail.not_tls", advice.Data{"Server": ep.Addr()},
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.not_tls", advice.Data{"Server": ep.Addr()},
 			"{{.Server}} does not speak TLS",
 			"Use smtps:// only with port 465 and smtp:// with port 587")
-	case strings.Contains(err.Error(), "does not support STARTTLS"):
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrTLS, err), "mail.no_starttls", advice.Data{"Server": ep.Addr()},
+	case errors.Is(err, errNoSTARTTLS):
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.no_starttls", advice.Data{"Server": ep.Addr()},
 			"{{.Server}} does not offer STARTTLS, and mailkey never sends without encryption",
 			"Use smtp://smtp.gmail.com:587 or smtps://smtp.gmail.com:465")
 	case errors.As(err, &dnsErr):
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.host_not_found", advice.Data{"Host": ep.Host},
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrConnect, cause), "mail.host_not_found", advice.Data{"Host": ep.Host},
 			"cannot find the server {{.Host}}",
 			"Check your internet connection and the server name")
 	case timedOut:
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrTimeout, err), "mail.server_silent", advice.Data{"Server": ep.Addr()},
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrTimeout, cause), "mail.server_silent", advice.Data{"Server": ep.Addr()},
 			"the server {{.Server}} stopped answering",
 			"Check your connection and try again; some networks block ports 587 and 465")
 	case errors.As(err, &opErr) && opErr.Op == "dial":
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.cannot_connect",
+		return advice.Keyed(fmt.Errorf("%w: %s", ErrConnect, cause), "mail.cannot_connect",
 			advice.Data{"Server": ep.Addr(), "Port": ep.Port},
 			"cannot connect to {{.Server}}",
 			"Check your internet connection; some networks block port {{.Port}}: "+
 				"try the other port (587 with smtp:// or 465 with smtps://) or another network")
 	}
-	return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, redactErr(err, cred)), "mail.connection_failed",
+	return advice.Keyed(fmt.Errorf("%w: %s", ErrConnect, cause), "mail.connection_failed",
 		advice.Data{"Server": ep.Addr()},
 		"the connection to {{.Server}} failed",
 		"Try again; check your connection if it keeps happening")
@@ -306,14 +330,6 @@ func lastReply(s string) string {
 	}
 	if r, ok := ParseReply(s); ok {
 		return r.Text
-	}
-	return s
-}
-
-func redactErr(err error, cred Credential) string {
-	s := err.Error()
-	if sec := cred.secret(); sec != "" {
-		s = strings.ReplaceAll(s, sec, "<redacted>")
 	}
 	return s
 }

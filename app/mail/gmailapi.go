@@ -79,7 +79,10 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 		_ = pw.CloseWithError(err)
 		wrote <- err
 	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+SendPath, pr)
+	// reqCtx also ends the request when the answer's body takes too long.
+	reqCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, base+SendPath, pr)
 	if err != nil {
 		_ = pr.Close()
 		<-wrote
@@ -93,7 +96,9 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 	req.Header.Set("Authorization", "Bearer "+cred.Token)
 	req.Header.Set("Accept", "application/json")
 	res.Transcript = fmt.Sprintf("POST %s (%d bytes, Authorization: Bearer <redacted>)\n", base+SendPath, int64(n))
-	resp, err := s.httpClient().Do(req)
+	client := s.httpClient()
+	defer client.CloseIdleConnections() // the transport is this send's own
+	resp, err := client.Do(req)
 	_ = pr.Close() // unblocks the writer when the server answered early
 	writeErr := <-wrote
 	if err != nil {
@@ -104,8 +109,8 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 		return res, explainHTTP(ctx, base, err, written.Load())
 	}
 	defer resp.Body.Close()
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	res.Transcript += fmt.Sprintf("→ %s\n", resp.Status)
+	body, over, rerr := readAnswer(resp.Body, s.idle(), stop)
+	res.Transcript += fmt.Sprintf("→ %s\n", advice.Printable(resp.Status, maxShownText))
 	if resp.StatusCode/100 == 2 {
 		var sent struct {
 			ID       string   `json:"id"`
@@ -120,10 +125,46 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 			res.Transcript += "(unreadable answer; the status says sent)\n"
 			return res, nil
 		}
-		res.Transcript += fmt.Sprintf("id %s, thread %s, labels %s\n", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " "))
+		res.Transcript += advice.Printable(fmt.Sprintf("id %s, thread %s, labels %s", sent.ID, sent.ThreadID, strings.Join(sent.LabelIDs, " ")), maxShownText) + "\n"
 		return res, nil
 	}
+	// Google's answer may quote the request: the token must not show.
+	body = []byte(newRedactor(cred).redact(string(body)))
+	if over {
+		res.Transcript += fmt.Sprintf("(answer longer than %d KiB; not read)\n", maxAPIAnswer>>10)
+		return res, answerTooLong(ExplainAPI(api, resp.StatusCode, nil))
+	}
 	return res, ExplainAPI(api, resp.StatusCode, body)
+}
+
+// maxAPIAnswer bounds the Gmail API's answer that mailkey reads: a sent
+// message's JSON is about 100 bytes, an error's a few KiB.
+const maxAPIAnswer = 64 << 10
+
+// ErrAPIAnswerTooLong means the Gmail API's answer was longer than
+// mailkey reads; the error also carries what its status means.
+var ErrAPIAnswerTooLong = errors.New("Gmail API answer too long")
+
+// readAnswer reads at most maxAPIAnswer bytes of body within idle, calling
+// stop (which ends the request) when the time is up; over reports that the
+// answer was longer.
+func readAnswer(body io.Reader, idle time.Duration, stop func()) (b []byte, over bool, err error) {
+	t := time.AfterFunc(idle, stop)
+	defer t.Stop()
+	b, err = io.ReadAll(io.LimitReader(body, maxAPIAnswer+1))
+	if len(b) > maxAPIAnswer {
+		return b[:maxAPIAnswer], true, err
+	}
+	return b, false, err
+}
+
+// answerTooLong wraps the explanation of an answer's status (still what the
+// sentinels say) in the news that the answer itself was not read.
+func answerTooLong(status error) error {
+	return advice.Keyed(fmt.Errorf("%w: %w", ErrAPIAnswerTooLong, status), "mail.api_answer_too_long",
+		advice.Data{"Limit": maxAPIAnswer >> 10, "Status": status},
+		"the Gmail API sent an answer longer than {{.Limit}} KiB, which mailkey did not read ({{.Status}})",
+		"Try again later; if it keeps happening, send over SMTP")
 }
 
 // writeAPIMessage writes the message for the API. Unlike SMTP, where Bcc
@@ -142,12 +183,29 @@ func (s *Sender) httpClient() *http.Client {
 	if s.RootCAs != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
 	}
-	idle := s.Timeout
-	if idle <= 0 {
-		idle = DefaultTimeout
-	}
+	idle := s.idle()
 	tr.ResponseHeaderTimeout = idle
+	// Every write must progress within idle, so that a server that stops
+	// reading the upload cannot hold the send; readAnswer times the body.
+	dialer := &net.Dialer{Timeout: idle}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return newIdleConn(c, idle, new(atomic.Bool)), nil
+	}
+	// No total Timeout, which would cut a large upload on a slow link:
+	// bounded: each write, the answer's header and its body have a deadline.
 	return &http.Client{Transport: tr}
+}
+
+// idle is the idle timeout: Timeout, or DefaultTimeout when zero.
+func (s *Sender) idle() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
 }
 
 // explainHTTP explains a failed request: before the whole body was sent

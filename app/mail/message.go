@@ -38,6 +38,10 @@ type Message struct {
 	Body    string
 	// Attachments are file paths, streamed from disk while sending.
 	Attachments []string
+	// Via names the account to send through when From is not an account
+	// of its own ("" = the account of From, or the one From is a verified
+	// Send mail as address of).
+	Via string
 }
 
 // ParseList splits a comma-separated address list ("Ann <a@x.org>, b@y.org").
@@ -61,6 +65,9 @@ func ParseList(field, s string) ([]string, error) {
 		out[i] = a.Address
 		if a.Name != "" {
 			out[i] = a.String()
+		}
+		if err := checkAddress(field, out[i]); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -106,14 +113,31 @@ func checkAddress(field, a string) error {
 		return advice.Keyed(ErrInvalidAddress, "mail.address_empty", advice.Data{"Field": advice.Label(field)},
 			"the {{.Field}} address is empty", "Enter an address like ann@example.com")
 	}
-	if _, err := netmail.ParseAddress(a); err != nil {
+	parsed, err := netmail.ParseAddress(a)
+	if err != nil {
 		return advice.Keyed(fmt.Errorf("%w: %v", ErrInvalidAddress, err), "mail.invalid_address",
 			advice.Data{"Address": strconv.Quote(a), "Field": advice.Label(field)},
 			"{{.Address}} in {{.Field}} is not a valid email address",
 			"Check for typos; an address looks like ann@example.com")
 	}
+	// RFC 5321 4.5.3.1: a local part of 64 octets, a path of 256 with its
+	// angle brackets. A longer address cannot be delivered, nor written on
+	// a header line.
+	local, _, _ := strings.Cut(parsed.Address, "@")
+	if len(parsed.Address) > maxAddress || len(local) > maxLocalPart {
+		return advice.Keyed(fmt.Errorf("%w: %d octets", ErrInvalidAddress, len(parsed.Address)), "mail.address_too_long",
+			advice.Data{"Field": advice.Label(field), "Max": maxAddress, "MaxLocal": maxLocalPart},
+			"an address in {{.Field}} is too long to be an email address",
+			"An address has at most {{.Max}} characters, and at most {{.MaxLocal}} before the @: check what was pasted there")
+	}
 	return nil
 }
+
+// The longest address and local part SMTP carries (RFC 5321 4.5.3.1).
+const (
+	maxAddress   = 254
+	maxLocalPart = 64
+)
 
 func injection(field string) error {
 	return advice.Keyed(ErrHeaderInjection, "mail.line_break", advice.Data{"Field": advice.Label(field)},
@@ -121,15 +145,9 @@ func injection(field string) error {
 }
 
 func checkFile(p string) error {
-	fi, err := os.Stat(p)
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("not a regular file")
-	}
+	f, _, err := openAttachment(p)
 	if err == nil {
-		var f *os.File
-		if f, err = os.Open(p); err == nil {
-			_ = f.Close()
-		}
+		_ = f.Close()
 	}
 	if err != nil {
 		return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -79,5 +80,25 @@ func TestParseList(t *testing.T) {
 	}
 	if got, err := ParseList("Cc", "  "); err != nil || got != nil {
 		t.Fatalf("empty list: %q, %v", got, err)
+	}
+}
+
+// TestOverlongAddressIsRefused: an address longer than SMTP carries (a
+// 3,000-character local part, found by FuzzParseList) is refused by
+// ParseList and Validate, instead of going out on a header line over 998
+// octets.
+func TestOverlongAddressIsRefused(t *testing.T) {
+	for _, a := range []string{strings.Repeat("a", 3000) + "@example.com", strings.Repeat("b", 65) + "@example.com",
+		"c@" + strings.Repeat("d", 250) + ".com"} {
+		if _, err := ParseList("To", "ann@example.com, "+a); !errors.Is(err, ErrInvalidAddress) || !strings.Contains(err.Error(), "too long") {
+			t.Errorf("ParseList(%.20q…) = %v", a, err)
+		}
+		m := Message{From: ann, To: []string{a}}
+		if err := m.Validate(); !errors.Is(err, ErrInvalidAddress) {
+			t.Errorf("Validate(%.20q…) = %v", a, err)
+		}
+	}
+	if _, err := ParseList("To", strings.Repeat("e", 64)+"@"+strings.Repeat("f", 185)+".com"); err != nil {
+		t.Errorf("a 254-character address is refused: %v", err)
 	}
 }

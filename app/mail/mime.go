@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // The message is written with the standard library's MIME packages, straight
@@ -63,7 +65,7 @@ func writeMessageBcc(w io.Writer, m Message, id string, date time.Time, bcc bool
 	if bcc && len(m.Bcc) > 0 {
 		h.Set("Bcc", formatList(m.Bcc))
 	}
-	h.Set("Subject", mime.QEncoding.Encode("UTF-8", m.Subject))
+	h.Set("Subject", headerText(m.Subject))
 	h.Set("Message-ID", id)
 	h.Set("MIME-Version", "1.0")
 	h.Set("User-Agent", "mailkey")
@@ -104,12 +106,13 @@ func setText(h textproto.MIMEHeader) {
 	h.Set("Content-Transfer-Encoding", "quoted-printable")
 }
 
-// writeHeader writes the header fields in order, then the blank line.
+// writeHeader writes the header fields in order, each folded (fold), then
+// the blank line.
 func writeHeader(w io.Writer, h textproto.MIMEHeader, order []string) error {
 	var b strings.Builder
 	for _, k := range order {
 		if v := h.Get(k); v != "" {
-			b.WriteString(k + ": " + v + "\r\n")
+			b.WriteString(fold(k, v))
 		}
 	}
 	b.WriteString("\r\n")
@@ -117,16 +120,124 @@ func writeHeader(w io.Writer, h textproto.MIMEHeader, order []string) error {
 	return err
 }
 
-// formatList renders addresses for a header, names RFC 2047-encoded, one
-// address per folded line.
+// formatList renders addresses for a header, names RFC 2047-encoded when
+// they need it; fold breaks the list into lines.
 func formatList(list []string) string {
 	out := make([]string, 0, len(list))
 	for _, s := range list {
 		if a, err := netmail.ParseAddress(s); err == nil {
-			out = append(out, a.String())
+			out = append(out, formatAddress(a))
 		}
 	}
-	return strings.Join(out, ",\r\n ")
+	return strings.Join(out, ", ")
+}
+
+// formatAddress is a.String(), except that a name that needs it is written
+// as encoded words short enough to fold between (encodeWords).
+func formatAddress(a *netmail.Address) string {
+	if a.Name == "" || !needsEncoding(a.Name) {
+		return a.String()
+	}
+	return strings.Join(encodeWords(a.Name), " ") + " <" + a.Address + ">"
+}
+
+// Header lines (RFC 5322 2.1.1): 78 characters recommended, 998 at most.
+const (
+	maxHeaderLine = 78
+	// maxPlainWord is the longest word a header keeps as it is; a longer
+	// one is encoded (encodeWords), so that every line can be folded.
+	maxPlainWord = 70
+)
+
+// headerText is s as the body of an unstructured header (Subject): as it is
+// when it is plain short-worded ASCII, otherwise RFC 2047 encoded words.
+func headerText(s string) string {
+	if !needsEncoding(s) {
+		return s
+	}
+	return strings.Join(encodeWords(s), " ")
+}
+
+// needsEncoding reports whether s cannot go into a header as it is: it holds
+// a character that is not printable ASCII, something that reads as an
+// encoded word, spaces that folding would lose (leading, trailing or
+// doubled), or a word too long to fold.
+func needsEncoding(s string) bool {
+	if strings.Contains(s, "=?") || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") || strings.Contains(s, "  ") {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return true
+		}
+	}
+	for _, w := range strings.Split(s, " ") {
+		if len(w) > maxPlainWord {
+			return true
+		}
+	}
+	return false
+}
+
+// encodeWords encodes s as RFC 2047 "Q" encoded words of at most 75
+// characters each, split between whole UTF-8 characters (never inside one),
+// with only the characters RFC 2047 allows in a phrase, so that the words
+// can stand in a Subject and in a display name alike. Spaces are encoded
+// (as "_"): the space between encoded words is ignored when decoding.
+func encodeWords(s string) []string {
+	const (
+		prefix  = "=?UTF-8?q?"
+		suffix  = "?="
+		payload = 75 - len(prefix) - len(suffix)
+	)
+	var words []string
+	var cur strings.Builder
+	flush := func() {
+		if cur.Len() > 0 {
+			words = append(words, prefix+cur.String()+suffix)
+			cur.Reset()
+		}
+	}
+	var enc strings.Builder
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		enc.Reset()
+		for _, b := range []byte(string(r)) {
+			switch {
+			case b == ' ':
+				enc.WriteByte('_')
+			case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9', strings.IndexByte("!*+-/", b) >= 0:
+				enc.WriteByte(b)
+			default:
+				fmt.Fprintf(&enc, "=%02X", b)
+			}
+		}
+		if cur.Len()+enc.Len() > payload {
+			flush()
+		}
+		cur.WriteString(enc.String())
+	}
+	flush()
+	return words
+}
+
+// fold writes the header field name: value, folded (RFC 5322 2.2.3) before
+// a space wherever the line would pass 78 characters; unfolding gives back
+// the value. Only a single word longer than a line stays unbroken, and
+// needsEncoding keeps words that long out of the texts mailkey writes.
+func fold(name, value string) string {
+	var b strings.Builder
+	b.WriteString(name + ":")
+	n := len(name) + 1
+	for _, w := range strings.Split(value, " ") {
+		if n+1+len(w) > maxHeaderLine && n > 0 {
+			b.WriteString("\r\n")
+			n = 0
+		}
+		b.WriteString(" " + w)
+		n += 1 + len(w)
+	}
+	b.WriteString("\r\n")
+	return b.String()
 }
 
 func writeText(w io.Writer, body string) error {
@@ -138,9 +249,11 @@ func writeText(w io.Writer, body string) error {
 	return qp.Close()
 }
 
-// writeAttachment streams the file at path as a base64 part.
+// writeAttachment streams the file at path as a base64 part: as many bytes
+// as it held when opened, so that a file that grows cannot make the message
+// endless.
 func writeAttachment(mw *multipart.Writer, path string) error {
-	f, err := os.Open(path)
+	f, size, err := openAttachment(path)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrAttachment, err)
 	}
@@ -164,8 +277,8 @@ func writeAttachment(mw *multipart.Writer, path string) error {
 	}
 	lines := &lineBreaker{w: part}
 	enc := base64.NewEncoder(base64.StdEncoding, lines)
-	if _, err := io.Copy(enc, f); err != nil {
-		return err
+	if _, err := io.CopyN(enc, f, size); err != nil {
+		return fmt.Errorf("%w: %s changed while it was being sent: %v", ErrAttachment, path, err)
 	}
 	if err := enc.Close(); err != nil {
 		return err
@@ -213,3 +326,20 @@ func (l *lineBreaker) close() error {
 }
 
 var crlf = []byte("\r\n")
+
+// openAttachment opens the file at path when it is a regular file (see
+// localfile.Open: a named pipe does not hang, and what was opened is
+// checked, not what the path named a moment before, so a path that became
+// a device such as /dev/zero after Validate is refused), and returns its size.
+func openAttachment(path string) (*os.File, int64, error) {
+	f, err := localfile.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		_ = f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -132,4 +134,36 @@ func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); re
 
 func base64Reader(b []byte) io.Reader {
 	return base64.NewDecoder(base64.StdEncoding, bytes.NewReader(bytes.ReplaceAll(b, []byte("\r\n"), nil)))
+}
+
+// TestAttachmentMustStayARegularFile: Validate checks each attachment, but
+// the file is opened again while sending; one that became a device or a
+// FIFO in between (a symlink to /dev/zero) fails at once with
+// ErrAttachment instead of streaming without end (or, for the Gmail API's
+// counting pass, looping for ever).
+func TestAttachmentMustStayARegularFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero.bin")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{zero, fifo} {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "x", Attachments: []string{path}}
+			done := make(chan error, 1)
+			go func() { done <- writeMessage(io.Discard, m, "<id@test>", time.Now()) }()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrAttachment) {
+					t.Fatalf("writeMessage = %v, want ErrAttachment", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("writeMessage still streams the attachment after 5 s")
+			}
+		})
+	}
 }

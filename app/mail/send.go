@@ -9,6 +9,7 @@ import (
 	"net"
 	netmail "net/mail"
 	"net/textproto"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -148,35 +149,33 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tr := newTranscript(cred)
+	red := newRedactor(cred)
+	tr := newTranscript(red)
 	defer func() { res.Transcript = tr.String() }()
 	heard := new(atomic.Bool) // set once the server sent anything at all
 
-	auth := &xoauth2{user: cred.Username, token: cred.Token}
-	idle := s.Timeout
-	if idle <= 0 {
-		idle = DefaultTimeout
-	}
+	idle := s.idle()
 	tlsConf := &tls.Config{ServerName: ep.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+	helo := helloName()
+	d := &dialer{ctx: ctx, ep: ep, conf: tlsConf, idle: idle, heard: heard, helo: helo, tr: tr}
+	var auth smtp.Auth = &plainAuth{user: cred.Username, pass: cred.Password, secure: &d.secure}
+	xo := &xoauth2{user: cred.Username, token: cred.Token, secure: &d.secure}
+	if cred.Token != "" {
+		auth = xo
+	}
+	// The dialer hands go-mail a connection that is TLS already (see
+	// startTLS), so go-mail's own STARTTLS is off; the auths check that TLS is up.
 	opts := []gomail.Option{
 		gomail.WithPort(ep.Port),
 		gomail.WithTimeout(idle),
-		gomail.WithTLSConfig(tlsConf),
-		gomail.WithTLSPortPolicy(gomail.TLSMandatory),
+		gomail.WithTLSPolicy(gomail.NoTLS),
+		gomail.WithHELO(helo),
 		gomail.WithLogger(tr),
 		gomail.WithDebugLog(),
-		gomail.WithDialContextFunc(dialer(ctx, ep, tlsConf, idle, heard)),
+		gomail.WithDialContextFunc(d.dial),
 		gomail.WithoutNoop(), // a fresh connection needs no liveness check
 		gomail.WithoutRset(), // nor a reset before QUIT
-	}
-	if ep.ImplicitTLS {
-		opts = append(opts, gomail.WithSSL())
-	}
-	if cred.Token != "" {
-		opts = append(opts, gomail.WithSMTPAuthCustom(auth))
-	} else {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
-			gomail.WithUsername(cred.Username), gomail.WithPassword(cred.Password))
+		gomail.WithSMTPAuthCustom(auth),
 	}
 	c, err := gomail.NewClient(ep.Host, opts...)
 	if err != nil {
@@ -184,7 +183,8 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	}
 	sc, err := c.DialToSMTPClientWithContext(ctx)
 	if err != nil {
-		return unreached(explain(ctx, ep, cred, err, auth.challenge), heard.Load())
+		d.close() // go-mail leaves it open when EHLO or AUTH fails
+		return unreached(explain(ctx, ep, cred, err, xo.challenge), heard.Load())
 	}
 	err = work(sc)
 	if err != nil {
@@ -210,42 +210,82 @@ func unreached(err error, heard bool) error {
 	return &out
 }
 
-// dialer connects to ep (with TLS from the start for smtps), and ties the
-// connection to ctx so that cancelling it ends any read or write at once.
-func dialer(ctx context.Context, ep Endpoint, conf *tls.Config, idle time.Duration, heard *atomic.Bool) gomail.DialContextFunc {
-	return func(dctx context.Context, network, addr string) (net.Conn, error) {
-		var d net.Dialer // bounded: go-mail dials with a context whose deadline is its connection timeout
-		raw, err := d.DialContext(dctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		conn := &idleConn{Conn: raw, idle: idle, heard: heard}
-		stop := context.AfterFunc(ctx, func() { _ = raw.Close() })
-		conn.stop = stop
-		if !ep.ImplicitTLS {
-			return conn, nil
-		}
-		tc := tls.Client(conn, conf)
-		if err := tc.HandshakeContext(dctx); err != nil {
+// dialer connects to ep and sets up TLS: from the first byte for smtps://,
+// after the plain-text greeting, EHLO and STARTTLS for smtp:// (startTLS).
+// It ties the connection to ctx so that cancelling it ends any read or write
+// at once, and bounds every reply (replyConn) on the text go-mail reads.
+type dialer struct {
+	ctx   context.Context
+	ep    Endpoint
+	conf  *tls.Config
+	idle  time.Duration
+	heard *atomic.Bool
+	helo  string
+	tr    *transcript
+
+	secure atomic.Bool // the TLS handshake succeeded
+	mu     sync.Mutex
+	conn   net.Conn // the last connection made, for close
+}
+
+func (d *dialer) dial(dctx context.Context, network, _ string) (net.Conn, error) {
+	var nd net.Dialer // bounded: dctx carries go-mail's dial deadline (WithTimeout)
+	raw, err := nd.DialContext(dctx, network, d.ep.Addr())
+	if err != nil {
+		return nil, err
+	}
+	conn := newIdleConn(raw, d.idle, d.heard)
+	conn.stop = context.AfterFunc(d.ctx, func() { _ = raw.Close() })
+	d.mu.Lock()
+	d.conn = conn
+	d.mu.Unlock()
+	greeting := ""
+	if !d.ep.ImplicitTLS {
+		if err := startTLS(conn, d.helo, d.tr); err != nil {
 			_ = conn.Close()
 			return nil, err
 		}
-		return tc, nil
+		greeting = tlsGreeting
+	}
+	tc := tls.Client(conn, d.conf)
+	if err := tc.HandshakeContext(dctx); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	d.secure.Store(true)
+	return newReplyConn(tc, greeting), nil
+}
+
+// close closes the last connection made, if any.
+func (d *dialer) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.conn != nil {
+		_ = d.conn.Close()
 	}
 }
 
-// idleConn turns go-mail's fixed deadlines into an idle timeout: every read and
-// write gets idle time from its start, so a large attachment on a slow link is
-// not cut off while a silent server still is.
+// idleConn turns go-mail's fixed deadlines into timeouts that fit SMTP: every
+// write gets idle time from its start, so a large attachment on a slow link
+// is not cut off; every reply must be complete within idle of the command
+// it answers (of the connection, for the greeting), so neither a silent
+// server nor one that trickles its reply a byte at a time holds a send.
 type idleConn struct {
 	net.Conn
 	idle  time.Duration
 	stop  func() bool
 	heard *atomic.Bool
+	since atomic.Int64 // when the last write ended (Unix ns): reads end by since+idle
+}
+
+func newIdleConn(raw net.Conn, idle time.Duration, heard *atomic.Bool) *idleConn {
+	c := &idleConn{Conn: raw, idle: idle, heard: heard}
+	c.since.Store(time.Now().UnixNano())
+	return c
 }
 
 func (c *idleConn) Read(b []byte) (int, error) {
-	_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	_ = c.Conn.SetReadDeadline(time.Unix(0, c.since.Load()).Add(c.idle))
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		c.heard.Store(true)
@@ -255,11 +295,15 @@ func (c *idleConn) Read(b []byte) (int, error) {
 
 func (c *idleConn) Write(b []byte) (int, error) {
 	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
-	return c.Conn.Write(b)
+	n, err := c.Conn.Write(b)
+	c.since.Store(time.Now().UnixNano())
+	return n, err
 }
 
 func (c *idleConn) Close() error {
-	c.stop()
+	if c.stop != nil {
+		c.stop()
+	}
 	return c.Conn.Close()
 }
 
@@ -267,13 +311,43 @@ func (c *idleConn) SetDeadline(time.Time) error      { return nil }
 func (c *idleConn) SetReadDeadline(time.Time) error  { return nil }
 func (c *idleConn) SetWriteDeadline(time.Time) error { return nil }
 
+// errNoTLS stops an AUTH that would go out before TLS is up; the dialer
+// never returns such a connection, so it cannot happen.
+var errNoTLS = errors.New("refusing to authenticate without TLS")
+
+// plainAuth is SASL PLAIN (RFC 4616) that sends the credential only once
+// the dialer has set up TLS (go-mail cannot tell: it sees a wrapped
+// connection).
+type plainAuth struct {
+	user, pass string
+	secure     *atomic.Bool
+}
+
+func (a *plainAuth) Start(*smtp.ServerInfo) (string, []byte, error) {
+	if !a.secure.Load() {
+		return "", nil, errNoTLS
+	}
+	return "PLAIN", []byte("\x00" + a.user + "\x00" + a.pass), nil
+}
+
+func (a *plainAuth) Next(_ []byte, more bool) ([]byte, error) {
+	if more {
+		return nil, errors.New("unexpected server challenge to AUTH PLAIN")
+	}
+	return nil, nil
+}
+
 // xoauth2 is SASL XOAUTH2 that keeps Gmail's 334 challenge for explanation.
 type xoauth2 struct {
 	user, token string
+	secure      *atomic.Bool
 	challenge   []byte
 }
 
 func (a *xoauth2) Start(*smtp.ServerInfo) (string, []byte, error) {
+	if !a.secure.Load() {
+		return "", nil, errNoTLS
+	}
 	return "XOAUTH2", []byte("user=" + a.user + "\x01auth=Bearer " + a.token + "\x01\x01"), nil
 }
 

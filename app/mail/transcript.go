@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"sync"
@@ -10,41 +9,28 @@ import (
 )
 
 // transcript collects go-mail's debug log of the SMTP dialogue. go-mail
-// already hides AUTH data; every secret of the credential, plain or in base64,
-// is replaced as well in case any line carries it.
+// already hides AUTH data; every form of the credential's secret is removed
+// as well in case any line carries it (a server may echo it), and every line
+// is made fit to print: the server's words reach --verbose and the window.
 type transcript struct {
-	mu      sync.Mutex
-	lines   []string
-	secrets []string
+	mu    sync.Mutex
+	lines []string
+	red   redactor
 }
 
 var _ log.Logger = (*transcript)(nil)
 
-func newTranscript(c Credential) *transcript {
-	t := &transcript{}
-	if s := c.secret(); s != "" {
-		t.secrets = append(t.secrets, s, base64.StdEncoding.EncodeToString([]byte(s)))
-		for _, a := range []string{
-			"\x00" + c.Username + "\x00" + c.Password,
-			"user=" + c.Username + "\x01auth=Bearer " + c.Token + "\x01\x01",
-		} {
-			t.secrets = append(t.secrets, base64.StdEncoding.EncodeToString([]byte(a)))
-		}
-	}
-	return t
-}
+func newTranscript(red redactor) *transcript { return &transcript{red: red} }
 
 func (t *transcript) add(l log.Log) {
 	dir := "S:"
 	if l.Direction == log.DirClientToServer {
 		dir = "C:"
 	}
-	line := fmt.Sprintf(l.Format, l.Messages...)
-	for _, s := range t.secrets {
-		line = strings.ReplaceAll(line, s, "<redacted>")
-	}
+	line := strings.TrimRight(fmt.Sprintf(l.Format, l.Messages...), "\r\n")
+	line = t.red.lines(line)
 	t.mu.Lock()
-	t.lines = append(t.lines, dir+" "+strings.TrimRight(line, "\r\n"))
+	t.lines = append(t.lines, dir+" "+line)
 	t.mu.Unlock()
 }
 

@@ -17,8 +17,8 @@ type GmailOptions struct {
 	TestUsers []string
 	// Passwords and AccountPasswords are as in SMTPOptions.
 	Passwords, AccountPasswords map[string]string
-	// SMTPAddr, SMTPSAddr and OAuthAddr fix the listen addresses (empty: random ports).
-	SMTPAddr, SMTPSAddr, OAuthAddr string
+	// SMTPAddr, SMTPSAddr, OAuthAddr and IMAPAddr fix the listen addresses (empty: random ports).
+	SMTPAddr, SMTPSAddr, OAuthAddr, IMAPAddr string
 	// OnMessage is called with every accepted message.
 	OnMessage func(Received)
 }
@@ -31,6 +31,10 @@ type Gmail struct {
 	SMTP  *SMTP
 	// API is the Gmail API stand-in; its tokens come from OAuth.
 	API *GmailAPI
+	// Mailbox stores what SMTP and API deliver; API and IMAP read it.
+	Mailbox *Mailbox
+	// IMAP serves the Mailbox to app-password accounts.
+	IMAP *IMAP
 	// ClientFile and WebClientFile are the provider's client JSON files, as
 	// Google's console would download them for a Desktop and a Web client.
 	ClientFile, WebClientFile string
@@ -46,19 +50,35 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp, err := StartSMTP(SMTPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, AccountPasswords: opts.AccountPasswords,
-		Tokens: op, Addr: opts.SMTPAddr, TLSAddr: opts.SMTPSAddr, OnMessage: opts.OnMessage})
+	api, err := StartGmailAPI(op, "")
 	if err != nil {
 		op.Close()
 		return nil, err
 	}
-	api, err := StartGmailAPI(op, "")
+	mb := api.Mailbox()
+	onMessage := func(r Received) {
+		mb.DeliverSMTP(r)
+		if opts.OnMessage != nil {
+			opts.OnMessage(r)
+		}
+	}
+	sp, err := StartSMTP(SMTPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, AccountPasswords: opts.AccountPasswords,
+		Tokens: op, Addr: opts.SMTPAddr, TLSAddr: opts.SMTPSAddr, OnMessage: onMessage})
 	if err != nil {
+		api.Close()
+		op.Close()
+		return nil, err
+	}
+	api.SetOnSend(mb.DeliverRaw)
+	ip, err := StartIMAP(IMAPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, Addr: opts.IMAPAddr})
+	if err != nil {
+		api.Close()
 		_ = sp.Close()
 		op.Close()
 		return nil, err
 	}
-	g := &Gmail{CA: ca, OAuth: op, SMTP: sp, API: api,
+	ip.Feed(mb)
+	g := &Gmail{CA: ca, OAuth: op, SMTP: sp, API: api, Mailbox: mb, IMAP: ip,
 		ClientFile:    filepath.Join(opts.Dir, "client_secret_desktop.apps.googleusercontent.com.json"),
 		WebClientFile: filepath.Join(opts.Dir, "client_secret_web.apps.googleusercontent.com.json")}
 	err = errors.Join(os.WriteFile(g.ClientFile, op.ClientJSON("installed"), 0o600),
@@ -74,6 +94,7 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 func (g *Gmail) Close() {
 	_ = g.SMTP.Close()
 	g.API.Close()
+	g.IMAP.Close()
 	g.OAuth.Close()
 }
 

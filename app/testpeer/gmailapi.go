@@ -28,6 +28,10 @@ type GmailAPI struct {
 	srv    *http.Server
 	once   sync.Once
 
+	// mux takes the Mailbox's read endpoints too (mailbox.go).
+	mux     *http.ServeMux
+	mailbox *Mailbox
+
 	mu       sync.Mutex
 	disabled bool
 	answer   string
@@ -54,6 +58,9 @@ func StartGmailAPI(tokens TokenValidator, addr string) (*GmailAPI, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /gmail/v1/users/me/profile", p.handleProfile)
 	mux.HandleFunc("POST /upload/gmail/v1/users/me/messages/send", p.handleSend)
+	p.mux = mux
+	p.mailbox = NewMailbox()
+	p.mailbox.register(p) // messages.list/get and settings.sendAs (mailbox.go)
 	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 30 * time.Second}
 	go func() { _ = p.srv.Serve(ln) }()
 	return p, nil
@@ -82,7 +89,8 @@ func (p *GmailAPI) SetAnswer(name string) {
 	p.answer = name
 }
 
-// Hits returns how many requests reached the API so far.
+// Hits returns how many requests reached the profile and send endpoints so
+// far (Mailbox().Reads counts the read endpoints).
 func (p *GmailAPI) Hits() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
@@ -29,6 +30,8 @@ func main() {
 	smtpAddr := flag.String("smtp", "127.0.0.1:0", "STARTTLS listen address")
 	smtpsAddr := flag.String("smtps", "127.0.0.1:0", "implicit-TLS listen address")
 	oauthAddr := flag.String("oauth", "127.0.0.1:0", "OAuth provider listen address")
+	imapAddr := flag.String("imap", "127.0.0.1:0", "IMAP (implicit TLS) listen address")
+	delay := flag.Duration("delivery-delay", 1500*time.Millisecond, "how long the mailbox takes to file a delivered message")
 	flag.Parse()
 
 	inbox := filepath.Join(*dir, "inbox")
@@ -54,7 +57,7 @@ func main() {
 		Dir: *dir, TestUsers: []string{*user},
 		Passwords:        map[string]string{*user: *appPassword},
 		AccountPasswords: map[string]string{*user: "Correct-Horse-9!"},
-		SMTPAddr:         *smtpAddr, SMTPSAddr: *smtpsAddr, OAuthAddr: *oauthAddr,
+		SMTPAddr:         *smtpAddr, SMTPSAddr: *smtpsAddr, OAuthAddr: *oauthAddr, IMAPAddr: *imapAddr,
 		OnMessage: func(m testpeer.Received) {
 			store("SMTP "+m.Mech, m.From, strings.Join(m.To, ", "), m.Data)
 		},
@@ -63,10 +66,11 @@ func main() {
 		fail(err)
 	}
 	defer g.Close()
-	g.API.SetOnSend(func(raw []byte) { store("the Gmail API", "", "", raw) })
+	g.Mailbox.SetDelay(*delay)
+	g.API.SetOnSend(func(raw []byte) { g.Mailbox.DeliverRaw(raw); store("the Gmail API", "", "", raw) })
 
-	env := fmt.Sprintf("SSL_CERT_FILE=%s\nMAILKEY_PEER_SMTP=%s\nMAILKEY_PEER_SMTPS=%s\nMAILKEY_PEER_CLIENT=%s\nMAILKEY_PEER_WEB_CLIENT=%s\nMAILKEY_PEER_USER=%s\nMAILKEY_PEER_API=%s\n",
-		g.CA.CertFile, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.ClientFile, g.WebClientFile, *user, g.API.URL)
+	env := fmt.Sprintf("SSL_CERT_FILE=%s\nMAILKEY_PEER_SMTP=%s\nMAILKEY_PEER_SMTPS=%s\nMAILKEY_PEER_CLIENT=%s\nMAILKEY_PEER_WEB_CLIENT=%s\nMAILKEY_PEER_USER=%s\nMAILKEY_PEER_API=%s\nMAILKEY_PEER_IMAP=%s\n",
+		g.CA.CertFile, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.ClientFile, g.WebClientFile, *user, g.API.URL, g.IMAP.URL)
 	if err := os.WriteFile(filepath.Join(*dir, "peers.env"), []byte(env), 0o600); err != nil {
 		fail(err)
 	}
@@ -80,6 +84,7 @@ func main() {
   SMTP, TLS:          %s
   OAuth provider:     %s
   Gmail API:          %s   (mailkey login … --api URL)
+  IMAP:               %s   (mailkey login --app-password … --imap URL)
   Desktop client:     %s
   Web client:         %s   (to see mailkey refuse it)
   Test CA:            %s
@@ -92,7 +97,7 @@ Run mailkey with the test CA, for example:
 The same values are in %s.
 kill -USR1 %d turns the Gmail API off or on again in the project; kill -USR2 %d closes the SMTP ports;
 kill -HUP %d deletes the OAuth client (the token endpoint answers 401 deleted_client) or restores it.
-`, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.OAuth.URL, g.API.URL, g.ClientFile, g.WebClientFile, g.CA.CertFile, *user, shown,
+`, g.SMTP.StartTLSURL(), g.SMTP.ImplicitTLSURL(), g.OAuth.URL, g.API.URL, g.IMAP.URL, g.ClientFile, g.WebClientFile, g.CA.CertFile, *user, shown,
 		g.CA.CertFile, *user, g.SMTP.StartTLSURL(), g.ClientFile, g.SMTP.StartTLSURL(), filepath.Join(*dir, "peers.env"), os.Getpid(), os.Getpid(), os.Getpid())
 
 	sig := make(chan os.Signal, 1)

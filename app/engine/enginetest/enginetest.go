@@ -53,6 +53,7 @@ func New(t testing.TB) *Env {
 	env.Engine.Secrets = secret.New(env.Service)
 	env.Engine.Sender = &mail.Sender{RootCAs: g.CA.Pool, Timeout: 5 * time.Second}
 	env.Engine.Open = testpeer.Browse
+	env.Engine.DefaultIMAP, env.Engine.DefaultAPI = g.IMAP.URL, g.API.URL
 	t.Cleanup(func() { _ = env.Engine.Secrets.DeleteAll(context.Background(), User) })
 	return env
 }

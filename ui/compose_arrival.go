@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/mailkey-app/mailkey/app/arrival"
+	"github.com/mailkey-app/mailkey/app/mail"
+)
+
+// lookForArrival follows a test message to self: it shows sent (the text
+// already on screen) with a line saying mailkey is looking for the message,
+// then, off the UI goroutine, looks for it in the mailbox (Gmail API or
+// IMAP) and replaces that line with where it landed. The time counts from
+// the end of the send. Sending again cancels the look.
+func (c *compose) lookForArrival(sent string, res mail.Result) {
+	from := c.from.Selected
+	c.result.SetText(sent + "\n" + tr("compose.arrival_looking", "Looking for it in the mailbox of {{.Address}} (up to a minute)…",
+		map[string]any{"Address": from}))
+	ctx := c.sending.start()
+	start := time.Now()
+	run(c.g.tasks, func() (arrival.Result, error) {
+		return c.g.eng.WaitArrival(ctx, from, res.MessageID, start, arrival.DefaultTimeout)
+	}, func(r arrival.Result, err error) {
+		if ctx.Err() != nil && err != nil {
+			return // cancelled: a new send took over the result
+		}
+		c.showArrival(sent, r, err)
+	})
+}
+
+// showArrival shows where the test message landed.
+func (c *compose) showArrival(sent string, r arrival.Result, err error) {
+	defer c.relayout()
+	if err != nil {
+		c.result.Importance = widget.WarningImportance
+		c.result.SetText(sent + "\n" + tr("compose.arrival_unknown", "Sent, but the mailbox could not be read to confirm the arrival:") + "\n" + errorText(err))
+		return
+	}
+	lines := []string{sent}
+	what, next := localText(r.Text(arrival.DefaultTimeout))
+	lines = append(lines, sentence(what))
+	if a := r.AuthText(); a.What != "" {
+		w, _ := localText(a)
+		lines = append(lines, sentence(w))
+	}
+	if next != "" {
+		lines = append(lines, sentence(next))
+	}
+	c.result.Importance = widget.SuccessImportance
+	if r.Place != arrival.Inbox {
+		c.result.Importance = widget.WarningImportance
+	}
+	c.result.SetText(strings.Join(lines, "\n"))
+}
+
+// demoArrival sends a test email to self from the first account and waits
+// for its arrival, for the README's screenshot (MAILKEY_DEMO=arrival).
+func demoArrival(g *gui) {
+	list, err := g.eng.List()
+	if err != nil || len(list) == 0 {
+		return
+	}
+	var c *compose
+	fyne.DoAndWait(func() {
+		g.showCompose(list[0].Address, true)
+		c, _ = g.current.(*compose)
+	})
+	for range 100 {
+		ready := false
+		fyne.DoAndWait(func() { ready = c != nil && c.from.Selected != "" })
+		if ready {
+			fyne.Do(c.onSend)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -1,0 +1,29 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/mailkey-app/mailkey/app/watch"
+)
+
+// showRequested opens the screen a watcher's notification asked for
+// (watch.ShowEnv: "sign-in:ADDR" or "account:ADDR") once the sidebar has
+// loaded. Call it in a goroutine after start.
+func (g *gui) showRequested(req string) {
+	screen, addr, ok := strings.Cut(req, ":")
+	if !ok || addr == "" {
+		return
+	}
+	g.tasks.wait() // the first load selects the first account: come after it
+	fyne.Do(func() {
+		g.sidebar.selectAddress(addr)
+		switch screen {
+		case watch.ScreenSignIn:
+			g.showSignIn(addr)
+		case watch.ScreenAccount:
+			g.showAccount(addr)
+		}
+	})
+}

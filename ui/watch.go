@@ -1,0 +1,97 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/mailkey-app/mailkey/app/notify"
+	"github.com/mailkey-app/mailkey/app/watch"
+)
+
+// reminders runs the watcher (app/watch) while the app is open: desktop
+// notifications for the events, keep-alive refreshes, and a badge on each
+// account in the sidebar that needs attention. A click on a notification
+// shows the account's screen in this window.
+type reminders struct {
+	mu    sync.Mutex
+	found map[string]watch.Finding // by lower-case address
+}
+
+// badge returns the sidebar's badge for addr ("" for none).
+func (r *reminders) badge(addr string) string {
+	r.mu.Lock()
+	f, ok := r.found[strings.ToLower(addr)]
+	r.mu.Unlock()
+	if !ok {
+		return ""
+	}
+	switch f.Kind {
+	case watch.EndsSoon:
+		return "⚠ " + tr("reminder.ends_soon", "Sign-in ends within a day")
+	case watch.Ended:
+		return "⚠ " + tr("reminder.ended", "Sign-in ended")
+	case watch.Refused:
+		return "⚠ " + tr("reminder.refused", "Google refused the sign-in")
+	case watch.Unused:
+		return "⚠ " + tr("reminder.unused", "Client unused for months")
+	}
+	return ""
+}
+
+func (r *reminders) set(found []watch.Finding) {
+	m := map[string]watch.Finding{}
+	for _, f := range found {
+		m[strings.ToLower(f.Address)] = f
+	}
+	r.mu.Lock()
+	r.found = m
+	r.mu.Unlock()
+}
+
+// accountBadge is the sidebar's status line with the reminder's badge (gui.go).
+func (g *gui) accountBadge(addr, status string) string {
+	if b := g.reminders.badge(addr); b != "" {
+		return status + "\n" + b
+	}
+	return status
+}
+
+// runReminders checks the accounts every `every` until ctx ends; service
+// names the notification service ("" for the desktop's). Run it in a goroutine.
+func (g *gui) runReminders(ctx context.Context, service string, every time.Duration) {
+	statePath, err := watch.DefaultStatePath()
+	if err != nil {
+		return
+	}
+	w := &watch.Watcher{Engine: g.eng, StatePath: statePath, Now: g.eng.Now}
+	if bus, err := notify.Connect(ctx, service); err == nil {
+		defer bus.Close()
+		w.Notifier = bus
+		go w.HandleActions(ctx, bus.Invoked(), func(f watch.Finding) error {
+			fyne.Do(func() { g.showFinding(f) })
+			return nil
+		})
+	}
+	_ = w.Run(ctx, every, func(found []watch.Finding, err error) {
+		if err != nil {
+			return
+		}
+		g.reminders.set(found)
+		fyne.Do(func() { g.sidebar.list.Refresh() })
+	})
+}
+
+// showFinding brings the window forward on the screen a reminder is about.
+func (g *gui) showFinding(f watch.Finding) {
+	g.win.RequestFocus()
+	g.sidebar.selectAddress(f.Address)
+	if f.Screen == watch.ScreenSignIn {
+		g.showSignIn(f.Address)
+		return
+	}
+	g.showAccount(f.Address)
+}

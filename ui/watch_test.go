@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/testpeer"
+)
+
+// While the app is open, a sign-in about to end gets a notification and a
+// badge in the sidebar; a click on the notification shows the sign-in.
+func TestRemindersWhileOpen(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	h := newHarness(t)
+	srv, err := testpeer.StartNotifications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// Signed in 6.5 days ago with the app in Testing: no refresh is due, so no network is needed.
+	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
+		SignedInAt: time.Now().Add(-156 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
+		t.Fatal(err)
+	}
+	h.g.accountsChanged()
+	h.settle()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.g.runReminders(ctx, srv.Name, time.Hour); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, h, "a notification", func() bool { return len(srv.Received()) == 1 })
+	waitFor(t, h, "the badge", func() bool {
+		return strings.Contains(h.g.accountBadge(ann, "x"), "Sign-in ends within a day")
+	})
+	if err := srv.Invoke(srv.Received()[0].ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, h, "the sign-in screen", func() bool { return h.g.screenName == "sign-in" })
+}
+
+// waitFor runs queued UI updates until ok holds, for up to 5 seconds.
+func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
+	t.Helper()
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); {
+		h.flush()
+		if ok() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no %s after 5 s", what)
+}
