@@ -31,6 +31,8 @@ func TestWritePages(t *testing.T) {
 		"mailkey-remove.1":             {"keyring"},
 		"mailkey-queue.1":              {`--json`},
 		"mailkey-relay.1":              {`--listen`},
+		"mailkey-test.1":               {`--timeout`},
+		"mailkey-watch.1":              {`--once`, `--every`},
 	} {
 		data, err := os.ReadFile(filepath.Join(dir, page))
 		if err != nil {
