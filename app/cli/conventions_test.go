@@ -54,7 +54,9 @@ func TestHelpOnEveryCommand(t *testing.T) {
 			walk(sub)
 		}
 	}
-	walk(cli.Command(cli.Env{}))
+	root := cli.Command(cli.Env{})
+	root.InitDefaultCompletionCmd() // as Execute does
+	walk(root)
 	if seen < 20 {
 		t.Fatalf("only %d commands walked", seen)
 	}
