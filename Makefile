@@ -1,31 +1,47 @@
 # mailkey — see README.md. `make run` starts the app, `make test` runs every check.
 SHELL := /bin/bash
 GO ?= go
+# The package of the GUI binary, which the real-window suite (e2e/) builds and drives.
+GUI_PKG ?= ./cmd/mailkey-app
 
 # Debian packages: cgo/GL for Fyne, and the real Secret Service for the tests.
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
+# xvfb, xdotool, x11-utils and imagemagick drive the real window in e2e/.
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp \
-             git-email libmailtools-perl s-nail curl python3 bash-completion zsh fish
+             git-email libmailtools-perl s-nail curl python3 xvfb xdotool x11-utils imagemagick \
+             bash-completion zsh fish
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
-.PHONY: run build man package screenshots bench test check deps-build deps-test deps-screenshots deps-bench fuzz clean
+.PHONY: run build man package screenshots bench test check deps-build deps-test deps-screenshots deps-bench deps-package fuzz clean
 
 run: build
 	./bin/mailkey
 
+# Two programs: mailkey, the command line (no GUI, no cgo: a static binary),
+# and mailkey-app, the desktop app it starts without arguments. no_emoji
+# leaves out Fyne's 4 MB colour-emoji font, which Fyne parses again for every
+# text style on screen (regular, bold, monospace…): ≈ 18 MB of the app's idle
+# RSS and part of its start. mailkey's own texts use no emoji; an emoji typed
+# in a message is drawn from the system's fonts instead.
+APP_TAGS ?= no_emoji
 build: deps-build
-	$(GO) build -o bin/mailkey ./cmd/mailkey
+	CGO_ENABLED=0 $(GO) build -o bin/mailkey ./cmd/mailkey
+	$(GO) build -tags "$(APP_TAGS)" -o bin/mailkey-app ./cmd/mailkey-app
 
 # The man pages, one per command (mailkey.1, mailkey-send.1, …), made by
 # cobra's doc package from the command tree; 'man -l bin/man/man1/mailkey.1'.
 man:
 	$(GO) run ./cmd/mailkey-man -out bin/man/man1
 
-# The Linux bundle: binary, icon and .desktop entry (install it with
-# 'tar -xJf bin/mailkey.tar.xz && sudo make -C mailkey install').
-package: build
-	$(GO) tool fyne package -os linux --exe bin/mailkey --name mailkey
-	mv mailkey.tar.xz bin/
+# The Linux packages (.ci/package): the bundle bin/mailkey.tar.xz (both
+# programs, icon and .desktop entry; 'tar -xJf bin/mailkey.tar.xz && sudo make
+# -C mailkey install') and bin/mailkey_VERSION_amd64.deb (the same plus the
+# AppStream metainfo; 'sudo apt install ./bin/mailkey_VERSION_amd64.deb').
+package: build deps-package
+	GO=$(GO) .ci/package
+
+deps-package:
+	@.ci/debian-deps dpkg-dev appstream desktop-file-utils xz-utils
 
 # The README's screenshots: the real app under Xvfb against the local peers.
 screenshots: deps-screenshots build
@@ -35,11 +51,13 @@ screenshots: deps-screenshots build
 deps-screenshots:
 	@.ci/debian-deps $(DEB_SHOTS)
 
-# Ratios of medians against reference tools (msmtp, secret-tool, a minimal
-# Fyne window), interleaved in one run; the table goes to BENCHMARKS.md.
+# Ratios of medians against reference tools (a minimal Go sender, msmtp, also
+# through a relay with a 20 ms round trip, secret-tool, a minimal Fyne
+# window), interleaved in one run; the table goes to BENCHMARKS.md.
 bench: deps-bench build
 	$(GO) build -o bin/mailkey-peers ./cmd/mailkey-peers
 	$(GO) build -o bin/refwindow ./cmd/mailkey-bench/refwindow
+	$(GO) build -o bin/floor ./cmd/mailkey-bench/floor
 	.ci/with-keyring $(GO) run ./cmd/mailkey-bench -out BENCHMARKS.md
 
 deps-bench:
@@ -52,9 +70,11 @@ deps-test:
 	@.ci/debian-deps $(DEB_TEST)
 
 # The floor: formatting, vet, a tidy module, then every test under -race with
-# a private D-Bus session and an unlocked GNOME Keyring.
+# a private D-Bus session and an unlocked GNOME Keyring. GORACE drops the race
+# detector's 1 s sleep at exit, paid by every test binary and every test that
+# re-runs one (cmd/mailkey: 6.4 s → 1.5–1.9 s). e2e/ drives the real window under Xvfb.
 test: deps-test check
-	.ci/with-keyring $(GO) test -race -count=1 ./...
+	GORACE="atexit_sleep_ms=0 $(GORACE)" MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) .ci/with-keyring $(GO) test -race -count=1 ./...
 
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

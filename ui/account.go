@@ -44,7 +44,7 @@ type accountScreen struct {
 	// expiry tells when a Testing sign-in ends and why; publish opens the
 	// console page where the app is published.
 	expiry  *widget.Label
-	publish *widget.Button
+	publish *button
 	// problem holds the reason and the one-click fix of a "Needs sign-in" account.
 	problem *fyne.Container
 	reason  *widget.Label
@@ -52,7 +52,7 @@ type accountScreen struct {
 	// note shows a failure to load or to remove the account.
 	note *widget.Label
 
-	sendTest, compose, signIn, replace, checkConn, cancelCheck, remove *widget.Button
+	sendTest, compose, signIn, replace, checkConn, cancelCheck, remove *button
 	actions                                                            *fyne.Container
 	activity                                                           *widget.Activity
 	// checkResult shows the outcome of "Check connection".
@@ -66,6 +66,8 @@ type accountScreen struct {
 	export *exportPanel
 	// relay is the "Let other programs send as this account" panel (account_relay.go).
 	relay *relayPanel
+	// smtp changes the SMTP server (account_smtp.go).
+	smtp *smtpEditor
 	// root is the screen's content, laid out again after each change.
 	root fyne.CanvasObject
 }
@@ -90,23 +92,24 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 	}
 	s.title.Wrapping = fyne.TextWrapBreak
 	s.newTransport()
+	s.smtp = newSMTPEditor(s)
 	s.note.Importance = widget.DangerImportance
 	s.reason.Importance = widget.WarningImportance
-	s.sendTest = widget.NewButtonWithIcon(tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
+	s.sendTest = newButtonWithIcon(g, tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { s.g.showCompose(s.addr, true) })
 	s.sendTest.Importance = widget.HighImportance
-	s.compose = widget.NewButtonWithIcon(tr("account.compose", "Compose"), theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
-	s.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
-	s.replace = widget.NewButtonWithIcon(tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
-	s.checkConn = widget.NewButtonWithIcon(tr("account.check", "Check connection"), theme.ViewRefreshIcon(), s.onCheck)
-	s.cancelCheck = widget.NewButtonWithIcon(tr("compose.cancel", "Cancel"), theme.CancelIcon(), s.onCancelCheck)
-	s.remove = widget.NewButtonWithIcon(tr("account.remove", "Remove"), theme.DeleteIcon(), s.onRemove)
+	s.compose = newButtonWithIcon(g, tr("account.compose", "Compose"), theme.MailComposeIcon(), func() { s.g.showCompose(s.addr, false) })
+	s.signIn = newButtonWithIcon(g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { s.g.showSignIn(s.addr) })
+	s.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { s.g.showAppPassword(s.addr) })
+	s.checkConn = newButtonWithIcon(g, tr("account.check", "Check connection"), theme.ViewRefreshIcon(), s.onCheck)
+	s.cancelCheck = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), s.onCancelCheck)
+	s.remove = newButtonWithIcon(g, tr("account.remove", "Remove"), theme.DeleteIcon(), s.onRemove)
 	s.remove.Importance = widget.DangerImportance
-	s.publish = widget.NewButtonWithIcon(tr("account.open_audience", "Open Audience in the console"), theme.ComputerIcon(), s.onPublish)
+	s.publish = newButtonWithIcon(g, tr("account.open_audience", "Open Audience in the console"), theme.ComputerIcon(), s.onPublish)
 	s.problem = container.NewVBox(s.reason, s.fix)
 	for _, o := range []fyne.CanvasObject{s.expiry, s.publish, s.problem, s.note, s.activity, s.cancelCheck, s.checkResult} {
 		o.Hide()
 	}
-	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
+	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove} {
 		b.Disable()
 	}
 	return s
@@ -115,13 +118,13 @@ func newAccountScreen(g *gui, addr string) *accountScreen {
 func (s *accountScreen) content() fyne.CanvasObject {
 	details := widget.NewForm(
 		widget.NewFormItem(tr("account.method", "Method"), s.method),
-		widget.NewFormItem(tr("account.server", "SMTP server"), s.server),
+		widget.NewFormItem(tr("account.server", "SMTP server"), container.NewHBox(s.server, s.smtp.change)),
 		widget.NewFormItem(tr("account.sending", "Sending"), s.sending),
 		widget.NewFormItem(tr("account.status", "Status"), s.status),
 	)
 	check := container.NewHBox(s.activity, s.cancelCheck)
 	s.root = container.NewVScroll(container.NewVBox(
-		s.title, details, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
+		s.title, details, s.smtp.box, s.smtp.result, s.expiry, container.NewHBox(s.publish), s.problem, s.note,
 		widget.NewSeparator(), s.actions, check, s.checkResult,
 		s.healthCard(),
 		s.export.content(),
@@ -174,8 +177,12 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.layoutActions(in)
 	s.export.set(in.Account)
 	s.relay.set(in.Address)
-	for _, b := range []*widget.Button{s.sendTest, s.compose, s.checkConn, s.remove} {
+	for _, b := range []*button{s.sendTest, s.compose, s.checkConn, s.remove, s.smtp.change} {
 		b.Enable()
+	}
+	// The keyboard starts on the primary action, once it can be pressed.
+	if c := s.g.win.Canvas(); c.Focused() == nil && s.g.current == screen(s) {
+		c.Focus(s.sendTest)
 	}
 }
 

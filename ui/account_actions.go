@@ -70,10 +70,11 @@ func (s *accountScreen) onRemove() {
 	s.confirm.SetConfirmText(tr("account.remove", "Remove"))
 	s.confirm.SetDismissText(tr("account.remove.keep", "Keep"))
 	s.confirm.SetConfirmImportance(widget.DangerImportance)
-	s.confirm.Show()
+	s.g.showDialog(s.confirm)
 }
 
 func (s *accountScreen) onRemoveConfirmed(ok bool) {
+	s.g.dialog = nil
 	if !ok {
 		return
 	}

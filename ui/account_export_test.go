@@ -23,6 +23,8 @@ func shownTexts(o fyne.CanvasObject) string {
 			texts = append(texts, x.Text)
 		case *widget.Button:
 			texts = append(texts, x.Text)
+		case *button:
+			texts = append(texts, x.Text)
 		}
 	})
 	return strings.Join(texts, "\n")

@@ -26,6 +26,10 @@ func healthTexts(s *accountScreen) string {
 			if x.Visible() {
 				texts = append(texts, "["+x.Text+"]")
 			}
+		case *button:
+			if x.Visible() {
+				texts = append(texts, "["+x.Text+"]")
+			}
 		}
 	})
 	return strings.Join(texts, "\n")

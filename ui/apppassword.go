@@ -10,11 +10,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
 )
@@ -33,15 +35,16 @@ type appPasswordWizard struct {
 	replace string // the address given by "Replace app password", or ""
 	op      cancellable
 
-	openTwoStep, openAppPasswords, useOAuth *widget.Button
-	address, password                       *widget.Entry
+	openTwoStep, openAppPasswords, useOAuth *button
+	address, password                       *entry
+	back                                    *button
 	addressHint, passwordHint               *apHint
-	save, cancel                            *widget.Button
+	save, cancel                            *button
 	activity                                *widget.Activity
 	status                                  *widget.Label
 	// done, hidden until a save succeeds, holds success, sendTest and goAccount.
 	success             *widget.Label
-	sendTest, goAccount *widget.Button
+	sendTest, goAccount *button
 	done                *fyne.Container
 	page                *container.Scroll
 
@@ -51,20 +54,21 @@ type appPasswordWizard struct {
 
 func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s := &appPasswordWizard{g: g, replace: strings.TrimSpace(addr)}
-	s.openTwoStep = widget.NewButton(tr("ap.open_security", "Open Google account security"), s.onOpenTwoStep)
-	s.openAppPasswords = widget.NewButton(tr("ap.open_app_passwords", "Open the App passwords page"), s.onOpenAppPasswords)
-	s.openAppPasswords.Importance = widget.HighImportance
-	s.useOAuth = widget.NewButton(tr("ap.use_oauth", "Set up OAuth instead"), s.onUseOAuth)
+	s.openTwoStep = newButton(g, tr("ap.open_security", "Open Google account security"), s.onOpenTwoStep)
+	s.openAppPasswords = newButton(g, tr("ap.open_app_passwords", "Open the App passwords page"), s.onOpenAppPasswords)
+	s.useOAuth = newButton(g, tr("ap.use_oauth", "Set up OAuth instead"), s.onUseOAuth)
+	s.back = newButtonWithIcon(g, tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
+	s.back.Importance = widget.LowImportance
 
-	s.address = widget.NewEntry()
+	s.address = newEntry(g)
 	s.address.SetPlaceHolder("ann@gmail.com")
-	s.password = widget.NewPasswordEntry() // hidden, with Fyne's own show/hide button
+	s.password = newPasswordEntry(g) // hidden, with Fyne's own show/hide button
 	s.password.SetPlaceHolder("abcd efgh ijkl mnop")
 	s.addressHint, s.passwordHint = newAPHint(), newAPHint()
 
-	s.save = widget.NewButton(tr("ap.save", "Test and save"), s.onSave)
+	s.save = newButton(g, tr("ap.save", "Test and save"), s.onSave)
 	s.save.Importance = widget.HighImportance
-	s.cancel = widget.NewButton(tr("ap.cancel", "Cancel"), s.onCancel)
+	s.cancel = newButton(g, tr("ap.cancel", "Cancel"), s.onCancel)
 	s.cancel.Hide()
 	s.activity = widget.NewActivity()
 	s.activity.Hide()
@@ -72,9 +76,9 @@ func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s.status.Hide()
 
 	s.success = para("")
-	s.sendTest = widget.NewButton(tr("ap.send_test", "Send a test email to myself"), s.onSendTest)
+	s.sendTest = newButton(g, tr("ap.send_test", "Send a test email to myself"), s.onSendTest)
 	s.sendTest.Importance = widget.HighImportance
-	s.goAccount = widget.NewButton(tr("ap.go_account", "Go to the account"), s.onGoAccount)
+	s.goAccount = newButton(g, tr("ap.go_account", "Go to the account"), s.onGoAccount)
 	s.done = container.NewVBox(s.success, container.NewHBox(s.sendTest, s.goAccount))
 	s.done.Hide()
 
@@ -86,10 +90,43 @@ func newAppPasswordWizard(g *gui, addr string) *appPasswordWizard {
 	s.address.OnSubmitted = func(string) { s.g.win.Canvas().Focus(s.password) }
 	s.password.OnSubmitted = func(string) { s.onSave() }
 	s.page = s.layout()
+	s.smtp.entry.OnSubmitted = func(string) { s.onSave() }
 	return s
 }
 
 func (s *appPasswordWizard) content() fyne.CanvasObject { return s.page }
+
+// firstFocus starts in the address, or in the password when replacing it.
+func (s *appPasswordWizard) firstFocus() fyne.Focusable {
+	if s.replace != "" {
+		return s.password
+	}
+	return s.address
+}
+
+// leaveQuestion asks before a typed app password that was not saved is lost.
+func (s *appPasswordWizard) leaveQuestion() string {
+	if strings.TrimSpace(s.password.Text) == "" || s.saved != "" {
+		return ""
+	}
+	return tr("ap.leave", "The app password you typed has not been saved and will be lost.")
+}
+
+// onShown starts from the saved SMTP server when an app password is
+// replaced: an account on port 465 stays on it (issue 11, defect 3).
+func (s *appPasswordWizard) onShown() {
+	if s.replace == "" {
+		return
+	}
+	run(s.g.tasks, func() (string, error) {
+		in, err := s.g.eng.Account(s.replace)
+		return in.SMTP, err
+	}, func(smtpURL string, err error) {
+		if err == nil {
+			s.smtp.set(smtpURL)
+		}
+	})
+}
 
 // layout builds the page of four steps around the widgets.
 func (s *appPasswordWizard) layout() *container.Scroll {
@@ -99,18 +136,16 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 	}
 	two, create, enter := steps["two-step"], steps["app-password"], steps["enter"]
 	title := tr("ap.title", "Send mail with an app password")
-	intro := tr("ap.intro", "Four steps, about 2 minutes. Keep mailkey open while you work in your browser.")
+	intro := tr("ap.intro.short", "Create an app password on Google's page, then enter it below. mailkey tests it before it saves anything.")
 	if s.replace != "" {
 		title = tr("ap.replace.title", "Replace the app password")
 		intro = tr("ap.replace.intro", "Create a new app password for {{.Address}} and enter it in step 3. mailkey replaces the saved one only after Gmail accepts the new one.", map[string]any{"Address": s.replace})
 	}
-	s.smtp = newSMTPField(func(url string, ok bool) {
+	s.smtp = newSMTPField(s.g, func(url string, ok bool) {
 		s.smtpURL, s.smtpOK = url, ok
 		s.updateSave()
 	})
-	page := container.NewVBox(
-		heading(title),
-		para(intro),
+	howTo := widget.NewAccordion(widget.NewAccordionItem(tr("ap.steps", "How to get an app password"), container.NewVBox(
 		widget.NewCard(fmt.Sprintf("1. %s", two.Title), "", container.NewVBox(
 			para(two.Why), para(two.Do),
 			para(tr("ap.two_step_on", "If 2-Step Verification is already on, go straight to step 2.")),
@@ -121,19 +156,23 @@ func (s *appPasswordWizard) layout() *container.Scroll {
 				"That is so with Advanced Protection and when the only second step is a security key; "+
 				"on work or school accounts they are off unless the administrator allows them. "+
 				"Set up OAuth with your own Google Cloud client instead.")),
-			container.NewHBox(s.openAppPasswords, s.useOAuth))),
-		widget.NewCard(tr("ap.card3", "3. Enter the details"), "", container.NewVBox(
 			para(enter.Do),
-			widget.NewLabelWithStyle(tr("ap.gmail_address", "Gmail address"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			s.address, s.addressHint.box,
-			widget.NewLabelWithStyle(tr("ap.app_password", "App password"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-			s.password, s.passwordHint.box,
-			s.smtp.content())),
-		widget.NewCard(tr("ap.card4", "4. Test and save"), "", container.NewVBox(
-			para(tr("ap.card4.text", "mailkey signs in to Gmail with this address and app password, without sending anything. "+
-				"Only if Gmail accepts them does it save the account, with the app password in your system keyring.")),
-			container.NewHBox(s.save, s.cancel, s.activity),
-			s.status, s.done)),
+			container.NewHBox(s.useOAuth))))))
+	s.openAppPasswords.Icon = theme.ComputerIcon()
+	page := container.NewVBox(
+		container.NewHBox(s.back, heading(title)),
+		para(intro),
+		container.NewHBox(s.openAppPasswords),
+		howTo,
+		widget.NewLabelWithStyle(tr("ap.gmail_address", "Gmail address"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.address, s.addressHint.box,
+		widget.NewLabelWithStyle(tr("ap.app_password", "App password"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		s.password, s.passwordHint.box,
+		s.smtp.content(),
+		container.NewHBox(s.save, s.cancel, s.activity),
+		s.status, s.done,
+		para(tr("ap.card4.text", "mailkey signs in to Gmail with this address and app password, without sending anything. "+
+			"Only if Gmail accepts them does it save the account, with the app password in your system keyring.")),
 	)
 	s.scroll = container.NewVScroll(page)
 	return s.scroll
@@ -150,7 +189,7 @@ func (s *appPasswordWizard) onAddressChanged(text string) {
 	}
 	switch {
 	case text == "":
-		s.addressHint.set(widget.LowImportance, tr("ap.address.empty", "Enter the Gmail address you want to send from, for example ann@gmail.com."))
+		s.addressHint.set(widget.MediumImportance, tr("ap.address.empty", "Enter the Gmail address you want to send from, for example ann@gmail.com."))
 	case err != nil:
 		s.addressHint.set(widget.DangerImportance, tr("ap.address.invalid", "This is not a valid email address. Enter an address like ann@gmail.com."))
 	case domain != "gmail.com" && domain != "googlemail.com":
@@ -168,7 +207,7 @@ func (s *appPasswordWizard) onPasswordChanged(text string) {
 	s.pwOK = err == nil
 	switch {
 	case strings.TrimSpace(text) == "":
-		s.passwordHint.set(widget.LowImportance, tr("ap.password.empty", "An app password has 16 letters; spaces are fine."))
+		s.passwordHint.set(widget.MediumImportance, tr("ap.password.empty", "An app password has 16 letters; spaces are fine."))
 	case err != nil:
 		s.passwordHint.set(widget.DangerImportance, errorText(err))
 	default:
@@ -185,17 +224,45 @@ func (s *appPasswordWizard) updateSave() {
 // smtpBad reports an SMTP URL typed under Advanced that cannot be used.
 func (s *appPasswordWizard) smtpBad() bool { return s.smtpURL != "" && !s.smtpOK }
 
-// onSave checks the app password with a real login off the UI goroutine.
+// onSave checks the app password with a real login off the UI goroutine;
+// it first asks before an existing account would be replaced (issue 11,
+// defect 4).
 func (s *appPasswordWizard) onSave() {
-	if !s.addrOK || !s.pwOK || s.busy {
+	if !s.addrOK || !s.pwOK || s.busy || s.save.Disabled() {
 		return
 	}
+	s.login(s.replace != "" && account.Same(strings.TrimSpace(s.address.Text), s.replace))
+}
+
+// errExists stops a save that would replace an account the user has not
+// agreed to replace.
+type errExists struct{ info engine.Info }
+
+func (e errExists) Error() string { return e.info.Address + " exists" }
+
+// apReplaceText says what saving an app password over an existing account replaces.
+func apReplaceText(in engine.Info) string {
+	if in.Method == account.OAuth {
+		return tr("ap.exists.oauth", "{{.Address}} is already set up with OAuth. Saving the app password replaces it: "+
+			"mailkey deletes its sign-in tokens and client secret from the keyring, and sends with the app password from then on.",
+			map[string]any{"Address": in.Address})
+	}
+	return tr("ap.exists.app_password", "{{.Address}} is already set up with an app password. Saving replaces the saved app password and SMTP server.",
+		map[string]any{"Address": in.Address})
+}
+
+// login checks the app password with a real login off the UI goroutine;
+// unless replace, an existing account stops it with errExists first.
+func (s *appPasswordWizard) login(replace bool) {
 	addr, pw, smtpURL, eng := strings.TrimSpace(s.address.Text), s.password.Text, s.smtpURL, s.g.eng
 	ctx := s.g.notified(s.op.start())
 	s.done.Hide()
 	s.setStatus(widget.MediumImportance, tr("ap.checking", "Signing in to Gmail to check the app password…"))
 	s.setBusy(true)
 	run(s.g.tasks, func() (account.Account, error) {
+		if in, err := eng.Account(addr); err == nil && !replace {
+			return account.Account{}, errExists{in}
+		}
 		return eng.LoginAppPassword(ctx, addr, pw, smtpURL)
 	}, s.onSaved)
 }
@@ -212,7 +279,10 @@ func (s *appPasswordWizard) onSaved(a account.Account, err error) {
 		s.done.Show()
 		s.scroll.Refresh() // lay out the success message at the end, then bring it into view
 		s.scroll.ScrollToBottom()
+		s.g.win.Canvas().Focus(s.sendTest)
 		s.g.accountsChanged()
+	case errors.As(err, new(errExists)):
+		s.askReplace(err.(errExists).info)
 	case errors.Is(err, context.Canceled):
 		s.setStatus(widget.MediumImportance, tr("ap.cancelled", "Cancelled."))
 	case slices.ContainsFunc(apCredentialErrors, func(target error) bool { return errors.Is(err, target) }):
@@ -222,6 +292,22 @@ func (s *appPasswordWizard) onSaved(a account.Account, err error) {
 	default:
 		s.setStatus(widget.DangerImportance, errorText(err))
 	}
+}
+
+// askReplace asks before the app password replaces the saved account in.
+func (s *appPasswordWizard) askReplace(in engine.Info) {
+	d := dialog.NewConfirm(tr("ap.exists.title", "Replace the saved account?"), apReplaceText(in), func(ok bool) {
+		s.g.dialog = nil
+		if ok {
+			s.login(true)
+			return
+		}
+		s.g.win.Canvas().Focus(s.save) // the keyboard carries on where it was
+	}, s.g.win)
+	d.SetConfirmText(tr("ap.exists.replace", "Replace"))
+	d.SetDismissText(tr("ap.exists.keep", "Keep the saved account"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	s.g.showDialog(d)
 }
 
 // onCancel stops the running check; onSaved then says "Cancelled.". It changes

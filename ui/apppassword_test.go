@@ -26,6 +26,8 @@ func apTexts(o fyne.CanvasObject) []string {
 		out = append(out, x.Text)
 	case *widget.Button:
 		out = append(out, x.Text)
+	case *button:
+		out = append(out, x.Text)
 	case *widget.Card:
 		out = append(out, x.Title, x.Subtitle)
 		if x.Content != nil {
@@ -33,6 +35,11 @@ func apTexts(o fyne.CanvasObject) []string {
 		}
 	case *container.Scroll:
 		out = append(out, apTexts(x.Content)...)
+	case *widget.Accordion:
+		for _, it := range x.Items {
+			out = append(out, it.Title)
+			out = append(out, apTexts(it.Detail)...)
+		}
 	case *fyne.Container:
 		for _, c := range x.Objects {
 			out = append(out, apTexts(c)...)
@@ -70,7 +77,7 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 	w := apOpen(t, h, "")
 	page := strings.Join(apTexts(w.content()), "\n")
 	for _, want := range []string{"1. Turn on 2-Step Verification", "2. Create an app password", "mailkey",
-		"3. Enter the details", "4. Test and save", "work or school", "Advanced Protection", "security key"} {
+		"Gmail address", "App password", "Test and save", "work or school", "Advanced Protection", "security key"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -89,8 +96,8 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 func TestAppPasswordValidatesLive(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	apHintIs(t, "empty address", w.addressHint, widget.LowImportance, "Gmail address")
-	apHintIs(t, "empty password", w.passwordHint, widget.LowImportance, "16 letters", "spaces are fine")
+	apHintIs(t, "empty address", w.addressHint, widget.MediumImportance, "Gmail address")
+	apHintIs(t, "empty password", w.passwordHint, widget.MediumImportance, "16 letters", "spaces are fine")
 	if !w.save.Disabled() {
 		t.Fatal("'Test and save' is enabled with empty fields")
 	}
@@ -107,7 +114,7 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 		{"account password", "Correct-Horse-9!", widget.DangerImportance, []string{"account password"}, false},
 		{"valid with spaces", annShown, widget.SuccessImportance, []string{"looks like an app password"}, true},
 		{"valid typed", "ABCDEFGHIJKLMNOP", widget.SuccessImportance, []string{"looks like an app password"}, true},
-		{"empty again", "", widget.LowImportance, []string{"spaces are fine"}, false},
+		{"empty again", "", widget.MediumImportance, []string{"spaces are fine"}, false},
 	}
 	for _, p := range passwords {
 		t.Run(p.name, func(t *testing.T) {
@@ -133,7 +140,7 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 		{"not an address", "ann at gmail", widget.DangerImportance, "not a valid email address", false},
 		{"workspace", "ann@example.com", widget.WarningImportance, "Google Workspace", true},
 		{"googlemail", "ann@googlemail.com", widget.SuccessImportance, "valid Gmail address", true},
-		{"empty", "", widget.LowImportance, "Gmail address", false},
+		{"empty", "", widget.MediumImportance, "Gmail address", false},
 		{"gmail", ann, widget.SuccessImportance, "valid Gmail address", true},
 	}
 	for _, a := range addresses {

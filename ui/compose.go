@@ -28,29 +28,31 @@ type compose struct {
 	from     *widget.Select
 	fromErr  *widget.Label
 	fromNote *widget.Label // compose_aliases.go
-	to       *widget.Entry
+	to       *entry
 	toErr    *widget.Label
-	cc       *widget.Entry
+	cc       *entry
 	ccErr    *widget.Label
-	bcc      *widget.Entry
+	bcc      *entry
 	bccErr   *widget.Label
-	subject  *widget.Entry
-	body     *widget.Entry
+	subject  *entry
+	body     *entry
+	// back returns to the account (Escape does the same).
+	back *button
 
-	addFile  *widget.Button
+	addFile  *button
 	fileRows *fyne.Container
 	rows     []*composeFileRow
 	fileErr  *widget.Label
 	sizeWarn *widget.Label
 
-	send     *widget.Button
-	cancel   *widget.Button
+	send     *button
+	cancel   *button
 	activity *widget.Activity
 	// result shows "Sent…" or what went wrong.
 	result *widget.Label
 	// signIn and replace fix a refused sign-in, for the matching method.
-	signIn  *widget.Button
-	replace *widget.Button
+	signIn  *button
+	replace *button
 	// transcript holds the redacted SMTP dialogue of a failed send.
 	transcript     *widget.Accordion
 	transcriptText *widget.Label
@@ -65,14 +67,14 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 		testToSelf:     testToSelf,
 		intro:          para(""),
 		fromErr:        composeErrLabel(),
-		to:             widget.NewEntry(),
+		to:             newEntry(g),
 		toErr:          composeErrLabel(),
-		cc:             widget.NewEntry(),
+		cc:             newEntry(g),
 		ccErr:          composeErrLabel(),
-		bcc:            widget.NewEntry(),
+		bcc:            newEntry(g),
 		bccErr:         composeErrLabel(),
-		subject:        widget.NewEntry(),
-		body:           widget.NewMultiLineEntry(),
+		subject:        newEntry(g),
+		body:           newMultiLineEntry(g),
 		fileRows:       container.NewVBox(),
 		fileErr:        composeErrLabel(),
 		sizeWarn:       para(""),
@@ -84,26 +86,30 @@ func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c.fromNote.Hide()
 	c.from = widget.NewSelect(nil, func(string) { c.onFromChanged() })
 	c.from.PlaceHolder = tr("compose.loading_accounts", "Loading the accounts…")
-	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc} {
+	for _, e := range []*entry{c.to, c.cc, c.bcc} {
 		e.SetPlaceHolder("ann@example.com, Bob <bob@example.com>")
 	}
+	c.back = newButtonWithIcon(g, tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
+	c.back.Importance = widget.LowImportance
 	c.body.Wrapping = fyne.TextWrapWord
-	c.body.SetMinRowsVisible(8)
+	c.body.SetMinRowsVisible(6)
 	c.body.OnChanged = func(string) { c.updateSizeWarning() }
 	c.sizeWarn.Importance = widget.WarningImportance
 	c.result.Selectable = true // the Message-ID can be copied
 	c.transcriptText.Selectable = true
 	c.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
-	c.addFile = widget.NewButtonWithIcon(tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
-	c.send = widget.NewButtonWithIcon(tr("compose.send", "Send"), theme.MailSendIcon(), c.onSend)
+	c.addFile = newButtonWithIcon(g, tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
+	c.send = newButtonWithIcon(g, tr("compose.send", "Send"), theme.MailSendIcon(), c.onSend)
 	c.send.Importance = widget.HighImportance
 	c.send.Disable()
-	c.cancel = widget.NewButtonWithIcon(tr("compose.cancel", "Cancel"), theme.CancelIcon(), c.onCancel)
-	c.signIn = widget.NewButtonWithIcon(tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
+	c.cancel = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), c.onCancel)
+	c.signIn = newButtonWithIcon(g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
 	c.signIn.Importance = widget.HighImportance
-	c.replace = widget.NewButtonWithIcon(tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
+	c.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
 	c.replace.Importance = widget.HighImportance
-	scroll := container.NewVScroll(c.transcriptText)
+	// Both ways: a long line of the transcript scrolls sideways instead of
+	// widening the window (issue 11, defect 8).
+	scroll := container.NewScroll(c.transcriptText)
 	scroll.SetMinSize(fyne.NewSize(0, 200))
 	c.transcript = widget.NewAccordion(widget.NewAccordionItem(tr("compose.transcript", "Conversation with the server (passwords and tokens hidden)"), scroll))
 	for _, o := range []fyne.CanvasObject{c.sizeWarn, c.cancel, c.activity, c.result, c.signIn, c.replace, c.transcript} {
@@ -141,16 +147,52 @@ func (c *compose) content() fyne.CanvasObject {
 		widget.NewFormItem(tr("compose.subject", "Subject"), c.subject),
 		widget.NewFormItem(tr("compose.message", "Message"), c.body),
 	)
+	dropHint := para(tr("compose.drop_hint", "You can also drop files on this window."))
+	keys := para(tr("compose.keys", "Keys: Ctrl+Enter sends, Ctrl+O adds a file, Escape goes back, F1 opens Help."))
 	attach := container.NewVBox(
 		container.NewHBox(widget.NewLabelWithStyle(tr("compose.attachments", "Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
-		c.fileRows, c.fileErr, c.sizeWarn,
+		dropHint, c.fileRows, c.fileErr, c.sizeWarn,
 	)
-	bar := container.NewHBox(c.send, c.cancel, c.activity)
-	c.root = container.NewBorder(heading(title), nil, nil, nil, container.NewVScroll(container.NewVBox(
-		c.intro, form, attach, widget.NewSeparator(), bar, c.result,
-		container.NewHBox(c.signIn, c.replace), c.transcript,
+	// Send stays at the foot of the window, above the fold however long the message.
+	// The outcome shows under it, in view too.
+	bar := container.NewVBox(widget.NewSeparator(), container.NewHBox(c.send, c.cancel, c.activity), c.result)
+	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), bar, nil, nil, container.NewVScroll(container.NewVBox(
+		c.intro, form, attach,
+		container.NewHBox(c.signIn, c.replace), c.transcript, keys,
 	)))
 	return c.root
+}
+
+// firstFocus puts the keyboard in To; a test message to oneself is ready,
+// so the focus goes to Send.
+func (c *compose) firstFocus() fyne.Focusable {
+	if c.testToSelf {
+		return c.send
+	}
+	return c.to
+}
+
+// leaveQuestion asks before a draft is lost.
+func (c *compose) leaveQuestion() string {
+	if c.testToSelf {
+		return ""
+	}
+	for _, e := range []*entry{c.to, c.cc, c.bcc, c.subject, c.body} {
+		if strings.TrimSpace(e.Text) != "" {
+			return tr("compose.leave", "The message you are writing will be lost.")
+		}
+	}
+	if len(c.files) > 0 {
+		return tr("compose.leave", "The message you are writing will be lost.")
+	}
+	return ""
+}
+
+// onLeave stops a send that is still running.
+func (c *compose) onLeave() {
+	if c.busy {
+		c.sending.stop()
+	}
 }
 
 // onShown loads the accounts for From once the screen is in the window.
@@ -194,6 +236,10 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 		if strings.EqualFold(o, c.initial) {
 			c.from.SetSelected(o)
 		}
+	}
+	// Send can be pressed now: a test message to oneself starts the keyboard there.
+	if cv := c.g.win.Canvas(); c.testToSelf && cv.Focused() == nil && c.g.current == screen(c) {
+		cv.Focus(c.send)
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 // already on screen) with a line saying mailkey is looking for the message,
 // then, off the UI goroutine, looks for it in the mailbox (Gmail API or
 // IMAP) and replaces that line with where it landed. The time counts from
-// the end of the send. Sending again cancels the look.
+// the end of the send, when the server accepted the message, as
+// engine.TestArrival ('mailkey test') counts it. Sending again cancels the look.
 func (c *compose) lookForArrival(sent string, res mail.Result) {
 	from := c.from.Selected
 	c.result.SetText(sent + "\n" + tr("compose.arrival_looking", "Looking for it in the mailbox of {{.Address}} (up to a minute)…",

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -29,6 +30,10 @@ func TestComposeTestEmailLandsInSpam(t *testing.T) {
 				if !strings.Contains(c.result.Text, w) {
 					t.Errorf("result %q lacks %q", c.result.Text, w)
 				}
+			}
+			// The seconds with the language's decimal mark: "0.4 s", "0,4 s".
+			if mark := map[string]string{"en": `after \d+\.\d s`, "fr": `après \d+,\d s`}[lang]; !regexp.MustCompile(mark).MatchString(c.result.Text) {
+				t.Errorf("result %q: the seconds lack the decimal mark of %s", c.result.Text, lang)
 			}
 			if c.result.Importance != widget.WarningImportance {
 				t.Errorf("importance %v, want a warning", c.result.Importance)

@@ -41,6 +41,7 @@ type composeAdded struct {
 // onAddFile lets the user choose a file to attach.
 func (c *compose) onAddFile() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		c.g.dialog = nil
 		if err != nil {
 			c.showErr(c.fileErr, err)
 			return
@@ -50,8 +51,10 @@ func (c *compose) onAddFile() {
 		}
 		c.addFiles([]string{r.URI().Path()}, r)
 	}, c.g.win)
+	// Fyne 2.8.1 builds the dialog's window in Show: a Resize before it
+	// dereferences a nil window and ends the app (issue 11).
+	c.g.showDialog(d)
 	d.Resize(fyne.NewSize(760, 520))
-	d.Show()
 }
 
 // onDropped attaches the files dropped on the window.

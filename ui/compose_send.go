@@ -28,7 +28,7 @@ func (c *compose) message() (mail.Message, bool) {
 	}
 	for _, f := range []struct {
 		name  string
-		entry *widget.Entry
+		entry *entry
 		err   *widget.Label
 		list  *[]string
 	}{{"To", c.to, c.toErr, &m.To}, {"Cc", c.cc, c.ccErr, &m.Cc}, {"Bcc", c.bcc, c.bccErr, &m.Bcc}} {
@@ -53,6 +53,9 @@ func (c *compose) message() (mail.Message, bool) {
 
 // onSend sends the message off the UI goroutine, with Cancel on offer.
 func (c *compose) onSend() {
+	if c.busy || c.send.Disabled() {
+		return
+	}
 	m, ok := c.message()
 	if !ok {
 		c.relayout()
@@ -198,7 +201,7 @@ func (c *compose) setBusy(busy bool) {
 
 // clear empties the form after a successful send, keeping From.
 func (c *compose) clear() {
-	for _, e := range []*widget.Entry{c.to, c.cc, c.bcc, c.subject, c.body} {
+	for _, e := range []*entry{c.to, c.cc, c.bcc, c.subject, c.body} {
 		e.SetText("")
 	}
 	c.files = nil

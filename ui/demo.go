@@ -12,7 +12,7 @@ import (
 )
 
 // applyDemo puts the window on one screen for the README's screenshots (make
-// screenshots): MAILKEY_DEMO=checklist | signin-wait | compose | arrival | account
+// screenshots): MAILKEY_DEMO=checklist | app-password | signin-wait | compose | arrival | account
 // (the first account's screen, scrolled to its Health card once the checks
 // ran). For
 // signin-wait, MAILKEY_DEMO_CLIENT names the client JSON to import, and no
@@ -23,6 +23,8 @@ func applyDemo(g *gui) {
 	switch strings.TrimSuffix(os.Getenv("MAILKEY_DEMO"), "-fr") {
 	case "checklist":
 		fyne.Do(g.showChecklist)
+	case "app-password":
+		fyne.Do(func() { g.showAppPassword("") })
 	case "compose":
 		go func() {
 			list, err := g.eng.List()

@@ -10,8 +10,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/setup"
 )
 
@@ -38,6 +40,8 @@ type gui struct {
 	// relay is the relay the app runs while it is open (account_relay.go).
 	relay     *relayRunner
 	reminders reminders // watch.go
+	// dialog is the dialog on show that Escape closes, if any (nav.go).
+	dialog dismisser
 }
 
 // notified returns ctx under which the engine's operations tell the user,
@@ -69,9 +73,11 @@ func newGUI(a fyne.App, eng *engine.Engine) *gui {
 	}
 	g.sidebar = newSidebar(g)
 	split := container.NewHSplit(g.sidebar.content(), g.main)
-	split.Offset = 0.28
+	split.Offset = 0.26
 	g.win.SetContent(split)
-	g.win.Resize(fyne.NewSize(960, 680))
+	// It fits a 1024×600 screen with a desktop's panel; every screen scrolls.
+	g.win.Resize(fyne.NewSize(960, 560))
+	g.listenKeys()
 	g.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
 		if g.dropTarget != nil {
 			g.dropTarget(uris)
@@ -109,11 +115,35 @@ func (g *gui) show(name string, s screen) {
 	if d, ok := s.(dropper); ok {
 		g.dropTarget = d.onDropped
 	}
-	g.main.Objects = []fyne.CanvasObject{s.content()}
+	g.main.Objects = []fyne.CanvasObject{readable(s.content())}
 	g.main.Refresh()
+	g.win.SetTitle(screenTitle(name, s))
+	// Clicking the account in the sidebar comes back from its sub-screens:
+	// the list calls OnSelected only when the selection changes.
+	if a, ok := s.(*accountScreen); ok {
+		g.sidebar.highlight(a.addr)
+	} else {
+		g.sidebar.highlight("")
+	}
 	if sh, ok := s.(shower); ok {
 		sh.onShown()
 	}
+	if f := firstFocus(s); f != nil {
+		g.win.Canvas().Focus(f)
+	} else {
+		g.win.Canvas().Unfocus()
+	}
+}
+
+// firstFocus is where the keyboard starts on screen s, if anywhere.
+func firstFocus(s screen) fyne.Focusable {
+	switch x := s.(type) {
+	case focuser:
+		return x.firstFocus()
+	case *welcome:
+		return x.useAppPassword
+	}
+	return nil
 }
 
 // open opens a link in the system browser, or offers it to copy when no
@@ -148,10 +178,7 @@ func (g *gui) showLink(link string) {
 func (g *gui) accountsChanged() { g.sidebar.reload(false) }
 
 // showWelcome shows the choice of method.
-func (g *gui) showWelcome() {
-	g.sidebar.list.UnselectAll()
-	g.show("welcome", newWelcome(g))
-}
+func (g *gui) showWelcome() { g.show("welcome", newWelcome(g)) }
 
 // showAccount shows one account's screen.
 func (g *gui) showAccount(addr string) { g.show("account", newAccountScreen(g, addr)) }
@@ -165,10 +192,7 @@ func (g *gui) showAccountChecked(addr string) {
 }
 
 // showHelp shows the troubleshooting screen.
-func (g *gui) showHelp() {
-	g.sidebar.list.UnselectAll()
-	g.show("help", newHelp(g))
-}
+func (g *gui) showHelp() { g.show("help", newHelp(g)) }
 
 // sidebar lists the accounts with their status, with "Add account" below.
 type sidebar struct {
@@ -176,10 +200,16 @@ type sidebar struct {
 	infos []engine.Info
 	list  *widget.List
 	note  *widget.Label
+	// resume offers to continue the Google Cloud checklist where it stopped.
+	resume *button
+	// quiet is set while the list's selection follows the screen on show.
+	quiet bool
 }
 
 func newSidebar(g *gui) *sidebar {
 	s := &sidebar{g: g, note: widget.NewLabel("")}
+	s.resume = newButtonWithIcon(g, "", theme.MediaPlayIcon(), func() { g.navigate(g.showChecklist) })
+	s.resume.Hide()
 	s.note.Wrapping = fyne.TextWrapWord
 	s.list = widget.NewList(
 		func() int { return len(s.infos) },
@@ -195,25 +225,69 @@ func newSidebar(g *gui) *sidebar {
 			box.Objects[1].(*widget.Label).SetText(s.g.accountBadge(s.infos[id].Address, statusText(s.infos[id]))) // watch.go
 		})
 	s.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(s.infos) {
-			g.showAccount(s.infos[id].Address)
+		if s.quiet || id >= len(s.infos) {
+			return
 		}
+		addr := s.infos[id].Address
+		g.navigate(func() { g.showAccount(addr) })
 	}
 	return s
 }
 
+// highlight selects addr in the list ("" for none) without opening it.
+func (s *sidebar) highlight(addr string) {
+	s.quiet = true
+	defer func() { s.quiet = false }()
+	for i, in := range s.infos {
+		if addr != "" && in.Address == addr {
+			s.list.Select(i)
+			return
+		}
+	}
+	s.list.UnselectAll()
+}
+
+// keepSelection puts the selection back on the screen on show, after the
+// user chose to stay on it.
+func (s *sidebar) keepSelection() {
+	if a, ok := s.g.current.(*accountScreen); ok {
+		s.highlight(a.addr)
+		return
+	}
+	s.highlight("")
+}
+
+// has reports whether addr is one of the accounts.
+func (s *sidebar) has(addr string) bool {
+	for _, in := range s.infos {
+		if account.Same(in.Address, addr) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *sidebar) content() fyne.CanvasObject {
-	add := widget.NewButtonWithIcon(tr("sidebar.add_account", "Add account"), theme.ContentAddIcon(), s.g.showWelcome)
-	add.Importance = widget.HighImportance
-	help := widget.NewButtonWithIcon(tr("sidebar.help", "Help"), theme.HelpIcon(), s.g.showHelp)
+	add := newButtonWithIcon(s.g, tr("sidebar.add_account", "Add account"), theme.ContentAddIcon(), func() { s.g.navigate(s.g.showWelcome) })
+	help := newButtonWithIcon(s.g, tr("sidebar.help", "Help"), theme.HelpIcon(), func() { s.g.navigate(s.g.showHelp) })
+	help.Button.Importance = widget.LowImportance
 	title := widget.NewLabelWithStyle(tr("sidebar.accounts", "Accounts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewBorder(title, container.NewVBox(s.note, add, help), nil, nil, s.list)
+	return container.NewBorder(title, container.NewVBox(s.note, s.resume, add, help), nil, nil, s.list)
 }
 
 // reload reads the accounts off the UI goroutine. With first, it also picks
 // the first screen: the welcome screen when there is no account yet.
 func (s *sidebar) reload(first bool) {
-	run(s.g.tasks, s.g.eng.List, func(list []engine.Info, err error) {
+	type loaded struct {
+		list     []engine.Info
+		progress setup.Progress
+	}
+	run(s.g.tasks, func() (loaded, error) {
+		list, err := s.g.eng.List()
+		return loaded{list, s.g.progress.Load()}, err
+	}, func(l loaded, err error) {
+		list := l.list
+		s.showResume(l.progress, list)
 		if err != nil {
 			s.note.SetText(errorText(err))
 			list = nil
@@ -229,18 +303,37 @@ func (s *sidebar) reload(first bool) {
 			s.g.showWelcome()
 			return
 		}
-		s.list.Select(0)
+		s.g.showAccount(list[0].Address)
 	})
 }
 
 // selectAddress highlights addr in the list, if present, without reloading.
-func (s *sidebar) selectAddress(addr string) {
-	for i, in := range s.infos {
-		if in.Address == addr {
-			s.list.Select(i)
+func (s *sidebar) selectAddress(addr string) { s.highlight(addr) }
+
+// showResume offers "Continue setting up (step N of 7)" while the Google
+// Cloud checklist is under way and no OAuth account has been added yet.
+func (s *sidebar) showResume(p setup.Progress, list []engine.Info) {
+	s.resume.Hide()
+	for _, in := range list {
+		if in.Method == account.OAuth {
 			return
 		}
 	}
+	n := 0
+	for i, st := range google.ConsoleSteps {
+		if st.ID == p.Step {
+			n = i + 1
+		}
+	}
+	if n == 0 && len(p.Done) > 0 {
+		n = len(p.Done) + 1
+	}
+	if n == 0 || n > len(google.ConsoleSteps) {
+		return
+	}
+	s.resume.SetText(tr("sidebar.resume", "Continue setting up (step {{.Step}} of {{.Steps}})",
+		map[string]any{"Step": n, "Steps": len(google.ConsoleSteps)}))
+	s.resume.Show()
 }
 
 // showAppPassword starts the app-password wizard; addr pre-fills the address

@@ -148,7 +148,7 @@ func TestStartsOnWelcomeWithoutAccounts(t *testing.T) {
 	if h.g.screenName != "welcome" {
 		t.Fatalf("first screen %q, want welcome", h.g.screenName)
 	}
-	if h.g.win.Title() != "mailkey" {
+	if h.g.win.Title() != "Add an account – mailkey" {
 		t.Fatalf("window title %q", h.g.win.Title())
 	}
 }
@@ -190,7 +190,7 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 
 // overlay returns the text of every label and button in the top overlay
 // (a dialog), and the button with the given text, if any.
-func overlay(t *testing.T, h *harness, button string) (string, *widget.Button) {
+func overlay(t *testing.T, h *harness, label string) (string, *widget.Button) {
 	t.Helper()
 	top := h.g.win.Canvas().Overlays().Top()
 	if top == nil {
@@ -204,8 +204,13 @@ func overlay(t *testing.T, h *harness, button string) (string, *widget.Button) {
 			texts = append(texts, x.Text)
 		case *widget.Button:
 			texts = append(texts, x.Text)
-			if x.Text == button {
+			if x.Text == label {
 				found = x
+			}
+		case *button:
+			texts = append(texts, x.Text)
+			if x.Text == label {
+				found = &x.Button
 			}
 		}
 	})

@@ -262,6 +262,8 @@ func localData(d advice.Data) map[string]any {
 			out[k] = tr("label."+strings.ToLower(string(v)), string(v))
 		case int:
 			out[k] = v
+		case advice.Decimal:
+			out[k] = decimal(float64(v))
 		default:
 			out[k] = advice.Format(v)
 		}

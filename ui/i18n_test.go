@@ -313,7 +313,7 @@ func TestFrenchCompose(t *testing.T) {
 	}
 	test.Tap(c.send)
 	h.settle()
-	if !regexp.MustCompile(`^Envoyé\. Message-ID : <[^>]+>\nTransport : SMTP\nArrivé dans votre boîte de réception après [0-9.]+ s\.\nAuthentification : SPF pass, DKIM pass, DMARC pass\.$`).MatchString(c.result.Text) {
+	if !regexp.MustCompile(`^Envoyé\. Message-ID : <[^>]+>\nTransport : SMTP\nArrivé dans votre boîte de réception après [0-9]+,[0-9] s\.\nAuthentification : SPF pass, DKIM pass, DMARC pass\.$`).MatchString(c.result.Text) {
 		t.Errorf("result %q", c.result.Text)
 	}
 }

@@ -108,7 +108,7 @@ func (s *signIn) content() fyne.CanvasObject {
 		s.clientInputs(),
 		s.importError, s.webNote, container.NewHBox(s.backToClient),
 	)
-	s.smtp = newSMTPField(func(url string, _ bool) { s.smtpURL = url })
+	s.smtp = newSMTPField(s.g, func(url string, _ bool) { s.smtpURL = url })
 	signInBox := container.NewVBox(
 		checklistSubheading(tr("signin.sign_in", "Sign in with Google")),
 		para(tr("signin.prepare1", signInPrepare1)), s.prepare2, s.published, para(tr("signin.prepare3", signInPrepare3)),
@@ -116,7 +116,9 @@ func (s *signIn) content() fyne.CanvasObject {
 		s.smtp.content(),
 		container.NewHBox(s.signInBtn), s.waitBox, s.status,
 	)
-	s.root = container.NewVBox(heading(title), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
+	back := widget.NewButtonWithIcon(tr("nav.back", "Back"), theme.NavigateBackIcon(), s.g.back)
+	back.Importance = widget.LowImportance
+	s.root = container.NewVBox(container.NewHBox(back, heading(title)), s.importBox, s.clientLabel, widget.NewSeparator(), signInBox, s.afterBox)
 	s.scroll = container.NewVScroll(s.root)
 	if s.addr == "" {
 		return s.scroll
@@ -133,6 +135,7 @@ func (s *signIn) onLoadClient() {
 	type loaded struct {
 		client google.Client
 		pub    account.Publishing
+		smtp   string
 	}
 	addr := s.addr
 	run(s.g.tasks, func() (loaded, error) {
@@ -141,7 +144,7 @@ func (s *signIn) onLoadClient() {
 			return loaded{}, err
 		}
 		in, err := s.g.eng.Account(addr)
-		return loaded{client: c, pub: in.Publishing}, err
+		return loaded{client: c, pub: in.Publishing, smtp: in.SMTP}, err
 	}, func(l loaded, err error) {
 		s.clientLabel.Importance = widget.SuccessImportance
 		if err != nil {
@@ -154,7 +157,9 @@ func (s *signIn) onLoadClient() {
 		}
 		s.publishing = l.pub
 		s.showWarning()
+		s.smtp.set(l.smtp) // signing in again keeps the server (issue 11, defect 3)
 		s.useClient(l.client)
+		s.g.win.Canvas().Focus(s.signInBtn)
 	})
 }
 

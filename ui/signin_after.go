@@ -124,6 +124,7 @@ func (s *signIn) showAfter(a account.Account) {
 	s.importBox.Hide() // the client is in use now
 	s.root.Refresh()
 	s.scroll.ScrollToBottom()
+	s.g.win.Canvas().Focus(s.saveBtn) // the keyboard carries on at the next step
 }
 
 // onPublishChanged asks for Save again after the choice changed.
@@ -175,6 +176,9 @@ func (s *signIn) onSave() {
 		}
 		s.saveStatus.Refresh()
 		s.nextBox.Show()
+		s.root.Refresh() // bring the result and the next step into view (issue 11, defect 9)
+		s.scroll.ScrollToBottom()
+		s.g.win.Canvas().Focus(s.testEmail)
 		s.g.accountsChanged() // last: it starts a task of its own
 	})
 }

@@ -48,6 +48,18 @@ func (s *signIn) onSignIn() {
 // signingIn reports whether a sign-in is running.
 func (s *signIn) signingIn() bool { return s.waitBox.Visible() }
 
+// leaveQuestion asks before leaving a sign-in that waits for the browser:
+// leaving cancels it, so that nothing is saved behind the user's back.
+func (s *signIn) leaveQuestion() string {
+	if !s.signingIn() {
+		return ""
+	}
+	return tr("signin.leave", "mailkey is still waiting for your browser. Leaving cancels the sign-in, and nothing is saved.")
+}
+
+// onLeave cancels a waiting sign-in (issue 11, defect 10).
+func (s *signIn) onLeave() { s.cancel.stop() }
+
 // openBrowser is the sign-in's opener. It runs on the engine's goroutine:
 // it hands the link to the widgets, then opens the browser as the engine would.
 func (s *signIn) openBrowser(link string) error {

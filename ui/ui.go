@@ -5,33 +5,43 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"runtime"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/mailkey-app/mailkey"
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/version"
 	"github.com/mailkey-app/mailkey/app/watch"
 	"github.com/mailkey-app/mailkey/assets"
 )
 
 // Metadata mirrors FyneApp.toml, so that a plain 'go build' behaves like a
-// build by the fyne tool (which injects the same values).
+// build by the fyne tool (which injects the same values). The version and
+// build come from FyneApp.toml itself (package mailkey).
 var Metadata = fyne.AppMetadata{
 	ID:         "app.mailkey.mailkey",
 	Name:       "mailkey",
-	Version:    version.Version,
-	Build:      1,
+	Version:    mailkey.Version,
+	Build:      mailkey.Build,
 	Icon:       fyne.NewStaticResource("icon.png", assets.WindowIcon),
 	Migrations: map[string]bool{"fyneDo": true},
 }
 
 // Run opens the main window and blocks until it is closed.
+// Without a graphical session it says so and exits with 1, before Fyne's
+// driver would panic.
 func Run(eng *engine.Engine) {
+	if !hasDisplay(runtime.GOOS, os.Getenv) {
+		fmt.Fprintln(os.Stderr, tr("run.no_display", "mailkey's window needs a graphical session (no DISPLAY or WAYLAND_DISPLAY is set); every command works without one: see 'mailkey help'."))
+		os.Exit(1)
+	}
 	app.SetMetadata(Metadata)
 	a := app.NewWithID(Metadata.ID)
 	a.SetIcon(Metadata.Icon)
+	a.Settings().SetTheme(newAppTheme())
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {
 		g.start()
@@ -42,4 +52,14 @@ func Run(eng *engine.Engine) {
 		}
 	})
 	g.win.ShowAndRun()
+}
+
+// hasDisplay reports whether a window can open: on Linux and the BSDs, an X11
+// or Wayland display must be named; macOS and Windows always have one.
+func hasDisplay(goos string, getenv func(string) string) bool {
+	switch goos {
+	case "darwin", "windows", "android", "ios", "js":
+		return true
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
 }

@@ -38,14 +38,20 @@ func (r *reminders) badge(addr string) string {
 		return "⚠ " + tr("reminder.refused", "Google refused the sign-in")
 	case watch.Unused:
 		return "⚠ " + tr("reminder.unused", "Client unused for months")
+	case watch.QueueHeld:
+		return "⚠ " + tr("reminder.queue_held", "Queued mail waits for a sign-in")
+	case watch.QueueFailed:
+		return "⚠ " + tr("reminder.queue_failed", "Queued mail could not be sent")
 	}
 	return ""
 }
 
 func (r *reminders) set(found []watch.Finding) {
 	m := map[string]watch.Finding{}
-	for _, f := range found {
-		m[strings.ToLower(f.Address)] = f
+	for _, f := range found { // the account's own event first, then its queued mail's
+		if _, ok := m[strings.ToLower(f.Address)]; !ok {
+			m[strings.ToLower(f.Address)] = f
+		}
 	}
 	r.mu.Lock()
 	r.found = m
@@ -68,6 +74,9 @@ func (g *gui) runReminders(ctx context.Context, service string, every time.Durat
 		return
 	}
 	w := &watch.Watcher{Engine: g.eng, StatePath: statePath, Now: g.eng.Now}
+	if q, _, err := queueAndDir(); err == nil {
+		w.Queue = q // queued mail held for a sign-in or failed is notified too
+	}
 	if bus, err := notify.Connect(ctx, service); err == nil {
 		defer bus.Close()
 		w.Notifier = bus

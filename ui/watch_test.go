@@ -2,24 +2,21 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // While the app is open, a sign-in about to end gets a notification and a
 // badge in the sidebar; a click on the notification shows the sign-in.
 func TestRemindersWhileOpen(t *testing.T) {
-	t.Setenv("XDG_STATE_HOME", t.TempDir())
-	h := newHarness(t)
-	srv, err := testpeer.StartNotifications()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	h, srv := newRemindersHarness(t)
 	// Signed in 6.5 days ago with the app in Testing: no refresh is due, so no network is needed.
 	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
 		SignedInAt: time.Now().Add(-156 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
@@ -41,6 +38,20 @@ func TestRemindersWhileOpen(t *testing.T) {
 	waitFor(t, h, "the sign-in screen", func() bool { return h.g.screenName == "sign-in" })
 }
 
+// newRemindersHarness is a harness with a state dir of its own and a
+// recording notification service.
+func newRemindersHarness(t *testing.T) (*harness, *testpeer.Notifications) {
+	t.Helper()
+	t.Setenv("XDG_STATE_HOME", t.TempDir())
+	h := newHarness(t)
+	srv, err := testpeer.StartNotifications()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return h, srv
+}
+
 // waitFor runs queued UI updates until ok holds, for up to 5 seconds.
 func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 	t.Helper()
@@ -52,4 +63,33 @@ func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatalf("no %s after 5 s", what)
+}
+
+// Queued mail held for a sign-in is notified while the app is open, and
+// badged in the sidebar.
+func TestRemindersOfHeldMail(t *testing.T) {
+	h, srv := newRemindersHarness(t)
+	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
+		SignedInAt: time.Now().Add(-time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
+		t.Fatal(err)
+	}
+	q, _, err := queueAndDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}}, strings.NewReader("Subject: x\r\n\r\nhi\r\n"),
+		fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn)); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.g.runReminders(ctx, srv.Name, time.Hour); close(done) }()
+	defer func() { cancel(); <-done }()
+	waitFor(t, h, "a notification", func() bool {
+		r := srv.Received()
+		return len(r) == 1 && strings.Contains(r[0].Body, "wait for a new sign-in")
+	})
+	waitFor(t, h, "the badge", func() bool {
+		return strings.Contains(h.g.accountBadge(ann, "x"), "Queued mail waits for a sign-in")
+	})
 }

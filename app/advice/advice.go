@@ -153,6 +153,8 @@ func Format(v any) string {
 		return v
 	case time.Duration:
 		return Duration(v)
+	case Decimal:
+		return fmt.Sprintf("%.1f", float64(v))
 	case error:
 		return v.Error()
 	case Text:
@@ -163,6 +165,10 @@ func Format(v any) string {
 	}
 	return fmt.Sprint(v)
 }
+
+// Decimal is a number shown with one decimal ("2.4"); a front end shows it
+// with its language's decimal mark ("2,4" in French).
+type Decimal float64
 
 // Duration renders d for a person: "5 minutes", "30 seconds", "300ms".
 func Duration(d time.Duration) string {

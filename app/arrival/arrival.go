@@ -7,7 +7,6 @@ package arrival
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -193,8 +192,9 @@ func permanent(err error) bool {
 // ErrLook means the mailbox could not be read.
 var ErrLook = errors.New("cannot read the mailbox")
 
-// Seconds renders d as "2.4" (one decimal).
-func Seconds(d time.Duration) string { return fmt.Sprintf("%.1f", d.Seconds()) }
+// Seconds is d in seconds, shown with one decimal: "2.4" in English, and
+// with the language's decimal mark in a translation ("2,4" in French).
+func Seconds(d time.Duration) advice.Decimal { return advice.Decimal(d.Seconds()) }
 
 // Text says where the message landed and what to do, for a person; timeout
 // is how long it was looked for.

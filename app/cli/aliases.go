@@ -29,16 +29,18 @@ func warnFrom(env Env, m mail.Message) {
 	}
 }
 
-// readAliases reads the Send mail as addresses after a sign-in; a failure
-// only warns, the sign-in stands.
-func readAliases(ctx context.Context, env Env, addr string) {
-	list, err := env.Engine.RefreshAliases(ctx, addr)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, "Could not read your Send mail as addresses: "+sentence(advice.What(err)))
-		return
-	}
-	for _, a := range list {
-		fmt.Fprintln(env.Stderr, "You can also send as "+a+" (a verified Send mail as address).")
+// printAliases says which Send mail as addresses the engine read right
+// after a sign-in (engine.OAuthLogin.Aliases); a failure only warns, the
+// sign-in stands.
+func printAliases(env Env) func([]string, error) {
+	return func(list []string, err error) {
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "Could not read your Send mail as addresses: "+sentence(advice.What(err)))
+			return
+		}
+		for _, a := range list {
+			fmt.Fprintln(env.Stderr, "You can also send as "+a+" (a verified Send mail as address).")
+		}
 	}
 }
 

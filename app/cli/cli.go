@@ -50,6 +50,7 @@ type Env struct {
 // lists them: a new command is one line here and a constructor beside its
 // body (see accountsCmd for the pattern).
 var commands = []func(Env) *cobra.Command{
+	appCmd,
 	accountsCmd,
 	statusCmd,
 	loginCmd,

@@ -88,11 +88,16 @@ func accounts(_ context.Context, env Env, asJSON bool) error {
 		fmt.Fprintln(env.Stderr, "No accounts yet. Add one with 'mailkey login' (see 'mailkey help') or in the app.")
 		return nil
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	// tabwriter writes every cell and its padding apart: buffer them.
+	bw := bufio.NewWriterSize(env.Stdout, 64<<10)
+	tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
 	for _, a := range list {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Address, a.Method, a.Status)
 	}
 	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
 		return err
 	}
 	for _, a := range list {
@@ -195,7 +200,7 @@ func login(ctx context.Context, env Env, f loginFlags, args []string) error {
 		return err
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase,
-		Transport: *transport}
+		Transport: *transport, Aliases: printAliases(env)}
 	if *production {
 		req.Publishing = account.Production
 	}
@@ -229,7 +234,6 @@ func login(ctx context.Context, env Env, f loginFlags, args []string) error {
 	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
 		return err
 	}
-	readAliases(ctx, env, a.Address)
 	return nil
 }
 
@@ -456,6 +460,7 @@ func remove(ctx context.Context, env Env, addr string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "Removed %s and its keyring entries.\n", addr)
+	forgetRelay(ctx, env, addr)
 	return nil
 }
 

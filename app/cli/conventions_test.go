@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	mailkey "github.com/mailkey-app/mailkey"
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/version"
 )
 
 // Every command and subcommand has a help, by 'help PATH' and by 'PATH
@@ -97,7 +97,7 @@ func TestVersion(t *testing.T) {
 	for _, flag := range []string{"--version", "-v"} {
 		res := r.run("", flag)
 		r.wantCode(res, cli.ExitOK)
-		if res.stdout != "mailkey "+version.Version+"\n" {
+		if res.stdout != "mailkey "+mailkey.Version+"\n" {
 			t.Errorf("%s printed %q", flag, res.stdout)
 		}
 	}

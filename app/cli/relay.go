@@ -8,10 +8,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/relay"
+	"github.com/mailkey-app/mailkey/app/watch"
 	"github.com/spf13/cobra"
 )
 
@@ -126,8 +129,48 @@ func runRelay(ctx context.Context, env Env, listen string) error {
 	}
 	defer relay.ClearStatus(dir, os.Getpid())
 	srv := &relay.Server{Engine: env.Engine, Queue: q, Passwords: passwords(env), Cert: cert,
-		Log: log.New(env.Stderr, "", log.LstdFlags)}
+		Log: log.New(env.Stderr, "", log.LstdFlags), Poll: envDuration(env, PollEnv)}
+	// The watcher runs in the relay's process too, so that a relay started
+	// at login ('relay enable') also gives the reminders and the keep-alive.
+	w, bus, err := newWatcher(ctx, env, os.Getenv(NotifyNameEnv))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Warning: no reminders from this relay: %s\n", sentence(advice.What(err)))
+	} else {
+		if bus != nil {
+			defer bus.Close()
+		}
+		wctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		defer func() { stop(); <-done }()
+		go func() {
+			defer close(done)
+			_ = runWatcher(wctx, env, w, bus, watch.DefaultEvery)
+		}()
+	}
 	return srv.Serve(ctx, l)
+}
+
+// Environment variables the tests set (not for users): how often the relay
+// looks at the queue when nothing is due, and the bus name of the
+// notification service the relay's watcher posts to.
+const (
+	PollEnv       = "MAILKEY_RELAY_POLL"
+	NotifyNameEnv = "MAILKEY_NOTIFY_NAME"
+)
+
+// envDuration reads a duration from the environment variable name; zero
+// (the default) when unset or unreadable, which it says on stderr.
+func envDuration(env Env, name string) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		fmt.Fprintf(env.Stderr, "Warning: ignoring %s=%q: not a positive duration such as 2s.\n", name, v)
+		return 0
+	}
+	return d
 }
 
 func relayAddPassword(ctx context.Context, env Env, args []string) error {
@@ -237,4 +280,33 @@ func relayStatus(env Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "running: yes, pid %d, on %s since %s\ncertificate SHA-256: %s\n", st.PID, st.Listen,
 		st.Started.Local().Format("2006-01-02 15:04"), st.Fingerprint)
 	return nil
+}
+
+// forgetRelay revokes the relay passwords of a removed account and fails
+// its queued messages (kept, reported, never deleted unsent): a removed
+// account sends nothing more, and what it had not sent is said.
+func forgetRelay(ctx context.Context, env Env, addr string) {
+	labels, err := passwords(env).RemoveAccount(ctx, addr)
+	if len(labels) > 0 {
+		fmt.Fprintf(env.Stderr, "Revoked its relay passwords: %s.\n", strings.Join(labels, ", "))
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Warning: could not revoke all its relay passwords: %s Run 'mailkey remove %s' again.\n",
+			sentence(advice.What(err)), addr)
+	}
+	q, err := openQueue()
+	if err != nil {
+		return
+	}
+	failed, err := q.FailAccount(addr)
+	if len(failed) > 0 {
+		fmt.Fprintf(env.Stderr, "%d queued message(s) from %s were not sent; they stay in the queue as failed:\n", len(failed), addr)
+		for _, it := range failed {
+			fmt.Fprintf(env.Stderr, "  %s to %s\n", it.ID, strings.Join(it.To, ", "))
+		}
+		fmt.Fprintln(env.Stderr, "Add the account again and run 'mailkey queue retry --all', or drop them with 'mailkey queue drop ID'.")
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Warning: could not mark its queued messages: %s\n", sentence(advice.What(err)))
+	}
 }

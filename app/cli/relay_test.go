@@ -59,6 +59,8 @@ type relayRig struct {
 	listen string
 	cmd    *exec.Cmd
 	log    *syncBuffer
+	// prefix, when set, runs the relay under another command (unshare).
+	prefix []string
 }
 
 type syncBuffer struct {
@@ -91,7 +93,8 @@ func (rr *relayRig) start() {
 	rr.t.Helper()
 	status := filepath.Join(os.Getenv("XDG_STATE_HOME"), "mailkey", "relay", "relay.json")
 	_ = os.Remove(status) // left by a relay killed with -9
-	cmd := exec.Command(filepath.Join(rr.bin, "mailkey"), "relay", "--listen", rr.listen)
+	args := append(append([]string{}, rr.prefix...), filepath.Join(rr.bin, "mailkey"), "relay", "--listen", rr.listen)
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env, cmd.Stdout, cmd.Stderr = rr.env, rr.log, rr.log
 	if err := cmd.Start(); err != nil {
 		rr.t.Fatal(err)

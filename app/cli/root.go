@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mailkey-app/mailkey/app/version"
+	mailkey "github.com/mailkey-app/mailkey"
 	"github.com/spf13/cobra"
 )
 
@@ -23,7 +23,7 @@ func Command(env Env) *cobra.Command {
 		Use:     "mailkey",
 		Short:   "Send mail as your Gmail account",
 		Long:    "mailkey sends mail as your Gmail account, by app password or OAuth 2.0.",
-		Version: version.Version,
+		Version: mailkey.Version,
 		Args:    cobra.ArbitraryArgs,
 		// Without a command, the program opens the app (cmd/mailkey decides);
 		// here, it prints the help.
@@ -167,7 +167,7 @@ const helpTemplate = `{{if .HasParent}}{{with (or .Long .Short)}}{{. | trimTrail
 {{end}}{{.UsageString}}{{else}}{{.Long}}
 
 Usage:
-  mailkey                    open the app
+  mailkey [app]              open the desktop app (mailkey-app)
   mailkey COMMAND [flags]    run a command
 
 Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
@@ -207,4 +207,15 @@ func accountAddresses(env Env, prefix string) []cobra.Completion {
 		}
 	}
 	return out
+}
+
+// appCmd is 'mailkey app': the mailkey program runs it itself, before this
+// command line, by starting mailkey-app (cmd/mailkey). It is here for the
+// help, the completion and the man page.
+func appCmd(Env) *cobra.Command {
+	return &cobra.Command{Use: "app", Short: "Open the desktop app (mailkey-app); 'mailkey' alone does too",
+		Long: "App starts the desktop app, mailkey-app, from the same directory as mailkey, or else from the PATH.",
+		RunE: func(*cobra.Command, []string) error {
+			return usagef("mailkey app", "the desktop app is started by the mailkey program itself, not by this command line")
+		}}
 }

@@ -154,6 +154,9 @@ func Sendmail(ctx context.Context, env Env, args []string) int {
 	if err != nil {
 		return sendmailFailed(env, err)
 	}
+	if _, t := engine.CheckFrom(a, msg.From); msg.From != "" && t.What != "" {
+		fmt.Fprintln(env.Stderr, "mailkey sendmail: Warning: "+sentence(t.What)+" "+sentence(t.Next))
+	}
 	r := mail.Raw{From: a.Address, To: rcpts, Data: msg.Data, MessageID: msg.MessageID}
 	if err := r.Validate(); err != nil {
 		return sendmailFailed(env, err)

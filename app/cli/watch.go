@@ -59,17 +59,12 @@ func watchCmd(ctx context.Context, env Env, f watchFlags, args []string) error {
 	case *every < time.Minute:
 		return usagef(usage, "--every must be at least 1m")
 	}
-	statePath, err := watch.DefaultStatePath()
+	w, bus, err := newWatcher(ctx, env, *service)
 	if err != nil {
 		return err
 	}
-	w := &watch.Watcher{Engine: env.Engine, StatePath: statePath, Now: env.Engine.Now, Warn: env.Stderr}
-	bus, err := notify.Connect(ctx, *service)
-	if err != nil {
-		fmt.Fprintln(env.Stderr, sentence(advice.What(err))+" "+sentence(advice.Next(err)))
-	} else {
+	if bus != nil {
 		defer bus.Close()
-		w.Notifier = bus
 	}
 	if *once {
 		found, err := w.Check(ctx)
@@ -87,22 +82,49 @@ func watchCmd(ctx context.Context, env Env, f watchFlags, args []string) error {
 		fmt.Fprintln(env.Stderr, "Every account is fine.")
 		return nil
 	}
+	fmt.Fprintf(env.Stderr, "Watching your accounts every %s (Ctrl-C stops).\n", advice.Duration(*every))
+	err = runWatcher(ctx, env, w, bus, *every)
+	if errors.Is(err, context.Canceled) {
+		return nil // Ctrl-C is how a foreground watch ends
+	}
+	return err
+}
+
+// newWatcher returns the watcher of every account and of the mail queue,
+// posting to the notification service named service (the desktop's when
+// ""); without one, bus is nil and stderr says so once.
+func newWatcher(ctx context.Context, env Env, service string) (*watch.Watcher, *notify.Bus, error) {
+	statePath, err := watch.DefaultStatePath()
+	if err != nil {
+		return nil, nil, err
+	}
+	w := &watch.Watcher{Engine: env.Engine, StatePath: statePath, Now: env.Engine.Now, Warn: env.Stderr}
+	if q, err := openQueue(); err == nil {
+		w.Queue = q
+	}
+	bus, err := notify.Connect(ctx, service)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, sentence(advice.What(err))+" "+sentence(advice.Next(err)))
+		return w, nil, nil
+	}
+	w.Notifier = bus
+	return w, bus, nil
+}
+
+// runWatcher checks every `every` until ctx ends, printing each finding
+// once on stdout and opening the app on a notification's action.
+func runWatcher(ctx context.Context, env Env, w *watch.Watcher, bus *notify.Bus, every time.Duration) error {
 	if bus != nil {
 		go w.HandleActions(ctx, bus.Invoked(), watch.OpenApp)
 	}
-	fmt.Fprintf(env.Stderr, "Watching your accounts every %s (Ctrl-C stops).\n", advice.Duration(*every))
 	shown := map[string]bool{}
-	err = w.Run(ctx, *every, func(found []watch.Finding, err error) {
+	return w.Run(ctx, every, func(found []watch.Finding, err error) {
 		if err != nil {
 			fmt.Fprintln(env.Stderr, sentence(advice.What(err)))
 			return
 		}
 		printFindings(env.Stdout, found, shown)
 	})
-	if errors.Is(err, context.Canceled) {
-		return nil // Ctrl-C is how a foreground watch ends
-	}
-	return err
 }
 
 // printFindings prints one line per finding; with shown, only those not

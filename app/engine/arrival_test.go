@@ -40,3 +40,27 @@ func TestWaitArrivalAPIDisabled(t *testing.T) {
 		t.Errorf("err = %v, want ErrLook", err)
 	}
 }
+
+// The arrival time counts from the moment the server accepted the message
+// (the end of the send), as the GUI counts it: a slow send is not counted.
+func TestArrivalCountsFromTheAcceptance(t *testing.T) {
+	env := doctorEnv(t)
+	const slow = 1500 * time.Millisecond
+	env.Gmail.SMTP.SetReplyFault(func(stage string) error {
+		if stage == "mail" {
+			time.Sleep(slow)
+		}
+		return nil
+	})
+	begin := time.Now()
+	got, err := env.Engine.TestArrival(context.Background(), enginetest.User, 10*time.Second)
+	if err != nil || got.Place != arrival.Inbox {
+		t.Fatalf("TestArrival = %+v, %v; want the Inbox", got, err)
+	}
+	if took := time.Since(begin); took < slow {
+		t.Fatalf("the send took %v: the fault did not slow it", took)
+	}
+	if got.After >= slow {
+		t.Errorf("arrival after %v: the %v of the send was counted", got.After, slow)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
@@ -349,7 +350,7 @@ func getProfile(ctx context.Context, base, token string) (int, []byte, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Timeout: doctorTimeout}).Do(req)
+	resp, err := (&http.Client{Timeout: doctorTimeout, Transport: trust.Transport(nil)}).Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

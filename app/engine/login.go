@@ -32,6 +32,9 @@ type OAuthLogin struct {
 	APIBase string
 	// Transport is account.TransportSMTP, TransportAPI or TransportAuto ("" = auto).
 	Transport string
+	// Aliases, when set, hears how reading the verified Send mail as
+	// addresses went after the sign-in (the account is saved either way).
+	Aliases func(list []string, err error)
 }
 
 // LoginOAuth signs in through the browser and saves the account with its client
@@ -72,7 +75,19 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		a, err = e.saveOAuth(ctx, req, smtpURL, pub, res)
 		return err
 	})
-	return a, err
+	if err != nil {
+		return a, err
+	}
+	// Right after the sign-in, the Send mail as addresses are read, for the
+	// CLI and the GUI alike; a failure keeps the ones read before.
+	list, aerr := e.RefreshAliases(ctx, a.Address)
+	if aerr == nil {
+		a.SendAs = list
+	}
+	if req.Aliases != nil {
+		req.Aliases(list, aerr)
+	}
+	return a, nil
 }
 
 // saveOAuth saves the account that signed in as res, with its client secret
@@ -101,6 +116,9 @@ func (e *Engine) saveOAuth(ctx context.Context, req OAuthLogin, smtpURL string, 
 	a.SignInEndsAt, a.EndFromGoogle = signInEnd(res.Token, signedIn, pub)
 	if old, err := e.Accounts.Get(a.Address); err == nil && a.Transport == "" && old.Method == account.OAuth {
 		a.Transport = old.Transport // signing in again keeps the transport chosen before
+	}
+	if old, err := e.Accounts.Get(a.Address); err == nil && old.Method == account.OAuth {
+		a.SendAs = old.SendAs // until read again, right after the sign-in
 	}
 	err = e.save(ctx, a, map[secret.Kind]string{
 		secret.ClientSecret: req.Client.ClientSecret,

@@ -2,7 +2,6 @@ package mail
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // SendPath is the Gmail API's media upload endpoint for users.messages.send.
@@ -179,10 +179,7 @@ type countWriter int64
 func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
 
 func (s *Sender) httpClient() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if s.RootCAs != nil {
-		tr.TLSClientConfig = &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
-	}
+	tr := trust.Transport(s.RootCAs)
 	idle := s.idle()
 	tr.ResponseHeaderTimeout = idle
 	// Every write must progress within idle, so that a server that stops

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/wneessen/go-mail/log"
 	"github.com/wneessen/go-mail/smtp"
 )
 
@@ -63,11 +64,17 @@ func (s *Sender) SendRaw(ctx context.Context, ep Endpoint, cred Credential, r Ra
 		return Result{}, err
 	}
 	res := Result{MessageID: r.MessageID, Transport: TransportSMTP}
-	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error { return deliverRaw(sc, r) }, &res)
+	err := s.session(ctx, ep, cred, func(sc *smtp.Client, lg log.Logger) error { return deliverRaw(sc, lg, r) }, &res)
 	return res, err
 }
 
-func deliverRaw(sc *smtp.Client, r Raw) error {
+func deliverRaw(sc *smtp.Client, lg log.Logger, r Raw) error {
+	if pipelines(sc) {
+		return deliverPipelined(sc, lg, r.From, r.To, func(w io.Writer) error {
+			_, err := w.Write(r.Data)
+			return err
+		})
+	}
 	if err := sc.Mail("<" + r.From + ">"); err != nil {
 		return err
 	}

@@ -6,15 +6,17 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	netmail "net/mail"
 	"net/textproto"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/log"
 	"github.com/wneessen/go-mail/smtp"
 )
 
@@ -41,7 +43,8 @@ func (c Credential) secret() string {
 type Sender struct {
 	// Timeout is the idle timeout (DefaultTimeout when zero).
 	Timeout time.Duration
-	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works too).
+	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works
+	// too). When nil, trust.Pool's roots, read once per process, are used.
 	RootCAs *x509.CertPool
 }
 
@@ -82,35 +85,33 @@ func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Messa
 		return Result{}, err
 	}
 	res := Result{MessageID: newMessageID(), Transport: TransportSMTP}
-	err := s.session(ctx, ep, cred, func(sc *smtp.Client) error {
-		return deliver(sc, m, res.MessageID)
+	err := s.session(ctx, ep, cred, func(sc *smtp.Client, lg log.Logger) error {
+		return deliver(sc, lg, m, res.MessageID)
 	}, &res)
 	return res, err
 }
 
 // deliver runs MAIL, RCPT and DATA, streaming the message into DATA, after
-// checking the message's size against the server's advertised SIZE.
-func deliver(sc *smtp.Client, m Message, id string) error {
-	from, err := netmail.ParseAddress(m.From)
+// checking the message's size against the server's advertised SIZE;
+// pipelined when the server allows it (pipeline.go).
+func deliver(sc *smtp.Client, lg log.Logger, m Message, id string) error {
+	from, rcpts, err := envelope(m)
 	if err != nil {
-		return checkAddress("From", m.From)
+		return err
 	}
 	date := time.Now()
 	if err := checkSize(sc, m, id, date); err != nil {
 		return err
 	}
-	if err := sc.Mail("<" + from.Address + ">"); err != nil {
+	if pipelines(sc) {
+		return deliverPipelined(sc, lg, from, rcpts, func(w io.Writer) error { return writeMessage(w, m, id, date) })
+	}
+	if err := sc.Mail("<" + from + ">"); err != nil {
 		return err
 	}
-	for _, list := range [][]string{m.To, m.Cc, m.Bcc} {
-		for _, r := range list {
-			a, err := netmail.ParseAddress(r)
-			if err != nil {
-				return checkAddress("To", r)
-			}
-			if err := sc.Rcpt("<" + a.Address + ">"); err != nil {
-				return err
-			}
+	for _, r := range rcpts {
+		if err := sc.Rcpt("<" + r + ">"); err != nil {
+			return err
 		}
 	}
 	w, err := sc.Data()
@@ -141,11 +142,11 @@ func (e *afterDataError) Unwrap() error { return e.err }
 // Verify logs in to the server at ep and logs out, proving the credential works.
 func (s *Sender) Verify(ctx context.Context, ep Endpoint, cred Credential) (Result, error) {
 	var res Result
-	err := s.session(ctx, ep, cred, func(*smtp.Client) error { return nil }, &res)
+	err := s.session(ctx, ep, cred, func(*smtp.Client, log.Logger) error { return nil }, &res)
 	return res, err
 }
 
-func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*smtp.Client) error, res *Result) error {
+func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work func(*smtp.Client, log.Logger) error, res *Result) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 	heard := new(atomic.Bool) // set once the server sent anything at all
 
 	idle := s.idle()
-	tlsConf := &tls.Config{ServerName: ep.Host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+	tlsConf := trust.TLSConfig(ep.Host, s.RootCAs)
 	helo := helloName()
 	d := &dialer{ctx: ctx, ep: ep, conf: tlsConf, idle: idle, heard: heard, helo: helo, tr: tr}
 	var auth smtp.Auth = &plainAuth{user: cred.Username, pass: cred.Password, secure: &d.secure}
@@ -186,7 +187,7 @@ func (s *Sender) session(ctx context.Context, ep Endpoint, cred Credential, work
 		d.close() // go-mail leaves it open when EHLO or AUTH fails
 		return unreached(explain(ctx, ep, cred, err, xo.challenge), heard.Load())
 	}
-	err = work(sc)
+	err = work(sc, tr)
 	if err != nil {
 		_ = sc.Close()
 		return explain(ctx, ep, cred, err, nil)

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 	"golang.org/x/oauth2"
 )
 
@@ -79,7 +80,7 @@ func withClient(ctx context.Context, ep endpoint) context.Context {
 }
 
 func newClient(timeout time.Duration) *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr := trust.Transport(nil) // the system roots, read once per process
 	tr.DialContext = (&net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = handshakeTimeout
 	tr.ResponseHeaderTimeout = timeout

@@ -404,3 +404,33 @@ func syncDir(dir string) {
 		_ = d.Close()
 	}
 }
+
+// ErrAccountRemoved is the reason given to the queued messages of an
+// account that was removed.
+var ErrAccountRemoved = errors.New("account removed")
+
+// FailAccount marks every message of the account addr that is not failed
+// yet as failed, because the account was removed: they stay in the queue
+// (nothing is deleted before a server accepted it) until dropped, or retried
+// once the account is added again. It returns the messages it failed.
+func (q *Queue) FailAccount(addr string) ([]Item, error) {
+	items, _, err := q.List()
+	if err != nil {
+		return nil, err
+	}
+	reason := ReasonOf(advice.Keyed(ErrAccountRemoved, "queue.account_removed", advice.Data{"Address": addr},
+		"the account {{.Address}} was removed from mailkey",
+		"Add it again with 'mailkey login' and 'mailkey queue retry --all', or drop the message with 'mailkey queue drop ID'"))
+	var failed []Item
+	for _, it := range items {
+		if !strings.EqualFold(it.Account, addr) || it.State == StateFailed {
+			continue
+		}
+		it.State, it.LastError = StateFailed, reason
+		if err := q.save(it); err != nil {
+			return failed, err
+		}
+		failed = append(failed, it)
+	}
+	return failed, nil
+}

@@ -241,3 +241,30 @@ func (p *Passwords) used(ctx context.Context, e Entry) {
 		return false, nil
 	})
 }
+
+// RemoveAccount revokes every relay password of the account addr (when the
+// account is removed) and returns their labels: each keyring item first,
+// then the entries.
+func (p *Passwords) RemoveAccount(ctx context.Context, addr string) ([]string, error) {
+	var labels []string
+	err := p.locked(ctx, func(list *[]Entry) (bool, error) {
+		var keep []Entry
+		var err error
+		for _, e := range *list {
+			if !strings.EqualFold(e.Account, addr) || err != nil {
+				keep = append(keep, e)
+				continue
+			}
+			if derr := p.keyring.Delete(ctx, e.Account, kind(e.Label)); derr != nil && !errors.Is(derr, secret.ErrNotFound) {
+				err = derr // keep this entry and the rest: a later removal retries them
+				keep = append(keep, e)
+				continue
+			}
+			labels = append(labels, e.Label)
+		}
+		changed := len(keep) != len(*list)
+		*list = keep
+		return changed, err
+	})
+	return labels, err
+}

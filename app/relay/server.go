@@ -51,8 +51,9 @@ var (
 	errNoRcpt   = &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 5, 1}, Message: "No valid recipients"}
 	errNotYours = func(addr, account string) error {
 		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-			Message: fmt.Sprintf("Sender %s refused: this login may send only as %s", sanitize(addr), account)}
+			Message: fmt.Sprintf("Sender %s refused: this login may send only as %s or its verified Send mail as addresses", sanitize(addr), account)}
 	}
+	errAccountGone = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error: the account cannot be read"}
 )
 
 // Server is the relay: a submission server that queues what logged-in
@@ -207,14 +208,32 @@ func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 	if ss.account == "" {
 		return errAuthRequired
 	}
-	if !strings.EqualFold(from, ss.account) {
-		return errNotYours(from, ss.account)
+	if err := ss.mayUse(from); err != nil {
+		return err
 	}
 	if opts != nil && opts.Size > mail.MaxRawBytes {
 		return errTooBig
 	}
-	ss.from, ss.to = ss.account, nil
+	ss.from, ss.to = from, nil
 	return nil
+}
+
+// mayUse refuses a sender that is neither the logged-in account nor one of
+// its verified Send mail as aliases (read afresh: a sign-in made meanwhile
+// may have added one), and logs why, as Gmail would rewrite it.
+func (ss *session) mayUse(from string) error {
+	a, err := ss.s.Engine.Accounts.Get(ss.account)
+	if err != nil {
+		ss.s.Log.Printf("cannot read the account %s: %v", ss.account, err)
+		return errAccountGone
+	}
+	check, warn := engine.CheckFrom(a, from)
+	if check == engine.FromAccount || check == engine.FromAlias {
+		return nil
+	}
+	ss.s.Log.Printf("Warning: refused a message from %s (%s): %s", sanitize(from), ss.label,
+		advice.Printable(advice.Sentence(warn.What)+" "+advice.Sentence(warn.Next), 600))
+	return errNotYours(from, ss.account)
 }
 
 // Rcpt implements smtp.Session.
@@ -265,14 +284,14 @@ func (ss *session) Data(r io.Reader) error {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "Malformed message: " + sanitize(err.Error())}
 	}
 	for _, a := range msg.Senders {
-		if !strings.EqualFold(a, ss.account) {
-			return errNotYours(a, ss.account)
+		if err := ss.mayUse(a); err != nil {
+			return err
 		}
 	}
 	if len(msg.Data) > mail.MaxRawBytes { // the Date and Message-ID added
 		return errTooBig
 	}
-	it, err := ss.s.Queue.Add(queue.Item{Account: ss.account, From: ss.account, To: ss.to, MessageID: msg.MessageID}, bytes.NewReader(msg.Data))
+	it, err := ss.s.Queue.Add(queue.Item{Account: ss.account, From: ss.from, To: ss.to, MessageID: msg.MessageID}, bytes.NewReader(msg.Data))
 	if errors.Is(err, queue.ErrNoSpace) {
 		ss.s.Log.Printf("refused a message: %v", err)
 		return errNoSpace

@@ -118,6 +118,10 @@ type SMTPOptions struct {
 	Addr, TLSAddr string
 	// OnMessage, when set, is called with every accepted message.
 	OnMessage func(Received)
+	// Wire, when set, gets the plaintext dialogue as the server sees it
+	// (go-smtp's Server.Debug): one Write per read from the connection and
+	// one per reply, so a pipelined group of commands arrives in one Write.
+	Wire io.Writer
 }
 
 // Received is one message accepted by the SMTP peer.
@@ -178,6 +182,7 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
 	srv.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Debug = opts.Wire
 	s.srv = srv
 
 	plain, err := net.Listen("tcp", orLoopback(opts.Addr))

@@ -90,6 +90,9 @@ type Watcher struct {
 	Now func() time.Time
 	// Warn receives one line when notifications stop working; nil discards it.
 	Warn io.Writer
+	// Queue, when set, is the mail queue: messages held for a sign-in and
+	// messages failed for good are findings too.
+	Queue Queue
 
 	mu     sync.Mutex
 	posted map[uint32]Finding
@@ -210,6 +213,11 @@ func (w *Watcher) Check(ctx context.Context) ([]Finding, error) {
 			found = append(found, f)
 		}
 	}
+	queued, err := w.queueFindings()
+	if err != nil {
+		return nil, err
+	}
+	found = append(found, queued...)
 	sort.SliceStable(found, func(i, j int) bool { return found[i].Address < found[j].Address })
 	for _, f := range found {
 		if _, done := st.Sent[f.key]; done {
@@ -259,7 +267,7 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 // network trouble or a keyring error is no event).
 func refusal(err error) string {
 	switch {
-	case strings.Contains(err.Error(), "deleted_client"):
+	case errors.Is(err, oauth.ErrClientDeleted):
 		return "deleted_client"
 	case errors.Is(err, oauth.ErrInvalidClient):
 		return "invalid_client"

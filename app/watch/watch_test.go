@@ -202,6 +202,7 @@ func TestRefreshRefused(t *testing.T) {
 				r.t.Fatal(err)
 			}
 		}, "invalid_client"},
+		{"deleted_client", func(r *rig) { r.env.Gmail.OAuth.SetClientDeleted(true) }, "Google deleted this account's OAuth client (deleted_client)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"fmt"
 	"os"
 
+	mailkey "github.com/mailkey-app/mailkey"
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/version"
 	"github.com/spf13/cobra/doc"
 )
 
@@ -33,6 +33,6 @@ func write(dir string) error {
 	root.InitDefaultHelpFlag()
 	root.InitDefaultVersionFlag()
 	root.InitDefaultCompletionCmd()
-	header := &doc.GenManHeader{Title: "MAILKEY", Section: "1", Source: "mailkey " + version.Version, Manual: "mailkey manual"}
+	header := &doc.GenManHeader{Title: "MAILKEY", Section: "1", Source: "mailkey " + mailkey.Version, Manual: "mailkey manual"}
 	return doc.GenManTree(root, header, dir)
 }

@@ -36,6 +36,14 @@ func mailkey(t *testing.T, config, stdin string, env []string, args ...string) r
 	cmd.Env = append(os.Environ(), "MAILKEY_RUN_MAIN=1", "MAILKEY_CONFIG_DIR="+config, "DISPLAY=", "WAYLAND_DISPLAY=")
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
+	r := runCmd(t, cmd)
+	t.Logf("mailkey %s → %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	return r
+}
+
+// runCmd runs cmd and returns its exit code and output.
+func runCmd(t *testing.T, cmd *exec.Cmd) run {
+	t.Helper()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -45,7 +53,6 @@ func mailkey(t *testing.T, config, stdin string, env []string, args ...string) r
 	} else if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("mailkey %s → %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), code, out.String(), errb.String())
 	return run{code, out.String(), errb.String()}
 }
 

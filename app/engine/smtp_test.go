@@ -1,0 +1,43 @@
+package engine_test
+
+import (
+	"context"
+	"net"
+	"testing"
+
+	"github.com/mailkey-app/mailkey/app/engine/enginetest"
+)
+
+// TestSetSMTP moves an app-password account from STARTTLS to implicit TLS
+// after a login there, and leaves it alone when the new server refuses or
+// cannot be used.
+func TestSetSMTP(t *testing.T) {
+	env := enginetest.New(t)
+	ctx := context.Background()
+	if _, err := env.Engine.LoginAppPassword(ctx, enginetest.User, enginetest.AppPassword, env.Gmail.SMTP.StartTLSURL()); err != nil {
+		t.Fatal(err)
+	}
+	smtps := env.Gmail.SMTP.ImplicitTLSURL()
+	if _, err := env.Engine.SetSMTP(ctx, enginetest.User, smtps); err != nil {
+		t.Fatalf("SetSMTP: %v", err)
+	}
+	in, err := env.Engine.Account(enginetest.User)
+	if err != nil || in.SMTP != smtps {
+		t.Fatalf("saved %q (%v), want %s", in.SMTP, err, smtps)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // a port that accepts and closes: no SMTP there
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	for _, bad := range []string{"smtp://" + closed, "http://example.com"} {
+		if _, err := env.Engine.SetSMTP(ctx, enginetest.User, bad); err == nil {
+			t.Errorf("SetSMTP(%s) succeeded", bad)
+		}
+		if in, _ := env.Engine.Account(enginetest.User); in.SMTP != smtps {
+			t.Errorf("after a failed SetSMTP(%s) the account has %q", bad, in.SMTP)
+		}
+	}
+}
