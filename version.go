@@ -1,5 +1,5 @@
 // Package mailkey holds what every part of mailkey shares about itself: its
-// version. FyneApp.toml is the one place it is written; the fyne packaging
+// version and its application ID. FyneApp.toml is the one place it is written; the fyne packaging
 // tool and 'make package' read the same file, and this package embeds it.
 package mailkey
 
@@ -17,6 +17,10 @@ var Version = detail(fyneApp, "Version")
 
 // Build is FyneApp.toml's [Details] Build number.
 var Build, _ = strconv.Atoi(detail(fyneApp, "Build"))
+
+// ID is FyneApp.toml's [Details] ID, "app.mailkey.mailkey": the name of the
+// installed desktop entry (ID.desktop) and of the AppStream metainfo.
+var ID = detail(fyneApp, "ID")
 
 // detail returns the value of key in the [Details] table of a FyneApp.toml,
 // unquoted: the file is flat, one key = value per line.

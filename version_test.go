@@ -1,7 +1,10 @@
 package mailkey
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -15,5 +18,22 @@ func TestVersionFromFyneAppToml(t *testing.T) {
 	}
 	if v := detail("[LinuxAndBSD]\nVersion = \"9\"\n", "Version"); v != "" {
 		t.Fatalf("a Version outside [Details]: %q", v)
+	}
+}
+
+// ID is the desktop entry's name the packages install: the metainfo's id
+// and its launchable desktop-id agree with FyneApp.toml.
+func TestIDFromFyneAppToml(t *testing.T) {
+	if ID != "app.mailkey.mailkey" {
+		t.Fatalf("FyneApp.toml gave ID %q", ID)
+	}
+	meta, err := os.ReadFile(filepath.Join("packaging", ID+".metainfo.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<id>" + ID + "</id>", `<launchable type="desktop-id">` + ID + ".desktop</launchable>"} {
+		if !strings.Contains(string(meta), want) {
+			t.Errorf("the metainfo lacks %s", want)
+		}
 	}
 }

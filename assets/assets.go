@@ -3,12 +3,8 @@ package assets
 
 import _ "embed"
 
-// Icon is the 512×512 application icon (PNG).
-//
-//go:embed icon.png
-var Icon []byte
-
-// WindowIcon is a 64×64 rendition of Icon for the window: decoding and
+// WindowIcon is a 64×64 rendition of the application icon (icon.png, which
+// FyneApp.toml gives to 'fyne package') for the window: decoding and
 // converting the 512×512 one at start-up cost about 15 ms before the window
 // appeared (make bench, row 5).
 //

@@ -263,6 +263,22 @@ func (s *session) clickFileEntry() {
 // isBlue reports whether the window's pixel at x, y is the blue of a primary button.
 func (s *session) isBlue(x, y int) bool {
 	s.t.Helper()
+	r, g, b := s.pixel(x, y)
+	return b > 150 && b > r+60 && b > g+40
+}
+
+// isFocusedBlue reports whether the window's pixel at x, y is the light
+// blue of the primary button that has the keyboard focus (#5E8EE9, where
+// the button without the focus is #1F62E0 and a disabled one grey).
+func (s *session) isFocusedBlue(x, y int) bool {
+	s.t.Helper()
+	r, g, b := s.pixel(x, y)
+	return b > 150 && b > r+60 && b > g+40 && r >= 70
+}
+
+// pixel returns the colour of the window's pixel at x, y.
+func (s *session) pixel(x, y int) (r, g, b int) {
+	s.t.Helper()
 	cmd := exec.Command("import", "-window", s.win, "-crop", fmt.Sprintf("1x1+%d+%d", x, y), "-depth", "8", "txt:-")
 	cmd.Env = append(os.Environ(), "DISPLAY="+display)
 	out, err := cmd.Output()
@@ -270,11 +286,53 @@ func (s *session) isBlue(x, y int) bool {
 		s.t.Fatalf("import: %v", err)
 	}
 	// "0,0: (31,98,224)  #1F62E0  srgb(31,98,224)"
-	var r, g, b int
 	if i := strings.Index(string(out), "("); i >= 0 {
 		_, _ = fmt.Sscanf(string(out)[i:], "(%d,%d,%d", &r, &g, &b)
 	}
-	return b > 150 && b > r+60 && b > g+40
+	return r, g, b
+}
+
+// sidebarShade is the mean brightness (0–1) of the empty part of the
+// sidebar, below the accounts and left of where any dialog opens: a modal
+// dialog dims it to about half.
+func (s *session) sidebarShade() float64 {
+	s.t.Helper()
+	cmd := exec.Command("import", "-window", s.win, "-crop", "160x340+10+130", "-format", "%[fx:mean]", "info:-")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		s.t.Fatalf("import: %v", err)
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+	if err != nil {
+		s.t.Fatalf("import gave %q: %v", out, err)
+	}
+	return v
+}
+
+// waitDialog waits until a modal dialog is open (open) or closed (!open):
+// the sidebar dimmed below 3/4 of base, its shade without a dialog.
+func (s *session) waitDialog(base float64, open bool) {
+	s.t.Helper()
+	what := "the dialog to open"
+	if !open {
+		what = "the dialog to close"
+	}
+	s.waitFor(what, func() bool { return (s.sidebarShade() < 0.75*base) == open })
+}
+
+// waitFor polls ok until it holds, for up to 15 seconds.
+func (s *session) waitFor(what string, ok func() bool) {
+	s.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		s.alive()
+		if ok() {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("waited 15 s for %s", what)
 }
 
 // TestBackFromSubScreens: Escape and the selected account in the sidebar
@@ -295,12 +353,14 @@ func TestBackFromSubScreens(t *testing.T) {
 	s.key("ctrl+n")
 	s.waitTitle("New message")
 	s.typeText("a draft")
+	base := s.sidebarShade()
 	s.click(60, 60) // a draft: the app asks first
-	time.Sleep(500 * time.Millisecond)
+	s.waitDialog(base, true)
 	if !strings.Contains(s.title(), "New message") {
 		t.Fatalf("left a draft without asking: %q", s.title())
 	}
 	s.key("Escape") // closes the question: the draft stays
+	s.waitDialog(base, false)
 	s.waitTitle("New message")
 }
 
@@ -313,23 +373,23 @@ func TestSignInAgainKeepsSMTP(t *testing.T) {
 	s.signedInAt = s.savedAccount(ann)["signed_in_at"]
 	s.start()
 	s.waitTitle(ann)
-	time.Sleep(time.Second)      // the account loads; the focus lands on Send test email
+	// Where the focused primary button's light blue shows, at 1024×600.
+	s.waitFor("the focus on Send test email", func() bool { return s.isFocusedBlue(262, 450) })
 	s.key("Tab", "Tab", "space") // Compose, then Sign in again
 	s.waitTitle("Sign in with Google")
-	time.Sleep(time.Second) // the saved client loads; the focus lands on Sign in with Google
+	// The saved client loads, which enables Sign in with Google, focused.
+	s.waitFor("the focus on Sign in with Google", func() bool { return s.isFocusedBlue(262, 540) })
 	s.key("space")
 	s.follow()
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) && s.savedAccount(ann)["signed_in_at"] == s.signedInAt {
-		time.Sleep(200 * time.Millisecond)
-	}
+	s.waitFor("the new sign-in saved", func() bool { return s.savedAccount(ann)["signed_in_at"] != s.signedInAt })
 	if got := s.savedAccount(ann)["smtp"]; got != smtps {
 		t.Fatalf("after Sign in again the account sends through %v, want %s", got, smtps)
 	}
 	// Save, then the next step, in view and with the keyboard on it (defect 9).
-	time.Sleep(500 * time.Millisecond)
+	// Save is 72 px wide, Send a test email to myself 229 px: x 400 tells them apart.
+	s.waitFor("the focus on Save", func() bool { return s.isFocusedBlue(262, 524) && !s.isBlue(400, 524) })
 	s.key("space") // Save
-	time.Sleep(time.Second)
+	s.waitFor("the focus on Send a test email to myself", func() bool { return s.isFocusedBlue(400, 524) })
 	s.key("space") // Send a test email to myself
 	s.waitTitle("New message")
 	s.key("Return") // Send, focused
@@ -356,26 +416,21 @@ func TestExistingAddressAsks(t *testing.T) {
 	s.typeText(annShown)
 	s.key("Tab", "space")
 	s.typeText(s.gm.SMTP.StartTLSURL())
+	base := s.sidebarShade()
 	s.key("Return")
-	time.Sleep(2 * time.Second)
+	s.waitDialog(base, true) // the app reached the save, and asks
 	if m := s.savedAccount(ann)["method"]; m != "oauth" {
 		t.Fatalf("the OAuth account became %v without asking", m)
 	}
 	s.key("Escape") // "Keep the saved account"
-	time.Sleep(time.Second)
+	s.waitDialog(base, false)
 	if m := s.savedAccount(ann)["method"]; m != "oauth" {
 		t.Fatalf("the OAuth account became %v after keeping it", m)
 	}
 	s.key("Return") // Test and save again: asks again; this time replace
-	time.Sleep(2 * time.Second)
+	s.waitDialog(base, true)
 	s.key("Tab", "Tab", "space") // the dialog's buttons: Keep, then Replace
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) && s.savedAccount(ann)["method"] != "app-password" {
-		time.Sleep(200 * time.Millisecond)
-	}
-	if m := s.savedAccount(ann)["method"]; m != "app-password" {
-		t.Fatalf("after Replace the account is %v", m)
-	}
+	s.waitFor("the account replaced", func() bool { return s.savedAccount(ann)["method"] == "app-password" })
 }
 
 // clickAddAccount clicks Add account at the foot of the sidebar.

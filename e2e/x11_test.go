@@ -72,7 +72,12 @@ func run(m *testing.M, tmp string) int {
 	guiBin = os.Getenv("MAILKEY_GUI_BIN")
 	if guiBin == "" {
 		guiBin = filepath.Join(tmp, "mailkey-app")
-		build := exec.Command("go", "build", "-o", guiBin, pkg)
+		tags, err := guiTags()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+		build := exec.Command("go", "build", "-tags", tags, "-o", guiBin, pkg)
 		build.Dir = ".."
 		if out, err := build.CombinedOutput(); err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: go build %s: %v\n%s", pkg, err, out)
@@ -86,6 +91,16 @@ func run(m *testing.M, tmp string) int {
 	}
 	defer func() { _ = xvfb.Process.Kill() }()
 	return m.Run()
+}
+
+// guiTags are the build tags of the GUI binary, those 'make build' gives it:
+// MAILKEY_GUI_TAGS, which 'make test' sets from the Makefile's APP_TAGS, or,
+// when it is not set, APP_TAGS's default read from the Makefile.
+func guiTags() (string, error) {
+	if tags, ok := os.LookupEnv("MAILKEY_GUI_TAGS"); ok {
+		return tags, nil
+	}
+	return makefileAppTags()
 }
 
 // startXvfb starts a 1024×600 screen, the smallest the app must fit, on a

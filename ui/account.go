@@ -196,9 +196,7 @@ func accountMethodText(m account.Method) string {
 
 // accountServerText shows an SMTP URL as host:port and its encryption.
 func accountServerText(raw string) string {
-	if raw == "" {
-		raw = google.DefaultSMTP
-	}
+	raw = google.SMTPURL(raw)
 	ep, err := mail.ParseEndpoint(raw)
 	if err != nil {
 		return raw
@@ -241,12 +239,7 @@ func (s *accountScreen) showExpiry(in engine.Info) {
 // onPublish opens the console page where the app leaves Testing, in the
 // account's project.
 func (s *accountScreen) onPublish() {
-	for _, st := range google.ConsoleSteps {
-		if st.ID == "audience" {
-			s.g.open(st.Link(s.info.ProjectID))
-			return
-		}
-	}
+	s.g.open(google.StepLink("audience", s.info.ProjectID))
 }
 
 func (s *accountScreen) showProblem(in engine.Info) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/setup"
 )
 
 // healthTimeout bounds one run of the checks.
@@ -232,15 +233,15 @@ func (h *healthCard) verifyChecklist(checks []engine.Check) {
 		return
 	}
 	run(h.g.tasks, func() (struct{}, error) {
-		p := h.g.progress.Load()
-		for _, id := range f.Done {
-			p.Verify(id, true, "")
-		}
-		for id, reason := range f.NotDone {
-			what, _ := localText(reason) // kept in the language of the moment
-			p.Verify(id, false, what)
-		}
-		return struct{}{}, h.g.progress.Save(p)
+		return struct{}{}, h.g.progress.Update(func(p *setup.Progress) {
+			for _, id := range f.Done {
+				p.Verify(id, true, "")
+			}
+			for id, reason := range f.NotDone {
+				what, _ := localText(reason) // kept in the language of the moment
+				p.Verify(id, false, what)
+			}
+		})
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			fyne.LogError("Could not save the checklist progress", err)

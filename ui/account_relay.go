@@ -6,7 +6,7 @@ import (
 	"log"
 	"net"
 	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/relay"
 )
@@ -32,11 +32,12 @@ type relayRunner struct {
 
 // queueAndDir returns the user's queue and the relay's state dir beside it.
 func queueAndDir() (*queue.Queue, string, error) {
-	dir, err := queue.DefaultDir()
+	q, err := queue.OpenDefault()
 	if err != nil {
 		return nil, "", err
 	}
-	return queue.Open(dir, mail.MaxRawBytes), filepath.Join(filepath.Dir(dir), "relay"), nil
+	dir, err := relay.DefaultDir()
+	return q, dir, err
 }
 
 // start listens and serves until stopped; it returns the address.
@@ -226,9 +227,11 @@ func (p *relayPanel) onLoaded(st relayState, err error) {
 	p.queued.SetText(trn("relay.queued", "{{.Count}} messages wait in the queue.", len(st.items)))
 	p.items.Objects = nil
 	for _, it := range st.items {
-		line := it.State + ": " + strings.Join(it.To, ", ")
+		data := map[string]any{"State": queueState(it.State), "To": strings.Join(it.To, ", ")}
+		line := tr("relay.queue_item", "{{.State}}: {{.To}}", data)
 		if it.LastError != nil {
-			line += " — " + it.LastError.What
+			data["Reason"], _ = localText(reasonText(it.LastError))
+			line = tr("relay.queue_item_reason", "{{.State}}: {{.To}} — {{.Reason}}", data)
 		}
 		l := para(line)
 		p.items.Add(l)
@@ -305,4 +308,35 @@ func (p *relayPanel) onFlush() {
 		p.load()
 		p.showNote(err)
 	})
+}
+
+// queueState is a queued message's state (queue.StateQueued…) in the
+// current language.
+func queueState(state string) string {
+	switch state {
+	case queue.StateQueued:
+		return tr("relay.state.queued", "Waiting")
+	case queue.StateHeld:
+		return tr("relay.state.held", "Held")
+	case queue.StateFailed:
+		return tr("relay.state.failed", "Failed")
+	}
+	return state
+}
+
+// reasonText is the advice.Text of a queued message's last failure, so
+// that localText words it in the current language by its key. The queue
+// keeps the data as text: a Count becomes a number again, for the plural.
+func reasonText(r *queue.Reason) advice.Text {
+	t := advice.Text{Key: r.Key, What: r.What, Next: r.Next}
+	if len(r.Data) > 0 {
+		t.Data = advice.Data{}
+		for k, v := range r.Data {
+			t.Data[k] = v
+			if n, err := strconv.Atoi(v); err == nil && k == "Count" {
+				t.Data[k] = n
+			}
+		}
+	}
+	return t
 }

@@ -151,3 +151,39 @@ func TestRelayPanelQueue(t *testing.T) {
 		t.Fatalf("note: %s", p.note.Text)
 	}
 }
+
+// In French, the queue's list says each message's state and why its last
+// try failed in French, from the reason's key and data.
+func TestRelayPanelQueueInFrench(t *testing.T) {
+	h, _ := relayHarness(t)
+	useLanguage("fr")
+	t.Cleanup(func() { useLanguage("en") })
+	dir, err := queue.DefaultDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := queue.Open(dir, mail.MaxRawBytes)
+	down := advice.Keyed(mail.ErrConnect, "mail.cannot_connect", advice.Data{"Server": "127.0.0.1:1", "Port": 1}, "cannot connect to {{.Server}}", "")
+	refused := advice.Keyed(mail.ErrAuthRejected, "mail.auth_rejected", advice.Data{"Reply": "535 5.7.8", "URL": "https://myaccount.google.com/apppasswords"},
+		"Gmail did not accept the address and app password ({{.Reply}})", "")
+	for _, c := range []struct {
+		to  string
+		err error
+	}{{"bob@example.com", down}, {"carol@example.com", refused}} {
+		if _, err := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{c.to}}, strings.NewReader("Subject: waiting\r\n\r\nx\r\n"), c.err); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := openAccount(t, h, ann).relay
+	var lines []string
+	for _, o := range p.items.Objects {
+		lines = append(lines, o.(*widget.Label).Text)
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{"En attente : bob@example.com — impossible de se connecter à 127.0.0.1:1",
+		"Retenu : carol@example.com — Gmail n'a pas accepté l'adresse et le mot de passe d'application (535 5.7.8)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("queue %q, want %q", lines, want)
+		}
+	}
+}

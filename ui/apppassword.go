@@ -263,7 +263,11 @@ func (s *appPasswordWizard) login(replace bool) {
 		if in, err := eng.Account(addr); err == nil && !replace {
 			return account.Account{}, errExists{in}
 		}
-		return eng.LoginAppPassword(ctx, addr, pw, smtpURL)
+		a, err := eng.LoginAppPassword(ctx, addr, pw, smtpURL)
+		if err == nil {
+			sendHeld(eng)
+		}
+		return a, err
 	}, s.onSaved)
 }
 

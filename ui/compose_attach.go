@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -96,23 +94,12 @@ func (c *compose) addFiles(paths []string, closers ...io.Closer) {
 func composeStat(paths []string) composeAdded {
 	var out composeAdded
 	for _, p := range paths {
-		fi, err := os.Stat(p)
-		switch {
-		case err != nil:
-			out.failed = append(out.failed, advice.New(fmt.Errorf("%w: %v", mail.ErrAttachment, err),
-				tr("compose.attach.unreadable.what", "cannot attach {{.Path}}", map[string]any{"Path": p}),
-				tr("compose.attach.unreadable.next", "Check that the file exists and that you may read it")))
-		case fi.IsDir():
-			out.failed = append(out.failed, advice.New(mail.ErrAttachment,
-				tr("compose.attach.folder.what", "{{.Path}} is a folder, and only files can be attached", map[string]any{"Path": p}),
-				tr("compose.attach.folder.next", "Attach the files inside it, or a zip archive of the folder")))
-		case !fi.Mode().IsRegular():
-			out.failed = append(out.failed, advice.New(mail.ErrAttachment,
-				tr("compose.attach.irregular.what", "{{.Path}} is not a regular file", map[string]any{"Path": p}),
-				tr("compose.attach.irregular.next", "Attach a regular file")))
-		default:
-			out.files = append(out.files, composeFile{path: p, size: fi.Size()})
+		size, err := mail.CheckAttachment(p)
+		if err != nil {
+			out.failed = append(out.failed, err)
+			continue
 		}
+		out.files = append(out.files, composeFile{path: p, size: size})
 	}
 	return out
 }
@@ -182,32 +169,23 @@ func (c *compose) showFiles() {
 	c.relayout()
 }
 
-// composeWireSize estimates the message's size on the wire from the sizes
-// read when the files were added, like mail.Message.WireSize.
-func composeWireSize(subject, body string, files []composeFile) int64 {
-	n := int64(len(body)) + int64(len(subject)) + 2048
-	for _, f := range files {
-		n += google.WireSize(f.size) + 512
-	}
-	return n
-}
-
 // updateSizeWarning warns when a message from a Gmail account would pass
 // Gmail's limit. The engine refuses to send it anyway; this says so early.
 func (c *compose) updateSizeWarning() {
 	in, ok := c.account()
-	smtp := in.SMTP
-	if smtp == "" {
-		smtp = google.DefaultSMTP
+	smtp := google.SMTPURL(in.SMTP)
+	sizes := make([]int64, len(c.files)) // read when the files were added
+	for i, f := range c.files {
+		sizes[i] = f.size
 	}
-	n := composeWireSize(c.subject.Text, c.body.Text, c.files)
-	if !ok || !google.IsGmailHost(smtp) || n <= google.MaxMessageBytes {
+	n := mail.EstimateSize(c.subject.Text, c.body.Text, sizes...)
+	if !ok || !google.IsGmailHost(smtp) || n <= mail.MaxRawBytes {
 		c.sizeWarn.Hide()
 		return
 	}
 	c.sizeWarn.SetText(tr("compose.too_big", "This message would be about {{.Size}} MB when sent, over Gmail's limit of {{.Limit}} MB. "+
-		"Attachments grow by about a third when they are encoded for mail: remove some, or share large files by link.",
-		map[string]any{"Size": decimal(float64(n) / 1e6), "Limit": google.MaxMessageBytes / 1_000_000}))
+		"Attachments grow by about a third when they are encoded for mail, so about 25 MB of files is the most: remove some, or share large files by link.",
+		map[string]any{"Size": decimal(float64(n) / 1e6), "Limit": decimal(float64(mail.MaxRawBytes) / 1e6)}))
 	c.sizeWarn.Show()
 }
 

@@ -40,9 +40,8 @@ func (c *compose) message() (mail.Message, bool) {
 		}
 		*f.list = list
 	}
-	if ok && len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		c.showErr(c.toErr, advice.Keyed(mail.ErrNoRecipient, "mail.no_recipient", nil,
-			"the message has no recipient", "Add at least one address in To, Cc or Bcc"))
+	if err := m.CheckRecipients(); ok && err != nil {
+		c.showErr(c.toErr, err)
 		ok = false
 	}
 	for _, f := range c.files {

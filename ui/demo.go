@@ -36,53 +36,65 @@ func applyDemo(g *gui) {
 	case "arrival":
 		go demoArrival(g) // compose_arrival.go
 	case "account":
-		// The app opens the first account by itself; wait for that screen,
-		// then run its checks.
-		var s *accountScreen
-		for range 100 {
-			fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
-			if s != nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		time.Sleep(time.Second) // the sidebar may open it again once it has the statuses
-		fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
-		if s == nil {
-			return
-		}
-		fyne.DoAndWait(s.health.onCheckAgain)
-		for range 200 {
-			done := false
-			fyne.DoAndWait(func() { done = s.health.checks != nil })
-			if done {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		fyne.Do(func() {
-			if sc, ok := s.root.(*container.Scroll); ok {
-				sc.ScrollToOffset(fyne.NewPos(0, s.health.card.Position().Y-theme.Padding()))
-			}
-		})
+		demoAccount(g)
 	case "signin-wait":
-		g.eng.Open = func(string) error { return nil }
-		var s *signIn
-		fyne.DoAndWait(func() {
-			g.showSignIn("")
-			s = g.current.(*signIn)
-			s.onDropped([]fyne.URI{storage.NewFileURI(os.Getenv("MAILKEY_DEMO_CLIENT"))})
-		})
-		go func() {
-			for range 100 {
-				ready := false
-				fyne.DoAndWait(func() { ready = s.client != nil })
-				if ready {
-					fyne.Do(s.onSignIn)
-					return
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
-		}()
+		demoSignInWait(g)
 	}
+}
+
+// demoAccount waits for the first account's screen, runs its checks and
+// scrolls to the Health card.
+func demoAccount(g *gui) {
+	// The app opens the first account by itself; wait for that screen,
+	// then run its checks.
+	var s *accountScreen
+	for range 100 {
+		fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
+		if s != nil {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // the sidebar may open it again once it has the statuses
+	fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
+	if s == nil {
+		return
+	}
+	fyne.DoAndWait(s.health.onCheckAgain)
+	for range 200 {
+		done := false
+		fyne.DoAndWait(func() { done = s.health.checks != nil })
+		if done {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	fyne.Do(func() {
+		if sc, ok := s.root.(*container.Scroll); ok {
+			sc.ScrollToOffset(fyne.NewPos(0, s.health.card.Position().Y-theme.Padding()))
+		}
+	})
+}
+
+// demoSignInWait drops the demo client on the sign-in screen and starts the
+// sign-in, which waits for a browser that never answers.
+func demoSignInWait(g *gui) {
+	g.eng.Open = func(string) error { return nil }
+	var s *signIn
+	fyne.DoAndWait(func() {
+		g.showSignIn("")
+		s = g.current.(*signIn)
+		s.onDropped([]fyne.URI{storage.NewFileURI(os.Getenv("MAILKEY_DEMO_CLIENT"))})
+	})
+	go func() {
+		for range 100 {
+			ready := false
+			fyne.DoAndWait(func() { ready = s.client != nil })
+			if ready {
+				fyne.Do(s.onSignIn)
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}()
 }

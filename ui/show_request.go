@@ -17,13 +17,9 @@ func (g *gui) showRequested(req string) {
 		return
 	}
 	g.tasks.wait() // the first load selects the first account: come after it
-	fyne.Do(func() {
-		g.sidebar.selectAddress(addr)
-		switch screen {
-		case watch.ScreenSignIn:
-			g.showSignIn(addr)
-		case watch.ScreenAccount:
-			g.showAccount(addr)
-		}
-	})
+	if screen != watch.ScreenSignIn && screen != watch.ScreenAccount {
+		return
+	}
+	fyne.Do(func() { g.showScreen(screen, addr) }) // watch.go
+
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/setup"
 )
 
 // signIn imports the OAuth client file, signs in through the browser and then
@@ -251,9 +252,7 @@ func (s *signIn) useClient(c google.Client) {
 func (s *signIn) onBackToClient() {
 	s.backToClient.Disable()
 	run(s.g.tasks, func() (struct{}, error) {
-		p := s.g.progress.Load()
-		p.Step = "client"
-		return struct{}{}, s.g.progress.Save(p)
+		return struct{}{}, s.g.progress.Update(func(p *setup.Progress) { p.Step = "client" })
 	}, func(_ struct{}, err error) {
 		s.backToClient.Enable()
 		if err != nil {

@@ -214,10 +214,8 @@ func (s *signIn) showWorkspace(a account.Account) {
 		s.workspace.Hide()
 		return
 	}
-	for _, st := range google.ConsoleSteps {
-		if st.ID == "audience" {
-			s.workspace.SetText(localStep(st).Workspace)
-		}
+	if st, ok := google.ConsoleStep("audience"); ok {
+		s.workspace.SetText(localStep(st).Workspace)
 	}
 	s.workspace.Show()
 }
@@ -247,13 +245,8 @@ func (s *signIn) onGoAccount() { s.g.showAccountChecked(s.signed.Address) }
 // onOpenAudience opens the console page that shows the publishing status.
 func (s *signIn) onOpenAudience() {
 	project := s.signed.ProjectID
-	for _, st := range google.ConsoleSteps {
-		if st.ID == "audience" {
-			if !google.ValidProjectID(project) {
-				project = ""
-			}
-			s.g.open(st.Link(project))
-			return
-		}
+	if !google.ValidProjectID(project) {
+		project = ""
 	}
+	s.g.open(google.StepLink("audience", project))
 }

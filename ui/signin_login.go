@@ -41,7 +41,11 @@ func (s *signIn) onSignIn() {
 	ctx := s.g.notified(s.cancel.start())
 	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser}
 	run(s.g.tasks, func() (account.Account, error) {
-		return s.g.eng.LoginOAuth(ctx, req)
+		a, err := s.g.eng.LoginOAuth(ctx, req)
+		if err == nil {
+			sendHeld(s.g.eng)
+		}
+		return a, err
 	}, s.onSignedIn)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/notify"
 	"github.com/mailkey-app/mailkey/app/watch"
 )
@@ -39,6 +40,9 @@ func (r *reminders) badge(addr string) string {
 	case watch.Unused:
 		return "⚠ " + tr("reminder.unused", "Client unused for months")
 	case watch.QueueHeld:
+		if f.Screen == watch.ScreenAccount { // an app-password account's
+			return "⚠ " + tr("reminder.queue_held_app_password", "Queued mail waits for a new app password")
+		}
 		return "⚠ " + tr("reminder.queue_held", "Queued mail waits for a sign-in")
 	case watch.QueueFailed:
 		return "⚠ " + tr("reminder.queue_failed", "Queued mail could not be sent")
@@ -73,7 +77,8 @@ func (g *gui) runReminders(ctx context.Context, service string, every time.Durat
 	if err != nil {
 		return
 	}
-	w := &watch.Watcher{Engine: g.eng, StatePath: statePath, Now: g.eng.Now}
+	// Local: the notifications come in the app's language.
+	w := &watch.Watcher{Engine: g.eng, StatePath: statePath, Now: g.eng.Now, Local: localText}
 	if q, _, err := queueAndDir(); err == nil {
 		w.Queue = q // queued mail held for a sign-in or failed is notified too
 	}
@@ -97,10 +102,29 @@ func (g *gui) runReminders(ctx context.Context, service string, every time.Durat
 // showFinding brings the window forward on the screen a reminder is about.
 func (g *gui) showFinding(f watch.Finding) {
 	g.win.RequestFocus()
-	g.sidebar.selectAddress(f.Address)
-	if f.Screen == watch.ScreenSignIn {
-		g.showSignIn(f.Address)
+	g.showScreen(f.Screen, f.Address)
+}
+
+// showScreen shows the screen a watcher's finding names for addr: the
+// sign-in (watch.ScreenSignIn) only for an OAuth account, which has a client
+// to sign in with; the account's screen otherwise, where an app-password
+// account has Replace app password.
+func (g *gui) showScreen(screen, addr string) {
+	g.sidebar.selectAddress(addr)
+	if screen == watch.ScreenSignIn && g.sidebar.method(addr) == account.OAuth {
+		g.showSignIn(addr)
 		return
 	}
-	g.showAccount(f.Address)
+	g.showAccount(addr)
+}
+
+// method returns the method of the sidebar's account addr ("" when the
+// sidebar does not list it).
+func (s *sidebar) method(addr string) account.Method {
+	for _, in := range s.infos {
+		if strings.EqualFold(in.Address, addr) {
+			return in.Account.Method
+		}
+	}
+	return ""
 }

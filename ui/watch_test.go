@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/testpeer"
@@ -24,10 +25,7 @@ func TestRemindersWhileOpen(t *testing.T) {
 	}
 	h.g.accountsChanged()
 	h.settle()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { h.g.runReminders(ctx, srv.Name, time.Hour); close(done) }()
-	defer func() { cancel(); <-done }()
+	startReminders(t, h, srv)
 	waitFor(t, h, "a notification", func() bool { return len(srv.Received()) == 1 })
 	waitFor(t, h, "the badge", func() bool {
 		return strings.Contains(h.g.accountBadge(ann, "x"), "Sign-in ends within a day")
@@ -52,6 +50,26 @@ func newRemindersHarness(t *testing.T) (*harness, *testpeer.Notifications) {
 	return h, srv
 }
 
+// startReminders runs the app's watcher on srv until the test ends.
+func startReminders(t *testing.T, h *harness, srv *testpeer.Notifications) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { h.g.runReminders(ctx, srv.Name, time.Hour); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// queueFailed queues a message from ann to bob whose first try failed with err.
+func queueFailed(t *testing.T, err error) {
+	t.Helper()
+	q, _, qerr := queueAndDir()
+	if qerr != nil {
+		t.Fatal(qerr)
+	}
+	if _, qerr := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}}, strings.NewReader("Subject: x\r\n\r\nhi\r\n"), err); qerr != nil {
+		t.Fatal(qerr)
+	}
+}
+
 // waitFor runs queued UI updates until ok holds, for up to 5 seconds.
 func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 	t.Helper()
@@ -73,18 +91,8 @@ func TestRemindersOfHeldMail(t *testing.T) {
 		SignedInAt: time.Now().Add(-time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
 		t.Fatal(err)
 	}
-	q, _, err := queueAndDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}}, strings.NewReader("Subject: x\r\n\r\nhi\r\n"),
-		fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn)); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { h.g.runReminders(ctx, srv.Name, time.Hour); close(done) }()
-	defer func() { cancel(); <-done }()
+	queueFailed(t, fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn))
+	startReminders(t, h, srv)
 	waitFor(t, h, "a notification", func() bool {
 		r := srv.Received()
 		return len(r) == 1 && strings.Contains(r[0].Body, "wait for a new sign-in")
@@ -92,4 +100,47 @@ func TestRemindersOfHeldMail(t *testing.T) {
 	waitFor(t, h, "the badge", func() bool {
 		return strings.Contains(h.g.accountBadge(ann, "x"), "Queued mail waits for a sign-in")
 	})
+}
+
+// Queued mail of an app-password account held by a refused password is
+// notified with Replace app password, badged so, and the notification's
+// action opens the account's screen, never the OAuth sign-in.
+func TestRemindersOfHeldMailAppPassword(t *testing.T) {
+	h, srv := newRemindersHarness(t)
+	composeLoginAnn(t, h)
+	queueFailed(t, fmt.Errorf("%w: 535 5.7.8", mail.ErrAuthRejected))
+	h.g.showWelcome()
+	startReminders(t, h, srv)
+	waitFor(t, h, "a notification", func() bool {
+		r := srv.Received()
+		return len(r) == 1 && strings.Contains(r[0].Body, "wait for a new app password")
+	})
+	if a := srv.Received()[0].Actions; len(a) != 4 || a[1] != "Replace app password" {
+		t.Errorf("actions %q", a)
+	}
+	waitFor(t, h, "the badge", func() bool {
+		return strings.Contains(h.g.accountBadge(ann, "x"), "Queued mail waits for a new app password")
+	})
+	if err := srv.Invoke(srv.Received()[0].ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, h, "the account screen", func() bool { return h.g.screenName == "account" })
+}
+
+// In French, the app's notifications are in French: the body and the
+// button's label, through the app's translations.
+func TestRemindersInFrench(t *testing.T) {
+	h, srv := newRemindersHarness(t)
+	useLanguage("fr")
+	t.Cleanup(func() { useLanguage("en") })
+	putOAuthAnn(t, h, account.Testing, time.Now().Add(-156*time.Hour))
+	startReminders(t, h, srv)
+	waitFor(t, h, "a notification", func() bool { return len(srv.Received()) == 1 })
+	n := srv.Received()[0]
+	if !strings.Contains(n.Body, "La connexion de "+ann+" prend fin le") || !strings.Contains(n.Body, "Reconnectez-vous d'ici là") {
+		t.Errorf("body %q", n.Body)
+	}
+	if len(n.Actions) != 4 || n.Actions[1] != "Se reconnecter" {
+		t.Errorf("actions %q", n.Actions)
+	}
 }

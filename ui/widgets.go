@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -46,11 +45,6 @@ func errorText(err error) string {
 		return what + "\n" + sentence(next)
 	}
 	return what
-}
-
-// showError shows err in a dialog, with its advice.
-func showError(w fyne.Window, err error) {
-	dialog.ShowInformation(tr("error.title", "Something went wrong"), errorText(err), w)
 }
 
 // sentence is advice.Sentence, short for this package.

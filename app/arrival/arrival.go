@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 )
@@ -168,10 +167,7 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 			return Result{Place: NotFound, After: at.Sub(sent)}, ctx.Err()
 		}
 		if !at.Before(deadline) {
-			if !succeeded && lastErr != nil {
-				return Result{Place: NotFound, After: at.Sub(sent)}, lastErr
-			}
-			return Result{Place: NotFound, After: at.Sub(sent)}, nil
+			return notFound(at.Sub(sent), succeeded, lastErr)
 		}
 		t := time.NewTimer(min(poll, deadline.Sub(at)))
 		select {
@@ -181,6 +177,15 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 		case <-t.C:
 		}
 	}
+}
+
+// notFound ends a wait that found no usable copy: with the last error
+// when no look succeeded.
+func notFound(after time.Duration, succeeded bool, lastErr error) (Result, error) {
+	if !succeeded && lastErr != nil {
+		return Result{Place: NotFound, After: after}, lastErr
+	}
+	return Result{Place: NotFound, After: after}, nil
 }
 
 // permanent reports whether looking again cannot help: the mailbox refused
@@ -227,21 +232,8 @@ func (r Result) AuthText() advice.Text {
 	return advice.Explain("arrival.auth", advice.Data{"Results": r.Auth.String()}, "authentication: {{.Results}}", "")
 }
 
-// clean makes server text safe to show: control characters become spaces,
-// runs of spaces one, and it is cut at 300 characters.
+// clean makes server text safe to show (advice.Printable), at most 300
+// characters.
 func clean(s string) string {
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n >= 300 {
-			b.WriteString("…")
-			break
-		}
-		if unicode.IsControl(r) || r == unicode.ReplacementChar || !unicode.IsPrint(r) && r != ' ' {
-			r = ' '
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return advice.Printable(s, 300)
 }

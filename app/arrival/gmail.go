@@ -2,7 +2,6 @@ package arrival
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // ErrTokenRejected means the Gmail API refused the access token (401): the
@@ -53,11 +53,7 @@ func (g GmailAPI) base() string {
 }
 
 func (g GmailAPI) client() *http.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	if g.RootCAs != nil {
-		tr.TLSClientConfig = &tls.Config{RootCAs: g.RootCAs, MinVersion: tls.VersionTLS12}
-	}
-	return &http.Client{Transport: tr, Timeout: requestTimeout}
+	return &http.Client{Transport: trust.Transport(g.RootCAs), Timeout: requestTimeout}
 }
 
 // Find implements Finder.

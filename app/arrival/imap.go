@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // DefaultIMAP is Gmail's IMAP server, implicit TLS on port 993.
@@ -132,7 +133,7 @@ func (m IMAP) Find(ctx context.Context, messageID string) (Found, bool, error) {
 func (m IMAP) dial(ctx context.Context, addr string) (*imapclient.Client, error) {
 	host, _, _ := net.SplitHostPort(addr)
 	d := tls.Dialer{NetDialer: &net.Dialer{Timeout: 15 * time.Second},
-		Config: &tls.Config{ServerName: host, RootCAs: m.RootCAs, MinVersion: tls.VersionTLS12}}
+		Config: trust.TLSConfig(host, m.RootCAs)}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, advice.Keyed(fmt.Errorf("%w: %v", ErrLook, err), "arrival.imap_unreachable", advice.Data{"Server": addr},

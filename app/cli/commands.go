@@ -115,11 +115,12 @@ func clientIdleWarning(a account.Account) string {
 		"Send a message or run 'mailkey token %s' to keep it in use", a.LastClientUse().Local().Format("2006-01-02"), a.Address)
 }
 
-// loginFlags are the flags of 'mailkey login'.
+// loginFlags holds the flags of 'mailkey login'.
 type loginFlags struct {
-	clientFile, clientID, projectID, authURI, tokenURI, smtpURL, apiBase, transport, email, imapURL *string
-	noBrowser, testing, production, appPassword                                                     *bool
-	timeout                                                                                         *time.Duration
+	clientFile, clientID, projectID, authURI, tokenURI string
+	smtpURL, apiBase, transport, email, imapURL        string
+	noBrowser, testing, production, appPassword        bool
+	timeout                                            time.Duration
 }
 
 func loginCmd(env Env) *cobra.Command {
@@ -128,113 +129,149 @@ func loginCmd(env Env) *cobra.Command {
 			"with the secret on standard input), it opens Google's sign-in in the browser; with --app-password, it reads " +
 			"the app password on standard input and checks it with an SMTP login. Nothing is saved until the check passes; " +
 			"secrets go to the keyring only."}
-	fs := c.Flags()
-	f := loginFlags{
-		clientFile:  fs.String("client-secret", "", "the OAuth client `FILE` downloaded from Google Cloud (client_secret_….json)"),
-		clientID:    fs.String("client-id", "", "the OAuth client `ID` (….apps.googleusercontent.com); the client secret is read on standard input"),
-		projectID:   fs.String("project-id", "", "the Google Cloud project `ID` of the client, for the links in the advice (with --client-id)"),
-		authURI:     fs.String("auth-uri", "", "the authorization endpoint `URL` (with --client-id; default Google's)"),
-		tokenURI:    fs.String("token-uri", "", "the token endpoint `URL` (with --client-id; default Google's)"),
-		noBrowser:   fs.Bool("no-browser", false, "print the sign-in link instead of opening a browser"),
-		smtpURL:     fs.String("smtp", "", "the SMTP server `URL`: smtp://host[:port] (STARTTLS) or smtps://host[:port] (default smtp://smtp.gmail.com:587)"),
-		testing:     fs.Bool("testing", false, "the Google Cloud project is in Testing: the sign-in ends after 7 days (the default)"),
-		production:  fs.Bool("production", false, "the Google Cloud project is In production"),
-		timeout:     fs.Duration("timeout", 5*time.Minute, "how long to wait for the browser"),
-		apiBase:     fs.String("api", "", "the Gmail API's base `URL`, for tests and proxies"),
-		transport:   fs.String("transport", "", "`smtp`, api (the Gmail API over HTTPS) or auto (SMTP, else the API when SMTP cannot be reached; the default for OAuth)"),
-		appPassword: fs.Bool("app-password", false, "sign in with an app password, read on standard input (with --email)"),
-		email:       fs.String("email", "", "the Gmail `ADDR` of the app password"),
-		imapURL:     fs.String("imap", "", "the IMAP server `URL` where 'mailkey test' looks for its message (default Gmail's)"),
+	f := loginFlagSet(c.Flags())
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageLogin, "unexpected argument %q", args[0])
+		}
+		if _, err := arrival.ParseIMAPURL(f.imapURL); err != nil {
+			return err
+		}
+		return login(c.Context(), env, *f)
 	}
-	_ = fs.MarkHidden("api")
-	c.RunE = func(c *cobra.Command, args []string) error { return login(c.Context(), env, f, args) }
 	return withUsage(c, usageLogin)
 }
 
-func login(ctx context.Context, env Env, f loginFlags, args []string) error {
-	usage := usageLogin
-	clientFile, clientID, projectID, authURI, tokenURI := f.clientFile, f.clientID, f.projectID, f.authURI, f.tokenURI
-	noBrowser, smtpURL, testing, production, timeout := f.noBrowser, f.smtpURL, f.testing, f.production, f.timeout
-	apiBase, transport, appPassword, email, imapURL := f.apiBase, f.transport, f.appPassword, f.email, f.imapURL
-	if _, err := arrival.ParseIMAPURL(*imapURL); err != nil {
+func login(ctx context.Context, env Env, f loginFlags) error {
+	if f.appPassword {
+		if err := f.checkAppPassword(); err != nil {
+			return err
+		}
+		return setIMAP(env, f.email, f.imapURL, loginAppPassword(ctx, env, f.email, f.smtpURL))
+	}
+	if err := f.checkOAuth(); err != nil {
 		return err
 	}
-	byID := *clientID != ""
-	switch {
-	case len(args) > 0:
-		return usagef(usage, "unexpected argument %q", args[0])
-	case *appPassword && (*clientFile != "" || byID):
-		return usagef(usage, "choose either --app-password or an OAuth client (--client-secret or --client-id), not both")
-	case *appPassword:
-		if *email == "" {
-			return usagef(usage, "--app-password needs --email ADDR")
-		}
-		if *noBrowser || *testing || *production {
-			return usagef(usage, "--no-browser, --testing and --production are for OAuth sign-in only")
-		}
-		if *transport != "" && *transport != account.TransportSMTP {
-			return usagef(usage, "an app password can only send over SMTP: --transport api and auto need --client-secret or --client-id")
-		}
-		return setIMAP(env, *email, *imapURL, loginAppPassword(ctx, env, *email, *smtpURL))
-	case *clientFile != "" && byID:
-		return usagef(usage, "choose either --client-secret FILE or --client-id ID (with the secret on standard input), not both")
-	case !byID && (*projectID != "" || *authURI != "" || *tokenURI != ""):
-		return usagef(usage, "--project-id, --auth-uri and --token-uri go with --client-id")
-	case *clientFile == "" && !byID:
-		return usagef(usage, "give --client-secret FILE (the JSON downloaded from Google Cloud), --client-id ID (the secret on standard input) or --app-password")
-	case *testing && *production:
-		return usagef(usage, "choose either --testing or --production")
-	case *timeout <= 0:
-		return usagef(usage, "--timeout must be positive, for example 5m")
-	case !account.ValidTransport(*transport):
-		return usagef(usage, "--transport must be smtp, api or auto")
-	}
-	var client google.Client
-	var err error
-	if byID {
-		client, err = clientFromFlags(env, google.ClientFields{ClientID: *clientID, ProjectID: *projectID, AuthURI: *authURI, TokenURI: *tokenURI})
-	} else {
-		client, err = google.ReadClientFile(*clientFile)
-	}
+	client, err := f.client(env)
 	if err != nil {
 		return err
 	}
-	req := engine.OAuthLogin{Client: client, SMTP: *smtpURL, Publishing: account.Testing, Timeout: *timeout, APIBase: *apiBase,
-		Transport: *transport, Aliases: printAliases(env)}
-	if *production {
+	req := engine.OAuthLogin{Client: client, SMTP: f.smtpURL, Publishing: account.Testing, Timeout: f.timeout, APIBase: f.apiBase,
+		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env)}
+	if f.production {
 		req.Publishing = account.Production
 	}
-	if *noBrowser {
-		req.Open = func(url string) error {
+	a, err := loginOAuth(ctx, env, req)
+	if err != nil {
+		return err
+	}
+	if err := setIMAP(env, a.Address, f.imapURL, nil); err != nil {
+		return err
+	}
+	sendHeld(ctx, env)
+	return nil
+}
+
+// loginFlagSet defines login's flags on fs.
+func loginFlagSet(fs *pflag.FlagSet) *loginFlags {
+	var f loginFlags
+	fs.StringVar(&f.clientFile, "client-secret", "", "the OAuth client `FILE` downloaded from Google Cloud (client_secret_….json)")
+	fs.StringVar(&f.clientID, "client-id", "", "the OAuth client `ID` (….apps.googleusercontent.com); the client secret is read on standard input")
+	fs.StringVar(&f.projectID, "project-id", "", "the Google Cloud project `ID` of the client, for the links in the advice (with --client-id)")
+	fs.StringVar(&f.authURI, "auth-uri", "", "the authorization endpoint `URL` (with --client-id; default Google's)")
+	fs.StringVar(&f.tokenURI, "token-uri", "", "the token endpoint `URL` (with --client-id; default Google's)")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the sign-in link instead of opening a browser")
+	fs.StringVar(&f.smtpURL, "smtp", "", "the SMTP server `URL`: smtp://host[:port] (STARTTLS) or smtps://host[:port] (default smtp://smtp.gmail.com:587)")
+	fs.BoolVar(&f.testing, "testing", false, "the Google Cloud project is in Testing: the sign-in ends after 7 days (the default)")
+	fs.BoolVar(&f.production, "production", false, "the Google Cloud project is In production")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
+	fs.StringVar(&f.apiBase, "api", "", "the Gmail API's base `URL`, for tests and proxies")
+	fs.StringVar(&f.transport, "transport", "", "`smtp`, api (the Gmail API over HTTPS) or auto (SMTP, else the API when SMTP cannot be reached; the default for OAuth)")
+	fs.BoolVar(&f.appPassword, "app-password", false, "sign in with an app password, read on standard input (with --email)")
+	fs.StringVar(&f.email, "email", "", "the Gmail `ADDR` of the app password")
+	fs.StringVar(&f.imapURL, "imap", "", "the IMAP server `URL` where 'mailkey test' looks for its message (default Gmail's)")
+	_ = fs.MarkHidden("api")
+	return &f
+}
+
+// checkAppPassword checks the flags of an app-password login.
+func (f loginFlags) checkAppPassword() error {
+	switch {
+	case f.clientFile != "" || f.clientID != "":
+		return usagef(usageLogin, "choose either --app-password or an OAuth client (--client-secret or --client-id), not both")
+	case f.email == "":
+		return usagef(usageLogin, "--app-password needs --email ADDR")
+	case f.noBrowser || f.testing || f.production:
+		return usagef(usageLogin, "--no-browser, --testing and --production are for OAuth sign-in only")
+	case f.transport != "" && f.transport != account.TransportSMTP:
+		return usagef(usageLogin, "an app password can only send over SMTP: --transport api and auto need --client-secret or --client-id")
+	}
+	return nil
+}
+
+// checkOAuth checks the flags of an OAuth sign-in.
+func (f loginFlags) checkOAuth() error {
+	byID := f.clientID != ""
+	switch {
+	case f.clientFile != "" && byID:
+		return usagef(usageLogin, "choose either --client-secret FILE or --client-id ID (with the secret on standard input), not both")
+	case !byID && (f.projectID != "" || f.authURI != "" || f.tokenURI != ""):
+		return usagef(usageLogin, "--project-id, --auth-uri and --token-uri go with --client-id")
+	case f.clientFile == "" && !byID:
+		return usagef(usageLogin, "give --client-secret FILE (the JSON downloaded from Google Cloud), --client-id ID (the secret on standard input) or --app-password")
+	case f.testing && f.production:
+		return usagef(usageLogin, "choose either --testing or --production")
+	case f.timeout <= 0:
+		return usagef(usageLogin, "--timeout must be positive, for example 5m")
+	case !account.ValidTransport(f.transport):
+		return usagef(usageLogin, "--transport must be smtp, api or auto")
+	}
+	return nil
+}
+
+// client reads the OAuth client from --client-secret, or from --client-id
+// and its companions with the secret on standard input.
+func (f loginFlags) client(env Env) (google.Client, error) {
+	if f.clientID == "" {
+		return google.ReadClientFile(f.clientFile)
+	}
+	return clientFromFlags(env, google.ClientFields{ClientID: f.clientID, ProjectID: f.projectID, AuthURI: f.authURI, TokenURI: f.tokenURI})
+}
+
+// browserOpener returns how the sign-in link reaches the user: printed only
+// (--no-browser), or opened in the browser with the link printed as well.
+func browserOpener(env Env, noBrowser bool) func(url string) error {
+	if noBrowser {
+		return func(url string) error {
 			fmt.Fprintln(env.Stderr, "Open this link in a browser on this computer, then sign in:")
 			fmt.Fprintln(env.Stdout, url)
 			return nil
 		}
-	} else {
-		open := env.Engine.Open
-		req.Open = func(url string) error {
-			fmt.Fprintln(env.Stderr, "Opening your browser to sign in. If it does not open, use this link:\n"+url)
-			if err := open(url); err != nil {
-				fmt.Fprintln(env.Stderr, "Could not open a browser ("+err.Error()+"); open the link above by hand.")
-			}
-			return nil
-		}
 	}
-	printWhileWaiting(env.Stderr, req.Publishing, client.ProjectID)
-	fmt.Fprintln(env.Stderr, "Waiting for the browser (up to "+advice.Duration(*timeout)+")…")
+	open := env.Engine.Open
+	return func(url string) error {
+		fmt.Fprintln(env.Stderr, "Opening your browser to sign in. If it does not open, use this link:\n"+url)
+		if err := open(url); err != nil {
+			fmt.Fprintln(env.Stderr, "Could not open a browser ("+err.Error()+"); open the link above by hand.")
+		}
+		return nil
+	}
+}
+
+// loginOAuth runs the sign-in in req and prints the account's address.
+func loginOAuth(ctx context.Context, env Env, req engine.OAuthLogin) (account.Account, error) {
+	printWhileWaiting(env.Stderr, req.Publishing, req.Client.ProjectID)
+	fmt.Fprintln(env.Stderr, "Waiting for the browser (up to "+advice.Duration(req.Timeout)+")…")
 	a, err := env.Engine.LoginOAuth(ctx, req)
 	if err != nil {
 		if errors.Is(err, oauth.ErrTimeout) {
 			fmt.Fprintln(env.Stderr, "If Google showed one of the error pages listed above, follow its advice, then run this command again.")
 		}
-		return err
+		return a, err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
 	printSignInEnd(env.Stderr, a)
-	if err := setIMAP(env, a.Address, *imapURL, nil); err != nil {
-		return err
-	}
-	return nil
+	return a, nil
 }
 
 // clientFromFlags reads the client secret from standard input, without echo
@@ -322,6 +359,7 @@ func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error
 		return err
 	}
 	fmt.Fprintln(env.Stdout, a.Address)
+	sendHeld(ctx, env)
 	return nil
 }
 
@@ -362,41 +400,13 @@ func sendCmd(env Env) *cobra.Command {
 }
 
 func send(ctx context.Context, env Env, f sendFlags, args []string) error {
-	usage := usageSend
-	from, to, cc, bcc, subject, body, bodyFile := f.from, f.to, f.cc, f.bcc, f.subject, f.body, f.bodyFile
-	verbose, attach, set, via := f.verbose, *f.attach, f.set, f.via
-	switch {
-	case len(args) > 0:
-		return usagef(usage, "unexpected argument %q", args[0])
-	case *from == "":
-		return usagef(usage, "--from is required")
-	case *to == "" && *cc == "" && *bcc == "":
-		return usagef(usage, "give at least one recipient with --to, --cc or --bcc")
-	case !set["subject"]:
-		return usagef(usage, "--subject is required")
-	case set["body"] && set["body-file"]:
-		return usagef(usage, "give either --body or --body-file, not both")
-	}
-	m := mail.Message{From: *from, Subject: *subject, Body: *body, Attachments: attach}
-	var err error
-	if m.To, err = mail.ParseList("To", *to); err != nil {
+	m, verbose, err := parseSend(env, f, args)
+	if err != nil {
 		return err
 	}
-	if m.Cc, err = mail.ParseList("Cc", *cc); err != nil {
-		return err
-	}
-	if m.Bcc, err = mail.ParseList("Bcc", *bcc); err != nil {
-		return err
-	}
-	if *bodyFile != "" {
-		if m.Body, err = readBody(env, *bodyFile); err != nil {
-			return err
-		}
-	}
-	m.Via = *via
 	warnFrom(env, m)
 	res, err := env.Engine.Send(ctx, m)
-	if *verbose && res.Transcript != "" {
+	if verbose && res.Transcript != "" {
 		fmt.Fprintln(env.Stderr, "Transcript (secrets redacted):\n"+res.Transcript)
 	}
 	if err != nil {
@@ -409,11 +419,53 @@ func send(ctx context.Context, env Env, f sendFlags, args []string) error {
 	return nil
 }
 
+// parseSend turns send's arguments into the message, and says whether
+// --verbose asks for the transcript.
+func parseSend(env Env, f sendFlags, args []string) (m mail.Message, verbose bool, err error) {
+	usage := usageSend
+	from, to, cc, bcc, subject, body, bodyFile := f.from, f.to, f.cc, f.bcc, f.subject, f.body, f.bodyFile
+	attach, via, set := *f.attach, f.via, f.set
+	verbose = *f.verbose
+	switch {
+	case len(args) > 0:
+		return m, verbose, usagef(usage, "unexpected argument %q", args[0])
+	case *from == "":
+		return m, verbose, usagef(usage, "--from is required")
+	case *to == "" && *cc == "" && *bcc == "":
+		return m, verbose, usagef(usage, "give at least one recipient with --to, --cc or --bcc")
+	case !set["subject"]:
+		return m, verbose, usagef(usage, "--subject is required")
+	case set["body"] && set["body-file"]:
+		return m, verbose, usagef(usage, "give either --body or --body-file, not both")
+	}
+	m = mail.Message{From: *from, Subject: *subject, Body: *body, Attachments: attach, Via: *via}
+	if err := parseRecipients(&m, *to, *cc, *bcc); err != nil {
+		return m, verbose, err
+	}
+	if *bodyFile != "" {
+		m.Body, err = readBody(env, *bodyFile)
+	}
+	return m, verbose, err
+}
+
+// parseRecipients parses the --to, --cc and --bcc lists into m.
+func parseRecipients(m *mail.Message, to, cc, bcc string) error {
+	var err error
+	if m.To, err = mail.ParseList("To", to); err != nil {
+		return err
+	}
+	if m.Cc, err = mail.ParseList("Cc", cc); err != nil {
+		return err
+	}
+	m.Bcc, err = mail.ParseList("Bcc", bcc)
+	return err
+}
+
 // readBody reads the body from the file name, or from standard input for
 // "-", up to Gmail's message size: a folder, a device, a named pipe or a
 // larger file is refused as bad input.
 func readBody(env Env, name string) (string, error) {
-	limit := google.MaxMessageBytes
+	limit := int64(mail.MaxRawBytes)
 	var b []byte
 	var err error
 	if name == "-" {

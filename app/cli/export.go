@@ -29,40 +29,59 @@ func exportCommand(env Env) *cobra.Command {
 }
 
 // exportCmd prints an account's settings for another mail program.
-func exportCmd(ctx context.Context, env Env, showPassword bool, pos []string) error {
-	usage := usageExport
-	show := &showPassword
-	if len(pos) != 2 {
-		return usagef(usage, "export takes a format (msmtp or values) and an address")
-	}
-	format, addr := export.Format(pos[0]), pos[1]
-	switch {
-	case format != export.MSMTP && format != export.Values:
-		return usagef(usage, "unknown format %q; choose msmtp or values", pos[0])
-	case *show && format != export.Values:
-		return usagef(usage, "--show-password goes with the values format only")
+func exportCmd(ctx context.Context, env Env, showPassword bool, args []string) error {
+	format, addr, show, err := parseExport(showPassword, args)
+	if err != nil {
+		return err
 	}
 	info, err := env.Engine.Account(addr)
 	if err != nil {
 		return err
 	}
-	a := info.Account
 	if format == export.MSMTP {
-		block, err := export.MSMTPBlock(a)
-		if err != nil {
-			return err
-		}
-		fmt.Fprint(env.Stdout, block)
-		if a.Method == account.OAuth {
-			fmt.Fprintln(env.Stderr, "msmtp runs 'mailkey token "+a.Address+"' for each message: mailkey must be on its PATH.")
-		}
-		return nil
+		return exportMSMTP(env, info.Account)
 	}
+	return exportValues(ctx, env, info.Account, show)
+}
+
+// parseExport checks export's format, address and --show-password.
+func parseExport(show bool, pos []string) (format export.Format, addr string, _ bool, err error) {
+	usage := usageExport
+	if len(pos) != 2 {
+		return "", "", false, usagef(usage, "export takes a format (msmtp or values) and an address")
+	}
+	format, addr = export.Format(pos[0]), pos[1]
+	switch {
+	case format != export.MSMTP && format != export.Values:
+		return "", "", false, usagef(usage, "unknown format %q; choose msmtp or values", pos[0])
+	case show && format != export.Values:
+		return "", "", false, usagef(usage, "--show-password goes with the values format only")
+	}
+	return format, addr, show, nil
+}
+
+// exportMSMTP prints a's msmtp account block.
+func exportMSMTP(env Env, a account.Account) error {
+	block, err := export.MSMTPBlock(a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(env.Stdout, block)
+	if a.Method == account.OAuth {
+		fmt.Fprintln(env.Stderr, "msmtp runs 'mailkey token "+a.Address+"' for each message: mailkey must be on its PATH.")
+	}
+	return nil
+}
+
+// exportValues prints a's settings one per line, with the app password when
+// show asks for it.
+func exportValues(ctx context.Context, env Env, a account.Account, show bool) error {
 	var pw string
-	if *show {
+	if show {
 		if a.Method != account.AppPassword {
-			return usagef(usage, "%s signs in with OAuth 2.0 and has no app password to show", a.Address)
+			return usagef(usageExport, "%s signs in with OAuth 2.0 and has no app password to show", a.Address)
 		}
+		var err error
 		if pw, err = env.Engine.Secrets.Get(ctx, a.Address, secret.AppPassword); err != nil {
 			return err
 		}

@@ -165,7 +165,7 @@ func TestLocalReadsAreBounded(t *testing.T) {
 	big := filepath.Join(tmp, "big.txt")
 	f, err := os.Create(big)
 	if err == nil {
-		err = f.Truncate(26 * 1000 * 1000) // sparse: over Gmail's 25 MB
+		err = f.Truncate(36 * 1000 * 1000) // sparse: over Gmail's 35,882,577 bytes
 		_ = f.Close()
 	}
 	if err != nil {
@@ -184,7 +184,7 @@ func TestLocalReadsAreBounded(t *testing.T) {
 		{"body file is a folder", "", send(tmp), cli.ExitUsage, "is a folder"},
 		{"body file is dev-zero", "", send("/dev/zero"), cli.ExitUsage, "not a regular file"},
 		{"body file is a named pipe", "", send(fifo), cli.ExitUsage, "not a regular file"},
-		{"body file over 25 MB", "", send(big), cli.ExitUsage, "larger than Gmail's limit"},
+		{"body file over Gmail's size", "", send(big), cli.ExitUsage, "larger than Gmail's limit"},
 		{"client secret is a folder", "", []string{"login", "--client-secret", tmp}, cli.ExitUsage, "is a folder"},
 		{"client secret is a named pipe", "", []string{"login", "--client-secret", fifo}, cli.ExitUsage, "not a file"},
 		{"client secret is dev-zero", "", []string{"login", "--client-secret", "/dev/zero"}, cli.ExitUsage, "not a file"},

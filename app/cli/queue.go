@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/spf13/cobra"
 )
@@ -32,12 +31,18 @@ type queueJSON struct {
 }
 
 // openQueue returns the user's queue.
-func openQueue() (*queue.Queue, error) {
-	dir, err := queue.DefaultDir()
+func openQueue() (*queue.Queue, error) { return queue.OpenDefault() }
+
+// sendHeld sends, after a sign-in, the messages held for it (queue.DeliverHeld).
+func sendHeld(ctx context.Context, env Env) {
+	q, err := openQueue()
 	if err != nil {
-		return nil, err
+		return
 	}
-	return queue.Open(dir, mail.MaxRawBytes), nil
+	sum, err := q.DeliverHeld(ctx, env.Engine)
+	if err == nil && sum.Sent > 0 {
+		fmt.Fprintf(env.Stderr, "Also sent %d queued message(s) that waited for this sign-in.\n", sum.Sent)
+	}
 }
 
 func queueCommand(env Env) *cobra.Command {
@@ -76,17 +81,6 @@ func withQueue(f func(q *queue.Queue) error) error {
 	return f(q)
 }
 
-func queueDrop(env Env, q *queue.Queue, args []string) error {
-	if len(args) != 1 {
-		return usagef(usageQueue, "queue drop takes one message ID")
-	}
-	if err := q.Remove(args[0]); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stderr, "Dropped %s.\n", args[0])
-	return nil
-}
-
 func queueList(env Env, q *queue.Queue, asJSON bool) error {
 	items, damaged, err := q.List()
 	reportDamaged(env, q, damaged)
@@ -95,18 +89,7 @@ func queueList(env Env, q *queue.Queue, asJSON bool) error {
 	}
 	now := q.Now()
 	if asJSON {
-		out := make([]queueJSON, 0, len(items))
-		for _, it := range items {
-			j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
-				AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
-			if it.LastError != nil {
-				j.LastError, j.LastNext = it.LastError.What, it.LastError.Next
-			}
-			out = append(out, j)
-		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return queuePrintJSON(env, items, now)
 	}
 	if len(items) == 0 {
 		fmt.Fprintln(env.Stderr, "The queue is empty.")
@@ -123,6 +106,34 @@ func queueList(env Env, q *queue.Queue, asJSON bool) error {
 			advice.Duration(now.Sub(it.Created).Round(time.Second)), it.State, last)
 	}
 	return tw.Flush()
+}
+
+// queueDrop removes the one message whose ID args holds.
+func queueDrop(env Env, q *queue.Queue, args []string) error {
+	if len(args) != 1 {
+		return usagef(usageQueue, "queue drop takes one message ID")
+	}
+	if err := q.Remove(args[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "Dropped %s.\n", args[0])
+	return nil
+}
+
+// queuePrintJSON prints the queue's messages as a JSON array.
+func queuePrintJSON(env Env, items []queue.Item, now time.Time) error {
+	out := make([]queueJSON, 0, len(items))
+	for _, it := range items {
+		j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
+			AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
+		if it.LastError != nil {
+			j.LastError, j.LastNext = it.LastError.What, it.LastError.Next
+		}
+		out = append(out, j)
+	}
+	enc := json.NewEncoder(env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
 
 func reportDamaged(env Env, q *queue.Queue, damaged []queue.Damaged) {

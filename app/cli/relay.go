@@ -7,7 +7,6 @@ import (
 	"log"
 	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -89,13 +88,7 @@ func passwords(env Env) *relay.Passwords {
 }
 
 // relayDir is the relay's state dir, beside the queue.
-func relayDir() (string, error) {
-	q, err := openQueue()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(filepath.Dir(q.Dir()), "relay"), nil
-}
+func relayDir() (string, error) { return relay.DefaultDir() }
 
 func runRelay(ctx context.Context, env Env, listen string) error {
 	q, err := openQueue()

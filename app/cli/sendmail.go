@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -236,13 +237,28 @@ func dedupe(list []string) []string {
 	return out
 }
 
+// queuedSendTime bounds how long a sendmail spends on the queue after its
+// own message went through: what is left waits for the next run (or the
+// relay, or 'mailkey queue flush').
+const queuedSendTime = 2 * time.Minute
+
+// SendmailFlushEnv sets queuedSendTime in tests (not for users).
+const SendmailFlushEnv = "MAILKEY_SENDMAIL_FLUSH"
+
 // sendQueued sends the messages an earlier sendmail queued, now that a send
-// went through, unless the relay is delivering them.
+// went through, unless the relay is delivering them, for queuedSendTime at
+// most.
 func sendQueued(ctx context.Context, env Env) {
 	q, err := openQueue()
 	if err != nil {
 		return
 	}
+	limit := envDuration(env, SendmailFlushEnv)
+	if limit == 0 {
+		limit = queuedSendTime
+	}
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	sum, err := q.DeliverUnlessBusy(ctx, env.Engine)
 	if err == nil && sum.Sent > 0 {
 		fmt.Fprintf(env.Stderr, "mailkey sendmail: also sent %d queued message(s).\n", sum.Sent)
@@ -251,10 +267,10 @@ func sendQueued(ctx context.Context, env Env) {
 
 // queueInstead queues a message whose send failed for a reason that may pass.
 func queueInstead(env Env, addr string, r mail.Raw, sendErr error) int {
-	dir, err := queue.DefaultDir()
+	q, err := queue.OpenDefault()
 	var it queue.Item
 	if err == nil {
-		it, err = queue.Open(dir, mail.MaxRawBytes).AddFailed(queue.Item{Account: addr, From: r.From, To: r.To, MessageID: r.MessageID},
+		it, err = q.AddFailed(queue.Item{Account: addr, From: r.From, To: r.To, MessageID: r.MessageID},
 			bytes.NewReader(r.Data), sendErr)
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -348,8 +349,8 @@ func (r *rig) restartSMTP(addr string) *testpeer.SMTP {
 	return sp
 }
 
-// An OAuth account that needs a new sign-in holds its messages, and sends
-// them once it is signed in again.
+// An OAuth account that needs a new sign-in holds its messages, and the
+// sign-in sends them.
 func TestSendmailHoldsUntilSignIn(t *testing.T) {
 	r := newRig(t)
 	r.useState()
@@ -372,10 +373,14 @@ func TestSendmailHoldsUntilSignIn(t *testing.T) {
 	if sum, err := q.Deliver(context.Background(), r.eng, false); err != nil || sum.Held != 1 || sum.Sent != 0 {
 		t.Fatalf("pass before the sign-in: %+v %v", sum, err)
 	}
+	// 'mailkey login' sends it itself, without a relay running.
 	res, _ = r.signIn(nil, "--production")
 	r.wantCode(res, cli.ExitOK)
-	if sum, err := q.Deliver(context.Background(), r.eng, false); err != nil || sum.Sent != 1 {
-		t.Fatalf("pass after the sign-in: %+v %v", sum, err)
+	if !strings.Contains(res.stderr, "Also sent 1 queued message") {
+		t.Fatalf("the sign-in did not send the held message: %s", res.stderr)
+	}
+	if items, _, _ := q.List(); len(items) != 0 {
+		t.Fatalf("still queued: %+v", items)
 	}
 	if m := r.smtp.Messages(); len(m) != 1 || m[0].Mech != "XOAUTH2" || !strings.Contains(string(m[0].Data), "Subject: held") {
 		t.Fatalf("messages %+v", m)
@@ -442,5 +447,34 @@ func TestMailxThroughSendmailLink(t *testing.T) {
 	if !strings.Contains(data, "Subject: from mailx") || !strings.Contains(data, "Line one\r\n.\r\nLine three") ||
 		strings.Join(msgs[0].To, " ") != "bob@example.com" {
 		t.Fatalf("sent %v:\n%s", msgs[0].To, data)
+	}
+}
+
+// The queue sent after a sendmail got through is bounded in time: a slow
+// server does not keep the caller (git send-email, cron) waiting; what is
+// left stays queued for the next run.
+func TestSendmailBoundsTheQueuedSends(t *testing.T) {
+	r := newRig(t)
+	r.useState()
+	t.Setenv(cli.SendmailFlushEnv, "500ms")
+	addr := strings.TrimPrefix(r.smtp.StartTLSURL(), "smtp://")
+	r.loginAnn(r.smtp.StartTLSURL())
+	r.smtp.Close()
+	r.wantCode(r.run("Subject: first\n\nx\n", "sendmail", "bob@example.com"), cli.ExitOK)
+	sp := r.restartSMTP(addr)
+	var mails atomic.Int32
+	sp.SetReplyFault(func(stage string) error {
+		if stage == "mail" && mails.Add(1) == 2 { // the queued message: the server stalls
+			time.Sleep(4 * time.Second)
+		}
+		return nil
+	})
+	start := time.Now()
+	r.wantCode(r.run("Subject: second\n\nx\n", "sendmail", "bob@example.com"), cli.ExitOK)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Fatalf("sendmail took %v: the queued sends are not bounded", took)
+	}
+	if items, _, err := r.queue().List(); err != nil || len(items) != 1 || items[0].State != queue.StateQueued {
+		t.Fatalf("the queued message: %+v %v", items, err)
 	}
 }

@@ -40,37 +40,49 @@ func testCommand(env Env) *cobra.Command {
 		ValidArgsFunction: completeAccounts(env)}
 	asJSON := c.Flags().Bool("json", false, "print the result as JSON")
 	timeout := c.Flags().Duration("timeout", arrival.DefaultTimeout, "how long to look for the message")
-	c.RunE = func(c *cobra.Command, args []string) error {
-		addr, err := oneAddress("test", usageTest, args)
-		if err != nil {
-			return err
-		}
-		return testCmd(c.Context(), env, addr, asJSON, timeout)
-	}
+	c.RunE = func(c *cobra.Command, args []string) error { return testCmd(c.Context(), env, *asJSON, *timeout, args) }
 	return withUsage(c, usageTest)
 }
 
-func testCmd(ctx context.Context, env Env, addr string, asJSON *bool, timeout *time.Duration) error {
-	usage := usageTest
-	if *timeout <= 0 {
-		return usagef(usage, "--timeout must be positive, for example 60s")
+func testCmd(ctx context.Context, env Env, asJSON bool, timeout time.Duration, args []string) error {
+	addr, err := checkTest(timeout, args)
+	if err != nil {
+		return err
 	}
-	if !*asJSON {
-		fmt.Fprintf(env.Stderr, "Sending a test message to %s and looking for it (up to %s)…\n", addr, advice.Duration(*timeout))
+	if !asJSON {
+		fmt.Fprintf(env.Stderr, "Sending a test message to %s and looking for it (up to %s)…\n", addr, advice.Duration(timeout))
 	}
-	res, err := env.Engine.TestArrival(ctx, addr, *timeout)
+	res, err := env.Engine.TestArrival(ctx, addr, timeout)
 	if res.Sent.MessageID == "" && err != nil {
 		return err // not sent: the usual report and exit code
 	}
-	if *asJSON {
-		return testPrintJSON(env, addr, res, *timeout, err)
+	if asJSON {
+		return testPrintJSON(env, addr, res, timeout, err)
 	}
+	return testPrintText(env, res, timeout, err)
+}
+
+// checkTest checks test's address and --timeout.
+func checkTest(timeout time.Duration, args []string) (addr string, err error) {
+	usage := usageTest
+	if len(args) != 1 {
+		return "", usagef(usage, "test takes one address")
+	}
+	if timeout <= 0 {
+		return "", usagef(usage, "--timeout must be positive, for example 60s")
+	}
+	return args[0], nil
+}
+
+// testPrintText says where the test message landed; err is the arrival
+// check's failure, after the message was sent.
+func testPrintText(env Env, res engine.Arrival, timeout time.Duration, err error) error {
 	fmt.Fprintf(env.Stdout, "Sent %s over %s.\n", res.Sent.MessageID, res.Sent.Transport)
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "Sent, but the mailbox could not be read to confirm the arrival.")
 		return err
 	}
-	t := res.Text(*timeout)
+	t := res.Text(timeout)
 	fmt.Fprintln(env.Stdout, sentence(t.What))
 	if at := res.AuthText(); at.What != "" {
 		fmt.Fprintln(env.Stdout, sentence(at.What))

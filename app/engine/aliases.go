@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,11 +10,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // SendAsPath is users.settings.sendAs.list: the "Send mail as" addresses.
@@ -40,7 +41,7 @@ func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	aliases, err := listSendAs(ctx, e.apiBase(a), tok)
+	aliases, err := listSendAs(ctx, e.apiBase(a), tok, e.Sender.RootCAs)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +51,7 @@ func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, err
 }
 
 // listSendAs calls users.settings.sendAs.list and returns the verified addresses.
-func listSendAs(ctx context.Context, base, token string) ([]string, error) {
+func listSendAs(ctx context.Context, base, token string, roots *x509.CertPool) ([]string, error) {
 	if base == "" {
 		base = google.DefaultAPIBase
 	}
@@ -62,7 +63,7 @@ func listSendAs(ctx context.Context, base, token string) ([]string, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Timeout: doctorTimeout}).Do(req)
+	resp, err := (&http.Client{Transport: trust.Transport(roots), Timeout: doctorTimeout}).Do(req)
 	if err != nil {
 		return nil, advice.Keyed(fmt.Errorf("%w: %v", ErrAliases, err), "engine.aliases_unreachable", nil,
 			"cannot reach the Gmail API to read the Send mail as addresses", "Check your connection and try again")
@@ -160,17 +161,8 @@ func (e *Engine) accountFor(from, via string) (account.Account, error) {
 	return account.Account{}, err
 }
 
-// cleanReply makes server text safe to show: printable characters only, at
-// most 300 of them.
+// cleanReply makes server text safe to show (advice.Printable), at most 300
+// characters.
 func cleanReply(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsPrint(r) {
-			return r
-		}
-		return ' '
-	}, s)
-	if r := []rune(s); len(r) > 300 {
-		s = string(r[:300]) + "…"
-	}
-	return strings.Join(strings.Fields(s), " ")
+	return advice.Printable(s, 300)
 }

@@ -309,8 +309,5 @@ func addressOf(s string) (string, error) {
 
 // endpoint parses an account's SMTP URL, defaulting to Gmail's.
 func endpoint(raw string) (mail.Endpoint, error) {
-	if raw == "" {
-		raw = google.DefaultSMTP
-	}
-	return mail.ParseEndpoint(raw)
+	return mail.ParseEndpoint(google.SMTPURL(raw))
 }

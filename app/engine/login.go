@@ -40,10 +40,7 @@ type OAuthLogin struct {
 // LoginOAuth signs in through the browser and saves the account with its client
 // secret and tokens. Nothing is saved unless everything succeeded.
 func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Account, error) {
-	smtpURL := req.SMTP
-	if smtpURL == "" {
-		smtpURL = google.DefaultSMTP
-	}
+	smtpURL := google.SMTPURL(req.SMTP)
 	if _, err := mail.ParseEndpoint(smtpURL); err != nil {
 		return account.Account{}, err
 	}
@@ -147,9 +144,7 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	if err != nil {
 		return account.Account{}, err
 	}
-	if smtpURL == "" {
-		smtpURL = google.DefaultSMTP
-	}
+	smtpURL = google.SMTPURL(smtpURL)
 	ep, err := mail.ParseEndpoint(smtpURL)
 	if err != nil {
 		return account.Account{}, err

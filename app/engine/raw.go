@@ -40,7 +40,7 @@ func (e *Engine) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Res
 		res, err = e.withCredential(ctx, a, true, viaAPI)
 		res.Fallback = advice.Explain("engine.fallback_unreached", advice.Data{"Port": ep.Port},
 			"port {{.Port}} could not be reached", "")
-		res.Transcript = first + res.Transcript
+		res.Transcript = joinTranscripts(first, res.Transcript)
 	}
 	return res, err
 }
@@ -61,7 +61,7 @@ func (e *Engine) withCredential(ctx context.Context, a account.Account, overAPI 
 		if cred, err2 := e.credential(ctx, a, cred.Token); err2 == nil {
 			first := res.Transcript
 			res, err = send(cred)
-			res.Transcript = first + res.Transcript
+			res.Transcript = joinTranscripts(first, res.Transcript)
 		}
 		if errors.Is(err, mail.ErrTokenRejected) {
 			err = e.needsSignIn(a, err)
@@ -97,4 +97,13 @@ func (e *Engine) SendingAccount(addr string) (account.Account, error) {
 		advice.Data{"Accounts": strings.Join(names, ", ")},
 		"mailkey has several accounts ({{.Accounts}}) and the message does not say which to send as",
 		"Give the account with -f ADDR, or a From header with one of these addresses")
+}
+
+// joinTranscripts puts a later attempt's transcript after an earlier one's,
+// on a line of its own.
+func joinTranscripts(first, then string) string {
+	if first != "" && !strings.HasSuffix(first, "\n") {
+		first += "\n"
+	}
+	return first + then
 }

@@ -36,10 +36,10 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	}
 	transport := a.EffectiveTransport()
 	if transport != account.TransportSMTP || google.IsGmailHost(ep.Host) {
-		if n := m.WireSize(); n > google.MaxMessageBytes {
+		if n := m.WireSize(); n > mail.MaxRawBytes {
 			return mail.Result{}, advice.Keyed(mail.ErrTooBig, "engine.too_big",
-				advice.Data{"Size": fmt.Sprintf("%.1f", float64(n)/1e6), "Limit": int(google.MaxMessageBytes / 1_000_000)},
-				"the message would be about {{.Size}} MB on the wire, over Gmail's {{.Limit}} MB limit (attachments grow by a third when encoded)",
+				advice.Data{"Size": fmt.Sprintf("%.1f", float64(n)/1e6), "Limit": fmt.Sprintf("%.1f", float64(mail.MaxRawBytes)/1e6)},
+				"the message would be about {{.Size}} MB once encoded, over the {{.Limit}} MB Gmail takes: attachments grow by a third when encoded, so about 25 MB of files is the most",
 				"Remove or shrink attachments, or share large files by link")
 		}
 	}
@@ -54,49 +54,25 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 		res, err = e.sendAPI(ctx, a, m)
 		res.Fallback = advice.Explain("engine.fallback_unreached", advice.Data{"Port": ep.Port},
 			"port {{.Port}} could not be reached", "")
-		res.Transcript = smtpTranscript + res.Transcript
+		res.Transcript = joinTranscripts(smtpTranscript, res.Transcript)
 	}
 	return res, err
 }
 
 // sendSMTP sends over SMTP, refreshing a refused OAuth token once.
 func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoint, m mail.Message) (mail.Result, error) {
-	cred, err := e.credential(ctx, a, "")
-	if err != nil {
-		return mail.Result{}, err
-	}
-	res, err := e.Sender.Send(ctx, ep, cred, m)
-	if a.Method == account.OAuth && errors.Is(err, mail.ErrTokenRejected) {
-		if cred, err2 := e.credential(ctx, a, cred.Token); err2 == nil {
-			res, err = e.Sender.Send(ctx, ep, cred, m)
-		}
-		if errors.Is(err, mail.ErrTokenRejected) {
-			err = e.needsSignIn(a, err)
-		}
-	}
-	return res, err
+	return e.withCredential(ctx, a, false, func(cred mail.Credential) (mail.Result, error) {
+		return e.Sender.Send(ctx, ep, cred, m)
+	})
 }
 
 // sendAPI sends through the Gmail API. A 401 means Google refused the token
 // before storing anything: it refreshes once and tries again.
 func (e *Engine) sendAPI(ctx context.Context, a account.Account, m mail.Message) (mail.Result, error) {
-	cred, err := e.credential(ctx, a, "")
-	if err != nil {
-		return mail.Result{}, err
-	}
 	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
-	res, err := e.Sender.SendAPI(ctx, api, cred, m)
-	if errors.Is(err, mail.ErrTokenRejected) {
-		if cred, err2 := e.credential(ctx, a, cred.Token); err2 == nil {
-			first := res.Transcript
-			res, err = e.Sender.SendAPI(ctx, api, cred, m)
-			res.Transcript = first + res.Transcript
-		}
-		if errors.Is(err, mail.ErrTokenRejected) {
-			err = e.needsSignIn(a, err)
-		}
-	}
-	return res, err
+	return e.withCredential(ctx, a, true, func(cred mail.Credential) (mail.Result, error) {
+		return e.Sender.SendAPI(ctx, api, cred, m)
+	})
 }
 
 // VerifyAccount logs in to the account's server without sending anything.

@@ -17,9 +17,7 @@ func (e *Engine) SetSMTP(ctx context.Context, addr, smtpURL string) (mail.Result
 	if err != nil {
 		return mail.Result{}, err
 	}
-	if smtpURL == "" {
-		smtpURL = google.DefaultSMTP
-	}
+	smtpURL = google.SMTPURL(smtpURL)
 	ep, err := mail.ParseEndpoint(smtpURL)
 	if err != nil {
 		return mail.Result{}, err

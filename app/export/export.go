@@ -29,9 +29,6 @@ const (
 	Values Format = "values"
 )
 
-// Formats lists every format, in the order the usage shows them.
-var Formats = []Format{MSMTP, Values}
-
 // ErrUnsafeAddress means an address holds characters that cannot be put
 // safely into a configuration line or a shell command.
 var ErrUnsafeAddress = errors.New("address cannot be exported")
@@ -60,11 +57,7 @@ const (
 
 // Endpoint returns the account's SMTP endpoint, Gmail's when none is set.
 func Endpoint(a account.Account) (mail.Endpoint, error) {
-	raw := a.SMTP
-	if raw == "" {
-		raw = google.DefaultSMTP
-	}
-	return mail.ParseEndpoint(raw)
+	return mail.ParseEndpoint(google.SMTPURL(a.SMTP))
 }
 
 // Fields returns the server, port, security, username and authentication

@@ -106,23 +106,9 @@ func (e APIError) ProjectNumber() string {
 
 // GmailAPILink returns the console page that turns the Gmail API on, in
 // projectID's project when it is known.
-func GmailAPILink(projectID string) string {
-	for _, s := range ConsoleSteps {
-		if s.ID == "gmail-api" {
-			return s.Link(projectID)
-		}
-	}
-	return ConsoleURL
-}
+func GmailAPILink(projectID string) string { return StepLink("gmail-api", projectID) }
 
 // ClientsLink returns the console's Clients page, in projectID's project when
 // it is known: where a client is created, restored after deletion, or given
 // a new secret.
-func ClientsLink(projectID string) string {
-	for _, s := range ConsoleSteps {
-		if s.ID == "client" {
-			return s.Link(projectID)
-		}
-	}
-	return ConsoleURL
-}
+func ClientsLink(projectID string) string { return StepLink("client", projectID) }

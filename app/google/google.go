@@ -12,7 +12,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"time"
 )
 
 // Scopes that mailkey asks for.
@@ -56,18 +55,14 @@ const (
 	ClientIDSuffix = ".apps.googleusercontent.com"
 )
 
-// TestingRefreshLifetime is how long a refresh token lives while the OAuth app
-// is in "Testing": after it the user has to sign in again.
-const TestingRefreshLifetime = 7 * 24 * time.Hour
-
-// MaxMessageBytes is the largest message Gmail accepts, measured on the wire,
-// that is after base64 has grown the attachments.
-//
-// GOOGLE.md says "over 25 MB on the wire" is refused with 552 5.3.4. This
-// reads MB as a decimal megabyte (25,000,000 bytes), the smaller of the two
-// possible readings, so that a warning comes slightly early rather than a
-// bounce slightly late.
-const MaxMessageBytes int64 = 25 * 1000 * 1000
+// SMTPURL returns raw, or DefaultSMTP when raw is empty: an account or a
+// sign-in without a server sends through Gmail's submission server.
+func SMTPURL(raw string) string {
+	if raw == "" {
+		return DefaultSMTP
+	}
+	return raw
+}
 
 // mimeLineLength is the longest base64 line in a MIME body (RFC 2045 §6.8).
 const mimeLineLength = 76

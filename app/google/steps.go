@@ -37,6 +37,26 @@ func (s Step) Link(projectID string) string {
 	return consoleLink(s.URL, projectID)
 }
 
+// ConsoleStep returns the step of ConsoleSteps with the given ID.
+func ConsoleStep(id string) (Step, bool) {
+	for _, s := range ConsoleSteps {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Step{}, false
+}
+
+// StepLink returns the page of the console step id, in projectID's project
+// when it is known (see Step.Link), or the console's start page when there is
+// no such step.
+func StepLink(id, projectID string) string {
+	if s, ok := ConsoleStep(id); ok {
+		return s.Link(projectID)
+	}
+	return ConsoleURL
+}
+
 // consoleLink returns link with ?project=projectID appended when link is a
 // console page and projectID is not empty, else link unchanged.
 func consoleLink(link, projectID string) string {

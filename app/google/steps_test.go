@@ -155,3 +155,39 @@ func TestValidProjectID(t *testing.T) {
 		}
 	}
 }
+
+func TestConsoleStepAndStepLink(t *testing.T) {
+	for _, s := range ConsoleSteps {
+		got, ok := ConsoleStep(s.ID)
+		if !ok || got.ID != s.ID || got.URL != s.URL {
+			t.Errorf("ConsoleStep(%q) = %+v, %v", s.ID, got, ok)
+		}
+	}
+	if _, ok := ConsoleStep("no-such-step"); ok {
+		t.Error("ConsoleStep found a step that does not exist")
+	}
+	tests := []struct{ id, project, want string }{
+		{"audience", "my-mail-4711", audienceURL + "?project=my-mail-4711"},
+		{"audience", "", audienceURL},
+		{"gmail-api", "my-mail-4711", gmailAPIURL + "?project=my-mail-4711"},
+		{"project", "my-mail-4711", projectCreateURL},
+		{"no-such-step", "my-mail-4711", ConsoleURL},
+	}
+	for _, tt := range tests {
+		if got := StepLink(tt.id, tt.project); got != tt.want {
+			t.Errorf("StepLink(%q, %q) = %q, want %q", tt.id, tt.project, got, tt.want)
+		}
+	}
+}
+
+func TestSMTPURL(t *testing.T) {
+	for raw, want := range map[string]string{
+		"":                           DefaultSMTP,
+		"smtps://smtp.gmail.com:465": "smtps://smtp.gmail.com:465",
+		"smtp://127.0.0.1:2525":      "smtp://127.0.0.1:2525",
+	} {
+		if got := SMTPURL(raw); got != want {
+			t.Errorf("SMTPURL(%q) = %q, want %q", raw, got, want)
+		}
+	}
+}

@@ -204,7 +204,7 @@ var Troubles = []Trouble{
 	{
 		ID:       "smtp-552-too-big",
 		Symptom:  "Gmail answers “552 5.3.4 Message too big”.",
-		Cause:    "The message is over 25 MB as sent. Attachments grow by about a third when they are encoded for mail, so more than about 18 MB of files is already too much.",
+		Cause:    "The message is over Gmail's limit as sent (35,882,577 bytes once encoded). Attachments grow by about a third when they are encoded for mail, so about 25 MB of files is the most one message can carry.",
 		Fix:      "Send fewer or smaller attachments, or share large files as a link (for example from Google Drive).",
 		Keywords: []string{"552", "5.3.4", "too big", "size", "attachment", "25 mb"},
 	},

@@ -127,7 +127,24 @@ func ParseChallenge(b []byte) (Challenge, bool) {
 func Explain(r Reply, oauth bool) *advice.Error {
 	wire := fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text)
 	wire = strings.Join(strings.Fields(wire), " ")
-	low := strings.ToLower(r.Text)
+	if e := explainSignIn(r, oauth, wire); e != nil {
+		return e
+	}
+	if e := explainProtocol(r, wire); e != nil {
+		return e
+	}
+	if e := explainRefusal(r, wire); e != nil {
+		return e
+	}
+	if e := explainTemporary(r, wire); e != nil {
+		return e
+	}
+	return advice.Keyed(ErrRejected, "mail.rejected", advice.Data{"Reply": wire},
+		"the server refused ({{.Reply}})", "Check the addresses and the message, then try again")
+}
+
+// explainSignIn explains the replies that refuse the sign-in, or returns nil.
+func explainSignIn(r Reply, oauth bool, wire string) *advice.Error {
 	switch {
 	case r.Code == 535 || r.Enhanced == "5.7.8":
 		if oauth {
@@ -137,7 +154,7 @@ func Explain(r Reply, oauth bool) *advice.Error {
 		return advice.Keyed(ErrAuthRejected, "mail.auth_rejected", advice.Data{"Reply": wire, "URL": google.AppPasswordsURL},
 			"Gmail did not accept the address and app password ({{.Reply}})",
 			"Check the address, then create a new app password at {{.URL}} and enter it again")
-	case r.Code == 534 && strings.Contains(low, "application-specific password"):
+	case r.Code == 534 && strings.Contains(strings.ToLower(r.Text), "application-specific password"):
 		return advice.Keyed(ErrAppPasswordRequired, "mail.app_password_required", advice.Data{"Reply": wire, "URL": google.AppPasswordsURL},
 			"Gmail needs an app password, not your Google account password ({{.Reply}})",
 			"Create an app password at {{.URL}} (2-Step Verification must be on) and use its 16 letters")
@@ -145,11 +162,19 @@ func Explain(r Reply, oauth bool) *advice.Error {
 		return advice.Keyed(ErrWebLoginRequired, "mail.web_login_required", advice.Data{"Reply": wire},
 			"Google blocked the sign-in ({{.Reply}})",
 			"Sign in at https://mail.google.com once in your browser, then try again")
+	}
+	return nil
+}
+
+// explainProtocol explains the replies that refuse how mailkey spoke, or
+// returns nil.
+func explainProtocol(r Reply, wire string) *advice.Error {
+	switch {
 	case r.Code == 504 && r.Enhanced == "5.7.4":
 		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.xoauth_unsupported", advice.Data{"Reply": wire},
 			"the server refused the old XOAUTH sign-in ({{.Reply}})",
 			"mailkey signs in with XOAUTH2; if you see this, the server is not Gmail's or something between rewrote the command: report it")
-	case r.Code == 530 && strings.Contains(low, "starttls"):
+	case r.Code == 530 && strings.Contains(strings.ToLower(r.Text), "starttls"):
 		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.starttls_required", advice.Data{"Reply": wire},
 			"the server wants an encrypted connection first ({{.Reply}})",
 			"Use smtp://smtp.gmail.com:587 or smtps://smtp.gmail.com:465; if the address is already one of these, something on your network removes the encryption")
@@ -161,6 +186,14 @@ func Explain(r Reply, oauth bool) *advice.Error {
 		return advice.Keyed(fmt.Errorf("%w: %d %s", ErrProtocol, r.Code, r.Enhanced), "mail.syntax_error", advice.Data{"Reply": wire},
 			"the server could not read a command mailkey sent ({{.Reply}})",
 			"This is a fault in mailkey or in something between it and Gmail: try again, and report it if it keeps happening")
+	}
+	return nil
+}
+
+// explainRefusal explains the replies that refuse this message (limits,
+// recipients, content, size), or returns nil.
+func explainRefusal(r Reply, wire string) *advice.Error {
+	switch {
 	case r.Code == 550 && r.Enhanced == "5.4.5":
 		return advice.Keyed(ErrDailyLimit, "mail.daily_limit", advice.Data{"Reply": wire},
 			"Gmail's daily sending limit is reached ({{.Reply}})",
@@ -177,7 +210,14 @@ func Explain(r Reply, oauth bool) *advice.Error {
 	case r.Code == 552 || r.Enhanced == "5.3.4" || r.Enhanced == "5.2.3":
 		return advice.Keyed(ErrTooBig, "mail.too_big", advice.Data{"Reply": wire},
 			"the message is too big for Gmail ({{.Reply}})",
-			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
+			"Keep attachments under about 25 MB in all: encoding for mail grows them by a third, to about 34 MB, and Gmail takes at most 35.9 MB encoded")
+	}
+	return nil
+}
+
+// explainTemporary explains the replies that say "not now", or returns nil.
+func explainTemporary(r Reply, wire string) *advice.Error {
+	switch {
 	case (r.Code == 454 || r.Code == 421) && r.Enhanced == "4.7.0":
 		return advice.Keyed(ErrRateLimited, "mail.rate_limited", advice.Data{"Reply": wire},
 			"Gmail is limiting logins or sending for now ({{.Reply}})",
@@ -186,8 +226,7 @@ func Explain(r Reply, oauth bool) *advice.Error {
 		return advice.Keyed(ErrTemporary, "mail.temporary", advice.Data{"Reply": wire},
 			"the server had a temporary problem ({{.Reply}})", "Try again in a few minutes")
 	}
-	return advice.Keyed(ErrRejected, "mail.rejected", advice.Data{"Reply": wire},
-		"the server refused ({{.Reply}})", "Check the addresses and the message, then try again")
+	return nil
 }
 
 // ExplainChallenge explains Gmail's XOAUTH2 334 JSON.
@@ -223,10 +262,26 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 	if errors.As(err, &own) { // mailkey's own finding, e.g. the pre-flight size check
 		return err
 	}
-	oauth := cred.Token != ""
 	// Server text reaches the user only without the secret and escaped.
 	red := newRedactor(cred)
 	cause := red.text(err.Error())
+	if e := explainBrokenSession(ep, err, red, cause); e != nil {
+		return e
+	}
+	if r, ok := replyIn(err); ok {
+		r.Text = red.text(r.Text)
+		if c, ok := ParseChallenge(challenge); ok {
+			c.Status, c.Scope = red.text(c.Status), red.text(c.Scope)
+			return ExplainChallenge(c, r)
+		}
+		return Explain(r, cred.Token != "")
+	}
+	return explainNetwork(ep, err, cause)
+}
+
+// explainBrokenSession explains a reply too long to read and a refused
+// STARTTLS, or returns nil.
+func explainBrokenSession(ep Endpoint, err error, red redactor, cause string) error {
 	var refused *startTLSRefused
 	switch {
 	case errors.Is(err, ErrReplyTooLong):
@@ -246,27 +301,22 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 			"Try smtps://smtp.gmail.com:465; if that fails too, something on your network (a proxy or antivirus) "+
 				"may be intercepting mail: try another network")
 	}
-	if r, ok := replyIn(err); ok {
-		r.Text = red.text(r.Text)
-		if c, ok := ParseChallenge(challenge); ok {
-			c.Status, c.Scope = red.text(c.Status), red.text(c.Scope)
-			return ExplainChallenge(c, r)
-		}
-		return Explain(r, oauth)
-	}
+	return nil
+}
+
+// explainNetwork maps an error without an SMTP reply (TLS, DNS, a timeout,
+// a broken connection) to advice; cause is err's text, redacted.
+func explainNetwork(ep Endpoint, err error, cause string) error {
 	var (
 		certErr  *tls.CertificateVerificationError
 		unknown  x509.UnknownAuthorityError
 		hostErr  x509.HostnameError
-		netErr   net.Error
 		dnsErr   *net.DNSError
 		opErr    *net.OpError
 		recordEr tls.RecordHeaderError
 	)
 	// go-mail's SendError does not unwrap its causes, so its text is read too.
 	var se *gomail.SendError
-	text := err.Error()
-	timedOut := (errors.As(err, &netErr) && netErr.Timeout()) || strings.Contains(text, "i/o timeout")
 	switch {
 	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose, errors.As(err, new(*afterDataError)):
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrMaybeSent, cause), "mail.maybe_sent",
@@ -289,7 +339,7 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrConnect, cause), "mail.host_not_found", advice.Data{"Host": ep.Host},
 			"cannot find the server {{.Host}}",
 			"Check your internet connection and the server name")
-	case timedOut:
+	case timedOut(err):
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrTimeout, cause), "mail.server_silent", advice.Data{"Server": ep.Addr()},
 			"the server {{.Server}} stopped answering",
 			"Check your connection and try again; some networks block ports 587 and 465")
@@ -304,6 +354,13 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 		advice.Data{"Server": ep.Addr()},
 		"the connection to {{.Server}} failed",
 		"Try again; check your connection if it keeps happening")
+}
+
+// timedOut says whether err is a network timeout, also when go-mail's
+// SendError hides it in its text.
+func timedOut(err error) bool {
+	var netErr net.Error
+	return (errors.As(err, &netErr) && netErr.Timeout()) || strings.Contains(err.Error(), "i/o timeout")
 }
 
 // replyIn finds an SMTP reply in err's chain.

@@ -26,7 +26,7 @@ const SendPath = "/upload/gmail/v1/users/me/messages/send?uploadType=media"
 
 // ErrAPIDisabled means the Gmail API is not enabled in the OAuth client's
 // Google Cloud project.
-var ErrAPIDisabled = errors.New("Gmail API disabled")
+var ErrAPIDisabled = errors.New("the Gmail API is disabled")
 
 // API says where the Gmail API is, for sending over HTTPS.
 type API struct {
@@ -143,7 +143,7 @@ const maxAPIAnswer = 64 << 10
 
 // ErrAPIAnswerTooLong means the Gmail API's answer was longer than
 // mailkey reads; the error also carries what its status means.
-var ErrAPIAnswerTooLong = errors.New("Gmail API answer too long")
+var ErrAPIAnswerTooLong = errors.New("the Gmail API's answer is too long")
 
 // readAnswer reads at most maxAPIAnswer bytes of body within idle, calling
 // stop (which ends the request) when the time is up; over reports that the
@@ -247,15 +247,26 @@ func explainHTTP(ctx context.Context, base string, err error, written bool) erro
 // ExplainAPI turns a Gmail API error answer (its HTTP status and body) into
 // advice.
 func ExplainAPI(api API, status int, body []byte) error {
+	// An answer without Google's JSON parses to the zero APIError, which has
+	// no reasons: only the status decides then.
 	ae, ok := google.ParseAPIError(body)
 	wire := fmt.Sprintf("%d %s", status, http.StatusText(status))
 	if ok && ae.Message != "" {
 		wire += ": " + advice.Printable(ae.Message, maxReplyText)
 	}
+	if err := explainAPIAccess(api, ae, status, wire); err != nil {
+		return err
+	}
+	return explainAPIRefusal(ae, status, wire)
+}
+
+// explainAPIAccess explains the answers that refuse the project or the
+// sign-in, or returns nil.
+func explainAPIAccess(api API, ae google.APIError, status int, wire string) error {
 	switch {
-	case ok && ae.ServiceDisabled():
+	case ae.ServiceDisabled():
 		return apiDisabled(api, ae, status)
-	case ok && ae.ScopeInsufficient():
+	case ae.ScopeInsufficient():
 		return advice.Keyed(fmt.Errorf("%w: insufficient scope", ErrTokenRejected), "mail.api_scope_missing",
 			advice.Data{"Reply": wire},
 			"Google refused the send: this sign-in lacks the Gmail permission ({{.Reply}})",
@@ -264,20 +275,28 @@ func ExplainAPI(api API, status int, body []byte) error {
 		return advice.Keyed(fmt.Errorf("%w: Gmail API %d", ErrTokenRejected, status), "mail.api_token_rejected",
 			advice.Data{"Reply": wire},
 			"the Gmail API refused the sign-in token ({{.Reply}})", "Sign in again")
-	case ok && ae.Has("rateLimitExceeded") && strings.Contains(ae.Message, "(Mail sending)"):
+	}
+	return nil
+}
+
+// explainAPIRefusal explains the answers that refuse this message or say
+// "not now".
+func explainAPIRefusal(ae google.APIError, status int, wire string) error {
+	switch {
+	case ae.Has("rateLimitExceeded") && strings.Contains(ae.Message, "(Mail sending)"):
 		return apiDailyLimit(ae, status, wire)
-	case status == http.StatusTooManyRequests || (ok && (ae.Has("rateLimitExceeded") || ae.Has("userRateLimitExceeded"))):
+	case status == http.StatusTooManyRequests || ae.Has("rateLimitExceeded") || ae.Has("userRateLimitExceeded"):
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrRateLimited, status), "mail.api_rate_limited", advice.Data{"Reply": wire},
 			"Gmail is limiting sending for now ({{.Reply}})",
 			"Wait a few minutes and try again")
-	case ok && ae.Has("failedPrecondition") && strings.Contains(strings.ToLower(ae.Message), "mail service not enabled"):
+	case ae.Has("failedPrecondition") && strings.Contains(strings.ToLower(ae.Message), "mail service not enabled"):
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrNoMailbox, status), "mail.api_no_mailbox", advice.Data{"Reply": wire},
 			"this Google account has no Gmail mailbox ({{.Reply}})",
 			"Sign in with an account that has Gmail, or turn Gmail on for it (a Workspace admin does that in the Admin console)")
 	case status == http.StatusRequestEntityTooLarge:
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrTooBig, status), "mail.too_big", advice.Data{"Reply": wire},
 			"the message is too big for Gmail ({{.Reply}})",
-			"Keep attachments under about 18 MB in all: Gmail's 25 MB limit counts their encoded size")
+			"Keep attachments under about 25 MB in all: encoding for mail grows them by a third, to about 34 MB, and Gmail takes at most 35.9 MB encoded")
 	case status >= 500:
 		return advice.Keyed(fmt.Errorf("%w: %d", ErrTemporary, status), "mail.api_temporary", advice.Data{"Reply": wire},
 			"the Gmail API had a temporary problem ({{.Reply}})",

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 var (
@@ -80,9 +81,8 @@ func (m Message) Validate() error {
 	if err := checkAddress("From", m.From); err != nil {
 		return err
 	}
-	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
-		return advice.Keyed(ErrNoRecipient, "mail.no_recipient", nil,
-			"the message has no recipient", "Add at least one address in To, Cc or Bcc")
+	if err := m.CheckRecipients(); err != nil {
+		return err
 	}
 	for _, f := range []struct {
 		name string
@@ -98,9 +98,19 @@ func (m Message) Validate() error {
 		return injection("Subject")
 	}
 	for _, p := range m.Attachments {
-		if err := checkFile(p); err != nil {
+		if _, err := CheckAttachment(p); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// CheckRecipients says that the message has at least one recipient in To,
+// Cc or Bcc.
+func (m Message) CheckRecipients() error {
+	if len(m.To)+len(m.Cc)+len(m.Bcc) == 0 {
+		return advice.Keyed(ErrNoRecipient, "mail.no_recipient", nil,
+			"the message has no recipient", "Add at least one address in To, Cc or Bcc")
 	}
 	return nil
 }
@@ -144,26 +154,49 @@ func injection(field string) error {
 		"the {{.Field}} field contains a line break", "Put it on one line")
 }
 
-func checkFile(p string) error {
-	f, _, err := openAttachment(p)
-	if err == nil {
-		_ = f.Close()
+// CheckAttachment checks that the file at p can be attached: a regular file
+// (not a folder, a device or a pipe) that can be opened for reading (see
+// openAttachment). It returns the file's size.
+func CheckAttachment(p string) (int64, error) {
+	f, size, err := openAttachment(p)
+	switch {
+	case errors.Is(err, localfile.ErrIsDir):
+		return 0, advice.Keyed(ErrAttachment, "mail.attachment_folder", advice.Data{"Path": p},
+			"{{.Path}} is a folder, and only files can be attached", "Attach the files inside it, or a zip archive of the folder")
+	case errors.Is(err, localfile.ErrNotRegular):
+		return 0, advice.Keyed(ErrAttachment, "mail.attachment_irregular", advice.Data{"Path": p},
+			"{{.Path}} is not a regular file", "Attach a regular file")
+	case err != nil:
+		return 0, unreadable(p, err)
 	}
-	if err != nil {
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},
-			"cannot read the attachment {{.Path}}", "Check that the file exists and that you may read it")
-	}
-	return nil
+	_ = f.Close()
+	return size, nil
+}
+
+func unreadable(p string, err error) error {
+	return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},
+		"cannot read the attachment {{.Path}}", "Check that the file exists and that you may read it")
 }
 
 // WireSize estimates the message's size on the wire, with attachments grown by
-// base64 encoding. Gmail's 25 MB limit applies to this figure.
+// base64 encoding. Gmail's limit, MaxRawBytes, applies to this figure.
 func (m Message) WireSize() int64 {
-	n := int64(len(m.Body)) + int64(len(m.Subject)) + 2048
+	var sizes []int64
 	for _, p := range m.Attachments {
 		if fi, err := os.Stat(p); err == nil {
-			n += google.WireSize(fi.Size()) + 512
+			sizes = append(sizes, fi.Size())
 		}
+	}
+	return EstimateSize(m.Subject, m.Body, sizes...)
+}
+
+// EstimateSize estimates the size on the wire of a message with subject,
+// body and attachments of the given sizes: headers, and each attachment grown
+// by base64 encoding with its part headers.
+func EstimateSize(subject, body string, attachmentSizes ...int64) int64 {
+	n := int64(len(body)) + int64(len(subject)) + 2048
+	for _, size := range attachmentSizes {
+		n += google.WireSize(size) + 512
 	}
 	return n
 }

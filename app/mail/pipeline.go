@@ -55,6 +55,19 @@ type pipelinedCmd struct {
 // server drop the transaction (RFC 5321, section 4.1.1.4), instead of
 // sending an empty message to the recipients that were accepted.
 func deliverPipelined(sc *smtp.Client, lg log.Logger, from string, rcpts []string, body func(io.Writer) error) error {
+	if err := sendPipelined(sc, lg, pipelinedEnvelope(sc, from, rcpts)); err != nil {
+		return err
+	}
+	if err := sendData(sc, lg, body); err != nil {
+		return err
+	}
+	quitNow(sc, lg)
+	return nil
+}
+
+// pipelinedEnvelope is MAIL FROM, one RCPT TO for each recipient, and DATA, with the
+// reply each expects.
+func pipelinedEnvelope(sc *smtp.Client, from string, rcpts []string) []pipelinedCmd {
 	mail := "MAIL FROM:<" + from + ">"
 	if ok, _ := sc.Extension("8BITMIME"); ok {
 		mail += " BODY=8BITMIME"
@@ -67,8 +80,12 @@ func deliverPipelined(sc *smtp.Client, lg log.Logger, from string, rcpts []strin
 	for _, r := range rcpts {
 		cmds = append(cmds, pipelinedCmd{"RCPT TO:<" + r + ">", 25})
 	}
-	cmds = append(cmds, pipelinedCmd{"DATA", 354})
+	return append(cmds, pipelinedCmd{"DATA", 354})
+}
 
+// sendPipelined sends cmds in groups of at most maxGroup, reading each
+// group's replies, and returns the first refusal.
+func sendPipelined(sc *smtp.Client, lg log.Logger, cmds []pipelinedCmd) error {
 	var refused error
 	for len(cmds) > 0 {
 		group := cmds[:min(len(cmds), maxGroup)]
@@ -93,10 +110,12 @@ func deliverPipelined(sc *smtp.Client, lg log.Logger, from string, rcpts []strin
 			}
 		}
 	}
-	if refused != nil {
-		return refused
-	}
+	return refused
+}
 
+// sendData writes the message after DATA's 354 and reads the server's
+// verdict.
+func sendData(sc *smtp.Client, lg log.Logger, body func(io.Writer) error) error {
 	w := sc.Text.DotWriter()
 	if err := body(w); err != nil {
 		return err
@@ -112,11 +131,7 @@ func deliverPipelined(sc *smtp.Client, lg log.Logger, from string, rcpts []strin
 		return &afterDataError{err: err}
 	}
 	lg.Debugf(log.Log{Direction: log.DirServerToClient, Format: "%d %s", Messages: []any{code, msg}})
-	if err != nil {
-		return err
-	}
-	quitNow(sc, lg)
-	return nil
+	return err
 }
 
 // writeGroup writes the commands of a group in one write.

@@ -17,7 +17,10 @@ const MaxRecipients = 100
 // checkRecipients refuses, before any connection, a message with more
 // recipients than Gmail takes.
 func checkRecipients(m Message) error {
-	n := len(m.To) + len(m.Cc) + len(m.Bcc)
+	return checkRecipientCount(len(m.To) + len(m.Cc) + len(m.Bcc))
+}
+
+func checkRecipientCount(n int) error {
 	if n <= MaxRecipients {
 		return nil
 	}
@@ -32,23 +35,37 @@ func checkRecipients(m Message) error {
 // not a byte of an oversized message is sent. A server that advertises no
 // size, or SIZE 0, sets no limit here.
 func checkSize(sc *smtp.Client, m Message, id string, date time.Time) error {
-	ok, param := sc.Extension("SIZE")
-	if !ok {
-		return nil
-	}
-	limit, err := strconv.ParseInt(param, 10, 64)
-	if err != nil || limit <= 0 {
+	limit := serverSize(sc)
+	if limit == 0 {
 		return nil
 	}
 	var n countWriter
 	if err := writeMessage(&n, m, id, date); err != nil {
 		return err
 	}
-	if int64(n) <= limit {
+	return fitsServer(int64(n), limit)
+}
+
+// serverSize returns the SIZE the server advertised, 0 for none.
+func serverSize(sc *smtp.Client) int64 {
+	ok, param := sc.Extension("SIZE")
+	if !ok {
+		return 0
+	}
+	limit, err := strconv.ParseInt(param, 10, 64)
+	if err != nil || limit <= 0 {
+		return 0
+	}
+	return limit
+}
+
+// fitsServer refuses n bytes over the server's limit (0: none).
+func fitsServer(n, limit int64) error {
+	if limit == 0 || n <= limit {
 		return nil
 	}
-	return advice.Keyed(fmt.Errorf("%w: %d bytes, server limit %d", ErrTooBig, int64(n), limit), "mail.too_big_for_server",
-		advice.Data{"Size": megabytes(int64(n)), "Limit": megabytes(limit)},
+	return advice.Keyed(fmt.Errorf("%w: %d bytes, server limit %d", ErrTooBig, n, limit), "mail.too_big_for_server",
+		advice.Data{"Size": megabytes(n), "Limit": megabytes(limit)},
 		"the message is {{.Size}} once encoded, and the server takes at most {{.Limit}}",
 		"Attachments grow by a third when encoded: remove some, or share big files as a link")
 }

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/testpeer"
 )
 
 // TestPreflightRecipientLimit: more than 100 recipients are refused before
@@ -78,4 +80,45 @@ func TestPreflightAdvertisedSize(t *testing.T) {
 		t.Fatal("MAIL was sent for an oversized message")
 	}
 	t.Log(err)
+}
+
+// TestPreflightRaw: a raw message (sendmail, the relay) gets the same
+// pre-flight as Send: more than 100 envelope recipients are refused before
+// any connection, and a message over the SIZE the server advertised before
+// MAIL.
+func TestPreflightRaw(t *testing.T) {
+	p := startPeers(t)
+	to := make([]string, MaxRecipients+1)
+	for i := range to {
+		to[i] = fmt.Sprintf("r%d@example.com", i)
+	}
+	data := []byte("From: " + ann + "\r\nSubject: raw\r\n\r\n" + strings.Repeat("x", 2000) + "\r\n")
+	cred := Credential{Username: ann, Password: annPass}
+	_, err := p.sender.SendRaw(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, Raw{From: ann, To: to, Data: data})
+	if !errors.Is(err, ErrTooManyRecipients) || advice.TextOf(err).Key != "mail.too_many_recipients" {
+		t.Fatalf("101 envelope recipients: %v", err)
+	}
+	if n := p.SMTP.AuthAttempts(); n != 0 {
+		t.Fatalf("mailkey connected (%d logins) before refusing", n)
+	}
+
+	small, err := testpeer.StartSMTP(testpeer.SMTPOptions{TLS: p.CA.ServerTLS, Passwords: map[string]string{ann: annPass}, Size: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = small.Close() })
+	var mails atomic.Int32
+	small.SetReplyFault(func(stage string) error {
+		if stage == "mail" {
+			mails.Add(1)
+		}
+		return nil
+	})
+	_, err = p.sender.SendRaw(context.Background(), mustEndpoint(t, small.StartTLSURL()), cred, Raw{From: ann, To: to[:1], Data: data})
+	if !errors.Is(err, ErrTooBig) || advice.TextOf(err).Key != "mail.too_big_for_server" {
+		t.Fatalf("over the advertised SIZE 1000: %v", err)
+	}
+	if mails.Load() != 0 || len(small.Messages()) != 0 {
+		t.Fatal("MAIL was sent for an oversized message")
+	}
 }

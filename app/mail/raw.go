@@ -43,6 +43,9 @@ func (r Raw) Validate() error {
 		return advice.Keyed(ErrNoRecipient, "mail.raw_no_recipient", nil,
 			"the message has no recipient", "Give the recipients as arguments, or use -t to take them from To, Cc and Bcc")
 	}
+	if err := checkRecipientCount(len(r.To)); err != nil {
+		return err
+	}
 	for _, a := range r.To {
 		if err := checkAddress("To", a); err != nil {
 			return err
@@ -69,6 +72,9 @@ func (s *Sender) SendRaw(ctx context.Context, ep Endpoint, cred Credential, r Ra
 }
 
 func deliverRaw(sc *smtp.Client, lg log.Logger, r Raw) error {
+	if err := fitsServer(int64(len(r.Data)), serverSize(sc)); err != nil {
+		return err
+	}
 	if pipelines(sc) {
 		return deliverPipelined(sc, lg, r.From, r.To, func(w io.Writer) error {
 			_, err := w.Write(r.Data)
@@ -110,10 +116,7 @@ func (s *Sender) SendRawAPI(ctx context.Context, api API, cred Credential, r Raw
 		return Result{}, err
 	}
 	res := Result{MessageID: r.MessageID, Transport: TransportAPI}
-	var prefix []byte
-	if extra := hiddenRecipients(r); len(extra) > 0 {
-		prefix = []byte("Bcc: " + strings.Join(extra, ", ") + "\r\n")
-	}
+	prefix := bccHeader(r)
 	return s.postAPI(ctx, api, cred, res, func(w io.Writer) error {
 		if _, err := w.Write(prefix); err != nil {
 			return err
@@ -121,6 +124,20 @@ func (s *Sender) SendRawAPI(ctx context.Context, api API, cred Credential, r Raw
 		_, err := w.Write(r.Data)
 		return err
 	})
+}
+
+// bccHeader returns the Bcc header field SendRawAPI adds, folded, with the
+// message's own line ending; nil when To and Cc name every recipient.
+func bccHeader(r Raw) []byte {
+	extra := hiddenRecipients(r)
+	if len(extra) == 0 {
+		return nil
+	}
+	f := fold("Bcc", strings.Join(extra, ", "))
+	if i := bytes.IndexByte(r.Data, '\n'); i >= 0 && (i == 0 || r.Data[i-1] != '\r') {
+		f = strings.ReplaceAll(f, "\r\n", "\n")
+	}
+	return []byte(f)
 }
 
 // hiddenRecipients returns the envelope recipients that To and Cc lack.

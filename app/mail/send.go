@@ -32,13 +32,6 @@ type Credential struct {
 	Token    string
 }
 
-func (c Credential) secret() string {
-	if c.Token != "" {
-		return c.Token
-	}
-	return c.Password
-}
-
 // Sender sends messages. The zero value is ready to use.
 type Sender struct {
 	// Timeout is the idle timeout (DefaultTimeout when zero).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/godbus/dbus/v5"
+	mailkey "github.com/mailkey-app/mailkey"
 	"github.com/mailkey-app/mailkey/app/advice"
 )
 
@@ -155,7 +156,7 @@ func (b *Bus) Notify(ctx context.Context, n Note) (uint32, error) {
 	for _, a := range n.Actions {
 		actions = append(actions, a.Key, a.Label)
 	}
-	hints := map[string]dbus.Variant{"desktop-entry": dbus.MakeVariant("mailkey"), "urgency": dbus.MakeVariant(byte(1))}
+	hints := map[string]dbus.Variant{"desktop-entry": dbus.MakeVariant(mailkey.ID), "urgency": dbus.MakeVariant(byte(1))}
 	var id uint32
 	err := b.conn.Object(b.service, Path).CallWithContext(ctx, Interface+".Notify", 0,
 		"mailkey", uint32(0), "mail-send", n.Summary, n.Body, actions, hints, int32(-1)).Store(&id)

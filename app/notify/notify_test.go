@@ -41,7 +41,8 @@ func TestNotifyAndAction(t *testing.T) {
 		!slices.Equal(got[0].Actions, []string{"default", "Open", "open", "Sign in again"}) {
 		t.Fatalf("server received %+v", got)
 	}
-	if v, ok := got[0].Hints["desktop-entry"]; !ok || v.Value() != "mailkey" {
+	// The desktop entry the packages install (app.mailkey.mailkey.desktop), without .desktop.
+	if v, ok := got[0].Hints["desktop-entry"]; !ok || v.Value() != "app.mailkey.mailkey" {
 		t.Errorf("hints %v", got[0].Hints)
 	}
 	// A click on someone else's notification is not ours; a click on ours is.

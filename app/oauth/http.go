@@ -22,10 +22,10 @@ import (
 // second; 30 s leaves room for a slow link.
 const DefaultTokenTimeout = 30 * time.Second
 
-// MaxTokenReply is the most mailkey reads of a token endpoint's answer.
+// maxTokenReply is the most mailkey reads of a token endpoint's answer.
 // Google's are about 2 KB (an ID token is about 1 KB); x/oauth2 would read
 // up to 1 MB, which no genuine answer comes near.
-const MaxTokenReply = 64 << 10
+const maxTokenReply = 64 << 10
 
 // Parts of the connection to the token endpoint, each bounded on its own so
 // that a stall is reported early; the whole request is bounded by the token
@@ -74,7 +74,7 @@ func endpointOf(ctx context.Context, tokenURL string) endpoint {
 
 // withClient returns ctx carrying the HTTP client x/oauth2 uses for the
 // token endpoint: every part of the call has a deadline and the answer is
-// read whole (at most MaxTokenReply) before x/oauth2 sees it.
+// read whole (at most maxTokenReply) before x/oauth2 sees it.
 func withClient(ctx context.Context, ep endpoint) context.Context {
 	return context.WithValue(ctx, oauth2.HTTPClient, newClient(ep.timeout))
 }
@@ -91,7 +91,7 @@ func newClient(timeout time.Duration) *http.Client {
 }
 
 // boundedJSON reads each answer whole, refusing one larger than
-// MaxTokenReply or one that is not JSON: Google's token endpoint answers JSON
+// maxTokenReply or one that is not JSON: Google's token endpoint answers JSON
 // in every case, errors included (RFC 6749 §5.1 and §5.2).
 type boundedJSON struct{ next http.RoundTripper }
 
@@ -101,11 +101,11 @@ func (b boundedJSON) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxTokenReply+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenReply+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) > MaxTokenReply {
+	if len(body) > maxTokenReply {
 		return nil, &badReplyError{Status: statusText(resp.StatusCode), TooLarge: true}
 	}
 	if !json.Valid(body) {
@@ -127,7 +127,7 @@ type badReplyError struct {
 
 func (e *badReplyError) Error() string {
 	if e.TooLarge {
-		return fmt.Sprintf("token endpoint answered more than %d bytes (%s)", MaxTokenReply, e.Status)
+		return fmt.Sprintf("token endpoint answered more than %d bytes (%s)", maxTokenReply, e.Status)
 	}
 	return fmt.Sprintf("token endpoint answered %q, not JSON (%s)", e.ContentType, e.Status)
 }

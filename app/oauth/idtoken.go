@@ -25,9 +25,9 @@ type Identity struct {
 	Subject string
 }
 
-// MaxIDToken is the longest ID token mailkey reads. Google's are about
+// maxIDToken is the longest ID token mailkey reads. Google's are about
 // 1 KB (RS256).
-const MaxIDToken = 16 << 10
+const maxIDToken = 16 << 10
 
 // clockSkew is how far this computer's clock may be behind Google's for an
 // ID token to count as unexpired.
@@ -71,7 +71,7 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// IdentityFromIDToken reads and checks the ID token that came with tok from
+// identityFromIDToken reads and checks the ID token that came with tok from
 // client's token endpoint. The signature is not checked: the token came
 // straight from the token endpoint over TLS, which OpenID Connect Core
 // §3.1.3.7 allows. The claims are (§3.1.3.7, items 2–3 and 9):
@@ -83,65 +83,94 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 //   - exp is not past, allowing clockSkew;
 //   - email is one bare address (no name, no list, no control character,
 //     exactly what net/mail parses), and email_verified is true.
-func IdentityFromIDToken(tok *oauth2.Token, clientID, tokenURI string, now time.Time) (Identity, error) {
+func identityFromIDToken(tok *oauth2.Token, clientID, tokenURI string, now time.Time) (Identity, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	return parseIDToken(raw, clientID, tokenURI, now)
 }
 
 func parseIDToken(raw, clientID, tokenURI string, now time.Time) (Identity, error) {
-	noEmail := advice.Keyed(ErrNoEmail, "oauth.no_email", nil,
+	c, err := decodeIDToken(raw)
+	if err != nil {
+		return Identity{}, err
+	}
+	if err := c.checkIssue(clientID, tokenURI, now); err != nil {
+		return Identity{}, err
+	}
+	if err := c.checkEmail(); err != nil {
+		return Identity{}, err
+	}
+	return Identity{Email: c.Email, HostedDomain: strings.ToLower(c.HD), Subject: c.Sub}, nil
+}
+
+// errNoEmail says that the ID token names no address.
+func errNoEmail() error {
+	return advice.Keyed(ErrNoEmail, "oauth.no_email", nil,
 		"Google did not say which address signed in",
 		"Sign in again and allow mailkey to see your email address")
-	if len(raw) > MaxIDToken {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_unreadable", nil, "the token endpoint's ID token is not one mailkey can read",
+}
+
+// decodeIDToken reads the claims of raw, a JWT, without checking them.
+func decodeIDToken(raw string) (idClaims, error) {
+	var c idClaims
+	if len(raw) > maxIDToken {
+		return c, advice.Keyed(ErrBadIDToken, "oauth.id_token_unreadable", nil, "the token endpoint's ID token is not one mailkey can read",
 			"Sign in again; if this happens again, check that the client JSON's token_uri is Google's (https://oauth2.googleapis.com/token)")
 	}
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
-		return Identity{}, noEmail
+		return c, errNoEmail()
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
 	if err != nil {
-		return Identity{}, noEmail
+		return c, errNoEmail()
 	}
-	var c idClaims
 	if json.Unmarshal(payload, &c) != nil {
-		return Identity{}, noEmail
+		return c, errNoEmail()
 	}
+	return c, nil
+}
+
+// checkIssue checks the token's audience, issuer and expiry.
+func (c idClaims) checkIssue(clientID, tokenURI string, now time.Time) error {
 	if !c.Aud.has(clientID) || (len(c.Aud) > 1 && c.Azp != clientID) {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_audience", nil,
+		return advice.Keyed(ErrBadIDToken, "oauth.id_token_audience", nil,
 			"the token endpoint's ID token was issued for another OAuth client, not this one",
 			"Sign in again; if this happens again, check that the client JSON's token_uri is Google's (https://oauth2.googleapis.com/token)")
 	}
 	if !issuerOK(c.Iss, tokenURI) {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_issuer", advice.Data{"Issuer": quote(c.Iss)},
+		return advice.Keyed(ErrBadIDToken, "oauth.id_token_issuer", advice.Data{"Issuer": quote(c.Iss)},
 			"the token endpoint's ID token was issued by {{.Issuer}}, not by Google",
 			"Sign in again; if this happens again, check that the client JSON's token_uri is Google's (https://oauth2.googleapis.com/token)")
 	}
 	if c.Exp == 0 || now.After(time.Unix(int64(c.Exp), 0).Add(clockSkew)) {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_expired", nil,
+		return advice.Keyed(ErrBadIDToken, "oauth.id_token_expired", nil,
 			"the token endpoint's ID token has expired or has no expiry",
 			"Check that this computer's date and time are right, then sign in again")
 	}
+	return nil
+}
+
+// checkEmail checks the address, its verification and the Workspace domain.
+func (c idClaims) checkEmail() error {
 	if c.Email == "" {
-		return Identity{}, noEmail
+		return errNoEmail()
 	}
 	if !bareAddress(c.Email) {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_email", advice.Data{"Email": quote(c.Email)},
+		return advice.Keyed(ErrBadIDToken, "oauth.id_token_email", advice.Data{"Email": quote(c.Email)},
 			"the token endpoint gave {{.Email}} as the address that signed in, which is not one email address",
 			"Sign in again; if this happens again, check that the client JSON's token_uri is Google's (https://oauth2.googleapis.com/token)")
 	}
 	if v, _ := c.EmailVerified.(bool); !v && c.EmailVerified != "true" {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_unverified", advice.Data{"Email": c.Email},
+		return advice.Keyed(ErrBadIDToken, "oauth.id_token_unverified", advice.Data{"Email": c.Email},
 			"Google has not verified the address {{.Email}}",
 			"Verify the address in your Google account, then sign in again")
 	}
 	if c.HD != "" && !domainName(c.HD) {
-		return Identity{}, advice.Keyed(ErrBadIDToken, "oauth.id_token_domain", advice.Data{"Domain": quote(c.HD)},
+		return advice.Keyed(ErrBadIDToken, "oauth.id_token_domain", advice.Data{"Domain": quote(c.HD)},
 			"the token endpoint gave {{.Domain}} as the account's Workspace domain, which is not a domain name",
 			"Sign in again; if this happens again, check that the client JSON's token_uri is Google's (https://oauth2.googleapis.com/token)")
 	}
-	return Identity{Email: c.Email, HostedDomain: strings.ToLower(c.HD), Subject: c.Sub}, nil
+	return nil
 }
 
 func (a audience) has(id string) bool {

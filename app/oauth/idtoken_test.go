@@ -70,14 +70,14 @@ func TestIdentityFromIDToken(t *testing.T) {
 		{"not a JWT", "opaque", googleToken, Identity{}, ErrNoEmail},
 		{"bad base64", "h.!!!.s", googleToken, Identity{}, ErrNoEmail},
 		{"missing", "", googleToken, Identity{}, ErrNoEmail},
-		{"oversized", "h." + strings.Repeat("A", MaxIDToken) + ".s", googleToken, Identity{}, ErrBadIDToken},
+		{"oversized", "h." + strings.Repeat("A", maxIDToken) + ".s", googleToken, Identity{}, ErrBadIDToken},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tok := (&oauth2.Token{AccessToken: "a"}).WithExtra(map[string]any{"id_token": tt.raw})
-			got, err := IdentityFromIDToken(tok, testClientID, tt.tokenURI, testNow)
+			got, err := identityFromIDToken(tok, testClientID, tt.tokenURI, testNow)
 			if got != tt.want || !errors.Is(err, tt.err) || (tt.err == nil) != (err == nil) {
-				t.Fatalf("IdentityFromIDToken = %+v, %v; want %+v, %v", got, err, tt.want, tt.err)
+				t.Fatalf("identityFromIDToken = %+v, %v; want %+v, %v", got, err, tt.want, tt.err)
 			}
 			if err != nil && strings.ContainsFunc(err.Error(), func(r rune) bool { return !unicode.IsPrint(r) }) {
 				t.Fatalf("the message carries raw server text: %q", err)

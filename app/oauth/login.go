@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
@@ -27,8 +26,6 @@ import (
 const DefaultTimeout = 5 * time.Minute
 
 var (
-	// ErrStateMismatch means a callback carried a state that is not ours.
-	ErrStateMismatch = errors.New("state mismatch")
 	// ErrAccessDenied means the user (or Google) refused the consent.
 	ErrAccessDenied = errors.New("access denied")
 	// ErrAuthorization is any other error= answer from the authorization server.
@@ -315,7 +312,7 @@ func resultOf(tok *oauth2.Token, clientID, tokenURI string) (Result, error) {
 			"you did not allow mailkey to send mail: the Gmail permission was unticked on Google's consent screen",
 			"Sign in again and tick \"Read, compose, send and permanently delete all your email from Gmail\"")
 	}
-	id, err := IdentityFromIDToken(tok, clientID, tokenURI, time.Now())
+	id, err := identityFromIDToken(tok, clientID, tokenURI, time.Now())
 	if err != nil {
 		return res, err
 	}
@@ -336,7 +333,7 @@ func authError(code, desc, projectID string) error {
 	code, desc = clean(code), clean(desc)
 	switch code {
 	case "access_denied":
-		url := stepLink("audience", projectID)
+		url := google.StepLink("audience", projectID)
 		if desc != "" {
 			return advice.Keyed(ErrAccessDenied, "oauth.access_denied_described", advice.Data{"Description": desc, "URL": url},
 				"Google refused the sign-in (access_denied): {{.Description}}",
@@ -406,7 +403,7 @@ func exchangeError(err error, ep endpoint) error {
 			"Sign in again")
 	case "redirect_uri_mismatch":
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrInvalidClient, re.ErrorCode), "oauth.redirect_uri_mismatch",
-			advice.Data{"URL": stepLink("client", "")},
+			advice.Data{"URL": google.StepLink("client", "")},
 			"Google refused the redirect address (redirect_uri_mismatch): this is a Web application client",
 			"Create a client of type Desktop app at {{.URL}}, download its JSON and use that")
 	}
@@ -425,16 +422,9 @@ func statusText(code int) string {
 	return strings.TrimSpace(fmt.Sprintf("%d %s", code, http.StatusText(code)))
 }
 
-// clean makes server text safe to show: control and formatting characters
-// (escape sequences, line breaks, bidi overrides) become spaces, runs of
-// space shrink to one, and at most 200 characters are kept.
-func clean(s string) string {
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }), " ")
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
-}
+// clean makes server text safe to show (advice.Printable), at most 200
+// characters.
+func clean(s string) string { return advice.Printable(s, 200) }
 
 func randomString() string {
 	b := make([]byte, 24)

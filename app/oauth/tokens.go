@@ -108,7 +108,7 @@ func refreshError(err error, ep endpoint, projectID string) error {
 // clientError explains the answers about the client itself: deleted, its
 // secret refused or missing, or a client type that cannot sign in this way. It returns nil for any other answer.
 func clientError(re *oauth2.RetrieveError, projectID string) error {
-	clients := stepLink("client", projectID)
+	clients := google.StepLink("client", projectID)
 	switch {
 	case re.ErrorCode == "deleted_client":
 		return advice.Keyed(fmt.Errorf("%w: %w: deleted_client", ErrNeedsSignIn, ErrClientDeleted), "oauth.client_deleted",
@@ -145,13 +145,4 @@ func errorSubtype(re *oauth2.RetrieveError) string {
 		return ""
 	}
 	return body.Subtype
-}
-
-func stepLink(id, projectID string) string {
-	for _, s := range google.ConsoleSteps {
-		if s.ID == id {
-			return s.Link(projectID)
-		}
-	}
-	return google.ConsoleURL
 }

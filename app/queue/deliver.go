@@ -92,6 +92,24 @@ func (q *Queue) lock(ctx context.Context) (func(), error) {
 // process holds the delivery lock (the relay), it leaves the queue to it
 // and returns at once.
 func (q *Queue) DeliverUnlessBusy(ctx context.Context, s Sender) (Summary, error) {
+	return q.deliverUnlessBusy(ctx, s, true)
+}
+
+// HeldSendTime bounds DeliverHeld: what is left waits for the next pass.
+const HeldSendTime = 2 * time.Minute
+
+// DeliverHeld is a pass right after a sign-in, for the CLI's login and the
+// app: the messages held for it go out (with any other that is due), even
+// when no relay runs. When another process holds the delivery lock (the
+// relay, which notices the sign-in itself), it returns at once; it takes
+// HeldSendTime at most.
+func (q *Queue) DeliverHeld(ctx context.Context, s Sender) (Summary, error) {
+	ctx, cancel := context.WithTimeout(ctx, HeldSendTime)
+	defer cancel()
+	return q.deliverUnlessBusy(ctx, s, false)
+}
+
+func (q *Queue) deliverUnlessBusy(ctx context.Context, s Sender, all bool) (Summary, error) {
 	items, _, err := q.List()
 	if err != nil || len(items) == 0 {
 		return Summary{}, err
@@ -101,7 +119,7 @@ func (q *Queue) DeliverUnlessBusy(ctx context.Context, s Sender) (Summary, error
 		return Summary{}, err
 	}
 	_ = l.Unlock() // free now: Deliver takes it again, at worst after a short wait
-	return q.Deliver(ctx, s, true)
+	return q.Deliver(ctx, s, all)
 }
 
 // Deliver tries every due message once: queued ones whose time has come,

@@ -25,6 +25,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+	"github.com/mailkey-app/mailkey/app/mail"
 )
 
 // States of a queued message.
@@ -131,6 +132,16 @@ func DefaultDir() (string, error) {
 	return filepath.Join(base, "mailkey", "queue"), nil
 }
 
+// OpenDefault returns the user's queue (DefaultDir), which takes messages
+// up to Gmail's size.
+func OpenDefault() (*Queue, error) {
+	dir, err := DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return Open(dir, mail.MaxRawBytes), nil
+}
+
 // Open returns the queue in dir; the directory is created on first write.
 func Open(dir string, limit int64) *Queue {
 	return &Queue{dir: dir, Now: time.Now, Limit: limit, createTemp: os.CreateTemp}
@@ -195,6 +206,25 @@ func (q *Queue) add(it Item, r io.Reader, sendErr error) (Item, error) {
 		return Item{}, q.unusable(err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
+	n, err := q.fill(tmp, r)
+	if err != nil {
+		return Item{}, err
+	}
+	it.Size = n
+	if err := os.Rename(tmp.Name(), q.path(it.ID, ".eml")); err != nil {
+		return Item{}, q.unusable(err)
+	}
+	if err := q.save(it); err != nil {
+		_ = os.Remove(q.path(it.ID, ".eml"))
+		return Item{}, err
+	}
+	return it, nil
+}
+
+// fill copies the message from r into tmp, at most q.Limit bytes, syncs it
+// and closes it. A failure of r is the sender's; one of tmp makes the queue
+// unusable.
+func (q *Queue) fill(tmp *os.File, r io.Reader) (int64, error) {
 	n, err := io.Copy(tmp, io.LimitReader(r, q.Limit+1))
 	if err == nil && n > q.Limit {
 		err = advice.Keyed(fmt.Errorf("%w: over %d bytes", ErrTooBig, q.Limit), "queue.too_big",
@@ -218,18 +248,7 @@ func (q *Queue) add(it Item, r io.Reader, sendErr error) (Item, error) {
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = q.unusable(cerr)
 	}
-	if err != nil {
-		return Item{}, err
-	}
-	it.Size = n
-	if err := os.Rename(tmp.Name(), q.path(it.ID, ".eml")); err != nil {
-		return Item{}, q.unusable(err)
-	}
-	if err := q.save(it); err != nil {
-		_ = os.Remove(q.path(it.ID, ".eml"))
-		return Item{}, err
-	}
-	return it, nil
+	return n, err
 }
 
 // isWriteErr tells a failed write to f (the disk) from a failed read (the

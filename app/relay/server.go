@@ -10,6 +10,7 @@ import (
 	"log"
 	"net"
 	netmail "net/mail"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -26,10 +27,21 @@ import (
 // DefaultListen is where the relay listens unless told otherwise.
 const DefaultListen = "127.0.0.1:2525"
 
+// DefaultDir returns the relay's state dir (its certificate and status),
+// beside the queue: $XDG_STATE_HOME/mailkey/relay.
+func DefaultDir() (string, error) {
+	dir, err := queue.DefaultDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(dir), "relay"), nil
+}
+
 // Timeout is how long a client may stay silent before it is disconnected.
 const Timeout = 2 * time.Minute
 
-// maxAuthFailures is how many wrong passwords a connection may try.
+// maxAuthFailures is how many wrong passwords a connection may try: the
+// last of them ends the connection.
 const maxAuthFailures = 3
 
 // The relay's refusals. Where Gmail has a reply for the same case, the
@@ -68,6 +80,10 @@ type Server struct {
 	// Poll is how often the queue is looked at when nothing is due (to
 	// notice a sign-in made by another process); 30 seconds when zero.
 	Poll time.Duration
+	// IdleTimeout is how long a client may stay silent (Timeout when zero);
+	// DataTimeout bounds the reading of one message however steady
+	// (DataTimeout when zero).
+	IdleTimeout, DataTimeout time.Duration
 
 	kick chan struct{}
 	// busy bounds the messages read at once (each may take 35 MB of memory).
@@ -123,7 +139,14 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		<-ctx.Done()
 		_ = srv.Close()
 	}()
-	err := srv.Serve(l)
+	idle, data := s.IdleTimeout, s.DataTimeout
+	if idle <= 0 {
+		idle = Timeout
+	}
+	if data <= 0 {
+		data = DataTimeout
+	}
+	err := srv.Serve(listener{Listener: l, idle: idle, data: data})
 	if ctx.Err() != nil {
 		err = nil
 	}
@@ -176,8 +199,7 @@ func (ss *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (ss *session) login(user, pass string) error {
-	if ss.fails >= maxAuthFailures {
-		_ = ss.conn.Conn().Close()
+	if ss.fails >= maxAuthFailures { // the connection is being closed
 		return errTooManyFailures
 	}
 	ctx, cancel := context.WithTimeout(ss.ctx, 30*time.Second)
@@ -193,6 +215,14 @@ func (ss *session) login(user, pass string) error {
 		ss.fails++
 		ss.s.Log.Printf("refused a login as %s from %s", sanitize(user), ss.conn.Conn().RemoteAddr())
 		time.Sleep(time.Duration(ss.fails) * 500 * time.Millisecond) // slows guessing down
+		if ss.fails >= maxAuthFailures {
+			if ic := idleConnOf(ss.conn.Conn()); ic != nil {
+				ic.endAfterReply()
+			} else {
+				_ = ss.conn.Conn().Close()
+			}
+			return errTooManyFailures
+		}
 		return errBadLogin
 	}
 	if err != nil {
@@ -266,18 +296,12 @@ func (ss *session) Data(r io.Reader) error {
 	case <-ss.ctx.Done():
 		return errQueue
 	}
-	// go-smtp stops at MaxMessageBytes already; the limit here holds whatever
-	// the server's settings.
-	raw, err := io.ReadAll(io.LimitReader(r, mail.MaxRawBytes+1))
-	if err != nil {
-		if errors.Is(err, smtp.ErrDataTooLarge) {
-			return errTooBig
-		}
-		return err
+	if ic := idleConnOf(ss.conn.Conn()); ic != nil {
+		defer ic.reading()()
 	}
-	if len(raw) > mail.MaxRawBytes {
-		_, _ = io.Copy(io.Discard, r) // the rest of DATA, up to go-smtp's own limit
-		return errTooBig
+	raw, err := readData(r)
+	if err != nil {
+		return err
 	}
 	msg, err := sendmail.Prepare(unstuffBareLF(raw), sendmail.Options{From: ss.account})
 	if err != nil {
@@ -288,8 +312,8 @@ func (ss *session) Data(r io.Reader) error {
 			return err
 		}
 	}
-	if len(msg.Data) > mail.MaxRawBytes { // the Date and Message-ID added
-		return errTooBig
+	if err := refusedForGood(mail.Raw{From: ss.from, To: ss.to, Data: msg.Data}); err != nil {
+		return err
 	}
 	it, err := ss.s.Queue.Add(queue.Item{Account: ss.account, From: ss.from, To: ss.to, MessageID: msg.MessageID}, bytes.NewReader(msg.Data))
 	if errors.Is(err, queue.ErrNoSpace) {
@@ -306,6 +330,39 @@ func (ss *session) Data(r io.Reader) error {
 	default:
 	}
 	return nil
+}
+
+// readData reads DATA up to Gmail's size. go-smtp stops at MaxMessageBytes
+// already; the limit here holds whatever the server's settings.
+func readData(r io.Reader) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, mail.MaxRawBytes+1))
+	if err != nil {
+		if errors.Is(err, smtp.ErrDataTooLarge) {
+			return nil, errTooBig
+		}
+		return nil, err
+	}
+	if len(raw) > mail.MaxRawBytes {
+		_, _ = io.Copy(io.Discard, r) // the rest of DATA, up to go-smtp's own limit
+		return nil, errTooBig
+	}
+	return raw, nil
+}
+
+// refusedForGood checks the message as delivery will (mail.Raw.Validate),
+// so that what it would refuse for good is refused now, before the 250:
+// once queued, a refusal could reach no one.
+func refusedForGood(r mail.Raw) error {
+	err := r.Validate()
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mail.ErrTooBig): // the Date and Message-ID added
+		return errTooBig
+	case errors.Is(err, mail.ErrTooManyRecipients):
+		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 5, 3}, Message: "Your message has too many recipients."}
+	}
+	return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: sanitize(advice.Sentence(advice.What(err)))}
 }
 
 // unstuffBareLF removes the dot-stuffing that go-smtp leaves after a bare

@@ -107,27 +107,53 @@ func Prepare(raw []byte, opt Options) (Message, error) {
 		h[canon] = append(h[canon], unfold(value))
 	}
 	var msg Message
+	if err := msg.readAddresses(h); err != nil {
+		return Message{}, err
+	}
+	var out bytes.Buffer
+	if err := msg.addMissing(&out, h, opt, nl); err != nil {
+		return Message{}, err
+	}
+	for _, f := range fields {
+		if f.name != "bcc" {
+			out.Write(f.raw)
+		}
+	}
+	out.WriteString(nl)
+	out.Write(body)
+	msg.Data = out.Bytes()
+	return msg, nil
+}
+
+// readAddresses fills in the recipients (To, Cc, Bcc), the From address and
+// the senders (From, Sender) from the header.
+func (msg *Message) readAddresses(h netmail.Header) error {
 	for _, name := range []string{"To", "Cc", "Bcc"} {
 		if len(h[name]) == 0 {
 			continue
 		}
 		list, err := addresses(h, name)
 		if err != nil {
-			return Message{}, err
+			return err
 		}
 		msg.Recipients = append(msg.Recipients, list...)
 	}
 	for _, name := range []string{"From", "Sender"} {
 		list, err := addresses(h, name)
 		if err != nil {
-			return Message{}, err
+			return err
 		}
 		if name == "From" && len(list) > 0 {
 			msg.From = list[0]
 		}
 		msg.Senders = append(msg.Senders, list...)
 	}
-	var out bytes.Buffer
+	return nil
+}
+
+// addMissing writes to out the Date, Message-ID and From headers the
+// message lacks, and sets msg.MessageID.
+func (msg *Message) addMissing(out *bytes.Buffer, h netmail.Header, opt Options, nl string) error {
 	if len(h["Date"]) == 0 {
 		now := opt.Now
 		if now.IsZero() {
@@ -142,21 +168,13 @@ func Prepare(raw []byte, opt Options) (Message, error) {
 	}
 	if len(h["From"]) == 0 && opt.From != "" {
 		if strings.ContainsAny(opt.FromName, "\r\n") {
-			return Message{}, advice.Keyed(mail.ErrHeaderInjection, "sendmail.name_line_break", nil,
+			return advice.Keyed(mail.ErrHeaderInjection, "sendmail.name_line_break", nil,
 				"the full name given with -F contains a line break", "Put it on one line")
 		}
 		a := netmail.Address{Name: opt.FromName, Address: opt.From}
 		out.WriteString("From: " + a.String() + nl)
 	}
-	for _, f := range fields {
-		if f.name != "bcc" {
-			out.Write(f.raw)
-		}
-	}
-	out.WriteString(nl)
-	out.Write(body)
-	msg.Data = out.Bytes()
-	return msg, nil
+	return nil
 }
 
 // split cuts raw into its header fields and its body. A leading mbox

@@ -4,10 +4,15 @@
 package setup
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
@@ -48,7 +53,10 @@ func (p *Progress) Verify(id string, done bool, reason string) {
 	p.Flagged[id] = reason
 }
 
-// Store keeps Progress in one JSON file.
+// Store keeps Progress in one JSON file. Like the accounts file, every
+// change happens under an exclusive lock on setup.json.lock and is written
+// atomically, so that two windows or two mailkeys never lose each other's
+// steps and a crash leaves the old file or the new one.
 type Store struct{ path string }
 
 // NewStore returns the store in dir.
@@ -84,13 +92,51 @@ func parse(data []byte) Progress {
 
 // Save writes p atomically.
 func (s *Store) Save(p Progress) error {
+	return s.locked(func() error { return s.write(p) })
+}
+
+// Update reads the progress, lets fn change it and saves the result, all
+// under the lock.
+func (s *Store) Update(fn func(*Progress)) error {
+	return s.locked(func() error {
+		p := s.Load()
+		fn(&p)
+		return s.write(p)
+	})
+}
+
+// lockWait is how long a change waits for another holder of the lock.
+var lockWait = 10 * time.Second
+
+// locked runs fn holding the lock, after creating the directory and
+// deleting the temporary files of a save that a crash interrupted.
+func (s *Store) locked(fn func() error) error {
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return advice.Keyed(err, "setup.create_dir", advice.Data{"Dir": dir},
+			"cannot create {{.Dir}}", "Check its permissions")
+	}
+	l := flock.New(s.path + ".lock")
+	ctx, cancel := context.WithTimeout(context.Background(), lockWait)
+	defer cancel()
+	ok, err := l.TryLockContext(ctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "setup.locked", nil,
+			"another mailkey kept the setup progress locked for more than 10 seconds", "Try again in a moment")
+	}
+	defer func() { _ = l.Unlock() }()
+	stale, _ := filepath.Glob(s.path + ".tmp-*") // only the lock's holder writes
+	for _, name := range stale {
+		_ = os.Remove(name)
+	}
+	return fn()
+}
+
+// write saves p atomically; the lock is held.
+func (s *Store) write(p Progress) error {
 	data, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil && !errors.Is(err, os.ErrExist) {
-		return advice.Keyed(err, "setup.create_dir", advice.Data{"Dir": filepath.Dir(s.path)},
-			"cannot create {{.Dir}}", "Check its permissions")
 	}
 	if err := atomicfile.Write(s.path, append(data, '\n'), 0o600); err != nil {
 		return advice.Keyed(err, "setup.save_failed", nil, "cannot save the setup progress", "Check free disk space and permissions")

@@ -108,6 +108,16 @@ func (p *GmailAPI) Sent() [][]byte {
 	return out
 }
 
+// bearer checks the request's "Authorization: Bearer" token with tokens; a
+// request without one is not valid.
+func bearer(tokens TokenValidator, r *http.Request) (email, scope string, valid bool) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || token == "" {
+		return "", "", false
+	}
+	return tokens.Validate(token)
+}
+
 // handleSend is users.messages.send with uploadType=media: the body is the
 // raw RFC 5322 message.
 func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
@@ -116,11 +126,7 @@ func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
 	disabled, answer := p.disabled, p.answer
 	n := len(p.sent)
 	p.mu.Unlock()
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	scope, valid := "", false
-	if ok && token != "" {
-		_, scope, valid = p.tokens.Validate(token)
-	}
+	_, scope, valid := bearer(p.tokens, r)
 	switch {
 	case !valid:
 		writeSaid(w, "api/auth-error")
@@ -173,11 +179,7 @@ func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	// Google checks the token first: an API disabled in the project is only
 	// reported to a caller it knows.
-	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	email, scope, valid := "", "", false
-	if ok && token != "" {
-		email, scope, valid = p.tokens.Validate(token)
-	}
+	email, scope, valid := bearer(p.tokens, r)
 	switch {
 	case !valid:
 		writeSaid(w, "api/auth-error")

@@ -250,99 +250,106 @@ func stripHeader(raw []byte, name string) []byte {
 // register adds the read endpoints to the Gmail API stand-in; like its
 // other endpoints, they check the token first, then whether the API is on.
 func (m *Mailbox) register(api *GmailAPI) {
-	mux, tokens := api.mux, api.tokens
-	auth := func(w http.ResponseWriter, r *http.Request) (string, bool) {
-		api.mu.Lock()
-		disabled := api.disabled
-		api.mu.Unlock()
-		m.mu.Lock()
-		m.reads++
-		m.mu.Unlock()
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		email, scope, valid := "", "", false
-		if ok && token != "" {
-			email, scope, valid = tokens.Validate(token)
-		}
-		switch {
-		case !valid:
-			writeSaid(w, "api/auth-error")
-			return "", false
-		case disabled:
-			writeSaid(w, "api/service-disabled")
-			return "", false
-		case !hasScope(scope, GmailScope):
-			writeSaid(w, "api/scope-insufficient")
-			return "", false
-		}
-		return strings.ToLower(email), true
+	api.mux.HandleFunc("GET /gmail/v1/users/me/messages", func(w http.ResponseWriter, r *http.Request) { m.listMessages(api, w, r) })
+	api.mux.HandleFunc("GET /gmail/v1/users/me/messages/{id}", func(w http.ResponseWriter, r *http.Request) { m.getMessage(api, w, r) })
+	api.mux.HandleFunc("GET /gmail/v1/users/me/settings/sendAs", func(w http.ResponseWriter, r *http.Request) { m.listSendAs(api, w, r) })
+}
+
+// auth counts a read and checks its token as the Gmail API does; it answers
+// a refused request itself and returns the owner's address otherwise.
+func (m *Mailbox) auth(api *GmailAPI, w http.ResponseWriter, r *http.Request) (string, bool) {
+	api.mu.Lock()
+	disabled := api.disabled
+	api.mu.Unlock()
+	m.mu.Lock()
+	m.reads++
+	m.mu.Unlock()
+	email, scope, valid := bearer(api.tokens, r)
+	switch {
+	case !valid:
+		writeSaid(w, "api/auth-error")
+		return "", false
+	case disabled:
+		writeSaid(w, "api/service-disabled")
+		return "", false
+	case !hasScope(scope, GmailScope):
+		writeSaid(w, "api/scope-insufficient")
+		return "", false
 	}
-	mux.HandleFunc("GET /gmail/v1/users/me/messages", func(w http.ResponseWriter, r *http.Request) {
-		owner, ok := auth(w, r)
-		if !ok {
-			return
+	return strings.ToLower(email), true
+}
+
+// listMessages implements users.messages.list, with q=rfc822msgid:.
+func (m *Mailbox) listMessages(api *GmailAPI, w http.ResponseWriter, r *http.Request) {
+	owner, ok := m.auth(api, w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	want, byID := strings.CutPrefix(q.Get("q"), "rfc822msgid:")
+	withSpam := q.Get("includeSpamTrash") == "true"
+	var found []map[string]string
+	m.mu.Lock()
+	for i := len(m.msgs) - 1; i >= 0; i-- {
+		s := m.msgs[i]
+		if s.owner != owner || (byID && strings.Trim(s.msgID, "<>") != strings.Trim(want, "<>")) {
+			continue
 		}
-		q := r.URL.Query()
-		want, byID := strings.CutPrefix(q.Get("q"), "rfc822msgid:")
-		withSpam := q.Get("includeSpamTrash") == "true"
-		var found []map[string]string
-		m.mu.Lock()
-		for i := len(m.msgs) - 1; i >= 0; i-- {
-			s := m.msgs[i]
-			if s.owner != owner || (byID && strings.Trim(s.msgID, "<>") != strings.Trim(want, "<>")) {
-				continue
+		if !withSpam && slices.Contains(s.labels, "SPAM") {
+			continue
+		}
+		found = append(found, map[string]string{"id": s.id, "threadId": s.id})
+	}
+	m.mu.Unlock()
+	out := map[string]any{"resultSizeEstimate": len(found)}
+	if len(found) > 0 {
+		out["messages"] = found
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// getMessage implements users.messages.get (format=metadata).
+func (m *Mailbox) getMessage(api *GmailAPI, w http.ResponseWriter, r *http.Request) {
+	owner, ok := m.auth(api, w, r)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	var s *stored
+	for _, x := range m.msgs {
+		if x.owner == owner && x.id == r.PathValue("id") {
+			s = x
+		}
+	}
+	m.mu.Unlock()
+	if s == nil {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": 404, "message": "Requested entity was not found.",
+			"status": "NOT_FOUND", "errors": []map[string]string{{"message": "Requested entity was not found.", "domain": "global", "reason": "notFound"}}}})
+		return
+	}
+	var headers []map[string]string
+	if msg, err := mail.ReadMessage(bytes.NewReader(s.raw)); err == nil {
+		for _, name := range r.URL.Query()["metadataHeaders"] {
+			for _, v := range msg.Header[http.CanonicalHeaderKey(name)] {
+				headers = append(headers, map[string]string{"name": name, "value": v})
 			}
-			if !withSpam && slices.Contains(s.labels, "SPAM") {
-				continue
-			}
-			found = append(found, map[string]string{"id": s.id, "threadId": s.id})
 		}
-		m.mu.Unlock()
-		out := map[string]any{"resultSizeEstimate": len(found)}
-		if len(found) > 0 {
-			out["messages"] = found
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("GET /gmail/v1/users/me/messages/{id}", func(w http.ResponseWriter, r *http.Request) {
-		owner, ok := auth(w, r)
-		if !ok {
-			return
-		}
-		m.mu.Lock()
-		var s *stored
-		for _, x := range m.msgs {
-			if x.owner == owner && x.id == r.PathValue("id") {
-				s = x
-			}
-		}
-		m.mu.Unlock()
-		if s == nil {
-			writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": 404, "message": "Requested entity was not found.",
-				"status": "NOT_FOUND", "errors": []map[string]string{{"message": "Requested entity was not found.", "domain": "global", "reason": "notFound"}}}})
-			return
-		}
-		var headers []map[string]string
-		if msg, err := mail.ReadMessage(bytes.NewReader(s.raw)); err == nil {
-			for _, name := range r.URL.Query()["metadataHeaders"] {
-				for _, v := range msg.Header[http.CanonicalHeaderKey(name)] {
-					headers = append(headers, map[string]string{"name": name, "value": v})
-				}
-			}
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"id": s.id, "threadId": s.id, "labelIds": s.labels,
-			"payload": map[string]any{"mimeType": "text/plain", "headers": headers}, "sizeEstimate": len(s.raw)})
-	})
-	mux.HandleFunc("GET /gmail/v1/users/me/settings/sendAs", func(w http.ResponseWriter, r *http.Request) {
-		owner, ok := auth(w, r)
-		if !ok {
-			return
-		}
-		m.mu.Lock()
-		list := slices.Clone(m.sendAs[owner])
-		m.mu.Unlock()
-		if len(list) == 0 {
-			list = []SendAs{{SendAsEmail: owner, IsPrimary: true, IsDefault: true}}
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"sendAs": list})
-	})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": s.id, "threadId": s.id, "labelIds": s.labels,
+		"payload": map[string]any{"mimeType": "text/plain", "headers": headers}, "sizeEstimate": len(s.raw)})
+}
+
+// listSendAs implements users.settings.sendAs.list.
+func (m *Mailbox) listSendAs(api *GmailAPI, w http.ResponseWriter, r *http.Request) {
+	owner, ok := m.auth(api, w, r)
+	if !ok {
+		return
+	}
+	m.mu.Lock()
+	list := slices.Clone(m.sendAs[owner])
+	m.mu.Unlock()
+	if len(list) == 0 {
+		list = []SendAs{{SendAsEmail: owner, IsPrimary: true, IsDefault: true}}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sendAs": list})
 }

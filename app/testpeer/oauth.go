@@ -445,9 +445,26 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 	q = r.URL.Query() // keep the stored copy private
 
+	target, ok := p.checkAuthRequest(w, q)
+	if !ok {
+		return
+	}
+	reply := target.Query()
+	reply.Set("state", q.Get("state"))
+	if !p.decideAuth(w, q, reply) {
+		return
+	}
+	target.RawQuery = reply.Encode()
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, target.String(), http.StatusFound)
+}
+
+// checkAuthRequest answers a request Google would refuse with its error page
+// and returns false; else it returns the redirect URI.
+func (p *OAuth) checkAuthRequest(w http.ResponseWriter, q url.Values) (*url.URL, bool) {
 	if q.Get("client_id") != p.ClientID {
 		errorPage(w, http.StatusUnauthorized, "invalid_client", "The OAuth client was not found.")
-		return
+		return nil, false
 	}
 	redirectURI := q.Get("redirect_uri")
 	target, ok := loopbackRedirect(redirectURI)
@@ -456,26 +473,31 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 			"You can't sign in to this app because it doesn't comply with Google's OAuth 2.0 policy. "+
 				"If you're the app developer, register the redirect URI in the Google Cloud Console. "+
 				"Request details: redirect_uri="+redirectURI)
-		return
+		return nil, false
 	}
 	if q.Get("response_type") != "code" {
 		errorPage(w, http.StatusBadRequest, "invalid_request", "Required parameter is missing or invalid: response_type")
-		return
+		return nil, false
 	}
-	challenge := q.Get("code_challenge")
-	if challenge == "" || q.Get("code_challenge_method") != "S256" {
+	if q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" {
 		errorPage(w, http.StatusBadRequest, "invalid_request", "code_challenge and code_challenge_method=S256 are required for this client.")
-		return
+		return nil, false
 	}
-	scope := strings.Join(strings.Fields(q.Get("scope")), " ")
-	if scope == "" {
+	if authScope(q) == "" {
 		errorPage(w, http.StatusBadRequest, "invalid_request", "Missing required parameter: scope")
-		return
+		return nil, false
 	}
+	return target, true
+}
 
-	reply := target.Query()
-	reply.Set("state", q.Get("state"))
+// authScope is the scope parameter of an authorization request, its spaces
+// normalised.
+func authScope(q url.Values) string { return strings.Join(strings.Fields(q.Get("scope")), " ") }
 
+// decideAuth plays the user and Google's consent screen: it puts the code or
+// the error into reply, or answers with a page that stays in the browser
+// and returns false.
+func (p *OAuth) decideAuth(w http.ResponseWriter, q, reply url.Values) bool {
 	p.mu.Lock()
 	user, deny, granted, authErr := p.signInAs, p.denyConsent, p.granted, p.authErr
 	testUser := user != "" && p.testUsers[strings.ToLower(user)]
@@ -491,40 +513,43 @@ func (p *OAuth) handleAuth(w http.ResponseWriter, r *http.Request) {
 		// Google's page for an Internal app and an outside account.
 		errorPage(w, http.StatusForbidden, "org_internal",
 			"This client is restricted to users within its organization.")
-		return
+		return false
 	case internal == "" && !production && !testUser:
 		p.mu.Unlock()
 		accessBlockedPage(w)
-		return
+		return false
 	case deny:
 		reply.Set("error", "access_denied")
 	default:
-		if granted == "" {
-			granted = scope
-		}
-		code := "4/0test-" + randomToken()
-		p.codes[code] = &authCode{
-			clientID:    p.ClientID,
-			redirectURI: redirectURI,
-			challenge:   challenge,
-			user:        user,
-			scope:       granted,
-			offline:     q.Get("access_type") == "offline",
-			timeLimited: internal == "" && !production,
-			expires:     p.now().Add(codeTTL),
-		}
-		reply.Set("code", code)
-		// Google's extra parameters (testdata/google/redirect/success).
-		reply.Set("scope", googleScopeSpelling(granted))
-		reply.Set("iss", "https://accounts.google.com")
-		reply.Set("authuser", "0")
-		reply.Set("prompt", "consent")
+		p.issueCodeLocked(q, reply, user, granted, internal == "" && !production)
 	}
 	p.mu.Unlock()
+	return true
+}
 
-	target.RawQuery = reply.Encode()
-	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, target.String(), http.StatusFound)
+// issueCodeLocked records a new authorization code for user and puts it,
+// with Google's extra parameters, into reply. p.mu is held.
+func (p *OAuth) issueCodeLocked(q, reply url.Values, user, granted string, timeLimited bool) {
+	if granted == "" {
+		granted = authScope(q)
+	}
+	code := "4/0test-" + randomToken()
+	p.codes[code] = &authCode{
+		clientID:    p.ClientID,
+		redirectURI: q.Get("redirect_uri"),
+		challenge:   q.Get("code_challenge"),
+		user:        user,
+		scope:       granted,
+		offline:     q.Get("access_type") == "offline",
+		timeLimited: timeLimited,
+		expires:     p.now().Add(codeTTL),
+	}
+	reply.Set("code", code)
+	// Google's extra parameters (testdata/google/redirect/success).
+	reply.Set("scope", googleScopeSpelling(granted))
+	reply.Set("iss", "https://accounts.google.com")
+	reply.Set("authuser", "0")
+	reply.Set("prompt", "consent")
 }
 
 // googleScopeSpelling writes granted scopes as Google's redirect does:
@@ -602,55 +627,12 @@ func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	grantType := r.PostForm.Get("grant_type")
-
-	if fault != nil {
-		status, delay := fault(grantType)
-		if delay > 0 {
-			t := time.NewTimer(delay)
-			select {
-			case <-t.C:
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-p.done:
-				t.Stop()
-				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "server_error"})
-				return
-			}
-		}
-		if status != 0 {
-			writeJSON(w, status, map[string]string{"error": "server_error"})
-			return
-		}
-	}
-
-	clientID, clientSecret, basic := r.BasicAuth()
-	if basic {
-		// RFC 6749 section 2.3.1: both parts are form-urlencoded first.
-		if s, err := url.QueryUnescape(clientID); err == nil {
-			clientID = s
-		}
-		if s, err := url.QueryUnescape(clientSecret); err == nil {
-			clientSecret = s
-		}
-	} else {
-		clientID, clientSecret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-	}
-	switch {
-	case answer != "":
-		writeSaid(w, answer)
-		return
-	case !equalSecret(clientID, p.ClientID):
-		writeSaid(w, "token/invalid-client-not-found")
-		return
-	case clientSecret == "":
-		writeSaid(w, "token/invalid-request-secret-missing")
-		return
-	case !equalSecret(clientSecret, p.ClientSecret):
-		writeSaid(w, "token/invalid-client-unauthorized")
+	if fault != nil && p.injectFault(w, r, fault, grantType) {
 		return
 	}
-
+	if !p.checkClient(w, r, answer) {
+		return
+	}
 	switch grantType {
 	case "authorization_code":
 		p.grantCode(w, r)
@@ -659,6 +641,66 @@ func (p *OAuth) handleToken(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeJSON(w, http.StatusBadRequest, oauthError("unsupported_grant_type", "Invalid grant_type: "+grantType))
 	}
+}
+
+// injectFault delays or fails the request as the test's fault says, and
+// reports whether it answered (or the request ended).
+func (p *OAuth) injectFault(w http.ResponseWriter, r *http.Request, fault func(grantType string) (int, time.Duration), grantType string) bool {
+	status, delay := fault(grantType)
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return true
+		case <-p.done:
+			t.Stop()
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "server_error"})
+			return true
+		}
+	}
+	if status != 0 {
+		writeJSON(w, status, map[string]string{"error": "server_error"})
+		return true
+	}
+	return false
+}
+
+// checkClient answers with the test's recorded answer, or with Google's
+// error for a wrong client, and returns false; else it returns true.
+func (p *OAuth) checkClient(w http.ResponseWriter, r *http.Request, answer string) bool {
+	clientID, clientSecret := clientCredentials(r)
+	switch {
+	case answer != "":
+		writeSaid(w, answer)
+	case !equalSecret(clientID, p.ClientID):
+		writeSaid(w, "token/invalid-client-not-found")
+	case clientSecret == "":
+		writeSaid(w, "token/invalid-request-secret-missing")
+	case !equalSecret(clientSecret, p.ClientSecret):
+		writeSaid(w, "token/invalid-client-unauthorized")
+	default:
+		return true
+	}
+	return false
+}
+
+// clientCredentials reads the client's ID and secret from HTTP Basic
+// authentication or, without it, from the form.
+func clientCredentials(r *http.Request) (id, secret string) {
+	id, secret, basic := r.BasicAuth()
+	if !basic {
+		return r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	// RFC 6749 section 2.3.1: both parts are form-urlencoded first.
+	if s, err := url.QueryUnescape(id); err == nil {
+		id = s
+	}
+	if s, err := url.QueryUnescape(secret); err == nil {
+		secret = s
+	}
+	return id, secret
 }
 
 // tokenResponse is the JSON body of a successful token response.

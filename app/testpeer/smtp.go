@@ -122,6 +122,9 @@ type SMTPOptions struct {
 	// (go-smtp's Server.Debug): one Write per read from the connection and
 	// one per reply, so a pipelined group of commands arrives in one Write.
 	Wire io.Writer
+	// Size is the SIZE advertised, and the largest message taken; zero
+	// means Gmail's.
+	Size int64
 }
 
 // Received is one message accepted by the SMTP peer.
@@ -176,6 +179,9 @@ func StartSMTP(opts SMTPOptions) (*SMTP, error) {
 	srv.TLSConfig = opts.TLS
 	srv.AllowInsecureAuth = false
 	srv.MaxMessageBytes = gmailSIZE // advertised as Gmail does: SIZE 35882577
+	if opts.Size > 0 {
+		srv.MaxMessageBytes = opts.Size
+	}
 	srv.EnableSMTPUTF8 = true
 	// No MaxRecipients: go-smtp would advertise LIMITS and answer in its own
 	// words; Rcpt answers as Gmail does.

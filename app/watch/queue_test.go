@@ -1,15 +1,19 @@
 package watch_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/queue"
+	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/app/watch"
 )
 
@@ -71,4 +75,66 @@ func TestQueuedMailNotified(t *testing.T) {
 	add("erin@example.com", held)
 	r.check()
 	r.wantNotified(4, "1 queued message(s) from "+ann+" wait for a new sign-in")
+}
+
+// Queued mail of an app-password account held by a refused password (or a
+// password gone from the keyring) points to the account's screen and its
+// Replace app password, never to the OAuth sign-in, which such an account
+// has no client for; an OAuth account's hold points to the sign-in.
+func TestQueuedMailHeldByMethod(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		rig    func(*testing.T) *rig
+		err    error
+		screen string
+		body   string
+		label  string
+	}{
+		{"app password refused", newAppPasswordRig, fmt.Errorf("%w: 535 5.7.8", mail.ErrAuthRejected), watch.ScreenAccount,
+			"wait for a new app password.\nReplace the app password in mailkey", "Replace app password"},
+		{"app password gone", newAppPasswordRig, secret.ErrNotFound, watch.ScreenAccount,
+			"wait for a new app password", "Replace app password"},
+		{"oauth", func(t *testing.T) *rig { return newRig(t, account.Production) }, fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn),
+			watch.ScreenSignIn, "wait for a new sign-in.\nSign in again in mailkey", "Sign in again"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.rig(t)
+			q := queue.Open(filepath.Join(t.TempDir(), "queue"), mail.MaxRawBytes)
+			q.Now = r.clk.Now
+			r.w.Queue = q
+			it, err := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}}, strings.NewReader("Subject: x\r\n\r\nhi\r\n"), c.err)
+			if err != nil || it.State != queue.StateHeld {
+				t.Fatalf("queued: %v, state %q", err, it.State)
+			}
+			found, err := r.w.Check(context.Background())
+			if err != nil || len(found) != 1 || found[0].Kind != watch.QueueHeld {
+				t.Fatalf("found %+v, %v", found, err)
+			}
+			if found[0].Screen != c.screen {
+				t.Errorf("screen %q, want %q", found[0].Screen, c.screen)
+			}
+			r.wantNotified(1, c.body)
+			if n := r.srv.Received()[0]; len(n.Actions) != 4 || n.Actions[1] != c.label || n.Actions[3] != c.label {
+				t.Errorf("actions %q, want the label %q", n.Actions, c.label)
+			}
+		})
+	}
+}
+
+// The watcher words its notifications with Local when set (the GUI's
+// translations): the body and the button's label.
+func TestNotificationWordedByLocal(t *testing.T) {
+	r := newRig(t, account.Testing)
+	r.w.Local = func(tx advice.Text) (string, string) {
+		if tx.Next == "" {
+			return "<" + tx.Key + ">", ""
+		}
+		return "<" + tx.Key + ".what>", "<" + tx.Key + ".next>"
+	}
+	r.at(day(6) + time.Hour)
+	r.check()
+	r.wantNotified(1, "<watch.ends_soon.what>.\n<watch.ends_soon.next>.")
+	if n := r.srv.Received()[0]; len(n.Actions) != 4 || n.Actions[1] != "<watch.action_sign_in>" {
+		t.Errorf("actions %q", n.Actions)
+	}
 }

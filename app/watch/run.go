@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/notify"
@@ -34,19 +35,37 @@ func (w *Watcher) Run(ctx context.Context, every time.Duration, report func([]Fi
 // open: "sign-in:ADDR" or "account:ADDR".
 const ShowEnv = "MAILKEY_SHOW"
 
-// OpenApp starts the mailkey app on f's screen, without waiting for it:
-// mailkey-app next to this program when it exists, else this program
-// without arguments (which opens the app).
-func OpenApp(f Finding) error {
-	self, err := os.Executable()
-	if err != nil {
-		return err
+// AppName is the desktop app's binary, installed next to mailkey.
+var AppName = func() string {
+	if runtime.GOOS == "windows" {
+		return "mailkey-app.exe"
 	}
-	prog := self
-	if app := filepath.Join(filepath.Dir(self), "mailkey-app"); app != self {
-		if fi, err := os.Stat(app); err == nil && !fi.IsDir() {
-			prog = app
+	return "mailkey-app"
+}()
+
+// FindApp returns the desktop app's binary: next to the running program
+// first (so that a bin/ or an unpacked bundle uses its own pair; through a
+// symlink, next to the real file), then on PATH. 'mailkey app' and OpenApp
+// both use it.
+func FindApp() (string, error) {
+	if self, err := os.Executable(); err == nil {
+		if real, err := filepath.EvalSymlinks(self); err == nil {
+			self = real
 		}
+		p := filepath.Join(filepath.Dir(self), AppName)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, nil
+		}
+	}
+	return exec.LookPath(AppName)
+}
+
+// OpenApp starts the mailkey app (FindApp) on f's screen, without waiting
+// for it.
+func OpenApp(f Finding) error {
+	prog, err := FindApp()
+	if err != nil {
+		return fmt.Errorf("the desktop app (%s) is not installed next to mailkey or on your PATH: %w", AppName, err)
 	}
 	cmd := exec.Command(prog)
 	cmd.Env = append(os.Environ(), ShowEnv+"="+f.Screen+":"+f.Address)

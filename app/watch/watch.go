@@ -63,6 +63,9 @@ type Finding struct {
 	// last use of the client); zero for a refused refresh.
 	At   time.Time   `json:"at,omitzero"`
 	Text advice.Text `json:"-"`
+	// Action is the label of the notification's button, which opens Screen
+	// ("Sign in again", "Replace app password", "Open mailkey"): its What.
+	Action advice.Text `json:"-"`
 	// key identifies the event, so that it is notified once.
 	key string
 }
@@ -93,6 +96,9 @@ type Watcher struct {
 	// Queue, when set, is the mail queue: messages held for a sign-in and
 	// messages failed for good are findings too.
 	Queue Queue
+	// Local, when set, words a text in the user's language (the GUI's
+	// translations); nil keeps the English of the text.
+	Local func(advice.Text) (what, next string)
 
 	mu     sync.Mutex
 	posted map[uint32]Finding
@@ -167,6 +173,25 @@ func (w *Watcher) save(st state) error {
 	return atomicfile.Write(w.StatePath, data, 0o600)
 }
 
+// keepAlive refreshes the account's token when its client went unused for
+// KeepAliveEvery, noting the refresh in st, and returns the client's last
+// use with the refresh's error.
+func (w *Watcher) keepAlive(ctx context.Context, info engine.Info, st state, now time.Time) (time.Time, error) {
+	a := info.Account
+	lastUse := a.SignedInAt
+	if t := st.Refreshed[strings.ToLower(a.Address)]; t.After(lastUse) {
+		lastUse = t
+	}
+	if a.NeedsSignIn || info.Status.State == account.StateNeedsSignIn || now.Sub(lastUse) < KeepAliveEvery {
+		return lastUse, nil
+	}
+	if err := w.Engine.Refresh(ctx, a.Address); err != nil {
+		return lastUse, err
+	}
+	st.Refreshed[strings.ToLower(a.Address)] = now
+	return now, nil
+}
+
 // Check refreshes the OAuth tokens due for a keep-alive, returns every
 // account that needs attention now, and posts a notification for each event
 // not notified before.
@@ -193,27 +218,18 @@ func (w *Watcher) Check(ctx context.Context) ([]Finding, error) {
 	}
 	now := w.Now()
 	var found []Finding
+	methods := map[string]account.Method{}
 	for _, info := range list {
-		a := info.Account
-		if a.Method != account.OAuth {
+		methods[strings.ToLower(info.Account.Address)] = info.Account.Method
+		if info.Account.Method != account.OAuth {
 			continue
 		}
-		lastUse := a.SignedInAt
-		if t := st.Refreshed[strings.ToLower(a.Address)]; t.After(lastUse) {
-			lastUse = t
-		}
-		var refreshErr error
-		if !a.NeedsSignIn && info.Status.State != account.StateNeedsSignIn && now.Sub(lastUse) >= KeepAliveEvery {
-			if refreshErr = w.Engine.Refresh(ctx, a.Address); refreshErr == nil {
-				st.Refreshed[strings.ToLower(a.Address)] = now
-				lastUse = now
-			}
-		}
+		lastUse, refreshErr := w.keepAlive(ctx, info, st, now)
 		if f, ok := w.finding(info, now, lastUse, refreshErr); ok {
 			found = append(found, f)
 		}
 	}
-	queued, err := w.queueFindings()
+	queued, err := w.queueFindings(methods)
 	if err != nil {
 		return nil, err
 	}
@@ -241,27 +257,36 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 		if refreshErr != nil {
 			data["Reason"] = advice.What(refreshErr)
 		}
-		return Finding{Kind: Refused, Address: a.Address, Screen: ScreenSignIn, key: "refused " + a.Address + " " + signedIn,
+		return Finding{Kind: Refused, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), key: "refused " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.refused", data, "Google refused to renew the sign-in of {{.Address}}: {{.Reason}}",
 				"Sign in again in mailkey. If the OAuth client was deleted, restore it within 30 days on the Clients page of Google Cloud, or create a new one")}, true
 	case !info.Status.ExpiresAt.IsZero() && !now.Before(info.Status.ExpiresAt):
 		data["When"] = info.Status.ExpiresAt.Local().Format("Mon 2 Jan 15:04")
-		return Finding{Kind: Ended, Address: a.Address, Screen: ScreenSignIn, At: info.Status.ExpiresAt, key: "ended " + a.Address + " " + signedIn,
+		return Finding{Kind: Ended, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ended " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.ended", data, "the sign-in of {{.Address}} ended on {{.When}}: while the Google Cloud app is in Testing, Google ends every sign-in after 7 days",
 				"Sign in again in mailkey; publishing the app (In production) removes the limit")}, true
 	case !info.Status.ExpiresAt.IsZero() && info.Status.ExpiresAt.Sub(now) <= WarnBefore:
 		data["When"] = info.Status.ExpiresAt.Local().Format("Mon 2 Jan 15:04")
-		return Finding{Kind: EndsSoon, Address: a.Address, Screen: ScreenSignIn, At: info.Status.ExpiresAt, key: "ends " + a.Address + " " + signedIn,
+		return Finding{Kind: EndsSoon, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ends " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.ends_soon", data, "the sign-in of {{.Address}} ends on {{.When}}",
 				"Sign in again before then so that nothing stops sending; publishing the app (In production) removes the 7-day limit")}, true
 	case now.Sub(lastUse) >= UnusedAfter:
 		data["Days"] = int(now.Sub(lastUse) / (24 * time.Hour))
-		return Finding{Kind: Unused, Address: a.Address, Screen: ScreenAccount, At: lastUse, key: "unused " + a.Address + " " + lastUse.UTC().Format(time.RFC3339),
+		return Finding{Kind: Unused, Address: a.Address, Screen: ScreenAccount, Action: actionOpen(), At: lastUse, key: "unused " + a.Address + " " + lastUse.UTC().Format(time.RFC3339),
 			Text: advice.Explain("watch.unused", data, "the OAuth client of {{.Address}} has not been used for {{.Days}} days",
 				"Google deletes OAuth clients unused for about 6 months: send a message or keep 'mailkey watch' running, which refreshes the sign-in every 30 days")}, true
 	}
 	return Finding{}, false
 }
+
+// The labels of a notification's button.
+func actionSignIn() advice.Text {
+	return advice.Explain("watch.action_sign_in", nil, "Sign in again", "")
+}
+func actionReplaceAppPassword() advice.Text {
+	return advice.Explain("watch.action_replace_app_password", nil, "Replace app password", "")
+}
+func actionOpen() advice.Text { return advice.Explain("watch.action_open", nil, "Open mailkey", "") }
 
 // refusal names Google's refusal in a failed refresh ("" for none: a
 // network trouble or a keyring error is no event).
@@ -287,11 +312,16 @@ func (w *Watcher) post(ctx context.Context, f Finding) bool {
 	if n == nil {
 		return false
 	}
-	label := "Open mailkey"
-	if f.Screen == ScreenSignIn {
-		label = "Sign in again"
+	local := w.Local
+	if local == nil {
+		local = func(t advice.Text) (string, string) { return t.What, t.Next }
 	}
-	id, err := n.Notify(ctx, notify.Note{Summary: "mailkey: " + f.Address, Body: advice.Sentence(f.Text.What) + "\n" + advice.Sentence(f.Text.Next),
+	what, next := local(f.Text)
+	label, _ := local(f.Action)
+	if label == "" {
+		label, _ = local(actionOpen())
+	}
+	id, err := n.Notify(ctx, notify.Note{Summary: "mailkey: " + f.Address, Body: advice.Sentence(what) + "\n" + advice.Sentence(next),
 		Actions: []notify.Action{{Key: "default", Label: label}, {Key: "open", Label: label}}})
 	w.mu.Lock()
 	defer w.mu.Unlock()

@@ -57,6 +57,28 @@ func newRig(t *testing.T, pub account.Publishing) *rig {
 		Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: r.env.Gmail.API.URL, Publishing: pub}); err != nil {
 		t.Fatal(err)
 	}
+	r.startWatcher()
+	return r
+}
+
+// newAppPasswordRig is newRig with ann signed in by app password.
+func newAppPasswordRig(t *testing.T) *rig {
+	t.Helper()
+	r := &rig{t: t, env: enginetest.New(t), start: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
+	r.clk = enginetest.NewClock(r.start)
+	r.env.Engine.Now = r.clk.Now
+	if _, err := r.env.Engine.LoginAppPassword(context.Background(), ann, enginetest.AppPassword, r.env.Gmail.SMTP.StartTLSURL()); err != nil {
+		t.Fatal(err)
+	}
+	r.startWatcher()
+	return r
+}
+
+// startWatcher starts the recording notification service and the watcher.
+func (r *rig) startWatcher() {
+	t := r.t
+	t.Helper()
+	var err error
 	if r.srv, err = testpeer.StartNotifications(); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +89,6 @@ func newRig(t *testing.T, pub account.Publishing) *rig {
 	t.Cleanup(func() { _ = r.bus.Close() })
 	r.w = &watch.Watcher{Engine: r.env.Engine, Notifier: r.bus, StatePath: filepath.Join(t.TempDir(), "state", "watch.json"),
 		Now: r.clk.Now, Warn: &r.warn}
-	return r
 }
 
 // at sets the clock to d after the sign-in.

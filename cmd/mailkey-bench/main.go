@@ -85,6 +85,19 @@ func main() {
 	b := &bench{tmp: tmp}
 	cleanups = append(cleanups, b.close)
 	b.setup()
+	report := b.report(b.rows())
+	fmt.Print(report)
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
+			failf(err)
+		}
+		logf("wrote %s", *out)
+	}
+	cleanup()
+}
+
+// rows measures the rows that -rows names, in the table's order.
+func (b *bench) rows() []row {
 	want := map[string]bool{}
 	for _, r := range strings.Split(*only, ",") {
 		want[strings.TrimSpace(r)] = true
@@ -123,15 +136,7 @@ func main() {
 	if want["size"] {
 		rows = append(rows, b.rowSize())
 	}
-	report := b.report(rows)
-	fmt.Print(report)
-	if *out != "" {
-		if err := os.WriteFile(*out, []byte(report), 0o644); err != nil {
-			failf(err)
-		}
-		logf("wrote %s", *out)
-	}
-	cleanup()
+	return rows
 }
 
 var failf = fail
@@ -184,6 +189,19 @@ func (b *bench) must(err error) {
 }
 
 func (b *bench) setup() {
+	b.checkTools()
+	url := b.startPeers()
+	b.loginAppPassword(url)
+	b.loginOAuth(url)
+	b.checkKeyring()
+	b.writeMSMTPRC()
+	b.startRelay()
+	b.writeMessages()
+	b.machine = machine()
+}
+
+// checkTools finds mailkey, msmtp, secret-tool and the session bus.
+func (b *bench) checkTools() {
 	var err error
 	b.mailkey, err = filepath.Abs(filepath.Join(*bin, "mailkey"))
 	b.must(err)
@@ -199,8 +217,13 @@ func (b *bench) setup() {
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		failf(errors.New("no session bus: run this through .ci/with-keyring (make bench)"))
 	}
+}
+
+// startPeers starts the Gmail stand-ins and returns the SMTP server's URL.
+func (b *bench) startPeers() string {
 	peers := b.path("peers")
 	b.must(os.MkdirAll(peers, 0o700))
+	var err error
 	b.gm, err = testpeer.StartGmail(testpeer.GmailOptions{Dir: peers, TestUsers: []string{oauthUser},
 		Passwords: map[string]string{appUser: appPass}})
 	b.must(err)
@@ -214,16 +237,22 @@ func (b *bench) setup() {
 	b.env = append(env, "MAILKEY_CONFIG_DIR="+b.path("config"), "SSL_CERT_FILE="+b.gm.CA.CertFile,
 		"XDG_CONFIG_HOME="+b.path("xdg-config"), "XDG_CACHE_HOME="+b.path("xdg-cache"))
 	logf("peers up: SMTP %s, OAuth %s", url, b.gm.OAuth.URL)
+	return url
+}
 
-	// The app-password account, through the real CLI.
+// loginAppPassword adds the app-password account through the real CLI.
+func (b *bench) loginAppPassword(url string) {
 	pw := b.path("pw")
 	b.must(os.WriteFile(pw, []byte("abcd efgh ijkl mnop\n"), 0o600))
 	_, o, err := run(job{args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", url},
 		env: b.env, stdin: pw, timeout: time.Minute})
 	b.must(err)
 	logf("login --app-password: %s", strings.TrimSpace(string(o)))
+}
 
-	// The OAuth account: read the authorization URL, let the stand-in browser follow it.
+// loginOAuth adds the OAuth account: it reads the authorization URL and lets
+// the stand-in browser follow it.
+func (b *bench) loginOAuth(url string) {
 	var stdout safeBuffer
 	lp, err := startBackground([]string{b.mailkey, "login", "--client-secret", b.gm.ClientFile, "--no-browser",
 		"--smtp", url, "--production", "--timeout", "60s"}, b.env, &stdout, nil)
@@ -250,13 +279,15 @@ func (b *bench) setup() {
 		failf(fmt.Errorf("OAuth login failed: %s", stdout.String()))
 	}
 	logf("login OAuth: %s", strings.TrimSpace(strings.Join(strings.Split(stdout.String(), "\n")[1:], " ")))
+}
 
-	// Cache the access token; the reference uses the same one.
-	_, o, err = run(job{args: []string{b.mailkey, "token", oauthUser}, env: b.env, timeout: time.Minute})
+// checkKeyring caches the access token (the reference uses the same one) and
+// checks that secret-tool reads go-keyring's items (attributes service and
+// username ADDR/kind).
+func (b *bench) checkKeyring() {
+	_, o, err := run(job{args: []string{b.mailkey, "token", oauthUser}, env: b.env, timeout: time.Minute})
 	b.must(err)
 	b.token = strings.TrimSpace(string(o))
-
-	// go-keyring's items: attributes service and username (ADDR/kind).
 	_, o, err = run(job{args: []string{"secret-tool", "lookup", "service", "mailkey", "username", appUser + "/app-password"}, env: b.env})
 	b.must(err)
 	if strings.TrimSpace(string(o)) != appPass {
@@ -267,15 +298,26 @@ func (b *bench) setup() {
 	if !strings.Contains(string(o), b.token) {
 		logf("note: the keyring's access-token item is not the bare token (%d bytes); secret-tool still reads the same item", len(o))
 	}
+}
 
-	// msmtp configurations: the same server, CA and credentials.
+// writeMSMTPRC writes msmtp's configurations: the same server, CA and
+// credentials.
+func (b *bench) writeMSMTPRC() {
 	common := fmt.Sprintf("defaults\ntls on\ntls_starttls on\ntls_trust_file %s\nlogfile\n\naccount bench\nhost %s\nport %s\n",
 		b.gm.CA.CertFile, b.smtpHP[0], b.smtpHP[1])
 	b.rcApp = b.path("msmtprc-app")
 	b.must(os.WriteFile(b.rcApp, []byte(common+fmt.Sprintf("auth plain\nuser %s\nfrom %s\npasswordeval \"secret-tool lookup service mailkey username %s/app-password\"\n\naccount default : bench\n",
 		appUser, appUser, appUser)), 0o600))
-	// The same account behind the relay: its own config dir for mailkey, and
-	// an msmtprc for the relay's port.
+	b.rcOAuth = b.path("msmtprc-oauth")
+	b.must(os.WriteFile(b.rcOAuth, []byte(common+fmt.Sprintf("auth xoauth2\nuser %s\nfrom %s\npasswordeval \"echo %s\"\n\naccount default : bench\n",
+		oauthUser, oauthUser, b.token)), 0o600))
+}
+
+// startRelay puts the app-password account behind the latency relay: its
+// own config dir for mailkey, and an msmtprc for the relay's port.
+func (b *bench) startRelay() {
+	var err error
+	pw := b.path("pw")
 	b.wan, err = startLatencyRelay(b.smtpHP[0]+":"+b.smtpHP[1], *rttHalf)
 	b.must(err)
 	b.envRTT = append(slices.Clone(b.env), "MAILKEY_CONFIG_DIR="+b.path("config-rtt"))
@@ -286,11 +328,11 @@ func (b *bench) setup() {
 	rc := strings.Replace(string(must1(os.ReadFile(b.rcApp))), "host "+b.smtpHP[0]+"\n", "host "+rhost+"\n", 1)
 	b.rcRTT = b.path("msmtprc-rtt")
 	b.must(os.WriteFile(b.rcRTT, []byte(strings.Replace(rc, "port "+b.smtpHP[1]+"\n", "port "+rport+"\n", 1)), 0o600))
-	b.rcOAuth = b.path("msmtprc-oauth")
-	b.must(os.WriteFile(b.rcOAuth, []byte(common+fmt.Sprintf("auth xoauth2\nuser %s\nfrom %s\npasswordeval \"echo %s\"\n\naccount default : bench\n",
-		oauthUser, oauthUser, b.token)), 0o600))
+}
 
-	// 1 KB of text, and the same as a message with headers for msmtp -t.
+// writeMessages writes 1 KB of text, the same as a message with headers for
+// msmtp -t, and a 20 MB attachment of random bytes.
+func (b *bench) writeMessages() {
 	words := strings.Fields("the quick brown fox jumps over a lazy dog while mailkey sends one more test message through gmail")
 	rng := rand.New(rand.NewPCG(1, 2))
 	var body strings.Builder
@@ -317,8 +359,6 @@ func (b *bench) setup() {
 	}
 	b.big = b.path("attachment.bin")
 	b.must(os.WriteFile(b.big, big, 0o600))
-
-	b.machine = machine()
 }
 
 // peakRSS is the launcher mode: run args, pass its stderr through, and print

@@ -37,6 +37,30 @@ func startX(env []string) (*xserver, error) {
 	if err != nil {
 		return nil, err
 	}
+	n, err := readDisplay(r)
+	if err != nil {
+		p.stop(2 * time.Second)
+		return nil, err
+	}
+	xgb.Logger = log.New(io.Discard, "", 0) // its connection notes and the reset at close are noise here
+	x := &xserver{proc: p, display: ":" + n, mapped: make(chan time.Time, 64)}
+	if err := x.connect(); err != nil {
+		p.stop(2 * time.Second)
+		return nil, err
+	}
+	root := xproto.Setup(x.conn).DefaultScreen(x.conn).Root
+	if err := xproto.ChangeWindowAttributesChecked(x.conn, root, xproto.CwEventMask,
+		[]uint32{xproto.EventMaskSubstructureNotify}).Check(); err != nil {
+		x.close()
+		return nil, err
+	}
+	go x.watchMaps(root)
+	return x, nil
+}
+
+// readDisplay reads the display number Xvfb writes to r (its -displayfd),
+// waiting at most 15 seconds.
+func readDisplay(r *os.File) (string, error) {
 	line := make(chan string, 1)
 	go func() {
 		s, _ := bufio.NewReader(r).ReadString('\n')
@@ -48,43 +72,41 @@ func startX(env []string) (*xserver, error) {
 	case <-time.After(15 * time.Second):
 	}
 	if _, err := strconv.Atoi(n); err != nil {
-		p.stop(2 * time.Second)
-		return nil, fmt.Errorf("Xvfb did not report its display (got %q)", n)
+		return "", fmt.Errorf("the Xvfb server did not report its display (got %q)", n)
 	}
-	xgb.Logger = log.New(io.Discard, "", 0) // its connection notes and the reset at close are noise here
-	x := &xserver{proc: p, display: ":" + n, mapped: make(chan time.Time, 64)}
+	return n, nil
+}
+
+// connect connects to x's display, trying for about 5 seconds.
+func (x *xserver) connect() error {
+	var err error
 	for i := 0; ; i++ {
 		x.conn, err = xgb.NewConnDisplay(x.display)
 		if err == nil {
-			break
+			return nil
 		}
 		if i == 50 {
-			p.stop(2 * time.Second)
-			return nil, fmt.Errorf("connect to Xvfb %s: %w", x.display, err)
+			return fmt.Errorf("connect to Xvfb %s: %w", x.display, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	root := xproto.Setup(x.conn).DefaultScreen(x.conn).Root
-	if err := xproto.ChangeWindowAttributesChecked(x.conn, root, xproto.CwEventMask,
-		[]uint32{xproto.EventMaskSubstructureNotify}).Check(); err != nil {
-		x.close()
-		return nil, err
-	}
-	go func() {
-		for {
-			ev, err := x.conn.WaitForEvent()
-			if ev == nil && err == nil {
-				return // connection closed
-			}
-			if m, ok := ev.(xproto.MapNotifyEvent); ok && m.Event == root {
-				select {
-				case x.mapped <- time.Now():
-				default:
-				}
+}
+
+// watchMaps notes each MapNotify of a child of root in x.mapped, until the
+// connection closes.
+func (x *xserver) watchMaps(root xproto.Window) {
+	for {
+		ev, err := x.conn.WaitForEvent()
+		if ev == nil && err == nil {
+			return // connection closed
+		}
+		if m, ok := ev.(xproto.MapNotifyEvent); ok && m.Event == root {
+			select {
+			case x.mapped <- time.Now():
+			default:
 			}
 		}
-	}()
-	return x, nil
+	}
 }
 
 // drain forgets map events seen so far.

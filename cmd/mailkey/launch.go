@@ -5,36 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 
 	"github.com/mailkey-app/mailkey/app/cli"
+	"github.com/mailkey-app/mailkey/app/watch"
 )
-
-// appName is the desktop app's binary, installed next to mailkey.
-var appName = "mailkey-app"
-
-func init() {
-	if runtime.GOOS == "windows" {
-		appName += ".exe"
-	}
-}
-
-// findApp returns the desktop app's binary: next to the running mailkey
-// first (so that a bin/ or an unpacked bundle uses its own pair), then on
-// PATH.
-func findApp() (string, error) {
-	if self, err := os.Executable(); err == nil {
-		if real, err := filepath.EvalSymlinks(self); err == nil {
-			self = real
-		}
-		p := filepath.Join(filepath.Dir(self), appName)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-			return p, nil
-		}
-	}
-	return exec.LookPath(appName)
-}
 
 // launchApp starts the desktop app with args and returns mailkey's exit code.
 func launchApp(args []string) int {
@@ -42,9 +16,9 @@ func launchApp(args []string) int {
 		fmt.Fprintf(os.Stderr, "'mailkey app' takes no arguments.\nUsage: mailkey [app]\n")
 		return cli.ExitUsage
 	}
-	p, err := findApp()
+	p, err := watch.FindApp()
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "The desktop app (%s) is not installed next to mailkey or on your PATH.\n", appName)
+		fmt.Fprintf(os.Stderr, "The desktop app (%s) is not installed next to mailkey or on your PATH.\n", watch.AppName)
 		fmt.Fprintln(os.Stderr, "Install it from the same package as mailkey (make build puts both in bin/), or use the commands: run 'mailkey help'.")
 		return cli.ExitFailure
 	}
