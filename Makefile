@@ -8,10 +8,11 @@ GUI_PKG ?= ./cmd/mailkey-app
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 # xvfb, xdotool, x11-utils and imagemagick drive the real window in e2e/.
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp \
-             git-email libmailtools-perl s-nail curl python3 xvfb xdotool x11-utils imagemagick
+             git-email libmailtools-perl s-nail curl python3 xvfb xdotool x11-utils imagemagick \
+             bash-completion zsh fish
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
-.PHONY: run build package screenshots bench test check deps-build deps-test deps-screenshots deps-bench deps-package fuzz clean
+.PHONY: run build man package screenshots bench test check deps-build deps-test deps-screenshots deps-bench deps-package fuzz clean
 
 run: build
 	./bin/mailkey
@@ -26,6 +27,11 @@ APP_TAGS ?= no_emoji
 build: deps-build
 	CGO_ENABLED=0 $(GO) build -o bin/mailkey ./cmd/mailkey
 	$(GO) build -tags "$(APP_TAGS)" -o bin/mailkey-app ./cmd/mailkey-app
+
+# The man pages, one per command (mailkey.1, mailkey-send.1, …), made by
+# cobra's doc package from the command tree; 'man -l bin/man/man1/mailkey.1'.
+man:
+	$(GO) run ./cmd/mailkey-man -out bin/man/man1
 
 # The Linux packages (.ci/package): the bundle bin/mailkey.tar.xz (both
 # programs, icon and .desktop entry; 'tar -xJf bin/mailkey.tar.xz && sudo make

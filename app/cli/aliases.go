@@ -8,6 +8,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/spf13/cobra"
 )
 
 const usageAliases = "mailkey aliases ADDR   (read the verified Send mail as addresses from Gmail; OAuth accounts)"
@@ -43,11 +44,11 @@ func printAliases(env Env) func([]string, error) {
 	}
 }
 
-func aliasesCmd(ctx context.Context, env Env, args []string) error {
-	addr, err := oneAddress("aliases", usageAliases, args)
-	if err != nil {
-		return err
-	}
+func aliasesCommand(env Env) *cobra.Command {
+	return addressCmd(env, usageAliases, aliasesCmd, &cobra.Command{Use: "aliases ADDR", Short: "Read the verified Send mail as addresses from Gmail (OAuth)"})
+}
+
+func aliasesCmd(ctx context.Context, env Env, addr string) error {
 	list, err := env.Engine.RefreshAliases(ctx, addr)
 	if err != nil {
 		return err

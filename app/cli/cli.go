@@ -5,10 +5,11 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
+	"strings"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -19,6 +20,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes, documented in the README.
@@ -43,12 +46,28 @@ type Env struct {
 	ReadPassword func() (string, error)
 }
 
-type command struct {
-	name, usage string
-	run         func(ctx context.Context, env Env, args []string) error
+// commands builds each command of the table, in the order 'mailkey help'
+// lists them: a new command is one line here and a constructor beside its
+// body (see accountsCmd for the pattern).
+var commands = []func(Env) *cobra.Command{
+	appCmd,
+	accountsCmd,
+	statusCmd,
+	loginCmd,
+	sendCmd,
+	testCommand,
+	watchCommand,
+	aliasesCommand,
+	tokenCmd,
+	removeCmd,
+	doctorCmd,
+	exportCommand,
+	sendmailCmd,
+	queueCommand,
+	relayCommand,
 }
 
-// Usage lines, one per command.
+// Usage lines, one per command: printed with a usage error and in the help.
 const (
 	usageAccounts = "mailkey accounts [--json]"
 	usageLogin    = "mailkey login --client-secret FILE [--no-browser] [--smtp URL] [--testing|--production] [--timeout D] [--transport smtp|api|auto] [--imap URL]\n" +
@@ -60,26 +79,11 @@ const (
 	usageRemove = "mailkey remove ADDR"
 )
 
-var commands = []command{
-	{"accounts", usageAccounts, accounts},
-	{"login", usageLogin, login},
-	{"send", usageSend, send},
-	{"token", usageToken, token},
-	{"remove", usageRemove, remove},
-	{"doctor", usageDoctor, doctor},
-	{"export", usageExport, exportCmd},
-	{"sendmail", usageSendmail, nil}, // run by Run itself: its exit codes are sendmail's
-	{"queue", usageQueue, queueCmd},
-	{"relay", usageRelay, relayCmd},
-	{"test", usageTest, testCmd},
-	{"watch", usageWatch, watchCmd},
-	{"aliases", usageAliases, aliasesCmd},
-}
-
 // usageError is a mistake in the command line.
 type usageError struct {
 	msg, usage string
-	help       bool
+	next       string // instead of the usage: what to do
+	help       bool   // sendmail's -h: print the usage, exit 0
 }
 
 func (e *usageError) Error() string { return e.msg }
@@ -88,33 +92,57 @@ func usagef(usage, format string, a ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, a...), usage: usage}
 }
 
+// exitCode is a command's own exit code, already reported (sendmail's).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit code %d", int(e)) }
+
 // Run runs the command in args (without the program name) and returns the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		printUsage(env.Stdout)
-		return ExitOK
-	}
-	if args[0] == "sendmail" { // sysexits codes, not the ones below
-		return Sendmail(ctx, env, args[1:])
-	}
+	root := Command(env)
+	root.SetArgs(goStyleFlags(root, args))
 	// What an operation did beside what was asked (a damaged accounts file
 	// kept aside) goes to stderr, in the same form as an error.
 	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, t.Next) })
-	for _, c := range commands {
-		if c.name == args[0] {
-			return report(env.Stderr, c.run(ctx, env, args[1:]))
-		}
-	}
-	fmt.Fprintf(env.Stderr, "Unknown command %q.\nRun 'mailkey help' to see the commands.\n", args[0])
-	return ExitUsage
+	return report(env.Stderr, root.ExecuteContext(ctx))
 }
 
-func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "mailkey sends mail as your Gmail account, by app password or OAuth 2.0.")
-	fmt.Fprintln(w, "\nUsage:\n  mailkey [app]           open the desktop app (mailkey-app)")
-	for _, c := range commands {
-		fmt.Fprintln(w, "  "+c.usage)
+// goStyleFlags rewrites -name and -name=value to --name and --name=value
+// for the command's long flags: mailkey's command line took them before it
+// moved to cobra, and scripts written then keep working.
+func goStyleFlags(root *cobra.Command, args []string) []string {
+	c, _, err := root.Find(args)
+	if err != nil || c.DisableFlagParsing {
+		return args
 	}
+	lookup := func(name string) *pflag.Flag {
+		if f := c.Flags().Lookup(name); f != nil {
+			return f
+		}
+		return c.InheritedFlags().Lookup(name)
+	}
+	out := slices.Clone(args)
+	for i := 0; i < len(out); i++ {
+		a := out[i]
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") || len(a) < 2 {
+			continue
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := lookup(name)
+		if f == nil && name != "help" {
+			continue
+		}
+		if !strings.HasPrefix(a, "--") && len(name) > 1 {
+			out[i] = "-" + a
+		}
+		if f != nil && !hasValue && f.NoOptDefVal == "" {
+			i++ // the flag's value, whatever it looks like
+		}
+	}
+	return out
 }
 
 // report prints err for a person and maps it to an exit code.
@@ -124,12 +152,16 @@ func report(w io.Writer, err error) int {
 	}
 	var ue *usageError
 	if errors.As(err, &ue) {
-		if ue.help {
-			fmt.Fprintf(w, "Usage: %s\n", ue.usage)
-			return ExitOK
+		if ue.next != "" {
+			printText(w, ue.msg, ue.next)
+		} else {
+			fmt.Fprintf(w, "%s\nUsage: %s\n", sentence(ue.msg), ue.usage)
 		}
-		fmt.Fprintf(w, "%s\nUsage: %s\n", sentence(ue.msg), ue.usage)
 		return ExitUsage
+	}
+	var code exitCode
+	if errors.As(err, &code) {
+		return int(code)
 	}
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(w, "Cancelled.")
@@ -184,20 +216,3 @@ func codeOf(err error) int {
 
 // sentence is advice.Sentence, short for this package.
 func sentence(s string) string { return advice.Sentence(s) }
-
-// newFlags returns a FlagSet that reports errors through usageError.
-func newFlags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs
-}
-
-func parse(fs *flag.FlagSet, usage string, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return &usageError{usage: usage, help: true}
-		}
-		return usagef(usage, "%v", err)
-	}
-	return nil
-}

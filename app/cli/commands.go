@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -21,6 +19,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/relay"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 type accountJSON struct {
@@ -45,22 +45,25 @@ type accountJSON struct {
 	IMAP              string     `json:"imap,omitempty"`
 }
 
-func accounts(_ context.Context, env Env, args []string) error {
-	usage := usageAccounts
-	fs := newFlags("accounts")
-	asJSON := fs.Bool("json", false, "")
-	if err := parse(fs, usage, args); err != nil {
-		return err
+func accountsCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "accounts", Short: "List the accounts and their status"}
+	asJSON := c.Flags().Bool("json", false, "print the accounts as JSON, with their expiry and last token refresh")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageAccounts, "accounts takes no arguments")
+		}
+		return accounts(c.Context(), env, *asJSON)
 	}
-	if fs.NArg() > 0 {
-		return usagef(usage, "accounts takes no arguments")
-	}
+	return withUsage(c, usageAccounts)
+}
+
+func accounts(_ context.Context, env Env, asJSON bool) error {
 	list, err := env.Engine.List()
 	if err != nil {
 		return err
 	}
 	now := env.Engine.Now()
-	if *asJSON {
+	if asJSON {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
@@ -121,11 +124,26 @@ type loginFlags struct {
 	timeout                                            time.Duration
 }
 
-func login(ctx context.Context, env Env, args []string) error {
-	f, err := parseLoginFlags(args)
-	if err != nil {
-		return err
+func loginCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "login", Short: "Add an account: OAuth 2.0 sign-in or app password",
+		Long: "Login adds a Gmail account, or signs in again. With an OAuth client (--client-secret FILE, or --client-id " +
+			"with the secret on standard input), it opens Google's sign-in in the browser; with --app-password, it reads " +
+			"the app password on standard input and checks it with an SMTP login. Nothing is saved until the check passes; " +
+			"secrets go to the keyring only."}
+	f := loginFlagSet(c.Flags())
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageLogin, "unexpected argument %q", args[0])
+		}
+		if _, err := arrival.ParseIMAPURL(f.imapURL); err != nil {
+			return err
+		}
+		return login(c.Context(), env, *f)
 	}
+	return withUsage(c, usageLogin)
+}
+
+func login(ctx context.Context, env Env, f loginFlags) error {
 	if f.appPassword {
 		if err := f.checkAppPassword(); err != nil {
 			return err
@@ -165,35 +183,26 @@ func login(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-// parseLoginFlags parses login's arguments, which take no operands.
-func parseLoginFlags(args []string) (loginFlags, error) {
+// loginFlagSet defines login's flags on fs.
+func loginFlagSet(fs *pflag.FlagSet) *loginFlags {
 	var f loginFlags
-	fs := newFlags("login")
-	fs.StringVar(&f.clientFile, "client-secret", "", "")
-	fs.StringVar(&f.clientID, "client-id", "", "")
-	fs.StringVar(&f.projectID, "project-id", "", "")
-	fs.StringVar(&f.authURI, "auth-uri", "", "")
-	fs.StringVar(&f.tokenURI, "token-uri", "", "")
-	fs.BoolVar(&f.noBrowser, "no-browser", false, "")
-	fs.StringVar(&f.smtpURL, "smtp", "", "")
-	fs.BoolVar(&f.testing, "testing", false, "")
-	fs.BoolVar(&f.production, "production", false, "")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "")
-	fs.StringVar(&f.apiBase, "api", "", "") // the Gmail API's base URL, for tests and proxies
-	fs.StringVar(&f.transport, "transport", "", "")
-	fs.BoolVar(&f.appPassword, "app-password", false, "")
-	fs.StringVar(&f.email, "email", "", "")
-	fs.StringVar(&f.imapURL, "imap", "", "") // where 'mailkey test' reads the mailbox (see test.go)
-	if err := parse(fs, usageLogin, args); err != nil {
-		return f, err
-	}
-	if _, err := arrival.ParseIMAPURL(f.imapURL); err != nil {
-		return f, err
-	}
-	if fs.NArg() > 0 {
-		return f, usagef(usageLogin, "unexpected argument %q", fs.Arg(0))
-	}
-	return f, nil
+	fs.StringVar(&f.clientFile, "client-secret", "", "the OAuth client `FILE` downloaded from Google Cloud (client_secret_….json)")
+	fs.StringVar(&f.clientID, "client-id", "", "the OAuth client `ID` (….apps.googleusercontent.com); the client secret is read on standard input")
+	fs.StringVar(&f.projectID, "project-id", "", "the Google Cloud project `ID` of the client, for the links in the advice (with --client-id)")
+	fs.StringVar(&f.authURI, "auth-uri", "", "the authorization endpoint `URL` (with --client-id; default Google's)")
+	fs.StringVar(&f.tokenURI, "token-uri", "", "the token endpoint `URL` (with --client-id; default Google's)")
+	fs.BoolVar(&f.noBrowser, "no-browser", false, "print the sign-in link instead of opening a browser")
+	fs.StringVar(&f.smtpURL, "smtp", "", "the SMTP server `URL`: smtp://host[:port] (STARTTLS) or smtps://host[:port] (default smtp://smtp.gmail.com:587)")
+	fs.BoolVar(&f.testing, "testing", false, "the Google Cloud project is in Testing: the sign-in ends after 7 days (the default)")
+	fs.BoolVar(&f.production, "production", false, "the Google Cloud project is In production")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Minute, "how long to wait for the browser")
+	fs.StringVar(&f.apiBase, "api", "", "the Gmail API's base `URL`, for tests and proxies")
+	fs.StringVar(&f.transport, "transport", "", "`smtp`, api (the Gmail API over HTTPS) or auto (SMTP, else the API when SMTP cannot be reached; the default for OAuth)")
+	fs.BoolVar(&f.appPassword, "app-password", false, "sign in with an app password, read on standard input (with --email)")
+	fs.StringVar(&f.email, "email", "", "the Gmail `ADDR` of the app password")
+	fs.StringVar(&f.imapURL, "imap", "", "the IMAP server `URL` where 'mailkey test' looks for its message (default Gmail's)")
+	_ = fs.MarkHidden("api")
+	return &f
 }
 
 // checkAppPassword checks the flags of an app-password login.
@@ -375,14 +384,44 @@ func loginAppPassword(ctx context.Context, env Env, email, smtpURL string) error
 	return nil
 }
 
-// listFlag collects a repeated flag.
-type listFlag []string
+// sendFlags are the flags of 'mailkey send'.
+type sendFlags struct {
+	from, to, cc, bcc, subject, body, bodyFile *string
+	verbose                                    *bool
+	attach                                     *[]string
+	via                                        *string         // the account to send through when --from is an alias (aliases.go)
+	set                                        map[string]bool // the flags given
+}
 
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+func sendCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "send", Short: "Send a message from an account",
+		Long: "Send sends one message from the account --from, and prints its Message-ID."}
+	fs := c.Flags()
+	f := sendFlags{
+		from:     fs.String("from", "", "the account to send from (`ADDR`)"),
+		to:       fs.String("to", "", "recipients, comma-separated (`LIST`)"),
+		cc:       fs.String("cc", "", "copy recipients, comma-separated (`LIST`)"),
+		bcc:      fs.String("bcc", "", "hidden recipients, comma-separated (`LIST`)"),
+		subject:  fs.String("subject", "", "the subject (`TEXT`, may be empty)"),
+		body:     fs.String("body", "", "the body `TEXT`"),
+		bodyFile: fs.String("body-file", "", "read the body from `FILE` (- for standard input)"),
+		verbose:  fs.Bool("verbose", false, "print the SMTP transcript on stderr, secrets redacted"),
+		attach:   fs.StringArray("attach", nil, "attach `FILE` (repeat for more)"),
+		via:      fs.String("account", "", "the account to send through (`ADDR`), when --from is one of its Send mail as addresses"),
+	}
+	_ = c.RegisterFlagCompletionFunc("from", func(c *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return accountAddresses(env, toComplete), cobra.ShellCompDirectiveNoFileComp
+	})
+	c.RunE = func(c *cobra.Command, args []string) error {
+		f.set = map[string]bool{}
+		c.Flags().Visit(func(fl *pflag.Flag) { f.set[fl.Name] = true })
+		return send(c.Context(), env, f, args)
+	}
+	return withUsage(c, usageSend)
+}
 
-func send(ctx context.Context, env Env, args []string) error {
-	m, verbose, err := parseSend(env, args)
+func send(ctx context.Context, env Env, f sendFlags, args []string) error {
+	m, verbose, err := parseSend(env, f, args)
 	if err != nil {
 		return err
 	}
@@ -403,28 +442,14 @@ func send(ctx context.Context, env Env, args []string) error {
 
 // parseSend turns send's arguments into the message, and says whether
 // --verbose asks for the transcript.
-func parseSend(env Env, args []string) (m mail.Message, verbose bool, err error) {
+func parseSend(env Env, f sendFlags, args []string) (m mail.Message, verbose bool, err error) {
 	usage := usageSend
-	fs := newFlags("send")
-	from := fs.String("from", "", "")
-	to := fs.String("to", "", "")
-	cc := fs.String("cc", "", "")
-	bcc := fs.String("bcc", "", "")
-	subject := fs.String("subject", "", "")
-	body := fs.String("body", "", "")
-	bodyFile := fs.String("body-file", "", "")
-	fs.BoolVar(&verbose, "verbose", false, "")
-	var attach listFlag
-	fs.Var(&attach, "attach", "")
-	via := fs.String("account", "", "") // the account to send through when --from is an alias (aliases.go)
-	if err := parse(fs, usage, args); err != nil {
-		return m, verbose, err
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	from, to, cc, bcc, subject, body, bodyFile := f.from, f.to, f.cc, f.bcc, f.subject, f.body, f.bodyFile
+	attach, via, set := *f.attach, f.via, f.set
+	verbose = *f.verbose
 	switch {
-	case fs.NArg() > 0:
-		return m, verbose, usagef(usage, "unexpected argument %q", fs.Arg(0))
+	case len(args) > 0:
+		return m, verbose, usagef(usage, "unexpected argument %q", args[0])
 	case *from == "":
 		return m, verbose, usagef(usage, "--from is required")
 	case *to == "" && *cc == "" && *bcc == "":
@@ -485,11 +510,12 @@ func readBody(env Env, name string) (string, error) {
 	return "", usagef(usageSend, "cannot read the body file: %v", err)
 }
 
-func token(ctx context.Context, env Env, args []string) error {
-	addr, err := oneAddress("token", usageToken, args)
-	if err != nil {
-		return err
-	}
+func tokenCmd(env Env) *cobra.Command {
+	return addressCmd(env, usageToken, token, &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)",
+		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message."})
+}
+
+func token(ctx context.Context, env Env, addr string) error {
 	tok, err := env.Engine.Token(ctx, addr)
 	if err != nil {
 		return err
@@ -498,11 +524,11 @@ func token(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-func remove(ctx context.Context, env Env, args []string) error {
-	addr, err := oneAddress("remove", usageRemove, args)
-	if err != nil {
-		return err
-	}
+func removeCmd(env Env) *cobra.Command {
+	return addressCmd(env, usageRemove, remove, &cobra.Command{Use: "remove ADDR", Short: "Remove an account and its keyring entries"})
+}
+
+func remove(ctx context.Context, env Env, addr string) error {
 	q, _ := openQueue() // without a queue, there is nothing queued to fail
 	r, err := relay.RemoveAccount(ctx, env.Engine, q, addr)
 	if err != nil {
@@ -513,13 +539,22 @@ func remove(ctx context.Context, env Env, args []string) error {
 	return nil
 }
 
-func oneAddress(name, usage string, args []string) (string, error) {
-	fs := newFlags(name)
-	if err := parse(fs, usage, args); err != nil {
-		return "", err
+// addressCmd makes c a command that runs body on one account's address.
+func addressCmd(env Env, usage string, body func(context.Context, Env, string) error, c *cobra.Command) *cobra.Command {
+	c.ValidArgsFunction = completeAccounts(env)
+	c.RunE = func(c *cobra.Command, args []string) error {
+		addr, err := oneAddress(c.Name(), usage, args)
+		if err != nil {
+			return err
+		}
+		return body(c.Context(), env, addr)
 	}
-	if fs.NArg() != 1 {
+	return withUsage(c, usage)
+}
+
+func oneAddress(name, usage string, args []string) (string, error) {
+	if len(args) != 1 {
 		return "", usagef(usage, "%s takes one address", name)
 	}
-	return fs.Arg(0), nil
+	return args[0], nil
 }

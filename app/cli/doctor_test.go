@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -81,5 +82,50 @@ func TestDoctorAppPasswordAccount(t *testing.T) {
 	r.wantCode(res, cli.ExitOK)
 	if strings.Count(res.stdout, "– ") != 3 || !strings.Contains(res.stdout, "Not applicable") || !strings.Contains(res.stdout, "✓ SMTP login accepted") {
 		t.Fatalf("stdout %q", res.stdout)
+	}
+}
+
+func TestDoctorJSON(t *testing.T) {
+	r, api := doctorRig(t)
+	type check struct {
+		ID, Title, Result, Detail, Fix, Link string
+	}
+	var out struct {
+		Address string
+		OK      bool
+		Checks  []check
+	}
+	decode := func(res result) {
+		t.Helper()
+		out.Checks = nil
+		if err := json.Unmarshal([]byte(res.stdout), &out); err != nil {
+			t.Fatalf("doctor --json: %v: %q", err, res.stdout)
+		}
+	}
+	res := r.run("", "doctor", "--json", ann)
+	r.wantCode(res, cli.ExitOK)
+	decode(res)
+	if out.Address != ann || !out.OK || len(out.Checks) != 5 {
+		t.Fatalf("healthy: %+v", out)
+	}
+	for _, c := range out.Checks {
+		if c.Result != "ok" || c.Title == "" || c.ID == "" {
+			t.Errorf("healthy check %+v", c)
+		}
+	}
+	api.SetAPIDisabled(true)
+	res = r.run("", "doctor", ann, "--json")
+	r.wantCode(res, cli.ExitFailure)
+	decode(res)
+	results := map[string]check{}
+	for _, c := range out.Checks {
+		results[c.ID] = c
+	}
+	if out.OK || results["gmail-api"].Result != "failed" || !strings.Contains(results["gmail-api"].Link, "gmail.googleapis.com") ||
+		results["address"].Result != "skipped" || results["smtp-login"].Result != "ok" {
+		t.Fatalf("API disabled: %+v", out)
+	}
+	if !strings.Contains(res.stderr, "1 check failed") || strings.Contains(res.stdout, "✗") {
+		t.Errorf("stdout %q stderr %q", res.stdout, res.stderr)
 	}
 }

@@ -8,14 +8,29 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/export"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/spf13/cobra"
 )
 
 const usageExport = "mailkey export msmtp|values ADDR\n" +
 	"       mailkey export values --show-password ADDR   (prints the app password too)"
 
+func exportCommand(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "export msmtp|values ADDR", Short: "Print an account's settings for another mail program",
+		Long: "Export prints an account's settings: an msmtp account block (msmtp), or the values to type into another program (values).",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) == 0 {
+				return []cobra.Completion{string(export.MSMTP), string(export.Values)}, cobra.ShellCompDirectiveNoFileComp
+			}
+			return completeAccounts(env)(c, args[1:], toComplete)
+		}}
+	show := c.Flags().Bool("show-password", false, "print the app password too (values format only)")
+	c.RunE = func(c *cobra.Command, args []string) error { return exportCmd(c.Context(), env, *show, args) }
+	return withUsage(c, usageExport)
+}
+
 // exportCmd prints an account's settings for another mail program.
-func exportCmd(ctx context.Context, env Env, args []string) error {
-	format, addr, show, err := parseExport(args)
+func exportCmd(ctx context.Context, env Env, showPassword bool, args []string) error {
+	format, addr, show, err := parseExport(showPassword, args)
 	if err != nil {
 		return err
 	}
@@ -29,23 +44,9 @@ func exportCmd(ctx context.Context, env Env, args []string) error {
 	return exportValues(ctx, env, info.Account, show)
 }
 
-// parseExport reads export's format, address and --show-password; flags may
-// come before, between or after the two arguments.
-func parseExport(args []string) (format export.Format, addr string, show bool, err error) {
+// parseExport checks export's format, address and --show-password.
+func parseExport(show bool, pos []string) (format export.Format, addr string, _ bool, err error) {
 	usage := usageExport
-	fs := newFlags("export")
-	fs.BoolVar(&show, "show-password", false, "")
-	var pos []string
-	for {
-		if err := parse(fs, usage, args); err != nil {
-			return "", "", false, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 	if len(pos) != 2 {
 		return "", "", false, usagef(usage, "export takes a format (msmtp or values) and an address")
 	}

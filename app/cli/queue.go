@@ -10,6 +10,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/queue"
+	"github.com/spf13/cobra"
 )
 
 const usageQueue = "mailkey queue [--json] | mailkey queue flush | mailkey queue retry ID|--all | mailkey queue drop ID"
@@ -44,37 +45,50 @@ func sendHeld(ctx context.Context, env Env) {
 	}
 }
 
-func queueCmd(ctx context.Context, env Env, args []string) error {
+func queueCommand(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "queue", Short: "List, send, retry or drop the messages waiting to be sent",
+		Long: "Queue lists the messages that 'mailkey sendmail' and the relay could not send yet, with why; its commands send, retry or drop them."}
+	asJSON := c.Flags().Bool("json", false, "print the queue as JSON")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageQueue, "unknown queue command %q", args[0])
+		}
+		return withQueue(func(q *queue.Queue) error { return queueList(env, q, *asJSON) })
+	}
+	flush := &cobra.Command{Use: "flush", Short: "Try to send every queued message now",
+		RunE: func(c *cobra.Command, args []string) error {
+			return withQueue(func(q *queue.Queue) error { return queueFlush(c.Context(), env, q, args) })
+		}}
+	retry := &cobra.Command{Use: "retry ID|--all", Short: "Make a held or failed message due now"}
+	all := retry.Flags().Bool("all", false, "every message in the queue")
+	retry.RunE = func(c *cobra.Command, args []string) error {
+		return withQueue(func(q *queue.Queue) error { return queueRetry(env, q, *all, args) })
+	}
+	drop := &cobra.Command{Use: "drop ID", Short: "Delete a message from the queue, unsent",
+		RunE: func(c *cobra.Command, args []string) error {
+			return withQueue(func(q *queue.Queue) error { return queueDrop(env, q, args) })
+		}}
+	c.AddCommand(flush, retry, drop)
+	return withUsage(c, usageQueue)
+}
+
+// withQueue runs f on the user's queue.
+func withQueue(f func(q *queue.Queue) error) error {
 	q, err := openQueue()
 	if err != nil {
 		return err
 	}
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		switch args[0] {
-		case "flush":
-			return queueFlush(ctx, env, q, args[1:])
-		case "retry":
-			return queueRetry(env, q, args[1:])
-		case "drop":
-			return queueDrop(env, q, args[1:])
-		}
-		return usagef(usageQueue, "unknown queue command %q", args[0])
-	}
-	fs := newFlags("queue")
-	asJSON := fs.Bool("json", false, "")
-	if err := parse(fs, usageQueue, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef(usageQueue, "unknown queue command %q", fs.Arg(0))
-	}
+	return f(q)
+}
+
+func queueList(env Env, q *queue.Queue, asJSON bool) error {
 	items, damaged, err := q.List()
 	reportDamaged(env, q, damaged)
 	if err != nil {
 		return err
 	}
 	now := q.Now()
-	if *asJSON {
+	if asJSON {
 		return queuePrintJSON(env, items, now)
 	}
 	if len(items) == 0 {
@@ -145,12 +159,12 @@ func queueFlush(ctx context.Context, env Env, q *queue.Queue, args []string) err
 	return nil
 }
 
-func queueRetry(env Env, q *queue.Queue, args []string) error {
-	if len(args) != 1 {
+func queueRetry(env Env, q *queue.Queue, all bool, args []string) error {
+	if all == (len(args) == 1) || len(args) > 1 {
 		return usagef(usageQueue, "queue retry takes one message ID, or --all")
 	}
 	ids := args
-	if args[0] == "--all" {
+	if all {
 		items, damaged, err := q.List()
 		reportDamaged(env, q, damaged)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/relay"
 	"github.com/mailkey-app/mailkey/app/watch"
+	"github.com/spf13/cobra"
 )
 
 const usageRelay = "mailkey relay [--listen ADDR]   (default " + relay.DefaultListen + ")\n" +
@@ -23,53 +24,63 @@ const usageRelay = "mailkey relay [--listen ADDR]   (default " + relay.DefaultLi
 // errRelayStopped is 'relay status' when no relay runs.
 var errRelayStopped = errors.New("the relay is not running")
 
-func relayCmd(ctx context.Context, env Env, args []string) error {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		sub, rest := args[0], args[1:]
-		switch sub {
-		case "add-password":
-			return relayAddPassword(ctx, env, rest)
-		case "passwords":
-			return relayPasswords(env, rest)
-		case "remove-password":
-			if len(rest) != 2 {
-				return usagef(usageRelay, "relay remove-password takes an address and a label")
-			}
-			if err := passwords(env).Remove(ctx, rest[0], rest[1]); err != nil {
-				return err
-			}
-			fmt.Fprintf(env.Stderr, "Removed the relay password %s of %s: it no longer logs in.\n", rest[1], rest[0])
-			return nil
-		case "enable":
-			return relayEnable(ctx, env, rest)
-		case "disable":
-			return relayDisable(ctx, env, rest)
-		case "status":
-			return relayStatus(env, rest)
-		}
-		return usagef(usageRelay, "unknown relay command %q", sub)
-	}
-	listen, err := listenFlag("relay", args)
-	if err != nil {
-		return err
-	}
-	return runRelay(ctx, env, listen)
+func relayCommand(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "relay", Short: "Run the local SMTP relay, and manage its device passwords",
+		Long: "Relay runs a local SMTP server that programs and devices log in to with an account's address and a relay " +
+			"password; it sends as that account, and queues what cannot be sent yet."}
+	withListen(c, "unknown relay command %q", func(ctx context.Context, listen string) error { return runRelay(ctx, env, listen) })
+	enable := withListen(&cobra.Command{Use: "enable", Short: "Start the relay now and at every login (systemd user service, else autostart)"},
+		"unexpected argument %q", func(ctx context.Context, listen string) error { return relayEnable(ctx, env, listen) })
+	c.AddCommand(
+		&cobra.Command{Use: "add-password ADDR LABEL", ValidArgsFunction: completeAccounts(env), Short: "Create a relay password for a device or program (shown once)",
+			RunE: func(c *cobra.Command, args []string) error { return relayAddPassword(c.Context(), env, args) }},
+		&cobra.Command{Use: "passwords [ADDR]", ValidArgsFunction: completeAccounts(env), Short: "List the relay passwords, without the passwords",
+			RunE: func(c *cobra.Command, args []string) error { return relayPasswords(env, args) }},
+		&cobra.Command{Use: "remove-password ADDR LABEL", Short: "Revoke a relay password",
+			RunE: func(c *cobra.Command, args []string) error { return relayRemovePassword(c.Context(), env, args) }},
+		enable,
+		&cobra.Command{Use: "disable", Short: "Stop starting the relay at login",
+			RunE: func(c *cobra.Command, args []string) error { return relayDisable(c.Context(), env, args) }},
+		&cobra.Command{Use: "status", Short: "Say whether the relay runs and starts at login",
+			RunE: func(c *cobra.Command, args []string) error { return relayStatus(env, args) }},
+	)
+	return withUsage(c, usageRelay)
 }
 
-// listenFlag reads [--listen ADDR].
-func listenFlag(name string, args []string) (string, error) {
-	fs := newFlags(name)
-	listen := fs.String("listen", relay.DefaultListen, "")
-	if err := parse(fs, usageRelay, args); err != nil {
-		return "", err
+func relayRemovePassword(ctx context.Context, env Env, args []string) error {
+	if len(args) != 2 {
+		return usagef(usageRelay, "relay remove-password takes an address and a label")
 	}
-	if fs.NArg() > 0 {
-		return "", usagef(usageRelay, "unexpected argument %q", fs.Arg(0))
+	if err := passwords(env).Remove(ctx, args[0], args[1]); err != nil {
+		return err
 	}
-	if _, port, err := net.SplitHostPort(*listen); err != nil || port == "" {
+	fmt.Fprintf(env.Stderr, "Removed the relay password %s of %s: it no longer logs in.\n", args[1], args[0])
+	return nil
+}
+
+// withListen gives c the flag --listen and runs body with its value, checked;
+// an argument is a usage error, which extra says with the argument.
+func withListen(c *cobra.Command, extra string, body func(ctx context.Context, listen string) error) *cobra.Command {
+	listen := c.Flags().String("listen", relay.DefaultListen, "listen on `HOST:PORT` (0.0.0.0:2525 for the devices of the network)")
+	c.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usagef(usageRelay, extra, args[0])
+		}
+		addr, err := checkListen(*listen)
+		if err != nil {
+			return err
+		}
+		return body(c.Context(), addr)
+	}
+	return c
+}
+
+// checkListen checks the value of --listen.
+func checkListen(listen string) (string, error) {
+	if _, port, err := net.SplitHostPort(listen); err != nil || port == "" {
 		return "", usagef(usageRelay, "--listen takes HOST:PORT, such as %s or 0.0.0.0:2525", relay.DefaultListen)
 	}
-	return *listen, nil
+	return listen, nil
 }
 
 func passwords(env Env) *relay.Passwords {
@@ -204,11 +215,7 @@ func relayPasswords(env Env, args []string) error {
 	return tw.Flush()
 }
 
-func relayEnable(ctx context.Context, env Env, args []string) error {
-	listen, err := listenFlag("relay enable", args)
-	if err != nil {
-		return err
-	}
+func relayEnable(ctx context.Context, env Env, listen string) error {
 	s, err := relay.NewService()
 	if err != nil {
 		return err

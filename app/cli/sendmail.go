@@ -19,6 +19,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/app/sendmail"
+	"github.com/spf13/cobra"
 )
 
 // Exit codes of 'mailkey sendmail', from sysexits.h, as sendmail's callers
@@ -34,6 +35,34 @@ const (
 )
 
 const usageSendmail = "mailkey sendmail [-t] [-i|-oi] [-f ADDR] [-F NAME] [--] [RCPT]...   (message on stdin)"
+
+// sendmailCmd is 'mailkey sendmail': sendmail's own options, not cobra's
+// (-oi, -fADDR, -F NAME…), and sendmail's exit codes.
+func sendmailCmd(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "sendmail [-t] [-i|-oi] [-f ADDR] [-F NAME] [--] [RCPT]...", Short: "Send the message on standard input, as sendmail does",
+		Long: "Sendmail reads a message on standard input and sends it as sendmail(8) would, for programs that run sendmail " +
+			"(git send-email, mailx, cron, PHP's mail()). A symlink named sendmail to mailkey does the same.\n\n" +
+			"Options (sendmail's syntax):\n" +
+			"  -t         take the recipients from the To, Cc and Bcc headers too\n" +
+			"  -i, -oi    a line with a single dot does not end the message\n" +
+			"  -f ADDR    send from this account (also -fADDR, -r ADDR); default: the From header's, else the only account\n" +
+			"  -F NAME    the sender's name, when the message has no From header\n" +
+			"  --         the rest are recipients\n" +
+			"  -o…, -B, -N, -R, -V, -v, -bm, -m   accepted and ignored\n\n" +
+			"A message that cannot be sent now for a reason that may pass is queued (exit 0; see 'mailkey queue'). " +
+			"Exit codes are sendmail's (sysexits.h): 64 usage, 65 bad message, 67 no such account, 69 refused, " +
+			"75 could not send or queue, 77 permission, 78 configuration.",
+		DisableFlagParsing: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			// The notices of the other commands' form are not for sendmail's callers.
+			if code := Sendmail(engine.WithNotifier(c.Context(), nil), env, args); code != ExitOK {
+				return exitCode(code)
+			}
+			return nil
+		},
+	}
+	return withUsage(c, usageSendmail)
+}
 
 // Args returns the command line to run for argv (the program name first):
 // invoked as "sendmail" (a symlink to mailkey), it is 'mailkey sendmail'.

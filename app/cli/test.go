@@ -10,6 +10,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/spf13/cobra"
 )
 
 const usageTest = "mailkey test ADDR [--json] [--timeout D]   (send a test message to ADDR itself and look for it in the mailbox)"
@@ -32,8 +33,19 @@ type testJSON struct {
 	Error     string        `json:"error,omitempty"`
 }
 
-func testCmd(ctx context.Context, env Env, args []string) error {
-	addr, asJSON, timeout, err := parseTest(args)
+func testCommand(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "test ADDR", Short: "Send a test message to the account itself and look for it in the mailbox",
+		Long: "Test sends a message from ADDR to itself, then looks for it over IMAP (or the Gmail API): in the Inbox, in Spam, " +
+			"or not arrived, with the SPF, DKIM and DMARC results Gmail recorded. It exits 0 only when the message is in the Inbox.",
+		ValidArgsFunction: completeAccounts(env)}
+	asJSON := c.Flags().Bool("json", false, "print the result as JSON")
+	timeout := c.Flags().Duration("timeout", arrival.DefaultTimeout, "how long to look for the message")
+	c.RunE = func(c *cobra.Command, args []string) error { return testCmd(c.Context(), env, *asJSON, *timeout, args) }
+	return withUsage(c, usageTest)
+}
+
+func testCmd(ctx context.Context, env Env, asJSON bool, timeout time.Duration, args []string) error {
+	addr, err := checkTest(timeout, args)
 	if err != nil {
 		return err
 	}
@@ -50,28 +62,16 @@ func testCmd(ctx context.Context, env Env, args []string) error {
 	return testPrintText(env, res, timeout, err)
 }
 
-// parseTest reads test's address, --json and --timeout.
-func parseTest(args []string) (addr string, asJSON bool, timeout time.Duration, err error) {
+// checkTest checks test's address and --timeout.
+func checkTest(timeout time.Duration, args []string) (addr string, err error) {
 	usage := usageTest
-	fs := newFlags("test")
-	fs.BoolVar(&asJSON, "json", false, "")
-	fs.DurationVar(&timeout, "timeout", arrival.DefaultTimeout, "")
-	// Go's flag package stops at the first argument: accept ADDR before the flags too.
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		addr, args = args[0], args[1:]
-	}
-	if err := parse(fs, usage, args); err != nil {
-		return "", false, 0, err
-	}
-	if addr == "" && fs.NArg() == 1 {
-		addr = fs.Arg(0)
-	} else if fs.NArg() > 0 || addr == "" {
-		return "", false, 0, usagef(usage, "test takes one address")
+	if len(args) != 1 {
+		return "", usagef(usage, "test takes one address")
 	}
 	if timeout <= 0 {
-		return "", false, 0, usagef(usage, "--timeout must be positive, for example 60s")
+		return "", usagef(usage, "--timeout must be positive, for example 60s")
 	}
-	return addr, asJSON, timeout, nil
+	return args[0], nil
 }
 
 // testPrintText says where the test message landed; err is the arrival

@@ -11,6 +11,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/notify"
 	"github.com/mailkey-app/mailkey/app/watch"
+	"github.com/spf13/cobra"
 )
 
 const usageWatch = "mailkey watch [--once [--json]] [--every D]   (reminders before a sign-in ends; keeps OAuth clients alive)"
@@ -24,18 +25,34 @@ type findingJSON struct {
 	Next string `json:"next,omitempty"`
 }
 
-func watchCmd(ctx context.Context, env Env, args []string) error {
-	usage := usageWatch
-	fs := newFlags("watch")
-	once := fs.Bool("once", false, "")
-	asJSON := fs.Bool("json", false, "")
-	every := fs.Duration("every", watch.DefaultEvery, "")
-	service := fs.String("notify-name", "", "") // the notification service's bus name, for tests
-	if err := parse(fs, usage, args); err != nil {
-		return err
+// watchFlags are the flags of 'mailkey watch'.
+type watchFlags struct {
+	once, asJSON *bool
+	every        *time.Duration
+	service      *string
+}
+
+func watchCommand(env Env) *cobra.Command {
+	c := &cobra.Command{Use: "watch", Short: "Remind before a sign-in ends; keep OAuth clients in use",
+		Long: "Watch checks every account regularly and posts a desktop notification before a sign-in ends or an OAuth " +
+			"client goes unused long enough for Google to delete it. It runs in the foreground; --once checks once."}
+	fs := c.Flags()
+	f := watchFlags{
+		once:    fs.Bool("once", false, "check once, print every current finding, exit 1 if any"),
+		asJSON:  fs.Bool("json", false, "print the findings as JSON (with --once)"),
+		every:   fs.Duration("every", watch.DefaultEvery, "how often to check (at least 1m)"),
+		service: fs.String("notify-name", "", "the notification service's bus `NAME`, for tests"),
 	}
+	_ = fs.MarkHidden("notify-name")
+	c.RunE = func(c *cobra.Command, args []string) error { return watchCmd(c.Context(), env, f, args) }
+	return withUsage(c, usageWatch)
+}
+
+func watchCmd(ctx context.Context, env Env, f watchFlags, args []string) error {
+	usage := usageWatch
+	once, asJSON, every, service := f.once, f.asJSON, f.every, f.service
 	switch {
-	case fs.NArg() > 0:
+	case len(args) > 0:
 		return usagef(usage, "watch takes no arguments")
 	case *asJSON && !*once:
 		return usagef(usage, "--json needs --once")
