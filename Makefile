@@ -8,7 +8,7 @@ GUI_PKG ?= ./cmd/mailkey-app
 DEB_BUILD := gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev
 # xvfb, xdotool, x11-utils and imagemagick drive the real window in e2e/.
 DEB_TEST  := $(DEB_BUILD) gnome-keyring dbus-daemon dbus-bin dbus-x11 libsecret-tools msmtp \
-             git-email libmailtools-perl s-nail curl python3 xvfb xdotool x11-utils imagemagick \
+             git-email libmailtools-perl libnet-smtp-ssl-perl s-nail curl python3 xvfb xdotool x11-utils imagemagick \
              bash-completion zsh fish
 DEB_SHOTS := $(DEB_TEST) xvfb x11-utils imagemagick curl
 
