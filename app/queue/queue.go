@@ -25,6 +25,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/mail"
 )
 
@@ -287,8 +288,17 @@ func (q *Queue) notFound(id string) error {
 		"the queue holds no message {{.ID}}", "See the queued messages with 'mailkey queue'")
 }
 
+// maxItemFile bounds a message's JSON record (a few hundred bytes; 100
+// recipients and the last error stay far below it).
+const maxItemFile = 1 << 20
+
 func (q *Queue) read(id string) (Item, error) {
-	b, err := os.ReadFile(q.path(id, ".json"))
+	// A record that is not a regular file, or too large, is set aside as
+	// damaged, not read whole (a link to /dev/zero, a named pipe).
+	b, err := localfile.Read(q.path(id, ".json"), maxItemFile)
+	if errors.Is(err, localfile.ErrNotRegular) || errors.Is(err, localfile.ErrTooLarge) {
+		return Item{}, fmt.Errorf("%w: %s.json: %v", ErrDamaged, id, err)
+	}
 	if err != nil {
 		return Item{}, err
 	}

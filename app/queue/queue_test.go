@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -240,6 +241,37 @@ func TestDamagedSetAside(t *testing.T) {
 	}
 	if items, damaged, _ := q.List(); len(items) != 0 || len(damaged) != 0 {
 		t.Fatalf("after: %+v %+v", items, damaged)
+	}
+}
+
+// A record that is a link to /dev/zero or a named pipe is set aside, not
+// read without end or waited on; the other messages are still sent.
+func TestRecordThatIsNoFileSetAside(t *testing.T) {
+	q, _ := newQueue(t)
+	good := add(t, q, "ok@example.com", "1")
+	zero := add(t, q, "zero@example.com", "2")
+	pipe := add(t, q, "pipe@example.com", "3")
+	if err := os.Remove(q.path(zero.ID, ".json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", q.path(zero.ID, ".json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(q.path(pipe.ID, ".json")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(q.path(pipe.ID, ".json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &fakeSender{}
+	sum, err := q.Deliver(context.Background(), s, false)
+	if err != nil || sum.Sent != 1 || len(sum.Damaged) != 2 || s.sent[0].MessageID != good.MessageID {
+		t.Fatalf("pass: %+v %v", sum, err)
+	}
+	for _, d := range sum.Damaged {
+		if !errors.Is(d.Err, ErrDamaged) {
+			t.Errorf("damaged %+v", d)
+		}
 	}
 }
 

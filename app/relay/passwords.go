@@ -23,6 +23,7 @@ import (
 	"github.com/gofrs/flock"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
@@ -128,7 +129,7 @@ func (p *Passwords) locked(ctx context.Context, f func(list *[]Entry) (bool, err
 }
 
 func (p *Passwords) read() ([]Entry, error) {
-	b, err := os.ReadFile(p.path())
+	b, err := localfile.Read(p.path(), 1<<20) // labels and dates only
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // StatusFile, in the relay's state dir, says which process runs the relay
@@ -52,7 +53,7 @@ func ClearStatus(dir string, pid int) {
 }
 
 func readStatus(dir string) (Status, error) {
-	b, err := os.ReadFile(filepath.Join(dir, StatusFile))
+	b, err := localfile.Read(filepath.Join(dir, StatusFile), 64<<10) // an address and a PID
 	if err != nil {
 		return Status{}, err
 	}

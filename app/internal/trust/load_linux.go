@@ -2,6 +2,7 @@ package trust
 
 import (
 	"crypto/x509"
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,6 +29,13 @@ func load() *x509.CertPool {
 	return loadFrom(os.Getenv("SSL_CERT_FILE"), os.Getenv("SSL_CERT_DIR"))
 }
 
+// maxPEM bounds one certificate file or bundle (Debian's bundle is about
+// 220 KB): a path that names something else is skipped, not read whole.
+const maxPEM = 8 << 20
+
+// readPEM reads a regular file of at most maxPEM bytes.
+func readPEM(path string) ([]byte, error) { return localfile.Read(path, maxPEM) }
+
 func loadFrom(file, dir string) *x509.CertPool {
 	roots := x509.NewCertPool()
 	files := bundles
@@ -36,7 +44,7 @@ func loadFrom(file, dir string) *x509.CertPool {
 	}
 	read, found := false, false
 	for _, f := range files {
-		if data, err := os.ReadFile(f); err == nil {
+		if data, err := readPEM(f); err == nil {
 			found = roots.AppendCertsFromPEM(data)
 			read = true
 			break
@@ -51,7 +59,7 @@ func loadFrom(file, dir string) *x509.CertPool {
 	}
 	for _, d := range dirs {
 		for _, name := range uniqueEntries(d) {
-			if data, err := os.ReadFile(filepath.Join(d, name)); err == nil {
+			if data, err := readPEM(filepath.Join(d, name)); err == nil {
 				found = roots.AppendCertsFromPEM(data) || found
 			}
 		}
