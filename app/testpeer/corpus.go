@@ -6,12 +6,13 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // CorpusEntry is one of Google's replies recorded under testdata/google (see
@@ -48,14 +49,7 @@ func ReadCorpus(dir string) ([]CorpusEntry, error) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
 			return err
 		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if info.Size() > maxCorpusFile {
-			return fmt.Errorf("%s: larger than %d bytes", path, maxCorpusFile)
-		}
-		b, err := os.ReadFile(path)
+		b, err := localfile.Read(path, maxCorpusFile) // a regular file of at most 64 KB
 		if err != nil {
 			return err
 		}

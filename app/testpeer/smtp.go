@@ -404,6 +404,10 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	return nil
 }
 
+// maxDataBytes caps one message the stand-in reads, above any SIZE it
+// advertises.
+const maxDataBytes = 64 << 20
+
 // Data implements smtp.Session.
 func (ss *session) Data(r io.Reader) error {
 	if err := ss.s.fault("data-partial"); err != nil {
@@ -411,7 +415,9 @@ func (ss *session) Data(r io.Reader) error {
 		_ = ss.conn.Conn().Close()
 		return err
 	}
-	data, err := io.ReadAll(r) // bounded: go-smtp ends DATA at srv.MaxMessageBytes (64 MB)
+	// go-smtp ends DATA at srv.MaxMessageBytes (Gmail's SIZE unless the
+	// options set another); the cap holds whatever the options say.
+	data, err := io.ReadAll(io.LimitReader(r, maxDataBytes))
 	if err != nil {
 		return err
 	}
