@@ -2,6 +2,8 @@ module github.com/mailkey-app/mailkey
 
 go 1.26.8
 
+toolchain go1.26.10
+
 require (
 	fyne.io/fyne/v2 v2.8.1
 	github.com/emersion/go-imap/v2 v2.0.0-beta.8

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // The stand-ins' test user, as app/engine/enginetest names it.

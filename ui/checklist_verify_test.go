@@ -10,7 +10,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // signInOAuth signs ann in with OAuth over the harness's peers.

@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/arrival"
@@ -56,27 +55,4 @@ func (c *compose) showArrival(sent string, r arrival.Result, err error) {
 		c.result.Importance = widget.WarningImportance
 	}
 	c.result.SetText(strings.Join(lines, "\n"))
-}
-
-// demoArrival sends a test email to self from the first account and waits
-// for its arrival, for the README's screenshot (MAILKEY_DEMO=arrival).
-func demoArrival(g *gui) {
-	list, err := g.eng.List()
-	if err != nil || len(list) == 0 {
-		return
-	}
-	var c *compose
-	fyne.DoAndWait(func() {
-		g.showCompose(list[0].Address, true)
-		c, _ = g.current.(*compose)
-	})
-	for range 100 {
-		ready := false
-		fyne.DoAndWait(func() { ready = c != nil && c.from.Selected != "" })
-		if ready {
-			fyne.Do(c.onSend)
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }

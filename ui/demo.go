@@ -1,3 +1,8 @@
+//go:build demo
+
+// The screenshot hooks are built only with the "demo" tag (make screenshots
+// builds bin/mailkey-app-demo with it), so the shipped app carries none of them.
+
 package ui
 
 import (
@@ -17,6 +22,8 @@ import (
 // ran). For
 // signin-wait, MAILKEY_DEMO_CLIENT names the client JSON to import, and no
 // browser is opened. It runs on its own goroutine; widgets change through fyne.Do.
+func init() { demoHook = applyDemo }
+
 func applyDemo(g *gui) {
 	g.tasks.wait() // let the first screen land, then replace it
 	// A screenshot's name may end in its language: "account-fr".
@@ -34,7 +41,7 @@ func applyDemo(g *gui) {
 			fyne.Do(func() { g.showCompose(list[0].Address, true) })
 		}()
 	case "arrival":
-		go demoArrival(g) // compose_arrival.go
+		go demoArrival(g)
 	case "account":
 		demoAccount(g)
 	case "signin-wait":
@@ -97,4 +104,27 @@ func demoSignInWait(g *gui) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}()
+}
+
+// demoArrival sends a test email to self from the first account and waits
+// for its arrival, for the README's screenshot (MAILKEY_DEMO=arrival).
+func demoArrival(g *gui) {
+	list, err := g.eng.List()
+	if err != nil || len(list) == 0 {
+		return
+	}
+	var c *compose
+	fyne.DoAndWait(func() {
+		g.showCompose(list[0].Address, true)
+		c, _ = g.current.(*compose)
+	})
+	for range 100 {
+		ready := false
+		fyne.DoAndWait(func() { ready = c != nil && c.from.Selected != "" })
+		if ready {
+			fyne.Do(c.onSend)
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }

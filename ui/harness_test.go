@@ -15,7 +15,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // The UI tests drive the real widgets with Fyne's test driver, on top of the

@@ -15,7 +15,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // showSignInFor shows a fresh sign-in screen whose accounts use the peer's SMTP server.

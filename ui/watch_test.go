@@ -11,7 +11,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/queue"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // While the app is open, a sign-in about to end gets a notification and a

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/arrival"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 const (

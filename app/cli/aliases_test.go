@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func TestSendAsAliases(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // loginFor signs ann in with method "app-password" (mailbox read over IMAP)

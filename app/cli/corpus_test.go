@@ -16,7 +16,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 	"golang.org/x/oauth2"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func TestAppPasswordLoginSendRemove(t *testing.T) {

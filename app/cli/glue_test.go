@@ -12,7 +12,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // signInWithAlias signs ann in with OAuth, with ann@example.com as her

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // smtplibClient is a Python smtplib client: it sends one message and prints

@@ -21,7 +21,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // runAsMailkey makes the test binary the mailkey command line, for the

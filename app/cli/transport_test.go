@@ -18,7 +18,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/mail"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // transportRig signs ann in with the Gmail API at a local peer of its own,

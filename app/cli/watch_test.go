@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // watchOnce runs 'mailkey watch --once' with a recording notification service.

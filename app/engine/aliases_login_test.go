@@ -9,7 +9,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // TestLoginOAuthReadsTheAliases: the sign-in itself (the GUI's and the

@@ -10,7 +10,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // The Send mail as list is read over HTTPS with the roots the engine's

@@ -11,7 +11,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // doctorEnv signs ann in with OAuth, with the Gmail API at the local peer.

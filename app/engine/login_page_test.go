@@ -13,7 +13,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // noKeyring is a keyring that answers lookups (nothing stored) but refuses to

@@ -13,7 +13,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // TestOAuthAsksBeforeReplacing: an OAuth sign-in for an address saved with

@@ -19,7 +19,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func TestMain(m *testing.M) {

@@ -8,7 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 var replyCases = []struct {

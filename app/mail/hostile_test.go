@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // A hostile SMTP server on loopback: a raw TCP listener that runs a script

@@ -15,7 +15,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 

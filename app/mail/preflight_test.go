@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // TestPreflightRecipientLimit: more than 100 recipients are refused before

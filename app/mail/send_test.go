@@ -13,7 +13,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/oauth"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // tokenFor signs ann in at the OAuth peer, through the real loopback flow.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/notify"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func TestMain(m *testing.M) {

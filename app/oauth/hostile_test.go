@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 	"golang.org/x/oauth2"
 )
 

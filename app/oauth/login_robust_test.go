@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // TestLoopbackUnderFire floods the sign-in listener with bogus requests,

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func provider(t *testing.T) (*testpeer.OAuth, google.Client) {

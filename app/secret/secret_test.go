@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // The tests in this package use the real Secret Service on the private session

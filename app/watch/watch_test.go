@@ -16,8 +16,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/notify"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
 	"github.com/mailkey-app/mailkey/app/watch"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func TestMain(m *testing.M) {

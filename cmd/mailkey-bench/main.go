@@ -28,7 +28,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 //go:embed findings.md
@@ -598,7 +598,7 @@ func (b *bench) report(rows []row) string {
 - Every row runs the real binaries as separate processes, interleaved in one invocation: mailkey, reference,
   mailkey, reference, … The ratio is median(mailkey) / median(reference); absolute medians are shown for
   context only — they depend on the machine, the ratios much less.
-- Peers: app/testpeer's stand-ins for Google in the bench process (SMTP with STARTTLS on loopback, test CA,
+- Peers: internal/testpeer's stand-ins for Google in the bench process (SMTP with STARTTLS on loopback, test CA,
   OAuth provider that validates the XOAUTH2 tokens). Both sides talk to the same listener with the same CA file
   and the same credentials from the same Secret Service (GNOME Keyring on a private D-Bus, .ci/with-keyring).
 - Accounts are made with the real CLI: bob@gmail.com with an app password (login --app-password), ann@gmail.com

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/mailkey-app/mailkey/app/cli"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // The test binary doubles as the real mailkey: with MAILKEY_RUN_MAIN=1 it runs

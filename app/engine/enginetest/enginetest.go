@@ -14,7 +14,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/secret"
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // The test user: a Google test user of the OAuth peer, with an app password

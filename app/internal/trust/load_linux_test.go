@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // trusts reports whether pool verifies the server certificate of ca.

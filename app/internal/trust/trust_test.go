@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mailkey-app/mailkey/app/testpeer"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 func newCA(t *testing.T) *testpeer.CA {

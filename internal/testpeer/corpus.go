@@ -6,13 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // CorpusEntry is one of Google's replies recorded under testdata/google (see
@@ -49,7 +48,10 @@ func ReadCorpus(dir string) ([]CorpusEntry, error) {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
 			return err
 		}
-		b, err := localfile.Read(path, maxCorpusFile) // a regular file of at most 64 KB
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s: not a regular file", path)
+		}
+		b, err := readBounded(path)
 		if err != nil {
 			return err
 		}
@@ -63,6 +65,21 @@ func ReadCorpus(dir string) ([]CorpusEntry, error) {
 	})
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, err
+}
+
+// readBounded reads one corpus file of at most maxCorpusFile bytes: a
+// file over that size is an error rather than a cut entry.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCorpusFile+1))
+	if err == nil && len(b) > maxCorpusFile {
+		err = fmt.Errorf("%s: over %d bytes", path, maxCorpusFile)
+	}
+	return b, err
 }
 
 func parseCorpus(name, text string) (CorpusEntry, error) {
