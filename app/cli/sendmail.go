@@ -158,10 +158,9 @@ func Sendmail(ctx context.Context, env Env, args []string) int {
 	if _, t := engine.CheckFrom(a, msg.From); msg.From != "" && t.What != "" {
 		fmt.Fprintln(env.Stderr, "mailkey sendmail: Warning: "+sentence(t.What)+" "+sentence(t.Next))
 	}
+	// SendRaw checks r, once, before any keyring or network work; what it
+	// refuses is failed for good (queue.Classify), so it is not queued.
 	r := mail.Raw{From: a.Address, To: rcpts, Data: msg.Data, MessageID: msg.MessageID}
-	if err := r.Validate(); err != nil {
-		return sendmailFailed(env, err)
-	}
 	_, err = env.Engine.SendRaw(ctx, a.Address, r)
 	if err == nil {
 		sendQueued(ctx, env)

@@ -14,8 +14,11 @@ import (
 // the relay) as the account addr, through the account's transport, as Send
 // does: a refused OAuth token is refreshed once, and with transport auto the
 // Gmail API is tried only when the SMTP server could not be reached at all.
+// The message is checked once, by mail.Raw.Check before any keyring or
+// network work: sendmail and the queue leave that to SendRaw.
 func (e *Engine) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Result, error) {
-	if err := r.Validate(); err != nil {
+	c, err := r.Check() // the one check of this message: the senders trust it
+	if err != nil {
 		return mail.Result{}, err
 	}
 	a, err := e.Accounts.Get(addr)
@@ -27,13 +30,13 @@ func (e *Engine) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Res
 		return mail.Result{}, err
 	}
 	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
-	viaAPI := func(cred mail.Credential) (mail.Result, error) { return e.Sender.SendRawAPI(ctx, api, cred, r) }
+	viaAPI := func(cred mail.Credential) (mail.Result, error) { return e.Sender.SendRawAPI(ctx, api, cred, c) }
 	transport := a.EffectiveTransport()
 	if transport == account.TransportAPI {
 		return e.withCredential(ctx, a, true, viaAPI)
 	}
 	res, err := e.withCredential(ctx, a, false, func(cred mail.Credential) (mail.Result, error) {
-		return e.Sender.SendRaw(ctx, ep, cred, r)
+		return e.Sender.SendRaw(ctx, ep, cred, c)
 	})
 	if transport == account.TransportAuto && errors.Is(err, mail.ErrUnreached) && ctx.Err() == nil {
 		first := res.Transcript

@@ -17,16 +17,15 @@ import (
 // For OAuth accounts it uses a valid access token; when Gmail refuses a cached
 // token before any data was sent, it refreshes once and tries again. With
 // transport auto, the Gmail API is tried only when the SMTP server could not
-// be reached at all (Result.Fallback says why).
+// be reached at all (Result.Fallback says why). The message is checked once,
+// by mail.Message.Check before any keyring or network work; the senders,
+// through every retry and fallback, take that mail.Checked as it is.
 func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) {
-	if err := m.Validate(); err != nil {
-		return mail.Result{}, err
-	}
-	from, err := addressOf(m.From)
+	c, err := m.Check() // the one check of this message: the senders trust it
 	if err != nil {
 		return mail.Result{}, err
 	}
-	a, err := e.accountFor(from, m.Via) // the account, or the one this From is a verified alias of (aliases.go)
+	a, err := e.accountFor(c.From(), m.Via) // the account, or the one this From is a verified alias of (aliases.go)
 	if err != nil {
 		return mail.Result{}, err
 	}
@@ -36,7 +35,7 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 	}
 	transport := a.EffectiveTransport()
 	if transport != account.TransportSMTP || google.IsGmailHost(ep.Host) {
-		if n := m.WireSize(); n > mail.MaxRawBytes {
+		if n := c.WireSize(); n > mail.MaxRawBytes {
 			return mail.Result{}, advice.Keyed(mail.ErrTooBig, "engine.too_big",
 				advice.Data{"Size": fmt.Sprintf("%.1f", float64(n)/1e6), "Limit": fmt.Sprintf("%.1f", float64(mail.MaxRawBytes)/1e6)},
 				"the message would be about {{.Size}} MB once encoded, over the {{.Limit}} MB Gmail takes: attachments grow by a third when encoded, so about 25 MB of files is the most",
@@ -44,14 +43,14 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 		}
 	}
 	if transport == account.TransportAPI {
-		return e.sendAPI(ctx, a, m)
+		return e.sendAPI(ctx, a, c)
 	}
-	res, err := e.sendSMTP(ctx, a, ep, m)
+	res, err := e.sendSMTP(ctx, a, ep, c)
 	// auto: fall back to the API only when the SMTP server was never reached
 	// (no byte came back), so that nothing can be delivered twice.
 	if transport == account.TransportAuto && errors.Is(err, mail.ErrUnreached) && ctx.Err() == nil {
 		smtpTranscript := res.Transcript
-		res, err = e.sendAPI(ctx, a, m)
+		res, err = e.sendAPI(ctx, a, c)
 		res.Fallback = advice.Explain("engine.fallback_unreached", advice.Data{"Port": ep.Port},
 			"port {{.Port}} could not be reached", "")
 		res.Transcript = joinTranscripts(smtpTranscript, res.Transcript)
@@ -60,18 +59,18 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 }
 
 // sendSMTP sends over SMTP, refreshing a refused OAuth token once.
-func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoint, m mail.Message) (mail.Result, error) {
+func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoint, c mail.Checked) (mail.Result, error) {
 	return e.withCredential(ctx, a, false, func(cred mail.Credential) (mail.Result, error) {
-		return e.Sender.Send(ctx, ep, cred, m)
+		return e.Sender.Send(ctx, ep, cred, c)
 	})
 }
 
 // sendAPI sends through the Gmail API. A 401 means Google refused the token
 // before storing anything: it refreshes once and tries again.
-func (e *Engine) sendAPI(ctx context.Context, a account.Account, m mail.Message) (mail.Result, error) {
+func (e *Engine) sendAPI(ctx context.Context, a account.Account, c mail.Checked) (mail.Result, error) {
 	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
 	return e.withCredential(ctx, a, true, func(cred mail.Credential) (mail.Result, error) {
-		return e.Sender.SendAPI(ctx, api, cred, m)
+		return e.Sender.SendAPI(ctx, api, cred, c)
 	})
 }
 

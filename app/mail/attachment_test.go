@@ -47,7 +47,8 @@ func TestCheckAttachment(t *testing.T) {
 }
 
 // TestEstimateSizeMatchesWireSize checks that the estimate from sizes alone
-// (what the GUI has) equals the message's own, from the files on disk.
+// (what the GUI has) equals the checked message's own, from the files on
+// disk as Check found them.
 func TestEstimateSizeMatchesWireSize(t *testing.T) {
 	dir := t.TempDir()
 	var paths []string
@@ -59,9 +60,13 @@ func TestEstimateSizeMatchesWireSize(t *testing.T) {
 		}
 		paths, sizes = append(paths, p), append(sizes, int64(n))
 	}
-	m := Message{Subject: "Quarterly figures", Body: strings.Repeat("text ", 300), Attachments: paths}
-	if got, want := EstimateSize(m.Subject, m.Body, sizes...), m.WireSize(); got != want {
-		t.Fatalf("EstimateSize = %d, Message.WireSize = %d", got, want)
+	m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "Quarterly figures", Body: strings.Repeat("text ", 300), Attachments: paths}
+	c, err := m.Check()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := EstimateSize(m.Subject, m.Body, sizes...), c.WireSize(); got != want {
+		t.Fatalf("EstimateSize = %d, Checked.WireSize = %d", got, want)
 	}
 	if got := EstimateSize("", ""); got != 2048 {
 		t.Errorf("an empty message is estimated at %d bytes, want its 2048 of headers", got)

@@ -141,14 +141,14 @@ func TestGmailRepliesReadAsOneSentence(t *testing.T) {
 				}
 				return nil
 			})
-			_, err := p.sender.Send(context.Background(), ep, cred, m)
+			_, err := sendSMTP(p.sender, context.Background(), ep, cred, m)
 			if !errors.Is(err, tc.sentinel) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("advice %v\nwant %s", err, tc.want)
 			}
 		})
 	}
 	p.SMTP.SetReplyFault(nil)
-	_, err := p.sender.Send(context.Background(), ep, Credential{Username: ann, Password: "wrongwrongwrongw"}, m)
+	_, err := sendSMTP(p.sender, context.Background(), ep, Credential{Username: ann, Password: "wrongwrongwrongw"}, m)
 	want := "(535 5.7.8 Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials)"
 	if !errors.Is(err, ErrAuthRejected) || !strings.Contains(err.Error(), want) {
 		t.Fatalf("wrong app password: %v", err)

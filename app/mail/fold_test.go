@@ -53,7 +53,7 @@ func TestLongHeadersAreFolded(t *testing.T) {
 			n := len(p.SMTP.Messages())
 			m := Message{From: "Ann Élise Marie-Thérèse de la Fontaine du Bois-Joli <" + ann + ">", To: tt.to,
 				Cc: tt.to, Subject: tt.subject, Body: "hi"}
-			if _, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m); err != nil {
+			if _, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
 			msgs := p.SMTP.Messages()

@@ -47,7 +47,7 @@ func TestAPIAnswerOverTheLimit(t *testing.T) {
 			runtime.GC()
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			_, err := (&Sender{Timeout: 5 * time.Second}).SendAPI(context.Background(), api, Credential{Username: ann, Token: "tok"}, apiMessage)
+			_, err := sendAPI((&Sender{Timeout: 5 * time.Second}), context.Background(), api, Credential{Username: ann, Token: "tok"}, apiMessage)
 			runtime.ReadMemStats(&after)
 			grew := after.TotalAlloc - before.TotalAlloc
 			t.Logf("%.1f MiB allocated: %v", float64(grew)/(1<<20), err)
@@ -79,7 +79,7 @@ func TestAPIAnswerThatStalls(t *testing.T) {
 			start := time.Now()
 			done := make(chan error, 1)
 			go func() {
-				_, err := (&Sender{Timeout: time.Second}).SendAPI(context.Background(), api, Credential{Username: ann, Token: "tok"}, apiMessage)
+				_, err := sendAPI((&Sender{Timeout: time.Second}), context.Background(), api, Credential{Username: ann, Token: "tok"}, apiMessage)
 				done <- err
 			}()
 			select {
@@ -102,7 +102,7 @@ func TestAPIAnswerIsRedacted(t *testing.T) {
 	api := apiPeer(t, http.StatusForbidden, func(w http.ResponseWriter) {
 		_, _ = w.Write([]byte(`{"error": {"code": 403, "message": "token ` + token + ` and part ` + token[3:15] + `"}}`))
 	})
-	res, err := (&Sender{Timeout: 5 * time.Second}).SendAPI(context.Background(), api, Credential{Username: ann, Token: token}, apiMessage)
+	res, err := sendAPI((&Sender{Timeout: 5 * time.Second}), context.Background(), api, Credential{Username: ann, Token: token}, apiMessage)
 	if err == nil {
 		t.Fatal("send succeeded")
 	}
@@ -131,7 +131,7 @@ func TestAPIStalledUpload(t *testing.T) {
 	done := make(chan error, 1)
 	start := time.Now()
 	go func() {
-		_, err := (&Sender{Timeout: time.Second}).SendAPI(context.Background(), API{Base: srv.URL}, Credential{Username: ann, Token: "tok"}, m)
+		_, err := sendAPI((&Sender{Timeout: time.Second}), context.Background(), API{Base: srv.URL}, Credential{Username: ann, Token: "tok"}, m)
 		done <- err
 	}()
 	select {

@@ -233,7 +233,7 @@ func TestHostileRepliesAreBounded(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			_, err := s.sender().Send(context.Background(), s.endpoint(tt.implicit), Credential{Username: ann, Password: annPass},
+			_, err := sendSMTP(s.sender(), context.Background(), s.endpoint(tt.implicit), Credential{Username: ann, Password: annPass},
 				Message{From: ann, To: []string{"bob@example.com"}, Subject: "hi", Body: "hi"})
 			took := time.Since(start)
 			runtime.ReadMemStats(&after)
@@ -297,7 +297,7 @@ func TestLongButLegalRepliesPass(t *testing.T) {
 		got <- data.String()
 		return 0
 	})
-	_, err := s.sender().Send(context.Background(), s.endpoint(false), Credential{Username: ann, Password: annPass},
+	_, err := sendSMTP(s.sender(), context.Background(), s.endpoint(false), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: []string{"bob@example.com"}, Subject: "long replies", Body: "hi"})
 	if err != nil {
 		t.Fatalf("Send: %v", err)
@@ -347,7 +347,7 @@ func TestTricklingServerMeetsTheTimeout(t *testing.T) {
 			snd := s.sender()
 			snd.Timeout = time.Second
 			start := time.Now()
-			_, err := snd.Send(context.Background(), s.endpoint(tt.implicit), Credential{Username: ann, Password: annPass},
+			_, err := sendSMTP(snd, context.Background(), s.endpoint(tt.implicit), Credential{Username: ann, Password: annPass},
 				Message{From: ann, To: []string{"bob@example.com"}, Subject: "hi", Body: "hi"})
 			took := time.Since(start)
 			t.Logf("after %v: %v (%v)", took, err, errors.Unwrap(err))

@@ -86,7 +86,7 @@ func TestServerEchoOfTheCredentialIsRedacted(t *testing.T) {
 				h.line()
 				return 0
 			})
-			res, err := s.sender().Send(context.Background(), s.endpoint(false), tt.cred,
+			res, err := sendSMTP(s.sender(), context.Background(), s.endpoint(false), tt.cred,
 				Message{From: ann, To: []string{"bob@example.com"}, Subject: "hi", Body: "hi"})
 			if err == nil {
 				t.Fatal("send succeeded")
@@ -152,7 +152,7 @@ func TestServerTextIsSanitised(t *testing.T) {
 				h.answer("550-5.7.1 " + hostileText + "\r\n550 5.7.1 " + hostileText + "\r\n")
 				return 0
 			})
-			res, err := s.sender().Send(context.Background(), s.endpoint(false), Credential{Username: ann, Password: annPass},
+			res, err := sendSMTP(s.sender(), context.Background(), s.endpoint(false), Credential{Username: ann, Password: annPass},
 				Message{From: ann, To: []string{"bob@example.com"}, Subject: "hi", Body: "hi"})
 			if err == nil {
 				t.Fatal("send succeeded")

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
-	"os"
 	"strconv"
 	"strings"
 
@@ -67,43 +66,82 @@ func ParseList(field, s string) ([]string, error) {
 		if a.Name != "" {
 			out[i] = a.String()
 		}
-		if err := checkAddress(field, out[i]); err != nil {
+		if _, err := checkAddress(field, out[i]); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// Validate checks the message before any connection is made: addresses parse,
-// no header holds a line break, there is a recipient, and every attachment is a
-// readable regular file.
-func (m Message) Validate() error {
-	if err := checkAddress("From", m.From); err != nil {
-		return err
+// Checked is a Message that passed Check. Only Check makes one, so the
+// senders, which take a Checked, cannot be handed a message that nobody
+// checked: they trust it, and check again only what needs the server (the
+// SIZE it advertises, in deliver).
+type Checked struct {
+	msg   Message
+	from  string   // the bare address of From, for MAIL FROM
+	rcpts []string // the bare addresses of To, Cc and Bcc, for RCPT TO
+	sizes []int64  // the attachments' sizes, as Check found them
+}
+
+// Check checks the message once, before any keyring or network work:
+// addresses parse, no header holds a line break, there is a recipient and
+// at most MaxRecipients, and every attachment is a readable regular file. It
+// returns the message as a Checked, for the senders.
+func (m Message) Check() (Checked, error) {
+	from, err := checkAddress("From", m.From)
+	if err != nil {
+		return Checked{}, err
 	}
 	if err := m.CheckRecipients(); err != nil {
-		return err
+		return Checked{}, err
 	}
+	c := Checked{msg: m, from: from}
 	for _, f := range []struct {
 		name string
 		list []string
 	}{{"To", m.To}, {"Cc", m.Cc}, {"Bcc", m.Bcc}} {
 		for _, a := range f.list {
-			if err := checkAddress(f.name, a); err != nil {
-				return err
+			bare, err := checkAddress(f.name, a)
+			if err != nil {
+				return Checked{}, err
 			}
+			c.rcpts = append(c.rcpts, bare)
 		}
 	}
 	if strings.ContainsAny(m.Subject, "\r\n") {
-		return injection("Subject")
+		return Checked{}, injection("Subject")
 	}
 	for _, p := range m.Attachments {
-		if _, err := CheckAttachment(p); err != nil {
-			return err
+		size, err := CheckAttachment(p)
+		if err != nil {
+			return Checked{}, err
 		}
+		c.sizes = append(c.sizes, size)
 	}
-	return nil
+	if err := checkRecipientCount(len(c.rcpts)); err != nil {
+		return Checked{}, err
+	}
+	return c, nil
 }
+
+// Message returns the message that was checked.
+func (c Checked) Message() Message { return c.msg }
+
+// From returns the bare address of the message's From ("ann@example.com"
+// for "Ann <ann@example.com>").
+func (c Checked) From() string { return c.from }
+
+// WireSize estimates the message's size on the wire, with attachments grown
+// by base64 encoding, from the sizes Check found. Gmail's limit,
+// MaxRawBytes, applies to this figure.
+func (c Checked) WireSize() int64 {
+	return EstimateSize(c.msg.Subject, c.msg.Body, c.sizes...)
+}
+
+// errUnchecked is a Checked or CheckedRaw made without Check (its zero
+// value): a mistake in the program, never in the message.
+var errUnchecked = errors.New("mail: the message was not checked: use Message.Check or Raw.Check")
 
 // CheckRecipients says that the message has at least one recipient in To,
 // Cc or Bcc.
@@ -115,17 +153,19 @@ func (m Message) CheckRecipients() error {
 	return nil
 }
 
-func checkAddress(field, a string) error {
+// checkAddress checks one address of field and returns its bare form
+// ("ann@example.com" for "Ann <ann@example.com>").
+func checkAddress(field, a string) (string, error) {
 	if strings.ContainsAny(a, "\r\n") {
-		return injection(field)
+		return "", injection(field)
 	}
 	if strings.TrimSpace(a) == "" {
-		return advice.Keyed(ErrInvalidAddress, "mail.address_empty", advice.Data{"Field": advice.Label(field)},
+		return "", advice.Keyed(ErrInvalidAddress, "mail.address_empty", advice.Data{"Field": advice.Label(field)},
 			"the {{.Field}} address is empty", "Enter an address like ann@example.com")
 	}
 	parsed, err := netmail.ParseAddress(a)
 	if err != nil {
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrInvalidAddress, err), "mail.invalid_address",
+		return "", advice.Keyed(fmt.Errorf("%w: %v", ErrInvalidAddress, err), "mail.invalid_address",
 			advice.Data{"Address": strconv.Quote(a), "Field": advice.Label(field)},
 			"{{.Address}} in {{.Field}} is not a valid email address",
 			"Check for typos; an address looks like ann@example.com")
@@ -135,12 +175,12 @@ func checkAddress(field, a string) error {
 	// a header line.
 	local, _, _ := strings.Cut(parsed.Address, "@")
 	if len(parsed.Address) > maxAddress || len(local) > maxLocalPart {
-		return advice.Keyed(fmt.Errorf("%w: %d octets", ErrInvalidAddress, len(parsed.Address)), "mail.address_too_long",
+		return "", advice.Keyed(fmt.Errorf("%w: %d octets", ErrInvalidAddress, len(parsed.Address)), "mail.address_too_long",
 			advice.Data{"Field": advice.Label(field), "Max": maxAddress, "MaxLocal": maxLocalPart},
 			"an address in {{.Field}} is too long to be an email address",
 			"An address has at most {{.Max}} characters, and at most {{.MaxLocal}} before the @: check what was pasted there")
 	}
-	return nil
+	return parsed.Address, nil
 }
 
 // The longest address and local part SMTP carries (RFC 5321 4.5.3.1).
@@ -176,18 +216,6 @@ func CheckAttachment(p string) (int64, error) {
 func unreadable(p string, err error) error {
 	return advice.Keyed(fmt.Errorf("%w: %v", ErrAttachment, err), "mail.attachment_unreadable", advice.Data{"Path": p},
 		"cannot read the attachment {{.Path}}", "Check that the file exists and that you may read it")
-}
-
-// WireSize estimates the message's size on the wire, with attachments grown by
-// base64 encoding. Gmail's limit, MaxRawBytes, applies to this figure.
-func (m Message) WireSize() int64 {
-	var sizes []int64
-	for _, p := range m.Attachments {
-		if fi, err := os.Stat(p); err == nil {
-			sizes = append(sizes, fi.Size())
-		}
-	}
-	return EstimateSize(m.Subject, m.Body, sizes...)
 }
 
 // EstimateSize estimates the size on the wire of a message with subject,

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,13 +38,13 @@ func TestParseEndpoint(t *testing.T) {
 	}
 }
 
-func TestValidate(t *testing.T) {
+func TestCheck(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "a.txt")
 	if err := os.WriteFile(file, []byte("hi"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ok := Message{From: "ann@gmail.com", To: []string{"bob@example.com"}, Subject: "Hé", Attachments: []string{file}}
-	if err := ok.Validate(); err != nil {
+	if _, err := ok.Check(); err != nil {
 		t.Fatalf("valid message refused: %v", err)
 	}
 	tests := []struct {
@@ -58,13 +59,18 @@ func TestValidate(t *testing.T) {
 		{"LF in to", func(m *Message) { m.To = []string{"bob@example.com\nBcc: x@y.z"} }, ErrHeaderInjection},
 		{"missing attachment", func(m *Message) { m.Attachments = []string{file + ".gone"} }, ErrAttachment},
 		{"directory attachment", func(m *Message) { m.Attachments = []string{filepath.Dir(file)} }, ErrAttachment},
+		{"101 recipients", func(m *Message) {
+			for i := range MaxRecipients {
+				m.Bcc = append(m.Bcc, fmt.Sprintf("r%d@example.com", i))
+			}
+		}, ErrTooManyRecipients},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := ok
 			tt.edit(&m)
-			if err := m.Validate(); !errors.Is(err, tt.want) {
-				t.Fatalf("Validate = %v, want %v", err, tt.want)
+			if _, err := m.Check(); !errors.Is(err, tt.want) {
+				t.Fatalf("Check = %v, want %v", err, tt.want)
 			}
 		})
 	}
@@ -85,7 +91,7 @@ func TestParseList(t *testing.T) {
 
 // TestOverlongAddressIsRefused: an address longer than SMTP carries (a
 // 3,000-character local part, found by FuzzParseList) is refused by
-// ParseList and Validate, instead of going out on a header line over 998
+// ParseList and Check, instead of going out on a header line over 998
 // octets.
 func TestOverlongAddressIsRefused(t *testing.T) {
 	for _, a := range []string{strings.Repeat("a", 3000) + "@example.com", strings.Repeat("b", 65) + "@example.com",
@@ -94,8 +100,8 @@ func TestOverlongAddressIsRefused(t *testing.T) {
 			t.Errorf("ParseList(%.20q…) = %v", a, err)
 		}
 		m := Message{From: ann, To: []string{a}}
-		if err := m.Validate(); !errors.Is(err, ErrInvalidAddress) {
-			t.Errorf("Validate(%.20q…) = %v", a, err)
+		if _, err := m.Check(); !errors.Is(err, ErrInvalidAddress) {
+			t.Errorf("Check(%.20q…) = %v", a, err)
 		}
 	}
 	if _, err := ParseList("To", strings.Repeat("e", 64)+"@"+strings.Repeat("f", 185)+".com"); err != nil {

@@ -330,7 +330,7 @@ var crlf = []byte("\r\n")
 // openAttachment opens the file at path when it is a regular file (see
 // localfile.Open: a named pipe does not hang, and what was opened is
 // checked, not what the path named a moment before, so a path that became
-// a device such as /dev/zero after Validate is refused), and returns its size.
+// a device such as /dev/zero after Check is refused), and returns its size.
 func openAttachment(path string) (*os.File, int64, error) {
 	f, err := localfile.Open(path)
 	if err != nil {

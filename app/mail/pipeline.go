@@ -3,7 +3,6 @@ package mail
 import (
 	"errors"
 	"io"
-	netmail "net/mail"
 	"net/textproto"
 
 	"github.com/wneessen/go-mail/log"
@@ -157,23 +156,4 @@ func quitNow(sc *smtp.Client, lg log.Logger) {
 	_, _ = sc.Text.W.WriteString("QUIT\r\n")
 	_ = sc.Text.W.Flush()
 	_ = sc.Close() // the session's CloseWithSMTPClient then has nothing left to do
-}
-
-// envelope returns the bare addresses of the sender and of every recipient
-// (To, Cc, then Bcc) of a validated message.
-func envelope(m Message) (from string, rcpts []string, err error) {
-	a, err := netmail.ParseAddress(m.From)
-	if err != nil {
-		return "", nil, checkAddress("From", m.From)
-	}
-	for _, list := range [][]string{m.To, m.Cc, m.Bcc} {
-		for _, r := range list {
-			b, err := netmail.ParseAddress(r)
-			if err != nil {
-				return "", nil, checkAddress("To", r)
-			}
-			rcpts = append(rcpts, b.Address)
-		}
-	}
-	return a.Address, rcpts, nil
 }

@@ -91,7 +91,7 @@ func TestPipelinedSendOf100Recipients(t *testing.T) {
 				raw = sp.ImplicitTLSURL()
 			}
 			to, cc, bcc, all := recipients(100)
-			res, err := sender.Send(context.Background(), mustEndpoint(t, raw), Credential{Username: ann, Password: annPass},
+			res, err := sendSMTP(sender, context.Background(), mustEndpoint(t, raw), Credential{Username: ann, Password: annPass},
 				Message{From: "Ann <" + ann + ">", To: to, Cc: cc, Bcc: bcc, Subject: "to a hundred", Body: "hello\n"})
 			if err != nil {
 				t.Fatalf("send: %v\n%s", err, res.Transcript)
@@ -168,7 +168,7 @@ func TestPipelinedGroupsAreBounded(t *testing.T) {
 	maxGroup = 10
 	sp, sender, w := wirePeer(t)
 	to, _, _, all := recipients(100)
-	if _, err := sender.Send(context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	if _, err := sendSMTP(sender, context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: to[:40], Cc: all[40:], Subject: "groups"}); err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestPipelinedRefusedRecipient(t *testing.T) {
 		return nil
 	})
 	_, _, _, to := recipients(5)
-	res, err := sender.Send(context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	res, err := sendSMTP(sender, context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: to, Subject: "one refused"})
 	if !errors.Is(err, ErrRejected) || !strings.Contains(advice.What(err), "550 5.1.1 The email account that you tried to reach does not exist") {
 		t.Fatalf("refused recipient: %v", err)
@@ -230,7 +230,7 @@ func TestPipelinedRefusedRecipient(t *testing.T) {
 
 	// The server dropped the half-open transaction: the next message is the only one.
 	sp.SetReplyFault(nil)
-	if _, err := sender.Send(context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	if _, err := sendSMTP(sender, context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: to[:1], Subject: "second"}); err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestPipelinedRefusedSender(t *testing.T) {
 		}
 		return nil
 	})
-	res, err := sender.Send(context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	res, err := sendSMTP(sender, context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: []string{"bob@example.com", "carol@example.com"}, Subject: "s"})
 	if !errors.Is(err, ErrDailyLimit) {
 		t.Fatalf("MAIL refused: %v", err)
@@ -270,7 +270,7 @@ func TestPlainExchangeWithoutPipelining(t *testing.T) {
 	pipelining = false
 	sp, sender, w := wirePeer(t)
 	_, _, _, all := recipients(5)
-	if _, err := sender.Send(context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	if _, err := sendSMTP(sender, context.Background(), mustEndpoint(t, sp.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: all, Subject: "plain"}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,8 @@ import (
 // limits). More are refused, and retrying does not help.
 const MaxRecipients = 100
 
-// checkRecipients refuses, before any connection, a message with more
-// recipients than Gmail takes.
-func checkRecipients(m Message) error {
-	return checkRecipientCount(len(m.To) + len(m.Cc) + len(m.Bcc))
-}
-
+// checkRecipientCount refuses, in Check before any connection, a message
+// with more recipients than Gmail takes.
 func checkRecipientCount(n int) error {
 	if n <= MaxRecipients {
 		return nil

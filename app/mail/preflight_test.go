@@ -27,21 +27,21 @@ func TestPreflightRecipientLimit(t *testing.T) {
 	}
 	m := Message{From: ann, To: many(60), Cc: many(30), Bcc: many(11), Subject: "x", Body: "y"}
 	cred := Credential{Username: ann, Password: annPass}
-	_, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, m)
+	_, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, m)
 	if !errors.Is(err, ErrTooManyRecipients) || advice.TextOf(err).Key != "mail.too_many_recipients" {
 		t.Fatalf("101 recipients over SMTP: %v", err)
 	}
 	if n := p.SMTP.AuthAttempts(); n != 0 {
 		t.Fatalf("mailkey connected (%d logins) before refusing", n)
 	}
-	if _, err := p.sender.SendAPI(context.Background(), API{Base: p.API.URL}, Credential{Username: ann, Token: "ya29.x"}, m); !errors.Is(err, ErrTooManyRecipients) {
+	if _, err := sendAPI(p.sender, context.Background(), API{Base: p.API.URL}, Credential{Username: ann, Token: "ya29.x"}, m); !errors.Is(err, ErrTooManyRecipients) {
 		t.Fatalf("101 recipients through the API: %v", err)
 	}
 	if p.API.Hits() != 0 {
 		t.Fatal("the API was called")
 	}
 	m.Bcc = m.Bcc[:10]
-	if _, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, m); err != nil {
+	if _, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, m); err != nil {
 		t.Fatalf("100 recipients: %v", err)
 	}
 	if got := len(p.SMTP.Messages()[0].To); got != 100 {
@@ -72,7 +72,7 @@ func TestPreflightAdvertisedSize(t *testing.T) {
 		return nil
 	})
 	m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "film", Body: "here", Attachments: []string{big}}
-	_, err = p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m)
+	_, err = sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m)
 	if !errors.Is(err, ErrTooBig) || advice.TextOf(err).Key != "mail.too_big_for_server" {
 		t.Fatalf("oversized message: %v", err)
 	}
@@ -94,7 +94,7 @@ func TestPreflightRaw(t *testing.T) {
 	}
 	data := []byte("From: " + ann + "\r\nSubject: raw\r\n\r\n" + strings.Repeat("x", 2000) + "\r\n")
 	cred := Credential{Username: ann, Password: annPass}
-	_, err := p.sender.SendRaw(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, Raw{From: ann, To: to, Data: data})
+	_, err := sendRaw(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), cred, Raw{From: ann, To: to, Data: data})
 	if !errors.Is(err, ErrTooManyRecipients) || advice.TextOf(err).Key != "mail.too_many_recipients" {
 		t.Fatalf("101 envelope recipients: %v", err)
 	}
@@ -114,7 +114,7 @@ func TestPreflightRaw(t *testing.T) {
 		}
 		return nil
 	})
-	_, err = p.sender.SendRaw(context.Background(), mustEndpoint(t, small.StartTLSURL()), cred, Raw{From: ann, To: to[:1], Data: data})
+	_, err = sendRaw(p.sender, context.Background(), mustEndpoint(t, small.StartTLSURL()), cred, Raw{From: ann, To: to[:1], Data: data})
 	if !errors.Is(err, ErrTooBig) || advice.TextOf(err).Key != "mail.too_big_for_server" {
 		t.Fatalf("over the advertised SIZE 1000: %v", err)
 	}

@@ -34,37 +34,47 @@ type Raw struct {
 	MessageID string
 }
 
-// Validate checks the envelope and the size.
-func (r Raw) Validate() error {
-	if err := checkAddress("From", r.From); err != nil {
-		return err
+// CheckedRaw is a Raw that passed Raw.Check; only Check makes one, so the
+// senders, which take a CheckedRaw, trust it (see Checked).
+type CheckedRaw struct{ raw Raw }
+
+// Raw returns the message that was checked.
+func (c CheckedRaw) Raw() Raw { return c.raw }
+
+// Check checks the envelope and the size once, before any keyring or
+// network work, and returns the message as a CheckedRaw, for the senders.
+func (r Raw) Check() (CheckedRaw, error) {
+	if _, err := checkAddress("From", r.From); err != nil {
+		return CheckedRaw{}, err
 	}
 	if len(r.To) == 0 {
-		return advice.Keyed(ErrNoRecipient, "mail.raw_no_recipient", nil,
+		return CheckedRaw{}, advice.Keyed(ErrNoRecipient, "mail.raw_no_recipient", nil,
 			"the message has no recipient", "Give the recipients as arguments, or use -t to take them from To, Cc and Bcc")
 	}
 	if err := checkRecipientCount(len(r.To)); err != nil {
-		return err
+		return CheckedRaw{}, err
 	}
 	for _, a := range r.To {
-		if err := checkAddress("To", a); err != nil {
-			return err
+		if _, err := checkAddress("To", a); err != nil {
+			return CheckedRaw{}, err
 		}
 	}
 	if len(r.Data) > MaxRawBytes {
-		return advice.Keyed(fmt.Errorf("%w: %d bytes", ErrTooBig, len(r.Data)), "mail.raw_too_big",
+		return CheckedRaw{}, advice.Keyed(fmt.Errorf("%w: %d bytes", ErrTooBig, len(r.Data)), "mail.raw_too_big",
 			advice.Data{"Size": len(r.Data), "Limit": MaxRawBytes},
 			"the message is {{.Size}} bytes, over Gmail's limit of {{.Limit}}",
 			"Remove or shrink attachments, or share large files by link")
 	}
-	return nil
+	return CheckedRaw{raw: r}, nil
 }
 
-// SendRaw delivers r through the server at ep, streaming r.Data into DATA as
-// it is (dot-stuffed, with CRLF line ends). Errors are as for Send.
-func (s *Sender) SendRaw(ctx context.Context, ep Endpoint, cred Credential, r Raw) (Result, error) {
-	if err := r.Validate(); err != nil {
-		return Result{}, err
+// SendRaw delivers the checked message through the server at ep, streaming
+// its Data into DATA as it is (dot-stuffed, with CRLF line ends). Errors are
+// as for Send.
+func (s *Sender) SendRaw(ctx context.Context, ep Endpoint, cred Credential, c CheckedRaw) (Result, error) {
+	r := c.raw
+	if r.From == "" {
+		return Result{}, errUnchecked
 	}
 	res := Result{MessageID: r.MessageID, Transport: TransportSMTP}
 	err := s.session(ctx, ep, cred, func(sc *smtp.Client, lg log.Logger) error { return deliverRaw(sc, lg, r) }, &res)
@@ -106,14 +116,15 @@ func deliverRaw(sc *smtp.Client, lg log.Logger, r Raw) error {
 	return nil
 }
 
-// SendRawAPI delivers r through the Gmail API. The API takes the recipients
+// SendRawAPI delivers the checked message r through the Gmail API. The API takes the recipients
 // from the headers, so envelope recipients missing from To and Cc are added
 // in a Bcc header, which Gmail removes before delivery. Addresses in To and
 // Cc that are not envelope recipients get the message too: the API has no
 // envelope.
-func (s *Sender) SendRawAPI(ctx context.Context, api API, cred Credential, r Raw) (Result, error) {
-	if err := r.Validate(); err != nil {
-		return Result{}, err
+func (s *Sender) SendRawAPI(ctx context.Context, api API, cred Credential, c CheckedRaw) (Result, error) {
+	r := c.raw
+	if r.From == "" {
+		return Result{}, errUnchecked
 	}
 	res := Result{MessageID: r.MessageID, Transport: TransportAPI}
 	prefix := bccHeader(r)

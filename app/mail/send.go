@@ -66,32 +66,27 @@ const (
 // greeting. Nothing can have been delivered, so another way is safe to try.
 var ErrUnreached = errors.New("no reply from the server")
 
-// Send delivers m through the server at ep. It returns once the server accepted
-// the message. Cancelling ctx closes the connection at once. Errors are
-// *advice.Error values explaining the server's reply; the redacted transcript is
-// in the Result either way.
-func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, m Message) (Result, error) {
-	if err := m.Validate(); err != nil {
-		return Result{}, err
-	}
-	if err := checkRecipients(m); err != nil {
-		return Result{}, err
+// Send delivers the checked message through the server at ep. It returns
+// once the server accepted the message. Cancelling ctx closes the connection
+// at once. Errors are *advice.Error values explaining the server's reply; the
+// redacted transcript is in the Result either way.
+func (s *Sender) Send(ctx context.Context, ep Endpoint, cred Credential, c Checked) (Result, error) {
+	if c.from == "" {
+		return Result{}, errUnchecked
 	}
 	res := Result{MessageID: newMessageID(), Transport: TransportSMTP}
 	err := s.session(ctx, ep, cred, func(sc *smtp.Client, lg log.Logger) error {
-		return deliver(sc, lg, m, res.MessageID)
+		return deliver(sc, lg, c, res.MessageID)
 	}, &res)
 	return res, err
 }
 
 // deliver runs MAIL, RCPT and DATA, streaming the message into DATA, after
 // checking the message's size against the server's advertised SIZE;
-// pipelined when the server allows it (pipeline.go).
-func deliver(sc *smtp.Client, lg log.Logger, m Message, id string) error {
-	from, rcpts, err := envelope(m)
-	if err != nil {
-		return err
-	}
+// pipelined when the server allows it (pipeline.go). The envelope is the
+// one Check found.
+func deliver(sc *smtp.Client, lg log.Logger, c Checked, id string) error {
+	m, from, rcpts := c.msg, c.from, c.rcpts
 	date := time.Now()
 	if err := checkSize(sc, m, id, date); err != nil {
 		return err

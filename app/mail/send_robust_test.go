@@ -40,7 +40,7 @@ func TestServerFaultsGiveClearErrorsAndNoDuplicate(t *testing.T) {
 				return nil
 			})
 			m := Message{From: ann, To: []string{"bob@example.com"}, Subject: tt.name, Body: tt.body}
-			res, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m)
+			res, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m)
 			t.Logf("%v", err)
 			if err == nil {
 				t.Fatal("send succeeded through a failing server")
@@ -64,7 +64,7 @@ func TestServerFaultsGiveClearErrorsAndNoDuplicate(t *testing.T) {
 			}
 			// The draft is untouched, so sending it again delivers it exactly once.
 			p.SMTP.SetReplyFault(nil)
-			if _, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m); err != nil {
+			if _, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m); err != nil {
 				t.Fatalf("send again: %v", err)
 			}
 			if n := len(p.SMTP.Messages()); n != 1 {
@@ -91,7 +91,7 @@ func TestCancelLatencyOnStalledServer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := p.sender.Send(ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+		_, err := sendSMTP(p.sender, ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 			Message{From: ann, To: []string{"bob@example.com"}, Subject: "stall"})
 		errc <- err
 	}()

@@ -71,7 +71,7 @@ func TestSendPlainOverSTARTTLSAndImplicitTLS(t *testing.T) {
 		t.Run(url[:5], func(t *testing.T) {
 			m := Message{From: ann, To: []string{"bob@example.com"}, Cc: []string{"Carol <carol@example.com>"},
 				Bcc: []string{"dave@example.com"}, Subject: "Grüße ✓", Body: "Hello\nworld", Attachments: []string{att}}
-			res, err := p.sender.Send(context.Background(), mustEndpoint(t, url), Credential{Username: ann, Password: annPass}, m)
+			res, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, url), Credential{Username: ann, Password: annPass}, m)
 			if err != nil {
 				t.Fatalf("Send: %v\n%s", err, res.Transcript)
 			}
@@ -104,7 +104,7 @@ func TestSendXOAUTH2(t *testing.T) {
 	tok := tokenFor(t, p)
 	ep := mustEndpoint(t, p.SMTP.StartTLSURL())
 	m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "x", Body: "y"}
-	res, err := p.sender.Send(context.Background(), ep, Credential{Username: ann, Token: tok}, m)
+	res, err := sendSMTP(p.sender, context.Background(), ep, Credential{Username: ann, Token: tok}, m)
 	if err != nil {
 		t.Fatalf("Send: %v\n%s", err, res.Transcript)
 	}
@@ -117,7 +117,7 @@ func TestSendXOAUTH2(t *testing.T) {
 
 	// A token the provider no longer knows: Gmail's 334 JSON challenge, decoded.
 	p.OAuth.RevokeUser(ann)
-	_, err = p.sender.Send(context.Background(), ep, Credential{Username: ann, Token: tok}, m)
+	_, err = sendSMTP(p.sender, context.Background(), ep, Credential{Username: ann, Token: tok}, m)
 	if !errors.Is(err, ErrTokenRejected) || !strings.Contains(err.Error(), "expired or revoked") || !strings.Contains(err.Error(), "535") {
 		t.Fatalf("revoked token: %v", err)
 	}
@@ -190,7 +190,7 @@ func TestCancelStopsAtOnce(t *testing.T) {
 	p := startPeers(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := p.sender.Send(ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	_, err := sendSMTP(p.sender, ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: []string{"bob@example.com"}})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled send: %v", err)
@@ -205,7 +205,7 @@ func TestServerRepliesDuringSend(t *testing.T) {
 		}
 		return nil
 	})
-	_, err := p.sender.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+	_, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 		Message{From: ann, To: []string{"bob@example.com"}, Subject: "s"})
 	if !errors.Is(err, ErrDailyLimit) {
 		t.Fatalf("550 5.4.5: %v", err)
@@ -228,7 +228,7 @@ func TestCancelDuringStalledData(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		_, err := p.sender.Send(ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+		_, err := sendSMTP(p.sender, ctx, mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 			Message{From: ann, To: []string{"bob@example.com"}, Subject: "stall"})
 		errc <- err
 	}()
@@ -266,7 +266,7 @@ func TestIdleTimeoutOnSilentServer(t *testing.T) {
 				return nil
 			})
 			s := &Sender{RootCAs: p.CA.Pool, Timeout: 300 * time.Millisecond}
-			_, err := s.Send(context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
+			_, err := sendSMTP(s, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass},
 				Message{From: ann, To: []string{"bob@example.com"}, Subject: "silent"})
 			if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.advice) {
 				t.Fatalf("silent server at %s: %v", tt.stage, err)

@@ -349,11 +349,11 @@ func readData(r io.Reader) ([]byte, error) {
 	return raw, nil
 }
 
-// refusedForGood checks the message as delivery will (mail.Raw.Validate),
+// refusedForGood checks the message as delivery will (mail.Raw.Check),
 // so that what it would refuse for good is refused now, before the 250:
 // once queued, a refusal could reach no one.
 func refusedForGood(r mail.Raw) error {
-	err := r.Validate()
+	_, err := r.Check()
 	switch {
 	case err == nil:
 		return nil
