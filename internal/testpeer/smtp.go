@@ -162,6 +162,7 @@ type SMTP struct {
 	mu           sync.Mutex
 	messages     []Received
 	authAttempts int
+	connections  int
 	replyFault   func(stage string) error
 }
 
@@ -261,6 +262,14 @@ func (s *SMTP) AuthAttempts() int {
 	return s.authAttempts
 }
 
+// Connections returns the number of connections the server took so far,
+// on either listener, whatever came of them.
+func (s *SMTP) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connections
+}
+
 // SetReplyFault installs a fault injector called at the stages "mail",
 // "rcpt" and "data" (the latter after the message has been read). A non-nil
 // *smtp.SMTPError it returns is sent to the client as the reply, for example
@@ -306,6 +315,9 @@ type backend struct{ s *SMTP }
 
 // NewSession implements smtp.Backend.
 func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	b.s.mu.Lock()
+	b.s.connections++
+	b.s.mu.Unlock()
 	return &session{s: b.s, conn: c}, nil
 }
 
