@@ -205,9 +205,10 @@ func TestRelayDataTimeout(t *testing.T) {
 }
 
 // Addresses that delivery would refuse for good are refused before the
-// 250, not after: nothing is queued.
+// 250, not after: nothing is queued, and Gmail is not contacted.
 func TestRelayRefusesUndeliverableEnvelope(t *testing.T) {
 	re := startRelay(t, nil)
+	conns := re.env.Gmail.SMTP.Connections() // the login's
 	long := strings.Repeat("x", 65) + "@example.com" // a local part over 64 octets
 	c := dial(t, re.addr)
 	c.auth(enginetest.User, re.password)
@@ -225,5 +226,8 @@ func TestRelayRefusesUndeliverableEnvelope(t *testing.T) {
 	}
 	if queued, _ := filepath.Glob(filepath.Join(re.queue.Dir(), "*.eml")); len(queued) != 0 {
 		t.Fatalf("queued anyway: %v", queued)
+	}
+	if n := re.env.Gmail.SMTP.Connections(); n != conns {
+		t.Fatalf("Gmail was contacted %d times for a refused message", n-conns)
 	}
 }
