@@ -208,7 +208,7 @@ func TestRelayDataTimeout(t *testing.T) {
 // 250, not after: nothing is queued, and Gmail is not contacted.
 func TestRelayRefusesUndeliverableEnvelope(t *testing.T) {
 	re := startRelay(t, nil)
-	conns := re.env.Gmail.SMTP.Connections() // the login's
+	conns := re.env.Gmail.SMTP.Connections()         // the login's
 	long := strings.Repeat("x", 65) + "@example.com" // a local part over 64 octets
 	c := dial(t, re.addr)
 	c.auth(enginetest.User, re.password)
