@@ -21,77 +21,74 @@ func recipients(n int) []string {
 	return out
 }
 
-// TestSendRefusesOnceBeforeKeyringAndNetwork: Send (the GUI's compose,
-// 'mailkey send', the test message) checks a message at one point,
-// mail.Message.Check, before it reads the keyring or connects, whatever the
-// transport. The keyring is emptied here: a check made later, in the
-// transport (as the recipient limit was), would meet the missing sign-in
-// first and say so instead.
-func TestSendRefusesOnceBeforeKeyringAndNetwork(t *testing.T) {
+// refusedUnsigned empties the keyring, so that a check made after it would
+// meet the missing sign-in first and say so instead, and calls try under
+// each transport; then the servers must have seen nothing.
+func refusedUnsigned(t *testing.T, try func(env *enginetest.Env, transport string)) {
+	t.Helper()
 	env := doctorEnv(t)
-	ctx := context.Background()
-	if err := env.Engine.Secrets.DeleteAll(ctx, enginetest.User); err != nil {
+	if err := env.Engine.Secrets.DeleteAll(context.Background(), enginetest.User); err != nil {
 		t.Fatal(err)
 	}
-	gone := filepath.Join(t.TempDir(), "gone.pdf")
 	for _, transport := range []string{account.TransportAuto, account.TransportSMTP, account.TransportAPI} {
 		if err := env.Engine.SetTransport(enginetest.User, transport); err != nil {
 			t.Fatal(err)
 		}
-		for _, tt := range []struct {
-			name string
-			m    mail.Message
-			want error
-		}{
-			{"101 recipients", mail.Message{From: enginetest.User, To: recipients(60), Bcc: recipients(41)}, mail.ErrTooManyRecipients},
-			{"no recipient", mail.Message{From: enginetest.User}, mail.ErrNoRecipient},
-			{"bad Cc", mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Cc: []string{"bob@"}}, mail.ErrInvalidAddress},
-			{"line break in Subject", mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Subject: "a\r\nBcc: eve@example.com"}, mail.ErrHeaderInjection},
-			{"missing attachment", mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Attachments: []string{gone}}, mail.ErrAttachment},
-		} {
-			_, err := env.Engine.Send(ctx, tt.m)
-			if !errors.Is(err, tt.want) {
-				t.Errorf("%s, %s: %v, want %v", transport, tt.name, err, tt.want)
-			}
-		}
+		try(env, transport)
 	}
 	if n, hits := env.Gmail.SMTP.Connections(), env.Gmail.API.Hits(); n != 0 || hits != 0 {
 		t.Fatalf("refused messages reached the servers: %d SMTP connections, %d API requests", n, hits)
 	}
 }
 
+// TestSendRefusesOnceBeforeKeyringAndNetwork: Send (the GUI's compose,
+// 'mailkey send', the test message) checks a message at one point,
+// mail.Message.Check, before it reads the keyring or connects, whatever the
+// transport (the recipient limit was checked in the transport, after the
+// keyring).
+func TestSendRefusesOnceBeforeKeyringAndNetwork(t *testing.T) {
+	gone := filepath.Join(t.TempDir(), "gone.pdf")
+	tests := []struct {
+		name string
+		m    mail.Message
+		want error
+	}{
+		{"101 recipients", mail.Message{From: enginetest.User, To: recipients(60), Bcc: recipients(41)}, mail.ErrTooManyRecipients},
+		{"no recipient", mail.Message{From: enginetest.User}, mail.ErrNoRecipient},
+		{"bad Cc", mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Cc: []string{"bob@"}}, mail.ErrInvalidAddress},
+		{"line break in Subject", mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Subject: "a\r\nBcc: eve@example.com"}, mail.ErrHeaderInjection},
+		{"missing attachment", mail.Message{From: enginetest.User, To: []string{"bob@example.com"}, Attachments: []string{gone}}, mail.ErrAttachment},
+	}
+	refusedUnsigned(t, func(env *enginetest.Env, transport string) {
+		for _, tt := range tests {
+			if _, err := env.Engine.Send(context.Background(), tt.m); !errors.Is(err, tt.want) {
+				t.Errorf("%s, %s: %v, want %v", transport, tt.name, err, tt.want)
+			}
+		}
+	})
+}
+
 // TestSendRawRefusesOnceBeforeKeyringAndNetwork: SendRaw (sendmail, the
 // queue, so the relay's messages too) checks at one point, mail.Raw.Check,
 // before the keyring and any connection.
 func TestSendRawRefusesOnceBeforeKeyringAndNetwork(t *testing.T) {
-	env := doctorEnv(t)
-	ctx := context.Background()
-	if err := env.Engine.Secrets.DeleteAll(ctx, enginetest.User); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		r    mail.Raw
+		want error
+	}{
+		{"101 recipients", mail.Raw{From: enginetest.User, To: recipients(101), Data: []byte(rawMsg)}, mail.ErrTooManyRecipients},
+		{"no recipient", mail.Raw{From: enginetest.User, Data: []byte(rawMsg)}, mail.ErrNoRecipient},
+		{"bad envelope", mail.Raw{From: enginetest.User, To: []string{"not an address"}, Data: []byte(rawMsg)}, mail.ErrInvalidAddress},
+		{"too big", mail.Raw{From: enginetest.User, To: []string{"b@x.org"}, Data: make([]byte, mail.MaxRawBytes+1)}, mail.ErrTooBig},
 	}
-	for _, transport := range []string{account.TransportAuto, account.TransportSMTP, account.TransportAPI} {
-		if err := env.Engine.SetTransport(enginetest.User, transport); err != nil {
-			t.Fatal(err)
-		}
-		for _, tt := range []struct {
-			name string
-			r    mail.Raw
-			want error
-		}{
-			{"101 recipients", mail.Raw{From: enginetest.User, To: recipients(101), Data: []byte(rawMsg)}, mail.ErrTooManyRecipients},
-			{"no recipient", mail.Raw{From: enginetest.User, Data: []byte(rawMsg)}, mail.ErrNoRecipient},
-			{"bad envelope", mail.Raw{From: enginetest.User, To: []string{"not an address"}, Data: []byte(rawMsg)}, mail.ErrInvalidAddress},
-			{"too big", mail.Raw{From: enginetest.User, To: []string{"b@x.org"}, Data: make([]byte, mail.MaxRawBytes+1)}, mail.ErrTooBig},
-		} {
-			_, err := env.Engine.SendRaw(ctx, enginetest.User, tt.r)
-			if !errors.Is(err, tt.want) {
+	refusedUnsigned(t, func(env *enginetest.Env, transport string) {
+		for _, tt := range tests {
+			if _, err := env.Engine.SendRaw(context.Background(), enginetest.User, tt.r); !errors.Is(err, tt.want) {
 				t.Errorf("%s, %s: %v, want %v", transport, tt.name, err, tt.want)
 			}
 		}
-	}
-	if n, hits := env.Gmail.SMTP.Connections(), env.Gmail.API.Hits(); n != 0 || hits != 0 {
-		t.Fatalf("refused messages reached the servers: %d SMTP connections, %d API requests", n, hits)
-	}
+	})
 }
 
 // TestTheSendersTakeOnlyCheckedMessages: a mail.Checked or mail.CheckedRaw
