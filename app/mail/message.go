@@ -125,9 +125,6 @@ func (m Message) Check() (Checked, error) {
 	return c, nil
 }
 
-// Message returns the message that was checked.
-func (c Checked) Message() Message { return c.msg }
-
 // From returns the bare address of the message's From ("ann@example.com"
 // for "Ann <ann@example.com>").
 func (c Checked) From() string { return c.from }

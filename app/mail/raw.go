@@ -38,9 +38,6 @@ type Raw struct {
 // senders, which take a CheckedRaw, trust it (see Checked).
 type CheckedRaw struct{ raw Raw }
 
-// Raw returns the message that was checked.
-func (c CheckedRaw) Raw() Raw { return c.raw }
-
 // Check checks the envelope and the size once, before any keyring or
 // network work, and returns the message as a CheckedRaw, for the senders.
 func (r Raw) Check() (CheckedRaw, error) {
