@@ -37,12 +37,13 @@ type API struct {
 	ProjectID string
 }
 
-// SendAPI delivers the checked message through the Gmail API (users.messages.send, media
-// upload) with an OAuth access token. The message is streamed as the body. A
-// 401 is ErrTokenRejected: Google refused the token before storing anything,
-// so a caller may refresh it and try again. Gmail sets the Bcc recipients from
-// the Bcc header, which the API needs and removes before delivery; it is not
-// written into the message that SMTP gets.
+// SendAPI delivers the checked message through the Gmail API
+// (users.messages.send, media upload) with an OAuth access token. The
+// message is streamed as the body. A 401 is ErrTokenRejected: Google refused
+// the token before storing anything, so a caller may refresh it and try
+// again. Gmail sets the Bcc recipients from the Bcc header, which the API
+// needs and removes before delivery; it is not written into the message that
+// SMTP gets.
 func (s *Sender) SendAPI(ctx context.Context, api API, cred Credential, c Checked) (Result, error) {
 	if c.from == "" {
 		return Result{}, errUnchecked

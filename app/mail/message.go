@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	netmail "net/mail"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -87,7 +88,8 @@ type Checked struct {
 // Check checks the message once, before any keyring or network work:
 // addresses parse, no header holds a line break, there is a recipient and
 // at most MaxRecipients, and every attachment is a readable regular file. It
-// returns the message as a Checked, for the senders.
+// returns the message as a Checked, for the senders, with lists of its own:
+// a change to m's afterwards cannot reach the senders unchecked.
 func (m Message) Check() (Checked, error) {
 	from, err := checkAddress("From", m.From)
 	if err != nil {
@@ -96,6 +98,7 @@ func (m Message) Check() (Checked, error) {
 	if err := m.CheckRecipients(); err != nil {
 		return Checked{}, err
 	}
+	m.To, m.Cc, m.Bcc, m.Attachments = slices.Clone(m.To), slices.Clone(m.Cc), slices.Clone(m.Bcc), slices.Clone(m.Attachments)
 	c := Checked{msg: m, from: from}
 	for _, f := range []struct {
 		name string

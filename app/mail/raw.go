@@ -8,6 +8,7 @@ import (
 	"io"
 	netmail "net/mail"
 	"net/textproto"
+	"slices"
 	"strings"
 
 	"github.com/mailkey-app/mailkey/app/advice"
@@ -40,6 +41,8 @@ type CheckedRaw struct{ raw Raw }
 
 // Check checks the envelope and the size once, before any keyring or
 // network work, and returns the message as a CheckedRaw, for the senders.
+// The CheckedRaw has its own copy of the envelope, so that a change to r's
+// afterwards cannot reach the senders unchecked.
 func (r Raw) Check() (CheckedRaw, error) {
 	if _, err := checkAddress("From", r.From); err != nil {
 		return CheckedRaw{}, err
@@ -62,6 +65,7 @@ func (r Raw) Check() (CheckedRaw, error) {
 			"the message is {{.Size}} bytes, over Gmail's limit of {{.Limit}}",
 			"Remove or shrink attachments, or share large files by link")
 	}
+	r.To = slices.Clone(r.To)
 	return CheckedRaw{raw: r}, nil
 }
 
@@ -113,11 +117,11 @@ func deliverRaw(sc *smtp.Client, lg log.Logger, r Raw) error {
 	return nil
 }
 
-// SendRawAPI delivers the checked message r through the Gmail API. The API takes the recipients
-// from the headers, so envelope recipients missing from To and Cc are added
-// in a Bcc header, which Gmail removes before delivery. Addresses in To and
-// Cc that are not envelope recipients get the message too: the API has no
-// envelope.
+// SendRawAPI delivers the checked message through the Gmail API. The API
+// takes the recipients from the headers, so envelope recipients missing from
+// To and Cc are added in a Bcc header, which Gmail removes before delivery.
+// Addresses in To and Cc that are not envelope recipients get the message
+// too: the API has no envelope.
 func (s *Sender) SendRawAPI(ctx context.Context, api API, cred Credential, c CheckedRaw) (Result, error) {
 	r := c.raw
 	if r.From == "" {
