@@ -12,7 +12,7 @@ import (
 // after a login there, and leaves it alone when the new server refuses or
 // cannot be used.
 func TestSetSMTP(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	ctx := context.Background()
 	if _, err := env.Engine.LoginAppPassword(ctx, enginetest.User, enginetest.AppPassword, env.Gmail.SMTP.StartTLSURL()); err != nil {
 		t.Fatal(err)
