@@ -12,7 +12,6 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/export"
-	"github.com/mailkey-app/mailkey/app/secret"
 )
 
 // exportPanel is the account screen's "Use this account elsewhere" section:
@@ -130,7 +129,7 @@ func (p *exportPanel) onCopyPassword() {
 	addr := p.acct.Address
 	p.copyPassword.Disable()
 	run(p.g.tasks, func() (string, error) {
-		return p.g.eng.Secrets.Get(context.Background(), addr, secret.AppPassword)
+		return p.g.eng.AppPassword(context.Background(), addr)
 	}, func(pw string, err error) {
 		p.copyPassword.Enable()
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
@@ -87,7 +88,7 @@ func TestAccountDeletedAndIdleClient(t *testing.T) {
 	h := newHarness(t)
 	signInOAuth(t, h)
 	later := time.Now().Add(151 * 24 * time.Hour)
-	h.eng.Now = func() time.Time { return later }
+	h.eng.Use(engine.WithClock(engine.ClockFunc(func() time.Time { return later })))
 	s := openAccount(t, h, ann)
 	if !s.health.idle.Visible() || !strings.Contains(s.health.idle.Text, "has not used its OAuth client since") ||
 		s.health.deleted.Visible() {

@@ -66,7 +66,7 @@ func (r *relayRunner) start(g *gui) (string, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.addr, r.stop, r.done = l.Addr().String(), cancel, make(chan struct{})
-	srv := &relay.Server{Engine: g.eng, Queue: q, Passwords: relay.NewPasswords(g.eng.Accounts.Dir(), g.eng.Secrets),
+	srv := &relay.Server{Engine: g.eng, Queue: q, Passwords: relay.PasswordsOf(g.eng),
 		Cert: cert, Log: log.New(os.Stderr, "relay: ", log.LstdFlags)}
 	_ = relay.WriteStatus(dir, relay.Status{PID: os.Getpid(), Listen: r.addr, Started: q.Now().UTC(), Fingerprint: cert.Fingerprint})
 	go func(done chan struct{}) {
@@ -196,7 +196,7 @@ func (p *relayPanel) load() {
 	run(p.g.tasks, func() (relayState, error) {
 		var st relayState
 		var err error
-		if st.passwords, err = relay.NewPasswords(p.g.eng.Accounts.Dir(), p.g.eng.Secrets).List(addr); err != nil {
+		if st.passwords, err = relay.PasswordsOf(p.g.eng).List(addr); err != nil {
 			return st, err
 		}
 		q, _, err := queueAndDir()
@@ -271,7 +271,7 @@ func (p *relayPanel) onCreate() {
 	label, addr := strings.TrimSpace(p.label.Text), p.addr
 	p.create.Disable()
 	run(p.g.tasks, func() (string, error) {
-		return relay.NewPasswords(p.g.eng.Accounts.Dir(), p.g.eng.Secrets).Add(context.Background(), addr, label)
+		return relay.PasswordsOf(p.g.eng).Add(context.Background(), addr, label)
 	}, func(pw string, err error) {
 		p.create.Enable()
 		p.showNote(err)
@@ -289,7 +289,7 @@ func (p *relayPanel) onCreate() {
 func (p *relayPanel) onRevoke(label string) {
 	addr := p.addr
 	run(p.g.tasks, func() (struct{}, error) {
-		return struct{}{}, relay.NewPasswords(p.g.eng.Accounts.Dir(), p.g.eng.Secrets).Remove(context.Background(), addr, label)
+		return struct{}{}, relay.PasswordsOf(p.g.eng).Remove(context.Background(), addr, label)
 	}, func(_ struct{}, err error) {
 		p.showNote(err)
 		p.load()

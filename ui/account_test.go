@@ -75,7 +75,7 @@ func TestAccountScreenAppPasswordAndRemove(t *testing.T) {
 	if err != nil || len(list) != 0 {
 		t.Fatalf("accounts after removal: %v, %v", list, err)
 	}
-	if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+	if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 		t.Fatalf("keyring after removal: %v, want ErrNotFound", err)
 	}
 	if h.g.screenName != "welcome" {
@@ -86,7 +86,7 @@ func TestAccountScreenAppPasswordAndRemove(t *testing.T) {
 func TestAccountScreenCheckConnectionFailure(t *testing.T) {
 	h := newHarness(t)
 	composeLoginAnn(t, h)
-	if err := h.eng.Secrets.Delete(context.Background(), ann, secret.AppPassword); err != nil {
+	if err := h.env.Secrets.Delete(context.Background(), ann, secret.AppPassword); err != nil {
 		t.Fatal(err)
 	}
 	s := openAccount(t, h, ann)
@@ -116,7 +116,7 @@ func TestAccountScreenTestingOAuth(t *testing.T) {
 	h := newHarness(t)
 	put := func(signedIn time.Time) {
 		t.Helper()
-		err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
+		err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
 			ProjectID: "mailkey-test", SignedInAt: signedIn, SMTP: h.gm.SMTP.StartTLSURL()})
 		if err != nil {
 			t.Fatal(err)
@@ -162,7 +162,7 @@ func TestAccountScreenTestingOAuth(t *testing.T) {
 
 func TestAccountScreenShowsReason(t *testing.T) {
 	h := newHarness(t)
-	err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
+	err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
 		SignedInAt: time.Now().Add(-30 * 24 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL(),
 		NeedsSignIn: true, Reason: "Google no longer accepts this sign-in (invalid_grant)"})
 	if err != nil {
@@ -186,7 +186,7 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 	h := newHarness(t)
 	composeLoginAnn(t, h)
 	ctx := context.Background()
-	pw := relay.NewPasswords(h.eng.Accounts.Dir(), h.eng.Secrets)
+	pw := relay.PasswordsOf(h.eng)
 	if _, err := pw.Add(ctx, ann, "nas"); err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 	if list, err := pw.List(ann); err != nil || len(list) != 0 {
 		t.Errorf("relay passwords after removal: %v, %v", list, err)
 	}
-	if v, err := h.eng.Secrets.Get(ctx, ann, secret.Kind("relay-password/nas")); !errors.Is(err, secret.ErrNotFound) {
+	if v, err := h.env.Secrets.Get(ctx, ann, secret.Kind("relay-password/nas")); !errors.Is(err, secret.ErrNotFound) {
 		t.Errorf("relay password still in the keyring (%q, %v)", v, err)
 	}
 	items, _, err := q.List()

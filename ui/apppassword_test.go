@@ -193,7 +193,7 @@ func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].Address != ann || list[0].Method != account.AppPassword {
 		t.Fatalf("accounts %+v, %v; want %s with an app password", list, err, ann)
 	}
-	if pw, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil || pw != annPass {
+	if pw, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil || pw != annPass {
 		t.Fatalf("keyring: err %v, holds the normalized app password: %v", err, pw == annPass)
 	}
 	if len(h.g.sidebar.infos) != 1 || h.g.sidebar.infos[0].Address != ann {
@@ -236,7 +236,7 @@ func TestAppPasswordRejectedShowsAdviceUnderPassword(t *testing.T) {
 	if list, err := h.eng.List(); err != nil || len(list) != 0 {
 		t.Fatalf("accounts %+v, %v; want none", list, err)
 	}
-	if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+	if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 		t.Fatalf("keyring lookup: %v, want secret.ErrNotFound", err)
 	}
 }

@@ -15,7 +15,7 @@ import (
 func TestComposeOffersAliases(t *testing.T) {
 	h := newHarness(t)
 	signInOAuth(t, h)
-	if err := h.eng.Accounts.Modify(ann, func(a *account.Account) { a.SendAs = []string{"ann@example.com"} }); err != nil {
+	if err := h.env.Accounts.Modify(ann, func(a *account.Account) { a.SendAs = []string{"ann@example.com"} }); err != nil {
 		t.Fatal(err)
 	}
 	c := openCompose(t, h, ann, false)

@@ -236,7 +236,7 @@ func TestComposeTestEmailToSelf(t *testing.T) {
 func TestComposeWarnsOverGmailLimit(t *testing.T) {
 	h := newHarness(t)
 	// A Gmail account, never contacted: the warning needs no network.
-	if err := h.eng.Accounts.Put(account.Account{Address: ann, Method: account.AppPassword, SMTP: google.DefaultSMTP}); err != nil {
+	if err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.AppPassword, SMTP: google.DefaultSMTP}); err != nil {
 		t.Fatal(err)
 	}
 	c := openCompose(t, h, ann, false)

@@ -42,11 +42,11 @@ func TestSavingOverADamagedAccountsFile(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t)
 			const damaged = `{"version":1,"accounts":[{"address":"ann@gm`
-			dir := h.eng.Accounts.Dir()
+			dir := h.env.Accounts.Dir()
 			if err := os.MkdirAll(dir, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(h.eng.Accounts.Path(), []byte(damaged), 0o600); err != nil {
+			if err := os.WriteFile(h.env.Accounts.Path(), []byte(damaged), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			h.g = h.newWindow()

@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/mailkey-app/mailkey/app/engine"
 )
 
 // applyDemo puts the window on one screen for the README's screenshots (make
@@ -86,7 +88,7 @@ func demoAccount(g *gui) {
 // demoSignInWait drops the demo client on the sign-in screen and starts the
 // sign-in, which waits for a browser that never answers.
 func demoSignInWait(g *gui) {
-	g.eng.Open = func(string) error { return nil }
+	g.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(string) error { return nil })))
 	var s *signIn
 	fyne.DoAndWait(func() {
 		g.showSignIn("")

@@ -67,7 +67,7 @@ func newGUI(a fyne.App, eng *engine.Engine) *gui {
 		win:      a.NewWindow("mailkey"),
 		eng:      eng,
 		tasks:    &tasks{},
-		progress: setup.NewStore(eng.Accounts.Dir()),
+		progress: setup.NewStore(eng.Dir()),
 		openURL:  a.OpenURL,
 		main:     container.NewStack(),
 	}

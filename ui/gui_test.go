@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
@@ -39,7 +40,7 @@ func TestNoBrowserOffersTheLinkToCopy(t *testing.T) {
 // copied link into a browser by hand and the sign-in completes.
 func TestSignInWithoutBrowserCompletesThroughCopyLink(t *testing.T) {
 	h := newHarness(t)
-	h.eng.Open = func(string) error { return errors.New("no browser") }
+	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(string) error { return errors.New("no browser") })))
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	test.Tap(s.signInBtn)

@@ -39,6 +39,7 @@ type harness struct {
 	g   *gui
 	gm  *testpeer.Gmail
 	eng *engine.Engine
+	env *enginetest.Env // the accounts file and keyring beside the engine, for setting up and checking
 
 	mu     sync.Mutex
 	opened []string // links the app asked the system browser to open
@@ -48,7 +49,7 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	t.Setenv("XDG_STATE_HOME", filepath.Join(t.TempDir(), "state")) // the relay panel's queue
 	env := enginetest.New(t)
-	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: env.Gmail, eng: env.Engine}
+	h := &harness{t: t, app: newQueuedApp(test.NewTempApp(t)), gm: env.Gmail, eng: env.Engine, env: env}
 	fyne.SetCurrentApp(h.app)
 	// The tests read English unless they choose otherwise, whatever the
 	// locale of the machine that runs them.

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestLeavingTheWaitingSignInAsksAndCancels(t *testing.T) {
 	h := newHarness(t)
 	links := make(chan string, 1)
-	h.eng.Open = func(link string) error { links <- link; return nil }
+	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(link string) error { links <- link; return nil })))
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	test.Tap(s.signInBtn)
@@ -46,7 +47,7 @@ func TestResumeOffer(t *testing.T) {
 	if h.g.sidebar.resume.Visible() {
 		t.Fatal("a resume offer without any progress")
 	}
-	dir := h.eng.Accounts.Dir()
+	dir := h.env.Accounts.Dir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}

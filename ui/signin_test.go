@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
@@ -190,7 +191,7 @@ func TestSignInThenAccountRunsTheChecks(t *testing.T) {
 func TestSignInCancelWhileWaiting(t *testing.T) {
 	h := newHarness(t)
 	urls := make(chan string, 1)
-	h.eng.Open = func(u string) error { urls <- u; return nil } // a browser that never comes back
+	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(u string) error { urls <- u; return nil }))) // a browser that never comes back
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	test.Tap(s.signInBtn)
@@ -228,7 +229,7 @@ func TestSignInNotATestUser(t *testing.T) {
 	h.g.win.Resize(fyne.NewSize(1024, 600))
 	h.gm.OAuth.SetSignInAs("mallory@gmail.com")
 	pages := make(chan testpeer.BrowseResult, 1)
-	h.eng.Open = func(u string) error { go func() { pages <- testpeer.Fetch(u) }(); return nil }
+	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(u string) error { go func() { pages <- testpeer.Fetch(u) }(); return nil })))
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	if !strings.Contains(s.prepare2.Text, "You've been given access to an app that's currently being tested") || !strings.Contains(s.prepare2.Text, "Continue") {
@@ -326,7 +327,7 @@ func TestSignInWithTwoFields(t *testing.T) {
 	if err != nil || in.ProjectID != "mailkey-test" || in.ClientID != h.gm.OAuth.ClientID {
 		t.Fatalf("account %+v, %v", in.Account, err)
 	}
-	if sec, _ := h.eng.Secrets.Get(t.Context(), ann, secret.ClientSecret); sec != h.gm.OAuth.ClientSecret {
+	if sec, _ := h.env.Secrets.Get(t.Context(), ann, secret.ClientSecret); sec != h.gm.OAuth.ClientSecret {
 		t.Fatal("the typed secret is not in the keyring")
 	}
 }
@@ -475,17 +476,17 @@ func TestSignInAsksBeforeReplacing(t *testing.T) {
 				t.Errorf("the question says %q, want %q in it", text, want)
 			}
 		}
-		if a, err := h.eng.Accounts.Get(ann); err != nil || a.Method != account.AppPassword {
+		if a, err := h.env.Accounts.Get(ann); err != nil || a.Method != account.AppPassword {
 			t.Fatalf("while asking, the account is %+v, %v", a, err)
 		}
 		test.Tap(b)
 		h.settle()
-		a, err := h.eng.Accounts.Get(ann)
+		a, err := h.env.Accounts.Get(ann)
 		if keep {
 			if err != nil || a.Method != account.AppPassword || !strings.Contains(s.status.Text, "nothing from this sign-in was saved") {
 				t.Fatalf("after keeping: %+v, %v, status %q", a, err, s.status.Text)
 			}
-			if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil {
+			if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil {
 				t.Fatalf("the app password after keeping: %v", err)
 			}
 			continue
@@ -493,7 +494,7 @@ func TestSignInAsksBeforeReplacing(t *testing.T) {
 		if err != nil || a.Method != account.OAuth || !s.afterBox.Visible() {
 			t.Fatalf("after replacing: %+v, %v, status %q", a, err, s.status.Text)
 		}
-		if _, err := h.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+		if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 			t.Fatalf("the app password after replacing: %v", err)
 		}
 	}

@@ -69,7 +69,7 @@ func TestSendAsAliases(t *testing.T) {
 	if res.stdout != "pending@example.com\n" {
 		t.Errorf("aliases: %q", res.stdout)
 	}
-	if a, err := r.eng.Accounts.Get(ann); err != nil || len(a.SendAs) != 1 || a.SendAs[0] != "pending@example.com" {
+	if a, err := r.accounts.Get(ann); err != nil || len(a.SendAs) != 1 || a.SendAs[0] != "pending@example.com" {
 		t.Errorf("stored %v, %v", a.SendAs, err)
 	}
 }

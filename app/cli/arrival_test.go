@@ -123,7 +123,7 @@ func TestTestUsage(t *testing.T) {
 	if !strings.Contains(res.stderr, "not a usable IMAP URL") {
 		t.Errorf("stderr %q", res.stderr)
 	}
-	if _, err := r.eng.Accounts.Get(ann); err == nil {
+	if _, err := r.accounts.Get(ann); err == nil {
 		t.Error("a refused --imap saved the account")
 	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/export"
-	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/spf13/cobra"
 )
 
@@ -82,7 +81,7 @@ func exportValues(ctx context.Context, env Env, a account.Account, show bool) er
 			return usagef(usageExport, "%s signs in with OAuth 2.0 and has no app password to show", a.Address)
 		}
 		var err error
-		if pw, err = env.Engine.Secrets.Get(ctx, a.Address, secret.AppPassword); err != nil {
+		if pw, err = env.Engine.AppPassword(ctx, a.Address); err != nil {
 			return err
 		}
 	}

@@ -129,7 +129,7 @@ func TestLoginChecksTheAccountsFileFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	opened := 0
-	r.eng.Open = func(string) error { opened++; return nil }
+	r.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(string) error { opened++; return nil })))
 	res := r.runWithin(20*time.Second, "", "login", "--client-secret", r.clientFile("installed"), "--timeout", "3s")
 	if opened != 0 {
 		t.Fatalf("the browser was opened %d times although the account could not be saved", opened)
@@ -228,8 +228,7 @@ func TestChildCLI(t *testing.T) {
 	if args == "" {
 		t.Skip("runs only as TestConfigDirNotWritable's child")
 	}
-	eng := engine.New(os.Getenv(childDirEnv))
-	eng.Secrets = secret.New(os.Getenv(childServiceEnv))
+	eng := engine.New(os.Getenv(childDirEnv), engine.WithSecrets(secret.New(os.Getenv(childServiceEnv))))
 	var out, errb bytes.Buffer
 	start := time.Now()
 	code := cli.Run(context.Background(), strings.Fields(args), cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Engine: eng})

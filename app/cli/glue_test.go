@@ -185,7 +185,7 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 		}
 	}
 	for _, label := range []string{"nas", "cron"} {
-		if v, err := r.eng.Secrets.Get(context.Background(), ann, secret.Kind("relay-password/"+label)); !errors.Is(err, secret.ErrNotFound) {
+		if v, err := r.keyring.Get(context.Background(), ann, secret.Kind("relay-password/"+label)); !errors.Is(err, secret.ErrNotFound) {
 			t.Errorf("relay password %s still in the keyring (%q, %v)", label, v, err)
 		}
 	}
@@ -215,7 +215,7 @@ func TestOAuthLoginSaysWhatItReplaced(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}
 	}
-	if _, err := r.eng.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+	if _, err := r.keyring.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 		t.Errorf("the app password after the OAuth sign-in: %v", err)
 	}
 	res, _ = r.signIn(nil)

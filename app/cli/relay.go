@@ -84,7 +84,7 @@ func checkListen(listen string) (string, error) {
 }
 
 func passwords(env Env) *relay.Passwords {
-	return relay.NewPasswords(env.Engine.Accounts.Dir(), env.Engine.Secrets)
+	return relay.PasswordsOf(env.Engine)
 }
 
 // relayDir is the relay's state dir, beside the queue.
@@ -170,7 +170,7 @@ func relayAddPassword(ctx context.Context, env Env, args []string) error {
 	if len(args) != 2 {
 		return usagef(usageRelay, "relay add-password takes an address and a label, such as: relay add-password ann@gmail.com scanner")
 	}
-	a, err := env.Engine.Accounts.Get(args[0])
+	a, err := env.Engine.Account(args[0])
 	if err != nil {
 		return err
 	}

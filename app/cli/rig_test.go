@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
@@ -47,8 +48,11 @@ type rig struct {
 	dir     string
 	service string
 	eng     *engine.Engine
-	now     time.Time
-	mu      sync.Mutex
+	// accounts and keyring are what the engine keeps, for setting up and checking.
+	accounts *account.Store
+	keyring  *secret.Store
+	now      time.Time
+	mu       sync.Mutex
 	// secrets lists every secret the peers handed out, to prove none reached a file.
 	secrets []string
 }
@@ -57,8 +61,9 @@ func newRig(t *testing.T) *rig {
 	t.Helper()
 	env := enginetest.New(t)
 	g := env.Gmail
-	r := &rig{t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, gmail: g, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine}
-	r.eng.Now = r.clock
+	r := &rig{t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, gmail: g, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine,
+		accounts: env.Accounts, keyring: env.Secrets}
+	r.eng.Use(engine.WithClock(engine.ClockFunc(r.clock)))
 	r.secrets = []string{annPass, annAccount, g.OAuth.ClientSecret}
 	return r
 }
@@ -130,7 +135,7 @@ func (r *rig) wantCode(res result, code int) {
 }
 
 func (r *rig) secret(k secret.Kind) (string, error) {
-	return r.eng.Secrets.Get(context.Background(), ann, k)
+	return r.keyring.Get(context.Background(), ann, k)
 }
 
 // noSecretsOnDisk fails if any secret handed out during the test appears in a

@@ -196,7 +196,7 @@ func completeAccounts(env Env) cobra.CompletionFunc {
 
 // accountAddresses lists the accounts' addresses that start with prefix.
 func accountAddresses(env Env, prefix string) []cobra.Completion {
-	list, err := env.Engine.Accounts.List()
+	list, err := env.Engine.List()
 	if err != nil {
 		return nil
 	}

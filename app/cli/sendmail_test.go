@@ -29,8 +29,7 @@ import (
 // call mailkey as a program: MAILKEY_CLI_MAIN=1 in its environment, the
 // keyring service in MAILKEY_TEST_SERVICE, the test CA in SSL_CERT_FILE.
 func runAsMailkey() int {
-	eng := engine.New(os.Getenv("MAILKEY_CONFIG_DIR"))
-	eng.Secrets = secret.New(os.Getenv("MAILKEY_TEST_SERVICE"))
+	eng := engine.New(os.Getenv("MAILKEY_CONFIG_DIR"), engine.WithSecrets(secret.New(os.Getenv("MAILKEY_TEST_SERVICE"))))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return cli.Run(ctx, cli.Args(os.Args), cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Engine: eng})
@@ -150,7 +149,7 @@ func TestSendmailChoosesTheAccount(t *testing.T) {
 	}
 
 	// With two accounts, the message must say which.
-	if err := r.eng.Accounts.Put(account.Account{Address: "zoe@gmail.com", Method: account.AppPassword, SMTP: r.smtp.StartTLSURL()}); err != nil {
+	if err := r.accounts.Put(account.Account{Address: "zoe@gmail.com", Method: account.AppPassword, SMTP: r.smtp.StartTLSURL()}); err != nil {
 		t.Fatal(err)
 	}
 	res = r.run("From: someone@else.org\nSubject: x\n\nhi\n", "sendmail", "bob@example.com")

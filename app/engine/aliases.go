@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
 // SendAsPath is users.settings.sendAs.list: the "Send mail as" addresses.
@@ -28,7 +26,7 @@ var ErrAliases = errors.New("cannot read the Send mail as addresses")
 // addresses whose verificationStatus is "accepted" count; the account's own
 // address is left out. App-password accounts cannot read them: ErrNotOAuth.
 func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return nil, err
 	}
@@ -41,17 +39,17 @@ func (e *Engine) RefreshAliases(ctx context.Context, addr string) ([]string, err
 	if err != nil {
 		return nil, err
 	}
-	aliases, err := listSendAs(ctx, e.apiBase(a), tok, e.Sender.RootCAs)
+	aliases, err := listSendAs(ctx, e.http(e.sender.RootCAs, doctorTimeout), e.apiBase(a), tok)
 	if err != nil {
 		return nil, err
 	}
 	aliases = slices.DeleteFunc(aliases, func(s string) bool { return s == "" || account.Same(s, a.Address) })
-	err = e.Accounts.Modify(a.Address, func(x *account.Account) { x.SendAs = aliases })
+	err = e.accounts.Modify(a.Address, func(x *account.Account) { x.SendAs = aliases })
 	return aliases, err
 }
 
 // listSendAs calls users.settings.sendAs.list and returns the verified addresses.
-func listSendAs(ctx context.Context, base, token string, roots *x509.CertPool) ([]string, error) {
+func listSendAs(ctx context.Context, client HTTPClient, base, token string) ([]string, error) {
 	if base == "" {
 		base = google.DefaultAPIBase
 	}
@@ -63,7 +61,7 @@ func listSendAs(ctx context.Context, base, token string, roots *x509.CertPool) (
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Transport: trust.Transport(roots), Timeout: doctorTimeout}).Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return nil, advice.Keyed(fmt.Errorf("%w: %v", ErrAliases, err), "engine.aliases_unreachable", nil,
 			"cannot reach the Gmail API to read the Send mail as addresses", "Check your connection and try again")
@@ -143,13 +141,13 @@ func (e *Engine) AccountFor(from, via string) (account.Account, error) {
 
 func (e *Engine) accountFor(from, via string) (account.Account, error) {
 	if via != "" {
-		return e.Accounts.Get(via)
+		return e.accounts.Get(via)
 	}
-	a, err := e.Accounts.Get(from)
+	a, err := e.accounts.Get(from)
 	if !errors.Is(err, account.ErrNotFound) {
 		return a, err
 	}
-	list, lerr := e.Accounts.List()
+	list, lerr := e.accounts.List()
 	if lerr != nil {
 		return account.Account{}, lerr
 	}

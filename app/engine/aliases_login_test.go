@@ -16,7 +16,7 @@ import (
 // CLI's) reads the verified Send mail as addresses, not only Check again;
 // a failed read keeps those read before and is reported, the sign-in stands.
 func TestLoginOAuthReadsTheAliases(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	env.Gmail.Mailbox.SetSendAs(enginetest.User, []testpeer.SendAs{
 		{SendAsEmail: enginetest.User, IsPrimary: true},
 		{SendAsEmail: "ann@example.com", VerificationStatus: "accepted"},
@@ -37,7 +37,7 @@ func TestLoginOAuthReadsTheAliases(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, err := env.Engine.Accounts.Get(a.Address)
+		stored, err := env.Accounts.Get(a.Address)
 		if err != nil || !slices.Equal(stored.SendAs, []string{"ann@example.com"}) || !slices.Equal(a.SendAs, stored.SendAs) {
 			t.Fatalf("after the sign-in: stored %v, returned %v, %v; want [ann@example.com]", stored.SendAs, a.SendAs, err)
 		}

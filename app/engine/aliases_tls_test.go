@@ -29,7 +29,7 @@ func TestRefreshAliasesTrustsTheSendersRoots(t *testing.T) {
 	srv.TLS = env.Gmail.CA.ServerTLS
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	if err := env.Engine.Accounts.Modify(enginetest.User, func(a *account.Account) { a.APIBase = srv.URL }); err != nil {
+	if err := env.Accounts.Modify(enginetest.User, func(a *account.Account) { a.APIBase = srv.URL }); err != nil {
 		t.Fatal(err)
 	}
 	got, err := env.Engine.RefreshAliases(context.Background(), enginetest.User)

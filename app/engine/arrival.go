@@ -22,7 +22,7 @@ type Arrival struct {
 // password otherwise. A failed send is returned as the error; a failed look
 // too, with the send's result.
 func (e *Engine) TestArrival(ctx context.Context, addr string, timeout time.Duration) (Arrival, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return Arrival{}, err
 	}
@@ -46,7 +46,7 @@ func (e *Engine) TestArrival(ctx context.Context, addr string, timeout time.Dura
 // WaitArrival looks for the message messageID, accepted by the server at
 // start, in the account's mailbox until timeout has passed since start.
 func (e *Engine) WaitArrival(ctx context.Context, addr, messageID string, start time.Time, timeout time.Duration) (arrival.Result, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return arrival.Result{}, err
 	}
@@ -73,7 +73,7 @@ func (e *Engine) finder(ctx context.Context, a account.Account) (arrival.Finder,
 	}
 	imapURL := a.IMAP
 	if imapURL == "" {
-		imapURL = e.DefaultIMAP
+		imapURL = e.defaultIMAP
 	}
 	if _, err := arrival.ParseIMAPURL(imapURL); err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func (e *Engine) finder(ctx context.Context, a account.Account) (arrival.Finder,
 	if err != nil {
 		return nil, err
 	}
-	return arrival.IMAP{URL: imapURL, Username: a.Address, Password: cred.Password, RootCAs: e.Sender.RootCAs}, nil
+	return arrival.IMAP{URL: imapURL, Username: a.Address, Password: cred.Password, RootCAs: e.sender.RootCAs}, nil
 }
 
 // apiFinder reads the mailbox through the Gmail API; a refused token is
@@ -95,7 +95,7 @@ type apiFinder struct {
 }
 
 func (f *apiFinder) Find(ctx context.Context, messageID string) (arrival.Found, bool, error) {
-	g := arrival.GmailAPI{Base: f.e.apiBase(f.a), RootCAs: f.e.Sender.RootCAs, Token: func(ctx context.Context) (string, error) {
+	g := arrival.GmailAPI{Base: f.e.apiBase(f.a), RootCAs: f.e.sender.RootCAs, Token: func(ctx context.Context) (string, error) {
 		tok, err := f.e.accessToken(ctx, f.a, f.rejected)
 		f.last = tok
 		return tok, err
@@ -112,7 +112,7 @@ func (e *Engine) SetIMAP(addr, imapURL string) error {
 	if _, err := arrival.ParseIMAPURL(imapURL); err != nil {
 		return err
 	}
-	return e.Accounts.Modify(addr, func(a *account.Account) { a.IMAP = imapURL })
+	return e.accounts.Modify(addr, func(a *account.Account) { a.IMAP = imapURL })
 }
 
 // apiBase is the account's Gmail API base, or the engine's default.
@@ -120,5 +120,5 @@ func (e *Engine) apiBase(a account.Account) string {
 	if a.APIBase != "" {
 		return a.APIBase
 	}
-	return e.DefaultAPI
+	return e.defaultAPI
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
@@ -27,7 +28,7 @@ func recipients(n int) []string {
 func refusedUnsigned(t *testing.T, try func(env *enginetest.Env, transport string)) {
 	t.Helper()
 	env := doctorEnv(t)
-	if err := env.Engine.Secrets.DeleteAll(context.Background(), enginetest.User); err != nil {
+	if err := env.Secrets.DeleteAll(context.Background(), enginetest.User); err != nil {
 		t.Fatal(err)
 	}
 	for _, transport := range []string{account.TransportAuto, account.TransportSMTP, account.TransportAPI} {
@@ -103,7 +104,7 @@ func TestTheSendersTakeOnlyCheckedMessages(t *testing.T) {
 	}
 	cred := mail.Credential{Username: enginetest.User, Password: enginetest.AppPassword}
 	api := mail.API{Base: env.Gmail.API.URL}
-	s := env.Engine.Sender
+	s := &mail.Sender{RootCAs: env.Gmail.CA.Pool, Timeout: 5 * time.Second}
 	for name, send := range map[string]func() (mail.Result, error){
 		"Send":       func() (mail.Result, error) { return s.Send(ctx, ep, cred, mail.Checked{}) },
 		"SendAPI":    func() (mail.Result, error) { return s.SendAPI(ctx, api, cred, mail.Checked{}) },

@@ -15,7 +15,6 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/internal/trust"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
@@ -71,7 +70,7 @@ const doctorTimeout = 20 * time.Second
 // used within account.ClientIdleWarning, since Google deletes idle clients.
 // It fails only when the account cannot be read.
 func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +103,7 @@ func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 // again: the checks above may just have refreshed its token, which is use.
 func (e *Engine) clientCheck(a account.Account) Check {
 	c := Check{ID: CheckClient, Title: "OAuth client kept in use"}
-	if fresh, err := e.Accounts.Get(a.Address); err == nil {
+	if fresh, err := e.accounts.Get(a.Address); err == nil {
 		a = fresh
 	}
 	last, now := a.LastClientUse(), e.Now()
@@ -197,7 +196,7 @@ func hasField(list, want string) bool {
 // marked: its saved reason, if any, stays.
 func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string, bool) {
 	c := Check{ID: CheckAPI, Title: "Gmail API enabled"}
-	if _, err := e.Secrets.Get(ctx, a.Address, secret.RefreshToken); err != nil {
+	if _, err := e.secrets.Get(ctx, a.Address, secret.RefreshToken); err != nil {
 		if errors.Is(err, secret.ErrNotFound) {
 			err = noSignIn(a)
 		}
@@ -207,12 +206,12 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 	if err != nil {
 		return failWith(c, err), "", false
 	}
-	status, body, err := getProfile(ctx, a.APIBase, tok)
+	status, body, err := getProfile(ctx, e.http(nil, doctorTimeout), a.APIBase, tok)
 	if err == nil && status == http.StatusUnauthorized { // a cached token Google no longer takes
 		if tok, err = e.accessToken(ctx, a, tok); err != nil {
 			return failWith(c, err), "", false
 		}
-		status, body, err = getProfile(ctx, a.APIBase, tok)
+		status, body, err = getProfile(ctx, e.http(nil, doctorTimeout), a.APIBase, tok)
 	}
 	c.signedIn = true
 	if err != nil {
@@ -338,7 +337,7 @@ func accountHost(raw string) string {
 }
 
 // getProfile calls GET {base}/gmail/v1/users/me/profile with the token.
-func getProfile(ctx context.Context, base, token string) (int, []byte, error) {
+func getProfile(ctx context.Context, client HTTPClient, base, token string) (int, []byte, error) {
 	if base == "" {
 		base = google.DefaultAPIBase
 	}
@@ -350,7 +349,7 @@ func getProfile(ctx context.Context, base, token string) (int, []byte, error) {
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Accept", "application/json")
-	resp, err := (&http.Client{Timeout: doctorTimeout, Transport: trust.Transport(nil)}).Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {

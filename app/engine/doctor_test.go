@@ -17,7 +17,7 @@ import (
 // doctorEnv signs ann in with OAuth, with the Gmail API at the local peer.
 func doctorEnv(t *testing.T) *enginetest.Env {
 	t.Helper()
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	client, err := google.ReadClientFile(env.Gmail.ClientFile)
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func TestDoctorRefusedToken(t *testing.T) {
 
 func TestDoctorScopeMissing(t *testing.T) {
 	env := doctorEnv(t)
-	if err := env.Engine.Accounts.Modify(enginetest.User, func(a *account.Account) { a.Scopes = "openid email" }); err != nil {
+	if err := env.Accounts.Modify(enginetest.User, func(a *account.Account) { a.Scopes = "openid email" }); err != nil {
 		t.Fatal(err)
 	}
 	c := doctor(t, env)[engine.CheckScope]
@@ -120,7 +120,7 @@ func TestDoctorScopeMissing(t *testing.T) {
 }
 
 func TestDoctorAppPassword(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	if _, err := env.Engine.LoginAppPassword(context.Background(), enginetest.User, enginetest.AppPasswordSeen, env.Gmail.SMTP.StartTLSURL()); err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestSetTransport(t *testing.T) {
 }
 
 func TestSetTransportAppPassword(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	if _, err := env.Engine.LoginAppPassword(context.Background(), enginetest.User, enginetest.AppPasswordSeen, env.Gmail.SMTP.StartTLSURL()); err != nil {
 		t.Fatal(err)
 	}
@@ -197,18 +197,19 @@ func TestSetTransportAppPassword(t *testing.T) {
 // the warning and is recorded.
 func TestDoctorClientIdle(t *testing.T) {
 	env := doctorEnv(t)
-	now := time.Now()
-	env.Engine.Now = func() time.Time { return now }
+	clk := enginetest.NewClock(time.Now())
+	env.Engine.Use(engine.WithClock(clk))
+	now := clk.Now()
 	if c := doctor(t, env)[engine.CheckClient]; !c.OK {
 		t.Fatalf("fresh sign-in: %+v", c)
 	}
-	a, err := env.Engine.Accounts.Get(enginetest.User)
+	a, err := env.Accounts.Get(enginetest.User)
 	if err != nil || !a.LastRefresh.IsZero() && a.LastRefresh.Before(a.SignedInAt) {
 		t.Fatalf("account %+v, %v", a, err)
 	}
 	// 151 days later, Google has deleted the client: the refresh fails.
 	later := now.Add(151 * 24 * time.Hour)
-	env.Engine.Now = func() time.Time { return later }
+	clk.Set(later)
 	env.Gmail.OAuth.SetClientDeleted(true)
 	checks := doctor(t, env)
 	c := checks[engine.CheckClient]
@@ -227,7 +228,7 @@ func TestDoctorClientIdle(t *testing.T) {
 	if _, err := env.Engine.Token(context.Background(), enginetest.User); err != nil {
 		t.Fatal(err)
 	}
-	a, _ = env.Engine.Accounts.Get(enginetest.User)
+	a, _ = env.Accounts.Get(enginetest.User)
 	if !a.LastRefresh.Equal(later) || a.ClientIdle(later) || a.NeedsSignIn {
 		t.Fatalf("after the refresh: last %v idle %v needs %v", a.LastRefresh, a.ClientIdle(later), a.NeedsSignIn)
 	}

@@ -18,37 +18,72 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
-	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
-// Engine runs mailkey's operations. Create it with New; the fields may be
-// replaced before first use (tests swap the browser opener and the clock).
+// Engine runs mailkey's operations. It owns every access to the accounts
+// file and the keyring: the GUI and the CLI go through its methods. Create it
+// with New; its boundaries (the keyring, the accounts file, the clock, the
+// browser, the HTTP client, the mail sender) are options, with the real ones
+// as defaults.
 type Engine struct {
-	Accounts *account.Store
-	Secrets  *secret.Store
-	Sender   *mail.Sender
-	// Open opens the system browser for the OAuth sign-in.
-	Open oauth.Opener
-	// Now is the clock.
-	Now func() time.Time
-	// DefaultIMAP and DefaultAPI are the IMAP URL and the Gmail API base of
+	accounts AccountStore
+	secrets  SecretStore
+	sender   *mail.Sender
+	browser  Browser
+	clock    Clock
+	http     HTTPFactory
+	// defaultIMAP and defaultAPI are the IMAP URL and the Gmail API base of
 	// accounts that set none ("" for Gmail's), for the arrival check and the
 	// Send mail as list; tests point them at the stand-ins (arrival.go).
-	DefaultIMAP, DefaultAPI string
+	defaultIMAP, defaultAPI string
 
 	tokenMu sync.Mutex // one refresh at a time; the others then find it cached
 }
 
-// New returns an engine over the accounts in dir and the system keyring.
-func New(dir string) *Engine {
-	return &Engine{
-		Accounts: account.NewStore(dir),
-		Secrets:  secret.New(""),
-		Sender:   &mail.Sender{},
-		Open:     OpenBrowser,
-		Now:      time.Now,
+// New returns an engine over the accounts in dir and the system keyring,
+// with the options applied on top of the real boundaries (see Option).
+func New(dir string, opts ...Option) *Engine {
+	e := &Engine{
+		accounts: account.NewStore(dir),
+		secrets:  secret.New(""),
+		sender:   &mail.Sender{},
+		browser:  BrowserFunc(OpenBrowser),
+		clock:    ClockFunc(time.Now),
+		http:     trustedClient,
 	}
+	e.Use(opts...)
+	return e
+}
+
+// Use applies options to an engine. Tests and the screenshot hooks use it
+// to swap the browser or the clock of an engine that a window already holds;
+// apply them before the operations that should see them.
+func (e *Engine) Use(opts ...Option) {
+	for _, o := range opts {
+		o(e)
+	}
+}
+
+// Now returns the engine's time.
+func (e *Engine) Now() time.Time { return e.clock.Now() }
+
+// Open opens url in the engine's browser (the system browser outside tests).
+func (e *Engine) Open(url string) error { return e.browser.Open(url) }
+
+// Dir returns the configuration directory that holds the accounts file,
+// where other parts of mailkey keep their files beside it.
+func (e *Engine) Dir() string { return e.accounts.Dir() }
+
+// Keyring returns the engine's keyring, for the parts of app/ that keep
+// secrets of their own beside the accounts' (the relay's passwords, through
+// relay.PasswordsOf). The GUI and the CLI never use it directly.
+func (e *Engine) Keyring() SecretStore { return e.secrets }
+
+// AppPassword returns the app password of addr from the keyring, for an
+// export that shows or copies it (secret.ErrNotFound when there is none).
+func (e *Engine) AppPassword(ctx context.Context, addr string) (string, error) {
+	return e.secrets.Get(ctx, addr, secret.AppPassword)
 }
 
 // Info is an account with its status at the time it was listed.
@@ -59,7 +94,7 @@ type Info struct {
 
 // List returns every account with its status.
 func (e *Engine) List() ([]Info, error) {
-	list, err := e.Accounts.List()
+	list, err := e.accounts.List()
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +108,7 @@ func (e *Engine) List() ([]Info, error) {
 
 // Account returns one account with its status.
 func (e *Engine) Account(addr string) (Info, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return Info{}, err
 	}
@@ -144,11 +179,11 @@ func (u *unit) Close() {
 func (e *Engine) begin(ctx context.Context) (*unit, error) {
 	// Without a keyring nothing can be done: say so before taking the locks
 	// (which would create their files).
-	if err := e.Secrets.Check(ctx); err != nil {
+	if err := e.secrets.Check(ctx); err != nil {
 		return nil, err
 	}
 	unlockTokens, terr := e.lockTokens(ctx)
-	tx, err := e.Accounts.Begin()
+	tx, err := e.accounts.Begin()
 	if err == nil && terr != nil {
 		tx.Close()
 		err = terr
@@ -195,7 +230,7 @@ func (e *Engine) save(ctx context.Context, a account.Account, secrets map[secret
 		return e.undone(err, a.Address, []func() error{undo})
 	}
 	for _, k := range stale {
-		_ = e.Secrets.Delete(ctx, a.Address, k)
+		_ = e.secrets.Delete(ctx, a.Address, k)
 	}
 	tx.Close() // before telling anyone: a notifier may wait for a person
 	noteBackup(ctx, tx)
@@ -218,7 +253,7 @@ func (e *Engine) replaceSecrets(ctx context.Context, name string, set map[secret
 		if !setting && !slices.Contains(del, k) {
 			continue
 		}
-		v, err := e.Secrets.Get(ctx, name, k)
+		v, err := e.secrets.Get(ctx, name, k)
 		if err != nil && !errors.Is(err, secret.ErrNotFound) {
 			return func() error { return nil }, err
 		}
@@ -230,9 +265,9 @@ func (e *Engine) replaceSecrets(ctx context.Context, name string, set map[secret
 		for _, p := range changed {
 			var err error
 			if p.had {
-				err = e.Secrets.Set(ctx, name, p.kind, p.value)
+				err = e.secrets.Set(ctx, name, p.kind, p.value)
 			} else {
-				err = e.Secrets.Delete(ctx, name, p.kind)
+				err = e.secrets.Delete(ctx, name, p.kind)
 			}
 			if first == nil {
 				first = err
@@ -242,9 +277,9 @@ func (e *Engine) replaceSecrets(ctx context.Context, name string, set map[secret
 	}
 	for _, p := range before {
 		if v, ok := set[p.kind]; ok {
-			err = e.Secrets.Set(ctx, name, p.kind, v)
+			err = e.secrets.Set(ctx, name, p.kind, v)
 		} else if p.had {
-			err = e.Secrets.Delete(ctx, name, p.kind)
+			err = e.secrets.Delete(ctx, name, p.kind)
 		}
 		if err != nil {
 			return undo, err

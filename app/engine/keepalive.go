@@ -12,7 +12,7 @@ import (
 // keeps an otherwise idle client from being deleted. A refused refresh marks
 // the account as needing a sign-in, as any refresh does.
 func (e *Engine) Refresh(ctx context.Context, addr string) error {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return err
 	}

@@ -127,10 +127,10 @@ func (e *Engine) saveOAuth(ctx context.Context, req OAuthLogin, smtpURL string, 
 				"you kept the account saved for {{.Address}}: nothing from this sign-in was saved", "")
 		}
 	}
-	if old, err := e.Accounts.Get(a.Address); err == nil && a.Transport == "" && old.Method == account.OAuth {
+	if old, err := e.accounts.Get(a.Address); err == nil && a.Transport == "" && old.Method == account.OAuth {
 		a.Transport = old.Transport // signing in again keeps the transport chosen before
 	}
-	if old, err := e.Accounts.Get(a.Address); err == nil && old.Method == account.OAuth {
+	if old, err := e.accounts.Get(a.Address); err == nil && old.Method == account.OAuth {
 		a.SendAs = old.SendAs // until read again, right after the sign-in
 	}
 	err = e.save(ctx, a, map[secret.Kind]string{
@@ -144,10 +144,10 @@ func (e *Engine) saveOAuth(ctx context.Context, req OAuthLogin, smtpURL string, 
 // checkSavable checks that an account could be saved now: the accounts file
 // and its directory (see account.Store.CheckWritable) and the keyring.
 func (e *Engine) checkSavable(ctx context.Context) error {
-	if err := e.Accounts.CheckWritable(); err != nil {
+	if err := e.accounts.CheckWritable(); err != nil {
 		return err
 	}
-	return e.Secrets.Check(ctx)
+	return e.secrets.Check(ctx)
 }
 
 // ErrBadTransport means a transport other than smtp, api or auto was asked for.
@@ -171,10 +171,10 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	}
 	// The accounts file is checked before the SMTP login; the keyring is
 	// not, so that the password is checked even where it cannot be saved.
-	if err := e.Accounts.CheckWritable(); err != nil {
+	if err := e.accounts.CheckWritable(); err != nil {
 		return account.Account{}, err
 	}
-	if _, err := e.Sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {
+	if _, err := e.sender.Verify(ctx, ep, mail.Credential{Username: address, Password: pw}); err != nil {
 		return account.Account{}, err
 	}
 	a := account.Account{
@@ -190,7 +190,7 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 
 // needsSignIn marks the account and returns err unchanged.
 func (e *Engine) needsSignIn(a account.Account, err error) error {
-	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
+	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
 		t := advice.TextOf(err)
 		x.NeedsSignIn = true
 		x.Reason, x.ReasonKey, x.ReasonData = t.What, t.Key, nil
@@ -224,7 +224,7 @@ func signInEnd(tok *oauth2.Token, signedIn time.Time, pub account.Publishing) (t
 // app is published, and only a new sign-in lasts (GOOGLE.md). Declaring
 // Testing gives a sign-in without an end the 7-day one.
 func (e *Engine) SetPublishing(addr string, p account.Publishing) error {
-	return e.Accounts.Modify(addr, func(a *account.Account) {
+	return e.accounts.Modify(addr, func(a *account.Account) {
 		a.Publishing = p
 		switch {
 		case p == account.Production && !a.EndFromGoogle:
@@ -238,7 +238,7 @@ func (e *Engine) SetPublishing(addr string, p account.Publishing) error {
 // ClientFor returns the OAuth client an account signed in with, secret
 // included, so that "Sign in again" needs no new client JSON.
 func (e *Engine) ClientFor(ctx context.Context, addr string) (google.Client, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return google.Client{}, err
 	}
@@ -246,7 +246,7 @@ func (e *Engine) ClientFor(ctx context.Context, addr string) (google.Client, err
 		return google.Client{}, advice.Keyed(ErrNotOAuth, "engine.not_oauth", advice.Data{"Address": a.Address},
 			"{{.Address}} uses an app password", "Replace the app password instead")
 	}
-	secretValue, err := e.Secrets.Get(ctx, a.Address, secret.ClientSecret)
+	secretValue, err := e.secrets.Get(ctx, a.Address, secret.ClientSecret)
 	if errors.Is(err, secret.ErrNotFound) {
 		return google.Client{}, advice.Keyed(err, "engine.no_client_secret", nil,
 			"the keyring no longer holds this account's client secret",

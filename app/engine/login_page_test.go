@@ -59,8 +59,8 @@ func loginReadingPage(t *testing.T, env *enginetest.Env) (testpeer.BrowseResult,
 // cannot save (no keyring). The browser must not claim success: it says the
 // save failed and that mailkey says what to do.
 func TestBrowserPageTellsTheSaveFailed(t *testing.T) {
-	env := enginetest.New(t)
-	env.Engine.Secrets = secret.NewWithBackend(noKeyring{}, env.Service, time.Second)
+	env := enginetest.New(t, enginetest.InMemory())
+	env.Engine.Use(engine.WithSecrets(secret.NewWithBackend(noKeyring{}, env.Service, time.Second)))
 	page, err := loginReadingPage(t, env)
 	t.Logf("login with no keyring: %v; page %d", err, page.Status)
 	if !errors.Is(err, secret.ErrUnavailable) {
@@ -77,17 +77,17 @@ func TestBrowserPageTellsTheSaveFailed(t *testing.T) {
 			t.Errorf("the failure page lacks %q:\n%s", want, page.Body)
 		}
 	}
-	if _, err := env.Engine.Accounts.Get(enginetest.User); !errors.Is(err, account.ErrNotFound) {
+	if _, err := env.Accounts.Get(enginetest.User); !errors.Is(err, account.ErrNotFound) {
 		t.Errorf("account after the failed save: %v", err)
 	}
 
 	// With the keyring back, the page says signed in, after the save.
-	env.Engine.Secrets = secret.New(env.Service)
+	env.Engine.Use(engine.WithSecrets(env.Secrets))
 	page, err = loginReadingPage(t, env)
 	if err != nil || !strings.Contains(page.Body, "You are signed in as "+enginetest.User) {
 		t.Fatalf("login: %v; page:\n%s", err, page.Body)
 	}
-	if _, err := env.Engine.Accounts.Get(enginetest.User); err != nil {
+	if _, err := env.Accounts.Get(enginetest.User); err != nil {
 		t.Fatalf("account after the page said signed in: %v", err)
 	}
 }

@@ -22,7 +22,7 @@ import (
 // password, and the browser's page says nothing was saved; replacing
 // deletes the app password.
 func TestOAuthAsksBeforeReplacing(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	ctx := context.Background()
 	if _, err := env.Engine.LoginAppPassword(ctx, enginetest.User, enginetest.AppPasswordSeen, env.Gmail.SMTP.StartTLSURL()); err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestOAuthAsksBeforeReplacing(t *testing.T) {
 			},
 			Confirm: func(_ context.Context, old engine.Info) bool {
 				// Nothing is saved while the person thinks.
-				if a, err := env.Engine.Accounts.Get(enginetest.User); err != nil || a.Method != account.AppPassword {
+				if a, err := env.Accounts.Get(enginetest.User); err != nil || a.Method != account.AppPassword {
 					t.Errorf("while asking, the account is %+v, %v", a, err)
 				}
 				asked = append(asked, old)
@@ -62,13 +62,13 @@ func TestOAuthAsksBeforeReplacing(t *testing.T) {
 	if !strings.Contains(page.Body, "nothing from this sign-in was saved") || strings.Contains(page.Body, "You are signed in as") {
 		t.Errorf("the page after keeping the account:\n%s", page.Body)
 	}
-	if a, err := env.Engine.Accounts.Get(enginetest.User); err != nil || a.Method != account.AppPassword {
+	if a, err := env.Accounts.Get(enginetest.User); err != nil || a.Method != account.AppPassword {
 		t.Errorf("after keeping: %+v, %v", a, err)
 	}
-	if _, err := env.Engine.Secrets.Get(ctx, enginetest.User, secret.AppPassword); err != nil {
+	if _, err := env.Secrets.Get(ctx, enginetest.User, secret.AppPassword); err != nil {
 		t.Errorf("the app password after keeping: %v", err)
 	}
-	if _, err := env.Engine.Secrets.Get(ctx, enginetest.User, secret.RefreshToken); !errors.Is(err, secret.ErrNotFound) {
+	if _, err := env.Secrets.Get(ctx, enginetest.User, secret.RefreshToken); !errors.Is(err, secret.ErrNotFound) {
 		t.Errorf("a refresh token was saved although the account was kept: %v", err)
 	}
 
@@ -76,10 +76,10 @@ func TestOAuthAsksBeforeReplacing(t *testing.T) {
 	if err != nil || len(asked) != 1 || !strings.Contains(page.Body, "You are signed in as") {
 		t.Fatalf("replacing: %v, asked %+v, page:\n%s", err, asked, page.Body)
 	}
-	if a, err := env.Engine.Accounts.Get(enginetest.User); err != nil || a.Method != account.OAuth {
+	if a, err := env.Accounts.Get(enginetest.User); err != nil || a.Method != account.OAuth {
 		t.Errorf("after replacing: %+v, %v", a, err)
 	}
-	if _, err := env.Engine.Secrets.Get(ctx, enginetest.User, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
+	if _, err := env.Secrets.Get(ctx, enginetest.User, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 		t.Errorf("the app password after replacing: %v", err)
 	}
 }

@@ -13,7 +13,7 @@ import (
 // usable, else the error a send would have met. Each probe is bounded by
 // the doctor's timeout.
 func (e *Engine) Probe(ctx context.Context, addr string) error {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return err
 	}

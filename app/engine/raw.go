@@ -21,7 +21,7 @@ func (e *Engine) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Res
 	if err != nil {
 		return mail.Result{}, err
 	}
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return mail.Result{}, err
 	}
@@ -30,13 +30,13 @@ func (e *Engine) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Res
 		return mail.Result{}, err
 	}
 	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
-	viaAPI := func(cred mail.Credential) (mail.Result, error) { return e.Sender.SendRawAPI(ctx, api, cred, c) }
+	viaAPI := func(cred mail.Credential) (mail.Result, error) { return e.sender.SendRawAPI(ctx, api, cred, c) }
 	transport := a.EffectiveTransport()
 	if transport == account.TransportAPI {
 		return e.withCredential(ctx, a, true, viaAPI)
 	}
 	res, err := e.withCredential(ctx, a, false, func(cred mail.Credential) (mail.Result, error) {
-		return e.Sender.SendRaw(ctx, ep, cred, c)
+		return e.sender.SendRaw(ctx, ep, cred, c)
 	})
 	if transport == account.TransportAuto && errors.Is(err, mail.ErrUnreached) && ctx.Err() == nil {
 		first := res.Transcript
@@ -81,7 +81,7 @@ func (e *Engine) SendingAccount(addr string) (account.Account, error) {
 	if addr != "" {
 		return e.accountFor(addr, "")
 	}
-	list, err := e.Accounts.List()
+	list, err := e.accounts.List()
 	if err != nil {
 		return account.Account{}, err
 	}

@@ -74,15 +74,15 @@ func TestSendRawRefusesBeforeConnecting(t *testing.T) {
 }
 
 func TestSendingAccount(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	if _, err := env.Engine.SendingAccount(""); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("no accounts: %v", err)
 	}
-	_ = env.Engine.Accounts.Put(account.Account{Address: "ann@gmail.com", Method: account.AppPassword})
+	_ = env.Accounts.Put(account.Account{Address: "ann@gmail.com", Method: account.AppPassword})
 	if a, err := env.Engine.SendingAccount(""); err != nil || a.Address != "ann@gmail.com" {
 		t.Fatalf("the only account: %v %v", a, err)
 	}
-	_ = env.Engine.Accounts.Put(account.Account{Address: "zoe@gmail.com", Method: account.AppPassword})
+	_ = env.Accounts.Put(account.Account{Address: "zoe@gmail.com", Method: account.AppPassword})
 	_, err := env.Engine.SendingAccount("")
 	if !errors.Is(err, account.ErrNotFound) || !strings.Contains(err.Error(), "ann@gmail.com, zoe@gmail.com") {
 		t.Fatalf("two accounts: %v", err)

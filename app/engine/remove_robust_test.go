@@ -18,9 +18,9 @@ import (
 // secrets, leaving them in the keyring with no account to remove them by.
 // Now removal waits for the refresh, and nothing is left behind.
 func TestRemoveDuringARefresh(t *testing.T) {
-	env, c := signedIn(t)
+	env, c := signedIn(t, enginetest.InMemory())
 	env.Gmail.OAuth.SetRotateRefreshTokens(true)
-	c.advance(2 * time.Hour) // the access token has expired
+	c.Advance(2 * time.Hour) // the access token has expired
 	env.Gmail.OAuth.SetTokenFault(func(string) (int, time.Duration) { return 0, 600 * time.Millisecond })
 	gui := second(env, c)
 	ctx := context.Background()
@@ -35,11 +35,11 @@ func TestRemoveDuringARefresh(t *testing.T) {
 		t.Fatalf("remove: %v", err)
 	}
 	wg.Wait()
-	if _, err := gui.Accounts.Get(enginetest.User); !errors.Is(err, account.ErrNotFound) {
+	if _, err := gui.Account(enginetest.User); !errors.Is(err, account.ErrNotFound) {
 		t.Fatalf("the account is still listed: %v", err)
 	}
 	for _, k := range secret.Kinds {
-		if _, err := gui.Secrets.Get(ctx, enginetest.User, k); !errors.Is(err, secret.ErrNotFound) {
+		if _, err := env.Secrets.Get(ctx, enginetest.User, k); !errors.Is(err, secret.ErrNotFound) {
 			t.Errorf("the keyring still holds the %s of the removed account (%v)", k, err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/secret/secrettest"
 )
 
 // TestConcurrentSignInsKeepOneClient: two sign-ins to the same address with
@@ -24,16 +25,15 @@ import (
 // sign-in's. Saving the secrets and the account apart let one sign-in's
 // client ID end up with the other's secret (1 round in 15 in the report).
 func TestConcurrentSignInsKeepOneClient(t *testing.T) {
+	secrettest.RequireSecretService(t)
 	dir := filepath.Join(t.TempDir(), "config")
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	service := "mailkey-test-" + hex.EncodeToString(b)
 	const addr = "ann@gmail.com"
-	engines := [2]*Engine{New(dir), New(dir)}
-	for _, e := range engines {
-		e.Secrets = secret.New(service)
-	}
-	t.Cleanup(func() { _ = engines[0].Secrets.DeleteAll(context.Background(), addr) })
+	engines := [2]*Engine{New(dir, WithSecrets(secret.New(service))), New(dir, WithSecrets(secret.New(service)))}
+	keyring := secret.New(service)
+	t.Cleanup(func() { _ = keyring.DeleteAll(context.Background(), addr) })
 	ctx := context.Background()
 	const rounds = 40
 	mixed := 0
@@ -57,13 +57,13 @@ func TestConcurrentSignInsKeepOneClient(t *testing.T) {
 				t.Fatalf("round %d: %v", round, err)
 			}
 		}
-		a, err := engines[0].Accounts.Get(addr)
+		a, err := engines[0].accounts.Get(addr)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c := strings.TrimSuffix(strings.TrimPrefix(a.ClientID, "client-"), ".apps.googleusercontent.com")
 		for _, k := range []secret.Kind{secret.ClientSecret, secret.RefreshToken, secret.AccessToken} {
-			v, err := engines[0].Secrets.Get(ctx, addr, k)
+			v, err := keyring.Get(ctx, addr, k)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,12 +84,8 @@ func TestConcurrentSignInsKeepOneClient(t *testing.T) {
 // account and all its secrets as they were. The save used to undo only for
 // a new account, leaving the new refresh token beside the old client.
 func TestFailedSaveKeepsThePreviousSecrets(t *testing.T) {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	e := New(filepath.Join(t.TempDir(), "config"))
-	e.Secrets = secret.New("mailkey-test-" + hex.EncodeToString(b))
+	e := New(filepath.Join(t.TempDir(), "config"), WithSecrets(secrettest.New(secrettest.NewKeyring())))
 	const addr = "ann@gmail.com"
-	t.Cleanup(func() { _ = e.Secrets.DeleteAll(context.Background(), addr) })
 	ctx := context.Background()
 	a := account.Account{Address: addr, Method: account.OAuth, ClientID: "client-A.apps.googleusercontent.com"}
 	old := map[secret.Kind]string{secret.ClientSecret: "secret-A", secret.RefreshToken: "refresh-A", secret.AccessToken: "access-A"}
@@ -103,11 +99,11 @@ func TestFailedSaveKeepsThePreviousSecrets(t *testing.T) {
 	if err == nil {
 		t.Fatal("a save with a secret the keyring refuses succeeded")
 	}
-	if got, _ := e.Accounts.Get(addr); got.ClientID != a.ClientID {
+	if got, _ := e.accounts.Get(addr); got.ClientID != a.ClientID {
 		t.Fatalf("the account's client is now %s", got.ClientID)
 	}
 	for k, want := range old {
-		if v, err := e.Secrets.Get(ctx, addr, k); err != nil || v != want {
+		if v, err := e.secrets.Get(ctx, addr, k); err != nil || v != want {
 			t.Errorf("%s is %q (%v) after the failed save, want %q", k, v, err, want)
 		}
 	}
@@ -130,10 +126,9 @@ func (noKeyring) Delete(string, string) error {
 // browser sign-in says so before the browser opens, rather than after the
 // user signed in for nothing.
 func TestNoSignInWithoutAKeyring(t *testing.T) {
-	e := New(filepath.Join(t.TempDir(), "config"))
-	e.Secrets = secret.NewWithBackend(noKeyring{}, "", time.Second)
 	opened := 0
-	e.Open = func(string) error { opened++; return nil }
+	e := New(filepath.Join(t.TempDir(), "config"), WithSecrets(secret.NewWithBackend(noKeyring{}, "", time.Second)),
+		WithBrowser(BrowserFunc(func(string) error { opened++; return nil })))
 	client := google.Client{ClientID: "1-x.apps.googleusercontent.com", ClientSecret: "GOCSPX-x",
 		AuthURI: "http://127.0.0.1:9/auth", TokenURI: "http://127.0.0.1:9/token"}
 	_, err := e.LoginOAuth(context.Background(), OAuthLogin{Client: client, Timeout: 200 * time.Millisecond})
@@ -184,9 +179,8 @@ func (k *flakyKeyring) Delete(_, user string) error {
 // to take the previous secrets back, the error says that the keyring
 // entries are not as they were, and the accounts file is untouched.
 func TestFailedRestoreIsSaid(t *testing.T) {
-	e := New(filepath.Join(t.TempDir(), "config"))
 	kr := &flakyKeyring{items: map[string]string{}, n: 3}
-	e.Secrets = secret.NewWithBackend(kr, "", time.Second)
+	e := New(filepath.Join(t.TempDir(), "config"), WithSecrets(secret.NewWithBackend(kr, "", time.Second)))
 	ctx := context.Background()
 	a := account.Account{Address: "ann@gmail.com", Method: account.OAuth, ClientID: "client-A"}
 	if err := e.save(ctx, a, map[secret.Kind]string{secret.ClientSecret: "secret-A", secret.RefreshToken: "refresh-A"}); err != nil {
@@ -199,7 +193,7 @@ func TestFailedRestoreIsSaid(t *testing.T) {
 	if !errors.Is(err, secret.ErrUnavailable) || !strings.Contains(err.Error(), "could not put the keyring entries of ann@gmail.com back") {
 		t.Fatalf("save = %v, want a keyring error that says the entries were not put back", err)
 	}
-	if got, _ := e.Accounts.Get(a.Address); got.ClientID != "client-A" {
+	if got, _ := e.accounts.Get(a.Address); got.ClientID != "client-A" {
 		t.Fatalf("the account's client is now %s", got.ClientID)
 	}
 }

@@ -61,7 +61,7 @@ func (e *Engine) Send(ctx context.Context, m mail.Message) (mail.Result, error) 
 // sendSMTP sends over SMTP, refreshing a refused OAuth token once.
 func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoint, c mail.Checked) (mail.Result, error) {
 	return e.withCredential(ctx, a, false, func(cred mail.Credential) (mail.Result, error) {
-		return e.Sender.Send(ctx, ep, cred, c)
+		return e.sender.Send(ctx, ep, cred, c)
 	})
 }
 
@@ -70,13 +70,13 @@ func (e *Engine) sendSMTP(ctx context.Context, a account.Account, ep mail.Endpoi
 func (e *Engine) sendAPI(ctx context.Context, a account.Account, c mail.Checked) (mail.Result, error) {
 	api := mail.API{Base: a.APIBase, ProjectID: a.ProjectID}
 	return e.withCredential(ctx, a, true, func(cred mail.Credential) (mail.Result, error) {
-		return e.Sender.SendAPI(ctx, api, cred, c)
+		return e.sender.SendAPI(ctx, api, cred, c)
 	})
 }
 
 // VerifyAccount logs in to the account's server without sending anything.
 func (e *Engine) VerifyAccount(ctx context.Context, addr string) (mail.Result, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return mail.Result{}, err
 	}
@@ -88,14 +88,14 @@ func (e *Engine) VerifyAccount(ctx context.Context, addr string) (mail.Result, e
 	if err != nil {
 		return mail.Result{}, err
 	}
-	return e.Sender.Verify(ctx, ep, cred)
+	return e.sender.Verify(ctx, ep, cred)
 }
 
 // credential returns the account's app password or access token; rejected
 // is an access token the server just refused ("" for none).
 func (e *Engine) credential(ctx context.Context, a account.Account, rejected string) (mail.Credential, error) {
 	if a.Method == account.AppPassword {
-		pw, err := e.Secrets.Get(ctx, a.Address, secret.AppPassword)
+		pw, err := e.secrets.Get(ctx, a.Address, secret.AppPassword)
 		if errors.Is(err, secret.ErrNotFound) {
 			return mail.Credential{}, advice.Keyed(err, "engine.no_app_password", advice.Data{"Address": a.Address},
 				"the keyring holds no app password for {{.Address}}",

@@ -13,7 +13,7 @@ import (
 // the saved app password or token first, and saves the server only if that
 // login succeeds. An empty URL means Gmail's default.
 func (e *Engine) SetSMTP(ctx context.Context, addr, smtpURL string) (mail.Result, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return mail.Result{}, err
 	}
@@ -26,9 +26,9 @@ func (e *Engine) SetSMTP(ctx context.Context, addr, smtpURL string) (mail.Result
 	if err != nil {
 		return mail.Result{}, err
 	}
-	res, err := e.Sender.Verify(ctx, ep, cred)
+	res, err := e.sender.Verify(ctx, ep, cred)
 	if err != nil {
 		return res, err
 	}
-	return res, e.Accounts.Modify(a.Address, func(x *account.Account) { x.SMTP = smtpURL })
+	return res, e.accounts.Modify(a.Address, func(x *account.Account) { x.SMTP = smtpURL })
 }

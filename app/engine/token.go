@@ -51,7 +51,7 @@ const TokensLockFile = "tokens.lock"
 // in the keyring. tokenMu does the same between goroutines of one process
 // (flock alone would too, but it costs a file per waiter).
 func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
-	dir := e.Accounts.Dir()
+	dir := e.accounts.Dir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, advice.Keyed(err, "engine.config_dir", advice.Data{"Dir": dir},
 			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
@@ -76,7 +76,7 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 // Token returns a valid access token for an OAuth account, refreshing it if
 // needed. A cached token that is still valid costs one keyring read.
 func (e *Engine) Token(ctx context.Context, addr string) (string, error) {
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return "", err
 	}
@@ -89,7 +89,7 @@ func (e *Engine) Token(ctx context.Context, addr string) (string, error) {
 }
 
 func (e *Engine) cached(ctx context.Context, a account.Account) (*oauth2.Token, bool) {
-	raw, err := e.Secrets.Get(ctx, a.Address, secret.AccessToken)
+	raw, err := e.secrets.Get(ctx, a.Address, secret.AccessToken)
 	if err != nil {
 		return nil, false
 	}
@@ -130,14 +130,14 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	if tok, ok := usable(); ok {
 		return tok, nil
 	}
-	refresh, err := e.Secrets.Get(ctx, a.Address, secret.RefreshToken)
+	refresh, err := e.secrets.Get(ctx, a.Address, secret.RefreshToken)
 	if errors.Is(err, secret.ErrNotFound) {
 		return "", e.needsSignIn(a, noSignIn(a))
 	}
 	if err != nil {
 		return "", err
 	}
-	clientSecret, err := e.Secrets.Get(ctx, a.Address, secret.ClientSecret)
+	clientSecret, err := e.secrets.Get(ctx, a.Address, secret.ClientSecret)
 	if err != nil && !errors.Is(err, secret.ErrNotFound) {
 		return "", err
 	}
@@ -154,7 +154,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	// A refresh is use of the OAuth client in Google's eyes: record it, so that
 	// a client left idle can be flagged before Google deletes it.
 	now := e.Now()
-	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
+	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
 		x.LastRefresh = now
 		if x.NeedsSignIn {
 			x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil
@@ -173,7 +173,7 @@ type saver struct {
 
 func (s saver) SaveToken(ctx context.Context, tok *oauth2.Token) error {
 	if tok.RefreshToken != "" && tok.RefreshToken != s.refresh {
-		if err := s.e.Secrets.Set(ctx, s.addr, secret.RefreshToken, tok.RefreshToken); err != nil {
+		if err := s.e.secrets.Set(ctx, s.addr, secret.RefreshToken, tok.RefreshToken); err != nil {
 			return err
 		}
 	}
@@ -181,7 +181,7 @@ func (s saver) SaveToken(ctx context.Context, tok *oauth2.Token) error {
 	if err != nil {
 		return err
 	}
-	return s.e.Secrets.Set(ctx, s.addr, secret.AccessToken, access)
+	return s.e.secrets.Set(ctx, s.addr, secret.AccessToken, access)
 }
 
 // noSignIn is the error of an OAuth account whose refresh token is missing

@@ -22,36 +22,13 @@ import (
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
-func TestMain(m *testing.M) {
-	testpeer.RequireSessionBus("app/engine")
-	os.Exit(m.Run())
-}
-
-// clock is a settable engine clock, safe for concurrent use.
-type clock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.off += d
-}
-
 // signedIn returns an env whose engine signed ann in with OAuth through the
-// real loopback flow, on the env's SMTP peer, with a settable clock.
-func signedIn(t *testing.T) (*enginetest.Env, *clock) {
+// real loopback flow, on the env's SMTP peer, with a fake clock that starts
+// now. opts choose the keyring (enginetest.InMemory, or the real one).
+func signedIn(t *testing.T, opts ...enginetest.Option) (*enginetest.Env, *enginetest.Clock) {
 	t.Helper()
-	env := enginetest.New(t)
-	c := &clock{}
-	env.Engine.Now = c.now
+	c := enginetest.NewClock(time.Now())
+	env := enginetest.New(t, append(opts, enginetest.With(engine.WithClock(c)))...)
 	client, err := google.ReadClientFile(env.Gmail.ClientFile)
 	if err != nil {
 		t.Fatal(err)
@@ -64,23 +41,25 @@ func signedIn(t *testing.T) (*enginetest.Env, *clock) {
 }
 
 // second returns another engine on the same config dir and keyring service,
-// as a second mailkey process (the GUI beside the CLI) would have.
-func second(env *enginetest.Env, c *clock) *engine.Engine {
-	e := engine.New(env.Dir)
-	e.Secrets = secret.New(env.Service)
-	e.Sender = env.Engine.Sender
-	e.Open = testpeer.Browse
-	e.Now = c.now
-	return e
+// as a second mailkey process (the GUI beside the CLI) would have: its own
+// stores over the same file and keyring.
+func second(env *enginetest.Env, c *enginetest.Clock) *engine.Engine {
+	keyring := secret.New(env.Service)
+	if env.Keyring != nil {
+		keyring = secret.NewWithBackend(env.Keyring, env.Service, 5*time.Second)
+	}
+	return engine.New(env.Dir, engine.WithSecrets(keyring), engine.WithClock(c),
+		engine.WithSender(&mail.Sender{RootCAs: env.Gmail.CA.Pool, Timeout: 5 * time.Second}),
+		engine.WithBrowser(engine.BrowserFunc(testpeer.Browse)))
 }
 
 func wantValidFile(t *testing.T, env *enginetest.Env) []account.Account {
 	t.Helper()
-	data, err := os.ReadFile(env.Engine.Accounts.Path())
+	data, err := os.ReadFile(env.Accounts.Path())
 	if err != nil || !json.Valid(data) {
 		t.Fatalf("accounts file: %v, valid JSON %v", err, json.Valid(data))
 	}
-	list, err := env.Engine.Accounts.List()
+	list, err := env.Accounts.List()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +69,8 @@ func wantValidFile(t *testing.T, env *enginetest.Env) []account.Account {
 // TestParallelSendsShareOneRefresh sends 10 messages at once from an account
 // whose access token just expired: one refresh serves all of them.
 func TestParallelSendsShareOneRefresh(t *testing.T) {
-	env, c := signedIn(t)
-	c.advance(2 * time.Hour)
+	env, c := signedIn(t, enginetest.InMemory())
+	c.Advance(2 * time.Hour)
 	env.Gmail.OAuth.ExpireAccessTokens()
 	hits := env.Gmail.OAuth.TokenHits()
 	sendParallel(t, env, 10, "after expiry")
@@ -100,7 +79,7 @@ func TestParallelSendsShareOneRefresh(t *testing.T) {
 	}
 
 	// The keyring still holds a refresh token that works.
-	c.advance(2 * time.Hour)
+	c.Advance(2 * time.Hour)
 	env.Gmail.OAuth.ExpireAccessTokens()
 	tok, err := env.Engine.Token(context.Background(), enginetest.User)
 	if err != nil {
@@ -115,9 +94,11 @@ func TestParallelSendsShareOneRefresh(t *testing.T) {
 // CLI and the GUI): concurrent account writes lose nothing, and an expired
 // token is refreshed once between them.
 func TestTwoProcessesShareTheConfigDir(t *testing.T) {
+	// Two processes share the real keyring here, as the CLI and the GUI do.
 	env, c := signedIn(t)
 	engines := []*engine.Engine{env.Engine, second(env, c)}
-	c.advance(2 * time.Hour)
+	stores := []*account.Store{env.Accounts, account.NewStore(env.Dir)}
+	c.Advance(2 * time.Hour)
 	env.Gmail.OAuth.ExpireAccessTokens()
 	hits := env.Gmail.OAuth.TokenHits()
 
@@ -129,11 +110,11 @@ func TestTwoProcessesShareTheConfigDir(t *testing.T) {
 	for ei, e := range engines {
 		for i := range perEngine {
 			wg.Go(func() {
-				errs <- e.Accounts.Put(account.Account{Address: fmt.Sprintf("p%d-%02d@example.com", ei, i),
+				errs <- stores[ei].Put(account.Account{Address: fmt.Sprintf("p%d-%02d@example.com", ei, i),
 					Method: account.AppPassword, SMTP: google.DefaultSMTP, SignedInAt: time.Unix(0, 0).UTC()})
 			})
 			wg.Go(func() {
-				errs <- e.Accounts.Modify(enginetest.User, func(a *account.Account) {
+				errs <- stores[ei].Modify(enginetest.User, func(a *account.Account) {
 					a.Publishing = []account.Publishing{account.Testing, account.Production}[i%2]
 				})
 			})
@@ -178,7 +159,7 @@ func TestTwoProcessesShareTheConfigDir(t *testing.T) {
 // the token endpoint (500, or no answer) is reported as temporary and leaves
 // the account usable, while invalid_grant marks it "needs sign-in".
 func TestTokenEndpointFaultsKeepTheAccount(t *testing.T) {
-	env, c := signedIn(t)
+	env, c := signedIn(t, enginetest.InMemory())
 	for _, tt := range []struct {
 		name   string
 		status int
@@ -189,7 +170,7 @@ func TestTokenEndpointFaultsKeepTheAccount(t *testing.T) {
 		{"stall", 0, time.Minute},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			c.advance(2 * time.Hour)
+			c.Advance(2 * time.Hour)
 			env.Gmail.OAuth.SetTokenFault(func(string) (int, time.Duration) { return tt.status, tt.delay })
 			defer env.Gmail.OAuth.SetTokenFault(nil)
 			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
@@ -220,7 +201,7 @@ func TestTokenEndpointFaultsKeepTheAccount(t *testing.T) {
 		t.Fatalf("send after recovery: %v", err)
 	}
 	// invalid_grant is the one answer that asks for a new sign-in.
-	c.advance(2 * time.Hour)
+	c.Advance(2 * time.Hour)
 	env.Gmail.OAuth.RevokeUser(enginetest.User)
 	if _, err := env.Engine.Token(context.Background(), enginetest.User); !errors.Is(err, oauth.ErrNeedsSignIn) {
 		t.Fatalf("revoked: %v", err)
@@ -251,14 +232,14 @@ func blackHole(t *testing.T) string {
 // the token timeout, says which endpoint stalled, keeps the account usable
 // and releases the refresh lock at once for the next process.
 func TestTokenEndpointStallIsBounded(t *testing.T) {
-	env, c := signedIn(t)
+	env, c := signedIn(t, enginetest.InMemory())
 	stall := blackHole(t)
-	if err := env.Engine.Accounts.Modify(enginetest.User, func(a *account.Account) { a.TokenURI = stall }); err != nil {
+	if err := env.Accounts.Modify(enginetest.User, func(a *account.Account) { a.TokenURI = stall }); err != nil {
 		t.Fatal(err)
 	}
 	old := oauth.SetTokenTimeout(300 * time.Millisecond)
 	defer oauth.SetTokenTimeout(old)
-	c.advance(2 * time.Hour)
+	c.Advance(2 * time.Hour)
 
 	for i, e := range []*engine.Engine{env.Engine, second(env, c)} {
 		done := make(chan error, 1)
@@ -293,7 +274,7 @@ func TestTokenEndpointStallIsBounded(t *testing.T) {
 // expired yet (revoked at the server); 10 parallel sends each see it refused,
 // and between them refresh it once: the others use the token just saved.
 func TestRevokedTokenRefreshesOnce(t *testing.T) {
-	env, _ := signedIn(t)
+	env, _ := signedIn(t, enginetest.InMemory())
 	env.Gmail.OAuth.ExpireAccessTokens() // refused by the server, valid for the cache
 	sendParallel(t, env, 10, "with a refused, unexpired token")
 }

@@ -16,7 +16,7 @@ func (e *Engine) SetTransport(addr, t string) error {
 		return advice.Keyed(fmt.Errorf("%w: %q", ErrBadTransport, t), "engine.bad_transport_setting",
 			advice.Data{"Value": strconv.Quote(t)}, "{{.Value}} is not a way to send", "Choose auto, smtp or api")
 	}
-	a, err := e.Accounts.Get(addr)
+	a, err := e.accounts.Get(addr)
 	if err != nil {
 		return err
 	}
@@ -24,5 +24,5 @@ func (e *Engine) SetTransport(addr, t string) error {
 		return advice.Keyed(fmt.Errorf("%w: %q for an app password", ErrBadTransport, t), "engine.app_password_smtp_only", nil,
 			"an app password can only send over SMTP", "Sign in with OAuth to use the Gmail API")
 	}
-	return e.Accounts.Modify(addr, func(a *account.Account) { a.Transport = t })
+	return e.accounts.Modify(addr, func(a *account.Account) { a.Transport = t })
 }

@@ -22,7 +22,7 @@ func TestQueueChecksEachTryOnceBeforeConnecting(t *testing.T) {
 	re := startRelay(t, nil)
 	ctx := context.Background()
 	conns := re.env.Gmail.SMTP.Connections() // the login's
-	if err := re.env.Engine.Secrets.DeleteAll(ctx, enginetest.User); err != nil {
+	if err := re.env.Secrets.DeleteAll(ctx, enginetest.User); err != nil {
 		t.Fatal(err)
 	}
 	to := make([]string, mail.MaxRecipients+1)

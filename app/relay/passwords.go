@@ -22,6 +22,7 @@ import (
 
 	"github.com/gofrs/flock"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/internal/atomicfile"
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"github.com/mailkey-app/mailkey/app/secret"
@@ -74,6 +75,10 @@ type Passwords struct {
 func NewPasswords(dir string, k Keyring) *Passwords {
 	return &Passwords{dir: dir, keyring: k, Now: time.Now, lastSave: map[string]time.Time{}}
 }
+
+// PasswordsOf returns the relay passwords kept beside e's accounts: the
+// labels in its config dir, the passwords in its keyring.
+func PasswordsOf(e *engine.Engine) *Passwords { return NewPasswords(e.Dir(), e.Keyring()) }
 
 // kind is the keyring item of a relay password.
 func kind(label string) secret.Kind { return secret.Kind("relay-password/" + label) }

@@ -32,7 +32,7 @@ func RemoveAccount(ctx context.Context, e *engine.Engine, q *queue.Queue, addr s
 		return Removal{}, err
 	}
 	var r Removal
-	r.Revoked, r.RevokeErr = NewPasswords(e.Accounts.Dir(), e.Secrets).RemoveAccount(ctx, addr)
+	r.Revoked, r.RevokeErr = PasswordsOf(e).RemoveAccount(ctx, addr)
 	if q != nil {
 		r.Failed, r.QueueErr = q.FailAccount(addr)
 	}

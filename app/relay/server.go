@@ -206,7 +206,7 @@ func (ss *session) login(user, pass string) error {
 	defer cancel()
 	e, err := ss.s.Passwords.Check(ctx, strings.TrimSpace(user), pass)
 	if err == nil {
-		_, err = ss.s.Engine.Accounts.Get(e.Account) // the account may be gone
+		_, err = ss.s.Engine.Account(e.Account) // the account may be gone
 		if err != nil {
 			err = ErrLoginRefused
 		}
@@ -252,7 +252,8 @@ func (ss *session) Mail(from string, opts *smtp.MailOptions) error {
 // its verified Send mail as aliases (read afresh: a sign-in made meanwhile
 // may have added one), and logs why, as Gmail would rewrite it.
 func (ss *session) mayUse(from string) error {
-	a, err := ss.s.Engine.Accounts.Get(ss.account)
+	in, err := ss.s.Engine.Account(ss.account)
+	a := in.Account
 	if err != nil {
 		ss.s.Log.Printf("cannot read the account %s: %v", ss.account, err)
 		return errAccountGone

@@ -34,7 +34,7 @@ func startRelay(t *testing.T, configure func(*relay.Server)) *relayEnv {
 	if _, err := env.Engine.LoginAppPassword(ctx, enginetest.User, enginetest.AppPassword, env.Gmail.SMTP.StartTLSURL()); err != nil {
 		t.Fatal(err)
 	}
-	pw := relay.NewPasswords(env.Engine.Accounts.Dir(), env.Engine.Secrets)
+	pw := relay.PasswordsOf(env.Engine)
 	secret, err := pw.Add(ctx, enginetest.User, "test")
 	if err != nil {
 		t.Fatal(err)

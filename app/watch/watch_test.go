@@ -45,7 +45,7 @@ func newRig(t *testing.T, pub account.Publishing) *rig {
 	t.Helper()
 	r := &rig{t: t, env: enginetest.New(t), start: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	r.clk = enginetest.NewClock(r.start)
-	r.env.Engine.Now = r.clk.Now
+	r.env.Engine.Use(engine.WithClock(r.clk))
 	client, err := google.ReadClientFile(r.env.Gmail.ClientFile)
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func newAppPasswordRig(t *testing.T) *rig {
 	t.Helper()
 	r := &rig{t: t, env: enginetest.New(t), start: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
 	r.clk = enginetest.NewClock(r.start)
-	r.env.Engine.Now = r.clk.Now
+	r.env.Engine.Use(engine.WithClock(r.clk))
 	if _, err := r.env.Engine.LoginAppPassword(context.Background(), ann, enginetest.AppPassword, r.env.Gmail.SMTP.StartTLSURL()); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestNewSignInIsANewEvent(t *testing.T) {
 	r.at(day(6.5))
 	r.check()
 	r.wantNotified(1, "ends on")
-	if err := r.env.Engine.Accounts.Modify(ann, func(a *account.Account) {
+	if err := r.env.Accounts.Modify(ann, func(a *account.Account) {
 		a.SignedInAt = r.clk.Now()
 		a.SignInEndsAt = a.SignedInAt.Add(account.TestingLifetime)
 	}); err != nil {
@@ -205,7 +205,7 @@ func TestKeepAliveEvery30Days(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []secret.Kind{secret.RefreshToken, secret.AccessToken, secret.ClientSecret} {
-		if v, err := r.env.Engine.Secrets.Get(context.Background(), ann, k); err != nil || bytes.Contains(data, []byte(v)) {
+		if v, err := r.env.Secrets.Get(context.Background(), ann, k); err != nil || bytes.Contains(data, []byte(v)) {
 			t.Errorf("the state file holds the %v (or it is gone: %v)", k, err)
 		}
 	}
@@ -219,7 +219,7 @@ func TestRefreshRefused(t *testing.T) {
 	}{
 		{"invalid_grant", func(r *rig) { r.env.Gmail.OAuth.RevokeUser(ann) }, "invalid_grant"},
 		{"invalid_client", func(r *rig) {
-			if err := r.env.Engine.Secrets.Set(context.Background(), ann, secret.ClientSecret, "GOCSPX-reset"); err != nil {
+			if err := r.env.Secrets.Set(context.Background(), ann, secret.ClientSecret, "GOCSPX-reset"); err != nil {
 				r.t.Fatal(err)
 			}
 		}, "invalid_client"},
@@ -320,7 +320,7 @@ func TestActionOpensTheRightScreen(t *testing.T) {
 
 func TestAppPasswordAccountsNeedNothing(t *testing.T) {
 	r := newRig(t, account.Production)
-	if err := r.env.Engine.Accounts.Put(account.Account{Address: "bob@gmail.com", Method: account.AppPassword, SignedInAt: r.start}); err != nil {
+	if err := r.env.Accounts.Put(account.Account{Address: "bob@gmail.com", Method: account.AppPassword, SignedInAt: r.start}); err != nil {
 		t.Fatal(err)
 	}
 	r.at(day(400))

@@ -1,0 +1,81 @@
+// Package secrettest gives unit tests a keyring in memory: the real
+// secret.Store (timeouts, size limit, error mapping) over a map instead of
+// the Secret Service, so that they need no session bus. Tests whose point is
+// the real keyring use the Secret Service (see RequireSecretService).
+// Only tests import it.
+package secrettest
+
+import (
+	"os"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// Keyring is an in-memory keyring backend (secret.Backend), safe for
+// concurrent use. Get and Delete of a missing item fail with
+// secret.ErrNotFound, as go-keyring's do with its own.
+type Keyring struct {
+	mu    sync.Mutex
+	items map[string]string
+}
+
+// NewKeyring returns an empty keyring.
+func NewKeyring() *Keyring { return &Keyring{items: map[string]string{}} }
+
+func key(service, user string) string { return service + "\x00" + user }
+
+// Set stores password as user's item of service.
+func (k *Keyring) Set(service, user, password string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.items[key(service, user)] = password
+	return nil
+}
+
+// Get returns user's item of service.
+func (k *Keyring) Get(service, user string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	v, ok := k.items[key(service, user)]
+	if !ok {
+		return "", secret.ErrNotFound
+	}
+	return v, nil
+}
+
+// Delete removes user's item of service.
+func (k *Keyring) Delete(service, user string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.items[key(service, user)]; !ok {
+		return secret.ErrNotFound
+	}
+	delete(k.items, key(service, user))
+	return nil
+}
+
+// Len returns how many items the keyring holds.
+func (k *Keyring) Len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.items)
+}
+
+// New returns a secret.Store over k under mailkey's default service name.
+func New(k *Keyring) *secret.Store { return secret.NewWithBackend(k, "", 5*time.Second) }
+
+// RequireSecretService skips a test whose point is the real keyring when
+// there is no session bus to reach a Secret Service: without one, go-keyring
+// would start daemons that outlive the test. make test runs such tests
+// inside .ci/with-keyring.
+func RequireSecretService(t testing.TB) {
+	t.Helper()
+	if runtime.GOOS == "linux" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Skip("this test uses the real Secret Service and there is no session bus: " +
+			"run it with 'make test' (or .ci/with-keyring go test ./app/engine/...)")
+	}
+}
