@@ -27,16 +27,16 @@ const FileName = "accounts.json"
 
 var (
 	// ErrNotFound means no account has that address.
-	ErrNotFound = errors.New("no such account")
+	ErrNotFound = advice.Sentinel(advice.NoAccount, "no such account")
 	// ErrCorrupt means the accounts file cannot be read as mailkey's format.
-	ErrCorrupt = errors.New("the accounts file is damaged")
+	ErrCorrupt = advice.Sentinel(advice.Failure, "the accounts file is damaged")
 	// ErrNewerSchema means the file was written by a newer mailkey.
-	ErrNewerSchema = errors.New("the accounts file is from a newer mailkey")
+	ErrNewerSchema = advice.Sentinel(advice.Failure, "the accounts file is from a newer mailkey")
 	// ErrStorage means mailkey cannot read or write its configuration
 	// directory or the accounts file in it: a read-only or full disk, missing
 	// permissions, a folder or a device where the file should be. The error
 	// also wraps the system's error.
-	ErrStorage = errors.New("cannot use the configuration directory")
+	ErrStorage = advice.Sentinel(advice.Storage, "cannot use the configuration directory")
 )
 
 // MaxFileBytes is the largest accounts file mailkey reads, room for tens of

@@ -27,10 +27,10 @@ const DefaultIMAP = "imaps://imap.gmail.com:993"
 const GmailSpam = "[Gmail]/Spam"
 
 // ErrBadIMAPURL means an IMAP URL cannot be used.
-var ErrBadIMAPURL = errors.New("invalid IMAP URL")
+var ErrBadIMAPURL = advice.Sentinel(advice.Usage, "invalid IMAP URL")
 
 // ErrIMAPLogin means the IMAP server refused the address and password.
-var ErrIMAPLogin = fmt.Errorf("%w: login refused", ErrLook)
+var ErrIMAPLogin = advice.SentinelUnder(ErrLook, advice.Auth, "login refused")
 
 // maxSession bounds the bytes read in one IMAP session: a search and a few
 // header lines need far less.

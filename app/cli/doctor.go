@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -16,7 +15,7 @@ import (
 const usageDoctor = "mailkey doctor [--json] ADDR"
 
 // errChecksFailed means at least one health check failed.
-var errChecksFailed = errors.New("health checks failed")
+var errChecksFailed = advice.Sentinel(advice.Failure, "health checks failed")
 
 // doctor prints the account's health list, one line per check, and fails when
 // a check failed: with ExitAuth when signing in again is the fix.

@@ -17,7 +17,7 @@ import (
 const usageWatch = "mailkey watch [--once [--json]] [--every D]   (reminders before a sign-in ends; keeps OAuth clients alive)"
 
 // errAttention makes 'mailkey watch --once' exit 1: an account needs attention.
-var errAttention = errors.New("an account needs attention")
+var errAttention = advice.Sentinel(advice.Failure, "an account needs attention")
 
 type findingJSON struct {
 	watch.Finding

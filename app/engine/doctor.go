@@ -378,4 +378,4 @@ func checkAPIBase(raw string) error {
 }
 
 // ErrBadAPIBase means the Gmail API base URL given at sign-in is not a URL.
-var ErrBadAPIBase = errors.New("bad Gmail API URL")
+var ErrBadAPIBase = advice.Sentinel(advice.Failure, "bad Gmail API URL")

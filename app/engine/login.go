@@ -151,7 +151,7 @@ func (e *Engine) checkSavable(ctx context.Context) error {
 }
 
 // ErrBadTransport means a transport other than smtp, api or auto was asked for.
-var ErrBadTransport = errors.New("unknown transport")
+var ErrBadTransport = advice.Sentinel(advice.Usage, "unknown transport")
 
 // LoginAppPassword checks the app password with a real SMTP login and, if the
 // server accepts it, saves the account. A rejected password saves nothing.

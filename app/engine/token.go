@@ -19,7 +19,7 @@ import (
 )
 
 // ErrNotOAuth means a token was asked for an app-password account.
-var ErrNotOAuth = errors.New("not an OAuth account")
+var ErrNotOAuth = advice.Sentinel(advice.Failure, "not an OAuth account")
 
 // minValidity is how long a cached access token must still live to be used.
 const minValidity = 2 * time.Minute

@@ -27,32 +27,32 @@ const DefaultTimeout = 5 * time.Minute
 
 var (
 	// ErrAccessDenied means the user (or Google) refused the consent.
-	ErrAccessDenied = errors.New("access denied")
+	ErrAccessDenied = advice.Sentinel(advice.Auth, "access denied")
 	// ErrAuthorization is any other error= answer from the authorization server.
-	ErrAuthorization = errors.New("authorization failed")
+	ErrAuthorization = advice.Sentinel(advice.Failure, "authorization failed")
 	// ErrTimeout means no callback arrived in time.
-	ErrTimeout = errors.New("sign-in timed out")
+	ErrTimeout = advice.Sentinel(advice.Temporary, "sign-in timed out")
 	// ErrExchange means the token endpoint refused or could not be reached.
-	ErrExchange = errors.New("token exchange failed")
+	ErrExchange = advice.Sentinel(advice.Temporary, "token exchange failed")
 	// ErrNoRefreshToken means Google returned no refresh token.
-	ErrNoRefreshToken = errors.New("no refresh token")
+	ErrNoRefreshToken = advice.Sentinel(advice.Failure, "no refresh token")
 	// ErrNoEmail means the ID token carried no address.
-	ErrNoEmail = errors.New("no email in the ID token")
+	ErrNoEmail = advice.Sentinel(advice.Failure, "no email in the ID token")
 	// ErrScopeNotGranted means the user unticked the Gmail permission.
-	ErrScopeNotGranted = errors.New("mail scope not granted")
+	ErrScopeNotGranted = advice.Sentinel(advice.Auth, "mail scope not granted")
 	// ErrNeedsSignIn means the refresh token is no longer accepted (invalid_grant).
-	ErrNeedsSignIn = errors.New("needs sign-in")
+	ErrNeedsSignIn = advice.Sentinel(advice.Auth, "needs sign-in")
 	// ErrInvalidClient means the token endpoint does not know the client.
-	ErrInvalidClient = errors.New("invalid client")
+	ErrInvalidClient = advice.Sentinel(advice.Auth, "invalid client")
 	// ErrStalled means the token endpoint did not answer in time; it comes
 	// with ErrExchange.
-	ErrStalled = errors.New("token endpoint did not answer in time")
+	ErrStalled = advice.Sentinel(advice.Failure, "token endpoint did not answer in time")
 	// ErrUnavailable means Google's authorization server was busy
 	// (temporarily_unavailable, server_error): try again later.
-	ErrUnavailable = errors.New("authorization server temporarily unavailable")
+	ErrUnavailable = advice.Sentinel(advice.Temporary, "authorization server temporarily unavailable")
 	// ErrBadIDToken means the ID token's claims are not acceptable: another
 	// audience or issuer, expired, or an email that is not one verified address.
-	ErrBadIDToken = errors.New("unacceptable ID token")
+	ErrBadIDToken = advice.Sentinel(advice.Failure, "unacceptable ID token")
 )
 
 // Result is a successful sign-in.

@@ -1,12 +1,13 @@
 package oauth
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/mailkey-app/mailkey/app/advice"
 )
 
 var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
@@ -48,7 +49,7 @@ const (
 
 // ErrNotSaved, wrapped in the error of a Finish, says that the person chose
 // not to save the sign-in; the browser's page says that nothing was saved.
-var ErrNotSaved = errors.New("the sign-in was not saved")
+var ErrNotSaved = advice.Sentinel(advice.Failure, "the sign-in was not saved")
 
 var pageTexts = map[string]pageText{
 	"en": {ok: "✓ Signed in", bad: "✗ Sign-in did not work"},

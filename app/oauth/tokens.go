@@ -65,9 +65,9 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 // ErrNeedsSignIn.
 var (
 	// ErrClientDeleted means Google deleted the OAuth client (deleted_client).
-	ErrClientDeleted = errors.New("OAuth client deleted")
+	ErrClientDeleted = advice.Sentinel(advice.Failure, "OAuth client deleted")
 	// ErrSecretMissing means the request carried no client secret.
-	ErrSecretMissing = errors.New("client secret missing")
+	ErrSecretMissing = advice.Sentinel(advice.Failure, "client secret missing")
 )
 
 // maxDescription bounds the token endpoint's error_description shown.

@@ -34,13 +34,13 @@ const PasswordsFile = "relay-passwords.json"
 
 var (
 	// ErrBadLabel means a password label cannot be used.
-	ErrBadLabel = errors.New("invalid password label")
+	ErrBadLabel = advice.Sentinel(advice.Failure, "invalid password label")
 	// ErrLabelTaken means the account already has a password with that label.
-	ErrLabelTaken = errors.New("password label already used")
+	ErrLabelTaken = advice.Sentinel(advice.Failure, "password label already used")
 	// ErrNoPassword means the account has no relay password with that label.
-	ErrNoPassword = errors.New("no such relay password")
+	ErrNoPassword = advice.Sentinel(advice.Failure, "no such relay password")
 	// ErrLoginRefused means the address and relay password do not match.
-	ErrLoginRefused = errors.New("relay login refused")
+	ErrLoginRefused = advice.Sentinel(advice.Failure, "relay login refused")
 )
 
 // Entry is one relay password, without the password.
