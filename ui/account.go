@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
@@ -289,10 +288,9 @@ func (s *accountScreen) showNote(text string) {
 
 // localReason is why an account needs signing in again, in the chosen language.
 func localReason(a account.Account) string {
-	data := advice.Data{}
-	for k, v := range a.ReasonData {
-		data[k] = v
+	if a.SignInCause == "" {
+		return ""
 	}
-	what, _ := localText(advice.Text{Key: a.ReasonKey, Data: data, What: a.Reason})
+	what, _ := localText(a.SignInCause.Text())
 	return what
 }

@@ -66,10 +66,8 @@ func (s *accountScreen) onTransport(text string) {
 		return
 	}
 	value := ""
-	for _, c := range transportChoices() {
-		if c.text == text {
-			value = c.value
-		}
+	if i := choiceIndex(s.transport); i >= 0 {
+		value = transportChoices()[i].value
 	}
 	if value == "" || value == s.info.EffectiveTransport() {
 		return

@@ -3,6 +3,7 @@ package ui
 import (
 	"os/exec"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/export"
 
@@ -344,7 +345,7 @@ func TestFrenchHealthTitles(t *testing.T) {
 func TestFrenchExportLabels(t *testing.T) {
 	frenchHarness(t)
 	got := exportLabel(export.LabelServer) + " / " + exportLabel(export.LabelMethod) + " / " +
-		exportValue(export.Field{Label: export.LabelMethod, Value: "Normal password (PLAIN), with the app password"})
+		exportValue(export.Field{Label: export.LabelMethod, Value: "Normal password (PLAIN), with the app password"}, account.AppPassword)
 	containsAll(t, "export labels", got, "Serveur", "Authentification", "mot de passe d'application")
 }
 

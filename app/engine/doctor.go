@@ -51,6 +51,9 @@ type Check struct {
 	Link string
 	// SignIn is true when signing in again is the fix.
 	SignIn bool
+	// Err is the failure of a failed check that met an error, for
+	// errors.Is (oauth.ErrClientDeleted, …); nil otherwise.
+	Err error
 
 	// signedIn is true on the API check when Google gave an access token;
 	// apiOff when the API answered that it is turned off in the project.
@@ -285,6 +288,7 @@ func (c *Check) say(key string, data advice.Data, detail, fix string) {
 
 // failWith fills a failed check from an error that carries advice.
 func failWith(c Check, err error) Check {
+	c.Err = err
 	c.Text = advice.TextOf(err)
 	c.Detail, c.Fix = c.Text.What, c.Text.Next
 	c.SignIn = errors.Is(err, oauth.ErrNeedsSignIn) || errors.Is(err, oauth.ErrInvalidClient) ||

@@ -188,20 +188,37 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	return a, err
 }
 
-// needsSignIn marks the account and returns err unchanged.
+// needsSignIn marks the account, with the cause of err, and returns err
+// unchanged.
 func (e *Engine) needsSignIn(a account.Account, err error) error {
 	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
-		t := advice.TextOf(err)
-		x.NeedsSignIn = true
-		x.Reason, x.ReasonKey, x.ReasonData = t.What, t.Key, nil
-		for k, v := range t.Data {
-			if x.ReasonData == nil {
-				x.ReasonData = map[string]string{}
-			}
-			x.ReasonData[k] = advice.Format(v)
-		}
+		x.NeedsSignIn, x.SignInCause = true, signInCause(err)
 	})
 	return err
+}
+
+// signInCause returns the cause that an error asking for a new sign-in
+// gives, from its sentinels.
+func signInCause(err error) account.SignInCause {
+	switch {
+	case errors.Is(err, oauth.ErrClientDeleted):
+		return account.CauseClientDeleted
+	case errors.Is(err, oauth.ErrSecretMissing):
+		return account.CauseSecretMissing
+	case errors.Is(err, oauth.ErrClientType):
+		return account.CauseClientType
+	case errors.Is(err, oauth.ErrInvalidClient):
+		return account.CauseClientRefused
+	case errors.Is(err, oauth.ErrSessionControl):
+		return account.CauseSessionControl
+	case errors.Is(err, errNoSignIn):
+		return account.CauseNoSignIn
+	case errors.Is(err, mail.ErrTokenRejected):
+		return account.CauseTokenRefused
+	case errors.Is(err, oauth.ErrNeedsSignIn):
+		return account.CauseRefreshRefused
+	}
+	return account.CauseOther
 }
 
 // signInEnd is when Google will end a sign-in made at signedIn: the token

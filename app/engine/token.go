@@ -157,7 +157,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	_ = e.Accounts.Modify(a.Address, func(x *account.Account) {
 		x.LastRefresh = now
 		if x.NeedsSignIn {
-			x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil
+			x.NeedsSignIn, x.SignInCause = false, ""
 		}
 	})
 	return tok.AccessToken, nil
@@ -184,9 +184,12 @@ func (s saver) SaveToken(ctx context.Context, tok *oauth2.Token) error {
 	return s.e.Secrets.Set(ctx, s.addr, secret.AccessToken, access)
 }
 
+// errNoSignIn is a missing refresh token: it matches oauth.ErrNeedsSignIn.
+var errNoSignIn = advice.SentinelUnder(oauth.ErrNeedsSignIn, advice.Auth, "no refresh token in the keyring")
+
 // noSignIn is the error of an OAuth account whose refresh token is missing
 // from the keyring.
 func noSignIn(a account.Account) error {
-	return advice.Keyed(oauth.ErrNeedsSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
+	return advice.Keyed(errNoSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
 		"the keyring holds no sign-in for {{.Address}}", "Sign in again")
 }
