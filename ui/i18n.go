@@ -3,7 +3,6 @@ package ui
 import (
 	"embed"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
 // translations holds mailkey's texts in every language, as go-i18n JSON
@@ -51,38 +49,40 @@ var (
 	shownLanguage = "en"
 )
 
-// useLanguage loads mailkey's translations and chooses their language:
-// code "" follows the system locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on
-// Linux), "en" or "fr" overrides it. Fyne's lang package reads only the
-// system locale, so an override sets the locale variables for the moment
-// the package picks its language, then puts them back, so that programs
-// mailkey starts (the browser) keep the user's own locale. Where the
-// variables do not count (Windows, macOS), aliasLanguage does it. The
-// browser's page after sign-in follows the same choice.
+// useLanguage loads mailkey's translations and chooses their language,
+// the one place that does: code "" follows the system locale (LANGUAGE,
+// LC_ALL, LC_MESSAGES, LANG on Linux), "en" or "fr" overrides it. The
+// process's environment is left alone. Fyne's lang package picks its
+// language from the system locale only, so an override loads mailkey's
+// texts of the chosen language under the language Fyne picks (see
+// aliasLanguage); Fyne's own few texts (file dialogs) stay in the system's
+// language. The rest of the GUI asks currentLanguage, and passes the
+// language on where app/ needs words (the browser's page after sign-in,
+// signInPage).
 func useLanguage(code string) {
 	langMu.Lock()
 	defer langMu.Unlock()
-	if code != "" {
-		for _, v := range []string{"LANGUAGE", "LC_ALL"} {
-			old, had := os.LookupEnv(v)
-			_ = os.Setenv(v, code)
-			defer restoreEnv(v, old, had)
-		}
-	}
+	// English is the source and Fyne's fallback: loading it first also
+	// undoes what an earlier override loaded under it.
+	addTranslations("translations/en.json", "en")
+	system := "en"
 	for _, l := range screenLanguages {
-		if l != "en" && !picks(l) {
-			continue
+		if l != "en" && picks(l) {
+			system = l
 		}
-		addTranslations("translations/"+l+".json", l)
 	}
-	if code != "" && lang.X("language.code", "en") != code {
-		aliasLanguage(code, lang.SystemLocale().LanguageString())
+	if system != "en" {
+		addTranslations("translations/"+system+".json", system)
 	}
-	shownLanguage = "en"
-	if lang.X("language.code", "en") == "fr" {
-		shownLanguage = "fr"
+	shownLanguage = system
+	if code == "en" || code == "fr" {
+		shownLanguage = code
 	}
 	shownKeys = nil
+	if shownLanguage != system {
+		aliasLanguage(shownLanguage, system)
+		aliasLanguage(shownLanguage, lang.SystemLocale().LanguageString())
+	}
 	if shownLanguage != "en" {
 		// app/'s texts are needed, and loaded, only in a language other
 		// than English, their source: this keeps them off a start in English.
@@ -93,7 +93,6 @@ func useLanguage(code string) {
 		}
 		shownKeys = translatedKeys(shownLanguage)
 	}
-	oauth.SetLanguage(shownLanguage)
 }
 
 // picks reports whether Fyne shows language l under the current locale
@@ -159,12 +158,12 @@ func translated(key string) (ok, plural bool) {
 	return ok, plural
 }
 
-// aliasLanguage makes mailkey's texts come in language code where the
-// locale variables do not choose the language: on Windows and macOS Fyne asks
-// the system, which no variable overrides. It loads mailkey's translations of
-// code under the system's language, and under English, the fallback Fyne
-// uses for a language it does not know, so that Fyne's choice finds them.
-// Fyne's own few texts (file dialogs) stay in the system's language.
+// aliasLanguage makes mailkey's texts come in language code although Fyne
+// picks another one from the system (mailkey never changes the environment
+// to steer it): it loads mailkey's translations of code under the system's
+// language, and under English, the fallback Fyne uses for a language it does
+// not know, so that Fyne's choice finds them. Fyne's own few texts (file
+// dialogs) stay in the system's language.
 func aliasLanguage(code, system string) {
 	for _, target := range []string{system, "en"} {
 		if target == code || target == "" {
@@ -190,14 +189,6 @@ func languageFiles(code string) []string {
 		}
 	}
 	return out
-}
-
-func restoreEnv(name, old string, had bool) {
-	if had {
-		_ = os.Setenv(name, old)
-		return
-	}
-	_ = os.Unsetenv(name)
 }
 
 // currentLanguage is the language the texts come in: "en" or "fr".

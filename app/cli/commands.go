@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -161,7 +162,7 @@ func login(ctx context.Context, env Env, f loginFlags) error {
 		return err
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: f.smtpURL, Publishing: account.Testing, Timeout: f.timeout, APIBase: f.apiBase,
-		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env)}
+		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env), Page: signInPage(os.Getenv)}
 	// The CLI asks nothing: it replaces a saved account of the same address,
 	// as it always did, and says what it replaced once the sign-in is saved.
 	var replaced *engine.Info

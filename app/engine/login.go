@@ -28,6 +28,9 @@ type OAuthLogin struct {
 	Open oauth.Opener
 	// Timeout bounds the wait for the browser (oauth.DefaultTimeout when zero).
 	Timeout time.Duration
+	// Page words the browser's page after the sign-in, in the front end's
+	// language (oauth.EnglishPage when nil).
+	Page oauth.Page
 	// APIBase is the Gmail API's base URL ("" for Google's), for tests and proxies.
 	APIBase string
 	// Transport is account.TransportSMTP, TransportAPI or TransportAuto ("" = auto).
@@ -81,7 +84,7 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		var err error
 		a, err = e.saveOAuth(ctx, req, smtpURL, pub, res)
 		return err
-	})
+	}, req.Page)
 	if err != nil {
 		return a, err
 	}
