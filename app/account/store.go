@@ -103,7 +103,7 @@ func (s *Store) Get(addr string) (Account, error) {
 func NotFound(addr string) error {
 	return advice.Keyed(ErrNotFound, "account.not_found_login", advice.Data{"Address": addr},
 		"mailkey has no account {{.Address}}",
-		"Run 'mailkey accounts' to see the accounts, or add this one with 'mailkey login'")
+		"See the accounts mailkey has, or add this one").Then(advice.ActionAddAccount)
 }
 
 // Put adds a or replaces the account with the same address.
@@ -124,7 +124,7 @@ func (s *Store) Remove(addr string) error {
 		i := slices.IndexFunc(list, func(b Account) bool { return Same(addr, b.Address) })
 		if i < 0 {
 			return nil, advice.Keyed(ErrNotFound, "account.not_found", advice.Data{"Address": addr},
-				"mailkey has no account {{.Address}}", "Run 'mailkey accounts' to see the accounts")
+				"mailkey has no account {{.Address}}", "See the accounts mailkey has").Then(advice.ActionSeeAccounts)
 		}
 		return slices.Delete(list, i, i+1), nil
 	})
@@ -136,7 +136,7 @@ func (s *Store) Modify(addr string, fn func(*Account)) error {
 		i := slices.IndexFunc(list, func(b Account) bool { return Same(addr, b.Address) })
 		if i < 0 {
 			return nil, advice.Keyed(ErrNotFound, "account.not_found", advice.Data{"Address": addr},
-				"mailkey has no account {{.Address}}", "Run 'mailkey accounts' to see the accounts")
+				"mailkey has no account {{.Address}}", "See the accounts mailkey has").Then(advice.ActionSeeAccounts)
 		}
 		fn(&list[i])
 		return list, nil

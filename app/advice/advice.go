@@ -28,6 +28,9 @@ type Error struct {
 	// another language: see Text.
 	Key  string
 	Data Data
+	// Action, when set, is the next step as a typed value, which a front end
+	// may word instead of Next (see ActionOf).
+	Action Action
 }
 
 // New returns an *Error wrapping err, with texts that are not translated.

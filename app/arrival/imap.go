@@ -102,7 +102,7 @@ func (m IMAP) Find(ctx context.Context, messageID string) (Found, bool, error) {
 			return Found{}, false, advice.Keyed(fmt.Errorf("%w: %s", ErrIMAPLogin, clean(ie.Text)), "arrival.imap_login",
 				advice.Data{"Reply": clean(ie.Text)},
 				"the IMAP server refused the app password ({{.Reply}})",
-				"Create a new app password and enter it (Replace app password in the app, or 'mailkey login --app-password'), then test again")
+				"Create a new app password and enter it, then test again").Then(advice.ActionEnterAppPassword)
 		}
 		return Found{}, false, m.lost(ctx, err)
 	}

@@ -160,7 +160,7 @@ func report(w io.Writer, err error) int {
 		fmt.Fprintln(w, "Cancelled.")
 		return ExitInterrupted
 	}
-	printText(w, advice.What(err), advice.Next(err))
+	printText(w, advice.What(err), nextStep(err))
 	return codeOf(err)
 }
 

@@ -31,7 +31,7 @@ func frenchPage(o oauth.PageOutcome) oauth.PageText {
 		t.What = "Google vous a connecté, mais mailkey n'a pas pu enregistrer la connexion : " + advice.What(o.Err) + "."
 		t.Next = "Revenez à mailkey : mailkey vous dit quoi faire."
 	case oauth.PageFailed:
-		t.What, t.Next = advice.What(o.Err)+".", advice.Next(o.Err)
+		t.What, t.Next = advice.What(o.Err)+".", nextStep(o.Err)
 	case oauth.PageWrongState:
 		t.What = "Cette réponse ne correspond pas à la connexion que mailkey attend."
 		t.Next = "Si vous avez lancé plusieurs connexions, utilisez l'onglet du navigateur de la plus récente."

@@ -276,14 +276,14 @@ func queueInstead(env Env, addr string, r mail.Raw, sendErr error) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mailkey sendmail: not sent: %s\n", sentence(advice.What(sendErr)))
 		fmt.Fprintf(env.Stderr, "mailkey sendmail: not queued either: %s\n", sentence(advice.What(err)))
-		if next := advice.Next(err); next != "" {
+		if next := nextStep(err); next != "" {
 			fmt.Fprintln(env.Stderr, sentence(next))
 		}
 		return ExitSysTempFail
 	}
 	fmt.Fprintf(env.Stderr, "mailkey sendmail: queued as %s, not sent yet: %s\n", it.ID, sentence(advice.What(sendErr)))
 	if queue.Classify(sendErr) == queue.StateHeld {
-		fmt.Fprintf(env.Stderr, "%s It is sent after that.\n", sentence(advice.Next(sendErr)))
+		fmt.Fprintf(env.Stderr, "%s It is sent after that.\n", sentence(nextStep(sendErr)))
 	}
 	fmt.Fprintln(env.Stderr, "'mailkey relay' sends the queue while it runs; 'mailkey queue flush' sends it now.")
 	return ExitOK
@@ -297,7 +297,7 @@ func sendmailFailed(env Env, err error) int {
 		return ExitSysUsage
 	}
 	fmt.Fprintf(env.Stderr, "mailkey sendmail: %s\n", sentence(advice.What(err)))
-	if next := advice.Next(err); next != "" {
+	if next := nextStep(err); next != "" {
 		fmt.Fprintln(env.Stderr, sentence(next))
 	}
 	return sysexitOf(err)

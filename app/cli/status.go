@@ -87,7 +87,7 @@ func statusResult(a engine.Info, err error) statusJSON {
 		j.Check = "token-refresh"
 	}
 	if err != nil {
-		j.Error, j.Next = sentence(advice.What(err)), sentence(advice.Next(err))
+		j.Error, j.Next = sentence(advice.What(err)), sentence(nextStep(err))
 	}
 	return j
 }

@@ -104,7 +104,7 @@ func testPrintJSON(env Env, addr string, res engine.Arrival, timeout time.Durati
 	}
 	if lookErr != nil {
 		j.Error = advice.What(lookErr)
-		j.What, j.Next = "", advice.Next(lookErr)
+		j.What, j.Next = "", nextStep(lookErr)
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")

@@ -104,7 +104,7 @@ func newWatcher(ctx context.Context, env Env, service string) (*watch.Watcher, *
 	}
 	bus, err := notify.Connect(ctx, service)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, sentence(advice.What(err))+" "+sentence(advice.Next(err)))
+		fmt.Fprintln(env.Stderr, sentence(advice.What(err))+" "+sentence(nextStep(err)))
 		return w, nil, nil
 	}
 	w.Notifier = bus
