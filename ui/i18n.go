@@ -238,11 +238,7 @@ func localSteps(steps []google.Step) []google.Step {
 // localAdvice returns err's advice, what happened and what to do, in the
 // current language (see localText).
 func localAdvice(err error) (what, next string) {
-	what, next = localText(advice.TextOf(err))
-	if n := actionNext(advice.ActionOf(err)); n != "" {
-		next = n
-	}
-	return what, next
+	return localText(advice.TextOf(err))
 }
 
 // actionNext is what to do next in the GUI's words, naming its buttons and
@@ -262,6 +258,10 @@ func actionNext(a advice.Action) string {
 		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its Revoke button under Device passwords")
 	case advice.ActionSeeRelayPasswords:
 		return tr("action.see_relay_passwords", "The list of Device passwords on the account's page shows them")
+	case advice.ActionSeeQueue:
+		return tr("action.see_queue", "Fix the cause, then click Send now in the relay section of the account's page")
+	case advice.ActionKeepRefreshing:
+		return tr("action.keep_refreshing", "Google deletes OAuth clients unused for about 6 months: send a message, or leave mailkey open, which refreshes the sign-in every 30 days")
 	}
 	return ""
 }
@@ -270,7 +270,19 @@ func actionNext(a advice.Action) string {
 // translations of t.Key+".what" and t.Key+".next" (app-*.fr.json), filled
 // with t.Data shown in that language. A text without a key or without a
 // translation stays in English. A Count in the data chooses the plural form.
+//
+// A typed next action (t.Action) is said in the GUI's own words instead of
+// t.Next, naming its buttons and screens (actionNext).
 func localText(t advice.Text) (what, next string) {
+	what, next = translateText(t)
+	if n := actionNext(t.Action); n != "" {
+		next = n
+	}
+	return what, next
+}
+
+// translateText returns t's two sentences in the current language.
+func translateText(t advice.Text) (what, next string) {
 	if currentLanguage() == "en" || t.Key == "" {
 		return t.What, t.Next
 	}

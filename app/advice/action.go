@@ -1,7 +1,5 @@
 package advice
 
-import "errors"
-
 // Action is what the person should do next, when each front end says it
 // its own way: the CLI names a command, the GUI a button or a screen. An
 // Error's Next then says it in words that fit both; a front end that knows
@@ -29,7 +27,21 @@ const (
 	ActionRevokeRelayPassword
 	// ActionSeeRelayPasswords: see the account's relay passwords.
 	ActionSeeRelayPasswords
+	// ActionSeeQueue: a queued message failed: see the queue, fix the
+	// cause, then send it again or drop it.
+	ActionSeeQueue
+	// ActionKeepRefreshing: an OAuth client goes unused: send a message, or
+	// keep mailkey's watcher running, which refreshes the sign-in.
+	ActionKeepRefreshing
+
+	// actionEnd follows the last action: a test checks that the front ends'
+	// tests know them all (LastAction).
+	actionEnd
 )
+
+// LastAction is the last of the actions, for the front ends' tests that
+// every action has their words.
+const LastAction = actionEnd - 1
 
 // Then returns e with a as the next action.
 func (e *Error) Then(a Action) *Error {
@@ -37,18 +49,14 @@ func (e *Error) Then(a Action) *Error {
 	return e
 }
 
-// ActionOf returns the next action of the first *Error in err's chain that
-// has one, or NoAction.
+// Then returns t with a as the next action.
+func (t Text) Then(a Action) Text {
+	t.Action = a
+	return t
+}
+
+// ActionOf returns the next action of the first *Error in err's chain, the
+// one whose advice TextOf gives, or NoAction.
 func ActionOf(err error) Action {
-	for err != nil {
-		var e *Error
-		if !errors.As(err, &e) {
-			return NoAction
-		}
-		if e.Action != NoAction {
-			return e.Action
-		}
-		err = e.Err
-	}
-	return NoAction
+	return TextOf(err).Action
 }

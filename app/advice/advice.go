@@ -64,7 +64,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func TextOf(err error) Text {
 	var e *Error
 	if errors.As(err, &e) {
-		return Text{Key: e.Key, Data: e.Data, What: e.What, Next: e.Next}
+		return Text{Key: e.Key, Data: e.Data, What: e.What, Next: e.Next, Action: e.Action}
 	}
 	if err == nil {
 		return Text{}
@@ -112,6 +112,9 @@ type Text struct {
 	Key        string
 	Data       Data
 	What, Next string
+	// Action, when set, is the next step as a typed value, which a front
+	// end may word instead of Next (see Action).
+	Action Action
 }
 
 // Explain returns the Text of key: what and next are English templates

@@ -96,7 +96,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetArgs(goStyleFlags(root, args))
 	// What an operation did beside what was asked (a damaged accounts file
 	// kept aside) goes to stderr, in the same form as an error.
-	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, t.Next) })
+	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, nextOf(t)) })
 	return report(env.Stderr, root.ExecuteContext(ctx))
 }
 

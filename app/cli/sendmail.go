@@ -156,7 +156,7 @@ func Sendmail(ctx context.Context, env Env, args []string) int {
 		return sendmailFailed(env, err)
 	}
 	if _, t := engine.CheckFrom(a, msg.From); msg.From != "" && t.What != "" {
-		fmt.Fprintln(env.Stderr, "mailkey sendmail: Warning: "+sentence(t.What)+" "+sentence(t.Next))
+		fmt.Fprintln(env.Stderr, "mailkey sendmail: Warning: "+sentence(t.What)+" "+sentence(nextOf(t)))
 	}
 	r := mail.Raw{From: a.Address, To: rcpts, Data: msg.Data, MessageID: msg.MessageID}
 	if err := r.Validate(); err != nil {

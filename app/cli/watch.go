@@ -98,7 +98,7 @@ func newWatcher(ctx context.Context, env Env, service string) (*watch.Watcher, *
 	if err != nil {
 		return nil, nil, err
 	}
-	w := &watch.Watcher{Engine: env.Engine, StatePath: statePath, Now: env.Engine.Now, Warn: env.Stderr}
+	w := &watch.Watcher{Engine: env.Engine, StatePath: statePath, Now: env.Engine.Now, Warn: env.Stderr, Local: cliText}
 	if q, err := openQueue(); err == nil {
 		w.Queue = q
 	}
@@ -131,7 +131,7 @@ func runWatcher(ctx context.Context, env Env, w *watch.Watcher, bus *notify.Bus,
 // printed before.
 func printFindings(w io.Writer, found []watch.Finding, shown map[string]bool) {
 	for _, f := range found {
-		line := f.Address + ": " + sentence(f.Text.What) + " " + sentence(f.Text.Next)
+		line := f.Address + ": " + sentence(f.Text.What) + " " + sentence(nextOf(f.Text))
 		if shown != nil {
 			if shown[line] {
 				continue
@@ -145,7 +145,7 @@ func printFindings(w io.Writer, found []watch.Finding, shown map[string]bool) {
 func printFindingsJSON(w io.Writer, found []watch.Finding) {
 	out := make([]findingJSON, 0, len(found))
 	for _, f := range found {
-		out = append(out, findingJSON{Finding: f, What: f.Text.What, Next: f.Text.Next})
+		out = append(out, findingJSON{Finding: f, What: f.Text.What, Next: nextOf(f.Text)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
