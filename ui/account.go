@@ -38,8 +38,9 @@ type accountScreen struct {
 	smtpOnly  *widget.Label
 	// settingTransport is true while the choice is set from the account.
 	settingTransport bool
-	// transportNote is the note a failed save of the choice put up, if any.
-	transportNote string
+	// transportNoted is true while the note says that the transport's save
+	// failed.
+	transportNoted bool
 	// expiry tells when a Testing sign-in ends and why; publish opens the
 	// console page where the app is published.
 	expiry  *widget.Label
@@ -282,6 +283,7 @@ func (s *accountScreen) layoutActions(in engine.Info) {
 }
 
 func (s *accountScreen) showNote(text string) {
+	s.transportNoted = false
 	s.note.SetText(text)
 	s.note.Show()
 }
