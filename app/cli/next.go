@@ -27,7 +27,8 @@ func nextOf(t advice.Text) string {
 		if addr == "" {
 			addr = "ADDRESS"
 		}
-		return t.Next + " with 'mailkey login --app-password --email " + addr + "' (or Replace app password in the app)"
+		return "Enter the app password again, a new one if Gmail refused it, with 'mailkey login --app-password --email " + addr +
+			"' (or Replace app password in the app), then try again"
 	case advice.ActionRevokeRelayPassword:
 		return advice.Render("Choose another label, or remove that one first with 'mailkey relay remove-password {{.Address}} {{.Label}}'", t.Data)
 	case advice.ActionSeeRelayPasswords:
