@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
@@ -39,8 +38,9 @@ type accountScreen struct {
 	smtpOnly  *widget.Label
 	// settingTransport is true while the choice is set from the account.
 	settingTransport bool
-	// transportNote is the note a failed save of the choice put up, if any.
-	transportNote string
+	// transportNoted is true while the note says that the transport's save
+	// failed.
+	transportNoted bool
 	// expiry tells when a Testing sign-in ends and why; publish opens the
 	// console page where the app is published.
 	expiry  *widget.Label
@@ -283,16 +283,16 @@ func (s *accountScreen) layoutActions(in engine.Info) {
 }
 
 func (s *accountScreen) showNote(text string) {
+	s.transportNoted = false
 	s.note.SetText(text)
 	s.note.Show()
 }
 
 // localReason is why an account needs signing in again, in the chosen language.
 func localReason(a account.Account) string {
-	data := advice.Data{}
-	for k, v := range a.ReasonData {
-		data[k] = v
+	if a.SignInCause == "" {
+		return ""
 	}
-	what, _ := localText(advice.Text{Key: a.ReasonKey, Data: data, What: a.Reason})
+	what, _ := localText(a.SignInCause.Text())
 	return what
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -85,7 +84,7 @@ func (p *exportPanel) set(a account.Account) {
 	p.values.Objects = nil
 	p.value, p.copy = map[string]*widget.Label{}, map[string]*button{}
 	for _, f := range fields {
-		v := widget.NewLabel(exportValue(f))
+		v := widget.NewLabel(exportValue(f, a.Method))
 		v.Wrapping = fyne.TextWrapBreak
 		v.Selectable = true
 		b := newButtonWithIcon(p.g, "", theme.ContentCopyIcon(), func() { p.copied(exportLabel(f.Label), f.Value) })
@@ -164,12 +163,13 @@ func exportLabel(label string) string {
 	return label
 }
 
-// exportValue is a field's value, with the authentication method in the chosen language.
-func exportValue(f export.Field) string {
+// exportValue is a field's value, with the authentication method, which
+// is m's, in the chosen language.
+func exportValue(f export.Field, m account.Method) string {
 	if f.Label != export.LabelMethod {
 		return f.Value
 	}
-	if strings.HasPrefix(f.Value, "OAuth") {
+	if m == account.OAuth {
 		return tr("export.method.oauth", f.Value)
 	}
 	return tr("export.method.plain", f.Value)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -9,8 +10,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/setup"
 )
 
@@ -74,12 +77,9 @@ func newHealthCard(g *gui, addr string) *healthCard {
 // deleted_client), or unused long enough that Google may delete it.
 func (h *healthCard) showAccount(in engine.Info, now time.Time) {
 	h.clientsLink = google.ClientsLink(in.ProjectID)
-	h.showDeleted(in.NeedsSignIn && in.ReasonKey == keyClientDeleted)
+	h.showDeleted(in.NeedsSignIn && in.SignInCause == account.CauseClientDeleted)
 	h.showIdle(in, now)
 }
-
-// keyClientDeleted is the key of the advice for Google's deleted_client.
-const keyClientDeleted = "oauth.client_deleted"
 
 func (h *healthCard) showDeleted(on bool) {
 	for _, o := range []fyne.CanvasObject{h.deleted, h.deletedText, h.openClients, h.newClient} {
@@ -151,7 +151,7 @@ func (h *healthCard) onChecked(checks []engine.Check, err error) {
 		if c.Failed() && c.SignIn {
 			h.signIn.Show()
 		}
-		deleted = deleted || c.Failed() && c.Text.Key == keyClientDeleted
+		deleted = deleted || c.Failed() && errors.Is(c.Err, oauth.ErrClientDeleted)
 	}
 	h.showDeleted(deleted)
 	h.list.Objects = rows

@@ -164,7 +164,7 @@ func TestAccountScreenShowsReason(t *testing.T) {
 	h := newHarness(t)
 	err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
 		SignedInAt: time.Now().Add(-30 * 24 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL(),
-		NeedsSignIn: true, Reason: "Google no longer accepts this sign-in (invalid_grant)"})
+		NeedsSignIn: true, SignInCause: account.CauseRefreshRefused})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,10 +66,8 @@ func (s *accountScreen) onTransport(text string) {
 		return
 	}
 	value := ""
-	for _, c := range transportChoices() {
-		if c.text == text {
-			value = c.value
-		}
+	if i := choiceIndex(s.transport); i >= 0 {
+		value = transportChoices()[i].value
 	}
 	if value == "" || value == s.info.EffectiveTransport() {
 		return
@@ -84,17 +82,17 @@ func (s *accountScreen) onTransport(text string) {
 		s.transport.Enable()
 		if err != nil {
 			s.setTransport(s.info.EffectiveTransport())
-			s.transportNote = errorText(err)
-			s.showNote(s.transportNote)
+			s.showNote(errorText(err))
+			s.transportNoted = true
 			s.relayout()
 			return
 		}
 		s.info = in
 		s.setTransport(in.EffectiveTransport())
-		if s.transportNote != "" && s.note.Text == s.transportNote {
+		if s.transportNoted {
 			s.note.Hide()
 		}
-		s.transportNote = ""
+		s.transportNoted = false
 		s.relayout()
 	})
 }

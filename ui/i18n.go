@@ -3,22 +3,22 @@ package ui
 import (
 	"embed"
 	"encoding/json"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
 // translations holds mailkey's texts in every language, as go-i18n JSON
 // files: the screens' texts in <code>.json, where English is the source
-// (every lang.X call in ui/ also carries the English text as its fallback),
+// (every tr call in ui/ also carries the English text as its fallback),
 // and app/'s texts in app-<package>.<code>.json, whose source is the English
 // in app/ (see localText).
 //
@@ -39,69 +39,112 @@ type languageChoice struct{ code, name string }
 // each in their own language, except System, which is translated.
 func languageChoices() []languageChoice {
 	return []languageChoice{
-		{"", lang.X("settings.language.system", "System")},
+		{"", tr("settings.language.system", "System")},
 		{"en", "English"},
 		{"fr", "Français"},
 	}
 }
 
+// translator gives mailkey's texts in one language, from its own go-i18n
+// bundle: Fyne's lang package, which picks its language from the system
+// locale, keeps only Fyne's own few texts (file dialogs), so that choosing
+// mailkey's language needs no change to the process's environment.
+type translator struct {
+	// lang is the language the texts come in: "en" or "fr".
+	lang string
+	loc  *i18n.Localizer
+	// keys holds the keys translated into lang, each with whether it has
+	// plural forms; nil in English, the source.
+	keys map[string]bool
+}
+
+// newTranslator loads the translations of language code ("en" or "fr"):
+// English, the source and the fallback, and for another language its
+// screen texts and app/'s texts (app-<package>.<code>.json). A start in
+// English parses no French (make bench, row 5).
+func newTranslator(code string) *translator {
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	files := []string{"translations/en.json"}
+	if code != "en" {
+		files = append(files, languageFiles(code)...)
+	}
+	for _, name := range files {
+		data, err := translations.ReadFile(name)
+		if err == nil {
+			// go-i18n reads the language from the name's last part: fr.json, app-mail.fr.json.
+			_, err = bundle.ParseMessageFileBytes(data, name)
+		}
+		if err != nil {
+			fyne.LogError("Could not load the translations "+name, err)
+		}
+	}
+	t := &translator{lang: code, loc: i18n.NewLocalizer(bundle, code)}
+	if code != "en" {
+		t.keys = translatedKeys(code)
+	}
+	return t
+}
+
+// x returns the translation of key, or fallback, with data filling the
+// {{.Name}} placeholders of either; n, when not nil, chooses among the
+// plural forms (the language's rule: French counts 0 as one).
+func (t *translator) x(key, fallback string, n *int, data any) string {
+	cfg := &i18n.LocalizeConfig{DefaultMessage: &i18n.Message{ID: key, Other: fallback}, TemplateData: data}
+	if n != nil {
+		cfg.PluralCount = *n
+	}
+	out, err := t.loc.Localize(cfg)
+	if err != nil && out == "" {
+		fyne.LogError("Translation failure", err)
+		return advice.Render(fallback, dataOf(data))
+	}
+	return out
+}
+
+// dataOf returns data as advice.Data, for a fallback rendered without go-i18n.
+func dataOf(data any) advice.Data {
+	m, _ := data.(map[string]any)
+	return m
+}
+
 var (
 	langMu sync.Mutex
-	// shownLanguage is the language the texts come in: "en" or "fr".
-	shownLanguage = "en"
+	// texts are mailkey's texts in the chosen language.
+	texts = newTranslator("en")
 )
 
-// useLanguage loads mailkey's translations and chooses their language:
-// code "" follows the system locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG on
-// Linux), "en" or "fr" overrides it. Fyne's lang package reads only the
-// system locale, so an override sets the locale variables for the moment
-// the package picks its language, then puts them back, so that programs
-// mailkey starts (the browser) keep the user's own locale. Where the
-// variables do not count (Windows, macOS), aliasLanguage does it. The
-// browser's page after sign-in follows the same choice.
+// useLanguage chooses the language of mailkey's texts, the one place that
+// does: code "" follows the system locale (LANGUAGE, LC_ALL, LC_MESSAGES,
+// LANG on Linux) as Fyne reads it, "en" or "fr" overrides it. The process's
+// environment is left alone. The rest of the GUI asks currentLanguage, and
+// passes the language on where app/ needs words (the browser's page after
+// sign-in, signInPage).
 func useLanguage(code string) {
-	langMu.Lock()
-	defer langMu.Unlock()
-	if code != "" {
-		for _, v := range []string{"LANGUAGE", "LC_ALL"} {
-			old, had := os.LookupEnv(v)
-			_ = os.Setenv(v, code)
-			defer restoreEnv(v, old, had)
-		}
-	}
-	for _, l := range screenLanguages {
-		if l != "en" && !picks(l) {
-			continue
-		}
-		addTranslations("translations/"+l+".json", l)
-	}
-	if code != "" && lang.X("language.code", "en") != code {
-		aliasLanguage(code, lang.SystemLocale().LanguageString())
-	}
-	shownLanguage = "en"
-	if lang.X("language.code", "en") == "fr" {
-		shownLanguage = "fr"
-	}
-	shownKeys = nil
-	if shownLanguage != "en" {
-		// app/'s texts are needed, and loaded, only in a language other
-		// than English, their source: this keeps them off a start in English.
-		for _, name := range languageFiles(shownLanguage) {
-			if strings.HasPrefix(name, "translations/app-") {
-				addTranslations(name, shownLanguage)
+	if code != "en" && code != "fr" {
+		code = "en"
+		for _, l := range screenLanguages {
+			if l != "en" && picks(l) {
+				code = l
 			}
 		}
-		shownKeys = translatedKeys(shownLanguage)
 	}
-	oauth.SetLanguage(shownLanguage)
+	t := newTranslator(code)
+	langMu.Lock()
+	defer langMu.Unlock()
+	texts = t
+}
+
+// current returns the texts in the chosen language.
+func current() *translator {
+	langMu.Lock()
+	defer langMu.Unlock()
+	return texts
 }
 
 // picks reports whether Fyne shows language l under the current locale
-// variables. Fyne's own texts already make it choose among its languages
-// (French included), so a one-key file for l asks the same question as l's
-// whole file: a start in English then does not parse the 50 KB of French
-// screen texts before its window maps (make bench, row 5). The choice cannot
-// change later: a new language takes effect at the next start.
+// variables: the system's language as Fyne matches it among its own
+// translations (French included). It asks with a one-key file for l.
 func picks(l string) bool {
 	probe, err := json.Marshal(map[string]string{"language.code": l})
 	if err == nil {
@@ -109,25 +152,10 @@ func picks(l string) bool {
 	}
 	if err != nil {
 		fyne.LogError("Could not probe the language "+l, err)
-		return true
+		return false
 	}
 	return lang.X("language.code", "en") == l
 }
-
-// addTranslations loads the translation file name as the texts of locale.
-func addTranslations(name, locale string) {
-	data, err := translations.ReadFile(name)
-	if err == nil {
-		err = lang.AddTranslationsForLocale(data, fyne.Locale(locale))
-	}
-	if err != nil {
-		fyne.LogError("Could not load the translations "+name, err)
-	}
-}
-
-// shownKeys holds the keys translated into the shown language, each with
-// whether it has plural forms.
-var shownKeys map[string]bool
 
 // translatedKeys reads the keys of every translation file of language code
 // (fr.json, app-mail.fr.json, …).
@@ -153,27 +181,8 @@ func translatedKeys(code string) map[string]bool {
 // translated reports whether key has a translation in the shown language,
 // and whether it has plural forms.
 func translated(key string) (ok, plural bool) {
-	langMu.Lock()
-	defer langMu.Unlock()
-	plural, ok = shownKeys[key]
+	plural, ok = current().keys[key]
 	return ok, plural
-}
-
-// aliasLanguage makes mailkey's texts come in language code where the
-// locale variables do not choose the language: on Windows and macOS Fyne asks
-// the system, which no variable overrides. It loads mailkey's translations of
-// code under the system's language, and under English, the fallback Fyne
-// uses for a language it does not know, so that Fyne's choice finds them.
-// Fyne's own few texts (file dialogs) stay in the system's language.
-func aliasLanguage(code, system string) {
-	for _, target := range []string{system, "en"} {
-		if target == code || target == "" {
-			continue
-		}
-		for _, name := range languageFiles(code) {
-			addTranslations(name, target)
-		}
-	}
 }
 
 // languageFiles returns the paths of the translation files of language code
@@ -192,19 +201,9 @@ func languageFiles(code string) []string {
 	return out
 }
 
-func restoreEnv(name, old string, had bool) {
-	if had {
-		_ = os.Setenv(name, old)
-		return
-	}
-	_ = os.Unsetenv(name)
-}
-
 // currentLanguage is the language the texts come in: "en" or "fr".
 func currentLanguage() string {
-	langMu.Lock()
-	defer langMu.Unlock()
-	return shownLanguage
+	return current().lang
 }
 
 // localStep returns st with its texts in the current language, looked up by
@@ -215,14 +214,14 @@ func localStep(st google.Step) google.Step {
 		return st // app/google is the English source
 	}
 	k := "step." + st.ID + "."
-	st.Title = lang.X(k+"title", st.Title)
-	st.Do = lang.X(k+"do", st.Do)
-	st.Why = lang.X(k+"why", st.Why)
+	st.Title = tr(k+"title", st.Title)
+	st.Do = tr(k+"do", st.Do)
+	st.Why = tr(k+"why", st.Why)
 	if st.Pitfall != "" {
-		st.Pitfall = lang.X(k+"pitfall", st.Pitfall)
+		st.Pitfall = tr(k+"pitfall", st.Pitfall)
 	}
 	if st.Workspace != "" {
-		st.Workspace = lang.X(k+"workspace", st.Workspace)
+		st.Workspace = tr(k+"workspace", st.Workspace)
 	}
 	return st
 }
@@ -242,11 +241,48 @@ func localAdvice(err error) (what, next string) {
 	return localText(advice.TextOf(err))
 }
 
+// actionNext is what to do next in the GUI's words, naming its buttons and
+// screens, for the actions that each front end words itself; "" for the
+// others.
+func actionNext(a advice.Action) string {
+	switch a {
+	case advice.ActionAddAccount:
+		return tr("action.add_account", "Choose it in the list of accounts, or add it with Add account")
+	case advice.ActionSeeAccounts:
+		return tr("action.see_accounts", "Choose one in the list of accounts")
+	case advice.ActionSignInOAuth:
+		return tr("action.sign_in_oauth", "Use the app password itself, or add the account again with Set up OAuth")
+	case advice.ActionEnterAppPassword:
+		return tr("action.enter_app_password", "Create a new app password if needed and enter it with Replace app password on the account's page")
+	case advice.ActionRevokeRelayPassword:
+		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its Revoke button under Device passwords")
+	case advice.ActionSeeRelayPasswords:
+		return tr("action.see_relay_passwords", "The list of Device passwords on the account's page shows them")
+	case advice.ActionSeeQueue:
+		return tr("action.see_queue", "Fix the cause, then click Send now in the relay section of the account's page")
+	case advice.ActionKeepRefreshing:
+		return tr("action.keep_refreshing", "Google deletes OAuth clients unused for about 6 months: send a message, or leave mailkey open, which refreshes the sign-in every 30 days")
+	}
+	return ""
+}
+
 // localText returns t's two sentences in the current language: the
 // translations of t.Key+".what" and t.Key+".next" (app-*.fr.json), filled
 // with t.Data shown in that language. A text without a key or without a
 // translation stays in English. A Count in the data chooses the plural form.
+//
+// A typed next action (t.Action) is said in the GUI's own words instead of
+// t.Next, naming its buttons and screens (actionNext).
 func localText(t advice.Text) (what, next string) {
+	what, next = translateText(t)
+	if n := actionNext(t.Action); n != "" {
+		next = n
+	}
+	return what, next
+}
+
+// translateText returns t's two sentences in the current language.
+func translateText(t advice.Text) (what, next string) {
 	if currentLanguage() == "en" || t.Key == "" {
 		return t.What, t.Next
 	}
@@ -260,9 +296,9 @@ func localText(t advice.Text) (what, next string) {
 		case !ok:
 			return english
 		case plural && hasCount:
-			return lang.XN(key, english, count, data)
+			return current().x(key, english, &count, data)
 		}
-		return lang.X(key, english, data)
+		return current().x(key, english, nil, data)
 	}
 	return one(t.Key+".what", t.What), one(t.Key+".next", t.Next)
 }
@@ -314,10 +350,11 @@ func localDuration(d time.Duration) string {
 // tr returns the translation of key, or fallback; data fills the
 // {{.Name}} placeholders of either.
 func tr(key, fallback string, data ...map[string]any) string {
+	var d any
 	if len(data) > 0 {
-		return lang.X(key, fallback, data[0])
+		d = data[0]
 	}
-	return lang.X(key, fallback)
+	return current().x(key, fallback, nil, d)
 }
 
 // trn is tr for a text that depends on a count: the translation files give
@@ -329,7 +366,7 @@ func trn(key, fallback string, n int, data ...map[string]any) string {
 			d[k] = v
 		}
 	}
-	return lang.XN(key, fallback, n, d)
+	return current().x(key, fallback, &n, d)
 }
 
 // languageNote says when a change of language takes effect.
@@ -344,9 +381,9 @@ func localTrouble(t google.Trouble) google.Trouble {
 		return t // app/google is the English source
 	}
 	k := "trouble." + t.ID + "."
-	t.Symptom = lang.X(k+"symptom", t.Symptom)
-	t.Cause = lang.X(k+"cause", t.Cause)
-	t.Fix = lang.X(k+"fix", t.Fix)
+	t.Symptom = tr(k+"symptom", t.Symptom)
+	t.Cause = tr(k+"cause", t.Cause)
+	t.Fix = tr(k+"fix", t.Fix)
 	return t
 }
 

@@ -136,14 +136,12 @@ func (s *signIn) onPublishChanged() {
 // onSave records the publishing status and the way to send the user chose.
 func (s *signIn) onSave() {
 	pub := account.Testing
-	if s.publishChoice.Selected == tr("signin.production", signInProduction) {
+	if choiceIndex(s.publishChoice) == 1 { // the options: Testing, In production
 		pub = account.Production
 	}
 	transport := s.signed.EffectiveTransport()
-	for _, c := range transportChoices() {
-		if c.text == s.sendChoice.Selected {
-			transport = c.value
-		}
+	if i := choiceIndex(s.sendChoice); i >= 0 {
+		transport = transportChoices()[i].value
 	}
 	addr := s.signed.Address
 	s.saveBtn.Disable()

@@ -43,7 +43,7 @@ func (s *signIn) onSignIn() {
 
 	ctx := s.g.notified(s.cancel.start())
 	mine := []string{s.addr, s.signed.Address} // read here, not on the engine's goroutine
-	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser,
+	req := engine.OAuthLogin{Client: *s.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.openBrowser, Page: signInPage,
 		Confirm: func(ctx context.Context, old engine.Info) bool { return s.confirmReplace(ctx, old, mine) }}
 	run(s.g.tasks, func() (account.Account, error) {
 		a, err := s.g.eng.LoginOAuth(ctx, req)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -59,3 +60,11 @@ func errorText(err error) string {
 func sentence(s string) string { return advice.Sentence(s) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// choiceIndex returns the position of r's selected option among r.Options,
+// or -1 when none is selected: the typed value behind the option is at the
+// same position in the list the options were made from, so that no code
+// compares the (translated) texts.
+func choiceIndex(r *widget.RadioGroup) int {
+	return slices.Index(r.Options, r.Selected)
+}

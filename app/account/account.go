@@ -76,12 +76,9 @@ type Account struct {
 	// NeedsSignIn is set when Google refused the refresh token; the account is
 	// kept and the user is asked to sign in again.
 	NeedsSignIn bool `json:"needs_sign_in,omitempty"`
-	// Reason says why, in words for the user.
-	Reason string `json:"reason,omitempty"`
-	// ReasonKey and ReasonData, when set, let the GUI say Reason in another
-	// language (see advice.Text).
-	ReasonKey  string            `json:"reason_key,omitempty"`
-	ReasonData map[string]string `json:"reason_data,omitempty"`
+	// SignInCause says why, as a stable code that each front end words
+	// (see SignInCause.Text): the file holds no sentence.
+	SignInCause SignInCause `json:"sign_in_cause,omitempty"`
 }
 
 // Transports: SMTP only, the Gmail API (HTTPS) only, or SMTP with the API as a

@@ -27,16 +27,16 @@ const FileName = "accounts.json"
 
 var (
 	// ErrNotFound means no account has that address.
-	ErrNotFound = errors.New("no such account")
+	ErrNotFound = advice.Sentinel(advice.NoAccount, "no such account")
 	// ErrCorrupt means the accounts file cannot be read as mailkey's format.
-	ErrCorrupt = errors.New("the accounts file is damaged")
+	ErrCorrupt = advice.Sentinel(advice.Failure, "the accounts file is damaged")
 	// ErrNewerSchema means the file was written by a newer mailkey.
-	ErrNewerSchema = errors.New("the accounts file is from a newer mailkey")
+	ErrNewerSchema = advice.Sentinel(advice.Failure, "the accounts file is from a newer mailkey")
 	// ErrStorage means mailkey cannot read or write its configuration
 	// directory or the accounts file in it: a read-only or full disk, missing
 	// permissions, a folder or a device where the file should be. The error
 	// also wraps the system's error.
-	ErrStorage = errors.New("cannot use the configuration directory")
+	ErrStorage = advice.Sentinel(advice.Storage, "cannot use the configuration directory")
 )
 
 // MaxFileBytes is the largest accounts file mailkey reads, room for tens of
@@ -103,7 +103,7 @@ func (s *Store) Get(addr string) (Account, error) {
 func NotFound(addr string) error {
 	return advice.Keyed(ErrNotFound, "account.not_found_login", advice.Data{"Address": addr},
 		"mailkey has no account {{.Address}}",
-		"Run 'mailkey accounts' to see the accounts, or add this one with 'mailkey login'")
+		"See the accounts mailkey has, or add this one").Then(advice.ActionAddAccount)
 }
 
 // Put adds a or replaces the account with the same address.
@@ -124,7 +124,7 @@ func (s *Store) Remove(addr string) error {
 		i := slices.IndexFunc(list, func(b Account) bool { return Same(addr, b.Address) })
 		if i < 0 {
 			return nil, advice.Keyed(ErrNotFound, "account.not_found", advice.Data{"Address": addr},
-				"mailkey has no account {{.Address}}", "Run 'mailkey accounts' to see the accounts")
+				"mailkey has no account {{.Address}}", "See the accounts mailkey has").Then(advice.ActionSeeAccounts)
 		}
 		return slices.Delete(list, i, i+1), nil
 	})
@@ -136,7 +136,7 @@ func (s *Store) Modify(addr string, fn func(*Account)) error {
 		i := slices.IndexFunc(list, func(b Account) bool { return Same(addr, b.Address) })
 		if i < 0 {
 			return nil, advice.Keyed(ErrNotFound, "account.not_found", advice.Data{"Address": addr},
-				"mailkey has no account {{.Address}}", "Run 'mailkey accounts' to see the accounts")
+				"mailkey has no account {{.Address}}", "See the accounts mailkey has").Then(advice.ActionSeeAccounts)
 		}
 		fn(&list[i])
 		return list, nil

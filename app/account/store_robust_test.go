@@ -40,7 +40,7 @@ func saveLoop(dir string) {
 	}
 	v := 0
 	if len(list) > 0 {
-		v, _ = strconv.Atoi(list[0].Reason)
+		v, _ = strconv.Atoi(list[0].Scopes)
 	}
 	for {
 		v++
@@ -58,7 +58,7 @@ func versionList(v int) []Account {
 	for i := range out {
 		out[i] = Account{Address: fmt.Sprintf("user%04d@gmail.com", i), Method: OAuth, SMTP: "smtp://smtp.gmail.com:587",
 			ClientID: strings.Repeat("c", 72) + ".apps.googleusercontent.com", ProjectID: "project-" + strconv.Itoa(i),
-			TokenURI: "https://oauth2.googleapis.com/token", Reason: strconv.Itoa(v), SignedInAt: time.Unix(int64(v), 0).UTC()}
+			TokenURI: "https://oauth2.googleapis.com/token", Scopes: strconv.Itoa(v), SignedInAt: time.Unix(int64(v), 0).UTC()}
 	}
 	return out
 }
@@ -178,10 +178,10 @@ func fileVersion(t *testing.T, f file) int {
 	if len(f.Accounts) != loopAccounts {
 		t.Fatalf("file holds %d accounts, want %d", len(f.Accounts), loopAccounts)
 	}
-	v, _ := strconv.Atoi(f.Accounts[0].Reason)
+	v, _ := strconv.Atoi(f.Accounts[0].Scopes)
 	for _, a := range f.Accounts {
-		if a.Reason != f.Accounts[0].Reason {
-			t.Fatalf("file mixes versions %s and %s", f.Accounts[0].Reason, a.Reason)
+		if a.Scopes != f.Accounts[0].Scopes {
+			t.Fatalf("file mixes versions %s and %s", f.Accounts[0].Scopes, a.Scopes)
 		}
 	}
 	return v

@@ -28,6 +28,9 @@ type Error struct {
 	// another language: see Text.
 	Key  string
 	Data Data
+	// Action, when set, is the next step as a typed value, which a front end
+	// may word instead of Next (see ActionOf).
+	Action Action
 }
 
 // New returns an *Error wrapping err, with texts that are not translated.
@@ -61,7 +64,7 @@ func (e *Error) Unwrap() error { return e.Err }
 func TextOf(err error) Text {
 	var e *Error
 	if errors.As(err, &e) {
-		return Text{Key: e.Key, Data: e.Data, What: e.What, Next: e.Next}
+		return Text{Key: e.Key, Data: e.Data, What: e.What, Next: e.Next, Action: e.Action}
 	}
 	if err == nil {
 		return Text{}
@@ -109,6 +112,9 @@ type Text struct {
 	Key        string
 	Data       Data
 	What, Next string
+	// Action, when set, is the next step as a typed value, which a front
+	// end may word instead of Next (see Action).
+	Action Action
 }
 
 // Explain returns the Text of key: what and next are English templates

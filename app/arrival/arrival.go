@@ -195,7 +195,7 @@ func permanent(err error) bool {
 }
 
 // ErrLook means the mailbox could not be read.
-var ErrLook = errors.New("cannot read the mailbox")
+var ErrLook = advice.Sentinel(advice.Failure, "cannot read the mailbox")
 
 // Seconds is d in seconds, shown with one decimal: "2.4" in English, and
 // with the language's decimal mark in a translation ("2,4" in French).

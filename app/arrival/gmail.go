@@ -19,11 +19,11 @@ import (
 
 // ErrTokenRejected means the Gmail API refused the access token (401): the
 // caller may refresh it and look again.
-var ErrTokenRejected = fmt.Errorf("%w: token refused", ErrLook)
+var ErrTokenRejected = advice.SentinelUnder(ErrLook, advice.Auth, "token refused")
 
 // ErrRefused means the Gmail API refused the look for a reason that
 // looking again will not change (the API off, a missing permission).
-var ErrRefused = fmt.Errorf("%w: refused", ErrLook)
+var ErrRefused = advice.SentinelUnder(ErrLook, advice.Failure, "refused")
 
 // maxAnswer bounds every answer read from the Gmail API.
 const maxAnswer = 256 << 10

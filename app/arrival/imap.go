@@ -27,10 +27,10 @@ const DefaultIMAP = "imaps://imap.gmail.com:993"
 const GmailSpam = "[Gmail]/Spam"
 
 // ErrBadIMAPURL means an IMAP URL cannot be used.
-var ErrBadIMAPURL = errors.New("invalid IMAP URL")
+var ErrBadIMAPURL = advice.Sentinel(advice.Usage, "invalid IMAP URL")
 
 // ErrIMAPLogin means the IMAP server refused the address and password.
-var ErrIMAPLogin = fmt.Errorf("%w: login refused", ErrLook)
+var ErrIMAPLogin = advice.SentinelUnder(ErrLook, advice.Auth, "login refused")
 
 // maxSession bounds the bytes read in one IMAP session: a search and a few
 // header lines need far less.
@@ -100,9 +100,9 @@ func (m IMAP) Find(ctx context.Context, messageID string) (Found, bool, error) {
 		var ie *imap.Error
 		if errors.As(err, &ie) {
 			return Found{}, false, advice.Keyed(fmt.Errorf("%w: %s", ErrIMAPLogin, clean(ie.Text)), "arrival.imap_login",
-				advice.Data{"Reply": clean(ie.Text)},
+				advice.Data{"Reply": clean(ie.Text), "Address": m.Username},
 				"the IMAP server refused the app password ({{.Reply}})",
-				"Create a new app password and enter it (Replace app password in the app, or 'mailkey login --app-password'), then test again")
+				"Create a new app password and enter it, then test again").Then(advice.ActionEnterAppPassword)
 		}
 		return Found{}, false, m.lost(ctx, err)
 	}

@@ -25,7 +25,7 @@ func warnFrom(env Env, m mail.Message) {
 		return
 	}
 	if _, t := engine.CheckFrom(a, from.Address); t.What != "" {
-		fmt.Fprintln(env.Stderr, "Warning: "+sentence(t.What)+" "+sentence(t.Next))
+		fmt.Fprintln(env.Stderr, "Warning: "+sentence(t.What)+" "+sentence(nextOf(t)))
 	}
 }
 

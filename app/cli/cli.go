@@ -11,15 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/arrival"
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/google"
-	"github.com/mailkey-app/mailkey/app/internal/localfile"
-	"github.com/mailkey-app/mailkey/app/mail"
-	"github.com/mailkey-app/mailkey/app/oauth"
-	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -103,7 +96,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetArgs(goStyleFlags(root, args))
 	// What an operation did beside what was asked (a damaged accounts file
 	// kept aside) goes to stderr, in the same form as an error.
-	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, t.Next) })
+	ctx = engine.WithNotifier(ctx, func(t advice.Text) { printText(env.Stderr, t.What, nextOf(t)) })
 	return report(env.Stderr, root.ExecuteContext(ctx))
 }
 
@@ -167,7 +160,7 @@ func report(w io.Writer, err error) int {
 		fmt.Fprintln(w, "Cancelled.")
 		return ExitInterrupted
 	}
-	printText(w, advice.What(err), advice.Next(err))
+	printText(w, advice.What(err), nextStep(err))
 	return codeOf(err)
 }
 
@@ -179,39 +172,27 @@ func printText(w io.Writer, what, next string) {
 	}
 }
 
+// exitCodes maps each category of failure to its exit code.
+var exitCodes = map[advice.Category]int{
+	advice.Failure:   ExitFailure,
+	advice.Usage:     ExitUsage,
+	advice.Storage:   ExitFailure, // mailkey's own files, not the command line
+	advice.Temporary: ExitTemporary,
+	advice.Auth:      ExitAuth,
+	advice.NoAccount: ExitNoAccount,
+	advice.Keyring:   ExitKeyring,
+}
+
+// codeOf returns the exit code of err: its category's (advice.CategoryOf).
+// The standard library's file errors carry no category: a file the command
+// line named that is missing or unreadable is bad input, unless a category
+// (mailkey's own files: Storage) says otherwise.
 func codeOf(err error) int {
-	is := func(targets ...error) bool {
-		for _, t := range targets {
-			if errors.Is(err, t) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case is(secret.ErrUnavailable):
-		return ExitKeyring
-	case is(account.ErrNotFound):
-		return ExitNoAccount
-	case is(oauth.ErrNeedsSignIn, oauth.ErrAccessDenied, oauth.ErrScopeNotGranted, oauth.ErrInvalidClient,
-		mail.ErrAuthRejected, mail.ErrTokenRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound,
-		arrival.ErrIMAPLogin, arrival.ErrTokenRejected):
-		return ExitAuth
-	case is(mail.ErrConnect, mail.ErrTimeout, mail.ErrRateLimited, mail.ErrTemporary, mail.ErrDailyLimit, oauth.ErrTimeout, oauth.ErrExchange,
-		oauth.ErrUnavailable):
-		return ExitTemporary
-	case is(account.ErrStorage):
-		// mailkey's own files, not the command line: checked before the
-		// file errors below, which mean bad input.
-		return ExitFailure
-	case is(mail.ErrBlocked, mail.ErrTooManyRecipients, fs.ErrNotExist, fs.ErrPermission, localfile.ErrNotRegular, localfile.ErrTooLarge, mail.ErrInvalidAddress, mail.ErrHeaderInjection, mail.ErrNoRecipient, mail.ErrAttachment, mail.ErrBadEndpoint, mail.ErrTooBig, engine.ErrBadTransport,
-		google.ErrTooLarge, google.ErrNotJSON, google.ErrWebClient, google.ErrUnknownClientType, google.ErrMissingClientID,
-		google.ErrMissingClientSecret, google.ErrBadClientID, google.ErrBadEndpoint, google.ErrAppPasswordFormat,
-		google.ErrLooksLikeAccountPassword, google.ErrNoClientInText, google.ErrTwoClientsInText, google.ErrBadClientSecret,
-		google.ErrBadProjectID, arrival.ErrBadIMAPURL):
+	c := advice.CategoryOf(err)
+	if c == advice.Failure && advice.IsAny(err, fs.ErrNotExist, fs.ErrPermission) {
 		return ExitUsage
 	}
-	return ExitFailure
+	return exitCodes[c]
 }
 
 // sentence is advice.Sentence, short for this package.

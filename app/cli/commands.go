@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -67,7 +68,10 @@ func accounts(_ context.Context, env Env, asJSON bool) error {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
-				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, NeedsReason: a.Reason, SendAs: a.SendAs, IMAP: a.IMAP}
+				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, SendAs: a.SendAs, IMAP: a.IMAP}
+			if a.SignInCause != "" {
+				j.NeedsReason = a.SignInCause.Text().What
+			}
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days
@@ -158,7 +162,7 @@ func login(ctx context.Context, env Env, f loginFlags) error {
 		return err
 	}
 	req := engine.OAuthLogin{Client: client, SMTP: f.smtpURL, Publishing: account.Testing, Timeout: f.timeout, APIBase: f.apiBase,
-		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env)}
+		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env), Page: signInPage(os.Getenv)}
 	// The CLI asks nothing: it replaces a saved account of the same address,
 	// as it always did, and says what it replaced once the sign-in is saved.
 	var replaced *engine.Info

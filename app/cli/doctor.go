@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -16,7 +15,7 @@ import (
 const usageDoctor = "mailkey doctor [--json] ADDR"
 
 // errChecksFailed means at least one health check failed.
-var errChecksFailed = errors.New("health checks failed")
+var errChecksFailed = advice.Sentinel(advice.Failure, "health checks failed")
 
 // doctor prints the account's health list, one line per check, and fails when
 // a check failed: with ExitAuth when signing in again is the fix.
@@ -68,6 +67,15 @@ func doctor(ctx context.Context, env Env, addr string, asJSON bool) error {
 	return advice.New(errChecksFailed, what, "Fix the items marked ✗, then run 'mailkey doctor "+addr+"' again")
 }
 
+// checkFix is what fixes a failed check, in the command line's words when
+// its advice carries a typed next action.
+func checkFix(c engine.Check) string {
+	if c.Text.Action != advice.NoAction {
+		return nextOf(c.Text)
+	}
+	return c.Fix
+}
+
 func printCheck(w io.Writer, c engine.Check) {
 	switch {
 	case c.OK:
@@ -81,8 +89,8 @@ func printCheck(w io.Writer, c engine.Check) {
 	if c.OK {
 		return
 	}
-	if c.Fix != "" {
-		fmt.Fprintf(w, "    %s\n", sentence(c.Fix))
+	if fix := checkFix(c); fix != "" {
+		fmt.Fprintf(w, "    %s\n", sentence(fix))
 	}
 	if c.Link != "" {
 		fmt.Fprintf(w, "    %s\n", c.Link)
@@ -115,7 +123,7 @@ func printChecksJSON(w io.Writer, addr string, checks []engine.Check) error {
 			j.Result, out.OK = "failed", false
 		}
 		if !c.OK {
-			j.Detail, j.Fix = sentence(c.Detail), sentence(c.Fix)
+			j.Detail, j.Fix = sentence(c.Detail), sentence(checkFix(c))
 		}
 		out.Checks = append(out.Checks, j)
 	}

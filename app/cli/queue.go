@@ -139,7 +139,7 @@ func queuePrintJSON(env Env, items []queue.Item, now time.Time) error {
 func reportDamaged(env Env, q *queue.Queue, damaged []queue.Damaged) {
 	for _, d := range damaged {
 		err := d.Explain(q.Dir())
-		fmt.Fprintf(env.Stderr, "%s\n%s\n", sentence(advice.What(err)), sentence(advice.Next(err)))
+		fmt.Fprintf(env.Stderr, "%s\n%s\n", sentence(advice.What(err)), sentence(nextStep(err)))
 	}
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log"
 	"net"
@@ -22,7 +21,7 @@ const usageRelay = "mailkey relay [--listen ADDR]   (default " + relay.DefaultLi
 	"       mailkey relay enable [--listen ADDR] | relay disable | relay status"
 
 // errRelayStopped is 'relay status' when no relay runs.
-var errRelayStopped = errors.New("the relay is not running")
+var errRelayStopped = advice.Sentinel(advice.Failure, "the relay is not running")
 
 func relayCommand(env Env) *cobra.Command {
 	c := &cobra.Command{Use: "relay", Short: "Run the local SMTP relay, and manage its device passwords",

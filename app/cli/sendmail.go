@@ -156,7 +156,7 @@ func Sendmail(ctx context.Context, env Env, args []string) int {
 		return sendmailFailed(env, err)
 	}
 	if _, t := engine.CheckFrom(a, msg.From); msg.From != "" && t.What != "" {
-		fmt.Fprintln(env.Stderr, "mailkey sendmail: Warning: "+sentence(t.What)+" "+sentence(t.Next))
+		fmt.Fprintln(env.Stderr, "mailkey sendmail: Warning: "+sentence(t.What)+" "+sentence(nextOf(t)))
 	}
 	// SendRaw checks r, once, before any keyring or network work; what it
 	// refuses is failed for good (queue.Classify), so it is not queued.
@@ -275,14 +275,14 @@ func queueInstead(env Env, addr string, r mail.Raw, sendErr error) int {
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mailkey sendmail: not sent: %s\n", sentence(advice.What(sendErr)))
 		fmt.Fprintf(env.Stderr, "mailkey sendmail: not queued either: %s\n", sentence(advice.What(err)))
-		if next := advice.Next(err); next != "" {
+		if next := nextStep(err); next != "" {
 			fmt.Fprintln(env.Stderr, sentence(next))
 		}
 		return ExitSysTempFail
 	}
 	fmt.Fprintf(env.Stderr, "mailkey sendmail: queued as %s, not sent yet: %s\n", it.ID, sentence(advice.What(sendErr)))
 	if queue.Classify(sendErr) == queue.StateHeld {
-		fmt.Fprintf(env.Stderr, "%s It is sent after that.\n", sentence(advice.Next(sendErr)))
+		fmt.Fprintf(env.Stderr, "%s It is sent after that.\n", sentence(nextStep(sendErr)))
 	}
 	fmt.Fprintln(env.Stderr, "'mailkey relay' sends the queue while it runs; 'mailkey queue flush' sends it now.")
 	return ExitOK
@@ -296,7 +296,7 @@ func sendmailFailed(env Env, err error) int {
 		return ExitSysUsage
 	}
 	fmt.Fprintf(env.Stderr, "mailkey sendmail: %s\n", sentence(advice.What(err)))
-	if next := advice.Next(err); next != "" {
+	if next := nextStep(err); next != "" {
 		fmt.Fprintln(env.Stderr, sentence(next))
 	}
 	return sysexitOf(err)

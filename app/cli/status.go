@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -15,7 +14,7 @@ import (
 const usageStatus = "mailkey status [--json]"
 
 // errNotUsable means at least one account cannot send now.
-var errNotUsable = errors.New("accounts not usable")
+var errNotUsable = advice.Sentinel(advice.Failure, "accounts not usable")
 
 // statusJSON is one account in 'mailkey status --json'.
 type statusJSON struct {
@@ -88,7 +87,7 @@ func statusResult(a engine.Info, err error) statusJSON {
 		j.Check = "token-refresh"
 	}
 	if err != nil {
-		j.Error, j.Next = sentence(advice.What(err)), sentence(advice.Next(err))
+		j.Error, j.Next = sentence(advice.What(err)), sentence(nextStep(err))
 	}
 	return j
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,7 +16,7 @@ const usageTest = "mailkey test ADDR [--json] [--timeout D]   (send a test messa
 
 // errNotInInbox makes 'mailkey test' exit 1 when the message landed in Spam
 // or was not found; the findings are already printed.
-var errNotInInbox = errors.New("the test message is not in the Inbox")
+var errNotInInbox = advice.Sentinel(advice.Failure, "the test message is not in the Inbox")
 
 type testJSON struct {
 	Address   string        `json:"address"`
@@ -105,7 +104,7 @@ func testPrintJSON(env Env, addr string, res engine.Arrival, timeout time.Durati
 	}
 	if lookErr != nil {
 		j.Error = advice.What(lookErr)
-		j.What, j.Next = "", advice.Next(lookErr)
+		j.What, j.Next = "", nextStep(lookErr)
 	}
 	enc := json.NewEncoder(env.Stdout)
 	enc.SetIndent("", "  ")

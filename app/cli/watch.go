@@ -17,7 +17,7 @@ import (
 const usageWatch = "mailkey watch [--once [--json]] [--every D]   (reminders before a sign-in ends; keeps OAuth clients alive)"
 
 // errAttention makes 'mailkey watch --once' exit 1: an account needs attention.
-var errAttention = errors.New("an account needs attention")
+var errAttention = advice.Sentinel(advice.Failure, "an account needs attention")
 
 type findingJSON struct {
 	watch.Finding
@@ -98,13 +98,13 @@ func newWatcher(ctx context.Context, env Env, service string) (*watch.Watcher, *
 	if err != nil {
 		return nil, nil, err
 	}
-	w := &watch.Watcher{Engine: env.Engine, StatePath: statePath, Now: env.Engine.Now, Warn: env.Stderr}
+	w := &watch.Watcher{Engine: env.Engine, StatePath: statePath, Now: env.Engine.Now, Warn: env.Stderr, Local: cliText}
 	if q, err := openQueue(); err == nil {
 		w.Queue = q
 	}
 	bus, err := notify.Connect(ctx, service)
 	if err != nil {
-		fmt.Fprintln(env.Stderr, sentence(advice.What(err))+" "+sentence(advice.Next(err)))
+		fmt.Fprintln(env.Stderr, sentence(advice.What(err))+" "+sentence(nextStep(err)))
 		return w, nil, nil
 	}
 	w.Notifier = bus
@@ -131,7 +131,7 @@ func runWatcher(ctx context.Context, env Env, w *watch.Watcher, bus *notify.Bus,
 // printed before.
 func printFindings(w io.Writer, found []watch.Finding, shown map[string]bool) {
 	for _, f := range found {
-		line := f.Address + ": " + sentence(f.Text.What) + " " + sentence(f.Text.Next)
+		line := f.Address + ": " + sentence(f.Text.What) + " " + sentence(nextOf(f.Text))
 		if shown != nil {
 			if shown[line] {
 				continue
@@ -145,7 +145,7 @@ func printFindings(w io.Writer, found []watch.Finding, shown map[string]bool) {
 func printFindingsJSON(w io.Writer, found []watch.Finding) {
 	out := make([]findingJSON, 0, len(found))
 	for _, f := range found {
-		out = append(out, findingJSON{Finding: f, What: f.Text.What, Next: f.Text.Next})
+		out = append(out, findingJSON{Finding: f, What: f.Text.What, Next: nextOf(f.Text)})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

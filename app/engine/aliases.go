@@ -19,7 +19,7 @@ import (
 const SendAsPath = "/gmail/v1/users/me/settings/sendAs"
 
 // ErrAliases means the "Send mail as" list could not be read.
-var ErrAliases = errors.New("cannot read the Send mail as addresses")
+var ErrAliases = advice.Sentinel(advice.Failure, "cannot read the Send mail as addresses")
 
 // RefreshAliases reads the account's verified "Send mail as" addresses from
 // Gmail (users.settings.sendAs.list) and stores them in the account. Only

@@ -50,6 +50,9 @@ type Check struct {
 	Link string
 	// SignIn is true when signing in again is the fix.
 	SignIn bool
+	// Err is the failure of a failed check that met an error, for
+	// errors.Is (oauth.ErrClientDeleted, …); nil otherwise.
+	Err error
 
 	// signedIn is true on the API check when Google gave an access token;
 	// apiOff when the API answered that it is turned off in the project.
@@ -284,6 +287,7 @@ func (c *Check) say(key string, data advice.Data, detail, fix string) {
 
 // failWith fills a failed check from an error that carries advice.
 func failWith(c Check, err error) Check {
+	c.Err = err
 	c.Text = advice.TextOf(err)
 	c.Detail, c.Fix = c.Text.What, c.Text.Next
 	c.SignIn = errors.Is(err, oauth.ErrNeedsSignIn) || errors.Is(err, oauth.ErrInvalidClient) ||
@@ -377,4 +381,4 @@ func checkAPIBase(raw string) error {
 }
 
 // ErrBadAPIBase means the Gmail API base URL given at sign-in is not a URL.
-var ErrBadAPIBase = errors.New("bad Gmail API URL")
+var ErrBadAPIBase = advice.Sentinel(advice.Failure, "bad Gmail API URL")

@@ -19,7 +19,7 @@ func (e *Engine) Refresh(ctx context.Context, addr string) error {
 	if a.Method != account.OAuth {
 		return advice.Keyed(ErrNotOAuth, "engine.no_access_token", advice.Data{"Address": a.Address},
 			"{{.Address}} uses an app password, which has no access token",
-			"Use the app password itself, or add the account with 'mailkey login --client-secret FILE'")
+			"Use the app password itself, or add the account again with an OAuth client").Then(advice.ActionSignInOAuth)
 	}
 	current := ""
 	if tok, _ := e.cached(ctx, a); tok != nil {

@@ -28,6 +28,9 @@ type OAuthLogin struct {
 	Open oauth.Opener
 	// Timeout bounds the wait for the browser (oauth.DefaultTimeout when zero).
 	Timeout time.Duration
+	// Page words the browser's page after the sign-in, in the front end's
+	// language (oauth.EnglishPage when nil).
+	Page oauth.Page
 	// APIBase is the Gmail API's base URL ("" for Google's), for tests and proxies.
 	APIBase string
 	// Transport is account.TransportSMTP, TransportAPI or TransportAuto ("" = auto).
@@ -81,7 +84,7 @@ func (e *Engine) LoginOAuth(ctx context.Context, req OAuthLogin) (account.Accoun
 		var err error
 		a, err = e.saveOAuth(ctx, req, smtpURL, pub, res)
 		return err
-	})
+	}, req.Page)
 	if err != nil {
 		return a, err
 	}
@@ -151,7 +154,7 @@ func (e *Engine) checkSavable(ctx context.Context) error {
 }
 
 // ErrBadTransport means a transport other than smtp, api or auto was asked for.
-var ErrBadTransport = errors.New("unknown transport")
+var ErrBadTransport = advice.Sentinel(advice.Usage, "unknown transport")
 
 // LoginAppPassword checks the app password with a real SMTP login and, if the
 // server accepts it, saves the account. A rejected password saves nothing.
@@ -188,20 +191,37 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 	return a, err
 }
 
-// needsSignIn marks the account and returns err unchanged.
+// needsSignIn marks the account, with the cause of err, and returns err
+// unchanged.
 func (e *Engine) needsSignIn(a account.Account, err error) error {
 	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
-		t := advice.TextOf(err)
-		x.NeedsSignIn = true
-		x.Reason, x.ReasonKey, x.ReasonData = t.What, t.Key, nil
-		for k, v := range t.Data {
-			if x.ReasonData == nil {
-				x.ReasonData = map[string]string{}
-			}
-			x.ReasonData[k] = advice.Format(v)
-		}
+		x.NeedsSignIn, x.SignInCause = true, signInCause(err)
 	})
 	return err
+}
+
+// signInCause returns the cause that an error asking for a new sign-in
+// gives, from its sentinels.
+func signInCause(err error) account.SignInCause {
+	switch {
+	case errors.Is(err, oauth.ErrClientDeleted):
+		return account.CauseClientDeleted
+	case errors.Is(err, oauth.ErrSecretMissing):
+		return account.CauseSecretMissing
+	case errors.Is(err, oauth.ErrClientType):
+		return account.CauseClientType
+	case errors.Is(err, oauth.ErrInvalidClient):
+		return account.CauseClientRefused
+	case errors.Is(err, oauth.ErrSessionControl):
+		return account.CauseSessionControl
+	case errors.Is(err, errNoSignIn):
+		return account.CauseNoSignIn
+	case errors.Is(err, mail.ErrTokenRejected):
+		return account.CauseTokenRefused
+	case errors.Is(err, oauth.ErrNeedsSignIn):
+		return account.CauseRefreshRefused
+	}
+	return account.CauseOther
 }
 
 // signInEnd is when Google will end a sign-in made at signedIn: the token

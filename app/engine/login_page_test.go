@@ -12,6 +12,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
@@ -31,8 +32,9 @@ func (noKeyring) Delete(string, string) error {
 }
 
 // loginReadingPage signs in through the stand-in browser and returns the
-// page the browser ended on, with LoginOAuth's result.
-func loginReadingPage(t *testing.T, env *enginetest.Env) (testpeer.BrowseResult, error) {
+// page the browser ended on, with LoginOAuth's result; words, when given,
+// words the page.
+func loginReadingPage(t *testing.T, env *enginetest.Env, words ...oauth.Page) (testpeer.BrowseResult, error) {
 	t.Helper()
 	client, err := google.ReadClientFile(env.Gmail.ClientFile)
 	if err != nil {
@@ -43,8 +45,11 @@ func loginReadingPage(t *testing.T, env *enginetest.Env) (testpeer.BrowseResult,
 		go func() { pages <- testpeer.Fetch(u) }()
 		return nil
 	}
-	_, err = env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client,
-		SMTP: env.Gmail.SMTP.StartTLSURL(), Open: open, Timeout: 10 * time.Second})
+	req := engine.OAuthLogin{Client: client, SMTP: env.Gmail.SMTP.StartTLSURL(), Open: open, Timeout: 10 * time.Second}
+	if len(words) > 0 {
+		req.Page = words[0]
+	}
+	_, err = env.Engine.LoginOAuth(context.Background(), req)
 	select {
 	case p := <-pages:
 		p.Body = html.UnescapeString(p.Body)

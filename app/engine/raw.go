@@ -88,7 +88,7 @@ func (e *Engine) SendingAccount(addr string) (account.Account, error) {
 	switch len(list) {
 	case 0:
 		return account.Account{}, advice.Keyed(account.ErrNotFound, "engine.no_accounts", nil,
-			"mailkey has no account yet", "Add one with 'mailkey login' or in the app")
+			"mailkey has no account yet", "Add one").Then(advice.ActionAddAccount)
 	case 1:
 		return list[0], nil
 	}

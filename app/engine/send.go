@@ -99,7 +99,7 @@ func (e *Engine) credential(ctx context.Context, a account.Account, rejected str
 		if errors.Is(err, secret.ErrNotFound) {
 			return mail.Credential{}, advice.Keyed(err, "engine.no_app_password", advice.Data{"Address": a.Address},
 				"the keyring holds no app password for {{.Address}}",
-				"Enter it again: Replace app password in the app, or 'mailkey login --app-password --email {{.Address}}'")
+				"Enter the app password again").Then(advice.ActionEnterAppPassword)
 		}
 		return mail.Credential{Username: a.Address, Password: pw}, err
 	}

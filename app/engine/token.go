@@ -19,7 +19,7 @@ import (
 )
 
 // ErrNotOAuth means a token was asked for an app-password account.
-var ErrNotOAuth = errors.New("not an OAuth account")
+var ErrNotOAuth = advice.Sentinel(advice.Failure, "not an OAuth account")
 
 // minValidity is how long a cached access token must still live to be used.
 const minValidity = 2 * time.Minute
@@ -83,7 +83,7 @@ func (e *Engine) Token(ctx context.Context, addr string) (string, error) {
 	if a.Method != account.OAuth {
 		return "", advice.Keyed(ErrNotOAuth, "engine.no_access_token", advice.Data{"Address": a.Address},
 			"{{.Address}} uses an app password, which has no access token",
-			"Use the app password itself, or add the account with 'mailkey login --client-secret FILE'")
+			"Use the app password itself, or add the account again with an OAuth client").Then(advice.ActionSignInOAuth)
 	}
 	return e.accessToken(ctx, a, "")
 }
@@ -157,7 +157,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
 		x.LastRefresh = now
 		if x.NeedsSignIn {
-			x.NeedsSignIn, x.Reason, x.ReasonKey, x.ReasonData = false, "", "", nil
+			x.NeedsSignIn, x.SignInCause = false, ""
 		}
 	})
 	return tok.AccessToken, nil
@@ -184,9 +184,12 @@ func (s saver) SaveToken(ctx context.Context, tok *oauth2.Token) error {
 	return s.e.secrets.Set(ctx, s.addr, secret.AccessToken, access)
 }
 
+// errNoSignIn is a missing refresh token: it matches oauth.ErrNeedsSignIn.
+var errNoSignIn = advice.SentinelUnder(oauth.ErrNeedsSignIn, advice.Auth, "no refresh token in the keyring")
+
 // noSignIn is the error of an OAuth account whose refresh token is missing
 // from the keyring.
 func noSignIn(a account.Account) error {
-	return advice.Keyed(oauth.ErrNeedsSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
+	return advice.Keyed(errNoSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
 		"the keyring holds no sign-in for {{.Address}}", "Sign in again")
 }

@@ -8,7 +8,6 @@
 package export
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,7 +30,7 @@ const (
 
 // ErrUnsafeAddress means an address holds characters that cannot be put
 // safely into a configuration line or a shell command.
-var ErrUnsafeAddress = errors.New("address cannot be exported")
+var ErrUnsafeAddress = advice.Sentinel(advice.Failure, "address cannot be exported")
 
 // Field is one labelled value of the settings.
 type Field struct {

@@ -1,7 +1,6 @@
 package google
 
 import (
-	"errors"
 	"strings"
 	"unicode"
 
@@ -16,11 +15,11 @@ const AppPasswordLength = 16
 var (
 	// ErrAppPasswordFormat means the text is empty or does not have exactly
 	// 16 letters.
-	ErrAppPasswordFormat = errors.New("google: app password is not 16 letters")
+	ErrAppPasswordFormat = advice.Sentinel(advice.Usage, "google: app password is not 16 letters")
 	// ErrLooksLikeAccountPassword means the text has digits, symbols or
 	// other non-ASCII characters, so it is probably the account password,
 	// which Gmail refuses.
-	ErrLooksLikeAccountPassword = errors.New("google: looks like an account password, not an app password")
+	ErrLooksLikeAccountPassword = advice.Sentinel(advice.Usage, "google: looks like an account password, not an app password")
 )
 
 // NormalizeAppPassword turns what the user pasted into the form Gmail

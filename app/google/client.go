@@ -43,26 +43,26 @@ const MaxClientFileBytes = 64 << 10
 // values that wrap one of them, so callers test with errors.Is.
 var (
 	// ErrTooLarge means the file is larger than MaxClientFileBytes.
-	ErrTooLarge = errors.New("google: client file too large")
+	ErrTooLarge = advice.Sentinel(advice.Usage, "google: client file too large")
 	// ErrNotJSON means the file is empty or not JSON at all.
-	ErrNotJSON = errors.New("google: client file is not JSON")
+	ErrNotJSON = advice.Sentinel(advice.Usage, "google: client file is not JSON")
 	// ErrWebClient means the file holds a "Web application" client, which
 	// cannot work for a desktop app.
-	ErrWebClient = errors.New("google: web application client")
+	ErrWebClient = advice.Sentinel(advice.Usage, "google: web application client")
 	// ErrUnknownClientType means the file is JSON but holds neither an
 	// "installed" (Desktop app) nor a "web" client, for example a service
 	// account key.
-	ErrUnknownClientType = errors.New("google: not an OAuth client file")
+	ErrUnknownClientType = advice.Sentinel(advice.Usage, "google: not an OAuth client file")
 	// ErrMissingClientID means the client has no client_id.
-	ErrMissingClientID = errors.New("google: missing client_id")
+	ErrMissingClientID = advice.Sentinel(advice.Usage, "google: missing client_id")
 	// ErrMissingClientSecret means the client has no client_secret.
-	ErrMissingClientSecret = errors.New("google: missing client_secret")
+	ErrMissingClientSecret = advice.Sentinel(advice.Usage, "google: missing client_secret")
 	// ErrBadClientID means the client_id does not look like a Google client
 	// ID, which ends in ClientIDSuffix.
-	ErrBadClientID = errors.New("google: malformed client_id")
+	ErrBadClientID = advice.Sentinel(advice.Usage, "google: malformed client_id")
 	// ErrBadEndpoint means auth_uri or token_uri is not an absolute https
 	// URL (plain http is allowed only to a loopback address, for tests).
-	ErrBadEndpoint = errors.New("google: bad auth_uri or token_uri")
+	ErrBadEndpoint = advice.Sentinel(advice.Usage, "google: bad auth_uri or token_uri")
 )
 
 // problem is one fixed explanation. The texts never include anything read

@@ -1,7 +1,6 @@
 package google
 
 import (
-	"errors"
 	"strings"
 	"unicode"
 
@@ -16,14 +15,14 @@ import (
 // Sentinels for typed or pasted clients, next to the client-file ones.
 var (
 	// ErrNoClientInText means pasted text holds no client ID.
-	ErrNoClientInText = errors.New("google: no client ID in the text")
+	ErrNoClientInText = advice.Sentinel(advice.Usage, "google: no client ID in the text")
 	// ErrTwoClientsInText means pasted text holds more than one client ID.
-	ErrTwoClientsInText = errors.New("google: several client IDs in the text")
+	ErrTwoClientsInText = advice.Sentinel(advice.Usage, "google: several client IDs in the text")
 	// ErrBadClientSecret means a typed secret cannot be one: it holds spaces
 	// or other characters Google's secrets never have.
-	ErrBadClientSecret = errors.New("google: malformed client_secret")
+	ErrBadClientSecret = advice.Sentinel(advice.Usage, "google: malformed client_secret")
 	// ErrBadProjectID means a typed project ID has not the form of one.
-	ErrBadProjectID = errors.New("google: malformed project ID")
+	ErrBadProjectID = advice.Sentinel(advice.Usage, "google: malformed project ID")
 )
 
 // consoleClients is the Data of the problems below: where the client lives.

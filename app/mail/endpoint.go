@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -11,7 +10,7 @@ import (
 )
 
 // ErrBadEndpoint means an SMTP URL cannot be used.
-var ErrBadEndpoint = errors.New("invalid SMTP URL")
+var ErrBadEndpoint = advice.Sentinel(advice.Usage, "invalid SMTP URL")
 
 // Endpoint is where and how to reach an SMTP server.
 type Endpoint struct {

@@ -20,29 +20,29 @@ import (
 
 // Sentinels for the kinds of failure a send can have; test with errors.Is.
 var (
-	ErrAuthRejected        = errors.New("credentials rejected")
-	ErrAppPasswordRequired = errors.New("app password required")
-	ErrWebLoginRequired    = errors.New("web login required")
-	ErrTokenRejected       = errors.New("access token rejected")
-	ErrRateLimited         = errors.New("rate limited")
-	ErrDailyLimit          = errors.New("daily sending limit")
-	ErrRejected            = errors.New("rejected by the server")
+	ErrAuthRejected        = advice.Sentinel(advice.Auth, "credentials rejected")
+	ErrAppPasswordRequired = advice.Sentinel(advice.Auth, "app password required")
+	ErrWebLoginRequired    = advice.Sentinel(advice.Auth, "web login required")
+	ErrTokenRejected       = advice.Sentinel(advice.Auth, "access token rejected")
+	ErrRateLimited         = advice.Sentinel(advice.Temporary, "rate limited")
+	ErrDailyLimit          = advice.Sentinel(advice.Temporary, "daily sending limit")
+	ErrRejected            = advice.Sentinel(advice.Failure, "rejected by the server")
 	// ErrBlocked means Gmail refused the message for its content or the type
 	// of an attachment; its size is not the cause.
-	ErrBlocked = errors.New("content blocked")
+	ErrBlocked = advice.Sentinel(advice.Usage, "content blocked")
 	// ErrTooManyRecipients means the message has more recipients than Gmail
 	// takes in one message; sending it again will not help.
-	ErrTooManyRecipients = errors.New("too many recipients")
+	ErrTooManyRecipients = advice.Sentinel(advice.Usage, "too many recipients")
 	// ErrProtocol means the server refused a command as out of order or
 	// malformed: a fault of the client, or a server that is not Gmail.
-	ErrProtocol  = errors.New("protocol error")
-	ErrTemporary = errors.New("temporary server failure")
-	ErrConnect   = errors.New("cannot connect")
-	ErrTLS       = errors.New("TLS failure")
-	ErrTimeout   = errors.New("server timed out")
+	ErrProtocol  = advice.Sentinel(advice.Failure, "protocol error")
+	ErrTemporary = advice.Sentinel(advice.Temporary, "temporary server failure")
+	ErrConnect   = advice.Sentinel(advice.Temporary, "cannot connect")
+	ErrTLS       = advice.Sentinel(advice.Failure, "TLS failure")
+	ErrTimeout   = advice.Sentinel(advice.Temporary, "server timed out")
 	// ErrMaybeSent means the connection failed after the whole message was
 	// transmitted: the server may have accepted it.
-	ErrMaybeSent = errors.New("delivery uncertain")
+	ErrMaybeSent = advice.Sentinel(advice.Failure, "delivery uncertain")
 )
 
 // Reply is an SMTP reply: code, enhanced status code and text.

@@ -26,7 +26,7 @@ const SendPath = "/upload/gmail/v1/users/me/messages/send?uploadType=media"
 
 // ErrAPIDisabled means the Gmail API is not enabled in the OAuth client's
 // Google Cloud project.
-var ErrAPIDisabled = errors.New("the Gmail API is disabled")
+var ErrAPIDisabled = advice.Sentinel(advice.Failure, "the Gmail API is disabled")
 
 // API says where the Gmail API is, for sending over HTTPS.
 type API struct {
@@ -142,7 +142,7 @@ const maxAPIAnswer = 64 << 10
 
 // ErrAPIAnswerTooLong means the Gmail API's answer was longer than
 // mailkey reads; the error also carries what its status means.
-var ErrAPIAnswerTooLong = errors.New("the Gmail API's answer is too long")
+var ErrAPIAnswerTooLong = advice.Sentinel(advice.Failure, "the Gmail API's answer is too long")
 
 // readAnswer reads at most maxAPIAnswer bytes of body within idle, calling
 // stop (which ends the request) when the time is up; over reports that the
@@ -308,7 +308,7 @@ func explainAPIRefusal(ae google.APIError, status int, wire string) error {
 
 // ErrNoMailbox means the Google account has no Gmail mailbox: the Gmail API
 // answers "Mail service not enabled".
-var ErrNoMailbox = errors.New("no Gmail mailbox")
+var ErrNoMailbox = advice.Sentinel(advice.Failure, "no Gmail mailbox")
 
 // apiDisabled explains an API turned off in the project, with the link
 // Google gave (its activationUrl) when it is one of Google's consoles.

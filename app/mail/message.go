@@ -18,15 +18,15 @@ import (
 
 var (
 	// ErrInvalidAddress means an address could not be parsed.
-	ErrInvalidAddress = errors.New("invalid address")
+	ErrInvalidAddress = advice.Sentinel(advice.Usage, "invalid address")
 	// ErrNoRecipient means To, Cc and Bcc are all empty.
-	ErrNoRecipient = errors.New("no recipient")
+	ErrNoRecipient = advice.Sentinel(advice.Usage, "no recipient")
 	// ErrHeaderInjection means a header value holds a line break.
-	ErrHeaderInjection = errors.New("line break in a header")
+	ErrHeaderInjection = advice.Sentinel(advice.Usage, "line break in a header")
 	// ErrAttachment means an attachment cannot be read.
-	ErrAttachment = errors.New("attachment not readable")
+	ErrAttachment = advice.Sentinel(advice.Usage, "attachment not readable")
 	// ErrTooBig means the message is over the server's size limit.
-	ErrTooBig = errors.New("message too big")
+	ErrTooBig = advice.Sentinel(advice.Usage, "message too big")
 )
 
 // Message is a plain-text email with optional attachments.

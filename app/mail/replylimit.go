@@ -2,9 +2,10 @@ package mail
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net"
+
+	"github.com/mailkey-app/mailkey/app/advice"
 )
 
 // Limits on what a server may send as one reply. RFC 5321 (4.5.3.1.5) allows
@@ -17,7 +18,7 @@ const (
 
 // ErrReplyTooLong means the server sent a reply line or a multi-line reply
 // longer than mailkey accepts; the connection was closed.
-var ErrReplyTooLong = errors.New("server reply too long")
+var ErrReplyTooLong = advice.Sentinel(advice.Failure, "server reply too long")
 
 // replyGuard follows the bytes a server sends as SMTP replies, the way
 // net/textproto's ReadResponse reads them, and refuses a line longer than

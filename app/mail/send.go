@@ -64,7 +64,7 @@ const (
 // ErrUnreached marks a session that failed before the server sent a single
 // byte: the connection was refused, timed out or was reset before the
 // greeting. Nothing can have been delivered, so another way is safe to try.
-var ErrUnreached = errors.New("no reply from the server")
+var ErrUnreached = advice.Sentinel(advice.Failure, "no reply from the server")
 
 // Send delivers the checked message through the server at ep. It returns
 // once the server accepted the message. Cancelling ctx closes the connection
@@ -302,7 +302,7 @@ func (c *idleConn) SetWriteDeadline(time.Time) error { return nil }
 
 // errNoTLS stops an AUTH that would go out before TLS is up; the dialer
 // never returns such a connection, so it cannot happen.
-var errNoTLS = errors.New("refusing to authenticate without TLS")
+var errNoTLS = advice.Sentinel(advice.Failure, "refusing to authenticate without TLS")
 
 // plainAuth is SASL PLAIN (RFC 4616) that sends the credential only once
 // the dialer has set up TLS (go-mail cannot tell: it sees a wrapped

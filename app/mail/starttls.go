@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/wneessen/go-mail/log"
 )
 
@@ -17,7 +18,7 @@ import (
 // the length of the replies that follow could reach the decrypted text.
 
 // errNoSTARTTLS means the server's EHLO reply does not offer STARTTLS.
-var errNoSTARTTLS = errors.New("the server does not support STARTTLS")
+var errNoSTARTTLS = advice.Sentinel(advice.Failure, "the server does not support STARTTLS")
 
 // startTLSRefused is the server's refusal of STARTTLS, or a reply that
 // cannot be trusted to start TLS.

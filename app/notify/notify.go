@@ -7,7 +7,6 @@ package notify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -29,7 +28,7 @@ const (
 const CallTimeout = 5 * time.Second
 
 // ErrUnavailable means no notification service answers on the session bus.
-var ErrUnavailable = errors.New("no notification service")
+var ErrUnavailable = advice.Sentinel(advice.Failure, "no notification service")
 
 // Note is one notification.
 type Note struct {

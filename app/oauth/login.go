@@ -27,32 +27,32 @@ const DefaultTimeout = 5 * time.Minute
 
 var (
 	// ErrAccessDenied means the user (or Google) refused the consent.
-	ErrAccessDenied = errors.New("access denied")
+	ErrAccessDenied = advice.Sentinel(advice.Auth, "access denied")
 	// ErrAuthorization is any other error= answer from the authorization server.
-	ErrAuthorization = errors.New("authorization failed")
+	ErrAuthorization = advice.Sentinel(advice.Failure, "authorization failed")
 	// ErrTimeout means no callback arrived in time.
-	ErrTimeout = errors.New("sign-in timed out")
+	ErrTimeout = advice.Sentinel(advice.Temporary, "sign-in timed out")
 	// ErrExchange means the token endpoint refused or could not be reached.
-	ErrExchange = errors.New("token exchange failed")
+	ErrExchange = advice.Sentinel(advice.Temporary, "token exchange failed")
 	// ErrNoRefreshToken means Google returned no refresh token.
-	ErrNoRefreshToken = errors.New("no refresh token")
+	ErrNoRefreshToken = advice.Sentinel(advice.Failure, "no refresh token")
 	// ErrNoEmail means the ID token carried no address.
-	ErrNoEmail = errors.New("no email in the ID token")
+	ErrNoEmail = advice.Sentinel(advice.Failure, "no email in the ID token")
 	// ErrScopeNotGranted means the user unticked the Gmail permission.
-	ErrScopeNotGranted = errors.New("mail scope not granted")
+	ErrScopeNotGranted = advice.Sentinel(advice.Auth, "mail scope not granted")
 	// ErrNeedsSignIn means the refresh token is no longer accepted (invalid_grant).
-	ErrNeedsSignIn = errors.New("needs sign-in")
+	ErrNeedsSignIn = advice.Sentinel(advice.Auth, "needs sign-in")
 	// ErrInvalidClient means the token endpoint does not know the client.
-	ErrInvalidClient = errors.New("invalid client")
+	ErrInvalidClient = advice.Sentinel(advice.Auth, "invalid client")
 	// ErrStalled means the token endpoint did not answer in time; it comes
 	// with ErrExchange.
-	ErrStalled = errors.New("token endpoint did not answer in time")
+	ErrStalled = advice.Sentinel(advice.Failure, "token endpoint did not answer in time")
 	// ErrUnavailable means Google's authorization server was busy
 	// (temporarily_unavailable, server_error): try again later.
-	ErrUnavailable = errors.New("authorization server temporarily unavailable")
+	ErrUnavailable = advice.Sentinel(advice.Temporary, "authorization server temporarily unavailable")
 	// ErrBadIDToken means the ID token's claims are not acceptable: another
 	// audience or issuer, expired, or an email that is not one verified address.
-	ErrBadIDToken = errors.New("unacceptable ID token")
+	ErrBadIDToken = advice.Sentinel(advice.Failure, "unacceptable ID token")
 )
 
 // Result is a successful sign-in.
@@ -79,14 +79,15 @@ type Finish func(ctx context.Context, res Result) error
 // returns. Requests with a wrong or missing state, under another Host, or on
 // another path, are answered 4xx and do not end the wait.
 func Login(ctx context.Context, client google.Client, open Opener, timeout time.Duration) (Result, error) {
-	return LoginThen(ctx, client, open, timeout, nil)
+	return LoginThen(ctx, client, open, timeout, nil, nil)
 }
 
 // LoginThen is Login that runs finish (when not nil) on a successful sign-in
-// before answering the browser, so that the page tells the real outcome.
+// before answering the browser, so that the page tells the real outcome, in
+// the words of page (EnglishPage when nil).
 // Once the browser has come back, the wait no longer counts: the code
 // exchange is bounded by TokenTimeout, and finish by its own deadlines.
-func LoginThen(ctx context.Context, client google.Client, open Opener, timeout time.Duration, finish Finish) (Result, error) {
+func LoginThen(ctx context.Context, client google.Client, open Opener, timeout time.Duration, finish Finish, page Page) (Result, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
@@ -107,6 +108,7 @@ func LoginThen(ctx context.Context, client google.Client, open Opener, timeout t
 		done:     make(chan outcome, 1),
 		projID:   client.ProjectID,
 		finish:   finish,
+		page:     page,
 		hosts:    []string{ln.Addr().String(), "localhost:" + portOf(ln.Addr())},
 	}
 	var pending pendingConns
@@ -204,6 +206,7 @@ type flow struct {
 	ctx      context.Context
 	done     chan outcome
 	finish   Finish
+	page     Page
 	// hosts are the Host headers the callback may carry: 127.0.0.1:PORT and
 	// localhost:PORT. Any other is a DNS-rebinding page or a stray request.
 	hosts []string
@@ -244,23 +247,22 @@ func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(f.state)) != 1 {
-		page(w, http.StatusBadRequest, false, "This answer does not belong to the sign-in mailkey is waiting for.",
-			"If you started several sign-ins, use the browser tab of the latest one.")
+		writePage(w, http.StatusBadRequest, f.page, PageOutcome{Kind: PageWrongState})
 		return
 	}
 	if q.Get("code") == "" && q.Get("error") == "" {
-		page(w, http.StatusBadRequest, false, "Google's answer carried neither a code nor an error.", "Go back to mailkey and start the sign-in again.")
+		writePage(w, http.StatusBadRequest, f.page, PageOutcome{Kind: PageNoAnswer})
 		return
 	}
 	f.mu.Lock()
 	if f.claimed {
 		f.mu.Unlock()
-		page(w, http.StatusGone, false, "This sign-in has already been used.", "Go back to mailkey.")
+		writePage(w, http.StatusGone, f.page, PageOutcome{Kind: PageUsed})
 		return
 	}
 	if f.ended {
 		f.mu.Unlock()
-		page(w, http.StatusGone, false, "This sign-in has ended: mailkey stopped waiting for it.", "Go back to mailkey and start the sign-in again.")
+		writePage(w, http.StatusGone, f.page, PageOutcome{Kind: PageEnded})
 		return
 	}
 	f.claimed = true
@@ -273,22 +275,21 @@ func (f *flow) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			o.err, saved = err, false
 		}
 	}
-	answer(w, o, saved)
+	writePage(w, http.StatusOK, f.page, pageOutcome(o, saved))
 	f.done <- o
 }
 
-// answer tells the browser the real outcome of the sign-in, after the save.
-func answer(w http.ResponseWriter, o outcome, saved bool) {
+// pageOutcome is the real outcome of the sign-in, after the save.
+func pageOutcome(o outcome, saved bool) PageOutcome {
 	switch {
 	case o.err == nil:
-		page(w, http.StatusOK, true, signedInPrefix+o.res.Email+".", "You can close this tab and go back to mailkey.")
+		return PageOutcome{Kind: PageSignedIn, Email: o.res.Email}
 	case !saved && errors.Is(o.err, ErrNotSaved):
-		page(w, http.StatusOK, false, notSavedText, "You can close this tab and go back to mailkey.")
+		return PageOutcome{Kind: PageNotSaved, Err: o.err}
 	case !saved:
-		page(w, http.StatusOK, false, saveFailedPrefix+advice.What(o.err)+".", saveFailedNext)
-	default:
-		page(w, http.StatusOK, false, advice.What(o.err)+".", advice.Next(o.err))
+		return PageOutcome{Kind: PageSaveFailed, Err: o.err}
 	}
+	return PageOutcome{Kind: PageFailed, Err: o.err}
 }
 
 func (f *flow) complete(code, errCode, errDesc string) outcome {

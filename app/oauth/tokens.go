@@ -65,9 +65,15 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 // ErrNeedsSignIn.
 var (
 	// ErrClientDeleted means Google deleted the OAuth client (deleted_client).
-	ErrClientDeleted = errors.New("OAuth client deleted")
+	ErrClientDeleted = advice.Sentinel(advice.Failure, "OAuth client deleted")
 	// ErrSecretMissing means the request carried no client secret.
-	ErrSecretMissing = errors.New("client secret missing")
+	ErrSecretMissing = advice.Sentinel(advice.Failure, "client secret missing")
+	// ErrClientType means Google does not let the client sign in this way
+	// (unauthorized_client); it matches ErrInvalidClient too.
+	ErrClientType = advice.SentinelUnder(ErrInvalidClient, advice.Auth, "unauthorized_client")
+	// ErrSessionControl means the Workspace administrator ends sign-ins
+	// after a set time (invalid_grant: invalid_rapt).
+	ErrSessionControl = advice.Sentinel(advice.Auth, "invalid_rapt")
 )
 
 // maxDescription bounds the token endpoint's error_description shown.
@@ -89,7 +95,7 @@ func refreshError(err error, ep endpoint, projectID string) error {
 	}
 	wrapped := fmt.Errorf("%w: %w", ErrNeedsSignIn, err)
 	if errorSubtype(re) == "invalid_rapt" {
-		return advice.Keyed(wrapped, "oauth.refresh_rejected_rapt", nil,
+		return advice.Keyed(fmt.Errorf("%w: %w: %w", ErrNeedsSignIn, ErrSessionControl, err), "oauth.refresh_rejected_rapt", nil,
 			"your organisation asks you to sign in again (invalid_grant: invalid_rapt)",
 			"Sign in again: your Google Workspace administrator ends sign-ins after a set time (session control)")
 	}
@@ -123,7 +129,7 @@ func clientError(re *oauth2.RetrieveError, projectID string) error {
 			"The secret may be wrong or disabled: open the client on {{.URL}}, click Add secret, copy the new secret (Google shows it only once) "+
 				"and sign in again with it")
 	case re.ErrorCode == "unauthorized_client":
-		return advice.Keyed(fmt.Errorf("%w: %w: unauthorized_client", ErrNeedsSignIn, ErrInvalidClient), "oauth.client_type_refused",
+		return advice.Keyed(fmt.Errorf("%w: %w", ErrNeedsSignIn, ErrClientType), "oauth.client_type_refused",
 			advice.Data{"URL": clients},
 			"Google does not let this OAuth client sign in this way (unauthorized_client)",
 			"Create a client of type Desktop app on {{.URL}} and sign in with it")

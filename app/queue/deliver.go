@@ -26,7 +26,7 @@ type Sender interface {
 var _ Sender = (*engine.Engine)(nil)
 
 // errGone is a message dropped while a pass was under way.
-var errGone = errors.New("dropped meanwhile")
+var errGone = advice.Sentinel(advice.Failure, "dropped meanwhile")
 
 // SendTimeout bounds one message's delivery.
 const SendTimeout = 10 * time.Minute

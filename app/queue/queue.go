@@ -41,15 +41,15 @@ const (
 
 var (
 	// ErrNoSpace means the disk is full: nothing new can be queued.
-	ErrNoSpace = errors.New("no space left for the queue")
+	ErrNoSpace = advice.Sentinel(advice.Failure, "no space left for the queue")
 	// ErrTooBig means a message is over the size the queue takes.
-	ErrTooBig = errors.New("message too big for the queue")
+	ErrTooBig = advice.Sentinel(advice.Failure, "message too big for the queue")
 	// ErrNotFound means no queued message has that ID.
-	ErrNotFound = errors.New("no such queued message")
+	ErrNotFound = advice.Sentinel(advice.Failure, "no such queued message")
 	// ErrDamaged means a queue file could not be read; it was set aside.
-	ErrDamaged = errors.New("damaged queue file")
+	ErrDamaged = advice.Sentinel(advice.Failure, "damaged queue file")
 	// ErrUnusable means the queue directory cannot be created or written.
-	ErrUnusable = errors.New("queue directory unusable")
+	ErrUnusable = advice.Sentinel(advice.Failure, "queue directory unusable")
 )
 
 // DamagedDir is the subdirectory where unreadable queue files are set aside.
@@ -436,7 +436,7 @@ func syncDir(dir string) {
 
 // ErrAccountRemoved is the reason given to the queued messages of an
 // account that was removed.
-var ErrAccountRemoved = errors.New("account removed")
+var ErrAccountRemoved = advice.Sentinel(advice.Failure, "account removed")
 
 // FailAccount marks every message of the account addr that is not failed
 // yet as failed, because the account was removed: they stay in the queue

@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
-	"errors"
 	"fmt"
 	"math/big"
 	"net"
@@ -29,7 +28,7 @@ const (
 )
 
 // ErrCertificate means the relay's certificate cannot be made or read.
-var ErrCertificate = errors.New("relay certificate unusable")
+var ErrCertificate = advice.Sentinel(advice.Failure, "relay certificate unusable")
 
 // Certificate is the relay's TLS certificate and its SHA-256 fingerprint,
 // which a device may show to be checked.

@@ -35,13 +35,13 @@ const PasswordsFile = "relay-passwords.json"
 
 var (
 	// ErrBadLabel means a password label cannot be used.
-	ErrBadLabel = errors.New("invalid password label")
+	ErrBadLabel = advice.Sentinel(advice.Failure, "invalid password label")
 	// ErrLabelTaken means the account already has a password with that label.
-	ErrLabelTaken = errors.New("password label already used")
+	ErrLabelTaken = advice.Sentinel(advice.Failure, "password label already used")
 	// ErrNoPassword means the account has no relay password with that label.
-	ErrNoPassword = errors.New("no such relay password")
+	ErrNoPassword = advice.Sentinel(advice.Failure, "no such relay password")
 	// ErrLoginRefused means the address and relay password do not match.
-	ErrLoginRefused = errors.New("relay login refused")
+	ErrLoginRefused = advice.Sentinel(advice.Failure, "relay login refused")
 )
 
 // Entry is one relay password, without the password.
@@ -171,7 +171,7 @@ func (p *Passwords) Add(ctx context.Context, addr, label string) (string, error)
 		if slices.ContainsFunc(*list, func(e Entry) bool { return strings.EqualFold(e.Account, addr) && e.Label == label }) {
 			return false, advice.Keyed(ErrLabelTaken, "relay.label_taken", advice.Data{"Label": label, "Address": addr},
 				"{{.Address}} already has a relay password labelled {{.Label}}",
-				"Choose another label, or remove that one first with 'mailkey relay remove-password {{.Address}} {{.Label}}'")
+				"Choose another label, or revoke that password first").Then(advice.ActionRevokeRelayPassword)
 		}
 		if err := p.keyring.Set(ctx, addr, kind(label), pw); err != nil {
 			return false, err
@@ -188,7 +188,7 @@ func (p *Passwords) Remove(ctx context.Context, addr, label string) error {
 		i := slices.IndexFunc(*list, func(e Entry) bool { return strings.EqualFold(e.Account, addr) && e.Label == label })
 		if i < 0 {
 			return false, advice.Keyed(ErrNoPassword, "relay.no_password", advice.Data{"Label": label, "Address": addr},
-				"{{.Address}} has no relay password labelled {{.Label}}", "See them with 'mailkey relay passwords'")
+				"{{.Address}} has no relay password labelled {{.Label}}", "See the relay passwords it has").Then(advice.ActionSeeRelayPasswords)
 		}
 		if err := p.keyring.Delete(ctx, (*list)[i].Account, kind(label)); err != nil {
 			return false, err

@@ -109,7 +109,7 @@ func dialable(addr string) string {
 const Unit = "mailkey-relay.service"
 
 // ErrService means the relay could not be installed or removed as a service.
-var ErrService = errors.New("relay service not installed")
+var ErrService = advice.Sentinel(advice.Failure, "relay service not installed")
 
 // Service installs the relay to run from login: a systemd user service, or
 // an XDG autostart entry where there is no systemd user manager.

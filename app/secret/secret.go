@@ -30,11 +30,11 @@ const DefaultTimeout = 15 * time.Second
 
 var (
 	// ErrNotFound means the keyring holds no such item.
-	ErrNotFound = errors.New("secret not found in the keyring")
+	ErrNotFound = advice.Sentinel(advice.Auth, "secret not found in the keyring")
 	// ErrUnavailable means no keyring answered, or it refused the request.
-	ErrUnavailable = errors.New("the system keyring is not available")
+	ErrUnavailable = advice.Sentinel(advice.Keyring, "the system keyring is not available")
 	// ErrTooLarge means a value exceeds MaxBytes.
-	ErrTooLarge = errors.New("secret too large for the keyring")
+	ErrTooLarge = advice.Sentinel(advice.Failure, "secret too large for the keyring")
 )
 
 // Kind names one of the secrets kept for an account.

@@ -7,7 +7,6 @@ package sendmail
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	netmail "net/mail"
@@ -20,7 +19,7 @@ import (
 )
 
 // ErrBadMessage means the input is not a message that can be sent.
-var ErrBadMessage = errors.New("malformed message")
+var ErrBadMessage = advice.Sentinel(advice.Failure, "malformed message")
 
 // Options say how to ready a message.
 type Options struct {

@@ -82,7 +82,7 @@ func failedFinding(it queue.Item) Finding {
 	return Finding{Kind: QueueFailed, Address: it.Account, Screen: ScreenAccount, Action: actionOpen(), key: "queue-failed " + it.ID,
 		Text: advice.Explain("watch.queue_failed", advice.Data{"Address": it.Account, "To": strings.Join(it.To, ", "), "Reason": reason},
 			"a queued message from {{.Address}} to {{.To}} could not be sent: {{.Reason}}",
-			"See 'mailkey queue': fix the cause and 'mailkey queue retry', or 'mailkey queue drop' it")}
+			"Fix the cause, then send it again or drop it").Then(advice.ActionSeeQueue)}
 }
 
 // heldFindings is one event per account with held mail, in address order,

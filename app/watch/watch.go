@@ -253,7 +253,7 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 	data := advice.Data{"Address": a.Address}
 	switch {
 	case refreshErr != nil && refusal(refreshErr) != "", a.NeedsSignIn:
-		data["Reason"] = a.Reason
+		data["Reason"] = a.SignInCause.Text()
 		if refreshErr != nil {
 			data["Reason"] = advice.What(refreshErr)
 		}
@@ -274,7 +274,7 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 		data["Days"] = int(now.Sub(lastUse) / (24 * time.Hour))
 		return Finding{Kind: Unused, Address: a.Address, Screen: ScreenAccount, Action: actionOpen(), At: lastUse, key: "unused " + a.Address + " " + lastUse.UTC().Format(time.RFC3339),
 			Text: advice.Explain("watch.unused", data, "the OAuth client of {{.Address}} has not been used for {{.Days}} days",
-				"Google deletes OAuth clients unused for about 6 months: send a message or keep 'mailkey watch' running, which refreshes the sign-in every 30 days")}, true
+				"Google deletes OAuth clients unused for about 6 months: send a message, or keep mailkey's watcher running, which refreshes the sign-in every 30 days").Then(advice.ActionKeepRefreshing)}, true
 	}
 	return Finding{}, false
 }

@@ -5,23 +5,24 @@
 package localfile
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/mailkey-app/mailkey/app/advice"
 )
 
 var (
 	// ErrNotRegular means the path names something other than a regular file:
 	// a folder, a device, a named pipe or a socket. Errors for a folder also
 	// match ErrIsDir.
-	ErrNotRegular = errors.New("not a regular file")
+	ErrNotRegular = advice.Sentinel(advice.Usage, "not a regular file")
 	// ErrIsDir means the path names a folder.
-	ErrIsDir = errors.New("is a folder")
+	ErrIsDir = advice.Sentinel(advice.Failure, "is a folder")
 	// ErrTooLarge means the file holds more than the limit.
-	ErrTooLarge = errors.New("file too large")
+	ErrTooLarge = advice.Sentinel(advice.Usage, "file too large")
 )
 
 // dirError matches both ErrIsDir and ErrNotRegular.
@@ -30,6 +31,9 @@ type dirError struct{}
 func (dirError) Error() string { return ErrIsDir.Error() }
 
 func (dirError) Is(target error) bool { return target == ErrIsDir || target == ErrNotRegular }
+
+// Category is ErrNotRegular's, the greater of the two it matches.
+func (dirError) Category() advice.Category { return advice.CategoryOf(ErrNotRegular) }
 
 // Open opens path for reading when it is a regular file, following symbolic
 // links. It opens without blocking, so that a named pipe without a writer
