@@ -141,7 +141,7 @@ func (c Checked) WireSize() int64 {
 
 // errUnchecked is a Checked or CheckedRaw made without Check (its zero
 // value): a mistake in the program, never in the message.
-var errUnchecked = errors.New("mail: the message was not checked: use Message.Check or Raw.Check")
+var errUnchecked = advice.Sentinel(advice.Failure, "mail: the message was not checked: use Message.Check or Raw.Check")
 
 // CheckRecipients says that the message has at least one recipient in To,
 // Cc or Bcc.
