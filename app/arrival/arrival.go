@@ -84,9 +84,9 @@ func (a Auth) String() string {
 // §2.2: method "=" result).
 var verdict = regexp.MustCompile(`(?i)(?:^|[;\s])(spf|dkim|dmarc)\s*=\s*([a-z]+)`)
 
-// ParseAuth reads the first SPF, DKIM and DMARC verdicts of an
+// parseAuth reads the first SPF, DKIM and DMARC verdicts of an
 // Authentication-Results header; comments in parentheses are ignored.
-func ParseAuth(header string) Auth {
+func parseAuth(header string) Auth {
 	var a Auth
 	for _, m := range verdict.FindAllStringSubmatch(stripComments(header), -1) {
 		v := strings.ToLower(m[2])
@@ -158,7 +158,7 @@ func Wait(ctx context.Context, f Finder, messageID string, sent time.Time, timeo
 		case ok:
 			succeeded = true
 			if found.Place == Inbox || found.Place == Spam || !at.Before(deadline) {
-				return Result{Place: found.Place, After: at.Sub(sent), Labels: found.Labels, Auth: ParseAuth(found.AuthResults)}, nil
+				return Result{Place: found.Place, After: at.Sub(sent), Labels: found.Labels, Auth: parseAuth(found.AuthResults)}, nil
 			}
 		default:
 			succeeded = true
@@ -197,19 +197,19 @@ func permanent(err error) bool {
 // ErrLook means the mailbox could not be read.
 var ErrLook = advice.Sentinel(advice.Failure, "cannot read the mailbox")
 
-// Seconds is d in seconds, shown with one decimal: "2.4" in English, and
+// seconds is d in seconds, shown with one decimal: "2.4" in English, and
 // with the language's decimal mark in a translation ("2,4" in French).
-func Seconds(d time.Duration) advice.Decimal { return advice.Decimal(d.Seconds()) }
+func seconds(d time.Duration) advice.Decimal { return advice.Decimal(d.Seconds()) }
 
 // Text says where the message landed and what to do, for a person; timeout
 // is how long it was looked for.
 func (r Result) Text(timeout time.Duration) advice.Text {
 	switch r.Place {
 	case Inbox:
-		return advice.Explain("arrival.inbox", advice.Data{"Seconds": Seconds(r.After)},
+		return advice.Explain("arrival.inbox", advice.Data{"Seconds": seconds(r.After)},
 			"arrived in your Inbox after {{.Seconds}} s", "")
 	case Spam:
-		return advice.Explain("arrival.spam", advice.Data{"Seconds": Seconds(r.After)},
+		return advice.Explain("arrival.spam", advice.Data{"Seconds": seconds(r.After)},
 			"landed in Spam after {{.Seconds}} s",
 			"Open it in Gmail and click Not spam; mail you send from this account to others may be filtered too, "+
 				"so check the SPF, DKIM and DMARC results below and send to a second address to compare")

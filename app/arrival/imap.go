@@ -19,12 +19,12 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
-// DefaultIMAP is Gmail's IMAP server, implicit TLS on port 993.
-const DefaultIMAP = "imaps://imap.gmail.com:993"
+// defaultIMAP is Gmail's IMAP server, implicit TLS on port 993.
+const defaultIMAP = "imaps://imap.gmail.com:993"
 
-// GmailSpam is the English name of Gmail's Spam folder, used when the server
+// gmailSpam is the English name of Gmail's Spam folder, used when the server
 // marks no folder \Junk (GOOGLE.md, IMAP: the names are localised).
-const GmailSpam = "[Gmail]/Spam"
+const gmailSpam = "[Gmail]/Spam"
 
 // ErrBadIMAPURL means an IMAP URL cannot be used.
 var ErrBadIMAPURL = advice.Sentinel(advice.Usage, "invalid IMAP URL")
@@ -43,7 +43,7 @@ const imapTimeout = 30 * time.Second
 // and returns host:port. mailkey reads mail only over TLS.
 func ParseIMAPURL(raw string) (string, error) {
 	if raw == "" {
-		raw = DefaultIMAP
+		raw = defaultIMAP
 	}
 	bad := func(why string) error {
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrBadIMAPURL, why), "arrival.imap_url", advice.Data{"URL": strconv.Quote(raw)},
@@ -74,7 +74,8 @@ func ParseIMAPURL(raw string) (string, error) {
 // password: a search by Message-ID in INBOX, then in the \Junk folder
 // (SPECIAL-USE), or [Gmail]/Spam when no folder is marked.
 type IMAP struct {
-	// URL is the server, e.g. DefaultIMAP ("" for it).
+	// URL is the server; "" for Gmail's, imaps://imap.gmail.com:993
+	// (defaultIMAP).
 	URL                string
 	Username, Password string
 	// RootCAs, when set, replaces the system roots (tests).
@@ -160,7 +161,7 @@ func (m IMAP) lost(ctx context.Context, err error) error {
 		"reading the mailbox over IMAP failed ({{.Reply}})", "Try again in a moment")
 }
 
-// spamFolder returns the folder marked \Junk, or GmailSpam.
+// spamFolder returns the folder marked \Junk, or gmailSpam.
 func spamFolder(c *imapclient.Client) (string, error) {
 	opts := &imap.ListOptions{}
 	if c.Caps().Has(imap.CapSpecialUse) {
@@ -177,7 +178,7 @@ func spamFolder(c *imapclient.Client) (string, error) {
 			}
 		}
 	}
-	return GmailSpam, nil
+	return gmailSpam, nil
 }
 
 // search looks for messageID in folder; a folder that does not exist holds nothing.

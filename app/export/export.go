@@ -44,31 +44,35 @@ const (
 	LabelSecurity = "Security"
 	LabelUsername = "Username"
 	LabelMethod   = "Authentication"
-	LabelPassword = "Password"
-	LabelNote     = "Note"
+)
+
+// The labels Text adds after those of Fields.
+const (
+	labelPassword = "Password"
+	labelNote     = "Note"
 )
 
 // Security names as mail programs show them.
 const (
-	SecuritySTARTTLS = "STARTTLS"
-	SecurityTLS      = "SSL/TLS"
+	securitySTARTTLS = "STARTTLS"
+	securityTLS      = "SSL/TLS"
 )
 
-// Endpoint returns the account's SMTP endpoint, Gmail's when none is set.
-func Endpoint(a account.Account) (mail.Endpoint, error) {
+// endpoint returns the account's SMTP endpoint, Gmail's when none is set.
+func endpoint(a account.Account) (mail.Endpoint, error) {
 	return mail.ParseEndpoint(google.SMTPURL(a.SMTP))
 }
 
 // Fields returns the server, port, security, username and authentication
 // method of a, in the order a settings form asks for them. It holds no secret.
 func Fields(a account.Account) ([]Field, error) {
-	ep, err := Endpoint(a)
+	ep, err := endpoint(a)
 	if err != nil {
 		return nil, err
 	}
-	sec := SecuritySTARTTLS
+	sec := securitySTARTTLS
 	if ep.ImplicitTLS {
-		sec = SecurityTLS
+		sec = securityTLS
 	}
 	method := "Normal password (PLAIN), with the app password"
 	if a.Method == account.OAuth {
@@ -83,17 +87,17 @@ func Fields(a account.Account) ([]Field, error) {
 	}, nil
 }
 
-// PasswordNote says where the password comes from, without the password.
-func PasswordNote(a account.Account) string {
+// passwordNote says where the password comes from, without the password.
+func passwordNote(a account.Account) string {
 	if a.Method == account.OAuth {
 		return "none: this account signs in with OAuth 2.0"
 	}
 	return "the app password, kept in the keyring (not printed; mailkey export values --show-password " + a.Address + " prints it)"
 }
 
-// OAuthNote explains how another program can use an OAuth account; it is ""
+// oauthNote explains how another program can use an OAuth account; it is ""
 // for app-password accounts.
-func OAuthNote(a account.Account) string {
+func oauthNote(a account.Account) string {
 	if a.Method != account.OAuth {
 		return ""
 	}
@@ -108,13 +112,13 @@ func Text(a account.Account, password string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pw := PasswordNote(a)
+	pw := passwordNote(a)
 	if password != "" && a.Method == account.AppPassword {
 		pw = password
 	}
-	fields = append(fields, Field{LabelPassword, pw})
-	if note := OAuthNote(a); note != "" {
-		fields = append(fields, Field{LabelNote, note})
+	fields = append(fields, Field{labelPassword, pw})
+	if note := oauthNote(a); note != "" {
+		fields = append(fields, Field{labelNote, note})
 	}
 	var b strings.Builder
 	for _, f := range fields {
@@ -123,9 +127,9 @@ func Text(a account.Account, password string) (string, error) {
 	return b.String(), nil
 }
 
-// PasswordEval returns the command that prints the account's password or
+// passwordEval returns the command that prints the account's password or
 // token, as msmtp's passwordeval runs it (through the shell).
-func PasswordEval(a account.Account) (string, error) {
+func passwordEval(a account.Account) (string, error) {
 	if err := checkAddress(a.Address); err != nil {
 		return "", err
 	}
@@ -139,11 +143,11 @@ func PasswordEval(a account.Account) (string, error) {
 // is never in it: passwordeval runs 'mailkey token ADDR' (OAuth; mailkey must be
 // on PATH) or secret-tool (app password, read from the keyring at send time).
 func MSMTPBlock(a account.Account) (string, error) {
-	ep, err := Endpoint(a)
+	ep, err := endpoint(a)
 	if err != nil {
 		return "", err
 	}
-	eval, err := PasswordEval(a)
+	eval, err := passwordEval(a)
 	if err != nil {
 		return "", err
 	}

@@ -7,8 +7,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 )
 
-// AppPasswordLength is the number of letters in a Google app password.
-const AppPasswordLength = 16
+// appPasswordLength is the number of letters in a Google app password.
+const appPasswordLength = 16
 
 // Sentinels for the app-password field; the returned errors are
 // *advice.Error values that wrap one of them, so callers test with errors.Is.
@@ -51,7 +51,7 @@ func NormalizeAppPassword(s string) (string, error) {
 		return "", advice.Keyed(ErrLooksLikeAccountPassword, "google.looks_like_account_password", advice.Data{"URL": AppPasswordsURL},
 			"This has digits or symbols, but an app password is only 16 letters. It looks like your normal Google account password, which Gmail refuses",
 			"Create an app password at {{.URL}} and paste its 16 letters here.")
-	case letters != AppPasswordLength:
+	case letters != appPasswordLength:
 		return "", advice.Keyed(ErrAppPasswordFormat, "google.app_password_length", advice.Data{"Count": letters, "URL": AppPasswordsURL},
 			"An app password has 16 letters; this has {{.Count}}",
 			"Copy the whole app password again: Google shows it as four groups of four letters. If you no longer have it, create a new one at {{.URL}}.")

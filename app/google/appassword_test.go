@@ -84,7 +84,7 @@ func FuzzNormalizeAppPassword(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		got, err := NormalizeAppPassword(in)
 		if err == nil {
-			if len(got) != AppPasswordLength {
+			if len(got) != appPasswordLength {
 				t.Fatalf("accepted %q as %q", in, got)
 			}
 			for _, r := range got {

@@ -19,7 +19,7 @@ import (
 // and secret typed or pasted (NewClient, ClientFromText). All values are
 // trimmed of spaces.
 type Client struct {
-	// ClientID names the client; it ends in ClientIDSuffix.
+	// ClientID names the client; it ends in .apps.googleusercontent.com.
 	ClientID string
 	// ClientSecret goes with the client ID at the token exchange. For a
 	// Desktop client it is not truly confidential, but it is kept in the
@@ -28,21 +28,22 @@ type Client struct {
 	// ProjectID is the Google Cloud project the client belongs to, or "".
 	ProjectID string
 	// AuthURI is the authorization endpoint: the file's auth_uri, or
-	// DefaultAuthURI when the file has none.
+	// Google's (https://accounts.google.com/o/oauth2/auth) when the file has
+	// none.
 	AuthURI string
 	// TokenURI is the token endpoint: the file's token_uri, or
-	// DefaultTokenURI when the file has none.
+	// Google's (https://oauth2.googleapis.com/token) when the file has none.
 	TokenURI string
 }
 
-// MaxClientFileBytes is the largest client file mailkey reads. Google's files
+// maxClientFileBytes is the largest client file mailkey reads. Google's files
 // are well under 1 KiB; anything this big is some other file.
-const MaxClientFileBytes = 64 << 10
+const maxClientFileBytes = 64 << 10
 
 // Sentinels for client-file problems; the returned errors are *advice.Error
 // values that wrap one of them, so callers test with errors.Is.
 var (
-	// ErrTooLarge means the file is larger than MaxClientFileBytes.
+	// ErrTooLarge means the file is larger than 64 KiB (maxClientFileBytes).
 	ErrTooLarge = advice.Sentinel(advice.Usage, "google: client file too large")
 	// ErrNotJSON means the file is empty or not JSON at all.
 	ErrNotJSON = advice.Sentinel(advice.Usage, "google: client file is not JSON")
@@ -58,7 +59,7 @@ var (
 	// ErrMissingClientSecret means the client has no client_secret.
 	ErrMissingClientSecret = advice.Sentinel(advice.Usage, "google: missing client_secret")
 	// ErrBadClientID means the client_id does not look like a Google client
-	// ID, which ends in ClientIDSuffix.
+	// ID, which ends in .apps.googleusercontent.com.
 	ErrBadClientID = advice.Sentinel(advice.Usage, "google: malformed client_id")
 	// ErrBadEndpoint means auth_uri or token_uri is not an absolute https
 	// URL (plain http is allowed only to a loopback address, for tests).
@@ -132,11 +133,11 @@ var (
 		"The client file has no client secret",
 		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
 			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once).")}
-	probBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_auth_uri", advice.Data{"URL": clientsURL, "Default": DefaultAuthURI},
+	probBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_auth_uri", advice.Data{"URL": clientsURL, "Default": defaultAuthURI},
 		"The auth_uri in the client file is not a web address mailkey can use: it must be an https:// address",
 		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
 			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once). Google's file has {{.Default}}.")}
-	probBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_token_uri", advice.Data{"URL": clientsURL, "Default": DefaultTokenURI},
+	probBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.client_bad_token_uri", advice.Data{"URL": clientsURL, "Default": defaultTokenURI},
 		"The token_uri in the client file is not a web address mailkey can use: it must be an https:// address",
 		"Instead of the file, you can enter the client ID and the client secret: the client ID is on the client's page at {{.URL}}. "+
 			"If you no longer have the secret, click Add secret on that page and use the new secret (Google shows it only once). Google's file has {{.Default}}.")}
@@ -167,7 +168,7 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // fills in Google's endpoints when the file has none. Every error is an
 // *advice.Error wrapping one of the Err… sentinels; none contains the secret.
 func ParseClient(data []byte) (Client, error) {
-	if len(data) > MaxClientFileBytes {
+	if len(data) > maxClientFileBytes {
 		return Client{}, probTooLarge.error()
 	}
 	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
@@ -216,11 +217,11 @@ func parseInstalled(raw json.RawMessage) (Client, error) {
 	if !ok || secret == "" {
 		return Client{}, probMissingSecret.error()
 	}
-	auth, err := endpoint(f.AuthURI, DefaultAuthURI, probBadAuthURI)
+	auth, err := endpoint(f.AuthURI, defaultAuthURI, probBadAuthURI)
 	if err != nil {
 		return Client{}, err
 	}
-	token, err := endpoint(f.TokenURI, DefaultTokenURI, probBadTokenURI)
+	token, err := endpoint(f.TokenURI, defaultTokenURI, probBadTokenURI)
 	if err != nil {
 		return Client{}, err
 	}
@@ -246,9 +247,9 @@ func jsonString(raw json.RawMessage) (s string, ok bool) {
 }
 
 // validClientID reports whether id looks like a Google client ID: a name of
-// letters, digits, '-', '_' and '.' followed by ClientIDSuffix.
+// letters, digits, '-', '_' and '.' followed by clientIDSuffix.
 func validClientID(id string) bool {
-	name, ok := strings.CutSuffix(id, ClientIDSuffix)
+	name, ok := strings.CutSuffix(id, clientIDSuffix)
 	if !ok || name == "" {
 		return false
 	}
@@ -306,7 +307,7 @@ func isLoopback(host string) bool {
 }
 
 // ReadClientFile reads and parses the client file at path. It refuses a file
-// larger than MaxClientFileBytes without reading it, and explains a missing or
+// larger than 64 KiB without reading it, and explains a missing or
 // unreadable file; such errors wrap the *fs.PathError, so errors.Is(err,
 // fs.ErrNotExist) works.
 func ReadClientFile(path string) (Client, error) {
@@ -328,10 +329,10 @@ func ReadClientFile(path string) (Client, error) {
 	if err != nil {
 		return Client{}, openProblem(path, err)
 	}
-	if info.Size() > MaxClientFileBytes {
+	if info.Size() > maxClientFileBytes {
 		return Client{}, probTooLarge.error()
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxClientFileBytes+1))
+	data, err := io.ReadAll(io.LimitReader(f, maxClientFileBytes+1))
 	if err != nil {
 		return Client{}, openProblem(path, err)
 	}

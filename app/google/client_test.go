@@ -33,8 +33,8 @@ func fullFields(changes map[string]any) map[string]any {
 	f := map[string]any{
 		"client_id":                   testClientID,
 		"project_id":                  "mailkey-123456",
-		"auth_uri":                    DefaultAuthURI,
-		"token_uri":                   DefaultTokenURI,
+		"auth_uri":                    defaultAuthURI,
+		"token_uri":                   defaultTokenURI,
 		"auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
 		"client_secret":               testSecret,
 		"redirect_uris":               []string{"http://localhost"},
@@ -53,8 +53,8 @@ var wantClient = Client{
 	ClientID:     testClientID,
 	ClientSecret: testSecret,
 	ProjectID:    "mailkey-123456",
-	AuthURI:      DefaultAuthURI,
-	TokenURI:     DefaultTokenURI,
+	AuthURI:      defaultAuthURI,
+	TokenURI:     defaultTokenURI,
 }
 
 type clientCase struct {
@@ -74,22 +74,22 @@ func clientCases() []clientCase {
 		{name: "surrounding whitespace", data: []byte("\n  " + string(downloaded) + "\r\n\n"), want: wantClient},
 		{name: "values with spaces are trimmed", data: installed(fullFields(map[string]any{
 			"client_id": "  " + testClientID + "\n", "client_secret": "\t" + testSecret + " ",
-			"project_id": " mailkey-123456 ", "token_uri": " " + DefaultTokenURI + " ",
+			"project_id": " mailkey-123456 ", "token_uri": " " + defaultTokenURI + " ",
 		})), want: wantClient},
 		{name: "old secret without GOCSPX prefix", data: installed(fullFields(map[string]any{"client_secret": "aB3dE5fG7hI9jK1lM3nO5pQ7"})),
-			want: Client{ClientID: testClientID, ClientSecret: "aB3dE5fG7hI9jK1lM3nO5pQ7", ProjectID: "mailkey-123456", AuthURI: DefaultAuthURI, TokenURI: DefaultTokenURI}},
+			want: Client{ClientID: testClientID, ClientSecret: "aB3dE5fG7hI9jK1lM3nO5pQ7", ProjectID: "mailkey-123456", AuthURI: defaultAuthURI, TokenURI: defaultTokenURI}},
 		{name: "minimal: endpoints default to Google's", data: installed(map[string]any{"client_id": testClientID, "client_secret": testSecret}),
-			want: Client{ClientID: testClientID, ClientSecret: testSecret, AuthURI: DefaultAuthURI, TokenURI: DefaultTokenURI}},
+			want: Client{ClientID: testClientID, ClientSecret: testSecret, AuthURI: defaultAuthURI, TokenURI: defaultTokenURI}},
 		{name: "empty and null endpoints default", data: installed(fullFields(map[string]any{"auth_uri": "", "token_uri": " "})), want: wantClient},
 		{name: "null endpoint defaults", data: []byte(`{"installed":{"client_id":"` + testClientID + `","client_secret":"` + testSecret + `","project_id":"mailkey-123456","auth_uri":null}}`), want: wantClient},
 		{name: "v2 auth endpoint", data: installed(fullFields(map[string]any{"auth_uri": "https://accounts.google.com/o/oauth2/v2/auth"})),
-			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "https://accounts.google.com/o/oauth2/v2/auth", TokenURI: DefaultTokenURI}},
+			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "https://accounts.google.com/o/oauth2/v2/auth", TokenURI: defaultTokenURI}},
 		{name: "loopback provider for tests", data: installed(fullFields(map[string]any{"auth_uri": "http://127.0.0.1:8080/authorize", "token_uri": "http://[::1]:9000/token"})),
 			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "http://127.0.0.1:8080/authorize", TokenURI: "http://[::1]:9000/token"}},
 		{name: "localhost provider for tests", data: installed(fullFields(map[string]any{"auth_uri": "http://localhost:8080/a", "token_uri": "https://localhost:8443/t"})),
 			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "http://localhost:8080/a", TokenURI: "https://localhost:8443/t"}},
 
-		{name: "too large", data: append(installed(fullFields(nil)), bytes.Repeat([]byte(" "), MaxClientFileBytes)...), err: ErrTooLarge, mention: []string{"64 KiB"}},
+		{name: "too large", data: append(installed(fullFields(nil)), bytes.Repeat([]byte(" "), maxClientFileBytes)...), err: ErrTooLarge, mention: []string{"64 KiB"}},
 		{name: "empty", data: nil, err: ErrNotJSON, mention: []string{"empty"}},
 		{name: "only whitespace and BOM", data: []byte("\xEF\xBB\xBF \n\t"), err: ErrNotJSON, mention: []string{"empty"}},
 		{name: "saved web page", data: []byte("<!DOCTYPE html><html><body>" + testSecret + "</body></html>"), err: ErrNotJSON, mention: []string{"web page", "Add secret"}},
@@ -108,9 +108,9 @@ func clientCases() []clientCase {
 		{name: "null installed next to web", data: []byte(`{"installed":null,"web":{"client_id":"` + testClientID + `","client_secret":"` + testSecret + `"}}`), err: ErrWebClient},
 		{name: "missing client_id", data: installed(fullFields(map[string]any{"client_id": nil})), err: ErrMissingClientID, mention: []string{"no client ID"}},
 		{name: "blank client_id", data: installed(fullFields(map[string]any{"client_id": "  "})), err: ErrMissingClientID},
-		{name: "client_id without suffix", data: installed(fullFields(map[string]any{"client_id": "123456789012-abc"})), err: ErrBadClientID, mention: []string{ClientIDSuffix}},
-		{name: "client_id is only the suffix", data: installed(fullFields(map[string]any{"client_id": ClientIDSuffix})), err: ErrBadClientID},
-		{name: "client_id with inner space", data: installed(fullFields(map[string]any{"client_id": "1234 abc" + ClientIDSuffix})), err: ErrBadClientID},
+		{name: "client_id without suffix", data: installed(fullFields(map[string]any{"client_id": "123456789012-abc"})), err: ErrBadClientID, mention: []string{clientIDSuffix}},
+		{name: "client_id is only the suffix", data: installed(fullFields(map[string]any{"client_id": clientIDSuffix})), err: ErrBadClientID},
+		{name: "client_id with inner space", data: installed(fullFields(map[string]any{"client_id": "1234 abc" + clientIDSuffix})), err: ErrBadClientID},
 		{name: "client_id is a number", data: []byte(`{"installed":{"client_id":1234,"client_secret":"` + testSecret + `"}}`), err: ErrBadClientID},
 		{name: "client_id is the secret", data: installed(fullFields(map[string]any{"client_id": testSecret})), err: ErrBadClientID},
 		{name: "missing client_secret", data: installed(fullFields(map[string]any{"client_secret": nil})), err: ErrMissingClientSecret, mention: []string{"no client secret"}},
@@ -260,7 +260,7 @@ func TestReadClientFile(t *testing.T) {
 		checkAdvice(t, err)
 	})
 	t.Run("just over the limit", func(t *testing.T) {
-		path := writeFile(t, "big.json", bytes.Repeat([]byte(" "), MaxClientFileBytes+1))
+		path := writeFile(t, "big.json", bytes.Repeat([]byte(" "), maxClientFileBytes+1))
 		if _, err := ReadClientFile(path); !errors.Is(err, ErrTooLarge) {
 			t.Fatalf("error = %v, want ErrTooLarge", err)
 		}
@@ -326,7 +326,7 @@ func FuzzParseClient(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseClient(data)
 		if err == nil {
-			if !validClientID(c.ClientID) || !strings.HasSuffix(c.ClientID, ClientIDSuffix) {
+			if !validClientID(c.ClientID) || !strings.HasSuffix(c.ClientID, clientIDSuffix) {
 				t.Fatalf("accepted client ID %q", c.ClientID)
 			}
 			if c.ClientSecret == "" || c.ClientSecret != strings.TrimSpace(c.ClientSecret) {

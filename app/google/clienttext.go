@@ -57,10 +57,10 @@ var (
 	probFieldBadProject = problem{advice.Keyed(ErrBadProjectID, "google.field_bad_project", nil,
 		"This is not a project ID. A project ID has 6 to 30 lowercase letters, digits and hyphens, starts with a letter and looks like mailkey-123456",
 		"Copy it from under the project name in the console, or leave the field empty: it only makes mailkey's links open the right project.")}
-	probFieldBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.field_bad_auth_uri", advice.Data{"Default": DefaultAuthURI},
+	probFieldBadAuthURI = problem{advice.Keyed(ErrBadEndpoint, "google.field_bad_auth_uri", advice.Data{"Default": defaultAuthURI},
 		"The authorization endpoint is not a web address mailkey can use: it must be an https:// address",
 		"Leave it out to use Google's, {{.Default}}.")}
-	probFieldBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.field_bad_token_uri", advice.Data{"Default": DefaultTokenURI},
+	probFieldBadTokenURI = problem{advice.Keyed(ErrBadEndpoint, "google.field_bad_token_uri", advice.Data{"Default": defaultTokenURI},
 		"The token endpoint is not a web address mailkey can use: it must be an https:// address",
 		"Leave it out to use Google's, {{.Default}}.")}
 )
@@ -90,11 +90,11 @@ func NewClient(f ClientFields) (Client, error) {
 	case project != "" && !ValidProjectID(project):
 		return Client{}, probFieldBadProject.error()
 	}
-	auth, err := typedEndpoint(f.AuthURI, DefaultAuthURI, probFieldBadAuthURI)
+	auth, err := typedEndpoint(f.AuthURI, defaultAuthURI, probFieldBadAuthURI)
 	if err != nil {
 		return Client{}, err
 	}
-	token, err := typedEndpoint(f.TokenURI, DefaultTokenURI, probFieldBadTokenURI)
+	token, err := typedEndpoint(f.TokenURI, defaultTokenURI, probFieldBadTokenURI)
 	if err != nil {
 		return Client{}, err
 	}
@@ -137,7 +137,7 @@ const secretPrefix = "GOCSPX-"
 // JSON. A project ID is taken when the text labels one. The endpoints are
 // Google's unless the text is a whole JSON file naming others.
 func ClientFromText(text string) (Client, error) {
-	if len(text) > MaxClientFileBytes {
+	if len(text) > maxClientFileBytes {
 		return Client{}, probTooLarge.error()
 	}
 	trimmed := strings.TrimSpace(strings.TrimPrefix(text, string(utf8BOM)))
@@ -169,7 +169,7 @@ func ClientFromText(text string) (Client, error) {
 	if !ValidProjectID(project) {
 		project = ""
 	}
-	return Client{ClientID: id, ClientSecret: secret, ProjectID: project, AuthURI: DefaultAuthURI, TokenURI: DefaultTokenURI}, nil
+	return Client{ClientID: id, ClientSecret: secret, ProjectID: project, AuthURI: defaultAuthURI, TokenURI: defaultTokenURI}, nil
 }
 
 // textWords splits text at white space, commas, semicolons and JSON's

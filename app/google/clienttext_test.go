@@ -10,7 +10,7 @@ import (
 
 const oldSecret = "aB3dE5fG7hI9jK1lM3nO5pQ7"
 
-var googleClient = Client{ClientID: testClientID, ClientSecret: testSecret, AuthURI: DefaultAuthURI, TokenURI: DefaultTokenURI}
+var googleClient = Client{ClientID: testClientID, ClientSecret: testSecret, AuthURI: defaultAuthURI, TokenURI: defaultTokenURI}
 
 type textCase struct {
 	name string
@@ -44,10 +44,10 @@ func textCases() []textCase {
 		{"no ID", "Client secret: " + testSecret, Client{}, ErrNoClientInText},
 		{"an ID alone", "Client ID: " + testClientID, Client{}, ErrMissingClientSecret},
 		{"old secret without a label", testClientID + " " + oldSecret, Client{}, ErrMissingClientSecret},
-		{"two IDs", testClientID + " 99-x" + ClientIDSuffix + " " + testSecret, Client{}, ErrTwoClientsInText},
+		{"two IDs", testClientID + " 99-x" + clientIDSuffix + " " + testSecret, Client{}, ErrTwoClientsInText},
 		{"two secrets", testClientID + " " + testSecret + " GOCSPX-another", Client{}, ErrMissingClientSecret},
 		{"label without value", testClientID + " client secret", Client{}, ErrMissingClientSecret},
-		{"too large", strings.Repeat(" ", MaxClientFileBytes+1), Client{}, ErrTooLarge},
+		{"too large", strings.Repeat(" ", maxClientFileBytes+1), Client{}, ErrTooLarge},
 	}
 }
 
@@ -91,12 +91,12 @@ func TestNewClient(t *testing.T) {
 		{"trimmed, with project", ClientFields{ClientID: " " + testClientID + "\n", ClientSecret: "\t" + testSecret + " ", ProjectID: " mailkey-123456 "}, withProject, nil, ""},
 		{"own endpoints", ClientFields{ClientID: testClientID, ClientSecret: testSecret, AuthURI: local.AuthURI, TokenURI: local.TokenURI}, local, nil, ""},
 		{"no ID", ClientFields{ClientSecret: testSecret}, Client{}, ErrMissingClientID, "Enter the client ID"},
-		{"secret in the ID field", ClientFields{ClientID: testSecret, ClientSecret: testSecret}, Client{}, ErrBadClientID, ClientIDSuffix},
+		{"secret in the ID field", ClientFields{ClientID: testSecret, ClientSecret: testSecret}, Client{}, ErrBadClientID, clientIDSuffix},
 		{"no secret", ClientFields{ClientID: testClientID}, Client{}, ErrMissingClientSecret, "Add secret"},
 		{"secret with a space", ClientFields{ClientID: testClientID, ClientSecret: "GOCSPX-a b"}, Client{}, ErrBadClientSecret, "Add secret"},
 		{"project name instead of ID", ClientFields{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "My Mail"}, Client{}, ErrBadProjectID, "mailkey-123456"},
-		{"plain http auth endpoint", ClientFields{ClientID: testClientID, ClientSecret: testSecret, AuthURI: "http://example.com/auth"}, Client{}, ErrBadEndpoint, DefaultAuthURI},
-		{"relative token endpoint", ClientFields{ClientID: testClientID, ClientSecret: testSecret, TokenURI: "/token"}, Client{}, ErrBadEndpoint, DefaultTokenURI},
+		{"plain http auth endpoint", ClientFields{ClientID: testClientID, ClientSecret: testSecret, AuthURI: "http://example.com/auth"}, Client{}, ErrBadEndpoint, defaultAuthURI},
+		{"relative token endpoint", ClientFields{ClientID: testClientID, ClientSecret: testSecret, TokenURI: "/token"}, Client{}, ErrBadEndpoint, defaultTokenURI},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

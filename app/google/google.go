@@ -17,11 +17,10 @@ import (
 // Scopes that mailkey asks for.
 const (
 	// ScopeMail is the full Gmail scope. Gmail's SMTP and IMAP servers accept
-	// only this one; Google lists it as restricted.
+	// only this one; Google lists it as restricted. (The narrower send-only
+	// scope, https://www.googleapis.com/auth/gmail.send, is enough for the
+	// Gmail API's send endpoint, but Gmail's SMTP server refuses it.)
 	ScopeMail = "https://mail.google.com/"
-	// ScopeGmailSend is the narrower send-only scope. The Gmail API send
-	// endpoint accepts it, but Gmail's SMTP server refuses it.
-	ScopeGmailSend = "https://www.googleapis.com/auth/gmail.send"
 )
 
 // SignInScopes are the scopes mailkey requests at sign-in: openid and email
@@ -30,29 +29,29 @@ var SignInScopes = []string{"openid", "email", ScopeMail}
 
 // Endpoints and pages.
 const (
-	// DefaultAuthURI is Google's authorization endpoint, used when the client
+	// defaultAuthURI is Google's authorization endpoint, used when the client
 	// file has no auth_uri.
-	DefaultAuthURI = "https://accounts.google.com/o/oauth2/auth"
-	// DefaultTokenURI is Google's token endpoint, used when the client file
+	defaultAuthURI = "https://accounts.google.com/o/oauth2/auth"
+	// defaultTokenURI is Google's token endpoint, used when the client file
 	// has no token_uri.
-	DefaultTokenURI = "https://oauth2.googleapis.com/token"
+	defaultTokenURI = "https://oauth2.googleapis.com/token"
 	// DefaultSMTP is Gmail's submission server: port 587 with STARTTLS,
 	// which is mandatory there.
 	DefaultSMTP = "smtp://smtp.gmail.com:587"
 	// SMTPImplicitTLS is Gmail's submission server on port 465 with TLS from
 	// the first byte.
 	SMTPImplicitTLS = "smtps://smtp.gmail.com:465"
-	// GmailSMTPHost is the host name of Gmail's SMTP server.
-	GmailSMTPHost = "smtp.gmail.com"
+	// gmailSMTPHost is the host name of Gmail's SMTP server.
+	gmailSMTPHost = "smtp.gmail.com"
 	// AppPasswordsURL is the Google Account page where app passwords are
 	// created and deleted.
 	AppPasswordsURL = "https://myaccount.google.com/apppasswords"
 	// TwoStepURL is the Google Account page that turns on 2-Step Verification.
 	TwoStepURL = "https://myaccount.google.com/signinoptions/twosv"
-	// ConsoleURL is the start page of the Google Cloud console.
-	ConsoleURL = "https://console.cloud.google.com/"
-	// ClientIDSuffix ends every Google OAuth client ID.
-	ClientIDSuffix = ".apps.googleusercontent.com"
+	// consoleURL is the start page of the Google Cloud console.
+	consoleURL = "https://console.cloud.google.com/"
+	// clientIDSuffix ends every Google OAuth client ID.
+	clientIDSuffix = ".apps.googleusercontent.com"
 )
 
 // SMTPURL returns raw, or DefaultSMTP when raw is empty: an account or a
@@ -99,5 +98,5 @@ func IsGmailHost(host string) bool {
 		host = h
 	}
 	host = strings.TrimSuffix(host, ".")
-	return strings.EqualFold(host, GmailSMTPHost)
+	return strings.EqualFold(host, gmailSMTPHost)
 }

@@ -10,14 +10,13 @@ func TestFacts(t *testing.T) {
 	// These values come from shared/GOOGLE.md; change both together.
 	facts := []struct{ name, got, want string }{
 		{"ScopeMail", ScopeMail, "https://mail.google.com/"},
-		{"ScopeGmailSend", ScopeGmailSend, "https://www.googleapis.com/auth/gmail.send"},
-		{"DefaultAuthURI", DefaultAuthURI, "https://accounts.google.com/o/oauth2/auth"},
-		{"DefaultTokenURI", DefaultTokenURI, "https://oauth2.googleapis.com/token"},
+		{"defaultAuthURI", defaultAuthURI, "https://accounts.google.com/o/oauth2/auth"},
+		{"defaultTokenURI", defaultTokenURI, "https://oauth2.googleapis.com/token"},
 		{"DefaultSMTP", DefaultSMTP, "smtp://smtp.gmail.com:587"},
 		{"SMTPImplicitTLS", SMTPImplicitTLS, "smtps://smtp.gmail.com:465"},
 		{"AppPasswordsURL", AppPasswordsURL, "https://myaccount.google.com/apppasswords"},
 		{"TwoStepURL", TwoStepURL, "https://myaccount.google.com/signinoptions/twosv"},
-		{"ConsoleURL", ConsoleURL, "https://console.cloud.google.com/"},
+		{"consoleURL", consoleURL, "https://console.cloud.google.com/"},
 	}
 	for _, f := range facts {
 		if f.got != f.want {

@@ -54,14 +54,14 @@ func StepLink(id, projectID string) string {
 	if s, ok := ConsoleStep(id); ok {
 		return s.Link(projectID)
 	}
-	return ConsoleURL
+	return consoleURL
 }
 
 // consoleLink returns link with ?project=projectID appended when link is a
 // console page and projectID is not empty, else link unchanged.
 func consoleLink(link, projectID string) string {
 	projectID = strings.TrimSpace(projectID)
-	if link == "" || projectID == "" || !strings.HasPrefix(link, ConsoleURL) {
+	if link == "" || projectID == "" || !strings.HasPrefix(link, consoleURL) {
 		return link
 	}
 	u, err := url.Parse(link)

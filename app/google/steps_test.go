@@ -115,7 +115,7 @@ func TestStepLink(t *testing.T) {
 		{"project creation needs none", project, "mailkey-123456", project.URL},
 		{"account pages need none", AppPasswordSteps[1], "mailkey-123456", AppPasswordsURL},
 		{"step without URL", AppPasswordSteps[2], "mailkey-123456", ""},
-		{"existing query kept", Step{ID: "x", URL: ConsoleURL + "apis?tab=a"}, "p-123456", ConsoleURL + "apis?project=p-123456&tab=a"},
+		{"existing query kept", Step{ID: "x", URL: consoleURL + "apis?tab=a"}, "p-123456", consoleURL + "apis?project=p-123456&tab=a"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -171,7 +171,7 @@ func TestConsoleStepAndStepLink(t *testing.T) {
 		{"audience", "", audienceURL},
 		{"gmail-api", "my-mail-4711", gmailAPIURL + "?project=my-mail-4711"},
 		{"project", "my-mail-4711", projectCreateURL},
-		{"no-such-step", "my-mail-4711", ConsoleURL},
+		{"no-such-step", "my-mail-4711", consoleURL},
 	}
 	for _, tt := range tests {
 		if got := StepLink(tt.id, tt.project); got != tt.want {

@@ -250,16 +250,6 @@ const (
 		"it is your own, in your own Google Cloud project. Click Advanced, then “Go to … (unsafe)”, where … is the app name you chose at step 3."
 )
 
-// TroubleByID returns the entry of Troubles with the given ID.
-func TroubleByID(id string) (Trouble, bool) {
-	for _, t := range Troubles {
-		if t.ID == id {
-			return t, true
-		}
-	}
-	return Trouble{}, false
-}
-
 // SearchTroubles returns the entries of Troubles in which every word of query
 // occurs, ignoring letter case, in the symptom, the cause, the fix or the
 // keywords. Punctuation around a word does not count, so a pasted

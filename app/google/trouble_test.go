@@ -23,13 +23,20 @@ func TestTroublesComplete(t *testing.T) {
 		if tr.Link != "" && !strings.HasPrefix(tr.Link, "https://") {
 			t.Errorf("%s has link %q", tr.ID, tr.Link)
 		}
-		if got, ok := TroubleByID(tr.ID); !ok || got.ID != tr.ID {
-			t.Errorf("TroubleByID(%q) = %v, %v", tr.ID, got.ID, ok)
+	}
+}
+
+// troubleByID returns the entry of Troubles with the given ID, and fails the
+// test when there is none.
+func troubleByID(t *testing.T, id string) Trouble {
+	t.Helper()
+	for _, tr := range Troubles {
+		if tr.ID == id {
+			return tr
 		}
 	}
-	if _, ok := TroubleByID("no-such-entry"); ok {
-		t.Error("TroubleByID found an entry that does not exist")
-	}
+	t.Fatalf("no entry %q in Troubles", id)
+	return Trouble{}
 }
 
 // Each symptom of the brief, found by what the user would type or paste.
@@ -118,7 +125,7 @@ func TestSignInPageTroubles(t *testing.T) {
 	if strings.Join(pages, "|") != strings.Join(want, "|") {
 		t.Fatalf("pages %q, want %q", pages, want)
 	}
-	denied, _ := TroubleByID("access-denied")
+	denied := troubleByID(t, "access-denied")
 	if got := denied.LinkFor("mailkey-123456"); got != audienceURL+"?project=mailkey-123456" {
 		t.Errorf("access_denied links to %q", got)
 	}
@@ -128,7 +135,7 @@ func TestSignInPageTroubles(t *testing.T) {
 	if !strings.Contains(denied.Fix, "Test users") {
 		t.Errorf("access_denied fix: %q", denied.Fix)
 	}
-	mismatch, _ := TroubleByID("redirect-uri-mismatch")
+	mismatch := troubleByID(t, "redirect-uri-mismatch")
 	if !strings.Contains(mismatch.Fix, "step 6") || mismatch.Link != clientsURL {
 		t.Errorf("redirect_uri_mismatch: %q at %q", mismatch.Fix, mismatch.Link)
 	}
@@ -159,7 +166,7 @@ func TestWorkAccountsMayHaveAppPasswords(t *testing.T) {
 			t.Errorf("says work accounts have no app passwords: %q", text)
 		}
 	}
-	tb, _ := TroubleByID("no-app-passwords-page")
+	tb := troubleByID(t, "no-app-passwords-page")
 	if !strings.Contains(tb.Cause, "unless the administrator allows them") {
 		t.Errorf("cause: %q", tb.Cause)
 	}

@@ -37,7 +37,7 @@ type Sender struct {
 	// Timeout is the idle timeout (DefaultTimeout when zero).
 	Timeout time.Duration
 	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works
-	// too). When nil, trust.Pool's roots, read once per process, are used.
+	// too). When nil, app/internal/trust's roots, read once per process, are used.
 	RootCAs *x509.CertPool
 }
 

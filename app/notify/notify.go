@@ -16,16 +16,16 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 )
 
-// Service is the notification service's well-known bus name; Path and
-// Interface are its object and interface.
+// busName is the notification service's well-known bus name; objectPath and
+// interfaceName are its object and interface.
 const (
-	Service   = "org.freedesktop.Notifications"
-	Path      = dbus.ObjectPath("/org/freedesktop/Notifications")
-	Interface = "org.freedesktop.Notifications"
+	busName       = "org.freedesktop.Notifications"
+	objectPath    = dbus.ObjectPath("/org/freedesktop/Notifications")
+	interfaceName = "org.freedesktop.Notifications"
 )
 
-// CallTimeout bounds each call to the bus.
-const CallTimeout = 5 * time.Second
+// callTimeout bounds each call to the bus.
+const callTimeout = 5 * time.Second
 
 // ErrUnavailable means no notification service answers on the session bus.
 var ErrUnavailable = advice.Sentinel(advice.Failure, "no notification service")
@@ -60,13 +60,13 @@ type Bus struct {
 }
 
 // Connect opens a private connection to the session bus and checks that a
-// notification service answers (service "" for Service; tests use a name
-// of their own). It returns an error wrapping ErrUnavailable otherwise.
+// notification service answers (service "" for the well-known
+// org.freedesktop.Notifications; tests use a name of their own). It returns an error wrapping ErrUnavailable otherwise.
 func Connect(ctx context.Context, service string) (*Bus, error) {
 	if service == "" {
-		service = Service
+		service = busName
 	}
-	ctx, cancel := context.WithTimeout(ctx, CallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	// The connection lives until Close; connecting (and its handshake) must
 	// still end by the deadline.
@@ -81,15 +81,15 @@ func Connect(ctx context.Context, service string) (*Bus, error) {
 		return nil, unavailable(err)
 	}
 	var name, vendor, version, spec string
-	err = conn.Object(service, Path).CallWithContext(ctx, Interface+".GetServerInformation", 0).Store(&name, &vendor, &version, &spec)
+	err = conn.Object(service, objectPath).CallWithContext(ctx, interfaceName+".GetServerInformation", 0).Store(&name, &vendor, &version, &spec)
 	if err != nil {
 		_ = conn.Close()
 		end()
 		return nil, unavailable(err)
 	}
 	b := &Bus{conn: conn, end: end, service: service, signals: make(chan *dbus.Signal, 16), invoked: make(chan Invoked, 16), mine: map[uint32]bool{}}
-	if err := conn.AddMatchSignalContext(ctx, dbus.WithMatchInterface(Interface), dbus.WithMatchMember("ActionInvoked"),
-		dbus.WithMatchObjectPath(Path)); err != nil {
+	if err := conn.AddMatchSignalContext(ctx, dbus.WithMatchInterface(interfaceName), dbus.WithMatchMember("ActionInvoked"),
+		dbus.WithMatchObjectPath(objectPath)); err != nil {
 		_ = conn.Close()
 		end()
 		return nil, unavailable(err)
@@ -127,7 +127,7 @@ func unavailable(err error) error {
 func (b *Bus) forward() {
 	defer close(b.invoked)
 	for s := range b.signals {
-		if s.Name != Interface+".ActionInvoked" || len(s.Body) != 2 {
+		if s.Name != interfaceName+".ActionInvoked" || len(s.Body) != 2 {
 			continue
 		}
 		id, ok1 := s.Body[0].(uint32)
@@ -149,7 +149,7 @@ func (b *Bus) Invoked() <-chan Invoked { return b.invoked }
 
 // Notify posts n and returns its id.
 func (b *Bus) Notify(ctx context.Context, n Note) (uint32, error) {
-	ctx, cancel := context.WithTimeout(ctx, CallTimeout)
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	actions := make([]string, 0, 2*len(n.Actions))
 	for _, a := range n.Actions {
@@ -157,7 +157,7 @@ func (b *Bus) Notify(ctx context.Context, n Note) (uint32, error) {
 	}
 	hints := map[string]dbus.Variant{"desktop-entry": dbus.MakeVariant(mailkey.ID), "urgency": dbus.MakeVariant(byte(1))}
 	var id uint32
-	err := b.conn.Object(b.service, Path).CallWithContext(ctx, Interface+".Notify", 0,
+	err := b.conn.Object(b.service, objectPath).CallWithContext(ctx, interfaceName+".Notify", 0,
 		"mailkey", uint32(0), "mail-send", n.Summary, n.Body, actions, hints, int32(-1)).Store(&id)
 	if err != nil {
 		return 0, unavailable(err)

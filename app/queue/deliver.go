@@ -28,12 +28,12 @@ var _ Sender = (*engine.Engine)(nil)
 // errGone is a message dropped while a pass was under way.
 var errGone = advice.Sentinel(advice.Failure, "dropped meanwhile")
 
-// SendTimeout bounds one message's delivery.
-const SendTimeout = 10 * time.Minute
+// sendTimeout bounds one message's delivery.
+const sendTimeout = 10 * time.Minute
 
-// LockFile serialises delivery between processes (the relay, 'queue flush',
+// lockFile serialises delivery between processes (the relay, 'queue flush',
 // sendmail), so that no message is sent by two at once.
-const LockFile = ".deliver.lock"
+const lockFile = ".deliver.lock"
 
 // Classify says what becomes of a message whose send failed with err:
 // StateQueued for a temporary failure (tried again later), StateHeld when the
@@ -53,9 +53,9 @@ func Classify(err error) string {
 	return StateQueued
 }
 
-// Backoff is the wait before try n+1 after n failed tries: 30 seconds,
+// backoff is the wait before try n+1 after n failed tries: 30 seconds,
 // doubling, at most an hour.
-func Backoff(n int) time.Duration {
+func backoff(n int) time.Duration {
 	d := 30 * time.Second
 	for i := 1; i < n && d < time.Hour; i++ {
 		d *= 2
@@ -76,7 +76,7 @@ func (q *Queue) lock(ctx context.Context) (func(), error) {
 	if err := q.ensureDir(); err != nil {
 		return nil, err
 	}
-	l := flock.New(filepath.Join(q.dir, LockFile))
+	l := flock.New(filepath.Join(q.dir, lockFile))
 	ok, err := l.TryLockContext(ctx, 50*time.Millisecond)
 	if err != nil && ctx.Err() != nil {
 		return nil, ctx.Err()
@@ -95,16 +95,16 @@ func (q *Queue) DeliverUnlessBusy(ctx context.Context, s Sender) (Summary, error
 	return q.deliverUnlessBusy(ctx, s, true)
 }
 
-// HeldSendTime bounds DeliverHeld: what is left waits for the next pass.
-const HeldSendTime = 2 * time.Minute
+// heldSendTime bounds DeliverHeld: what is left waits for the next pass.
+const heldSendTime = 2 * time.Minute
 
 // DeliverHeld is a pass right after a sign-in, for the CLI's login and the
 // app: the messages held for it go out (with any other that is due), even
 // when no relay runs. When another process holds the delivery lock (the
 // relay, which notices the sign-in itself), it returns at once; it takes
-// HeldSendTime at most.
+// two minutes (heldSendTime) at most.
 func (q *Queue) DeliverHeld(ctx context.Context, s Sender) (Summary, error) {
-	ctx, cancel := context.WithTimeout(ctx, HeldSendTime)
+	ctx, cancel := context.WithTimeout(ctx, heldSendTime)
 	defer cancel()
 	return q.deliverUnlessBusy(ctx, s, false)
 }
@@ -114,7 +114,7 @@ func (q *Queue) deliverUnlessBusy(ctx context.Context, s Sender, all bool) (Summ
 	if err != nil || len(items) == 0 {
 		return Summary{}, err
 	}
-	l := flock.New(filepath.Join(q.dir, LockFile))
+	l := flock.New(filepath.Join(q.dir, lockFile))
 	if ok, err := l.TryLock(); err != nil || !ok {
 		return Summary{}, err
 	}
@@ -200,7 +200,7 @@ func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 		return it, errGone
 	}
 	if err == nil {
-		sctx, cancel := context.WithTimeout(ctx, SendTimeout)
+		sctx, cancel := context.WithTimeout(ctx, sendTimeout)
 		_, err = s.SendRaw(sctx, it.Account, mail.Raw{From: it.From, To: it.To, Data: data, MessageID: it.MessageID})
 		cancel()
 		if err == nil {
@@ -225,9 +225,9 @@ func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 func (q *Queue) failed(it Item, err error) Item {
 	now := q.Now().UTC()
 	it.Attempts++
-	it.LastError = ReasonOf(err)
+	it.LastError = reasonOf(err)
 	it.State = Classify(err)
-	it.NextTry = now.Add(Backoff(it.Attempts))
+	it.NextTry = now.Add(backoff(it.Attempts))
 	if it.State == StateHeld && it.HeldAt.IsZero() {
 		it.HeldAt = now
 	}

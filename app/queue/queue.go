@@ -52,8 +52,8 @@ var (
 	ErrUnusable = advice.Sentinel(advice.Failure, "queue directory unusable")
 )
 
-// DamagedDir is the subdirectory where unreadable queue files are set aside.
-const DamagedDir = "damaged"
+// damagedDir is the subdirectory where unreadable queue files are set aside.
+const damagedDir = "damaged"
 
 // orphanAge is how old a message file without its envelope must be before
 // it is removed: younger, it may be a message still being queued.
@@ -68,8 +68,8 @@ type Reason struct {
 	Next string            `json:"next,omitempty"`
 }
 
-// ReasonOf returns the reason err gives.
-func ReasonOf(err error) *Reason {
+// reasonOf returns the reason err gives.
+func reasonOf(err error) *Reason {
 	t := advice.TextOf(err)
 	r := &Reason{Key: t.Key, What: t.What, Next: t.Next}
 	for k, v := range t.Data {
@@ -100,7 +100,8 @@ type Item struct {
 
 // Damaged is a queue file that could not be read and was set aside.
 type Damaged struct {
-	// Name is the file's name, now in the DamagedDir.
+	// Name is the file's name, now in the queue's damaged subdirectory
+	// (damagedDir).
 	Name string
 	// Err says what is wrong with it.
 	Err error
@@ -153,8 +154,8 @@ func (q *Queue) Dir() string { return q.dir }
 
 var idRE = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}-[0-9a-f]{8}$`)
 
-// ValidID reports whether id has the form of a queue ID.
-func ValidID(id string) bool { return idRE.MatchString(id) }
+// validID reports whether id has the form of a queue ID.
+func validID(id string) bool { return idRE.MatchString(id) }
 
 func (q *Queue) newID() string {
 	b := make([]byte, 4)
@@ -273,7 +274,7 @@ func (q *Queue) save(it Item) error {
 
 // Get returns the item with id.
 func (q *Queue) Get(id string) (Item, error) {
-	if !ValidID(id) {
+	if !validID(id) {
 		return Item{}, q.notFound(id)
 	}
 	it, err := q.read(id)
@@ -320,7 +321,7 @@ func (q *Queue) read(id string) (Item, error) {
 }
 
 // List returns the queued messages, oldest first. Files that cannot be read
-// are moved to the DamagedDir and returned apart, so that the others are
+// are moved to the damagedDir and returned apart, so that the others are
 // still listed and sent. Message files left without an envelope by a crash
 // are removed once they are old enough (they were never acknowledged).
 func (q *Queue) List() ([]Item, []Damaged, error) {
@@ -342,7 +343,7 @@ func (q *Queue) List() ([]Item, []Damaged, error) {
 		id, ext := strings.TrimSuffix(name, filepath.Ext(name)), filepath.Ext(name)
 		switch {
 		case e.IsDir():
-		case ext == ".json" && ValidID(id):
+		case ext == ".json" && validID(id):
 			it, err := q.read(id)
 			if errors.Is(err, os.ErrNotExist) { // sent or dropped meanwhile
 				continue
@@ -352,7 +353,7 @@ func (q *Queue) List() ([]Item, []Damaged, error) {
 				continue
 			}
 			items = append(items, it)
-		case ext == ".eml" && ValidID(id) && !has[id+".json"], strings.HasPrefix(name, ".incoming-"):
+		case ext == ".eml" && validID(id) && !has[id+".json"], strings.HasPrefix(name, ".incoming-"):
 			q.removeIfOld(name)
 		}
 	}
@@ -365,15 +366,15 @@ func (q *Queue) List() ([]Item, []Damaged, error) {
 	return items, damaged, nil
 }
 
-// setAside moves a damaged message's files to the DamagedDir and returns
+// setAside moves a damaged message's files to the damagedDir and returns
 // the name it is kept under.
 func (q *Queue) setAside(id string) string {
-	dst := filepath.Join(q.dir, DamagedDir)
+	dst := filepath.Join(q.dir, damagedDir)
 	_ = os.MkdirAll(dst, 0o700)
 	for _, ext := range []string{".json", ".eml"} {
 		_ = os.Rename(q.path(id, ext), filepath.Join(dst, id+ext))
 	}
-	return filepath.Join(DamagedDir, id+".json")
+	return filepath.Join(damagedDir, id+".json")
 }
 
 func (q *Queue) removeIfOld(name string) {
@@ -403,7 +404,7 @@ func (q *Queue) Data(it Item) ([]byte, error) {
 // Remove deletes a message: its envelope first, so that it is never sent
 // again even if the crash comes between the two.
 func (q *Queue) Remove(id string) error {
-	if !ValidID(id) {
+	if !validID(id) {
 		return q.notFound(id)
 	}
 	if err := os.Remove(q.path(id, ".json")); err != nil {
@@ -434,9 +435,9 @@ func syncDir(dir string) {
 	}
 }
 
-// ErrAccountRemoved is the reason given to the queued messages of an
+// errAccountRemoved is the reason given to the queued messages of an
 // account that was removed.
-var ErrAccountRemoved = advice.Sentinel(advice.Failure, "account removed")
+var errAccountRemoved = advice.Sentinel(advice.Failure, "account removed")
 
 // FailAccount marks every message of the account addr that is not failed
 // yet as failed, because the account was removed: they stay in the queue
@@ -447,7 +448,7 @@ func (q *Queue) FailAccount(addr string) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	reason := ReasonOf(advice.Keyed(ErrAccountRemoved, "queue.account_removed", advice.Data{"Address": addr},
+	reason := reasonOf(advice.Keyed(errAccountRemoved, "queue.account_removed", advice.Data{"Address": addr},
 		"the account {{.Address}} was removed from mailkey",
 		"Add it again with 'mailkey login' and 'mailkey queue retry --all', or drop the message with 'mailkey queue drop ID'"))
 	var failed []Item

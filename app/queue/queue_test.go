@@ -78,7 +78,7 @@ func add(t *testing.T, q *Queue, to, body string) Item {
 func TestAddListModes(t *testing.T) {
 	q, _ := newQueue(t)
 	it := add(t, q, "bob@example.com", "hello")
-	if !ValidID(it.ID) || it.State != StateQueued || it.Size != int64(len("To: bob@example.com\r\n\r\nhello")) {
+	if !validID(it.ID) || it.State != StateQueued || it.Size != int64(len("To: bob@example.com\r\n\r\nhello")) {
 		t.Fatalf("item %+v", it)
 	}
 	for p, want := range map[string]os.FileMode{q.Dir(): 0o700, q.path(it.ID, ".eml"): 0o600, q.path(it.ID, ".json"): 0o600} {
@@ -180,12 +180,12 @@ func TestDeliverOutcomes(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	want := []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute}
 	for i, w := range want {
-		if got := Backoff(i + 1); got != w {
-			t.Errorf("Backoff(%d) = %v, want %v", i+1, got, w)
+		if got := backoff(i + 1); got != w {
+			t.Errorf("backoff(%d) = %v, want %v", i+1, got, w)
 		}
 	}
-	if Backoff(40) != time.Hour {
-		t.Errorf("Backoff(40) = %v", Backoff(40))
+	if backoff(40) != time.Hour {
+		t.Errorf("backoff(40) = %v", backoff(40))
 	}
 }
 
@@ -229,7 +229,7 @@ func TestDamagedSetAside(t *testing.T) {
 		t.Fatalf("pass: %+v %v", sum, err)
 	}
 	for _, d := range sum.Damaged {
-		if !errors.Is(d.Err, ErrDamaged) || !strings.HasPrefix(d.Name, DamagedDir+string(filepath.Separator)) {
+		if !errors.Is(d.Err, ErrDamaged) || !strings.HasPrefix(d.Name, damagedDir+string(filepath.Separator)) {
 			t.Errorf("damaged %+v", d)
 		}
 		if _, err := os.Stat(filepath.Join(q.Dir(), d.Name)); err != nil {

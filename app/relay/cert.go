@@ -23,8 +23,8 @@ import (
 
 // The relay's certificate and key, in its state dir. The key file is 0600.
 const (
-	CertFile = "relay-cert.pem"
-	KeyFile  = "relay-key.pem"
+	certFile = "relay-cert.pem"
+	keyFile  = "relay-key.pem"
 )
 
 // ErrCertificate means the relay's certificate cannot be made or read.
@@ -43,7 +43,7 @@ type Certificate struct {
 // self-signed ECDSA P-256 certificate for this host's names and hosts) the
 // first time, or when it expired or lacks one of hosts.
 func LoadCertificate(dir string, hosts []string) (Certificate, error) {
-	certPath, keyPath := filepath.Join(dir, CertFile), filepath.Join(dir, KeyFile)
+	certPath, keyPath := filepath.Join(dir, certFile), filepath.Join(dir, keyFile)
 	if c, err := tls.LoadX509KeyPair(certPath, keyPath); err == nil && usable(c, hosts) {
 		return certificate(c, certPath), nil
 	}

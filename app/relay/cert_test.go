@@ -13,7 +13,7 @@ func TestCertificateKeptAndReused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fi, err := os.Stat(filepath.Join(dir, KeyFile))
+	fi, err := os.Stat(filepath.Join(dir, keyFile))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("key file: %v %v", fi.Mode().Perm(), err)
 	}
@@ -35,7 +35,7 @@ func TestCertificateKeptAndReused(t *testing.T) {
 	if err != nil || c3.Fingerprint == c1.Fingerprint {
 		t.Fatalf("not renewed for a new host: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, KeyFile), []byte("garbage"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, keyFile), []byte("garbage"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if c4, err := LoadCertificate(dir, nil); err != nil || c4.Fingerprint == c3.Fingerprint {

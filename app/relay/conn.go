@@ -7,9 +7,9 @@ import (
 	"time"
 )
 
-// DataTimeout bounds the reading of one message, however steadily it
+// dataTimeout bounds the reading of one message, however steadily it
 // trickles in: 35 MB at 64 kB/s takes about 9 minutes.
-const DataTimeout = 30 * time.Minute
+const dataTimeout = 30 * time.Minute
 
 // listener hands out idleConns.
 type listener struct {
@@ -26,7 +26,7 @@ func (l listener) Accept() (net.Conn, error) {
 }
 
 // idleConn is a client connection whose read deadline is an idle timeout:
-// each Read may wait Timeout for its first byte, so a client that keeps
+// each Read may wait idleTimeout for its first byte, so a client that keeps
 // sending is never cut off for being slow overall (go-smtp sets one deadline
 // per command line, which would bound a whole DATA), up to an overall limit
 // set while a message is read. The deadlines go-smtp sets are ignored.

@@ -28,10 +28,10 @@ import (
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
-// PasswordsFile is the file, in the config dir, that lists the relay
+// passwordsFile is the file, in the config dir, that lists the relay
 // passwords' labels and when each was used. The passwords themselves are
 // only in the keyring.
-const PasswordsFile = "relay-passwords.json"
+const passwordsFile = "relay-passwords.json"
 
 var (
 	// ErrBadLabel means a password label cannot be used.
@@ -94,16 +94,16 @@ func checkLabel(label string) error {
 		"Use up to 40 letters, digits, dots, dashes or underscores, such as scanner or nas-backup")
 }
 
-// NewPassword returns a random password: 20 letters and digits in groups
+// newPassword returns a random password: 20 letters and digits in groups
 // of four (100 bits), easy to type into a device.
-func NewPassword() string {
+func newPassword() string {
 	b := make([]byte, 13)
 	_, _ = rand.Read(b)
 	s := strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))[:20]
 	return s[:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20]
 }
 
-func (p *Passwords) path() string { return filepath.Join(p.dir, PasswordsFile) }
+func (p *Passwords) path() string { return filepath.Join(p.dir, passwordsFile) }
 
 // locked runs f with the file's entries under a cross-process lock, and
 // saves them when f changed them.
@@ -166,7 +166,7 @@ func (p *Passwords) Add(ctx context.Context, addr, label string) (string, error)
 	if err := checkLabel(label); err != nil {
 		return "", err
 	}
-	pw := NewPassword()
+	pw := newPassword()
 	err := p.locked(ctx, func(list *[]Entry) (bool, error) {
 		if slices.ContainsFunc(*list, func(e Entry) bool { return strings.EqualFold(e.Account, addr) && e.Label == label }) {
 			return false, advice.Keyed(ErrLabelTaken, "relay.label_taken", advice.Data{"Label": label, "Address": addr},

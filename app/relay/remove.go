@@ -14,8 +14,8 @@ type Removal struct {
 	// RevokeErr is set when some relay password could not be revoked: the
 	// same removal can be run again.
 	RevokeErr error
-	// Failed are the queued messages of the account, now failed with
-	// queue.ErrAccountRemoved: they stay in the queue, listed.
+	// Failed are the queued messages of the account, now failed because the
+	// account was removed: they stay in the queue, listed.
 	Failed []queue.Item
 	// QueueErr is set when the queue could not be marked.
 	QueueErr error

@@ -37,8 +37,8 @@ func DefaultDir() (string, error) {
 	return filepath.Join(filepath.Dir(dir), "relay"), nil
 }
 
-// Timeout is how long a client may stay silent before it is disconnected.
-const Timeout = 2 * time.Minute
+// idleTimeout is how long a client may stay silent before it is disconnected.
+const idleTimeout = 2 * time.Minute
 
 // maxAuthFailures is how many wrong passwords a connection may try: the
 // last of them ends the connection.
@@ -80,9 +80,9 @@ type Server struct {
 	// Poll is how often the queue is looked at when nothing is due (to
 	// notice a sign-in made by another process); 30 seconds when zero.
 	Poll time.Duration
-	// IdleTimeout is how long a client may stay silent (Timeout when zero);
-	// DataTimeout bounds the reading of one message however steady
-	// (DataTimeout when zero).
+	// IdleTimeout is how long a client may stay silent (idleTimeout, two
+	// minutes, when zero); DataTimeout bounds the reading of one message
+	// however steady (dataTimeout, 30 minutes, when zero).
 	IdleTimeout, DataTimeout time.Duration
 
 	kick chan struct{}
@@ -121,7 +121,7 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{s.Cert.TLS}, MinVersion: tls.VersionTLS12}
 	srv.AllowInsecureAuth = Loopback(l.Addr().String())
 	srv.MaxMessageBytes = mail.MaxRawBytes
-	srv.ReadTimeout, srv.WriteTimeout = Timeout, Timeout
+	srv.ReadTimeout, srv.WriteTimeout = idleTimeout, idleTimeout
 	srv.ErrorLog = s.Log
 
 	var wg sync.WaitGroup
@@ -141,10 +141,10 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	}()
 	idle, data := s.IdleTimeout, s.DataTimeout
 	if idle <= 0 {
-		idle = Timeout
+		idle = idleTimeout
 	}
 	if data <= 0 {
-		data = DataTimeout
+		data = dataTimeout
 	}
 	err := srv.Serve(listener{Listener: l, idle: idle, data: data})
 	if ctx.Err() != nil {

@@ -21,9 +21,9 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
-// StatusFile, in the relay's state dir, says which process runs the relay
+// statusFile, in the relay's state dir, says which process runs the relay
 // and where; it is removed when the relay stops.
-const StatusFile = "relay.json"
+const statusFile = "relay.json"
 
 // Status is what a running relay says about itself.
 type Status struct {
@@ -42,18 +42,18 @@ func WriteStatus(dir string, s Status) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(dir, StatusFile), append(b, '\n'), 0o600)
+	return atomicfile.Write(filepath.Join(dir, statusFile), append(b, '\n'), 0o600)
 }
 
 // ClearStatus removes the status of the process pid, if it is still its.
 func ClearStatus(dir string, pid int) {
 	if s, err := readStatus(dir); err == nil && s.PID == pid {
-		_ = os.Remove(filepath.Join(dir, StatusFile))
+		_ = os.Remove(filepath.Join(dir, statusFile))
 	}
 }
 
 func readStatus(dir string) (Status, error) {
-	b, err := localfile.Read(filepath.Join(dir, StatusFile), 64<<10) // an address and a PID
+	b, err := localfile.Read(filepath.Join(dir, statusFile), 64<<10) // an address and a PID
 	if err != nil {
 		return Status{}, err
 	}

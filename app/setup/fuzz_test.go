@@ -26,7 +26,7 @@ func FuzzSetupFile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, FileName), data, 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, fileName), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		s := NewStore(dir)

@@ -19,8 +19,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
-// FileName is the progress file's name inside the config dir.
-const FileName = "setup.json"
+// fileName is the progress file's name inside the config dir.
+const fileName = "setup.json"
 
 // Progress is the state of the OAuth checklist.
 type Progress struct {
@@ -60,18 +60,18 @@ func (p *Progress) Verify(id string, done bool, reason string) {
 type Store struct{ path string }
 
 // NewStore returns the store in dir.
-func NewStore(dir string) *Store { return &Store{path: filepath.Join(dir, FileName)} }
+func NewStore(dir string) *Store { return &Store{path: filepath.Join(dir, fileName)} }
 
-// MaxFileBytes is the largest progress file Load reads; a real one holds a
+// maxFileBytes is the largest progress file Load reads; a real one holds a
 // few hundred bytes.
-const MaxFileBytes = 1 << 20
+const maxFileBytes = 1 << 20
 
 // Load returns the saved progress. A missing, unreadable or damaged file, or
 // something other than a regular file in its place (a named pipe, a device,
 // a folder), gives empty progress at once.
 func (s *Store) Load() Progress {
 	var p Progress
-	data, err := localfile.Read(s.path, MaxFileBytes)
+	data, err := localfile.Read(s.path, maxFileBytes)
 	if err == nil {
 		p = parse(data)
 	}

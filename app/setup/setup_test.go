@@ -23,7 +23,7 @@ func TestProgressRoundTrip(t *testing.T) {
 	if got.ProjectID != want.ProjectID || got.Step != want.Step || !got.Done["gmail-api"] || len(got.Done) != 2 {
 		t.Fatalf("reloaded %+v", got)
 	}
-	fi, err := os.Stat(filepath.Join(dir, FileName))
+	fi, err := os.Stat(filepath.Join(dir, fileName))
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("file mode %v, %v", fi.Mode(), err)
 	}
@@ -31,7 +31,7 @@ func TestProgressRoundTrip(t *testing.T) {
 
 func TestDamagedProgressStartsOver(t *testing.T) {
 	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, FileName), []byte("{not json"), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, fileName), []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if p := NewStore(dir).Load(); p.ProjectID != "" || p.Done == nil {
@@ -53,7 +53,7 @@ func TestLoadRefusesWhatIsNotAFile(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			if err := create(filepath.Join(dir, FileName)); err != nil {
+			if err := create(filepath.Join(dir, fileName)); err != nil {
 				t.Skip(err)
 			}
 			done := make(chan Progress, 1)

@@ -42,7 +42,7 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 			t.Errorf("%s was lost; progress holds %d of %d steps", id, len(p.Done), n)
 		}
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, FileName+".tmp-*")); len(left) != 0 {
+	if left, _ := filepath.Glob(filepath.Join(dir, fileName+".tmp-*")); len(left) != 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
 }
@@ -66,7 +66,7 @@ func TestUpdateKeepsWhatItDoesNotChange(t *testing.T) {
 // checks that Update waits for it and then gives up with advice.
 func TestUpdateWaitsForTheLock(t *testing.T) {
 	dir := t.TempDir()
-	l := flock.New(filepath.Join(dir, FileName+".lock"))
+	l := flock.New(filepath.Join(dir, fileName+".lock"))
 	if err := l.Lock(); err != nil {
 		t.Fatal(err)
 	}

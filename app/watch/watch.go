@@ -40,9 +40,9 @@ const (
 
 // Timings of the events and of the keep-alive.
 const (
-	WarnBefore     = 24 * time.Hour
-	UnusedAfter    = 150 * 24 * time.Hour
-	KeepAliveEvery = 30 * 24 * time.Hour
+	warnBefore     = 24 * time.Hour
+	unusedAfter    = 150 * 24 * time.Hour
+	keepAliveEvery = 30 * 24 * time.Hour
 	// DefaultEvery is how often Run checks.
 	DefaultEvery = time.Hour
 )
@@ -174,7 +174,7 @@ func (w *Watcher) save(st state) error {
 }
 
 // keepAlive refreshes the account's token when its client went unused for
-// KeepAliveEvery, noting the refresh in st, and returns the client's last
+// keepAliveEvery, noting the refresh in st, and returns the client's last
 // use with the refresh's error.
 func (w *Watcher) keepAlive(ctx context.Context, info engine.Info, st state, now time.Time) (time.Time, error) {
 	a := info.Account
@@ -182,7 +182,7 @@ func (w *Watcher) keepAlive(ctx context.Context, info engine.Info, st state, now
 	if t := st.Refreshed[strings.ToLower(a.Address)]; t.After(lastUse) {
 		lastUse = t
 	}
-	if a.NeedsSignIn || info.Status.State == account.StateNeedsSignIn || now.Sub(lastUse) < KeepAliveEvery {
+	if a.NeedsSignIn || info.Status.State == account.StateNeedsSignIn || now.Sub(lastUse) < keepAliveEvery {
 		return lastUse, nil
 	}
 	if err := w.Engine.Refresh(ctx, a.Address); err != nil {
@@ -265,12 +265,12 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 		return Finding{Kind: Ended, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ended " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.ended", data, "the sign-in of {{.Address}} ended on {{.When}}: while the Google Cloud app is in Testing, Google ends every sign-in after 7 days",
 				"Sign in again in mailkey; publishing the app (In production) removes the limit")}, true
-	case !info.Status.ExpiresAt.IsZero() && info.Status.ExpiresAt.Sub(now) <= WarnBefore:
+	case !info.Status.ExpiresAt.IsZero() && info.Status.ExpiresAt.Sub(now) <= warnBefore:
 		data["When"] = info.Status.ExpiresAt.Local().Format("Mon 2 Jan 15:04")
 		return Finding{Kind: EndsSoon, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ends " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.ends_soon", data, "the sign-in of {{.Address}} ends on {{.When}}",
 				"Sign in again before then so that nothing stops sending; publishing the app (In production) removes the 7-day limit")}, true
-	case now.Sub(lastUse) >= UnusedAfter:
+	case now.Sub(lastUse) >= unusedAfter:
 		data["Days"] = int(now.Sub(lastUse) / (24 * time.Hour))
 		return Finding{Kind: Unused, Address: a.Address, Screen: ScreenAccount, Action: actionOpen(), At: lastUse, key: "unused " + a.Address + " " + lastUse.UTC().Format(time.RFC3339),
 			Text: advice.Explain("watch.unused", data, "the OAuth client of {{.Address}} has not been used for {{.Days}} days",

@@ -129,8 +129,8 @@ func Says(name string) string {
 	return s.body
 }
 
-// SaysStatus returns the HTTP status of the corpus entry name (0 for SMTP).
-func SaysStatus(name string) int {
+// saysStatus returns the HTTP status of the corpus entry name (0 for SMTP).
+func saysStatus(name string) int {
 	if _, ok := googleSays[name]; !ok {
 		panic("testpeer: no corpus entry " + name)
 	}
@@ -143,6 +143,6 @@ func writeSaid(w http.ResponseWriter, name string) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(SaysStatus(name))
+	w.WriteHeader(saysStatus(name))
 	_, _ = io.WriteString(w, Says(name)+"\n")
 }

@@ -145,7 +145,7 @@ func TestSMTPSpeaksGmailsWords(t *testing.T) {
 	if got := cmd("MAIL FROM:<" + alice + ">"); !strings.HasPrefix(got, "250 ") {
 		t.Fatalf("MAIL: %q", got)
 	}
-	for i := 0; i < GmailMaxRecipients; i++ {
+	for i := 0; i < gmailMaxRecipients; i++ {
 		if got := cmd("RCPT TO:<" + bob + ">"); !strings.HasPrefix(got, "250 ") {
 			t.Fatalf("RCPT %d: %q", i+1, got)
 		}
@@ -308,7 +308,7 @@ func TestSMTPGreetsAsGmail(t *testing.T) {
 // wantSaid checks an HTTP answer against the corpus entry name.
 func wantSaid(t *testing.T, name string, status int, body string) {
 	t.Helper()
-	if status != SaysStatus(name) || body != Says(name) {
+	if status != saysStatus(name) || body != Says(name) {
 		t.Errorf("%s: %d %q", name, status, body)
 	}
 }

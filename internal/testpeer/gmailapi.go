@@ -82,7 +82,7 @@ func (p *GmailAPI) SetAPIDisabled(off bool) {
 // status, as Google sends it; "" restores normal answers.
 func (p *GmailAPI) SetAnswer(name string) {
 	if name != "" {
-		SaysStatus(name) // panics on an unknown name
+		saysStatus(name) // panics on an unknown name
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

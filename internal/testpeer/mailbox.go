@@ -272,7 +272,7 @@ func (m *Mailbox) auth(api *GmailAPI, w http.ResponseWriter, r *http.Request) (s
 	case disabled:
 		writeSaid(w, "api/service-disabled")
 		return "", false
-	case !hasScope(scope, GmailScope):
+	case !hasScope(scope, gmailScope):
 		writeSaid(w, "api/scope-insufficient")
 		return "", false
 	}

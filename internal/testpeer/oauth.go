@@ -22,12 +22,12 @@ import (
 
 // Default values of OAuthOptions.
 const (
-	// DefaultClientID is the OAuth client ID used when OAuthOptions.ClientID is empty.
-	DefaultClientID = "1234-test.apps.googleusercontent.com"
-	// DefaultClientSecret is the OAuth client secret used when OAuthOptions.ClientSecret is empty.
-	DefaultClientSecret = "GOCSPX-test-secret"
-	// DefaultAccessTTL is the access token lifetime used when OAuthOptions.AccessTTL is zero.
-	DefaultAccessTTL = time.Hour
+	// defaultClientID is the OAuth client ID used when OAuthOptions.ClientID is empty.
+	defaultClientID = "1234-test.apps.googleusercontent.com"
+	// defaultClientSecret is the OAuth client secret used when OAuthOptions.ClientSecret is empty.
+	defaultClientSecret = "GOCSPX-test-secret"
+	// defaultAccessTTL is the access token lifetime used when OAuthOptions.AccessTTL is zero.
+	defaultAccessTTL = time.Hour
 )
 
 // appName is the application name shown in Google-style error texts.
@@ -39,17 +39,17 @@ const codeTTL = 5 * time.Minute
 // OAuthOptions configures the OAuth 2.0 provider started by StartOAuth.
 type OAuthOptions struct {
 	// ClientID is the only OAuth client known to the provider; empty means
-	// DefaultClientID.
+	// defaultClientID, 1234-test.apps.googleusercontent.com.
 	ClientID string
 	// ClientSecret is the secret of that client; empty means
-	// DefaultClientSecret.
+	// defaultClientSecret, GOCSPX-test-secret.
 	ClientSecret string
 	// TestUsers lists the addresses allowed to sign in, like the "Test
 	// users" of a Google Cloud project in testing mode; any other user gets
 	// access_denied.
 	TestUsers []string
 	// AccessTTL is the lifetime of issued access tokens; zero means
-	// DefaultAccessTTL.
+	// defaultAccessTTL, one hour.
 	AccessTTL time.Duration
 	// Addr is the listen address; empty means 127.0.0.1 with a random port.
 	Addr string
@@ -131,13 +131,13 @@ type refreshGrant struct {
 // Call Close when done.
 func StartOAuth(opts OAuthOptions) (*OAuth, error) {
 	if opts.ClientID == "" {
-		opts.ClientID = DefaultClientID
+		opts.ClientID = defaultClientID
 	}
 	if opts.ClientSecret == "" {
-		opts.ClientSecret = DefaultClientSecret
+		opts.ClientSecret = defaultClientSecret
 	}
 	if opts.AccessTTL <= 0 {
-		opts.AccessTTL = DefaultAccessTTL
+		opts.AccessTTL = defaultAccessTTL
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {
@@ -361,7 +361,7 @@ func (p *OAuth) SetClientDeleted(deleted bool) {
 // "" restores normal answers.
 func (p *OAuth) SetTokenAnswer(name string) {
 	if name != "" {
-		SaysStatus(name) // panics on an unknown name
+		saysStatus(name) // panics on an unknown name
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -18,8 +18,8 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// GmailScope is the OAuth scope Gmail requires for SMTP XOAUTH2.
-const GmailScope = "https://mail.google.com/"
+// gmailScope is the OAuth scope Gmail requires for SMTP XOAUTH2.
+const gmailScope = "https://mail.google.com/"
 
 // Gmail's SMTP replies used by the SMTP peer, in Gmail's words
 // (testdata/google/smtp).
@@ -40,8 +40,8 @@ var (
 	errTooManyRecipients = GmailReply("smtp/452-too-many-recipients")
 )
 
-// GmailMaxRecipients is how many RCPT Gmail accepts for one message.
-const GmailMaxRecipients = 100
+// gmailMaxRecipients is how many RCPT Gmail accepts for one message.
+const gmailMaxRecipients = 100
 
 // GmailReply returns the corpus reply name ("smtp/552-blocked-content") as a
 // go-smtp error that the server writes exactly as Gmail does: every line
@@ -409,7 +409,7 @@ func (ss *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	if err := ss.s.fault("rcpt"); err != nil {
 		return err
 	}
-	if len(ss.to) >= GmailMaxRecipients {
+	if len(ss.to) >= gmailMaxRecipients {
 		return errTooManyRecipients
 	}
 	ss.to = append(ss.to, to)
@@ -490,7 +490,7 @@ func (x *xoauth2Server) Next(response []byte) (challenge []byte, done bool, err 
 	challenge = xoauth2Challenge("smtp/334-xoauth2-invalid-token")
 	if x.tokens != nil {
 		if email, scope, valid := x.tokens.Validate(token); valid {
-			if strings.EqualFold(email, user) && hasScope(scope, GmailScope) {
+			if strings.EqualFold(email, user) && hasScope(scope, gmailScope) {
 				x.done = true
 				x.success(user)
 				return nil, true, nil

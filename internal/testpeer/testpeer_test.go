@@ -34,7 +34,7 @@ const (
 	accountPassword = "correct horse battery staple"
 )
 
-var mailScopes = []string{GmailScope, "openid", "email"}
+var mailScopes = []string{gmailScope, "openid", "email"}
 
 // ---------------------------------------------------------------- helpers
 
@@ -277,7 +277,7 @@ func TestOAuthAuthorizationCodeFlow(t *testing.T) {
 			if sub, _ := claims["sub"].(string); sub == "" || strings.Trim(sub, "0123456789") != "" {
 				t.Errorf("sub = %v", claims["sub"])
 			}
-			if email, scope, ok := p.Validate(tok.AccessToken); !ok || email != alice || !hasScope(scope, GmailScope) {
+			if email, scope, ok := p.Validate(tok.AccessToken); !ok || email != alice || !hasScope(scope, gmailScope) {
 				t.Errorf("Validate = %q %q %v", email, scope, ok)
 			}
 
@@ -469,7 +469,7 @@ func TestOAuthBadAuthorizationRequests(t *testing.T) {
 		"client_id":             {p.ClientID},
 		"redirect_uri":          {"http://127.0.0.1:4567/"},
 		"response_type":         {"code"},
-		"scope":                 {GmailScope},
+		"scope":                 {gmailScope},
 		"code_challenge":        {oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier())},
 		"code_challenge_method": {"S256"},
 		"state":                 {"s"},
@@ -656,7 +656,7 @@ func TestOAuthGrantedScopeAndExpiry(t *testing.T) {
 		t.Errorf("expires_in = %d", tok.ExpiresIn)
 	}
 	_, scope, ok := p.Validate(tok.AccessToken)
-	if !ok || hasScope(scope, GmailScope) {
+	if !ok || hasScope(scope, gmailScope) {
 		t.Errorf("Validate = %q %v", scope, ok)
 	}
 
@@ -1042,7 +1042,7 @@ func TestSMTPXOAUTH2(t *testing.T) {
 				if err := json.Unmarshal([]byte(a.challenges[0]), &ch); err != nil {
 					t.Fatalf("challenge %q: %v", a.challenges[0], err)
 				}
-				if ch["status"] != tc.wantStatus || !strings.EqualFold(ch["schemes"], "Bearer") || ch["scope"] != GmailScope {
+				if ch["status"] != tc.wantStatus || !strings.EqualFold(ch["schemes"], "Bearer") || ch["scope"] != gmailScope {
 					t.Errorf("challenge = %v", ch)
 				}
 			}

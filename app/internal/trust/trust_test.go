@@ -21,7 +21,7 @@ func newCA(t *testing.T) *testpeer.CA {
 }
 
 // TestSharedRootsServeSMTPAndHTTPS reads SSL_CERT_FILE once, on first use,
-// and the TLS configuration and the HTTPS client both trust it. (Pool is read
+// and the TLS configuration and the HTTPS client both trust it. (pool is read
 // once per process: no other test of this package may call it.)
 func TestSharedRootsServeSMTPAndHTTPS(t *testing.T) {
 	ca := newCA(t)
@@ -32,10 +32,10 @@ func TestSharedRootsServeSMTPAndHTTPS(t *testing.T) {
 	srv.StartTLS()
 	defer srv.Close()
 
-	if runtime.GOOS == "linux" && Pool() == nil {
+	if runtime.GOOS == "linux" && pool() == nil {
 		t.Fatal("no roots read from SSL_CERT_FILE")
 	}
-	if first, again := Pool(), Pool(); first != again {
+	if first, again := pool(), pool(); first != again {
 		t.Fatal("the roots were read twice")
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: Transport(nil)}

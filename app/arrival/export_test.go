@@ -1,0 +1,4 @@
+package arrival
+
+// ParseAuth lets the external tests reach parseAuth.
+var ParseAuth = parseAuth

@@ -1,0 +1,4 @@
+package notify
+
+// CallTimeout lets the external tests reach callTimeout.
+const CallTimeout = callTimeout
