@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -190,4 +191,82 @@ func (c *compose) updateSizeWarning() {
 	in, ok := c.from.account()
 	n := mail.EstimateSize(c.subject.Text, c.body.Text, c.attach.sizes()...)
 	c.attach.warnSize(n, ok && google.IsGmailHost(google.SMTPURL(in.SMTP)))
+}
+
+// message reads the form. It shows an error next to each field that is wrong
+// and reports whether the message can be sent.
+func (c *compose) message() (mail.Message, bool) {
+	c.from.err.Hide()
+	c.rcpt.hideErrors()
+	c.attach.err.Hide()
+	m := mail.Message{From: c.from.choice.Selected, Subject: c.subject.Text, Body: c.body.Text}
+	ok := true
+	if m.From == "" {
+		c.from.err.SetText(tr("compose.from_missing", "Choose the account to send from."))
+		c.from.err.Show()
+		ok = false
+	}
+	ok = c.rcpt.read(&m) && ok
+	if err := m.CheckRecipients(); ok && err != nil {
+		showErr(c.rcpt.toErr, err)
+		ok = false
+	}
+	m.Attachments = c.attach.paths()
+	return m, ok
+}
+
+// onSend sends the message off the UI goroutine, with Cancel on offer.
+func (c *compose) onSend() {
+	if c.sending.busy || c.sending.send.Disabled() {
+		return
+	}
+	m, ok := c.message()
+	if !ok {
+		c.relayout()
+		return
+	}
+	ctx := c.sending.start()
+	c.setBusy(true)
+	run(c.g.tasks, func() (mail.Result, error) { return c.g.eng.Send(ctx, m) }, c.onSent)
+}
+
+func (c *compose) onSent(res mail.Result, err error) {
+	defer c.relayout()
+	c.sending.op.stop()
+	c.setBusy(false)
+	if err != nil {
+		field := c.rcpt.errorOf(err, c.from.err)
+		if errors.Is(err, mail.ErrAttachment) {
+			field = c.attach.err
+		}
+		c.sending.showFailure(res, err, field)
+		return
+	}
+	text := c.sending.showSent(res)
+	if c.testToSelf {
+		c.sending.lookForArrival(c.from.choice.Selected, text, res) // compose_arrival.go
+	}
+	c.clear()
+}
+
+// setBusy disables the form while a message is being sent.
+func (c *compose) setBusy(busy bool) {
+	defer c.relayout()
+	for _, w := range []fyne.Disableable{c.from.choice, c.rcpt.to, c.rcpt.cc, c.rcpt.bcc, c.subject, c.body} {
+		if busy {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	c.attach.setDisabled(busy)
+	c.sending.setBusy(busy, c.from.choice.Selected != "")
+}
+
+// clear empties the form after a successful send, keeping From.
+func (c *compose) clear() {
+	for _, e := range c.texts() {
+		e.SetText("")
+	}
+	c.attach.clear()
 }
