@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/google"
 )
 
 // clientNotice is the top of the Health card: a warning that the account's
@@ -41,6 +42,14 @@ func newClientNotice(g *gui) *clientNotice {
 	n.deleted = container.NewVBox(n.deletedText, container.NewHBox(n.openClients, n.newClient))
 	n.showDeleted(false)
 	return n
+}
+
+// showAccount shows what the loaded account says about its client: deleted
+// (as the caller found), or idle at now.
+func (n *clientNotice) showAccount(in engine.Info, now time.Time, deleted bool) {
+	n.clientsLink = google.ClientsLink(in.ProjectID)
+	n.showDeleted(deleted)
+	n.showIdle(in, now)
 }
 
 func (n *clientNotice) showDeleted(on bool) {

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/setup"
 )
 
@@ -57,9 +56,7 @@ func newHealthCard(g *gui, addr string) *healthCard {
 // its OAuth client: deleted by Google (the last refresh said
 // deleted_client), or unused long enough that Google may delete it.
 func (h *healthCard) showAccount(in engine.Info, now time.Time) {
-	h.client.clientsLink = google.ClientsLink(in.ProjectID)
-	h.client.showDeleted(in.NeedsSignIn && in.ReasonKey == keyClientDeleted)
-	h.client.showIdle(in, now)
+	h.client.showAccount(in, now, in.NeedsSignIn && in.ReasonKey == keyClientDeleted)
 }
 
 // keyClientDeleted is the key of the advice for Google's deleted_client.
