@@ -5,7 +5,11 @@ import (
 	"errors"
 	"strings"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/account"
@@ -14,42 +18,104 @@ import (
 	"github.com/mailkey-app/mailkey/app/relay"
 )
 
-// onCheck logs in to the server without sending, off the UI goroutine.
-func (s *accountScreen) onCheck() {
-	ctx := s.check.start()
-	s.checkConn.Disable()
-	s.checkResult.Hide()
-	s.activity.Show()
-	s.activity.Start()
-	s.cancelCheck.Show()
-	s.relayout()
-	run(s.g.tasks, func() (mail.Result, error) { return s.g.eng.VerifyAccount(ctx, s.addr) }, s.onChecked)
+// actionBar is the account screen's row of actions: the test email, compose,
+// renewing the sign-in, "Check connection" with its activity, Cancel and
+// outcome, and removal with its confirmation.
+type actionBar struct {
+	s     *accountScreen
+	check cancellable
+
+	row                                  *fyne.Container
+	sendTest, compose, checkConn, remove *button
+	cancel                               *button // stops the connection check
+	activity                             *widget.Activity
+	// result shows the outcome of "Check connection".
+	result *widget.Label
+	// confirm is the removal dialog while it is (or was last) on show.
+	confirm *dialog.ConfirmDialog
 }
 
-func (s *accountScreen) onCancelCheck() { s.check.stop() }
+func newActionBar(s *accountScreen) *actionBar {
+	a := &actionBar{s: s, row: container.New(layout.NewRowWrapLayout()), activity: widget.NewActivity(), result: para("")}
+	g := s.g
+	a.sendTest = newButtonWithIcon(g, tr("account.send_test", "Send test email"), theme.MailSendIcon(), func() { g.showCompose(s.addr, true) })
+	a.sendTest.Importance = widget.HighImportance
+	a.compose = newButtonWithIcon(g, tr("account.compose", "Compose"), theme.MailComposeIcon(), func() { g.showCompose(s.addr, false) })
+	a.checkConn = newButtonWithIcon(g, tr("account.check", "Check connection"), theme.ViewRefreshIcon(), a.onCheck)
+	a.cancel = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), a.onCancelCheck)
+	a.remove = newButtonWithIcon(g, tr("account.remove", "Remove"), theme.DeleteIcon(), a.onRemove)
+	a.remove.Importance = widget.DangerImportance
+	for _, o := range []fyne.CanvasObject{a.activity, a.cancel, a.result} {
+		o.Hide()
+	}
+	for _, b := range []*button{a.sendTest, a.compose, a.checkConn, a.remove} {
+		b.Disable()
+	}
+	return a
+}
 
-func (s *accountScreen) onChecked(_ mail.Result, err error) {
-	s.check.stop()
-	s.activity.Stop()
-	s.activity.Hide()
-	s.cancelCheck.Hide()
-	s.checkConn.Enable()
+// objects are the bar's rows in the screen's column: the buttons, the
+// activity with Cancel, and the outcome of the check.
+func (a *actionBar) objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{a.row, container.NewHBox(a.activity, a.cancel), a.result}
+}
+
+// layout shows the buttons that apply to the account's method; renew, the
+// fix of a "Needs sign-in" account, stays up in the renewal notice then.
+func (a *actionBar) layout(in engine.Info, renew *button) {
+	objs := []fyne.CanvasObject{a.sendTest, a.compose}
+	if in.Status.State != account.StateNeedsSignIn {
+		objs = append(objs, renew)
+	}
+	objs = append(objs, a.checkConn, a.remove)
+	a.row.Objects = objs
+	a.row.Refresh()
+}
+
+// enable lets the buttons be pressed once the account is loaded.
+func (a *actionBar) enable() {
+	for _, b := range []*button{a.sendTest, a.compose, a.checkConn, a.remove} {
+		b.Enable()
+	}
+}
+
+// onCheck logs in to the server without sending, off the UI goroutine.
+func (a *actionBar) onCheck() {
+	ctx := a.check.start()
+	a.checkConn.Disable()
+	a.result.Hide()
+	a.activity.Show()
+	a.activity.Start()
+	a.cancel.Show()
+	a.s.relayout()
+	addr := a.s.addr
+	run(a.s.g.tasks, func() (mail.Result, error) { return a.s.g.eng.VerifyAccount(ctx, addr) }, a.onChecked)
+}
+
+func (a *actionBar) onCancelCheck() { a.check.stop() }
+
+func (a *actionBar) onChecked(_ mail.Result, err error) {
+	a.check.stop()
+	a.activity.Stop()
+	a.activity.Hide()
+	a.cancel.Hide()
+	a.checkConn.Enable()
 	switch {
 	case err == nil:
-		s.checkResult.Importance = widget.SuccessImportance
-		s.checkResult.SetText(tr("account.check.ok", "OK: the server accepted the sign-in for {{.Address}}.", map[string]any{"Address": s.addr}))
+		a.result.Importance = widget.SuccessImportance
+		a.result.SetText(tr("account.check.ok", "OK: the server accepted the sign-in for {{.Address}}.", map[string]any{"Address": a.s.addr}))
 	case errors.Is(err, context.Canceled):
-		s.checkResult.Importance = widget.MediumImportance
-		s.checkResult.SetText(tr("account.check.cancelled", "The check was cancelled."))
+		a.result.Importance = widget.MediumImportance
+		a.result.SetText(tr("account.check.cancelled", "The check was cancelled."))
 	default:
-		s.checkResult.Importance = widget.DangerImportance
-		s.checkResult.SetText(errorText(err))
+		a.result.Importance = widget.DangerImportance
+		a.result.SetText(errorText(err))
 	}
-	s.checkResult.Show()
-	s.relayout()
+	a.result.Show()
+	a.s.relayout()
 	if err != nil {
 		// A refused sign-in marks the account; show its new status everywhere.
-		s.reload(true)
+		a.s.reload(true)
 	}
 }
 
@@ -64,31 +130,33 @@ func accountRemoveText(in engine.Info) string {
 }
 
 // onRemove asks for confirmation before removing the account.
-func (s *accountScreen) onRemove() {
-	if !s.ready {
+func (a *actionBar) onRemove() {
+	if !a.s.ready {
 		return
 	}
-	s.confirm = dialog.NewConfirm(tr("account.remove.title", "Remove this account?"), accountRemoveText(s.info), s.onRemoveConfirmed, s.g.win)
-	s.confirm.SetConfirmText(tr("account.remove", "Remove"))
-	s.confirm.SetDismissText(tr("account.remove.keep", "Keep"))
-	s.confirm.SetConfirmImportance(widget.DangerImportance)
-	s.g.showDialog(s.confirm)
+	g := a.s.g
+	a.confirm = dialog.NewConfirm(tr("account.remove.title", "Remove this account?"), accountRemoveText(a.s.info), a.onRemoveConfirmed, g.win)
+	a.confirm.SetConfirmText(tr("account.remove", "Remove"))
+	a.confirm.SetDismissText(tr("account.remove.keep", "Keep"))
+	a.confirm.SetConfirmImportance(widget.DangerImportance)
+	g.showDialog(a.confirm)
 }
 
-func (s *accountScreen) onRemoveConfirmed(ok bool) {
-	s.g.dialog = nil
+func (a *actionBar) onRemoveConfirmed(ok bool) {
+	g, addr := a.s.g, a.s.addr
+	g.dialog = nil
 	if !ok {
 		return
 	}
-	s.remove.Disable()
-	s.note.Hide()
-	s.activity.Show()
-	s.activity.Start()
-	s.relayout()
-	run(s.g.tasks, func() (relay.Removal, error) {
+	a.remove.Disable()
+	a.s.note.Hide()
+	a.activity.Show()
+	a.activity.Start()
+	a.s.relayout()
+	run(g.tasks, func() (relay.Removal, error) {
 		q, _, _ := queueAndDir() // without a queue, there is nothing queued to fail
-		return relay.RemoveAccount(s.g.notified(context.Background()), s.g.eng, q, s.addr)
-	}, s.onRemoved)
+		return relay.RemoveAccount(g.notified(context.Background()), g.eng, q, addr)
+	}, a.onRemoved)
 }
 
 // removalText says what removing the account did beyond the account, as the
@@ -115,18 +183,19 @@ func removalText(addr string, r relay.Removal) string {
 	return strings.Join(parts, "\n\n")
 }
 
-func (s *accountScreen) onRemoved(r relay.Removal, err error) {
-	s.activity.Stop()
-	s.activity.Hide()
+func (a *actionBar) onRemoved(r relay.Removal, err error) {
+	a.activity.Stop()
+	a.activity.Hide()
+	g := a.s.g
 	if err != nil {
-		s.remove.Enable()
-		s.showNote(errorText(err))
-		s.relayout()
+		a.remove.Enable()
+		a.s.showNote(errorText(err))
+		a.s.relayout()
 		return
 	}
-	s.g.showWelcome()
-	s.g.accountsChanged()
-	if text := removalText(s.addr, r); text != "" {
-		s.g.showDialog(dialog.NewInformation(tr("account.removed.title", "Account removed"), text, s.g.win))
+	g.showWelcome()
+	g.accountsChanged()
+	if text := removalText(a.s.addr, r); text != "" {
+		g.showDialog(dialog.NewInformation(tr("account.removed.title", "Account removed"), text, g.win))
 	}
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/setup"
 )
@@ -22,6 +21,8 @@ const healthTimeout = time.Minute
 
 // healthCard is the account screen's "Health" card: engine.Doctor's checks
 // with ✓/✗ icons, what was found, the fix and its link, and "Check again".
+// The checks run on request: they log in to Gmail and call its API, which
+// opening the screen should not do every time (Gmail limits login attempts).
 type healthCard struct {
 	g    *gui
 	addr string
@@ -34,41 +35,23 @@ type healthCard struct {
 	activity *widget.Activity
 	// note shows a failure to run the checks at all.
 	note *widget.Label
-	// idle warns that the OAuth client went unused so long that Google may
-	// delete it.
-	idle *widget.Label
-	// deleted says what to do once Google has deleted the client, with
-	// buttons to its Clients page and to a sign-in with a new client.
-	deleted     *fyne.Container
-	deletedText *widget.Label
-	openClients *button
-	newClient   *button
-	clientsLink string
+	// client warns about the OAuth client, idle or deleted (account_client.go).
+	client *clientNotice
 	// checks are the results on show.
 	checks []engine.Check
 }
 
 func newHealthCard(g *gui, addr string) *healthCard {
-	h := &healthCard{g: g, addr: addr, list: container.NewVBox(), activity: widget.NewActivity(), note: para(""), idle: para("")}
+	h := &healthCard{g: g, addr: addr, list: container.NewVBox(), activity: widget.NewActivity(), note: para(""), client: newClientNotice(g)}
 	h.note.Importance = widget.DangerImportance
 	h.note.Hide()
-	h.idle.Importance = widget.WarningImportance
-	h.idle.Hide()
-	h.deletedText = para(tr("health.client_deleted",
-		"Google deleted this account's OAuth client: it deletes clients left unused for about 6 months. "+
-			"Within 30 days of the deletion you can restore it on the Clients page and sign in again; otherwise sign in with a new Desktop app client."))
-	h.deletedText.Importance = widget.WarningImportance
-	h.openClients = newButtonWithIcon(h.g, tr("health.open_clients", "Open the Clients page"), theme.ComputerIcon(), func() { h.g.open(h.clientsLink) })
-	h.newClient = newButtonWithIcon(h.g, tr("health.new_client", "Sign in with a new client"), theme.LoginIcon(), func() { h.g.showSignIn("") })
-	h.deleted = container.NewVBox(h.deletedText, container.NewHBox(h.openClients, h.newClient))
-	h.showDeleted(false)
 	h.again = newButtonWithIcon(h.g, tr("health.run", "Run the checks"), theme.ViewRefreshIcon(), h.onCheckAgain)
 	h.signIn = newButtonWithIcon(h.g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { h.g.showSignIn(h.addr) })
 	h.signIn.Importance = widget.HighImportance
 	h.signIn.Hide()
 	h.activity.Hide()
 	h.card = widget.NewCard(tr("health.title", "Health"), tr("health.subtitle", "What mailkey can check with this account's sign-in"),
-		container.NewVBox(h.idle, h.deleted, h.list, h.note, container.NewHBox(h.again, h.signIn, h.activity)))
+		container.NewVBox(h.client.idle, h.client.deleted, h.list, h.note, container.NewHBox(h.again, h.signIn, h.activity)))
 	return h
 }
 
@@ -76,45 +59,7 @@ func newHealthCard(g *gui, addr string) *healthCard {
 // its OAuth client: deleted by Google (the last refresh said
 // deleted_client), or unused long enough that Google may delete it.
 func (h *healthCard) showAccount(in engine.Info, now time.Time) {
-	h.clientsLink = google.ClientsLink(in.ProjectID)
-	h.showDeleted(in.NeedsSignIn && in.SignInCause == account.CauseClientDeleted)
-	h.showIdle(in, now)
-}
-
-func (h *healthCard) showDeleted(on bool) {
-	for _, o := range []fyne.CanvasObject{h.deleted, h.deletedText, h.openClients, h.newClient} {
-		if on {
-			o.Show()
-		} else {
-			o.Hide()
-		}
-	}
-}
-
-// showIdle warns when the account's OAuth client has gone unused longer
-// than account.ClientIdleWarning: Google deletes clients unused for about 6
-// months, and a token refresh counts as use.
-func (h *healthCard) showIdle(in engine.Info, now time.Time) {
-	if !in.ClientIdle(now) {
-		h.idle.Hide()
-		return
-	}
-	h.idle.SetText(tr("health.client_idle",
-		"This account has not used its OAuth client since {{.Date}}. Google deletes clients unused for about 6 months: "+
-			"send a message from this account now to keep it in use.",
-		map[string]any{"Date": longDate(in.LastClientUse())}))
-	h.idle.Show()
-}
-
-// healthCard builds the screen's Health card. The checks run on request: they
-// log in to Gmail and call its API, which opening the screen should not do
-// every time (Gmail limits login attempts).
-func (s *accountScreen) healthCard() fyne.CanvasObject {
-	s.health = newHealthCard(s.g, s.addr)
-	if s.checkNow {
-		s.health.onCheckAgain()
-	}
-	return s.health.card
+	h.client.showAccount(in, now, in.NeedsSignIn && in.SignInCause == account.CauseClientDeleted)
 }
 
 // onCheckAgain runs the checks off the UI goroutine.
@@ -153,7 +98,7 @@ func (h *healthCard) onChecked(checks []engine.Check, err error) {
 		}
 		deleted = deleted || c.Failed() && errors.Is(c.Err, oauth.ErrClientDeleted)
 	}
-	h.showDeleted(deleted)
+	h.client.showDeleted(deleted)
 	h.list.Objects = rows
 	h.list.Refresh()
 	h.card.Refresh()

@@ -90,9 +90,9 @@ func TestAccountDeletedAndIdleClient(t *testing.T) {
 	later := time.Now().Add(151 * 24 * time.Hour)
 	h.eng.Use(engine.WithClock(engine.ClockFunc(func() time.Time { return later })))
 	s := openAccount(t, h, ann)
-	if !s.health.idle.Visible() || !strings.Contains(s.health.idle.Text, "has not used its OAuth client since") ||
-		s.health.deleted.Visible() {
-		t.Fatalf("idle warning %v %q, deleted shown %v", s.health.idle.Visible(), s.health.idle.Text, s.health.deleted.Visible())
+	if !s.health.client.idle.Visible() || !strings.Contains(s.health.client.idle.Text, "has not used its OAuth client since") ||
+		s.health.client.deleted.Visible() {
+		t.Fatalf("idle warning %v %q, deleted shown %v", s.health.client.idle.Visible(), s.health.client.idle.Text, s.health.client.deleted.Visible())
 	}
 
 	h.gm.OAuth.SetClientDeleted(true)
@@ -105,7 +105,7 @@ func TestAccountDeletedAndIdleClient(t *testing.T) {
 			t.Errorf("the Health card lacks %q", want)
 		}
 	}
-	test.Tap(s.health.openClients)
+	test.Tap(s.health.client.openClients)
 	if links := h.links(); len(links) == 0 || links[len(links)-1] != "https://console.cloud.google.com/auth/clients?project=mailkey-test" {
 		t.Errorf("links opened: %q", links)
 	}
@@ -114,10 +114,10 @@ func TestAccountDeletedAndIdleClient(t *testing.T) {
 	}
 
 	again := openAccount(t, h, ann) // the saved reason brings the advice back
-	if !again.health.deleted.Visible() {
+	if !again.health.client.deleted.Visible() {
 		t.Fatal("reopened account screen does not say the client was deleted")
 	}
-	test.Tap(again.health.newClient)
+	test.Tap(again.health.client.newClient)
 	h.settle()
 	if si, ok := h.g.current.(*signIn); !ok || si.addr != "" {
 		t.Fatalf("Sign in with a new client opened %T", h.g.current)

@@ -65,27 +65,27 @@ func submit(addr, password string) error {
 func TestRelayPanel(t *testing.T) {
 	h, s := relayHarness(t)
 	p := s.relay
-	if p.status.Text != "The relay is not running." || p.server.Text != "127.0.0.1" || p.values.Items[3].Widget.(*widget.Label).Text != ann {
-		t.Fatalf("panel: status %q, server %q", p.status.Text, p.server.Text)
+	if p.server.status.Text != "The relay is not running." || p.server.host.Text != "127.0.0.1" || p.server.values.Items[3].Widget.(*widget.Label).Text != ann {
+		t.Fatalf("panel: status %q, server %q", p.server.status.Text, p.server.host.Text)
 	}
 
-	test.Type(p.label, "scanner")
-	test.Tap(p.create)
+	test.Type(p.passwords.label, "scanner")
+	test.Tap(p.passwords.create)
 	h.settle()
-	pw := p.newPass.Text
-	if !p.newPass.Visible() || !p.copyPass.Visible() || len(pw) != 24 || len(p.passwords.Objects) != 1 {
-		t.Fatalf("after Create: %q shown %v, %d listed", pw, p.newPass.Visible(), len(p.passwords.Objects))
+	pw := p.passwords.newPass.Text
+	if !p.passwords.newPass.Visible() || !p.passwords.copyPass.Visible() || len(pw) != 24 || len(p.passwords.list.Objects) != 1 {
+		t.Fatalf("after Create: %q shown %v, %d listed", pw, p.passwords.newPass.Visible(), len(p.passwords.list.Objects))
 	}
-	test.Tap(p.copyPass)
+	test.Tap(p.passwords.copyPass)
 	if got := h.app.Clipboard().Content(); got != pw {
 		t.Fatalf("clipboard %q", got)
 	}
 
-	test.Tap(p.startStop)
+	test.Tap(p.server.startStop)
 	h.settle()
 	addr := h.g.relay.running()
-	if addr == "" || !strings.Contains(p.status.Text, addr) || p.startStop.Text != "Stop the relay" || !strings.HasSuffix(addr, ":"+p.port.Text) {
-		t.Fatalf("after Start: %q, status %q, note %q", addr, p.status.Text, p.note.Text)
+	if addr == "" || !strings.Contains(p.server.status.Text, addr) || p.server.startStop.Text != "Stop the relay" || !strings.HasSuffix(addr, ":"+p.server.port.Text) {
+		t.Fatalf("after Start: %q, status %q, note %q", addr, p.server.status.Text, p.note.Text)
 	}
 	if err := submit(addr, pw); err != nil {
 		t.Fatal(err)
@@ -100,23 +100,23 @@ func TestRelayPanel(t *testing.T) {
 
 	// Revoke: the row goes, and the password no longer logs in.
 	var revoke *button
-	for _, o := range p.passwords.Objects[0].(*fyne.Container).Objects {
+	for _, o := range p.passwords.list.Objects[0].(*fyne.Container).Objects {
 		if b, ok := o.(*button); ok {
 			revoke = b
 		}
 	}
 	test.Tap(revoke)
 	h.settle()
-	if len(p.passwords.Objects) != 0 {
+	if len(p.passwords.list.Objects) != 0 {
 		t.Fatal("the revoked password is still listed")
 	}
 	if err := submit(addr, pw); err == nil || !strings.Contains(err.Error(), "535") {
 		t.Fatalf("a revoked password: %v", err)
 	}
 
-	test.Tap(p.startStop)
+	test.Tap(p.server.startStop)
 	h.settle()
-	if h.g.relay.running() != "" || p.startStop.Text != "Start the relay" {
+	if h.g.relay.running() != "" || p.server.startStop.Text != "Start the relay" {
 		t.Fatal("the relay did not stop")
 	}
 	if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
@@ -138,14 +138,14 @@ func TestRelayPanelQueue(t *testing.T) {
 	}
 	s := openAccount(t, h, ann)
 	p := s.relay
-	if p.queued.Text != "1 message waits in the queue." || len(p.items.Objects) != 1 || !p.flush.Visible() ||
-		!strings.Contains(p.items.Objects[0].(*widget.Label).Text, "cannot connect to 127.0.0.1:1") {
-		t.Fatalf("queue: %q, %d items", p.queued.Text, len(p.items.Objects))
+	if p.queue.queued.Text != "1 message waits in the queue." || len(p.queue.items.Objects) != 1 || !p.queue.flush.Visible() ||
+		!strings.Contains(p.queue.items.Objects[0].(*widget.Label).Text, "cannot connect to 127.0.0.1:1") {
+		t.Fatalf("queue: %q, %d items", p.queue.queued.Text, len(p.queue.items.Objects))
 	}
-	test.Tap(p.flush)
+	test.Tap(p.queue.flush)
 	h.settle()
-	if len(h.gm.SMTP.Messages()) != 1 || p.queued.Text != "0 messages wait in the queue." || p.flush.Visible() {
-		t.Fatalf("after Send now: %d sent, %q", len(h.gm.SMTP.Messages()), p.queued.Text)
+	if len(h.gm.SMTP.Messages()) != 1 || p.queue.queued.Text != "0 messages wait in the queue." || p.queue.flush.Visible() {
+		t.Fatalf("after Send now: %d sent, %q", len(h.gm.SMTP.Messages()), p.queue.queued.Text)
 	}
 	if p.note.Visible() {
 		t.Fatalf("note: %s", p.note.Text)
@@ -176,7 +176,7 @@ func TestRelayPanelQueueInFrench(t *testing.T) {
 	}
 	p := openAccount(t, h, ann).relay
 	var lines []string
-	for _, o := range p.items.Objects {
+	for _, o := range p.queue.items.Objects {
 		lines = append(lines, o.(*widget.Label).Text)
 	}
 	all := strings.Join(lines, "\n")

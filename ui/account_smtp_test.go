@@ -42,7 +42,7 @@ func TestAccountChangesSMTP(t *testing.T) {
 	if s.smtp.box.Visible() || !strings.HasPrefix(s.smtp.result.Text, "Saved") {
 		t.Errorf("after saving: open %v, result %q", s.smtp.box.Visible(), s.smtp.result.Text)
 	}
-	if !strings.Contains(s.server.Text, "(TLS)") {
-		t.Errorf("the account shows %q", s.server.Text)
+	if !strings.Contains(s.details.server.Text, "(TLS)") {
+		t.Errorf("the account shows %q", s.details.server.Text)
 	}
 }

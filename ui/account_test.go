@@ -44,23 +44,23 @@ func TestAccountScreenAppPasswordAndRemove(t *testing.T) {
 	composeLoginAnn(t, h)
 	s := openAccount(t, h, ann)
 
-	if s.title.Text != ann || s.method.Text != "App password" || s.status.Text != "OK" {
-		t.Fatalf("title %q method %q status %q", s.title.Text, s.method.Text, s.status.Text)
+	if s.details.title.Text != ann || s.details.method.Text != "App password" || s.details.status.Text != "OK" {
+		t.Fatalf("title %q method %q status %q", s.details.title.Text, s.details.method.Text, s.details.status.Text)
 	}
-	if !strings.Contains(s.server.Text, "127.0.0.1") || !strings.Contains(s.server.Text, "STARTTLS") {
-		t.Errorf("server %q", s.server.Text)
+	if !strings.Contains(s.details.server.Text, "127.0.0.1") || !strings.Contains(s.details.server.Text, "STARTTLS") {
+		t.Errorf("server %q", s.details.server.Text)
 	}
-	if !accountShows(s.actions, s.replace) || accountShows(s.actions, s.signIn) || s.expiry.Visible() || s.problem.Visible() {
+	if !accountShows(s.actions.row, s.renewal.replace) || accountShows(s.actions.row, s.renewal.signIn) || s.renewal.expiry.Visible() || s.renewal.problem.Visible() {
 		t.Error("an app-password account shows the wrong fix or an expiry")
 	}
 
-	test.Tap(s.checkConn)
+	test.Tap(s.actions.checkConn)
 	h.settle()
-	if !s.checkResult.Visible() || !strings.HasPrefix(s.checkResult.Text, "OK") {
-		t.Fatalf("check result %q", s.checkResult.Text)
+	if !s.actions.result.Visible() || !strings.HasPrefix(s.actions.result.Text, "OK") {
+		t.Fatalf("check result %q", s.actions.result.Text)
 	}
 
-	test.Tap(s.remove)
+	test.Tap(s.actions.remove)
 	text, confirm := overlay(t, h, "Remove")
 	if !strings.Contains(text, "keyring") || !strings.Contains(text, "app password") || !strings.Contains(text, ann) {
 		t.Fatalf("confirmation says %q; it must name the account and its keyring entry", text)
@@ -90,17 +90,17 @@ func TestAccountScreenCheckConnectionFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openAccount(t, h, ann)
-	test.Tap(s.checkConn)
+	test.Tap(s.actions.checkConn)
 	h.settle()
-	if !s.checkResult.Visible() || !strings.Contains(s.checkResult.Text, "keyring holds no app password") {
-		t.Fatalf("check result %q", s.checkResult.Text)
+	if !s.actions.result.Visible() || !strings.Contains(s.actions.result.Text, "keyring holds no app password") {
+		t.Fatalf("check result %q", s.actions.result.Text)
 	}
-	if s.checkConn.Disabled() || s.activity.Visible() || s.cancelCheck.Visible() {
+	if s.actions.checkConn.Disabled() || s.actions.activity.Visible() || s.actions.cancel.Visible() {
 		t.Error("the check did not end cleanly")
 	}
 
 	// Dismissing the confirmation keeps the account.
-	test.Tap(s.remove)
+	test.Tap(s.actions.remove)
 	_, keep := overlay(t, h, "Keep")
 	if keep == nil {
 		t.Fatal("no Keep button in the dialog")
@@ -126,36 +126,36 @@ func TestAccountScreenTestingOAuth(t *testing.T) {
 	signed := time.Now().Add(-5 * 24 * time.Hour)
 	put(signed)
 	s := openAccount(t, h, ann)
-	if s.method.Text != "OAuth 2.0 (your Google Cloud client)" || s.status.Text != "Expires in 2 days" {
-		t.Fatalf("method %q status %q", s.method.Text, s.status.Text)
+	if s.details.method.Text != "OAuth 2.0 (your Google Cloud client)" || s.details.status.Text != "Expires in 2 days" {
+		t.Fatalf("method %q status %q", s.details.method.Text, s.details.status.Text)
 	}
 	date := accountDate(signed.Add(account.TestingLifetime))
-	if !s.expiry.Visible() || !strings.Contains(s.expiry.Text, date) || !strings.Contains(s.expiry.Text, "7 days") ||
-		!strings.Contains(s.expiry.Text, "Publishing the app") {
-		t.Fatalf("expiry %q, want the date %s and the 7-day rule", s.expiry.Text, date)
+	if !s.renewal.expiry.Visible() || !strings.Contains(s.renewal.expiry.Text, date) || !strings.Contains(s.renewal.expiry.Text, "7 days") ||
+		!strings.Contains(s.renewal.expiry.Text, "Publishing the app") {
+		t.Fatalf("expiry %q, want the date %s and the 7-day rule", s.renewal.expiry.Text, date)
 	}
-	if s.problem.Visible() || !accountShows(s.actions, s.signIn) || accountShows(s.actions, s.replace) {
+	if s.renewal.problem.Visible() || !accountShows(s.actions.row, s.renewal.signIn) || accountShows(s.actions.row, s.renewal.replace) {
 		t.Error("an expiring OAuth account shows the wrong actions")
 	}
-	test.Tap(s.publish)
+	test.Tap(s.renewal.publish)
 	if links := h.links(); len(links) != 1 || !strings.HasPrefix(links[0], "https://console.cloud.google.com/auth/audience?project=mailkey-test") {
 		t.Errorf("Open Audience opened %v", links)
 	}
 
 	put(time.Now().Add(-8 * 24 * time.Hour))
 	s = openAccount(t, h, ann)
-	if s.status.Text != "Needs sign-in" {
-		t.Fatalf("status %q, want Needs sign-in", s.status.Text)
+	if s.details.status.Text != "Needs sign-in" {
+		t.Fatalf("status %q, want Needs sign-in", s.details.status.Text)
 	}
-	if !s.problem.Visible() || !strings.Contains(s.reason.Text, "7 days") {
-		t.Fatalf("reason %q (visible %v)", s.reason.Text, s.problem.Visible())
+	if !s.renewal.problem.Visible() || !strings.Contains(s.renewal.reason.Text, "7 days") {
+		t.Fatalf("reason %q (visible %v)", s.renewal.reason.Text, s.renewal.problem.Visible())
 	}
-	if !accountShows(s.fix, s.signIn) || s.signIn.Importance != widget.HighImportance {
+	if !accountShows(s.renewal.fix, s.renewal.signIn) || s.renewal.signIn.Importance != widget.HighImportance {
 		t.Fatal("no prominent Sign in again next to the reason")
 	}
 	// Tapping it opens the sign-in screen (not tapped here: that screen's own
 	// load is not this test's business).
-	if s.signIn.OnTapped == nil || s.signIn.Disabled() {
+	if s.renewal.signIn.OnTapped == nil || s.renewal.signIn.Disabled() {
 		t.Fatal("Sign in again does nothing")
 	}
 }
@@ -169,12 +169,12 @@ func TestAccountScreenShowsReason(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openAccount(t, h, ann)
-	if s.status.Text != "Needs sign-in" || !strings.Contains(s.reason.Text, "invalid_grant") || s.expiry.Visible() {
-		t.Fatalf("status %q reason %q expiry visible %v", s.status.Text, s.reason.Text, s.expiry.Visible())
+	if s.details.status.Text != "Needs sign-in" || !strings.Contains(s.renewal.reason.Text, "invalid_grant") || s.renewal.expiry.Visible() {
+		t.Fatalf("status %q reason %q expiry visible %v", s.details.status.Text, s.renewal.reason.Text, s.renewal.expiry.Visible())
 	}
 
 	s = openAccount(t, h, "nobody@gmail.com")
-	if !s.note.Visible() || s.note.Text == "" || !s.remove.Disabled() {
+	if !s.note.Visible() || s.note.Text == "" || !s.actions.remove.Disabled() {
 		t.Fatalf("a missing account shows %q", s.note.Text)
 	}
 }
@@ -198,7 +198,7 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := openAccount(t, h, ann)
-	test.Tap(s.remove)
+	test.Tap(s.actions.remove)
 	_, confirm := overlay(t, h, "Remove")
 	test.Tap(confirm)
 	h.settle()

@@ -22,77 +22,97 @@ func transportChoices() []transportChoice {
 	}
 }
 
-func (s *accountScreen) newTransport() {
+// transportPicker is the account screen's Sending row: how an OAuth
+// account's mail leaves, saved as soon as it is chosen; an app-password
+// account shows smtpOnly instead.
+type transportPicker struct {
+	s        *accountScreen
+	box      *fyne.Container
+	choice   *widget.RadioGroup
+	smtpOnly *widget.Label
+	// setting is true while the choice is set from the account.
+	setting bool
+	// noted is true while the screen's note says that the choice's save
+	// failed.
+	noted bool
+}
+
+func newTransportPicker(s *accountScreen) *transportPicker {
+	t := &transportPicker{s: s, box: container.NewStack()}
 	var texts []string
 	for _, c := range transportChoices() {
 		texts = append(texts, c.text)
 	}
-	s.transport = widget.NewRadioGroup(texts, s.onTransport)
-	s.transport.Required = true
-	s.smtpOnly = widget.NewLabel(tr("account.transport.smtp_fixed", "SMTP (an app password cannot use the Gmail API)"))
-	s.sending = container.NewStack()
-	s.transport.Disable()
+	t.choice = widget.NewRadioGroup(texts, t.onChoose)
+	t.choice.Required = true
+	t.smtpOnly = widget.NewLabel(tr("account.transport.smtp_fixed", "SMTP (an app password cannot use the Gmail API)"))
+	t.choice.Disable()
+	return t
 }
 
-// showTransport shows the account's transport: a choice for OAuth, a line
-// for an app password.
-func (s *accountScreen) showTransport(in engine.Info) {
+// show shows the account's transport: a choice for OAuth, a line for an
+// app password.
+func (t *transportPicker) show(in engine.Info) {
 	if in.Method != account.OAuth {
-		s.sending.Objects = []fyne.CanvasObject{s.smtpOnly}
-		s.sending.Refresh()
+		t.box.Objects = []fyne.CanvasObject{t.smtpOnly}
+		t.box.Refresh()
 		return
 	}
-	s.setTransport(in.EffectiveTransport())
-	s.transport.Enable()
-	s.sending.Objects = []fyne.CanvasObject{s.transport}
-	s.sending.Refresh()
+	t.set(in.EffectiveTransport())
+	t.choice.Enable()
+	t.box.Objects = []fyne.CanvasObject{t.choice}
+	t.box.Refresh()
 }
 
-// setTransport selects value without saving it.
-func (s *accountScreen) setTransport(value string) {
-	s.settingTransport = true
-	defer func() { s.settingTransport = false }()
+// set selects value without saving it.
+func (t *transportPicker) set(value string) {
+	t.setting = true
+	defer func() { t.setting = false }()
 	for _, c := range transportChoices() {
 		if c.value == value {
-			s.transport.SetSelected(c.text)
+			t.choice.SetSelected(c.text)
 		}
 	}
 }
 
-// onTransport saves the chosen transport off the UI goroutine; on failure
+// onChoose saves the chosen transport off the UI goroutine; on failure
 // the choice goes back to the saved one.
-func (s *accountScreen) onTransport(text string) {
-	if s.settingTransport || !s.ready {
+func (t *transportPicker) onChoose(text string) {
+	s := t.s
+	if t.setting || !s.ready {
 		return
 	}
 	value := ""
-	if i := choiceIndex(s.transport); i >= 0 {
+	if i := choiceIndex(t.choice); i >= 0 {
 		value = transportChoices()[i].value
 	}
 	if value == "" || value == s.info.EffectiveTransport() {
 		return
 	}
-	s.transport.Disable()
+	t.choice.Disable()
 	run(s.g.tasks, func() (engine.Info, error) {
 		if err := s.g.eng.SetTransport(s.addr, value); err != nil {
 			return engine.Info{}, err
 		}
 		return s.g.eng.Account(s.addr)
-	}, func(in engine.Info, err error) {
-		s.transport.Enable()
-		if err != nil {
-			s.setTransport(s.info.EffectiveTransport())
-			s.showNote(errorText(err))
-			s.transportNoted = true
-			s.relayout()
-			return
-		}
-		s.info = in
-		s.setTransport(in.EffectiveTransport())
-		if s.transportNoted {
-			s.note.Hide()
-		}
-		s.transportNoted = false
+	}, t.onSaved)
+}
+
+func (t *transportPicker) onSaved(in engine.Info, err error) {
+	s := t.s
+	t.choice.Enable()
+	if err != nil {
+		t.set(s.info.EffectiveTransport())
+		s.showNote(errorText(err))
+		t.noted = true
 		s.relayout()
-	})
+		return
+	}
+	s.info = in
+	t.set(in.EffectiveTransport())
+	if t.noted {
+		s.note.Hide()
+	}
+	t.noted = false
+	s.relayout()
 }

@@ -11,13 +11,13 @@ func TestAccountTransportChoice(t *testing.T) {
 	h := newHarness(t)
 	signInOAuth(t, h)
 	s := openAccount(t, h, ann)
-	if !accountShows(s.sending, s.transport) || s.transport.Disabled() || s.transport.Selected != transportChoices()[0].text {
-		t.Fatalf("OAuth account: choice shown %v, disabled %v, selected %q", accountShows(s.sending, s.transport), s.transport.Disabled(), s.transport.Selected)
+	if !accountShows(s.transport.box, s.transport.choice) || s.transport.choice.Disabled() || s.transport.choice.Selected != transportChoices()[0].text {
+		t.Fatalf("OAuth account: choice shown %v, disabled %v, selected %q", accountShows(s.transport.box, s.transport.choice), s.transport.choice.Disabled(), s.transport.choice.Selected)
 	}
 	for _, want := range []string{account.TransportAPI, account.TransportSMTP, account.TransportAuto} {
 		for _, c := range transportChoices() {
 			if c.value == want {
-				s.transport.SetSelected(c.text)
+				s.transport.choice.SetSelected(c.text)
 			}
 		}
 		h.settle()
@@ -25,20 +25,20 @@ func TestAccountTransportChoice(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if in.Transport != want || s.transport.Disabled() || s.note.Visible() {
-			t.Fatalf("chose %q, saved %q (disabled %v, note %q)", want, in.Transport, s.transport.Disabled(), s.note.Text)
+		if in.Transport != want || s.transport.choice.Disabled() || s.note.Visible() {
+			t.Fatalf("chose %q, saved %q (disabled %v, note %q)", want, in.Transport, s.transport.choice.Disabled(), s.note.Text)
 		}
 	}
 	// Reopening shows the saved choice.
 	for _, c := range transportChoices() {
 		if c.value == account.TransportAPI {
-			s.transport.SetSelected(c.text)
+			s.transport.choice.SetSelected(c.text)
 		}
 	}
 	h.settle()
 	s = openAccount(t, h, ann)
-	if s.transport.Selected != transportChoices()[2].text {
-		t.Fatalf("reopened with %q selected", s.transport.Selected)
+	if s.transport.choice.Selected != transportChoices()[2].text {
+		t.Fatalf("reopened with %q selected", s.transport.choice.Selected)
 	}
 }
 
@@ -50,7 +50,7 @@ func TestAccountTransportAppPassword(t *testing.T) {
 	h.g.accountsChanged()
 	h.settle()
 	s := openAccount(t, h, ann)
-	if accountShows(s.sending, s.transport) || !accountShows(s.sending, s.smtpOnly) {
+	if accountShows(s.transport.box, s.transport.choice) || !accountShows(s.transport.box, s.transport.smtpOnly) {
 		t.Fatal("an app-password account offers a choice of transport")
 	}
 }

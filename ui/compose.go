@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -9,118 +10,57 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/mail"
 )
 
 // compose writes and sends one message from one of the accounts. A failed
 // send keeps the whole draft and offers the redacted SMTP transcript.
-// Attachments (compose_attach.go) come from a file dialog or from files
-// dropped on the window.
+// Each part is a component of its own; compose holds the subject and the
+// message, and ties the parts together: what sending reads from each, and
+// what each change means for the others.
 type compose struct {
 	g          *gui
-	initial    string // the account to preselect
 	testToSelf bool
-	sending    cancellable
-	busy       bool
-	accounts   []engine.Info
-	files      []composeFile
 
-	intro    *widget.Label
-	from     *widget.Select
-	fromErr  *widget.Label
-	fromNote *widget.Label // compose_aliases.go
-	to       *entry
-	toErr    *widget.Label
-	cc       *entry
-	ccErr    *widget.Label
-	bcc      *entry
-	bccErr   *widget.Label
-	subject  *entry
-	body     *entry
+	intro *widget.Label
 	// back returns to the account (Escape does the same).
 	back *button
-
-	addFile  *button
-	fileRows *fyne.Container
-	rows     []*composeFileRow
-	fileErr  *widget.Label
-	sizeWarn *widget.Label
-
-	send     *button
-	cancel   *button
-	activity *widget.Activity
-	// result shows "Sent…" or what went wrong.
-	result *widget.Label
-	// resultLinks opens or copies the long URLs of a failure, shown shortened.
-	resultLinks *linkBar
-	// signIn and replace fix a refused sign-in, for the matching method.
-	signIn  *button
-	replace *button
-	// transcript holds the redacted SMTP dialogue of a failed send.
-	transcript     *widget.Accordion
-	transcriptText *widget.Label
+	// from chooses the account or alias to send from (compose_from.go).
+	from *fromPicker
+	// rcpt holds To, Cc and Bcc with their errors (compose_recipients.go).
+	rcpt    *recipients
+	subject *entry
+	body    *entry
+	// attach is the attachment list: from a file dialog or from files
+	// dropped on the window (compose_attach.go).
+	attach *attachmentList
+	// sending is Send with its activity, Cancel and outcome (compose_send.go).
+	sending *sendArea
 	// root is the screen's content, laid out again after each change.
 	root fyne.CanvasObject
 }
 
 func newCompose(g *gui, from string, testToSelf bool) *compose {
 	c := &compose{
-		g:              g,
-		initial:        from,
-		testToSelf:     testToSelf,
-		intro:          para(""),
-		fromErr:        composeErrLabel(),
-		to:             newEntry(g),
-		toErr:          composeErrLabel(),
-		cc:             newEntry(g),
-		ccErr:          composeErrLabel(),
-		bcc:            newEntry(g),
-		bccErr:         composeErrLabel(),
-		subject:        newEntry(g),
-		body:           newMultiLineEntry(g),
-		fileRows:       container.NewVBox(),
-		fileErr:        composeErrLabel(),
-		sizeWarn:       para(""),
-		activity:       widget.NewActivity(),
-		result:         para(""),
-		transcriptText: widget.NewLabel(""),
+		g:          g,
+		testToSelf: testToSelf,
+		intro:      para(""),
+		rcpt:       newRecipients(g),
+		subject:    newEntry(g),
+		body:       newMultiLineEntry(g),
 	}
-	c.fromNote = para("")
-	c.fromNote.Hide()
-	c.from = widget.NewSelect(nil, func(string) { c.onFromChanged() })
-	c.from.PlaceHolder = tr("compose.loading_accounts", "Loading the accounts…")
-	for _, e := range []*entry{c.to, c.cc, c.bcc} {
-		e.SetPlaceHolder("ann@example.com, Bob <bob@example.com>")
-	}
+	c.from = newFromPicker(g, from, testToSelf, c.onFromChanged)
 	c.back = newButtonWithIcon(g, tr("nav.back", "Back"), theme.NavigateBackIcon(), g.back)
 	c.back.Importance = widget.LowImportance
 	c.body.Wrapping = fyne.TextWrapWord
 	c.body.SetMinRowsVisible(6)
 	c.body.OnChanged = func(string) { c.updateSizeWarning() }
-	c.sizeWarn.Importance = widget.WarningImportance
-	c.result.Selectable = true // the Message-ID can be copied
-	c.resultLinks = newLinkBar(g)
-	c.transcriptText.Selectable = true
-	c.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
-	c.addFile = newButtonWithIcon(g, tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), c.onAddFile)
-	c.send = newButtonWithIcon(g, tr("compose.send", "Send"), theme.MailSendIcon(), c.onSend)
-	c.send.Importance = widget.HighImportance
-	c.send.Disable()
-	c.cancel = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), c.onCancel)
-	c.signIn = newButtonWithIcon(g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { c.g.showSignIn(c.from.Selected) })
-	c.signIn.Importance = widget.HighImportance
-	c.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { c.g.showAppPassword(c.from.Selected) })
-	c.replace.Importance = widget.HighImportance
-	// Both ways: a long line of the transcript scrolls sideways instead of
-	// widening the window (issue 11, defect 8).
-	scroll := container.NewScroll(c.transcriptText)
-	scroll.SetMinSize(fyne.NewSize(0, 200))
-	c.transcript = widget.NewAccordion(widget.NewAccordionItem(tr("compose.transcript", "Conversation with the server (passwords and tokens hidden)"), scroll))
-	for _, o := range []fyne.CanvasObject{c.sizeWarn, c.cancel, c.activity, c.result, c.signIn, c.replace, c.transcript} {
-		o.Hide()
-	}
+	c.attach = newAttachmentList(g, c.relayout, c.updateSizeWarning)
+	c.sending = newSendArea(g, c.onSend, func() string { return c.from.choice.Selected }, c.relayout)
 	if testToSelf {
 		c.intro.SetText(tr("compose.test.intro", "This message goes from {{.Address}} to itself. Press Send; when it arrives in your inbox, mailkey is set up.", map[string]any{"Address": from}))
-		c.to.SetText(from)
+		c.rcpt.to.SetText(from)
 		c.subject.SetText(tr("compose.test.subject", "mailkey test"))
 		c.body.SetText(tr("compose.test.body", "This message proves that mailkey can send mail as {{.Address}}.\n\nYou can delete it.", map[string]any{"Address": from}))
 	} else {
@@ -137,32 +77,31 @@ func composeErrLabel() *widget.Label {
 	return l
 }
 
+// showErr shows err in the error label l of a field.
+func showErr(l *widget.Label, err error) {
+	l.SetText(errorText(err))
+	l.Show()
+}
+
 func (c *compose) content() fyne.CanvasObject {
 	title := tr("compose.title", "New message")
 	if c.testToSelf {
 		title = tr("ap.send_test", "Send a test email to myself")
 	}
-	form := widget.NewForm(
-		widget.NewFormItem(tr("compose.from", "From"), container.NewVBox(c.from, c.fromErr, c.fromNote)),
-		widget.NewFormItem(tr("compose.to", "To"), container.NewVBox(c.to, c.toErr)),
-		widget.NewFormItem(tr("compose.cc", "Cc"), container.NewVBox(c.cc, c.ccErr)),
-		widget.NewFormItem(tr("compose.bcc", "Bcc"), container.NewVBox(c.bcc, c.bccErr)),
+	items := []*widget.FormItem{widget.NewFormItem(tr("compose.from", "From"), c.from.content())}
+	items = append(items, c.rcpt.items()...)
+	items = append(items,
 		widget.NewFormItem(tr("compose.subject", "Subject"), c.subject),
 		widget.NewFormItem(tr("compose.message", "Message"), c.body),
 	)
-	dropHint := para(tr("compose.drop_hint", "You can also drop files on this window."))
+	form := widget.NewForm(items...)
 	keys := para(tr("compose.keys", "Keys: Ctrl+Enter sends, Ctrl+O adds a file, Escape goes back, F1 opens Help."))
-	attach := container.NewVBox(
-		container.NewHBox(widget.NewLabelWithStyle(tr("compose.attachments", "Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), c.addFile),
-		dropHint, c.fileRows, c.fileErr, c.sizeWarn,
-	)
 	// Send stays at the foot of the window, above the fold however long the message.
 	// The outcome shows under it, in view too.
-	bar := container.NewVBox(widget.NewSeparator(), container.NewHBox(c.send, c.cancel, c.activity), c.result, c.resultLinks.box)
-	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), bar, nil, nil, container.NewVScroll(container.NewVBox(
-		c.intro, form, attach,
-		container.NewHBox(c.signIn, c.replace), c.transcript, keys,
-	)))
+	objs := []fyne.CanvasObject{c.intro, form, c.attach.content()}
+	objs = append(objs, c.sending.fixes()...)
+	objs = append(objs, keys)
+	c.root = container.NewBorder(container.NewHBox(c.back, heading(title)), c.sending.bar(), nil, nil, container.NewVScroll(container.NewVBox(objs...)))
 	return c.root
 }
 
@@ -170,9 +109,14 @@ func (c *compose) content() fyne.CanvasObject {
 // so the focus goes to Send.
 func (c *compose) firstFocus() fyne.Focusable {
 	if c.testToSelf {
-		return c.send
+		return c.sending.send
 	}
-	return c.to
+	return c.rcpt.to
+}
+
+// texts are the draft's text fields.
+func (c *compose) texts() []*entry {
+	return append(c.rcpt.entries(), c.subject, c.body)
 }
 
 // leaveQuestion asks before a draft is lost.
@@ -180,12 +124,12 @@ func (c *compose) leaveQuestion() string {
 	if c.testToSelf {
 		return ""
 	}
-	for _, e := range []*entry{c.to, c.cc, c.bcc, c.subject, c.body} {
+	for _, e := range c.texts() {
 		if strings.TrimSpace(e.Text) != "" {
 			return tr("compose.leave", "The message you are writing will be lost.")
 		}
 	}
-	if len(c.files) > 0 {
+	if len(c.attach.files) > 0 {
 		return tr("compose.leave", "The message you are writing will be lost.")
 	}
 	return ""
@@ -193,8 +137,8 @@ func (c *compose) leaveQuestion() string {
 
 // onLeave stops a send that is still running.
 func (c *compose) onLeave() {
-	if c.busy {
-		c.sending.stop()
+	if c.sending.busy {
+		c.sending.op.stop()
 	}
 }
 
@@ -216,55 +160,113 @@ func (c *compose) loadAccounts() {
 
 func (c *compose) onAccounts(list []engine.Info, err error) {
 	defer c.relayout()
-	c.from.PlaceHolder = tr("compose.choose_account", "Choose an account")
-	if err != nil {
-		c.showErr(c.fromErr, err)
-		c.from.Refresh()
+	if !c.from.set(list, err) {
 		return
-	}
-	c.accounts = list
-	opts := make([]string, len(list))
-	for i, in := range list {
-		opts[i] = in.Address
-	}
-	opts = append(opts, aliasOptions(list)...) // compose_aliases.go
-	c.from.SetOptions(opts)
-	if len(opts) == 0 {
-		c.fromErr.SetText(tr("compose.no_account", "There is no account to send from yet. Add one first."))
-		c.fromErr.Show()
-		return
-	}
-	c.from.SetSelected(opts[0])
-	for _, o := range opts {
-		if strings.EqualFold(o, c.initial) {
-			c.from.SetSelected(o)
-		}
 	}
 	// Send can be pressed now: a test message to oneself starts the keyboard there.
 	if cv := c.g.win.Canvas(); c.testToSelf && cv.Focused() == nil && c.g.current == screen(c) {
-		cv.Focus(c.send)
+		cv.Focus(c.sending.send)
 	}
 }
 
 func (c *compose) onFromChanged() {
-	c.showFromNote()
-	if !c.busy && c.from.Selected != "" {
-		c.send.Enable()
+	if !c.sending.busy && c.from.choice.Selected != "" {
+		c.sending.send.Enable()
 	}
 	c.updateSizeWarning()
 }
 
-// account returns the selected account.
-func (c *compose) account() (engine.Info, bool) {
-	for _, in := range c.accounts {
-		if in.Address == c.from.Selected {
-			return in, true
-		}
+// onDropped attaches the files dropped on the window, unless a send is
+// under way.
+func (c *compose) onDropped(uris []fyne.URI) {
+	if c.sending.busy {
+		return
 	}
-	return engine.Info{}, false
+	c.attach.onDropped(uris)
 }
 
-func (c *compose) showErr(l *widget.Label, err error) {
-	l.SetText(errorText(err))
-	l.Show()
+// updateSizeWarning warns when a message from a Gmail account would pass
+// Gmail's limit. The engine refuses to send it anyway; this says so early.
+func (c *compose) updateSizeWarning() {
+	in, ok := c.from.account()
+	n := mail.EstimateSize(c.subject.Text, c.body.Text, c.attach.sizes()...)
+	c.attach.warnSize(n, ok && google.IsGmailHost(google.SMTPURL(in.SMTP)))
+}
+
+// message reads the form. It shows an error next to each field that is wrong
+// and reports whether the message can be sent.
+func (c *compose) message() (mail.Message, bool) {
+	c.from.err.Hide()
+	c.rcpt.hideErrors()
+	c.attach.err.Hide()
+	m := mail.Message{From: c.from.choice.Selected, Subject: c.subject.Text, Body: c.body.Text}
+	ok := true
+	if m.From == "" {
+		c.from.err.SetText(tr("compose.from_missing", "Choose the account to send from."))
+		c.from.err.Show()
+		ok = false
+	}
+	ok = c.rcpt.read(&m) && ok
+	if err := m.CheckRecipients(); ok && err != nil {
+		showErr(c.rcpt.toErr, err)
+		ok = false
+	}
+	m.Attachments = c.attach.paths()
+	return m, ok
+}
+
+// onSend sends the message off the UI goroutine, with Cancel on offer.
+func (c *compose) onSend() {
+	if c.sending.busy || c.sending.send.Disabled() {
+		return
+	}
+	m, ok := c.message()
+	if !ok {
+		c.relayout()
+		return
+	}
+	ctx := c.sending.start()
+	c.setBusy(true)
+	run(c.g.tasks, func() (mail.Result, error) { return c.g.eng.Send(ctx, m) }, c.onSent)
+}
+
+func (c *compose) onSent(res mail.Result, err error) {
+	defer c.relayout()
+	c.sending.op.stop()
+	c.setBusy(false)
+	if err != nil {
+		field := c.rcpt.errorOf(err, c.from.err)
+		if errors.Is(err, mail.ErrAttachment) {
+			field = c.attach.err
+		}
+		c.sending.showFailure(res, err, field)
+		return
+	}
+	text := c.sending.showSent(res)
+	if c.testToSelf {
+		c.sending.lookForArrival(c.from.choice.Selected, text, res) // compose_arrival.go
+	}
+	c.clear()
+}
+
+// setBusy disables the form while a message is being sent.
+func (c *compose) setBusy(busy bool) {
+	defer c.relayout()
+	for _, w := range []fyne.Disableable{c.from.choice, c.rcpt.to, c.rcpt.cc, c.rcpt.bcc, c.subject, c.body} {
+		if busy {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	c.attach.setDisabled(busy)
+	c.sending.setBusy(busy, c.from.choice.Selected != "")
+}
+
+// clear empties the form after a successful send, keeping From.
+func (c *compose) clear() {
+	for _, e := range c.texts() {
+		e.SetText("")
+	}
+	c.attach.clear()
 }

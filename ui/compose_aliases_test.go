@@ -19,16 +19,16 @@ func TestComposeOffersAliases(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := openCompose(t, h, ann, false)
-	if !slices.Equal(c.from.Options, []string{ann, "ann@example.com"}) {
-		t.Fatalf("From offers %q", c.from.Options)
+	if !slices.Equal(c.from.choice.Options, []string{ann, "ann@example.com"}) {
+		t.Fatalf("From offers %q", c.from.choice.Options)
 	}
-	if c.fromNote.Visible() {
-		t.Errorf("an OAuth account got the app-password note %q", c.fromNote.Text)
+	if c.from.note.Visible() {
+		t.Errorf("an OAuth account got the app-password note %q", c.from.note.Text)
 	}
-	c.from.SetSelected("ann@example.com")
-	test.Type(c.to, "bob@example.com")
+	c.from.choice.SetSelected("ann@example.com")
+	test.Type(c.rcpt.to, "bob@example.com")
 	test.Type(c.subject, "hello")
-	test.Tap(c.send)
+	test.Tap(c.sending.send)
 	h.settle()
 	msgs := h.gm.SMTP.Messages()
 	if len(msgs) != 1 || msgs[0].From != "ann@example.com" || msgs[0].User != ann || msgs[0].Mech != "XOAUTH2" {
@@ -41,10 +41,10 @@ func TestComposeAppPasswordFromNote(t *testing.T) {
 	h := newHarness(t)
 	composeLoginAnn(t, h)
 	c := openCompose(t, h, ann, false)
-	if !slices.Equal(c.from.Options, []string{ann}) {
-		t.Fatalf("From offers %q", c.from.Options)
+	if !slices.Equal(c.from.choice.Options, []string{ann}) {
+		t.Fatalf("From offers %q", c.from.choice.Options)
 	}
-	if !c.fromNote.Visible() || !strings.Contains(c.fromNote.Text, "app password cannot list") {
-		t.Errorf("From note %q (shown %v)", c.fromNote.Text, c.fromNote.Visible())
+	if !c.from.note.Visible() || !strings.Contains(c.from.note.Text, "app password cannot list") {
+		t.Errorf("From note %q (shown %v)", c.from.note.Text, c.from.note.Visible())
 	}
 }

@@ -16,43 +16,42 @@ import (
 // IMAP) and replaces that line with where it landed. The time counts from
 // the end of the send, when the server accepted the message, as
 // engine.TestArrival ('mailkey test') counts it. Sending again cancels the look.
-func (c *compose) lookForArrival(sent string, res mail.Result) {
-	from := c.from.Selected
-	c.result.SetText(sent + "\n" + tr("compose.arrival_looking", "Looking for it in the mailbox of {{.Address}} (up to a minute)…",
+func (a *sendArea) lookForArrival(from, sent string, res mail.Result) {
+	a.result.SetText(sent + "\n" + tr("compose.arrival_looking", "Looking for it in the mailbox of {{.Address}} (up to a minute)…",
 		map[string]any{"Address": from}))
-	ctx := c.sending.start()
+	ctx := a.op.start()
 	start := time.Now()
-	run(c.g.tasks, func() (arrival.Result, error) {
-		return c.g.eng.WaitArrival(ctx, from, res.MessageID, start, arrival.DefaultTimeout)
+	run(a.g.tasks, func() (arrival.Result, error) {
+		return a.g.eng.WaitArrival(ctx, from, res.MessageID, start, arrival.DefaultTimeout)
 	}, func(r arrival.Result, err error) {
 		if ctx.Err() != nil && err != nil {
 			return // cancelled: a new send took over the result
 		}
-		c.showArrival(sent, r, err)
+		a.showArrival(sent, r, err)
 	})
 }
 
 // showArrival shows where the test message landed.
-func (c *compose) showArrival(sent string, r arrival.Result, err error) {
-	defer c.relayout()
+func (a *sendArea) showArrival(sent string, r arrival.Result, err error) {
+	defer a.relayout()
 	if err != nil {
-		c.result.Importance = widget.WarningImportance
-		c.result.SetText(sent + "\n" + tr("compose.arrival_unknown", "Sent, but the mailbox could not be read to confirm the arrival:") + "\n" + errorText(err))
+		a.result.Importance = widget.WarningImportance
+		a.result.SetText(sent + "\n" + tr("compose.arrival_unknown", "Sent, but the mailbox could not be read to confirm the arrival:") + "\n" + errorText(err))
 		return
 	}
 	lines := []string{sent}
 	what, next := localText(r.Text(arrival.DefaultTimeout))
 	lines = append(lines, sentence(what))
-	if a := r.AuthText(); a.What != "" {
-		w, _ := localText(a)
+	if auth := r.AuthText(); auth.What != "" {
+		w, _ := localText(auth)
 		lines = append(lines, sentence(w))
 	}
 	if next != "" {
 		lines = append(lines, sentence(next))
 	}
-	c.result.Importance = widget.SuccessImportance
+	a.result.Importance = widget.SuccessImportance
 	if r.Place != arrival.Inbox {
-		c.result.Importance = widget.WarningImportance
+		a.result.Importance = widget.WarningImportance
 	}
-	c.result.SetText(strings.Join(lines, "\n"))
+	a.result.SetText(strings.Join(lines, "\n"))
 }

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/mail"
 )
 
@@ -36,30 +35,60 @@ type composeAdded struct {
 	failed []error
 }
 
-// onAddFile lets the user choose a file to attach.
-func (c *compose) onAddFile() {
+// attachmentList is Compose's attachments: "Add file…", a row per file with
+// its size and Remove, the files that could not be attached, and the
+// warning of a message over Gmail's limit.
+type attachmentList struct {
+	g        *gui
+	files    []composeFile
+	rows     []*composeFileRow
+	box      *fyne.Container // the rows
+	add      *button
+	err      *widget.Label
+	sizeWarn *widget.Label
+	// disabled is set while a message is being sent.
+	disabled bool
+	// relayout lays the screen out again; changed runs after the files changed.
+	relayout, changed func()
+}
+
+func newAttachmentList(g *gui, relayout, changed func()) *attachmentList {
+	a := &attachmentList{g: g, box: container.NewVBox(), err: composeErrLabel(), sizeWarn: para(""), relayout: relayout, changed: changed}
+	a.sizeWarn.Importance = widget.WarningImportance
+	a.sizeWarn.Hide()
+	a.add = newButtonWithIcon(g, tr("compose.add_file", "Add file…"), theme.MailAttachmentIcon(), a.onAdd)
+	return a
+}
+
+func (a *attachmentList) content() fyne.CanvasObject {
+	dropHint := para(tr("compose.drop_hint", "You can also drop files on this window."))
+	return container.NewVBox(
+		container.NewHBox(widget.NewLabelWithStyle(tr("compose.attachments", "Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), a.add),
+		dropHint, a.box, a.err, a.sizeWarn,
+	)
+}
+
+// onAdd lets the user choose a file to attach.
+func (a *attachmentList) onAdd() {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-		c.g.dialog = nil
+		a.g.dialog = nil
 		if err != nil {
-			c.showErr(c.fileErr, err)
+			showErr(a.err, err)
 			return
 		}
 		if r == nil {
 			return // cancelled
 		}
-		c.addFiles([]string{r.URI().Path()}, r)
-	}, c.g.win)
+		a.addFiles([]string{r.URI().Path()}, r)
+	}, a.g.win)
 	// Fyne 2.8.1 builds the dialog's window in Show: a Resize before it
 	// dereferences a nil window and ends the app (issue 11).
-	c.g.showDialog(d)
+	a.g.showDialog(d)
 	d.Resize(fyne.NewSize(760, 520))
 }
 
 // onDropped attaches the files dropped on the window.
-func (c *compose) onDropped(uris []fyne.URI) {
-	if c.busy {
-		return
-	}
+func (a *attachmentList) onDropped(uris []fyne.URI) {
 	var paths []string
 	var failed []error
 	for _, u := range uris {
@@ -72,22 +101,22 @@ func (c *compose) onDropped(uris []fyne.URI) {
 		paths = append(paths, u.Path())
 	}
 	if len(failed) > 0 {
-		c.showFileErrors(failed)
+		a.showErrors(failed)
 	}
 	if len(paths) > 0 {
-		c.addFiles(paths)
+		a.addFiles(paths)
 	}
 }
 
 // addFiles attaches paths. It reads their sizes off the UI goroutine, and
 // closes the readers the file dialog opened there too.
-func (c *compose) addFiles(paths []string, closers ...io.Closer) {
-	run(c.g.tasks, func() (composeAdded, error) {
+func (a *attachmentList) addFiles(paths []string, closers ...io.Closer) {
+	run(a.g.tasks, func() (composeAdded, error) {
 		for _, cl := range closers {
 			_ = cl.Close()
 		}
 		return composeStat(paths), nil
-	}, c.onFilesAdded)
+	}, a.onAdded)
 }
 
 // composeStat reads the size of each file, refusing what cannot be attached.
@@ -104,31 +133,31 @@ func composeStat(paths []string) composeAdded {
 	return out
 }
 
-func (c *compose) onFilesAdded(added composeAdded, _ error) {
-	c.fileErr.Hide()
+func (a *attachmentList) onAdded(added composeAdded, _ error) {
+	a.err.Hide()
 	if len(added.failed) > 0 {
-		c.showFileErrors(added.failed)
+		a.showErrors(added.failed)
 	}
 	for _, f := range added.files {
-		if !c.hasFile(f.path) {
-			c.files = append(c.files, f)
+		if !a.has(f.path) {
+			a.files = append(a.files, f)
 		}
 	}
-	c.showFiles()
+	a.show()
 }
 
-func (c *compose) showFileErrors(errs []error) {
+func (a *attachmentList) showErrors(errs []error) {
 	texts := make([]string, len(errs))
 	for i, err := range errs {
 		texts[i] = errorText(err)
 	}
-	c.fileErr.SetText(strings.Join(texts, "\n"))
-	c.fileErr.Show()
-	c.relayout()
+	a.err.SetText(strings.Join(texts, "\n"))
+	a.err.Show()
+	a.relayout()
 }
 
-func (c *compose) hasFile(path string) bool {
-	for _, f := range c.files {
+func (a *attachmentList) has(path string) bool {
+	for _, f := range a.files {
 		if f.path == path {
 			return true
 		}
@@ -136,57 +165,91 @@ func (c *compose) hasFile(path string) bool {
 	return false
 }
 
-// onRemoveFile drops one attachment from the draft.
-func (c *compose) onRemoveFile(path string) {
-	kept := c.files[:0]
-	for _, f := range c.files {
+// onRemove drops one attachment from the draft.
+func (a *attachmentList) onRemove(path string) {
+	kept := a.files[:0]
+	for _, f := range a.files {
 		if f.path != path {
 			kept = append(kept, f)
 		}
 	}
-	c.files = kept
-	c.showFiles()
+	a.files = kept
+	a.show()
 }
 
-// showFiles rebuilds the attachment rows from c.files.
-func (c *compose) showFiles() {
-	c.rows = c.rows[:0]
-	objs := make([]fyne.CanvasObject, 0, len(c.files))
-	for _, f := range c.files {
+// show rebuilds the rows from a.files.
+func (a *attachmentList) show() {
+	a.rows = a.rows[:0]
+	objs := make([]fyne.CanvasObject, 0, len(a.files))
+	for _, f := range a.files {
 		r := &composeFileRow{file: f, name: widget.NewLabel(filepath.Base(f.path)), size: widget.NewLabel(composeSize(f.size))}
 		r.name.Truncation = fyne.TextTruncateEllipsis
 		path := f.path
-		r.remove = newButtonWithIcon(c.g, tr("compose.remove", "Remove"), theme.ContentRemoveIcon(), func() { c.onRemoveFile(path) })
-		if c.busy {
+		r.remove = newButtonWithIcon(a.g, tr("compose.remove", "Remove"), theme.ContentRemoveIcon(), func() { a.onRemove(path) })
+		if a.disabled {
 			r.remove.Disable()
 		}
-		c.rows = append(c.rows, r)
+		a.rows = append(a.rows, r)
 		objs = append(objs, container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), container.NewHBox(r.size, r.remove), r.name))
 	}
-	c.fileRows.Objects = objs
-	c.fileRows.Refresh()
-	c.updateSizeWarning()
-	c.relayout()
+	a.box.Objects = objs
+	a.box.Refresh()
+	a.changed()
+	a.relayout()
 }
 
-// updateSizeWarning warns when a message from a Gmail account would pass
-// Gmail's limit. The engine refuses to send it anyway; this says so early.
-func (c *compose) updateSizeWarning() {
-	in, ok := c.account()
-	smtp := google.SMTPURL(in.SMTP)
-	sizes := make([]int64, len(c.files)) // read when the files were added
-	for i, f := range c.files {
+// clear drops every attachment, after a successful send.
+func (a *attachmentList) clear() {
+	a.files = nil
+	a.show()
+}
+
+// setDisabled disables "Add file…" and the Remove buttons while a message
+// is being sent, and enables them again after.
+func (a *attachmentList) setDisabled(disabled bool) {
+	a.disabled = disabled
+	set := func(w fyne.Disableable) {
+		if disabled {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	set(a.add)
+	for _, r := range a.rows {
+		set(r.remove)
+	}
+}
+
+// paths are the attached files' paths, for the message.
+func (a *attachmentList) paths() []string {
+	var out []string
+	for _, f := range a.files {
+		out = append(out, f.path)
+	}
+	return out
+}
+
+// sizes are the attached files' sizes, read when they were added.
+func (a *attachmentList) sizes() []int64 {
+	sizes := make([]int64, len(a.files))
+	for i, f := range a.files {
 		sizes[i] = f.size
 	}
-	n := mail.EstimateSize(c.subject.Text, c.body.Text, sizes...)
-	if !ok || !google.IsGmailHost(smtp) || n <= mail.MaxRawBytes {
-		c.sizeWarn.Hide()
+	return sizes
+}
+
+// warnSize warns when a message of n bytes from a Gmail account (gmail)
+// would pass Gmail's limit.
+func (a *attachmentList) warnSize(n int64, gmail bool) {
+	if !gmail || n <= mail.MaxRawBytes {
+		a.sizeWarn.Hide()
 		return
 	}
-	c.sizeWarn.SetText(tr("compose.too_big", "This message would be about {{.Size}} MB when sent, over Gmail's limit of {{.Limit}} MB. "+
+	a.sizeWarn.SetText(tr("compose.too_big", "This message would be about {{.Size}} MB when sent, over Gmail's limit of {{.Limit}} MB. "+
 		"Attachments grow by about a third when they are encoded for mail, so about 25 MB of files is the most: remove some, or share large files by link.",
 		map[string]any{"Size": decimal(float64(n) / 1e6), "Limit": decimal(float64(mail.MaxRawBytes) / 1e6)}))
-	c.sizeWarn.Show()
+	a.sizeWarn.Show()
 }
 
 // composeSize renders a file size for a person, in decimal units like Gmail's limit.

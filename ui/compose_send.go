@@ -6,79 +6,110 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
-// message reads the form. It shows an error next to each field that is wrong
-// and reports whether the message can be sent.
-func (c *compose) message() (mail.Message, bool) {
-	for _, l := range []*widget.Label{c.fromErr, c.toErr, c.ccErr, c.bccErr, c.fileErr} {
-		l.Hide()
-	}
-	m := mail.Message{From: c.from.Selected, Subject: c.subject.Text, Body: c.body.Text}
-	ok := true
-	if m.From == "" {
-		c.fromErr.SetText(tr("compose.from_missing", "Choose the account to send from."))
-		c.fromErr.Show()
-		ok = false
-	}
-	for _, f := range []struct {
-		name  string
-		entry *entry
-		err   *widget.Label
-		list  *[]string
-	}{{"To", c.to, c.toErr, &m.To}, {"Cc", c.cc, c.ccErr, &m.Cc}, {"Bcc", c.bcc, c.bccErr, &m.Bcc}} {
-		list, err := mail.ParseList(f.name, f.entry.Text)
-		if err != nil {
-			c.showErr(f.err, err)
-			ok = false
-			continue
-		}
-		*f.list = list
-	}
-	if err := m.CheckRecipients(); ok && err != nil {
-		c.showErr(c.toErr, err)
-		ok = false
-	}
-	for _, f := range c.files {
-		m.Attachments = append(m.Attachments, f.path)
-	}
-	return m, ok
+// sendArea is Compose's Send with its activity and Cancel at the foot of
+// the window, the outcome under them, and, after a failure, the fix for a
+// refused sign-in and the redacted conversation with the server.
+type sendArea struct {
+	g  *gui
+	op cancellable
+	// busy is set while a message is being sent.
+	busy     bool
+	send     *button
+	cancel   *button
+	activity *widget.Activity
+	// result shows "Sent…" or what went wrong.
+	result *widget.Label
+	// links opens or copies the long URLs of a failure, shown shortened.
+	links *linkBar
+	// signIn and replace fix a refused sign-in, for the matching method.
+	signIn  *button
+	replace *button
+	// transcript holds the redacted SMTP dialogue of a failed send.
+	transcript     *widget.Accordion
+	transcriptText *widget.Label
+	// relayout lays the screen out again.
+	relayout func()
 }
 
-// onSend sends the message off the UI goroutine, with Cancel on offer.
-func (c *compose) onSend() {
-	if c.busy || c.send.Disabled() {
-		return
-	}
-	m, ok := c.message()
-	if !ok {
-		c.relayout()
-		return
-	}
-	for _, o := range []fyne.CanvasObject{c.result, c.signIn, c.replace, c.transcript} {
+// newSendArea makes the area; Send runs onSend, the fixes of a refused
+// sign-in open for the address from returns, and relayout lays the screen
+// out again.
+func newSendArea(g *gui, onSend func(), from func() string, relayout func()) *sendArea {
+	a := &sendArea{g: g, relayout: relayout, activity: widget.NewActivity(), result: para(""), links: newLinkBar(g), transcriptText: widget.NewLabel("")}
+	a.result.Selectable = true // the Message-ID can be copied
+	a.transcriptText.Selectable = true
+	a.transcriptText.TextStyle = fyne.TextStyle{Monospace: true}
+	a.send = newButtonWithIcon(g, tr("compose.send", "Send"), theme.MailSendIcon(), onSend)
+	a.send.Importance = widget.HighImportance
+	a.send.Disable()
+	a.cancel = newButtonWithIcon(g, tr("compose.cancel", "Cancel"), theme.CancelIcon(), a.onCancel)
+	a.signIn = newButtonWithIcon(g, tr("compose.sign_in_again", "Sign in again"), theme.LoginIcon(), func() { g.showSignIn(from()) })
+	a.signIn.Importance = widget.HighImportance
+	a.replace = newButtonWithIcon(g, tr("compose.replace_app_password", "Replace app password"), theme.AccountIcon(), func() { g.showAppPassword(from()) })
+	a.replace.Importance = widget.HighImportance
+	// Both ways: a long line of the transcript scrolls sideways instead of
+	// widening the window (issue 11, defect 8).
+	scroll := container.NewScroll(a.transcriptText)
+	scroll.SetMinSize(fyne.NewSize(0, 200))
+	a.transcript = widget.NewAccordion(widget.NewAccordionItem(tr("compose.transcript", "Conversation with the server (passwords and tokens hidden)"), scroll))
+	for _, o := range []fyne.CanvasObject{a.cancel, a.activity, a.result, a.signIn, a.replace, a.transcript} {
 		o.Hide()
 	}
-	c.setBusy(true)
-	ctx := c.sending.start()
-	run(c.g.tasks, func() (mail.Result, error) { return c.g.eng.Send(ctx, m) }, c.onSent)
+	return a
 }
 
-func (c *compose) onCancel() { c.sending.stop() }
+// bar is the foot of the window: Send, Cancel, the activity and the outcome.
+func (a *sendArea) bar() fyne.CanvasObject {
+	return container.NewVBox(widget.NewSeparator(), container.NewHBox(a.send, a.cancel, a.activity), a.result, a.links.box)
+}
 
-func (c *compose) onSent(res mail.Result, err error) {
-	defer c.relayout()
-	c.sending.stop()
-	c.setBusy(false)
-	if err != nil {
-		c.showFailure(res, err)
+// fixes are the rows a failure adds under the form: the fix of a refused
+// sign-in and the transcript.
+func (a *sendArea) fixes() []fyne.CanvasObject {
+	return []fyne.CanvasObject{container.NewHBox(a.signIn, a.replace), a.transcript}
+}
+
+func (a *sendArea) onCancel() { a.op.stop() }
+
+// start hides the outcome of the last send and returns the context of a new one.
+func (a *sendArea) start() context.Context {
+	for _, o := range []fyne.CanvasObject{a.result, a.signIn, a.replace, a.transcript} {
+		o.Hide()
+	}
+	return a.op.start()
+}
+
+// setBusy shows Cancel and the activity while a message is being sent; Send
+// can be pressed when it is not and an address is chosen (canSend).
+func (a *sendArea) setBusy(busy, canSend bool) {
+	a.busy = busy
+	if busy {
+		a.send.Disable()
+		a.cancel.Show()
+		a.activity.Show()
+		a.activity.Start()
 		return
 	}
-	c.result.Importance = widget.SuccessImportance
+	a.send.Enable()
+	a.cancel.Hide()
+	a.activity.Stop()
+	a.activity.Hide()
+	if !canSend {
+		a.send.Disable()
+	}
+}
+
+// showSent shows that res went out and returns the text shown.
+func (a *sendArea) showSent(res mail.Result) string {
+	a.result.Importance = widget.SuccessImportance
 	lines := []string{tr("compose.sent", "Sent. Message-ID: {{.MessageID}}", map[string]any{"MessageID": res.MessageID})}
 	if res.Fallback.What != "" {
 		lines = append(lines, composeFallback(res))
@@ -86,50 +117,43 @@ func (c *compose) onSent(res mail.Result, err error) {
 		lines = append(lines, tr("compose.transport", "Transport: {{.Transport}}", map[string]any{"Transport": transportName(res.Transport)}))
 	}
 	text := strings.Join(lines, "\n")
-	c.result.SetText(text)
-	c.result.Show()
-	c.resultLinks.set("")
-	if c.testToSelf {
-		c.lookForArrival(text, res) // compose_arrival.go
-	}
-	c.clear()
+	a.result.SetText(text)
+	a.result.Show()
+	a.links.set("")
+	return text
 }
 
-// showFailure explains err, next to the field it concerns when there is one,
-// and keeps the whole draft.
-func (c *compose) showFailure(res mail.Result, err error) {
-	c.result.Importance = widget.DangerImportance
-	c.resultLinks.set("")
+// showFailure explains err: next to the field it concerns when there is
+// one (field), else in the result; it offers the fix of a refused sign-in
+// and the transcript.
+func (a *sendArea) showFailure(res mail.Result, err error, field *widget.Label) {
+	a.result.Importance = widget.DangerImportance
+	a.links.set("")
 	switch {
 	case errors.Is(err, context.Canceled):
-		c.result.Importance = widget.MediumImportance
-		c.result.SetText(tr("compose.cancelled", "Sending was cancelled. Your draft is kept."))
-	case errors.Is(err, mail.ErrAttachment):
-		c.showErr(c.fileErr, err)
-		c.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
+		a.result.Importance = widget.MediumImportance
+		a.result.SetText(tr("compose.cancelled", "Sending was cancelled. Your draft is kept."))
+	case field != nil:
+		showErr(field, err)
+		a.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
 	default:
-		if l := c.fieldOf(err); l != nil {
-			c.showErr(l, err)
-			c.result.SetText(tr("compose.not_sent", "The message was not sent. Your draft is kept."))
-		} else {
-			c.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorTextShort(err)}))
-			c.resultLinks.set(errorText(err))
-		}
+		a.result.SetText(tr("compose.failed", "{{.Error}}\nYour draft is kept; press Send to try again.", map[string]any{"Error": errorTextShort(err)}))
+		a.links.set(errorText(err))
 	}
-	c.result.Show()
+	a.result.Show()
 	if errors.Is(err, mail.ErrAuthRejected) || errors.Is(err, mail.ErrAppPasswordRequired) {
-		c.replace.Show()
+		a.replace.Show()
 	}
 	if res.Transcript != "" {
-		c.transcriptText.SetText(res.Transcript)
-		c.transcript.CloseAll()
-		c.transcript.Show()
+		a.transcriptText.SetText(res.Transcript)
+		a.transcript.CloseAll()
+		a.transcript.Show()
 	}
 	if errors.Is(err, oauth.ErrNeedsSignIn) || errors.Is(err, mail.ErrTokenRejected) {
-		c.signIn.Show()
+		a.signIn.Show()
 		// The engine marked the account; the sidebar shows it. Last, since
 		// it starts a task of its own.
-		c.g.accountsChanged()
+		a.g.accountsChanged()
 	}
 }
 
@@ -146,66 +170,4 @@ func transportName(t string) string {
 		return tr("transport.api", mail.TransportAPI)
 	}
 	return t
-}
-
-// fieldOf returns the error label of the address field that err names, if any.
-func (c *compose) fieldOf(err error) *widget.Label {
-	if errors.Is(err, mail.ErrNoRecipient) {
-		return c.toErr
-	}
-	if !errors.Is(err, mail.ErrInvalidAddress) && !errors.Is(err, mail.ErrHeaderInjection) {
-		return nil
-	}
-	// app/mail names the field in the error's data.
-	switch advice.TextOf(err).Data["Field"] {
-	case advice.Label("Bcc"):
-		return c.bccErr
-	case advice.Label("Cc"):
-		return c.ccErr
-	case advice.Label("To"):
-		return c.toErr
-	case advice.Label("From"):
-		return c.fromErr
-	}
-	return nil
-}
-
-// setBusy disables the form while a message is being sent.
-func (c *compose) setBusy(busy bool) {
-	c.busy = busy
-	set := func(w fyne.Disableable) {
-		if busy {
-			w.Disable()
-		} else {
-			w.Enable()
-		}
-	}
-	for _, w := range []fyne.Disableable{c.from, c.to, c.cc, c.bcc, c.subject, c.body, c.addFile, c.send} {
-		set(w)
-	}
-	for _, r := range c.rows {
-		set(r.remove)
-	}
-	defer c.relayout()
-	if busy {
-		c.cancel.Show()
-		c.activity.Show()
-		c.activity.Start()
-		return
-	}
-	c.cancel.Hide()
-	c.activity.Stop()
-	c.activity.Hide()
-	if c.from.Selected == "" {
-		c.send.Disable()
-	}
-}
-
-// clear empties the form after a successful send, keeping From.
-func (c *compose) clear() {
-	for _, e := range []*entry{c.to, c.cc, c.bcc, c.subject, c.body} {
-		e.SetText("")
-	}
-	c.files = nil
-	c.showFiles()
 }

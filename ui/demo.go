@@ -122,7 +122,7 @@ func demoArrival(g *gui) {
 	})
 	for range 100 {
 		ready := false
-		fyne.DoAndWait(func() { ready = c != nil && c.from.Selected != "" })
+		fyne.DoAndWait(func() { ready = c != nil && c.from.choice.Selected != "" })
 		if ready {
 			fyne.Do(c.onSend)
 			return

@@ -194,7 +194,7 @@ func (g *gui) showAccount(addr string) { g.show("account", newAccountScreen(g, a
 // once, as right after a sign-in.
 func (g *gui) showAccountChecked(addr string) {
 	s := newAccountScreen(g, addr)
-	s.checkNow = true
+	s.health.onCheckAgain()
 	g.show("account", s)
 }
 

@@ -25,17 +25,17 @@ func composeFallbackSend(t *testing.T, h *harness) *compose {
 		t.Fatal(err)
 	}
 	c := openCompose(t, h, ann, false)
-	test.Type(c.to, "bob@example.com")
+	test.Type(c.rcpt.to, "bob@example.com")
 	test.Type(c.subject, "Through HTTPS")
 	test.Type(c.body, "The SMTP port is closed.")
-	test.Tap(c.send)
+	test.Tap(c.sending.send)
 	h.settle()
 	sent := h.gm.API.Sent()
 	if len(sent) != 1 || len(h.gm.SMTP.Messages()) != 0 {
-		t.Fatalf("API received %d, SMTP %d messages; result %q", len(sent), len(h.gm.SMTP.Messages()), c.result.Text)
+		t.Fatalf("API received %d, SMTP %d messages; result %q", len(sent), len(h.gm.SMTP.Messages()), c.sending.result.Text)
 	}
-	if !bytes.Contains(sent[0], []byte("Subject: Through HTTPS\r\n")) || !strings.Contains(c.result.Text, strconv.Itoa(ep.Port)) {
-		t.Fatalf("API message:\n%s\nresult %q", sent[0], c.result.Text)
+	if !bytes.Contains(sent[0], []byte("Subject: Through HTTPS\r\n")) || !strings.Contains(c.sending.result.Text, strconv.Itoa(ep.Port)) {
+		t.Fatalf("API message:\n%s\nresult %q", sent[0], c.sending.result.Text)
 	}
 	return c
 }
@@ -43,14 +43,14 @@ func composeFallbackSend(t *testing.T, h *harness) *compose {
 func TestComposeFallsBackToTheAPIWhenSMTPIsClosed(t *testing.T) {
 	h := newHarness(t)
 	c := composeFallbackSend(t, h)
-	containsAll(t, "result", c.result.Text, "Sent. Message-ID: <",
+	containsAll(t, "result", c.sending.result.Text, "Sent. Message-ID: <",
 		"Sent through the Gmail API (HTTPS) because port ", " could not be reached.")
 }
 
 func TestFrenchFallbackHealthAndReason(t *testing.T) {
 	h := frenchHarness(t)
 	c := composeFallbackSend(t, h)
-	containsAll(t, "result", c.result.Text, "Envoyé. Message-ID : <", "car le port ", " était injoignable.")
+	containsAll(t, "result", c.sending.result.Text, "Envoyé. Message-ID : <", "car le port ", " était injoignable.")
 
 	// The Health card's findings and fixes come in French.
 	h.gm.API.SetAPIDisabled(true)
@@ -73,7 +73,7 @@ func TestFrenchFallbackHealthAndReason(t *testing.T) {
 	test.Tap(s.health.again)
 	h.settle()
 	s = openAccount(t, h, ann)
-	if !s.problem.Visible() || !strings.Contains(s.reason.Text, "Google n'accepte plus la connexion de ce compte (invalid_grant") {
-		t.Fatalf("reason %q (shown %v)", s.reason.Text, s.problem.Visible())
+	if !s.renewal.problem.Visible() || !strings.Contains(s.renewal.reason.Text, "Google n'accepte plus la connexion de ce compte (invalid_grant") {
+		t.Fatalf("reason %q (shown %v)", s.renewal.reason.Text, s.renewal.problem.Visible())
 	}
 }

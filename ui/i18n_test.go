@@ -307,13 +307,13 @@ func TestFrenchCompose(t *testing.T) {
 	}
 	c.onDropped([]fyne.URI{storage.NewFileURI(composeWriteFile(t, "note.txt", "hello attachment\n"))})
 	h.settle()
-	if len(c.rows) != 1 || c.rows[0].size.Text != "17 octets" {
-		t.Fatalf("attachment rows %d, size %q", len(c.rows), c.rows[0].size.Text)
+	if len(c.attach.rows) != 1 || c.attach.rows[0].size.Text != "17 octets" {
+		t.Fatalf("attachment rows %d, size %q", len(c.attach.rows), c.attach.rows[0].size.Text)
 	}
-	test.Tap(c.send)
+	test.Tap(c.sending.send)
 	h.settle()
-	if !regexp.MustCompile(`^Envoyé\. Message-ID : <[^>]+>\nTransport : SMTP\nArrivé dans votre boîte de réception après [0-9]+,[0-9] s\.\nAuthentification : SPF pass, DKIM pass, DMARC pass\.$`).MatchString(c.result.Text) {
-		t.Errorf("result %q", c.result.Text)
+	if !regexp.MustCompile(`^Envoyé\. Message-ID : <[^>]+>\nTransport : SMTP\nArrivé dans votre boîte de réception après [0-9]+,[0-9] s\.\nAuthentification : SPF pass, DKIM pass, DMARC pass\.$`).MatchString(c.sending.result.Text) {
+		t.Errorf("result %q", c.sending.result.Text)
 	}
 }
 
@@ -321,14 +321,14 @@ func TestFrenchAccount(t *testing.T) {
 	h := frenchHarness(t)
 	composeLoginAnn(t, h)
 	s := openAccount(t, h, ann)
-	if s.method.Text != "Mot de passe d'application" {
-		t.Errorf("method %q", s.method.Text)
+	if s.details.method.Text != "Mot de passe d'application" {
+		t.Errorf("method %q", s.details.method.Text)
 	}
 	containsAll(t, "account screen", strings.Join(apTexts(s.root), "\n"),
 		"Vérifier la connexion", "Rédiger", "Ce que mailkey peut vérifier avec la connexion de ce compte")
-	test.Tap(s.checkConn)
+	test.Tap(s.actions.checkConn)
 	h.settle()
-	if got, want := s.checkResult.Text, "OK : le serveur a accepté la connexion de "+ann+"."; got != want {
+	if got, want := s.actions.result.Text, "OK : le serveur a accepté la connexion de "+ann+"."; got != want {
 		t.Errorf("check result %q, want %q", got, want)
 	}
 }

@@ -21,11 +21,11 @@ func TestLongLinesDoNotWidenTheWindow(t *testing.T) {
 	c := openCompose(t, h, ann, false)
 	long := "S: 535-5.7.8 Username and Password not accepted. For more information, go to https://support.google.com/mail/?p=BadCredentials" +
 		strings.Repeat("&x=0123456789abcdef", 40)
-	c.transcriptText.SetText(long)
-	c.transcript.Show()
-	c.transcript.Open(0)
-	c.result.SetText(long)
-	c.result.Show()
+	c.sending.transcriptText.SetText(long)
+	c.sending.transcript.Show()
+	c.sending.transcript.Open(0)
+	c.sending.result.SetText(long)
+	c.sending.result.Show()
 	c.relayout()
 	h.settle()
 	if w := h.g.win.Content().MinSize().Width; w > 1024 {

@@ -102,9 +102,9 @@ func (g *gui) back() {
 	addr, parent := "", ""
 	switch s := g.current.(type) {
 	case *compose:
-		addr = s.from.Selected
+		addr = s.from.choice.Selected
 		if addr == "" {
-			addr = s.initial
+			addr = s.from.initial
 		}
 	case *signIn:
 		addr, parent = s.addr, "checklist"
@@ -157,7 +157,7 @@ func (g *gui) windowShortcut(s fyne.Shortcut) bool {
 		return true
 	case shortcutAttach.ShortcutName():
 		if c, ok := g.current.(*compose); ok {
-			c.onAddFile()
+			c.attach.onAdd()
 			return true
 		}
 	case shortcutSend.ShortcutName(), shortcutSendEnter.ShortcutName():

@@ -354,8 +354,8 @@ func TestSignInTestingThenProduction(t *testing.T) {
 	test.Tap(s.goAccount)
 	h.settle()
 	a, ok := h.g.current.(*accountScreen)
-	if !ok || !a.expiry.Visible() || !strings.Contains(a.expiry.Text, "now published") {
-		t.Fatalf("account screen after the switch: %v", ok && a.expiry.Visible())
+	if !ok || !a.renewal.expiry.Visible() || !strings.Contains(a.renewal.expiry.Text, "now published") {
+		t.Fatalf("account screen after the switch: %v", ok && a.renewal.expiry.Visible())
 	}
 	h.g.show("sign-in", s)
 	h.settle()
