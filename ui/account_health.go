@@ -180,11 +180,10 @@ func (h *healthCard) verifyChecklist(checks []engine.Check) {
 	run(h.g.tasks, func() (struct{}, error) {
 		return struct{}{}, h.g.progress.Update(func(p *setup.Progress) {
 			for _, id := range f.Done {
-				p.Verify(id, true, "")
+				p.Verify(id, true, setup.Flag{})
 			}
-			for id, reason := range f.NotDone {
-				what, _ := localText(reason) // kept in the language of the moment
-				p.Verify(id, false, what)
+			for id, flag := range f.NotDone {
+				p.Verify(id, false, flag) // what the check found; the checklist words it
 			}
 		})
 	}, func(_ struct{}, err error) {

@@ -233,9 +233,9 @@ func (s *checklist) snapshot() setup.Progress {
 		if c.done.Checked {
 			p.Done[c.step.ID] = true
 		}
-		if c.flagged != "" {
+		if c.flagged.Finding != "" {
 			if p.Flagged == nil {
-				p.Flagged = map[string]string{}
+				p.Flagged = map[string]setup.Flag{}
 			}
 			p.Flagged[c.step.ID] = c.flagged
 		}

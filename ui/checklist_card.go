@@ -6,7 +6,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/setup"
 )
 
 // checklistCard is one console step: what to do, why, the pitfall, a link
@@ -22,20 +24,33 @@ type checklistCard struct {
 	// flag shows why an account's health checks found the step not done.
 	flag       *fyne.Container
 	flagReason *widget.Label
-	flagged    string // the reason on show, as saved
+	flagged    setup.Flag // the finding on show, as saved; zero for none
 }
 
-// setFlag shows reason as the step's warning line, or hides it for "".
-func (c *checklistCard) setFlag(reason string) {
-	c.flagged = reason
-	if reason == "" {
+// setFlag shows what a health check found as the step's warning line,
+// worded in the current language, or hides it for the zero Flag.
+func (c *checklistCard) setFlag(f setup.Flag) {
+	c.flagged = f
+	if f.Finding == "" {
 		c.flagReason.SetText("")
 		c.flag.Hide()
 		return
 	}
-	c.flagReason.SetText(tr("checklist.flagged", "The health check of your account found this step not done: {{.Reason}}",
-		map[string]any{"Reason": sentence(reason)}))
+	c.flagReason.SetText(flagText(f))
 	c.flag.Show()
+}
+
+// flagText words a flag: the finding when this mailkey knows it, else (an
+// old file's sentence, a newer mailkey's finding) that a check found the
+// step not done.
+func flagText(f setup.Flag) string {
+	found, ok := engine.FindingText(f)
+	if !ok {
+		return tr("checklist.flagged_unknown", "An account's health check found this step not done.")
+	}
+	what, _ := localText(found)
+	return tr("checklist.flagged", "The health check of your account found this step not done: {{.Reason}}",
+		map[string]any{"Reason": sentence(what)})
 }
 
 // checklistClientNote explains, on the client step, why the Web application
@@ -50,7 +65,7 @@ func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 	c := &checklistCard{step: st}
 	c.done = widget.NewCheck(tr("checklist.done", "Done"), func(done bool) {
 		if done && !s.applying {
-			c.setFlag("") // the user says it is done now
+			c.setFlag(setup.Flag{}) // the user says it is done now
 		}
 		s.onDone(done)
 	})

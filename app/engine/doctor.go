@@ -18,6 +18,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/setup"
 )
 
 // IDs of the health checks, in the order Doctor returns them.
@@ -55,8 +56,10 @@ type Check struct {
 	Err error
 
 	// signedIn is true on the API check when Google gave an access token;
-	// apiOff when the API answered that it is turned off in the project.
-	signedIn, apiOff bool
+	// apiOff is set when the API answered that it is turned off in the
+	// project, as the checklist flags it.
+	signedIn bool
+	apiOff   setup.Flag
 }
 
 // Failed reports whether the check ran and failed.
@@ -131,10 +134,10 @@ func (e *Engine) clientCheck(a account.Account) Check {
 
 // Findings is what health checks prove about the console checklist
 // (google.ConsoleSteps): the steps shown done, and the steps shown not done
-// with the check's finding as the reason.
+// with what the check found, as the setup progress saves it.
 type Findings struct {
 	Done    []string
-	NotDone map[string]advice.Text
+	NotDone map[string]setup.Flag
 }
 
 // ConsoleFindings reads Doctor's checks of an OAuth account for what they
@@ -143,7 +146,7 @@ type Findings struct {
 // API check proves the Gmail API on or off; a granted mail scope proves the
 // scopes step.
 func ConsoleFindings(checks []Check) Findings {
-	f := Findings{NotDone: map[string]advice.Text{}}
+	f := Findings{NotDone: map[string]setup.Flag{}}
 	for _, c := range checks {
 		switch c.ID {
 		case CheckAPI:
@@ -153,8 +156,8 @@ func ConsoleFindings(checks []Check) Findings {
 			switch {
 			case c.OK:
 				f.Done = append(f.Done, "gmail-api")
-			case c.apiOff:
-				f.NotDone["gmail-api"] = c.Text
+			case c.apiOff.Finding != "":
+				f.NotDone["gmail-api"] = c.apiOff
 			}
 		case CheckScope:
 			if c.OK {
@@ -246,15 +249,9 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		if project == "" {
 			project = ae.ProjectNumber()
 		}
-		c.apiOff = true
-		if project != "" {
-			c.say("doctor.api_off_project", advice.Data{"Project": project},
-				"The Gmail API is turned off in your Google Cloud project ({{.Project}})",
-				"Open the link, click Enable, wait a few minutes for it to take effect, then check again")
-		} else {
-			c.say("doctor.api_off", nil, "The Gmail API is turned off in your Google Cloud project",
-				"Open the link, click Enable, wait a few minutes for it to take effect, then check again")
-		}
+		c.apiOff = setup.Flag{Finding: setup.FindingAPIOff, Project: project}
+		c.Text, _ = FindingText(c.apiOff)
+		c.Detail, c.Fix = c.Text.What, c.Text.Next
 		c.Link = mail.ActivationLink(ae, project)
 	case ok && ae.ScopeInsufficient():
 		c.say("doctor.api_scope", nil, "Google refused the call: this sign-in lacks the Gmail permission",
@@ -276,6 +273,22 @@ func apiFailure(c Check, a account.Account, status int, body []byte) Check {
 		}
 	}
 	return c
+}
+
+// FindingText is what a health check found about a console step, in
+// English with the key of its translations, as the check said it; false for
+// a finding this mailkey cannot word (setup.FindingUnknown).
+func FindingText(f setup.Flag) (advice.Text, bool) {
+	if f.Finding != setup.FindingAPIOff {
+		return advice.Text{}, false
+	}
+	if f.Project != "" {
+		return advice.Explain("doctor.api_off_project", advice.Data{"Project": f.Project},
+			"The Gmail API is turned off in your Google Cloud project ({{.Project}})",
+			"Open the link, click Enable, wait a few minutes for it to take effect, then check again"), true
+	}
+	return advice.Explain("doctor.api_off", nil, "The Gmail API is turned off in your Google Cloud project",
+		"Open the link, click Enable, wait a few minutes for it to take effect, then check again"), true
 }
 
 // say sets the check's Detail and Fix from English templates and the key of

@@ -11,6 +11,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/engine/enginetest"
 	"github.com/mailkey-app/mailkey/app/google"
+	"github.com/mailkey-app/mailkey/app/setup"
 	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
@@ -153,9 +154,15 @@ func TestConsoleFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	f = engine.ConsoleFindings(checks)
+	said, _ := engine.FindingText(f.NotDone["gmail-api"])
 	if got := strings.Join(f.Done, " "); got != "scopes project audience client download" ||
-		!strings.Contains(f.NotDone["gmail-api"].What, "turned off") {
+		!strings.Contains(said.What, "turned off") {
 		t.Fatalf("API off: done %q, not done %v", got, f.NotDone)
+	}
+	// The flag is what the check found, and says what the check said.
+	if api := checks[1]; api.ID != engine.CheckAPI || f.NotDone["gmail-api"].Finding != setup.FindingAPIOff ||
+		said.Key != api.Text.Key || said.What != api.Text.What || said.Next != api.Text.Next {
+		t.Errorf("API off flagged %+v, saying %+v; the check said %+v", f.NotDone["gmail-api"], said, api.Text)
 	}
 }
 

@@ -31,13 +31,53 @@ type Progress struct {
 	// Step is the ID of the step the user was on.
 	Step string `json:"step,omitempty"`
 	// Flagged holds the steps an account's health checks found not done,
-	// with the check's finding as a short reason.
-	Flagged map[string]string `json:"flagged,omitempty"`
+	// with what the check found.
+	Flagged map[string]Flag `json:"flagged,omitempty"`
+}
+
+// Finding is what a health check found about a console step: a stable code
+// saved in the progress file, which the GUI words in its language when it
+// shows it; the file holds no sentence.
+type Finding string
+
+// The findings about a console step.
+const (
+	// FindingAPIOff: the Gmail API answered that it is turned off in the
+	// project (Flag.Project, when known).
+	FindingAPIOff Finding = "gmail_api_off"
+	// FindingUnknown: a finding this mailkey cannot word: an old file's
+	// sentence, or a code a newer mailkey saved.
+	FindingUnknown Finding = "unknown"
+)
+
+// Flag is why a step is flagged: what an account's health check found, and
+// the data its wording needs.
+type Flag struct {
+	Finding Finding `json:"finding"`
+	// Project is the Google Cloud project the finding names, or "".
+	Project string `json:"project,omitempty"`
+}
+
+// UnmarshalJSON reads a flag, or in a file written before flags were typed
+// the finding's sentence, which becomes FindingUnknown (an empty sentence, no
+// flag). The next save writes the typed flag.
+func (f *Flag) UnmarshalJSON(b []byte) error {
+	var sentence string
+	if json.Unmarshal(b, &sentence) == nil {
+		*f = Flag{}
+		if sentence != "" {
+			f.Finding = FindingUnknown
+		}
+		return nil
+	}
+	type plain Flag // without this method
+	return json.Unmarshal(b, (*plain)(f))
 }
 
 // Verify records what a health check proved about step id: done ticks it
-// and clears its flag; not done unticks it and flags it with reason.
-func (p *Progress) Verify(id string, done bool, reason string) {
+// and clears its flag; not done unticks it and flags it with what the check
+// found (FindingUnknown when flag names nothing).
+func (p *Progress) Verify(id string, done bool, flag Flag) {
 	if p.Done == nil {
 		p.Done = map[string]bool{}
 	}
@@ -47,10 +87,13 @@ func (p *Progress) Verify(id string, done bool, reason string) {
 		return
 	}
 	delete(p.Done, id)
-	if p.Flagged == nil {
-		p.Flagged = map[string]string{}
+	if flag.Finding == "" {
+		flag.Finding = FindingUnknown
 	}
-	p.Flagged[id] = reason
+	if p.Flagged == nil {
+		p.Flagged = map[string]Flag{}
+	}
+	p.Flagged[id] = flag
 }
 
 // Store keeps Progress in one JSON file. Like the accounts file, every
@@ -81,11 +124,17 @@ func (s *Store) Load() Progress {
 	return p
 }
 
-// parse reads a progress file's content; what does not parse is dropped.
+// parse reads a progress file's content; what does not parse is dropped,
+// and so is a flag without a finding (null, "" or {}).
 func parse(data []byte) Progress {
 	var p Progress
 	if json.Unmarshal(data, &p) != nil {
 		return Progress{}
+	}
+	for id, f := range p.Flagged {
+		if f.Finding == "" {
+			delete(p.Flagged, id)
+		}
 	}
 	return p
 }

@@ -69,3 +69,78 @@ func TestLoadRefusesWhatIsNotAFile(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagsKeepFindingsNotSentences: a flag is saved as what the health
+// check found (a code and the project), never as a sentence.
+func TestFlagsKeepFindingsNotSentences(t *testing.T) {
+	dir := t.TempDir()
+	s := NewStore(dir)
+	if err := s.Update(func(p *Progress) {
+		p.Verify("gmail-api", false, Flag{Finding: FindingAPIOff, Project: "my-mail-4711"})
+		p.Verify("scopes", false, Flag{})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, fileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"finding": "gmail_api_off"`) || !strings.Contains(string(data), `"project": "my-mail-4711"`) {
+		t.Fatalf("saved file:\n%s", data)
+	}
+	p := s.Load()
+	if got := p.Flagged["gmail-api"]; got != (Flag{Finding: FindingAPIOff, Project: "my-mail-4711"}) {
+		t.Errorf("reloaded gmail-api flag %+v", got)
+	}
+	if got := p.Flagged["scopes"]; got.Finding != FindingUnknown {
+		t.Errorf("a flag that names nothing reloaded as %+v, want the unknown finding", got)
+	}
+	p.Verify("gmail-api", true, Flag{})
+	if _, ok := p.Flagged["gmail-api"]; ok || !p.Done["gmail-api"] {
+		t.Errorf("done did not clear the flag: %+v", p)
+	}
+}
+
+// TestOldSentenceFlagsStillLoad: a setup.json written before flags were
+// typed holds the finding's English sentence. It loads as an unknown
+// finding (an empty sentence as no flag), and the next save writes the
+// typed form without the sentence.
+func TestOldSentenceFlagsStillLoad(t *testing.T) {
+	dir := t.TempDir()
+	old := `{
+  "project_id": "my-mail-4711",
+  "done": {"project": true},
+  "step": "gmail-api",
+  "flagged": {
+    "gmail-api": "The Gmail API is turned off in your Google Cloud project (my-mail-4711)",
+    "scopes": ""
+  }
+}`
+	if err := os.WriteFile(filepath.Join(dir, fileName), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(dir)
+	p := s.Load()
+	if p.ProjectID != "my-mail-4711" || p.Step != "gmail-api" || !p.Done["project"] {
+		t.Fatalf("old file loaded as %+v", p)
+	}
+	if got, ok := p.Flagged["gmail-api"]; !ok || got != (Flag{Finding: FindingUnknown}) {
+		t.Fatalf("old flag loaded as %+v (present %v)", got, ok)
+	}
+	if _, ok := p.Flagged["scopes"]; ok || len(p.Flagged) != 1 {
+		t.Fatalf("an empty old reason became a flag: %+v", p.Flagged)
+	}
+	if err := s.Update(func(p *Progress) { p.Done["branding"] = true }); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, fileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "turned off") || !strings.Contains(string(data), `"finding": "unknown"`) {
+		t.Fatalf("the save after an old file kept its sentence:\n%s", data)
+	}
+	if again := s.Load(); again.Flagged["gmail-api"].Finding != FindingUnknown || !again.Done["branding"] {
+		t.Fatalf("rewritten file loaded as %+v", again)
+	}
+}

@@ -26,7 +26,7 @@ func TestConcurrentUpdatesLoseNothing(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			id := fmt.Sprintf("step-%d", i)
-			errs <- NewStore(dir).Update(func(p *Progress) { p.Verify(id, true, "") })
+			errs <- NewStore(dir).Update(func(p *Progress) { p.Verify(id, true, Flag{}) })
 		}()
 	}
 	wg.Wait()
