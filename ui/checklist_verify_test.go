@@ -30,13 +30,20 @@ func signInOAuth(t *testing.T, h *harness) {
 	h.settle()
 }
 
-func TestHealthChecksVerifyTheChecklist(t *testing.T) {
-	h := newHarness(t)
-	signInOAuth(t, h)
-	h.gm.API.SetAPIDisabled(true)
+// checkHealthWithAPI turns the Gmail API stand-in on or off and runs ann's
+// health checks.
+func checkHealthWithAPI(t *testing.T, h *harness, on bool) {
+	t.Helper()
+	h.gm.API.SetAPIDisabled(!on)
 	s := openAccount(t, h, ann)
 	test.Tap(s.health.again)
 	h.settle()
+}
+
+func TestHealthChecksVerifyTheChecklist(t *testing.T) {
+	h := newHarness(t)
+	signInOAuth(t, h)
+	checkHealthWithAPI(t, h, false)
 
 	c := showChecklistIn(h, h.g)
 	api := c.cards[1]
@@ -65,10 +72,7 @@ func TestHealthChecksVerifyTheChecklist(t *testing.T) {
 		t.Fatalf("a checklist save dropped the flag: %+v", p)
 	}
 
-	h.gm.API.SetAPIDisabled(false)
-	s = openAccount(t, h, ann)
-	test.Tap(s.health.again)
-	h.settle()
+	checkHealthWithAPI(t, h, true)
 	c = showChecklistIn(h, h.g)
 	api = c.cards[1]
 	if !api.done.Checked || api.flag.Visible() {
@@ -85,10 +89,7 @@ func TestHealthChecksVerifyTheChecklist(t *testing.T) {
 func TestChecklistFlagFollowsTheLanguage(t *testing.T) {
 	h := newHarness(t)
 	signInOAuth(t, h)
-	h.gm.API.SetAPIDisabled(true)
-	s := openAccount(t, h, ann)
-	test.Tap(s.health.again)
-	h.settle()
+	checkHealthWithAPI(t, h, false)
 	if api := showChecklistIn(h, h.g).cards[1]; !strings.Contains(api.flagReason.Text, "The Gmail API is turned off in your Google Cloud project") {
 		t.Fatalf("English flag %q", api.flagReason.Text)
 	}

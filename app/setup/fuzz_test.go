@@ -15,6 +15,8 @@ func FuzzSetupFile(f *testing.F) {
 		`{"project_id":"my-mail-4711","done":{"project":true,"gmail-api":true},"step":"branding"}`,
 		`{"done":{"gmail-api":false},"flagged":{"gmail-api":"The Gmail API is turned off"}}`,
 		`{"done":null,"flagged":{}}`,
+		`{"flagged":{"gmail-api":{"finding":"gmail_api_off","project":"my-mail-4711"},"scopes":{"finding":"from_a_newer_mailkey"}}}`,
+		`{"flagged":{"a":null,"b":{},"c":"","d":7}}`,
 		`{"project_id":7}`,
 		`{not json`,
 		`null`,
