@@ -32,10 +32,10 @@ func TestSavingOverADamagedAccountsFile(t *testing.T) {
 		"browser sign-in": func(t *testing.T, h *harness) {
 			s := showSignInFor(h, "")
 			importClientFile(h, s, h.gm.ClientFile)
-			test.Tap(s.signInBtn)
+			test.Tap(s.login.signInBtn)
 			h.settle()
 			if !s.afterBox.Visible() || !strings.Contains(s.signedIn.Text, ann) {
-				t.Fatalf("after sign-in: %q, status %q", s.signedIn.Text, s.status.Text)
+				t.Fatalf("after sign-in: %q, status %q", s.signedIn.Text, s.login.status.Text)
 			}
 		},
 	} {

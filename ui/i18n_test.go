@@ -281,7 +281,7 @@ func TestFrenchSignIn(t *testing.T) {
 		"Se connecter avec votre client Google Cloud", "Donner votre client à mailkey", "Code secret du client",
 		"Choisir le fichier…", "« Accéder à … (non sécurisé) »")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	if got, want := s.signedIn.Text, "Vous êtes connecté en tant que "+ann+"."; got != want {
 		t.Errorf("signed in: %q, want %q", got, want)
