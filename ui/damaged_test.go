@@ -20,13 +20,13 @@ func TestSavingOverADamagedAccountsFile(t *testing.T) {
 	for name, save := range map[string]func(t *testing.T, h *harness){
 		"app password": func(t *testing.T, h *harness) {
 			w := apOpen(t, h, "")
-			test.Type(w.address, ann)
-			test.Type(w.password, annShown)
+			test.Type(w.form.address, ann)
+			test.Type(w.form.password, annShown)
 			w.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
-			test.Tap(w.save)
+			test.Tap(w.check.save)
 			h.settle()
-			if !w.done.Visible() || !strings.Contains(w.success.Text, ann) {
-				t.Fatalf("no success message: status %q, password hint %q", w.status.Text, w.passwordHint.text.Text)
+			if !w.done.box.Visible() || !strings.Contains(w.done.success.Text, ann) {
+				t.Fatalf("no success message: status %q, password hint %q", w.check.status.Text, w.form.passwordHint.text.Text)
 			}
 		},
 		"browser sign-in": func(t *testing.T, h *harness) {

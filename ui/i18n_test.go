@@ -75,11 +75,11 @@ func TestFrenchWelcomeChecklistAndAdvice(t *testing.T) {
 	// A wrong app password: Gmail's 535 reply, with the advice in French.
 	ap := apOpen(t, h, "")
 	ap.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
-	test.Type(ap.address, ann)
-	test.Type(ap.password, "zzzz zzzz zzzz zzzz")
-	test.Tap(ap.save)
+	test.Type(ap.form.address, ann)
+	test.Type(ap.form.password, "zzzz zzzz zzzz zzzz")
+	test.Tap(ap.check.save)
 	h.settle()
-	containsAll(t, "advice for a rejected app password", ap.passwordHint.text.Text,
+	containsAll(t, "advice for a rejected app password", ap.form.passwordHint.text.Text,
 		"Gmail n'a pas accepté l'adresse et le mot de passe d'application (535", "Vérifiez l'adresse", google.AppPasswordsURL)
 }
 
