@@ -82,12 +82,12 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	test.Tap(w.openTwoStep)
-	test.Tap(w.openAppPasswords)
+	test.Tap(w.guide.openTwoStep)
+	test.Tap(w.guide.openAppPasswords)
 	if got, want := h.links(), []string{google.TwoStepURL, google.AppPasswordsURL}; !slices.Equal(got, want) {
 		t.Fatalf("opened %q, want %q", got, want)
 	}
-	test.Tap(w.useOAuth)
+	test.Tap(w.guide.useOAuth)
 	if h.g.screenName != "checklist" {
 		t.Fatalf("'Set up OAuth instead' showed %q, want checklist", h.g.screenName)
 	}
@@ -96,14 +96,14 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 func TestAppPasswordValidatesLive(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	apHintIs(t, "empty address", w.addressHint, widget.MediumImportance, "Gmail address")
-	apHintIs(t, "empty password", w.passwordHint, widget.MediumImportance, "16 letters", "spaces are fine")
-	if !w.save.Disabled() {
+	apHintIs(t, "empty address", w.form.addressHint, widget.MediumImportance, "Gmail address")
+	apHintIs(t, "empty password", w.form.passwordHint, widget.MediumImportance, "16 letters", "spaces are fine")
+	if !w.check.save.Disabled() {
 		t.Fatal("'Test and save' is enabled with empty fields")
 	}
 
-	test.Type(w.address, ann)
-	apHintIs(t, "gmail address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
+	test.Type(w.form.address, ann)
+	apHintIs(t, "gmail address", w.form.addressHint, widget.SuccessImportance, "valid Gmail address")
 	passwords := []struct {
 		name, text string
 		imp        widget.Importance
@@ -118,19 +118,19 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 	}
 	for _, p := range passwords {
 		t.Run(p.name, func(t *testing.T) {
-			w.password.SetText("")
-			test.Type(w.password, p.text)
-			apHintIs(t, "password", w.passwordHint, p.imp, p.want...)
-			if w.save.Disabled() == p.ok {
-				t.Errorf("'Test and save' disabled=%v, want %v", w.save.Disabled(), !p.ok)
+			w.form.password.SetText("")
+			test.Type(w.form.password, p.text)
+			apHintIs(t, "password", w.form.passwordHint, p.imp, p.want...)
+			if w.check.save.Disabled() == p.ok {
+				t.Errorf("'Test and save' disabled=%v, want %v", w.check.save.Disabled(), !p.ok)
 			}
-			if p.text != "" && strings.Contains(w.passwordHint.text.Text, p.text) {
+			if p.text != "" && strings.Contains(w.form.passwordHint.text.Text, p.text) {
 				t.Error("the hint repeats what was typed")
 			}
 		})
 	}
 
-	w.password.SetText(annShown)
+	w.form.password.SetText(annShown)
 	addresses := []struct {
 		name, text string
 		imp        widget.Importance
@@ -145,10 +145,10 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 	}
 	for _, a := range addresses {
 		t.Run(a.name, func(t *testing.T) {
-			w.address.SetText(a.text)
-			apHintIs(t, "address", w.addressHint, a.imp, a.want)
-			if w.save.Disabled() == a.ok {
-				t.Errorf("'Test and save' disabled=%v, want %v", w.save.Disabled(), !a.ok)
+			w.form.address.SetText(a.text)
+			apHintIs(t, "address", w.form.addressHint, a.imp, a.want)
+			if w.check.save.Disabled() == a.ok {
+				t.Errorf("'Test and save' disabled=%v, want %v", w.check.save.Disabled(), !a.ok)
 			}
 		})
 	}
@@ -157,10 +157,10 @@ func TestAppPasswordValidatesLive(t *testing.T) {
 func TestAppPasswordReplacePrefillsAddress(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, ann)
-	if w.address.Text != ann {
-		t.Fatalf("address %q, want %q", w.address.Text, ann)
+	if w.form.address.Text != ann {
+		t.Fatalf("address %q, want %q", w.form.address.Text, ann)
 	}
-	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
+	apHintIs(t, "address", w.form.addressHint, widget.SuccessImportance, "valid Gmail address")
 	if page := strings.Join(apTexts(w.content()), "\n"); !strings.Contains(page, "Replace the app password") {
 		t.Errorf("page title is not about replacing:\n%s", page)
 	}
@@ -169,24 +169,24 @@ func TestAppPasswordReplacePrefillsAddress(t *testing.T) {
 func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
-	test.Type(w.address, ann)
-	test.Type(w.password, annShown)
+	test.Type(w.form.address, ann)
+	test.Type(w.form.password, annShown)
 	// The local peer is typed under "Advanced: SMTP server", as a person would.
 	test.Type(w.smtp.entry, "http://"+strings.TrimPrefix(h.gm.SMTP.StartTLSURL(), "smtp://"))
-	if !w.save.Disabled() || w.smtp.hint.Importance != widget.DangerImportance {
+	if !w.check.save.Disabled() || w.smtp.hint.Importance != widget.DangerImportance {
 		t.Fatalf("an http:// SMTP URL was accepted: %q", w.smtp.hint.Text)
 	}
 	w.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
-	if w.save.Disabled() || !strings.Contains(w.smtp.hint.Text, "mailkey will use "+h.gm.SMTP.StartTLSURL()) {
-		t.Fatalf("a valid SMTP URL: save disabled=%v, hint %q", w.save.Disabled(), w.smtp.hint.Text)
+	if w.check.save.Disabled() || !strings.Contains(w.smtp.hint.Text, "mailkey will use "+h.gm.SMTP.StartTLSURL()) {
+		t.Fatalf("a valid SMTP URL: save disabled=%v, hint %q", w.check.save.Disabled(), w.smtp.hint.Text)
 	}
-	test.Tap(w.save)
+	test.Tap(w.check.save)
 	h.settle()
 
-	if !w.done.Visible() || !strings.Contains(w.success.Text, ann) {
-		t.Fatalf("no success message: %q (status %q, password hint %q)", w.success.Text, w.status.Text, w.passwordHint.text.Text)
+	if !w.done.box.Visible() || !strings.Contains(w.done.success.Text, ann) {
+		t.Fatalf("no success message: %q (status %q, password hint %q)", w.done.success.Text, w.check.status.Text, w.form.passwordHint.text.Text)
 	}
-	if w.save.Disabled() || w.address.Disabled() || w.password.Disabled() || w.activity.Visible() || w.cancel.Visible() {
+	if w.check.save.Disabled() || w.form.address.Disabled() || w.form.password.Disabled() || w.check.activity.Visible() || w.check.cancel.Visible() {
 		t.Error("the form is still busy after the save")
 	}
 	list, err := h.eng.List()
@@ -200,7 +200,7 @@ func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 		t.Fatalf("sidebar lists %+v, want %s", h.g.sidebar.infos, ann)
 	}
 
-	test.Tap(w.sendTest)
+	test.Tap(w.done.sendTest)
 	h.settle()
 	if h.g.screenName != "compose" {
 		t.Fatalf("'Send a test email to myself' showed %q, want compose", h.g.screenName)
@@ -212,20 +212,20 @@ func TestAppPasswordRejectedShowsAdviceUnderPassword(t *testing.T) {
 	w := apOpen(t, h, "")
 	w.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
 	const wrong = "zzzz zzzz zzzz zzzz"
-	test.Type(w.address, ann)
-	test.Type(w.password, wrong)
-	test.Tap(w.save)
+	test.Type(w.form.address, ann)
+	test.Type(w.form.password, wrong)
+	test.Tap(w.check.save)
 	h.settle()
 
-	apHintIs(t, "password", w.passwordHint, widget.DangerImportance, "app password")
-	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
-	if w.status.Text != "" {
-		t.Errorf("status %q, want the error under the password only", w.status.Text)
+	apHintIs(t, "password", w.form.passwordHint, widget.DangerImportance, "app password")
+	apHintIs(t, "address", w.form.addressHint, widget.SuccessImportance, "valid Gmail address")
+	if w.check.status.Text != "" {
+		t.Errorf("status %q, want the error under the password only", w.check.status.Text)
 	}
-	if w.address.Text != ann || w.password.Text != wrong {
+	if w.form.address.Text != ann || w.form.password.Text != wrong {
 		t.Error("what was typed is gone")
 	}
-	if w.address.Disabled() || w.password.Disabled() || w.save.Disabled() || w.done.Visible() {
+	if w.form.address.Disabled() || w.form.password.Disabled() || w.check.save.Disabled() || w.done.box.Visible() {
 		t.Error("the form is not ready for another try")
 	}
 	for _, s := range apTexts(w.content()) {
@@ -274,27 +274,27 @@ func TestAppPasswordCancelKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
 	w.smtp.entry.SetText(apSilentServer(t))
-	test.Type(w.address, ann)
-	test.Type(w.password, annShown)
-	test.Tap(w.save)
+	test.Type(w.form.address, ann)
+	test.Type(w.form.password, annShown)
+	test.Tap(w.check.save)
 
 	// The login now waits for a greeting that never comes.
-	if !w.save.Disabled() || !w.address.Disabled() || !w.password.Disabled() {
+	if !w.check.save.Disabled() || !w.form.address.Disabled() || !w.form.password.Disabled() {
 		t.Error("the fields and the button are enabled while the test runs")
 	}
-	if !w.activity.Visible() || !w.cancel.Visible() || w.cancel.Disabled() {
+	if !w.check.activity.Visible() || !w.check.cancel.Visible() || w.check.cancel.Disabled() {
 		t.Error("no activity and Cancel button while the test runs")
 	}
-	test.Tap(w.cancel)
+	test.Tap(w.check.cancel)
 	h.settle()
 
-	if w.status.Text != "Cancelled." {
-		t.Errorf("status %q, want Cancelled.", w.status.Text)
+	if w.check.status.Text != "Cancelled." {
+		t.Errorf("status %q, want Cancelled.", w.check.status.Text)
 	}
-	if w.address.Text != ann || w.password.Text != annShown {
+	if w.form.address.Text != ann || w.form.password.Text != annShown {
 		t.Error("what was typed is gone")
 	}
-	if w.save.Disabled() || w.address.Disabled() || w.password.Disabled() || w.activity.Visible() || w.cancel.Visible() {
+	if w.check.save.Disabled() || w.form.address.Disabled() || w.form.password.Disabled() || w.check.activity.Visible() || w.check.cancel.Visible() {
 		t.Error("the form is still busy after Cancel")
 	}
 	if list, err := h.eng.List(); err != nil || len(list) != 0 {
@@ -311,17 +311,17 @@ func TestAppPasswordNetworkErrorShowsUnderButton(t *testing.T) {
 	}
 	w.smtp.entry.SetText("smtp://" + ln.Addr().String())
 	_ = ln.Close() // nothing listens there any more: the connection is refused
-	test.Type(w.address, ann)
-	test.Type(w.password, annShown)
-	test.Tap(w.save)
+	test.Type(w.form.address, ann)
+	test.Type(w.form.password, annShown)
+	test.Tap(w.check.save)
 	h.settle()
 
-	if w.status.Importance != widget.DangerImportance || !strings.Contains(w.status.Text, "connect") {
-		t.Errorf("status %q (importance %v), want the connection advice", w.status.Text, w.status.Importance)
+	if w.check.status.Importance != widget.DangerImportance || !strings.Contains(w.check.status.Text, "connect") {
+		t.Errorf("status %q (importance %v), want the connection advice", w.check.status.Text, w.check.status.Importance)
 	}
-	apHintIs(t, "password", w.passwordHint, widget.SuccessImportance, "looks like an app password")
-	apHintIs(t, "address", w.addressHint, widget.SuccessImportance, "valid Gmail address")
-	if w.save.Disabled() || w.done.Visible() {
+	apHintIs(t, "password", w.form.passwordHint, widget.SuccessImportance, "looks like an app password")
+	apHintIs(t, "address", w.form.addressHint, widget.SuccessImportance, "valid Gmail address")
+	if w.check.save.Disabled() || w.done.box.Visible() {
 		t.Error("the form is not ready for another try")
 	}
 }

@@ -20,22 +20,22 @@ func TestSavingOverADamagedAccountsFile(t *testing.T) {
 	for name, save := range map[string]func(t *testing.T, h *harness){
 		"app password": func(t *testing.T, h *harness) {
 			w := apOpen(t, h, "")
-			test.Type(w.address, ann)
-			test.Type(w.password, annShown)
+			test.Type(w.form.address, ann)
+			test.Type(w.form.password, annShown)
 			w.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
-			test.Tap(w.save)
+			test.Tap(w.check.save)
 			h.settle()
-			if !w.done.Visible() || !strings.Contains(w.success.Text, ann) {
-				t.Fatalf("no success message: status %q, password hint %q", w.status.Text, w.passwordHint.text.Text)
+			if !w.done.box.Visible() || !strings.Contains(w.done.success.Text, ann) {
+				t.Fatalf("no success message: status %q, password hint %q", w.check.status.Text, w.form.passwordHint.text.Text)
 			}
 		},
 		"browser sign-in": func(t *testing.T, h *harness) {
 			s := showSignInFor(h, "")
 			importClientFile(h, s, h.gm.ClientFile)
-			test.Tap(s.signInBtn)
+			test.Tap(s.login.signInBtn)
 			h.settle()
 			if !s.afterBox.Visible() || !strings.Contains(s.signedIn.Text, ann) {
-				t.Fatalf("after sign-in: %q, status %q", s.signedIn.Text, s.status.Text)
+				t.Fatalf("after sign-in: %q, status %q", s.signedIn.Text, s.login.status.Text)
 			}
 		},
 	} {

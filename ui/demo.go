@@ -98,7 +98,7 @@ func demoSignInWait(g *gui) {
 	go func() {
 		for range 100 {
 			ready := false
-			fyne.DoAndWait(func() { ready = s.client != nil })
+			fyne.DoAndWait(func() { ready = s.choice.client != nil })
 			if ready {
 				fyne.Do(s.onSignIn)
 				return

@@ -89,8 +89,8 @@ func TestFocusScrollsIntoView(t *testing.T) {
 	if y < 0 || y+bottom.Size().Height > sc.Size().Height {
 		t.Fatalf("after the scroll, the button is at %.0f–%.0f, outside 0–%.0f", y, y+bottom.Size().Height, sc.Size().Height)
 	}
-	h.g.win.Canvas().Focus(s.address)
-	if y := d.AbsolutePositionForObject(s.address).Y - d.AbsolutePositionForObject(sc).Y; y < 0 {
+	h.g.win.Canvas().Focus(s.form.address)
+	if y := d.AbsolutePositionForObject(s.form.address).Y - d.AbsolutePositionForObject(sc).Y; y < 0 {
 		t.Fatalf("focusing the address above left it at %.0f, out of view", y)
 	}
 }

@@ -43,18 +43,18 @@ func TestSignInWithoutBrowserCompletesThroughCopyLink(t *testing.T) {
 	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(string) error { return errors.New("no browser") })))
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	// Let the engine call the opener and hand the link to the widgets.
 	for range 100 {
 		h.flush()
-		if !s.copyLink.Disabled() {
+		if !s.login.wait.copyLink.Disabled() {
 			break
 		}
 	}
-	if s.copyLink.Disabled() || !strings.Contains(s.copyNote.Text, "could not open your browser") || !s.waitBox.Visible() {
-		t.Fatalf("copy link disabled=%v, note %q, waiting=%v", s.copyLink.Disabled(), s.copyNote.Text, s.waitBox.Visible())
+	if s.login.wait.copyLink.Disabled() || !strings.Contains(s.login.wait.copyNote.Text, "could not open your browser") || !s.login.wait.box.Visible() {
+		t.Fatalf("copy link disabled=%v, note %q, waiting=%v", s.login.wait.copyLink.Disabled(), s.login.wait.copyNote.Text, s.login.wait.box.Visible())
 	}
-	test.Tap(s.copyLink)
+	test.Tap(s.login.wait.copyLink)
 	page := testpeer.Fetch(h.app.Clipboard().Content())
 	h.settle()
 	if page.Status != 200 || !strings.Contains(page.Body, "Signed in") {

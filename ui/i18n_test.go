@@ -75,11 +75,11 @@ func TestFrenchWelcomeChecklistAndAdvice(t *testing.T) {
 	// A wrong app password: Gmail's 535 reply, with the advice in French.
 	ap := apOpen(t, h, "")
 	ap.smtp.entry.SetText(h.gm.SMTP.StartTLSURL())
-	test.Type(ap.address, ann)
-	test.Type(ap.password, "zzzz zzzz zzzz zzzz")
-	test.Tap(ap.save)
+	test.Type(ap.form.address, ann)
+	test.Type(ap.form.password, "zzzz zzzz zzzz zzzz")
+	test.Tap(ap.check.save)
 	h.settle()
-	containsAll(t, "advice for a rejected app password", ap.passwordHint.text.Text,
+	containsAll(t, "advice for a rejected app password", ap.form.passwordHint.text.Text,
 		"Gmail n'a pas accepté l'adresse et le mot de passe d'application (535", "Vérifiez l'adresse", google.AppPasswordsURL)
 }
 
@@ -281,7 +281,7 @@ func TestFrenchSignIn(t *testing.T) {
 		"Se connecter avec votre client Google Cloud", "Donner votre client à mailkey", "Code secret du client",
 		"Choisir le fichier…", "« Accéder à … (non sécurisé) »")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	if got, want := s.signedIn.Text, "Vous êtes connecté en tant que "+ann+"."; got != want {
 		t.Errorf("signed in: %q, want %q", got, want)

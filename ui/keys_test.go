@@ -78,16 +78,16 @@ func TestEnterSubmitsTheClientFields(t *testing.T) {
 	h.g.showSignIn("")
 	h.settle()
 	s := h.g.current.(*signIn)
-	test.Type(s.idEntry, "1234-abc.apps.googleusercontent.com")
-	s.idEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	if h.g.win.Canvas().Focused() != s.secretEntry {
+	test.Type(s.inputs.idEntry, "1234-abc.apps.googleusercontent.com")
+	s.inputs.idEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.g.win.Canvas().Focused() != s.inputs.secretEntry {
 		t.Fatalf("Enter in Client ID moved the focus to %T, want the secret", h.g.win.Canvas().Focused())
 	}
-	test.Type(s.secretEntry, "GOCSPX-secret")
-	s.secretEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	s.projectEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.Type(s.inputs.secretEntry, "GOCSPX-secret")
+	s.inputs.secretEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	s.inputs.projectEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if s.client == nil {
+	if s.choice.client == nil {
 		t.Fatal("Enter in the last field did not use the client")
 	}
 }

@@ -99,16 +99,16 @@ func TestLongURLInAnErrorIsShortenedWithTheWholeBehind(t *testing.T) {
 			s.onSignedIn(account.Account{}, advice.New(errors.New("access_denied"), "Google refused the sign-in",
 				"Add the address under Test users at "+long+", then sign in again"))
 			h.settle()
-			if strings.Contains(s.status.Text, long) || !strings.Contains(s.status.Text, "https://console.cloud.google.com/…/audience") {
-				t.Fatalf("the status shows %q", s.status.Text)
+			if strings.Contains(s.login.status.Text, long) || !strings.Contains(s.login.status.Text, "https://console.cloud.google.com/…/audience") {
+				t.Fatalf("the status shows %q", s.login.status.Text)
 			}
 			if m := h.g.win.Content().MinSize(); m.Width > 1024 {
 				t.Fatalf("the window needs %.0f px", m.Width)
 			}
-			if !s.statusLinks.box.Visible() || len(s.statusLinks.box.Objects) != 1 {
+			if !s.login.statusLinks.box.Visible() || len(s.login.statusLinks.box.Objects) != 1 {
 				t.Fatal("no button for the whole URL")
 			}
-			row := s.statusLinks.box.Objects[0].(*fyne.Container)
+			row := s.login.statusLinks.box.Objects[0].(*fyne.Container)
 			test.Tap(row.Objects[0].(*button))
 			if got := h.links(); len(got) != 1 || got[0] != long {
 				t.Fatalf("the button opened %q, want the whole URL", got)

@@ -20,7 +20,7 @@ func TestLeavingTheWaitingSignInAsksAndCancels(t *testing.T) {
 	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(link string) error { links <- link; return nil })))
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	link := await(h, links)
 
 	h.g.navigate(h.g.showWelcome)

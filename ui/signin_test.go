@@ -43,23 +43,23 @@ func TestSignInWebClientIsExplained(t *testing.T) {
 		t.Fatal("the sign-in screen takes no dropped files")
 	}
 	importClientFile(h, s, h.gm.WebClientFile)
-	if !s.importError.Visible() {
+	if !s.choice.importError.Visible() {
 		t.Fatal("no explanation for a Web application client")
 	}
-	text := s.importError.Text + " " + s.webNote.Text
+	text := s.choice.importError.Text + " " + s.choice.webNote.Text
 	for _, want := range []string{"Desktop app", "redirect_uri_mismatch"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("explanation lacks %q: %q", want, text)
 		}
 	}
-	if !s.webNote.Visible() || !s.backToClient.Visible() {
+	if !s.choice.webNote.Visible() || !s.choice.backToClient.Visible() {
 		t.Fatal("no way back to step 6")
 	}
-	if !s.signInBtn.Disabled() {
+	if !s.login.signInBtn.Disabled() {
 		t.Fatal("sign-in enabled with a Web application client")
 	}
 
-	test.Tap(s.backToClient)
+	test.Tap(s.choice.backToClient)
 	h.settle()
 	if h.g.screenName != "checklist" {
 		t.Fatalf("screen %q, want checklist", h.g.screenName)
@@ -76,18 +76,18 @@ func TestSignInWebClientIsExplained(t *testing.T) {
 func TestSignInPastedText(t *testing.T) {
 	h := newHarness(t)
 	s := showSignInFor(h, "")
-	if !s.signInBtn.Disabled() {
+	if !s.login.signInBtn.Disabled() {
 		t.Fatal("sign-in enabled before a client was imported")
 	}
-	if s.importError.Visible() || !s.importBox.Visible() {
-		t.Fatalf("a new sign-in opens with an error %q, or without the import", s.importError.Text)
+	if s.choice.importError.Visible() || !s.importBox.Visible() {
+		t.Fatalf("a new sign-in opens with an error %q, or without the import", s.choice.importError.Text)
 	}
-	test.Type(s.pasteEntry, "garbage")
-	test.Tap(s.usePaste)
-	if !s.importError.Visible() || !strings.Contains(s.importError.Text, "no client ID") {
-		t.Fatalf("advice for garbage: %q", s.importError.Text)
+	test.Type(s.inputs.pasteEntry, "garbage")
+	test.Tap(s.inputs.usePaste)
+	if !s.choice.importError.Visible() || !strings.Contains(s.choice.importError.Text, "no client ID") {
+		t.Fatalf("advice for garbage: %q", s.choice.importError.Text)
 	}
-	if s.backToClient.Visible() || !s.signInBtn.Disabled() {
+	if s.choice.backToClient.Visible() || !s.login.signInBtn.Disabled() {
 		t.Fatal("garbage offered step 6 or enabled the sign-in")
 	}
 
@@ -95,30 +95,30 @@ func TestSignInPastedText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.pasteEntry.SetText(string(data))
-	test.Tap(s.usePaste)
-	if s.importError.Visible() || s.signInBtn.Disabled() {
-		t.Fatalf("a pasted Desktop client was refused: %q", s.importError.Text)
+	s.inputs.pasteEntry.SetText(string(data))
+	test.Tap(s.inputs.usePaste)
+	if s.choice.importError.Visible() || s.login.signInBtn.Disabled() {
+		t.Fatalf("a pasted Desktop client was refused: %q", s.choice.importError.Text)
 	}
-	if s.pasteEntry.Text != "" {
+	if s.inputs.pasteEntry.Text != "" {
 		t.Fatal("the pasted client secret stays on screen")
 	}
 	want := "Client " + h.gm.OAuth.ClientID + " from project mailkey-test."
-	if s.clientLabel.Text != want {
-		t.Fatalf("client shown as %q, want %q", s.clientLabel.Text, want)
+	if s.choice.clientLabel.Text != want {
+		t.Fatalf("client shown as %q, want %q", s.choice.clientLabel.Text, want)
 	}
 
 	// The two values as copied from Google's dialog, labels and all.
-	s.pasteEntry.SetText("OAuth client created\nClient ID\n" + h.gm.OAuth.ClientID + "\nClient secret\n" + h.gm.OAuth.ClientSecret + "\n")
-	test.Tap(s.usePaste)
-	if s.importError.Visible() || s.signInBtn.Disabled() || s.client.ClientSecret != h.gm.OAuth.ClientSecret || s.pasteEntry.Text != "" {
-		t.Fatalf("the dialog's text was refused: %q", s.importError.Text)
+	s.inputs.pasteEntry.SetText("OAuth client created\nClient ID\n" + h.gm.OAuth.ClientID + "\nClient secret\n" + h.gm.OAuth.ClientSecret + "\n")
+	test.Tap(s.inputs.usePaste)
+	if s.choice.importError.Visible() || s.login.signInBtn.Disabled() || s.choice.client.ClientSecret != h.gm.OAuth.ClientSecret || s.inputs.pasteEntry.Text != "" {
+		t.Fatalf("the dialog's text was refused: %q", s.choice.importError.Text)
 	}
 	// An ID without its secret says how to get a new secret.
-	s.pasteEntry.SetText(h.gm.OAuth.ClientID)
-	test.Tap(s.usePaste)
-	if !strings.Contains(s.importError.Text, "Add secret") || !s.signInBtn.Disabled() {
-		t.Fatalf("advice for an ID alone: %q", s.importError.Text)
+	s.inputs.pasteEntry.SetText(h.gm.OAuth.ClientID)
+	test.Tap(s.inputs.usePaste)
+	if !strings.Contains(s.choice.importError.Text, "Add secret") || !s.login.signInBtn.Disabled() {
+		t.Fatalf("advice for an ID alone: %q", s.choice.importError.Text)
 	}
 }
 
@@ -127,16 +127,16 @@ func TestSignInCompletesAndRecordsProduction(t *testing.T) {
 	h.gm.OAuth.SetInProduction(true) // the app was published before this sign-in
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	if s.signInBtn.Disabled() {
-		t.Fatalf("importing the client file did not enable the sign-in: %q", s.importError.Text)
+	if s.login.signInBtn.Disabled() {
+		t.Fatalf("importing the client file did not enable the sign-in: %q", s.choice.importError.Text)
 	}
-	if strings.Contains(s.clientLabel.Text, h.gm.OAuth.ClientSecret) {
+	if strings.Contains(s.choice.clientLabel.Text, h.gm.OAuth.ClientSecret) {
 		t.Fatal("the client secret is shown")
 	}
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	if !s.afterBox.Visible() || !strings.Contains(s.signedIn.Text, ann) {
-		t.Fatalf("after sign-in: %q, status %q", s.signedIn.Text, s.status.Text)
+		t.Fatalf("after sign-in: %q, status %q", s.signedIn.Text, s.login.status.Text)
 	}
 	list, err := h.eng.List()
 	if err != nil || len(list) != 1 || list[0].Address != ann || list[0].Method != account.OAuth {
@@ -173,7 +173,7 @@ func TestSignInThenAccountRunsTheChecks(t *testing.T) {
 	s := showSignInFor(h, "")
 	s.apiBase = h.gm.API.URL
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	test.Tap(s.saveBtn)
 	h.settle()
@@ -194,26 +194,26 @@ func TestSignInCancelWhileWaiting(t *testing.T) {
 	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(u string) error { urls <- u; return nil }))) // a browser that never comes back
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	link := await(h, urls)
 	h.flush()
 	// The opener hands the link to the widgets before it opens the browser.
-	if !s.waitBox.Visible() || s.waitLabel.Text != "Waiting for your browser…" || !s.signInBtn.Disabled() {
+	if !s.login.wait.box.Visible() || s.login.wait.label.Text != "Waiting for your browser…" || !s.login.signInBtn.Disabled() {
 		t.Fatal("no waiting state while the browser is open")
 	}
-	if s.copyLink.Disabled() {
+	if s.login.wait.copyLink.Disabled() {
 		t.Fatal("Copy link disabled once the link is known")
 	}
-	test.Tap(s.copyLink)
+	test.Tap(s.login.wait.copyLink)
 	if got := h.app.Clipboard().Content(); got != link {
 		t.Fatalf("clipboard %q, want the sign-in link %q", got, link)
 	}
-	test.Tap(s.cancelBtn)
+	test.Tap(s.login.wait.cancelBtn)
 	h.settle()
-	if !s.status.Visible() || s.status.Text != "Cancelled." {
-		t.Fatalf("status after Cancel %q", s.status.Text)
+	if !s.login.status.Visible() || s.login.status.Text != "Cancelled." {
+		t.Fatalf("status after Cancel %q", s.login.status.Text)
 	}
-	if s.waitBox.Visible() || s.signInBtn.Disabled() {
+	if s.login.wait.box.Visible() || s.login.signInBtn.Disabled() {
 		t.Fatal("no retry after Cancel")
 	}
 	if list, err := h.eng.List(); err != nil || len(list) != 0 {
@@ -232,29 +232,29 @@ func TestSignInNotATestUser(t *testing.T) {
 	h.eng.Use(engine.WithBrowser(engine.BrowserFunc(func(u string) error { go func() { pages <- testpeer.Fetch(u) }(); return nil })))
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	if !strings.Contains(s.prepare2.Text, "You've been given access to an app that's currently being tested") || !strings.Contains(s.prepare2.Text, "Continue") {
-		t.Fatalf("warning before the sign-in: %q", s.prepare2.Text)
+	if !strings.Contains(s.login.prepare2.Text, "You've been given access to an app that's currently being tested") || !strings.Contains(s.login.prepare2.Text, "Continue") {
+		t.Fatalf("warning before the sign-in: %q", s.login.prepare2.Text)
 	}
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	page := await(h, pages)
 	h.flush()
 	if page.Status != http.StatusForbidden || !strings.Contains(page.Body, "Error 403: access_denied") {
 		t.Fatalf("the browser showed %d %q", page.Status, page.Body)
 	}
-	if !s.waitBox.Visible() || !s.waitAdvice.Visible() || s.afterBox.Visible() {
+	if !s.login.wait.box.Visible() || !s.login.wait.troubles.box.Visible() || s.afterBox.Visible() {
 		t.Fatal("not waiting, or no advice while waiting")
 	}
 	var titles []string
-	for _, it := range s.troubles.Items {
+	for _, it := range s.login.wait.troubles.list.Items {
 		titles = append(titles, it.Title)
 	}
 	if len(titles) != 6 || titles[0] != "Error 403: access_denied" || !slices.Contains(titles, "Error 400: redirect_uri_mismatch") {
 		t.Fatalf("listed pages %q", titles)
 	}
-	if text := strings.Join(apTexts(s.troubles.Items[0].Detail), "\n"); !strings.Contains(text, "Test users") {
+	if text := strings.Join(apTexts(s.login.wait.troubles.list.Items[0].Detail), "\n"); !strings.Contains(text, "Test users") {
 		t.Fatalf("access_denied advice: %q", text)
 	}
-	test.Tap(s.troubleLinks["access-denied"])
+	test.Tap(s.login.wait.troubles.links["access-denied"])
 	if links := h.links(); len(links) == 0 || links[len(links)-1] != "https://console.cloud.google.com/auth/audience?project=mailkey-test" {
 		t.Fatalf("opened %q", links)
 	}
@@ -262,16 +262,16 @@ func TestSignInNotATestUser(t *testing.T) {
 	s.scroll.Refresh()
 	d := fyne.CurrentApp().Driver()
 	size := h.g.win.Canvas().Size()
-	for _, o := range []fyne.CanvasObject{s.waitIntro, s.troubles, s.cancelBtn} {
+	for _, o := range []fyne.CanvasObject{s.login.wait.troubles.intro, s.login.wait.troubles.list, s.login.wait.cancelBtn} {
 		pos := d.AbsolutePositionForObject(o)
 		if pos.Y < 0 || pos.Y+min(o.Size().Height, 120) > size.Height {
 			t.Errorf("%T at y=%v (height %v) is out of the %v window", o, pos.Y, o.Size().Height, size)
 		}
 	}
-	test.Tap(s.cancelBtn)
+	test.Tap(s.login.wait.cancelBtn)
 	h.settle()
-	if s.status.Text != "Cancelled." || s.signInBtn.Disabled() || !s.importBox.Visible() {
-		t.Fatalf("after Cancel: %q", s.status.Text)
+	if s.login.status.Text != "Cancelled." || s.login.signInBtn.Disabled() || !s.importBox.Visible() {
+		t.Fatalf("after Cancel: %q", s.login.status.Text)
 	}
 	if list, err := h.eng.List(); err != nil || len(list) != 0 {
 		t.Fatalf("accounts after access_denied %+v, %v", list, err)
@@ -284,12 +284,12 @@ func TestSignInConsentCancelled(t *testing.T) {
 	h.gm.OAuth.SetDenyConsent(true)
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
-	if !s.status.Visible() || !strings.Contains(s.status.Text, "access_denied") || !strings.Contains(s.status.Text, "Test users") {
-		t.Fatalf("advice for a Cancel on Google's page: %q", s.status.Text)
+	if !s.login.status.Visible() || !strings.Contains(s.login.status.Text, "access_denied") || !strings.Contains(s.login.status.Text, "Test users") {
+		t.Fatalf("advice for a Cancel on Google's page: %q", s.login.status.Text)
 	}
-	if s.afterBox.Visible() || s.signInBtn.Disabled() {
+	if s.afterBox.Visible() || s.login.signInBtn.Disabled() {
 		t.Fatal("a refused sign-in looks signed in, or cannot be retried")
 	}
 }
@@ -303,25 +303,25 @@ func TestSignInWithTwoFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := showSignInFor(h, "")
-	if s.projectEntry.Text != "mailkey-test" {
-		t.Fatalf("project field %q, want the checklist's", s.projectEntry.Text)
+	if s.inputs.projectEntry.Text != "mailkey-test" {
+		t.Fatalf("project field %q, want the checklist's", s.inputs.projectEntry.Text)
 	}
-	test.Type(s.idEntry, h.gm.OAuth.ClientID)
-	test.Tap(s.useFields)
-	if !strings.Contains(s.importError.Text, "Enter the client secret") || !strings.Contains(s.importError.Text, "Add secret") || !s.signInBtn.Disabled() {
-		t.Fatalf("advice without a secret: %q", s.importError.Text)
+	test.Type(s.inputs.idEntry, h.gm.OAuth.ClientID)
+	test.Tap(s.inputs.useFields)
+	if !strings.Contains(s.choice.importError.Text, "Enter the client secret") || !strings.Contains(s.choice.importError.Text, "Add secret") || !s.login.signInBtn.Disabled() {
+		t.Fatalf("advice without a secret: %q", s.choice.importError.Text)
 	}
-	test.Type(s.secretEntry, h.gm.OAuth.ClientSecret)
-	test.Tap(s.useFields)
-	if s.importError.Visible() || s.signInBtn.Disabled() || s.secretEntry.Text != "" {
-		t.Fatalf("typed client refused (%q), or its secret stays on screen", s.importError.Text)
+	test.Type(s.inputs.secretEntry, h.gm.OAuth.ClientSecret)
+	test.Tap(s.inputs.useFields)
+	if s.choice.importError.Visible() || s.login.signInBtn.Disabled() || s.inputs.secretEntry.Text != "" {
+		t.Fatalf("typed client refused (%q), or its secret stays on screen", s.choice.importError.Text)
 	}
-	if want := "Client " + h.gm.OAuth.ClientID + " from project mailkey-test."; s.clientLabel.Text != want {
-		t.Fatalf("client shown as %q", s.clientLabel.Text)
+	if want := "Client " + h.gm.OAuth.ClientID + " from project mailkey-test."; s.choice.clientLabel.Text != want {
+		t.Fatalf("client shown as %q", s.choice.clientLabel.Text)
 	}
 	// Google's endpoints, as the fields give none; the stand-in's for this test.
-	s.client.AuthURI, s.client.TokenURI = h.gm.OAuth.AuthURI(), h.gm.OAuth.TokenURI()
-	test.Tap(s.signInBtn)
+	s.choice.client.AuthURI, s.choice.client.TokenURI = h.gm.OAuth.AuthURI(), h.gm.OAuth.TokenURI()
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	in, err := h.eng.Account(ann)
 	if err != nil || in.ProjectID != "mailkey-test" || in.ClientID != h.gm.OAuth.ClientID {
@@ -338,7 +338,7 @@ func TestSignInTestingThenProduction(t *testing.T) {
 	h := newHarness(t)
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	s.publishChoice.SetSelected("In production") // the user published the app, after consenting in Testing
 	test.Tap(s.saveBtn)
@@ -363,8 +363,8 @@ func TestSignInTestingThenProduction(t *testing.T) {
 	h.gm.OAuth.SetInProduction(true)
 	test.Tap(s.signInAgain)
 	h.settle()
-	if !strings.Contains(s.prepare2.Text, "Go to … (unsafe)") || s.published.Visible() {
-		t.Errorf("warning for production: %q", s.prepare2.Text)
+	if !strings.Contains(s.login.prepare2.Text, "Go to … (unsafe)") || s.login.published.Visible() {
+		t.Errorf("warning for production: %q", s.login.prepare2.Text)
 	}
 	if s.publishChoice.Selected != "In production" {
 		t.Fatalf("choice after the new sign-in %q", s.publishChoice.Selected)
@@ -386,7 +386,7 @@ func TestSignInWorkspaceAddress(t *testing.T) {
 	h.gm.OAuth.SetSignInAs(zoe)
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	if !s.workspace.Visible() || !strings.Contains(s.workspace.Text, "Internal") || !strings.Contains(s.workspace.Text, "org_internal") ||
 		!strings.Contains(s.workspace.Text, "admin_policy_enforced") {
@@ -399,7 +399,7 @@ func TestSignInWorkspaceAddress(t *testing.T) {
 	h2 := newHarness(t)
 	s2 := showSignInFor(h2, "")
 	importClientFile(h2, s2, h2.gm.ClientFile)
-	test.Tap(s2.signInBtn)
+	test.Tap(s2.login.signInBtn)
 	h2.settle()
 	if s2.workspace.Visible() {
 		t.Fatal("a Gmail address is told about Workspace")
@@ -410,7 +410,7 @@ func TestSignInAgainUsesTheSavedClient(t *testing.T) {
 	h := newHarness(t)
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
-	test.Tap(s.signInBtn)
+	test.Tap(s.login.signInBtn)
 	h.settle()
 	s.publishChoice.SetSelected("In production")
 	test.Tap(s.saveBtn)
@@ -418,16 +418,16 @@ func TestSignInAgainUsesTheSavedClient(t *testing.T) {
 
 	again := showSignInFor(h, ann)
 	if again.importBox.Visible() {
-		t.Fatalf("re-sign-in asks for the client file: %q", again.importError.Text)
+		t.Fatalf("re-sign-in asks for the client file: %q", again.choice.importError.Text)
 	}
-	if again.signInBtn.Disabled() || !strings.Contains(again.clientLabel.Text, h.gm.OAuth.ClientID) {
-		t.Fatalf("saved client not loaded: %q", again.clientLabel.Text)
+	if again.login.signInBtn.Disabled() || !strings.Contains(again.choice.clientLabel.Text, h.gm.OAuth.ClientID) {
+		t.Fatalf("saved client not loaded: %q", again.choice.clientLabel.Text)
 	}
 	// The account was declared In production: Google's warning is the other one.
-	if !strings.Contains(again.prepare2.Text, "Advanced, then “Go to … (unsafe)”") || again.published.Visible() {
-		t.Fatalf("warning for a published app: %q", again.prepare2.Text)
+	if !strings.Contains(again.login.prepare2.Text, "Advanced, then “Go to … (unsafe)”") || again.login.published.Visible() {
+		t.Fatalf("warning for a published app: %q", again.login.prepare2.Text)
 	}
-	test.Tap(again.signInBtn)
+	test.Tap(again.login.signInBtn)
 	h.settle()
 	if !strings.Contains(again.signedIn.Text, ann) || again.publishChoice.Selected != "In production" {
 		t.Fatalf("after signing in again: %q, choice %q", again.signedIn.Text, again.publishChoice.Selected)
@@ -440,7 +440,7 @@ func TestSignInAgainUsesTheSavedClient(t *testing.T) {
 func TestSignInAgainWithoutSavedClientOffersImport(t *testing.T) {
 	h := newHarness(t)
 	s := showSignInFor(h, "nobody@gmail.com")
-	if !s.importBox.Visible() || !s.importError.Visible() || !s.signInBtn.Disabled() {
+	if !s.importBox.Visible() || !s.choice.importError.Visible() || !s.login.signInBtn.Disabled() {
 		t.Fatal("no import offered when the saved client cannot be loaded")
 	}
 }
@@ -448,7 +448,7 @@ func TestSignInAgainWithoutSavedClientOffersImport(t *testing.T) {
 func TestSignInChooseFileOpensAJSONDialog(t *testing.T) {
 	h := newHarness(t)
 	s := showSignInFor(h, "")
-	test.Tap(s.chooseFile)
+	test.Tap(s.inputs.chooseFile)
 	if h.g.win.Canvas().Overlays().Top() == nil {
 		t.Fatal("Choose file… opened no dialog")
 	}
@@ -464,7 +464,7 @@ func TestSignInAsksBeforeReplacing(t *testing.T) {
 	s := showSignInFor(h, "")
 	importClientFile(h, s, h.gm.ClientFile)
 	for _, keep := range []bool{true, false} {
-		test.Tap(s.signInBtn)
+		test.Tap(s.login.signInBtn)
 		waitFor(t, h, "the question", func() bool { return h.g.win.Canvas().Overlays().Top() != nil })
 		label := "Replace"
 		if keep {
@@ -483,8 +483,8 @@ func TestSignInAsksBeforeReplacing(t *testing.T) {
 		h.settle()
 		a, err := h.env.Accounts.Get(ann)
 		if keep {
-			if err != nil || a.Method != account.AppPassword || !strings.Contains(s.status.Text, "nothing from this sign-in was saved") {
-				t.Fatalf("after keeping: %+v, %v, status %q", a, err, s.status.Text)
+			if err != nil || a.Method != account.AppPassword || !strings.Contains(s.login.status.Text, "nothing from this sign-in was saved") {
+				t.Fatalf("after keeping: %+v, %v, status %q", a, err, s.login.status.Text)
 			}
 			if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); err != nil {
 				t.Fatalf("the app password after keeping: %v", err)
@@ -492,7 +492,7 @@ func TestSignInAsksBeforeReplacing(t *testing.T) {
 			continue
 		}
 		if err != nil || a.Method != account.OAuth || !s.afterBox.Visible() {
-			t.Fatalf("after replacing: %+v, %v, status %q", a, err, s.status.Text)
+			t.Fatalf("after replacing: %+v, %v, status %q", a, err, s.login.status.Text)
 		}
 		if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 			t.Fatalf("the app password after replacing: %v", err)
