@@ -172,6 +172,21 @@ func TestAccountScreenShowsReason(t *testing.T) {
 	if s.status.Text != "Needs sign-in" || !strings.Contains(s.reason.Text, "invalid_grant") || s.expiry.Visible() {
 		t.Fatalf("status %q reason %q expiry visible %v", s.status.Text, s.reason.Text, s.expiry.Visible())
 	}
+	// Google's own description, saved as data, is shown too, in French
+	// around Google's words.
+	err = h.env.Accounts.Modify(ann, func(a *account.Account) {
+		a.SignInDetail = &account.SignInDetail{Error: "invalid_grant", Description: "Token has been expired or revoked."}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	useLanguage("fr")
+	t.Cleanup(func() { useLanguage("en") })
+	s = openAccount(t, h, ann)
+	if want := "Google n'accepte plus la connexion de ce compte (invalid_grant : Token has been expired or revoked.)"; s.reason.Text != want {
+		t.Errorf("reason %q, want %q", s.reason.Text, want)
+	}
+	useLanguage("en")
 
 	s = openAccount(t, h, "nobody@gmail.com")
 	if !s.note.Visible() || s.note.Text == "" || !s.remove.Disabled() {

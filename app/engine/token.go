@@ -157,7 +157,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
 		x.LastRefresh = now
 		if x.NeedsSignIn {
-			x.NeedsSignIn, x.SignInCause = false, ""
+			x.NeedsSignIn, x.SignInCause, x.SignInDetail = false, "", nil
 		}
 	})
 	return tok.AccessToken, nil

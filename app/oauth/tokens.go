@@ -87,6 +87,27 @@ func refreshError(err error, ep endpoint, projectID string) error {
 	if !errors.As(err, &re) {
 		return exchangeError(err, ep)
 	}
+	explained := explainRefusal(err, re, ep, projectID)
+	var ae *advice.Error
+	if re.ErrorCode != "" && errors.As(explained, &ae) {
+		ae.Err = fmt.Errorf("%w: %w", ae.Err, &Refusal{Code: advice.Printable(re.ErrorCode, maxDescription),
+			Description: advice.Printable(re.ErrorDescription, maxDescription)})
+	}
+	return explained
+}
+
+// Refusal is Google's own answer to a refused refresh: its error code and
+// its error_description, made printable and bounded. It rides in the chain
+// of a refresh's error (errors.As), so that the caller can keep Google's
+// words as data.
+type Refusal struct {
+	Code, Description string
+}
+
+func (r *Refusal) Error() string { return "Google answered " + r.Code }
+
+// explainRefusal explains the token endpoint's refusal re of a refresh.
+func explainRefusal(err error, re *oauth2.RetrieveError, ep endpoint, projectID string) error {
 	if e := clientError(re, projectID); e != nil {
 		return e
 	}
