@@ -225,7 +225,7 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 		t.Errorf("relay password still in the keyring (%q, %v)", v, err)
 	}
 	items, _, err := q.List()
-	if err != nil || len(items) != 1 || items[0].State != "failed" || items[0].LastError == nil || !strings.Contains(items[0].LastError.What, "removed") {
+	if err != nil || len(items) != 1 || items[0].State != "failed" || items[0].LastError == nil || !strings.Contains(items[0].LastError.Text().What, "removed") {
 		t.Errorf("queue after removal: %+v, %v", items, err)
 	}
 	text, _ := overlay(t, h, "")

@@ -1,0 +1,158 @@
+package mail
+
+import (
+	"errors"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/google"
+)
+
+// The kinds of a failed send (Failure.Kind): stable names, saved in files.
+const (
+	// FailReply: the SMTP server refused with a reply (Reply, OAuth).
+	FailReply = "smtp_reply"
+	// FailChallenge: Gmail refused the XOAUTH2 token with a challenge
+	// (Challenge, and Reply the final reply).
+	FailChallenge = "smtp_challenge"
+	// FailAPI: the Gmail API answered an error (Status, API, Project;
+	// TooLong when the answer was too long to read).
+	FailAPI = "api_answer"
+	// FailSendTimeout: the send took longer than its deadline.
+	FailSendTimeout = "send_timeout"
+	// FailReplyTooLong: the SMTP server sent a reply longer than mailkey reads.
+	FailReplyTooLong = "reply_too_long"
+	// FailSTARTTLSRefused: the server refused STARTTLS (Reply, when usable).
+	FailSTARTTLSRefused = "starttls_refused"
+	// FailMaybeSent: the connection broke after the whole message was sent.
+	FailMaybeSent = "maybe_sent"
+	// FailCertificate: the server's certificate could not be verified.
+	FailCertificate = "tls_certificate"
+	// FailNotTLS: the server does not speak TLS.
+	FailNotTLS = "not_tls"
+	// FailNoSTARTTLS: the server offers no STARTTLS.
+	FailNoSTARTTLS = "no_starttls"
+	// FailHostNotFound: the server's name was not found.
+	FailHostNotFound = "host_not_found"
+	// FailServerSilent: the server stopped answering.
+	FailServerSilent = "timeout"
+	// FailCannotConnect: the connection could not be made.
+	FailCannotConnect = "cannot_connect"
+	// FailConnection: the connection failed otherwise.
+	FailConnection = "connection_failed"
+	// FailAPIMaybeSent: the connection to the Gmail API broke after the
+	// whole message was sent.
+	FailAPIMaybeSent = "api_maybe_sent"
+	// FailAPIHostNotFound: the Gmail API's server name was not found.
+	FailAPIHostNotFound = "api_host_not_found"
+	// FailAPISilent: the Gmail API stopped answering.
+	FailAPISilent = "api_timeout"
+	// FailAPIUnreachable: the Gmail API could not be reached.
+	FailAPIUnreachable = "api_unreachable"
+)
+
+// Failure is the facts of a failed send, as the server or the network gave
+// them: which failure (Kind), the server's reply or answer (its text made
+// printable), the host. Explain words it again exactly as the send's error
+// did, so that a record of the failure (the queue's) holds these facts,
+// never a sentence or a translation key. FailureOf finds it in an error.
+type Failure struct {
+	Kind      string     `json:"kind"`
+	Reply     *Reply     `json:"reply,omitempty"`
+	OAuth     bool       `json:"oauth,omitempty"`
+	Challenge *Challenge `json:"challenge,omitempty"`
+	// Status is the Gmail API's HTTP status, API its error answer, Project
+	// the OAuth client's project (for the link that enables the API).
+	Status  int              `json:"status,omitempty"`
+	API     *google.APIError `json:"api,omitempty"`
+	Project string           `json:"project,omitempty"`
+	TooLong bool             `json:"too_long,omitempty"`
+	// Host and Port are the server's.
+	Host string `json:"host,omitempty"`
+	Port int    `json:"port,omitempty"`
+}
+
+// Explain words the failure as the send's error did, with the same
+// sentinels (and so the same category).
+func (f Failure) Explain() error {
+	ep := Endpoint{Host: f.Host, Port: f.Port}
+	switch f.Kind {
+	case FailReply:
+		if f.Reply != nil {
+			return Explain(*f.Reply, f.OAuth)
+		}
+	case FailChallenge:
+		if f.Reply != nil && f.Challenge != nil {
+			return ExplainChallenge(*f.Challenge, *f.Reply)
+		}
+	case FailAPI:
+		var ae google.APIError
+		if f.API != nil {
+			ae = *f.API
+		}
+		ae.Message = advice.Printable(ae.Message, maxReplyText)
+		e := explainAPIAnswer(API{ProjectID: f.Project}, f.Status, ae)
+		if f.TooLong {
+			return answerTooLong(e)
+		}
+		return e
+	case FailSendTimeout:
+		return sendTimeout(errors.New("deadline exceeded"))
+	case FailReplyTooLong:
+		return replyTooLong(ep, "")
+	case FailSTARTTLSRefused:
+		return startTLSRefusedError(ep, f.Reply, "")
+	case FailAPIMaybeSent, FailAPIHostNotFound, FailAPISilent, FailAPIUnreachable:
+		return explainAPINetwork(f.Kind, f.Host, errors.New(f.Kind))
+	case FailMaybeSent, FailCertificate, FailNotTLS, FailNoSTARTTLS, FailHostNotFound, FailServerSilent, FailCannotConnect, FailConnection:
+		return explainNetwork(f.Kind, ep, "")
+	}
+	return nil
+}
+
+// facts carries a Failure in an explanation's chain; its text is the
+// explanation's own.
+type facts struct {
+	err error
+	f   Failure
+}
+
+func (e *facts) Error() string { return e.err.Error() }
+func (e *facts) Unwrap() error { return e.err }
+
+// withFacts returns explained (an *advice.Error) carrying f.
+func withFacts(explained error, f Failure) error {
+	var ae *advice.Error
+	if !errors.As(explained, &ae) {
+		return explained
+	}
+	return factsOn(ae, f)
+}
+
+// factsOn returns a copy of explained carrying f.
+func factsOn(explained *advice.Error, f Failure) *advice.Error {
+	out := *explained
+	out.Err = &facts{err: explained.Err, f: f}
+	return &out
+}
+
+// FailureOf returns the facts of err, a failed send, when they say all that
+// err says: Explain of them words it with the same key, sentences and
+// action. An error worded by someone else around a send's (the engine's,
+// say) has no facts of its own.
+func FailureOf(err error) (Failure, bool) {
+	var ae *advice.Error
+	var fe *facts
+	if !errors.As(err, &ae) || !errors.As(ae.Err, &fe) {
+		return Failure{}, false
+	}
+	again := fe.f.Explain()
+	if again == nil {
+		return Failure{}, false
+	}
+	t, u := advice.TextOf(err), advice.TextOf(again)
+	if t.Key != u.Key || t.What != u.What || t.Next != u.Next || t.Action != u.Action ||
+		advice.CategoryOf(err) != advice.CategoryOf(again) {
+		return Failure{}, false
+	}
+	return fe.f, true
+}
