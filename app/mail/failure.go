@@ -72,8 +72,13 @@ type Failure struct {
 }
 
 // Explain words the failure as the send's error did, with the same
-// sentinels (and so the same category).
+// sentinels (and so the same category), and carries f as that error did; nil
+// for a kind this mailkey does not know.
 func (f Failure) Explain() error {
+	return withFacts(f.explain(), f)
+}
+
+func (f Failure) explain() error {
 	ep := Endpoint{Host: f.Host, Port: f.Port}
 	switch f.Kind {
 	case FailReply:
