@@ -196,8 +196,7 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 func (e *Engine) needsSignIn(a account.Account, err error) error {
 	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
 		x.NeedsSignIn, x.SignInCause, x.SignInDetail = true, signInCause(err), nil
-		var r *oauth.Refusal
-		if errors.As(err, &r) {
+		if r, ok := oauth.RefusalOf(err); ok {
 			x.SignInDetail = &account.SignInDetail{Error: r.Code, Description: r.Description}
 		}
 	})

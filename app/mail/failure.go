@@ -140,23 +140,12 @@ func factsOn(explained *advice.Error, f Failure) *advice.Error {
 	return &out
 }
 
-// FailureOf returns the facts of err, a failed send, when they say all that
-// err says: Explain of them words it with the same key, sentences and
-// action. An error worded by someone else around a send's (the engine's,
-// say) has no facts of its own.
+// FailureOf returns the facts that err, a failed send, carries. An error
+// worded around a send's (by the engine, say) may carry them too: the
+// caller that keeps them checks that they say what err says.
 func FailureOf(err error) (Failure, bool) {
-	var ae *advice.Error
 	var fe *facts
-	if !errors.As(err, &ae) || !errors.As(ae.Err, &fe) {
-		return Failure{}, false
-	}
-	again := fe.f.Explain()
-	if again == nil {
-		return Failure{}, false
-	}
-	t, u := advice.TextOf(err), advice.TextOf(again)
-	if t.Key != u.Key || t.What != u.What || t.Next != u.Next || t.Action != u.Action ||
-		advice.CategoryOf(err) != advice.CategoryOf(again) {
+	if !errors.As(err, &fe) {
 		return Failure{}, false
 	}
 	return fe.f, true

@@ -69,21 +69,18 @@ func TestFailureFactsSayTheSame(t *testing.T) {
 	}
 }
 
-// An error worded around a send's (by the engine, say), or made by hand,
-// has no facts of its own: nothing would say it the same way again.
-func TestFailureOfOnlyForTheSendsOwnWords(t *testing.T) {
-	inner := Explain(Reply{Code: 550, Enhanced: "5.1.1", Text: "no such user"}, false)
+// An error made by hand has no facts.
+func TestFailureOfNeedsFacts(t *testing.T) {
 	for name, err := range map[string]error{
-		"worded around": advice.Keyed(inner, "engine.other", nil, "the engine's words", ""),
-		"by hand":       advice.Keyed(ErrRejected, "mail.rejected", advice.Data{"Reply": "550"}, "the server refused ({{.Reply}})", ""),
-		"plain":         errors.New("x"),
-		"nil":           nil,
+		"by hand": advice.Keyed(ErrRejected, "mail.rejected", advice.Data{"Reply": "550"}, "the server refused ({{.Reply}})", ""),
+		"plain":   errors.New("x"),
+		"nil":     nil,
 	} {
 		if f, ok := FailureOf(err); ok {
 			t.Errorf("%s: facts %+v", name, f)
 		}
 	}
-	if _, ok := FailureOf(inner); !ok {
+	if _, ok := FailureOf(Explain(Reply{Code: 550, Enhanced: "5.1.1", Text: "no such user"}, false)); !ok {
 		t.Error("Explain's error has no facts")
 	}
 }

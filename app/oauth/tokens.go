@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -87,24 +88,66 @@ func refreshError(err error, ep endpoint, projectID string) error {
 	if !errors.As(err, &re) {
 		return exchangeError(err, ep)
 	}
-	explained := explainRefusal(err, re, ep, projectID)
-	var ae *advice.Error
-	if re.ErrorCode != "" && errors.As(explained, &ae) {
-		ae.Err = fmt.Errorf("%w: %w", ae.Err, &Refusal{Code: advice.Printable(re.ErrorCode, maxDescription),
-			Description: advice.Printable(re.ErrorDescription, maxDescription)})
+	r := Refusal{Code: clean(re.ErrorCode), Description: advice.Printable(re.ErrorDescription, maxDescription),
+		Subtype: clean(errorSubtype(re)), Project: projectID}
+	if re.Response != nil {
+		r.Status = re.Response.StatusCode
 	}
-	return explained
+	return withRefusal(explainRefusal(err, re, ep, projectID), r)
 }
 
-// Refusal is Google's own answer to a refused refresh: its error code and
-// its error_description, made printable and bounded. It rides in the chain
-// of a refresh's error (errors.As), so that the caller can keep Google's
-// words as data.
+// Refusal is Google's own answer to a refused refresh, as facts: its error
+// code, error_description and error_subtype (made printable and bounded),
+// its HTTP status, and the client's project. Explain words it again as the
+// refresh's error did; RefusalOf finds it in an error. A record of the
+// failure (the accounts file, the queue) keeps these, not sentences.
 type Refusal struct {
-	Code, Description string
+	Code        string `json:"error"`
+	Description string `json:"description,omitempty"`
+	Subtype     string `json:"subtype,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Project     string `json:"project,omitempty"`
 }
 
-func (r *Refusal) Error() string { return "Google answered " + r.Code }
+// Explain words the refusal as the refresh's error did, with the same
+// sentinels, and carries r as that error did.
+func (r Refusal) Explain() error {
+	re := &oauth2.RetrieveError{ErrorCode: r.Code, ErrorDescription: r.Description, Response: &http.Response{StatusCode: r.Status}}
+	if r.Subtype != "" {
+		re.Body, _ = json.Marshal(map[string]string{"error_subtype": r.Subtype})
+	}
+	return withRefusal(explainRefusal(re, re, endpoint{}, r.Project), r)
+}
+
+// refusalFacts carries a Refusal in an explanation's chain; its text is the
+// explanation's own.
+type refusalFacts struct {
+	err error
+	r   Refusal
+}
+
+func (e *refusalFacts) Error() string { return e.err.Error() }
+func (e *refusalFacts) Unwrap() error { return e.err }
+
+// withRefusal returns explained (an *advice.Error) carrying r.
+func withRefusal(explained error, r Refusal) error {
+	var ae *advice.Error
+	if r.Code == "" || !errors.As(explained, &ae) {
+		return explained
+	}
+	out := *ae
+	out.Err = &refusalFacts{err: ae.Err, r: r}
+	return &out
+}
+
+// RefusalOf returns Google's refusal that err, a refresh's error, carries.
+func RefusalOf(err error) (Refusal, bool) {
+	var rf *refusalFacts
+	if !errors.As(err, &rf) {
+		return Refusal{}, false
+	}
+	return rf.r, true
+}
 
 // explainRefusal explains the token endpoint's refusal re of a refresh.
 func explainRefusal(err error, re *oauth2.RetrieveError, ep endpoint, projectID string) error {

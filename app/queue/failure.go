@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
 // The kinds of a message's last failure (Failure.Kind): stable names, saved
@@ -13,6 +14,9 @@ import (
 const (
 	// FailSend: the send failed as the facts in Send tell (mail.Failure).
 	FailSend = "send"
+	// FailSignIn: Google refused to renew the account's sign-in, as Google
+	// told (oauth.Refusal).
+	FailSignIn = "sign_in_refused"
 	// FailAccountRemoved: the account (Address) was removed from mailkey.
 	FailAccountRemoved = "account_removed"
 	// FailOther: any other failure, of which only the category and the next
@@ -30,6 +34,7 @@ type Failure struct {
 	Category advice.Category `json:"category"`
 	Action   advice.Action   `json:"action,omitempty"`
 	Send     *mail.Failure   `json:"send,omitempty"`
+	Google   *oauth.Refusal  `json:"google,omitempty"`
 	Address  string          `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was;
@@ -37,13 +42,25 @@ type Failure struct {
 	old *advice.Text
 }
 
-// failureOf returns the facts of err, the failure of a try.
+// failureOf returns the facts of err, the failure of a try: those of app/mail
+// or app/oauth when they say all that err says (an error worded around
+// theirs, by the engine say, is kept as FailOther).
 func failureOf(err error) *Failure {
 	f := &Failure{Kind: FailOther, Category: advice.CategoryOf(err), Action: advice.ActionOf(err)}
-	if sf, ok := mail.FailureOf(err); ok {
+	if sf, ok := mail.FailureOf(err); ok && sameWords(err, sf.Explain()) {
 		f.Kind, f.Send = FailSend, &sf
+	} else if r, ok := oauth.RefusalOf(err); ok && sameWords(err, r.Explain()) {
+		f.Kind, f.Google = FailSignIn, &r
 	}
 	return f
+}
+
+// sameWords reports whether again says what err says: the same key,
+// sentences, action and category.
+func sameWords(err, again error) bool {
+	t, u := advice.TextOf(err), advice.TextOf(again)
+	return t.Key == u.Key && t.What == u.What && t.Next == u.Next && t.Action == u.Action &&
+		advice.CategoryOf(err) == advice.CategoryOf(again)
 }
 
 // Text is the failure in English, with the key of its translations: the
@@ -58,6 +75,10 @@ func (f *Failure) Text() advice.Text {
 			if err := f.Send.Explain(); err != nil {
 				return advice.TextOf(err)
 			}
+		}
+	case FailSignIn:
+		if f.Google != nil {
+			return advice.TextOf(f.Google.Explain())
 		}
 	case FailAccountRemoved:
 		return advice.Explain("queue.account_removed", advice.Data{"Address": f.Address},

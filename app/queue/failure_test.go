@@ -19,15 +19,17 @@ import (
 func TestFailureSavedAsFacts(t *testing.T) {
 	q, _ := newQueue(t)
 	refused := mail.Explain(mail.Reply{Code: 550, Enhanced: "5.1.1", Text: "The email account that you tried to reach does not exist."}, false)
+	google := oauth.Refusal{Code: "invalid_grant", Description: "Token has been expired or revoked.", Status: 400}.Explain()
 	auth := advice.Keyed(oauth.ErrNeedsSignIn, "oauth.refresh_rejected", nil, "Google no longer accepts this account's sign-in (invalid_grant)", "Sign in again")
-	byTo := map[string]error{"nobody@example.com": refused, "signin@example.com": auth}
+	around := advice.Keyed(refused, "engine.other", nil, "the engine's own words", "")
+	byTo := map[string]error{"nobody@example.com": refused, "google@example.com": google, "signin@example.com": auth, "around@example.com": around}
 	for to, err := range byTo {
 		if _, err := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{to}}, strings.NewReader("x"), err); err != nil {
 			t.Fatal(err)
 		}
 	}
 	items, _, err := q.List()
-	if err != nil || len(items) != 2 {
+	if err != nil || len(items) != 4 {
 		t.Fatalf("%d items, %v", len(items), err)
 	}
 	for _, it := range items {
@@ -49,6 +51,16 @@ func TestFailureSavedAsFacts(t *testing.T) {
 			}
 			if it.LastError.Kind != FailSend || it.LastError.Send.Reply.Code != 550 {
 				t.Errorf("facts %+v", it.LastError)
+			}
+		case "google@example.com":
+			if it.LastError.Kind != FailSignIn || it.LastError.Google.Description != "Token has been expired or revoked." ||
+				got.What != want.What || got.Next != want.Next || !strings.Contains(got.What, "Token has been expired or revoked.") {
+				t.Errorf("%+v said again as %+v, want %+v", it.LastError, got, want)
+			}
+		case "around@example.com":
+			// Facts inside an error worded otherwise are not its facts.
+			if it.LastError.Kind != FailOther || got.What != "the last try failed" {
+				t.Errorf("%+v said as %+v", it.LastError, got)
 			}
 		case "signin@example.com":
 			// Only the category is known of an error without facts: the
