@@ -114,39 +114,15 @@ func (f Failure) explain() error {
 	return nil
 }
 
-// facts carries a Failure in an explanation's chain; its text is the
-// explanation's own.
-type facts struct {
-	err error
-	f   Failure
-}
-
-func (e *facts) Error() string { return e.err.Error() }
-func (e *facts) Unwrap() error { return e.err }
-
 // withFacts returns explained (an *advice.Error) carrying f.
-func withFacts(explained error, f Failure) error {
-	var ae *advice.Error
-	if !errors.As(explained, &ae) {
-		return explained
-	}
-	return factsOn(ae, f)
-}
+func withFacts(explained error, f Failure) error { return advice.WithFacts(explained, f) }
 
 // factsOn returns a copy of explained carrying f.
 func factsOn(explained *advice.Error, f Failure) *advice.Error {
-	out := *explained
-	out.Err = &facts{err: explained.Err, f: f}
-	return &out
+	return advice.WithFacts(explained, f).(*advice.Error)
 }
 
 // FailureOf returns the facts that err, a failed send, carries. An error
 // worded around a send's (by the engine, say) may carry them too: the
 // caller that keeps them checks that they say what err says.
-func FailureOf(err error) (Failure, bool) {
-	var fe *facts
-	if !errors.As(err, &fe) {
-		return Failure{}, false
-	}
-	return fe.f, true
-}
+func FailureOf(err error) (Failure, bool) { return advice.FactsOf[Failure](err) }

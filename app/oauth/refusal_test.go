@@ -1,10 +1,14 @@
 package oauth
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 	"golang.org/x/oauth2"
@@ -49,5 +53,44 @@ func TestRefusalSaysTheSame(t *testing.T) {
 		if strings.Contains(string(b), want.What) || strings.Contains(string(b), want.Key) {
 			t.Errorf("%s: the facts hold words of mailkey's: %s", name, b)
 		}
+	}
+}
+
+// A token request without an answer in Google's JSON, saved as facts and
+// read back, is worded again exactly as its error was.
+func TestUnreachedSaysTheSame(t *testing.T) {
+	ep := endpoint{host: "oauth2.googleapis.com", timeout: 30 * time.Second}
+	cases := map[string]error{
+		"unreachable": &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")},
+		"stalled":     context.DeadlineExceeded,
+		"not json":    &badReplyError{Status: "502 Bad Gateway", ContentType: "text/html"},
+		"too large":   &badReplyError{Status: "200 OK", TooLarge: true},
+	}
+	kinds := map[string]bool{}
+	for name, cause := range cases {
+		err := exchangeError(cause, ep)
+		u, ok := UnreachedOf(err)
+		if !ok {
+			t.Errorf("%s: no facts in %v", name, err)
+			continue
+		}
+		kinds[u.Kind] = true
+		b, _ := json.Marshal(u)
+		var back Unreached
+		if json.Unmarshal(b, &back) != nil {
+			t.Fatalf("%s: %s", name, b)
+		}
+		again := back.Explain()
+		want, got := advice.TextOf(err), advice.TextOf(again)
+		if got.Key != want.Key || got.What != want.What || got.Next != want.Next || advice.CategoryOf(again) != advice.CategoryOf(err) ||
+			errors.Is(again, ErrStalled) != errors.Is(err, ErrStalled) {
+			t.Errorf("%s: said again as %+v, want %+v", name, got, want)
+		}
+	}
+	if len(kinds) != 4 {
+		t.Errorf("kinds %v", kinds)
+	}
+	if _, ok := UnreachedOf(exchangeError(&oauth2.RetrieveError{ErrorCode: "invalid_grant"}, ep)); ok {
+		t.Error("Google's own answer taken for no answer")
 	}
 }

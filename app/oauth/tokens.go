@@ -119,34 +119,15 @@ func (r Refusal) Explain() error {
 	return withRefusal(explainRefusal(re, re, endpoint{}, r.Project), r)
 }
 
-// refusalFacts carries a Refusal in an explanation's chain; its text is the
-// explanation's own.
-type refusalFacts struct {
-	err error
-	r   Refusal
-}
+// RefusalOf returns Google's refusal that err, a refresh's error, carries.
+func RefusalOf(err error) (Refusal, bool) { return advice.FactsOf[Refusal](err) }
 
-func (e *refusalFacts) Error() string { return e.err.Error() }
-func (e *refusalFacts) Unwrap() error { return e.err }
-
-// withRefusal returns explained (an *advice.Error) carrying r.
+// withRefusal returns explained carrying r, when Google gave an error code.
 func withRefusal(explained error, r Refusal) error {
-	var ae *advice.Error
-	if r.Code == "" || !errors.As(explained, &ae) {
+	if r.Code == "" {
 		return explained
 	}
-	out := *ae
-	out.Err = &refusalFacts{err: ae.Err, r: r}
-	return &out
-}
-
-// RefusalOf returns Google's refusal that err, a refresh's error, carries.
-func RefusalOf(err error) (Refusal, bool) {
-	var rf *refusalFacts
-	if !errors.As(err, &rf) {
-		return Refusal{}, false
-	}
-	return rf.r, true
+	return advice.WithFacts(explained, r)
 }
 
 // explainRefusal explains the token endpoint's refusal re of a refresh.

@@ -17,6 +17,9 @@ const (
 	// FailSignIn: Google refused to renew the account's sign-in, as Google
 	// told (oauth.Refusal).
 	FailSignIn = "sign_in_refused"
+	// FailTokenEndpoint: Google's token endpoint gave no answer in its JSON
+	// (oauth.Unreached): unreachable, silent, or something else answered.
+	FailTokenEndpoint = "token_endpoint"
 	// FailAccountRemoved: the account (Address) was removed from mailkey.
 	FailAccountRemoved = "account_removed"
 	// FailOther: any other failure, of which only the category and the next
@@ -30,12 +33,13 @@ const (
 // English with its key, for the CLI to print and the GUI to translate:
 // the queue's files hold no sentence and no translation key.
 type Failure struct {
-	Kind     string          `json:"kind"`
-	Category advice.Category `json:"category"`
-	Action   advice.Action   `json:"action,omitempty"`
-	Send     *mail.Failure   `json:"send,omitempty"`
-	Google   *oauth.Refusal  `json:"google,omitempty"`
-	Address  string          `json:"address,omitempty"`
+	Kind     string           `json:"kind"`
+	Category advice.Category  `json:"category"`
+	Action   advice.Action    `json:"action,omitempty"`
+	Send     *mail.Failure    `json:"send,omitempty"`
+	Google   *oauth.Refusal   `json:"google,omitempty"`
+	Endpoint *oauth.Unreached `json:"token_endpoint,omitempty"`
+	Address  string           `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was;
 	// it is not saved again (the record becomes FailOther).
@@ -51,6 +55,8 @@ func failureOf(err error) *Failure {
 		f.Kind, f.Send = FailSend, &sf
 	} else if r, ok := oauth.RefusalOf(err); ok && sameWords(err, r.Explain()) {
 		f.Kind, f.Google = FailSignIn, &r
+	} else if u, ok := oauth.UnreachedOf(err); ok && sameWords(err, u.Explain()) {
+		f.Kind, f.Endpoint = FailTokenEndpoint, &u
 	}
 	return f
 }
@@ -79,6 +85,10 @@ func (f *Failure) Text() advice.Text {
 	case FailSignIn:
 		if f.Google != nil {
 			return advice.TextOf(f.Google.Explain())
+		}
+	case FailTokenEndpoint:
+		if f.Endpoint != nil {
+			return advice.TextOf(f.Endpoint.Explain())
 		}
 	case FailAccountRemoved:
 		return advice.Explain("queue.account_removed", advice.Data{"Address": f.Address},
