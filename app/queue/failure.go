@@ -109,6 +109,11 @@ func (f *Failure) otherText() advice.Text {
 	case advice.Auth:
 		t = advice.Explain("queue.last_try_failed_sign_in", nil, "the last try failed: the server refused the account's sign-in",
 			"Sign in again")
+	case advice.NoAccount:
+		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account", "")
+	case advice.Keyring:
+		t = advice.Explain("queue.last_try_failed_keyring", nil, "the last try failed: the system keyring could not be used",
+			"Unlock the keyring, then send the queue again")
 	default:
 		t = advice.Explain("queue.last_try_failed", nil, "the last try failed", "")
 	}

@@ -134,3 +134,22 @@ func TestAccountRemovedSaidAgain(t *testing.T) {
 		t.Errorf("said as %+v", txt)
 	}
 }
+
+// A failure without facts is said by its category, in words of its own for
+// each, with its next action.
+func TestOtherFailureSaidByCategory(t *testing.T) {
+	seen := map[string]bool{}
+	for c := advice.Failure; c <= advice.Keyring; c++ {
+		txt := (&Failure{Kind: FailOther, Category: c, Action: advice.ActionAddAccount}).Text()
+		if !strings.HasPrefix(txt.What, "the last try failed") || txt.Key == "" || txt.Action != advice.ActionAddAccount {
+			t.Errorf("%v: %+v", c, txt)
+		}
+		seen[txt.Key] = true
+	}
+	if len(seen) != 5 {
+		t.Errorf("%d texts: %v", len(seen), seen)
+	}
+	if txt := (&Failure{Kind: "from_a_newer_mailkey", Category: advice.Temporary}).Text(); txt.Key != "queue.last_try_failed_temporary" {
+		t.Errorf("unknown kind said as %+v", txt)
+	}
+}
