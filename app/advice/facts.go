@@ -35,3 +35,12 @@ func FactsOf[T any](err error) (T, bool) {
 	}
 	return fe.facts, true
 }
+
+// Same reports whether again says what err says: the same key, sentences,
+// next action and category. A record that keeps an error's facts checks
+// with it that the facts word the error again in full.
+func Same(err, again error) bool {
+	t, u := TextOf(err), TextOf(again)
+	return t.Key == u.Key && t.What == u.What && t.Next == u.Next && t.Action == u.Action &&
+		CategoryOf(err) == CategoryOf(again)
+}

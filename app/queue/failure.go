@@ -51,22 +51,14 @@ type Failure struct {
 // theirs, by the engine say, is kept as FailOther).
 func failureOf(err error) *Failure {
 	f := &Failure{Kind: FailOther, Category: advice.CategoryOf(err), Action: advice.ActionOf(err)}
-	if sf, ok := mail.FailureOf(err); ok && sameWords(err, sf.Explain()) {
+	if sf, ok := mail.FailureOf(err); ok && advice.Same(err, sf.Explain()) {
 		f.Kind, f.Send = FailSend, &sf
-	} else if r, ok := oauth.RefusalOf(err); ok && sameWords(err, r.Explain()) {
+	} else if r, ok := oauth.RefusalOf(err); ok && advice.Same(err, r.Explain()) {
 		f.Kind, f.Google = FailSignIn, &r
-	} else if u, ok := oauth.UnreachedOf(err); ok && sameWords(err, u.Explain()) {
+	} else if u, ok := oauth.UnreachedOf(err); ok && advice.Same(err, u.Explain()) {
 		f.Kind, f.Endpoint = FailTokenEndpoint, &u
 	}
 	return f
-}
-
-// sameWords reports whether again says what err says: the same key,
-// sentences, action and category.
-func sameWords(err, again error) bool {
-	t, u := advice.TextOf(err), advice.TextOf(again)
-	return t.Key == u.Key && t.What == u.What && t.Next == u.Next && t.Action == u.Action &&
-		advice.CategoryOf(err) == advice.CategoryOf(again)
 }
 
 // Text is the failure in English, with the key of its translations: the
