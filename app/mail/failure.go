@@ -23,6 +23,12 @@ const (
 	FailReplyTooLong = "reply_too_long"
 	// FailSTARTTLSRefused: the server refused STARTTLS (Reply, when usable).
 	FailSTARTTLSRefused = "starttls_refused"
+	// FailTooManyRecipients: the message has more recipients (Count) than
+	// Gmail takes.
+	FailTooManyRecipients = "too_many_recipients"
+	// FailTooBigForServer: the message (Size bytes encoded) is over the
+	// server's SIZE (Limit).
+	FailTooBigForServer = "too_big_for_server"
 	// FailMaybeSent: the connection broke after the whole message was sent.
 	FailMaybeSent = "maybe_sent"
 	// FailCertificate: the server's certificate could not be verified.
@@ -69,6 +75,11 @@ type Failure struct {
 	// Host and Port are the server's.
 	Host string `json:"host,omitempty"`
 	Port int    `json:"port,omitempty"`
+	// Count is the message's recipients; Size its encoded size and Limit
+	// the server's, in bytes.
+	Count int   `json:"count,omitempty"`
+	Size  int64 `json:"size,omitempty"`
+	Limit int64 `json:"limit,omitempty"`
 }
 
 // Explain words the failure as the send's error did, with the same
@@ -90,16 +101,11 @@ func (f Failure) explain() error {
 			return ExplainChallenge(*f.Challenge, *f.Reply)
 		}
 	case FailAPI:
-		var ae google.APIError
-		if f.API != nil {
-			ae = *f.API
-		}
-		ae.Message = advice.Printable(ae.Message, maxReplyText)
-		e := explainAPIAnswer(API{ProjectID: f.Project}, f.Status, ae)
-		if f.TooLong {
-			return answerTooLong(e)
-		}
-		return e
+		return f.explainAPI()
+	case FailTooManyRecipients:
+		return checkRecipientCount(f.Count)
+	case FailTooBigForServer:
+		return fitsServer(f.Size, f.Limit)
 	case FailSendTimeout:
 		return sendTimeout(errors.New("deadline exceeded"))
 	case FailReplyTooLong:
@@ -112,6 +118,20 @@ func (f Failure) explain() error {
 		return explainNetwork(f.Kind, ep, "")
 	}
 	return nil
+}
+
+// explainAPI words a FailAPI: the Gmail API's answer.
+func (f Failure) explainAPI() error {
+	var ae google.APIError
+	if f.API != nil {
+		ae = *f.API
+	}
+	ae.Message = advice.Printable(ae.Message, maxReplyText)
+	e := explainAPIAnswer(API{ProjectID: f.Project}, f.Status, ae)
+	if f.TooLong {
+		return answerTooLong(e)
+	}
+	return e
 }
 
 // withFacts returns explained (an *advice.Error) carrying f.

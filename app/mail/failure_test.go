@@ -38,6 +38,8 @@ func TestFailureFactsSayTheSame(t *testing.T) {
 		"api disabled":        ExplainAPI(api, 403, []byte(`{"error":{"code":403,"message":"Gmail API has not been used","status":"PERMISSION_DENIED","errors":[{"reason":"accessNotConfigured"}],"details":[{"reason":"SERVICE_DISABLED","metadata":{"service":"gmail.googleapis.com"}}]}}`)),
 		"api without json":    ExplainAPI(api, 502, []byte("<html>bad gateway</html>")),
 		"api answer too long": withFacts(answerTooLong(ExplainAPI(api, 500, nil)), Failure{Kind: FailAPI, Status: 500, Project: api.ProjectID, TooLong: true}),
+		"too many recipients": checkRecipientCount(MaxRecipients + 20),
+		"too big for server":  fitsServer(40<<20, 35882577),
 		"api unreachable":     explainHTTP(ctx, "https://gmail.example.com", dial, false),
 		"api maybe sent":      explainHTTP(ctx, "https://gmail.example.com", dial, true),
 		"api host not found":  explainHTTP(ctx, "https://gmail.example.com", &net.DNSError{Name: "gmail.example.com", IsNotFound: true}, false),
@@ -63,7 +65,7 @@ func TestFailureFactsSayTheSame(t *testing.T) {
 			t.Errorf("%s: the facts hold a sentence or a key: %s", name, b)
 		}
 	}
-	if len(kinds) != 10 {
+	if len(kinds) != 12 {
 		t.Errorf("%d kinds seen: %v", len(kinds), kinds)
 	}
 }
