@@ -190,6 +190,6 @@ var errNoSignIn = advice.SentinelUnder(oauth.ErrNeedsSignIn, advice.Auth, "no re
 // noSignIn is the error of an OAuth account whose refresh token is missing
 // from the keyring.
 func noSignIn(a account.Account) error {
-	return advice.Keyed(errNoSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
-		"the keyring holds no sign-in for {{.Address}}", "Sign in again")
+	return advice.WithFacts(advice.Keyed(errNoSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
+		"the keyring holds no sign-in for {{.Address}}", "Sign in again"), Missing{Kind: MissingSignIn, Address: a.Address})
 }

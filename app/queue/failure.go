@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 )
@@ -20,6 +21,9 @@ const (
 	// FailTokenEndpoint: Google's token endpoint gave no answer in its JSON
 	// (oauth.Unreached): unreachable, silent, or something else answered.
 	FailTokenEndpoint = "token_endpoint"
+	// FailCredentialMissing: the keyring held no sign-in or app password for
+	// the account (engine.Missing).
+	FailCredentialMissing = "credential_missing"
 	// FailAccountRemoved: the account (Address) was removed from mailkey.
 	FailAccountRemoved = "account_removed"
 	// FailOther: any other failure, of which only the category and the next
@@ -39,6 +43,7 @@ type Failure struct {
 	Send     *mail.Failure    `json:"send,omitempty"`
 	Google   *oauth.Refusal   `json:"google,omitempty"`
 	Endpoint *oauth.Unreached `json:"token_endpoint,omitempty"`
+	Missing  *engine.Missing  `json:"missing,omitempty"`
 	Address  string           `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was;
@@ -57,6 +62,8 @@ func failureOf(err error) *Failure {
 		f.Kind, f.Google = FailSignIn, &r
 	} else if u, ok := oauth.UnreachedOf(err); ok && advice.Same(err, u.Explain()) {
 		f.Kind, f.Endpoint = FailTokenEndpoint, &u
+	} else if m, ok := engine.MissingOf(err); ok && advice.Same(err, m.Explain()) {
+		f.Kind, f.Missing = FailCredentialMissing, &m
 	}
 	return f
 }
@@ -82,6 +89,10 @@ func (f *Failure) Text() advice.Text {
 		if f.Endpoint != nil {
 			return advice.TextOf(f.Endpoint.Explain())
 		}
+	case FailCredentialMissing:
+		if f.Missing != nil {
+			return advice.TextOf(f.Missing.Explain())
+		}
 	case FailAccountRemoved:
 		return advice.Explain("queue.account_removed", advice.Data{"Address": f.Address},
 			"the account {{.Address}} was removed from mailkey",
@@ -99,7 +110,7 @@ func (f *Failure) otherText() advice.Text {
 		t = advice.Explain("queue.last_try_failed_temporary", nil, "the last try failed for a reason that may pass",
 			"mailkey tries again later")
 	case advice.Auth:
-		t = advice.Explain("queue.last_try_failed_sign_in", nil, "the last try failed: the server refused the account's sign-in",
+		t = advice.Explain("queue.last_try_failed_sign_in", nil, "the last try failed: the account needs a new sign-in",
 			"Sign in again")
 	case advice.NoAccount:
 		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account", "")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
 )
@@ -22,14 +23,16 @@ func TestFailureSavedAsFacts(t *testing.T) {
 	google := oauth.Refusal{Code: "invalid_grant", Description: "Token has been expired or revoked.", Status: 400}.Explain()
 	auth := advice.Keyed(oauth.ErrNeedsSignIn, "oauth.refresh_rejected", nil, "Google no longer accepts this account's sign-in (invalid_grant)", "Sign in again")
 	around := advice.Keyed(refused, "engine.other", nil, "the engine's own words", "")
-	byTo := map[string]error{"nobody@example.com": refused, "google@example.com": google, "signin@example.com": auth, "around@example.com": around}
+	missing := engine.Missing{Kind: engine.MissingAppPassword, Address: "ann@gmail.com"}.Explain()
+	byTo := map[string]error{"nobody@example.com": refused, "google@example.com": google, "signin@example.com": auth, "around@example.com": around,
+		"missing@example.com": missing}
 	for to, err := range byTo {
 		if _, err := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{to}}, strings.NewReader("x"), err); err != nil {
 			t.Fatal(err)
 		}
 	}
 	items, _, err := q.List()
-	if err != nil || len(items) != 4 {
+	if err != nil || len(items) != 5 {
 		t.Fatalf("%d items, %v", len(items), err)
 	}
 	for _, it := range items {
@@ -55,6 +58,11 @@ func TestFailureSavedAsFacts(t *testing.T) {
 		case "google@example.com":
 			if it.LastError.Kind != FailSignIn || it.LastError.Google.Description != "Token has been expired or revoked." ||
 				got.What != want.What || got.Next != want.Next || !strings.Contains(got.What, "Token has been expired or revoked.") {
+				t.Errorf("%+v said again as %+v, want %+v", it.LastError, got, want)
+			}
+		case "missing@example.com":
+			if it.LastError.Kind != FailCredentialMissing || it.LastError.Missing.Address != "ann@gmail.com" || got.What != want.What ||
+				got.Next != want.Next || got.Action != advice.ActionEnterAppPassword {
 				t.Errorf("%+v said again as %+v, want %+v", it.LastError, got, want)
 			}
 		case "around@example.com":
