@@ -134,9 +134,6 @@ func (s *accountScreen) showNote(text string) {
 
 // localReason is why an account needs signing in again, in the chosen language.
 func localReason(a account.Account) string {
-	if a.SignInCause == "" {
-		return ""
-	}
-	what, _ := localText(a.SignInCause.Text())
+	what, _ := localText(a.SignInText())
 	return what
 }

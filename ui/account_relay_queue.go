@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/queue"
 )
 
@@ -44,7 +42,7 @@ func (r *relayQueue) show(items []queue.Item) {
 		data := map[string]any{"State": queueState(it.State), "To": strings.Join(it.To, ", ")}
 		line := tr("relay.queue_item", "{{.State}}: {{.To}}", data)
 		if it.LastError != nil {
-			data["Reason"], _ = localText(reasonText(it.LastError))
+			data["Reason"], _ = localText(it.LastError.Text())
 			line = tr("relay.queue_item_reason", "{{.State}}: {{.To}} — {{.Reason}}", data)
 		}
 		l := para(line)
@@ -83,21 +81,4 @@ func queueState(state string) string {
 		return tr("relay.state.failed", "Failed")
 	}
 	return state
-}
-
-// reasonText is the advice.Text of a queued message's last failure, so
-// that localText words it in the current language by its key. The queue
-// keeps the data as text: a Count becomes a number again, for the plural.
-func reasonText(r *queue.Reason) advice.Text {
-	t := advice.Text{Key: r.Key, What: r.What, Next: r.Next}
-	if len(r.Data) > 0 {
-		t.Data = advice.Data{}
-		for k, v := range r.Data {
-			t.Data[k] = v
-			if n, err := strconv.Atoi(v); err == nil && k == "Count" {
-				t.Data[k] = n
-			}
-		}
-	}
-	return t
 }

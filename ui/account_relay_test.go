@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
 )
@@ -131,7 +130,7 @@ func TestRelayPanelQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	down := advice.Keyed(mail.ErrConnect, "mail.cannot_connect", advice.Data{"Server": "127.0.0.1:1", "Port": 1}, "cannot connect to {{.Server}}", "")
+	down := mail.Failure{Kind: mail.FailCannotConnect, Host: "127.0.0.1", Port: 1}.Explain() // as app/mail says it
 	if _, err := queue.Open(dir, mail.MaxRawBytes).AddFailed(queue.Item{Account: ann, From: ann, To: []string{"bob@example.com"}},
 		strings.NewReader("Subject: waiting\r\n\r\nx\r\n"), down); err != nil {
 		t.Fatal(err)
@@ -153,7 +152,7 @@ func TestRelayPanelQueue(t *testing.T) {
 }
 
 // In French, the queue's list says each message's state and why its last
-// try failed in French, from the reason's key and data.
+// try failed in French, worded again from the failure's facts.
 func TestRelayPanelQueueInFrench(t *testing.T) {
 	h, _ := relayHarness(t)
 	useLanguage("fr")
@@ -163,9 +162,9 @@ func TestRelayPanelQueueInFrench(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := queue.Open(dir, mail.MaxRawBytes)
-	down := advice.Keyed(mail.ErrConnect, "mail.cannot_connect", advice.Data{"Server": "127.0.0.1:1", "Port": 1}, "cannot connect to {{.Server}}", "")
-	refused := advice.Keyed(mail.ErrAuthRejected, "mail.auth_rejected", advice.Data{"Reply": "535 5.7.8", "URL": "https://myaccount.google.com/apppasswords"},
-		"Gmail did not accept the address and app password ({{.Reply}})", "")
+	// The errors of app/mail, which the queue keeps as facts.
+	down := mail.Failure{Kind: mail.FailCannotConnect, Host: "127.0.0.1", Port: 1}.Explain()
+	refused := mail.Explain(mail.Reply{Code: 535, Enhanced: "5.7.8"}, false)
 	for _, c := range []struct {
 		to  string
 		err error

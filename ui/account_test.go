@@ -172,6 +172,21 @@ func TestAccountScreenShowsReason(t *testing.T) {
 	if s.details.status.Text != "Needs sign-in" || !strings.Contains(s.renewal.reason.Text, "invalid_grant") || s.renewal.expiry.Visible() {
 		t.Fatalf("status %q reason %q expiry visible %v", s.details.status.Text, s.renewal.reason.Text, s.renewal.expiry.Visible())
 	}
+	// Google's own description, saved as data, is shown too, in French
+	// around Google's words.
+	err = h.env.Accounts.Modify(ann, func(a *account.Account) {
+		a.SignInDetail = &account.SignInDetail{Error: "invalid_grant", Description: "Token has been expired or revoked."}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	useLanguage("fr")
+	t.Cleanup(func() { useLanguage("en") })
+	s = openAccount(t, h, ann)
+	if want := "Google n'accepte plus la connexion de ce compte (invalid_grant : Token has been expired or revoked.)"; s.renewal.reason.Text != want {
+		t.Errorf("reason %q, want %q", s.renewal.reason.Text, want)
+	}
+	useLanguage("en")
 
 	s = openAccount(t, h, "nobody@gmail.com")
 	if !s.note.Visible() || s.note.Text == "" || !s.actions.remove.Disabled() {
@@ -210,7 +225,7 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 		t.Errorf("relay password still in the keyring (%q, %v)", v, err)
 	}
 	items, _, err := q.List()
-	if err != nil || len(items) != 1 || items[0].State != "failed" || items[0].LastError == nil || !strings.Contains(items[0].LastError.What, "removed") {
+	if err != nil || len(items) != 1 || items[0].State != "failed" || items[0].LastError == nil || !strings.Contains(items[0].LastError.Text().What, "removed") {
 		t.Errorf("queue after removal: %+v, %v", items, err)
 	}
 	text, _ := overlay(t, h, "")

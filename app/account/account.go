@@ -79,6 +79,9 @@ type Account struct {
 	// SignInCause says why, as a stable code that each front end words
 	// (see SignInCause.Text): the file holds no sentence.
 	SignInCause SignInCause `json:"sign_in_cause,omitempty"`
+	// SignInDetail is Google's own answer that ended the sign-in, when it
+	// gave one: its data, not a sentence of mailkey's (see SignInText).
+	SignInDetail *SignInDetail `json:"sign_in_detail,omitempty"`
 }
 
 // Transports: SMTP only, the Gmail API (HTTPS) only, or SMTP with the API as a

@@ -60,6 +60,41 @@ func (c SignInCause) Text() advice.Text {
 	return advice.Explain("account.cause.other", nil, "Google refused to renew the sign-in", "")
 }
 
+// SignInDetail is what Google answered when it refused the sign-in: its
+// error code (invalid_grant…) and its error_description, made printable
+// and bounded. It is the server's data, shown as Google wrote it.
+type SignInDetail struct {
+	Error       string `json:"error,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// SignInText is why the account needs a new sign-in, with Google's own
+// description when it gave one (as Google wrote it, in English): the CLI
+// prints it, the GUI shows its translation. It is the empty Text when no
+// cause is saved.
+func (a Account) SignInText() advice.Text {
+	d := a.SignInDetail
+	if a.SignInCause == "" {
+		return advice.Text{}
+	}
+	if d == nil || d.Description == "" {
+		return a.SignInCause.Text()
+	}
+	data := advice.Data{"Error": d.Error, "Description": d.Description}
+	switch a.SignInCause {
+	case CauseRefreshRefused:
+		return advice.Explain("account.cause.refresh_refused_described", data,
+			"Google no longer accepts this account's sign-in (invalid_grant: {{.Description}})", "")
+	case CauseClientRefused:
+		return advice.Explain("account.cause.client_refused_described", data,
+			"Google refused this account's OAuth client ID or secret (invalid_client: {{.Description}})", "")
+	case CauseOther:
+		return advice.Explain("account.cause.other_described", data,
+			"Google refused to renew the sign-in ({{.Error}}: {{.Description}})", "")
+	}
+	return a.SignInCause.Text()
+}
+
 // oldReasonKeys maps the translation keys that files written before
 // sign_in_cause saved (reason_key) to their cause.
 var oldReasonKeys = map[string]SignInCause{
@@ -83,8 +118,9 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 	type plain Account // without this method
 	var x struct {
 		plain
-		Reason    string `json:"reason"`
-		ReasonKey string `json:"reason_key"`
+		Reason     string            `json:"reason"`
+		ReasonKey  string            `json:"reason_key"`
+		ReasonData map[string]string `json:"reason_data"`
 	}
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
@@ -95,6 +131,21 @@ func (a *Account) UnmarshalJSON(b []byte) error {
 		if c, ok := oldReasonKeys[x.ReasonKey]; ok {
 			a.SignInCause = c
 		}
+		a.SignInDetail = oldDetail(a.SignInCause, x.ReasonData["Description"])
 	}
 	return nil
 }
+
+// oldDetail is the Google description an old file's reason_data kept for
+// cause, made Google's detail again; nil when it kept none.
+func oldDetail(cause SignInCause, description string) *SignInDetail {
+	code := map[SignInCause]string{CauseRefreshRefused: "invalid_grant", CauseClientRefused: "invalid_client"}[cause]
+	if description == "" || code == "" {
+		return nil
+	}
+	return &SignInDetail{Error: code, Description: advice.Printable(description, maxOldDescription)}
+}
+
+// maxOldDescription bounds a description read from an old file, as the
+// token endpoint's is bounded when it is answered.
+const maxOldDescription = 200

@@ -39,6 +39,13 @@ func TestOldReasonBecomesACause(t *testing.T) {
 			t.Errorf("%s: cause %q, want %q", a.Address, a.SignInCause, want[a.Address])
 		}
 	}
+	// Google's description that an old file kept is Google's detail now.
+	if got := list[1].SignInText().What; got != "Google no longer accepts this account's sign-in (invalid_grant: Token has been expired or revoked.)" {
+		t.Errorf("bob's reason: %q", got)
+	}
+	if list[0].SignInDetail != nil || list[2].SignInDetail != nil {
+		t.Errorf("a detail without a description: %+v %+v", list[0].SignInDetail, list[2].SignInDetail)
+	}
 	if len(list) != len(want) || list[0].SMTP != "smtp://smtp.gmail.com:587" || !list[0].NeedsSignIn {
 		t.Fatalf("the other fields did not load: %+v", list)
 	}
@@ -55,7 +62,7 @@ func TestOldReasonBecomesACause(t *testing.T) {
 			t.Errorf("the saved file still holds %s:\n%s", gone, data)
 		}
 	}
-	if !strings.Contains(string(data), `"sign_in_cause": "deleted_client"`) {
+	if !strings.Contains(string(data), `"sign_in_cause": "deleted_client"`) || !strings.Contains(string(data), `"description": "Token has been expired or revoked."`) {
 		t.Errorf("the saved file lacks the cause:\n%s", data)
 	}
 }
@@ -73,5 +80,28 @@ func TestEveryCauseHasWords(t *testing.T) {
 	}
 	if len(seen) != 9 {
 		t.Errorf("%d distinct texts for 9 causes", len(seen))
+	}
+}
+
+// Google's description, kept as data, is said with the causes that had it.
+func TestSignInTextSaysGooglesDescription(t *testing.T) {
+	d := &SignInDetail{Error: "invalid_grant", Description: "Token has been expired or revoked."}
+	cases := []struct {
+		a    Account
+		want string
+	}{
+		{Account{SignInCause: CauseRefreshRefused, SignInDetail: d}, "Google no longer accepts this account's sign-in (invalid_grant: Token has been expired or revoked.)"},
+		{Account{SignInCause: CauseRefreshRefused}, "Google no longer accepts this account's sign-in (invalid_grant)"},
+		{Account{SignInCause: CauseClientRefused, SignInDetail: &SignInDetail{Error: "invalid_client", Description: "The OAuth client was not found."}},
+			"Google refused this account's OAuth client ID or secret (invalid_client: The OAuth client was not found.)"},
+		{Account{SignInCause: CauseOther, SignInDetail: &SignInDetail{Error: "invalid_scope", Description: "Bad scope."}},
+			"Google refused to renew the sign-in (invalid_scope: Bad scope.)"},
+		{Account{SignInCause: CauseSessionControl, SignInDetail: d}, CauseSessionControl.Text().What},
+		{Account{SignInDetail: d}, ""},
+	}
+	for _, c := range cases {
+		if got := c.a.SignInText().What; got != c.want {
+			t.Errorf("%q %+v: %q, want %q", c.a.SignInCause, c.a.SignInDetail, got, c.want)
+		}
 	}
 }

@@ -69,9 +69,7 @@ func accounts(_ context.Context, env Env, asJSON bool) error {
 		for _, a := range list {
 			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
 				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, SendAs: a.SendAs, IMAP: a.IMAP}
-			if a.SignInCause != "" {
-				j.NeedsReason = a.SignInCause.Text().What
-			}
+			j.NeedsReason = a.SignInText().What
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
 				j.ExpiresAt, j.DaysLeft = &exp, &days

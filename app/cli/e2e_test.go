@@ -290,6 +290,11 @@ func TestOAuthInvalidGrantKeepsAccount(t *testing.T) {
 	if !strings.Contains(res.stdout, ann) || !strings.Contains(res.stdout, "needs sign-in") {
 		t.Fatalf("account after invalid_grant: %q", res.stdout)
 	}
+	// Google's own description is kept for later runs.
+	res = r.run("", "accounts", "--json")
+	if want := `"needs_sign_in_reason": "Google no longer accepts this account's sign-in (invalid_grant: Token has been expired or revoked.)"`; !strings.Contains(res.stdout, want) {
+		t.Fatalf("accounts --json after invalid_grant lacks %s: %s", want, res.stdout)
+	}
 	res = r.run("", "send", "--from", ann, "--to", "bob@example.com", "--subject", "x", "--body", "y")
 	r.wantCode(res, cli.ExitAuth)
 	if len(r.smtp.Messages()) != 0 {

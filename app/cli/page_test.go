@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,6 +70,33 @@ func TestPageLanguageFollowsEnvironment(t *testing.T) {
 		}
 		if got := signInPage(func(k string) string { return c.env[k] })(oauth.PageOutcome{}).Lang; got != c.want {
 			t.Errorf("page under %v in %q, want %q", c.env, got, c.want)
+		}
+	}
+}
+
+// TestPageFrenchIsTheGUIs holds the CLI's French page to the GUI's: every
+// sentence under the same key in ui/translations/fr.json, and every one of
+// the GUI's page sentences in the CLI's, so that the two cannot drift.
+func TestPageFrenchIsTheGUIs(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "ui", "translations", "fr.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gui map[string]any
+	if err := json.Unmarshal(b, &gui); err != nil {
+		t.Fatal(err)
+	}
+	for key, v := range gui {
+		if !strings.HasPrefix(key, "signin.page.") {
+			continue
+		}
+		if got, ok := pageFrench[key]; !ok || got != v {
+			t.Errorf("%s: the CLI's page says %q, the GUI's fr.json %q", key, got, v)
+		}
+	}
+	for key := range pageFrench {
+		if _, ok := gui[key]; !ok {
+			t.Errorf("%s: in the CLI's French page, not in the GUI's fr.json", key)
 		}
 	}
 }

@@ -100,7 +100,7 @@ func queueList(env Env, q *queue.Queue, asJSON bool) error {
 	for _, it := range items {
 		last := ""
 		if it.LastError != nil {
-			last = sentence(it.LastError.What)
+			last = sentence(it.LastError.Text().What)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", it.ID, it.Account, strings.Join(it.To, ","), it.Size,
 			advice.Duration(now.Sub(it.Created).Round(time.Second)), it.State, last)
@@ -127,7 +127,8 @@ func queuePrintJSON(env Env, items []queue.Item, now time.Time) error {
 		j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
 			AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
 		if it.LastError != nil {
-			j.LastError, j.LastNext = it.LastError.What, it.LastError.Next
+			t := it.LastError.Text()
+			j.LastError, j.LastNext = t.What, t.Next
 		}
 		out = append(out, j)
 	}

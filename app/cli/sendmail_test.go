@@ -279,6 +279,21 @@ func TestSendmailQueuesWhenTheServerIsDown(t *testing.T) {
 	if res = r.run("", "queue"); !strings.Contains(res.stdout, "Cannot connect") {
 		t.Fatalf("no last error: %s", res.stdout)
 	}
+	// The queue's file keeps the failure's facts, not its words; 'queue
+	// --json' says it again as the send did.
+	var said []struct {
+		LastError string `json:"last_error"`
+		LastNext  string `json:"last_error_next"`
+	}
+	res = r.run("", "queue", "--json")
+	if err := json.Unmarshal([]byte(res.stdout), &said); err != nil || len(said) != 1 ||
+		said[0].LastError != "cannot connect to "+addr || !strings.Contains(said[0].LastNext, "some networks block port") {
+		t.Fatalf("queue --json: %v %s", err, res.stdout)
+	}
+	data, err := os.ReadFile(filepath.Join(r.queue().Dir(), q.ID+".json"))
+	if err != nil || !strings.Contains(string(data), `"kind": "cannot_connect"`) || strings.Contains(string(data), "annot connect") {
+		t.Fatalf("queue file: %v\n%s", err, data)
+	}
 
 	// Back up: flush sends it, and the queue is empty.
 	sp := r.restartSMTP(addr)
@@ -366,6 +381,10 @@ func TestSendmailHoldsUntilSignIn(t *testing.T) {
 	res = r.run("", "queue", "--json")
 	if !strings.Contains(res.stdout, `"state": "held"`) {
 		t.Fatalf("not held: %s", res.stdout)
+	}
+	// Google's refusal is kept as Google's data and said again as at the send.
+	if want := `"last_error": "Google no longer accepts this account's sign-in (invalid_grant: Token has been expired or revoked.)"`; !strings.Contains(res.stdout, want) {
+		t.Fatalf("queue --json lacks %s: %s", want, res.stdout)
 	}
 	// The delivery pass leaves it while the account still needs a sign-in.
 	q := r.queue()

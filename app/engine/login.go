@@ -195,7 +195,10 @@ func (e *Engine) LoginAppPassword(ctx context.Context, addr, password, smtpURL s
 // unchanged.
 func (e *Engine) needsSignIn(a account.Account, err error) error {
 	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
-		x.NeedsSignIn, x.SignInCause = true, signInCause(err)
+		x.NeedsSignIn, x.SignInCause, x.SignInDetail = true, signInCause(err), nil
+		if r, ok := oauth.RefusalOf(err); ok {
+			x.SignInDetail = &account.SignInDetail{Error: r.Code, Description: r.Description}
+		}
 	})
 	return err
 }

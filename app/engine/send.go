@@ -97,9 +97,7 @@ func (e *Engine) credential(ctx context.Context, a account.Account, rejected str
 	if a.Method == account.AppPassword {
 		pw, err := e.secrets.Get(ctx, a.Address, secret.AppPassword)
 		if errors.Is(err, secret.ErrNotFound) {
-			return mail.Credential{}, advice.Keyed(err, "engine.no_app_password", advice.Data{"Address": a.Address},
-				"the keyring holds no app password for {{.Address}}",
-				"Enter the app password again").Then(advice.ActionEnterAppPassword)
+			return mail.Credential{}, noAppPassword(a.Address, err)
 		}
 		return mail.Credential{Username: a.Address, Password: pw}, err
 	}

@@ -157,7 +157,7 @@ func (e *Engine) accessToken(ctx context.Context, a account.Account, rejected st
 	_ = e.accounts.Modify(a.Address, func(x *account.Account) {
 		x.LastRefresh = now
 		if x.NeedsSignIn {
-			x.NeedsSignIn, x.SignInCause = false, ""
+			x.NeedsSignIn, x.SignInCause, x.SignInDetail = false, "", nil
 		}
 	})
 	return tok.AccessToken, nil
@@ -190,6 +190,6 @@ var errNoSignIn = advice.SentinelUnder(oauth.ErrNeedsSignIn, advice.Auth, "no re
 // noSignIn is the error of an OAuth account whose refresh token is missing
 // from the keyring.
 func noSignIn(a account.Account) error {
-	return advice.Keyed(errNoSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
-		"the keyring holds no sign-in for {{.Address}}", "Sign in again")
+	return advice.WithFacts(advice.Keyed(errNoSignIn, "engine.no_sign_in", advice.Data{"Address": a.Address},
+		"the keyring holds no sign-in for {{.Address}}", "Sign in again"), Missing{Kind: MissingSignIn, Address: a.Address})
 }

@@ -29,15 +29,20 @@ func signedIn(t *testing.T, opts ...enginetest.Option) (*enginetest.Env, *engine
 	t.Helper()
 	c := enginetest.NewClock(time.Now())
 	env := enginetest.New(t, append(opts, enginetest.With(engine.WithClock(c)))...)
+	if _, err := env.Engine.LoginOAuth(context.Background(), oauthLogin(t, env)); err != nil {
+		t.Fatal(err)
+	}
+	return env, c
+}
+
+// oauthLogin is the sign-in of the stand-in's user with its client.
+func oauthLogin(t *testing.T, env *enginetest.Env) engine.OAuthLogin {
+	t.Helper()
 	client, err := google.ReadClientFile(env.Gmail.ClientFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client,
-		SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second}); err != nil {
-		t.Fatal(err)
-	}
-	return env, c
+	return engine.OAuthLogin{Client: client, SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second}
 }
 
 // second returns another engine on the same config dir and keyring service,
@@ -308,5 +313,42 @@ func sendParallel(t *testing.T, env *enginetest.Env, n int, what string) {
 	}
 	if got := len(env.Gmail.SMTP.Messages()) - before; got != n {
 		t.Errorf("server got %d messages, want %d", got, n)
+	}
+}
+
+// TestRefusalKeepsGooglesWords: the account a refused refresh marked keeps
+// Google's error and error_description as data, so that an engine opened
+// later (a restart) still says them, and a new sign-in clears them.
+func TestRefusalKeepsGooglesWords(t *testing.T) {
+	env, c := signedIn(t)
+	c.Advance(2 * time.Hour)
+	env.Gmail.OAuth.RevokeUser(enginetest.User)
+	if _, err := env.Engine.Token(context.Background(), enginetest.User); !errors.Is(err, oauth.ErrNeedsSignIn) {
+		t.Fatalf("revoked: %v", err)
+	}
+	info, err := second(env, c).Account(enginetest.User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := info.SignInDetail
+	if d == nil || d.Error != "invalid_grant" || d.Description != "Token has been expired or revoked." {
+		t.Fatalf("detail after a restart: %+v", d)
+	}
+	if want := "Google no longer accepts this account's sign-in (invalid_grant: Token has been expired or revoked.)"; info.SignInText().What != want {
+		t.Errorf("reason after a restart: %q, want %q", info.SignInText().What, want)
+	}
+	data, err := os.ReadFile(env.Accounts.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"sign_in_detail"`) || strings.Contains(string(data), "no longer accepts") {
+		t.Errorf("the file holds no detail, or a sentence:\n%s", data)
+	}
+	// A new sign-in clears the cause and its detail.
+	if _, err := env.Engine.LoginOAuth(context.Background(), oauthLogin(t, env)); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := env.Engine.Account(enginetest.User); info.SignInDetail != nil || info.SignInCause != "" {
+		t.Errorf("after a new sign-in: %q %+v", info.SignInCause, info.SignInDetail)
 	}
 }

@@ -47,9 +47,9 @@ var (
 
 // Reply is an SMTP reply: code, enhanced status code and text.
 type Reply struct {
-	Code     int
-	Enhanced string
-	Text     string
+	Code     int    `json:"code"`
+	Enhanced string `json:"enhanced,omitempty"`
+	Text     string `json:"text,omitempty"`
 }
 
 var (
@@ -125,6 +125,11 @@ func ParseChallenge(b []byte) (Challenge, bool) {
 // Explain turns an SMTP reply into advice. oauth says which method was used,
 // since the same 535 means different things for each.
 func Explain(r Reply, oauth bool) *advice.Error {
+	return factsOn(explainReply(r, oauth), Failure{Kind: FailReply, Reply: &r, OAuth: oauth})
+}
+
+// explainReply is Explain without the facts.
+func explainReply(r Reply, oauth bool) *advice.Error {
 	wire := fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text)
 	wire = strings.Join(strings.Fields(wire), " ")
 	if e := explainSignIn(r, oauth, wire); e != nil {
@@ -231,6 +236,11 @@ func explainTemporary(r Reply, wire string) *advice.Error {
 
 // ExplainChallenge explains Gmail's XOAUTH2 334 JSON.
 func ExplainChallenge(c Challenge, final Reply) *advice.Error {
+	return factsOn(explainChallenge(c, final), Failure{Kind: FailChallenge, Reply: &final, Challenge: &c})
+}
+
+// explainChallenge is ExplainChallenge without the facts.
+func explainChallenge(c Challenge, final Reply) *advice.Error {
 	wire := strings.Join(strings.Fields(fmt.Sprintf("%d %s %s", final.Code, final.Enhanced, final.Text)), " ")
 	if final.Code == 0 {
 		wire = "no final reply"
@@ -253,8 +263,7 @@ func ExplainChallenge(c Challenge, final Reply) *advice.Error {
 func explain(ctx context.Context, ep Endpoint, cred Credential, err error, challenge []byte) error {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
-			return advice.Keyed(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "mail.send_timeout", nil,
-				"the send took too long and was stopped", "Try again; check your connection if it keeps happening")
+			return withFacts(sendTimeout(ctxErr), Failure{Kind: FailSendTimeout})
 		}
 		return ctxErr
 	}
@@ -276,7 +285,14 @@ func explain(ctx context.Context, ep Endpoint, cred Credential, err error, chall
 		}
 		return Explain(r, cred.Token != "")
 	}
-	return explainNetwork(ep, err, cause)
+	kind := networkKind(err)
+	return withFacts(explainNetwork(kind, ep, cause), Failure{Kind: kind, Host: ep.Host, Port: ep.Port})
+}
+
+// sendTimeout explains a send stopped by its deadline.
+func sendTimeout(ctxErr error) error {
+	return advice.Keyed(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "mail.send_timeout", nil,
+		"the send took too long and was stopped", "Try again; check your connection if it keeps happening")
 }
 
 // explainBrokenSession explains a reply too long to read and a refused
@@ -285,28 +301,44 @@ func explainBrokenSession(ep Endpoint, err error, red redactor, cause string) er
 	var refused *startTLSRefused
 	switch {
 	case errors.Is(err, ErrReplyTooLong):
-		return advice.Keyed(fmt.Errorf("%w: %s", ErrReplyTooLong, cause), "mail.reply_too_long",
-			advice.Data{"Server": ep.Addr(), "Bytes": maxReplyLine, "Lines": maxReplyLines},
-			"{{.Server}} sent a reply longer than mailkey accepts (a line over {{.Bytes}} bytes or over {{.Lines}} lines), so mailkey hung up",
-			"Mail servers do not do this; something on your network may be interfering: "+
-				"try smtps://smtp.gmail.com:465 or another network")
+		return withFacts(replyTooLong(ep, cause), Failure{Kind: FailReplyTooLong, Host: ep.Host, Port: ep.Port})
 	case errors.As(err, &refused):
-		wire := "no usable reply"
+		f := Failure{Kind: FailSTARTTLSRefused, Host: ep.Host, Port: ep.Port}
 		if r, ok := replyIn(err); ok {
-			wire = strings.Join(strings.Fields(fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, red.text(r.Text))), " ")
+			r.Text = red.text(r.Text)
+			f.Reply = &r
 		}
-		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.starttls_refused",
-			advice.Data{"Server": ep.Addr(), "Reply": wire},
-			"{{.Server}} refused STARTTLS ({{.Reply}}), and mailkey never sends without encryption",
-			"Try smtps://smtp.gmail.com:465; if that fails too, something on your network (a proxy or antivirus) "+
-				"may be intercepting mail: try another network")
+		return withFacts(startTLSRefusedError(ep, f.Reply, cause), f)
 	}
 	return nil
 }
 
-// explainNetwork maps an error without an SMTP reply (TLS, DNS, a timeout,
-// a broken connection) to advice; cause is err's text, redacted.
-func explainNetwork(ep Endpoint, err error, cause string) error {
+// replyTooLong explains a reply longer than mailkey reads.
+func replyTooLong(ep Endpoint, cause string) error {
+	return advice.Keyed(fmt.Errorf("%w: %s", ErrReplyTooLong, cause), "mail.reply_too_long",
+		advice.Data{"Server": ep.Addr(), "Bytes": maxReplyLine, "Lines": maxReplyLines},
+		"{{.Server}} sent a reply longer than mailkey accepts (a line over {{.Bytes}} bytes or over {{.Lines}} lines), so mailkey hung up",
+		"Mail servers do not do this; something on your network may be interfering: "+
+			"try smtps://smtp.gmail.com:465 or another network")
+}
+
+// startTLSRefusedError explains a refused STARTTLS, with the server's reply
+// r when there was a usable one.
+func startTLSRefusedError(ep Endpoint, r *Reply, cause string) error {
+	wire := "no usable reply"
+	if r != nil {
+		wire = strings.Join(strings.Fields(fmt.Sprintf("%d %s %s", r.Code, r.Enhanced, r.Text)), " ")
+	}
+	return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.starttls_refused",
+		advice.Data{"Server": ep.Addr(), "Reply": wire},
+		"{{.Server}} refused STARTTLS ({{.Reply}}), and mailkey never sends without encryption",
+		"Try smtps://smtp.gmail.com:465; if that fails too, something on your network (a proxy or antivirus) "+
+			"may be intercepting mail: try another network")
+}
+
+// networkKind says which failure of the network or of TLS err is, for an
+// error without an SMTP reply (TLS, DNS, a timeout, a broken connection).
+func networkKind(err error) string {
 	var (
 		certErr  *tls.CertificateVerificationError
 		unknown  x509.UnknownAuthorityError
@@ -319,31 +351,53 @@ func explainNetwork(ep Endpoint, err error, cause string) error {
 	var se *gomail.SendError
 	switch {
 	case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose, errors.As(err, new(*afterDataError)):
+		return FailMaybeSent
+	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
+		return FailCertificate
+	case errors.As(err, &recordEr):
+		return FailNotTLS
+	case errors.Is(err, errNoSTARTTLS):
+		return FailNoSTARTTLS
+	case errors.As(err, &dnsErr):
+		return FailHostNotFound
+	case timedOut(err):
+		return FailServerSilent
+	case errors.As(err, &opErr) && opErr.Op == "dial":
+		return FailCannotConnect
+	}
+	return FailConnection
+}
+
+// explainNetwork words a failure of the network or of TLS (networkKind) at
+// ep; cause is the error's text, redacted.
+func explainNetwork(kind string, ep Endpoint, cause string) error {
+	switch kind {
+	case FailMaybeSent:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrMaybeSent, cause), "mail.maybe_sent",
 			advice.Data{"Server": ep.Addr()},
 			"the connection to {{.Server}} failed after the whole message was sent, so it may have been delivered",
 			"Look in your Sent folder before you send it again")
-	case errors.As(err, &certErr), errors.As(err, &unknown), errors.As(err, &hostErr):
+	case FailCertificate:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.certificate_unverified", advice.Data{"Host": ep.Host},
 			"the server's certificate for {{.Host}} could not be verified",
 			"Something on your network may be intercepting the connection; try another network")
-	case errors.As(err, &recordEr):
+	case FailNotTLS:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.not_tls", advice.Data{"Server": ep.Addr()},
 			"{{.Server}} does not speak TLS",
 			"Use smtps:// only with port 465 and smtp:// with port 587")
-	case errors.Is(err, errNoSTARTTLS):
+	case FailNoSTARTTLS:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrTLS, cause), "mail.no_starttls", advice.Data{"Server": ep.Addr()},
 			"{{.Server}} does not offer STARTTLS, and mailkey never sends without encryption",
 			"Use smtp://smtp.gmail.com:587 or smtps://smtp.gmail.com:465")
-	case errors.As(err, &dnsErr):
+	case FailHostNotFound:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrConnect, cause), "mail.host_not_found", advice.Data{"Host": ep.Host},
 			"cannot find the server {{.Host}}",
 			"Check your internet connection and the server name")
-	case timedOut(err):
+	case FailServerSilent:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrTimeout, cause), "mail.server_silent", advice.Data{"Server": ep.Addr()},
 			"the server {{.Server}} stopped answering",
 			"Check your connection and try again; some networks block ports 587 and 465")
-	case errors.As(err, &opErr) && opErr.Op == "dial":
+	case FailCannotConnect:
 		return advice.Keyed(fmt.Errorf("%w: %s", ErrConnect, cause), "mail.cannot_connect",
 			advice.Data{"Server": ep.Addr(), "Port": ep.Port},
 			"cannot connect to {{.Server}}",

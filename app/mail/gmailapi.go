@@ -131,7 +131,8 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 	body = []byte(newRedactor(cred).redact(string(body)))
 	if over {
 		res.Transcript += fmt.Sprintf("(answer longer than %d KiB; not read)\n", maxAPIAnswer>>10)
-		return res, answerTooLong(ExplainAPI(api, resp.StatusCode, nil))
+		return res, withFacts(answerTooLong(ExplainAPI(api, resp.StatusCode, nil)),
+			Failure{Kind: FailAPI, Status: resp.StatusCode, Project: api.ProjectID, TooLong: true})
 	}
 	return res, ExplainAPI(api, resp.StatusCode, body)
 }
@@ -209,8 +210,7 @@ func (s *Sender) idle() time.Duration {
 func explainHTTP(ctx context.Context, base string, err error, written bool) error {
 	if ctxErr := ctx.Err(); ctxErr != nil && !written {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
-			return advice.Keyed(fmt.Errorf("%w: %w", ErrTimeout, ctxErr), "mail.send_timeout", nil,
-				"the send took too long and was stopped", "Try again; check your connection if it keeps happening")
+			return withFacts(sendTimeout(ctxErr), Failure{Kind: FailSendTimeout})
 		}
 		return ctxErr
 	}
@@ -224,16 +224,31 @@ func explainHTTP(ctx context.Context, base string, err error, written bool) erro
 	}
 	var netErr net.Error
 	var dnsErr *net.DNSError
+	kind := FailAPIUnreachable
 	switch {
 	case written:
+		kind = FailAPIMaybeSent
+	case errors.As(err, &dnsErr):
+		kind = FailAPIHostNotFound
+	case errors.As(err, &netErr) && netErr.Timeout():
+		kind = FailAPISilent
+	}
+	return withFacts(explainAPINetwork(kind, host, err), Failure{Kind: kind, Host: host})
+}
+
+// explainAPINetwork words a failed request to the Gmail API at host
+// (explainHTTP's kinds); err is the request's error.
+func explainAPINetwork(kind, host string, err error) error {
+	switch kind {
+	case FailAPIMaybeSent:
 		return advice.Keyed(fmt.Errorf("%w: %v", ErrMaybeSent, err), "mail.api_maybe_sent", nil,
 			"the connection to the Gmail API failed after the whole message was sent, so it may have been delivered",
 			"Look in your Sent folder before you send it again")
-	case errors.As(err, &dnsErr):
+	case FailAPIHostNotFound:
 		return advice.Keyed(fmt.Errorf("%w: %v", ErrConnect, err), "mail.api_host_not_found", advice.Data{"Host": host},
 			"cannot find the Gmail API server {{.Host}}",
 			"Check your internet connection")
-	case errors.As(err, &netErr) && netErr.Timeout():
+	case FailAPISilent:
 		return advice.Keyed(fmt.Errorf("%w: %v", ErrTimeout, err), "mail.api_silent", advice.Data{"Host": host},
 			"the Gmail API at {{.Host}} stopped answering",
 			"Check your connection and try again")
@@ -248,10 +263,17 @@ func explainHTTP(ctx context.Context, base string, err error, written bool) erro
 func ExplainAPI(api API, status int, body []byte) error {
 	// An answer without Google's JSON parses to the zero APIError, which has
 	// no reasons: only the status decides then.
-	ae, ok := google.ParseAPIError(body)
+	ae, _ := google.ParseAPIError(body)
+	ae.Message = advice.Printable(ae.Message, maxReplyText)
+	return withFacts(explainAPIAnswer(api, status, ae), Failure{Kind: FailAPI, Status: status, API: &ae, Project: api.ProjectID})
+}
+
+// explainAPIAnswer explains the Gmail API's answer: its status and Google's
+// error (its message made printable already).
+func explainAPIAnswer(api API, status int, ae google.APIError) error {
 	wire := fmt.Sprintf("%d %s", status, http.StatusText(status))
-	if ok && ae.Message != "" {
-		wire += ": " + advice.Printable(ae.Message, maxReplyText)
+	if ae.Message != "" {
+		wire += ": " + ae.Message
 	}
 	if err := explainAPIAccess(api, ae, status, wire); err != nil {
 		return err

@@ -20,10 +20,11 @@ func checkRecipientCount(n int) error {
 	if n <= MaxRecipients {
 		return nil
 	}
-	return advice.Keyed(fmt.Errorf("%w: %d", ErrTooManyRecipients, n), "mail.too_many_recipients",
+	return withFacts(advice.Keyed(fmt.Errorf("%w: %d", ErrTooManyRecipients, n), "mail.too_many_recipients",
 		advice.Data{"Count": n, "Max": MaxRecipients},
 		"the message has {{.Count}} recipients, and Gmail takes at most {{.Max}} in one message",
-		"Split the list into messages of at most {{.Max}} recipients each (To, Cc and Bcc count together)")
+		"Split the list into messages of at most {{.Max}} recipients each (To, Cc and Bcc count together)"),
+		Failure{Kind: FailTooManyRecipients, Count: n})
 }
 
 // checkSize compares the message's encoded size with the SIZE the server
@@ -60,10 +61,11 @@ func fitsServer(n, limit int64) error {
 	if limit == 0 || n <= limit {
 		return nil
 	}
-	return advice.Keyed(fmt.Errorf("%w: %d bytes, server limit %d", ErrTooBig, n, limit), "mail.too_big_for_server",
+	return withFacts(advice.Keyed(fmt.Errorf("%w: %d bytes, server limit %d", ErrTooBig, n, limit), "mail.too_big_for_server",
 		advice.Data{"Size": megabytes(n), "Limit": megabytes(limit)},
 		"the message is {{.Size}} once encoded, and the server takes at most {{.Limit}}",
-		"Attachments grow by a third when encoded: remove some, or share big files as a link")
+		"Attachments grow by a third when encoded: remove some, or share big files as a link"),
+		Failure{Kind: FailTooBigForServer, Size: n, Limit: limit})
 }
 
 // megabytes shows n bytes in MB with one decimal ("34.2 MB").

@@ -374,32 +374,9 @@ func exchangeError(err error, ep endpoint) error {
 	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("token request: %w", context.Canceled)
 	}
-	var bad *badReplyError
-	if errors.As(err, &bad) {
-		data := advice.Data{"Host": ep.host, "Status": bad.Status}
-		if bad.TooLarge {
-			data["Limit"] = "64 KB"
-			return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, err), "oauth.token_endpoint_too_large", data,
-				"Google's token endpoint ({{.Host}}) answered something that is not Google's JSON: more than {{.Limit}} (HTTP {{.Status}})",
-				"Try again later. If it keeps happening, check the token_uri in the client JSON, "+
-					"and whether a proxy or a Wi-Fi login page stands between you and Google")
-		}
-		return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, err), "oauth.token_endpoint_not_json", data,
-			"Google's token endpoint ({{.Host}}) answered something that is not Google's JSON (HTTP {{.Status}})",
-			"Try again later. If it keeps happening, check the token_uri in the client JSON, "+
-				"and whether a proxy or a Wi-Fi login page stands between you and Google")
-	}
 	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
-		if stalled(err) {
-			return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, ErrStalled), "oauth.token_endpoint_stalled",
-				advice.Data{"Host": ep.host, "Timeout": ep.timeout},
-				"Google's token endpoint ({{.Host}}) did not answer within {{.Timeout}}",
-				"Check your internet connection, or try again later")
-		}
-		return advice.Keyed(fmt.Errorf("%w: %v", ErrExchange, err), "oauth.token_endpoint_unreachable", advice.Data{"Host": ep.host},
-			"could not reach Google's token endpoint ({{.Host}})",
-			"Check your internet connection and try again")
+	if u, ok := unreachedOf(err, ep); ok || !errors.As(err, &re) {
+		return advice.WithFacts(explainUnreached(u, err), u)
 	}
 	if e := clientError(re, ""); e != nil {
 		return e
@@ -439,3 +416,85 @@ func randomString() string {
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// The kinds of a token request that got no answer in Google's JSON
+// (Unreached.Kind): stable names, saved in files.
+const (
+	// AnswerTooLarge: the answer was longer than mailkey reads.
+	AnswerTooLarge = "answer_too_large"
+	// AnswerNotJSON: the answer was not Google's JSON.
+	AnswerNotJSON = "answer_not_json"
+	// AnswerStalled: no answer came within the timeout.
+	AnswerStalled = "stalled"
+	// NoAnswer: the endpoint could not be reached.
+	NoAnswer = "unreachable"
+)
+
+// Unreached is a token request that got no answer in Google's JSON, as
+// facts: which failure, the endpoint's host, the timeout, and the HTTP
+// status of an answer that was not Google's (made printable). Explain
+// words it again as the request's error did; UnreachedOf finds it in one.
+type Unreached struct {
+	Kind    string        `json:"kind"`
+	Host    string        `json:"host,omitempty"`
+	Timeout time.Duration `json:"timeout,omitempty"`
+	Status  string        `json:"status,omitempty"`
+}
+
+// unreachedOf returns the facts of err when it is not Google's answer:
+// a bad or missing one. It reports false for an answer in Google's JSON.
+func unreachedOf(err error, ep endpoint) (Unreached, bool) {
+	var bad *badReplyError
+	var re *oauth2.RetrieveError
+	u := Unreached{Host: ep.host}
+	switch {
+	case errors.As(err, &bad):
+		u.Kind, u.Status = AnswerNotJSON, clean(bad.Status)
+		if bad.TooLarge {
+			u.Kind = AnswerTooLarge
+		}
+	case errors.As(err, &re):
+		return Unreached{}, false
+	case stalled(err):
+		u.Kind, u.Timeout = AnswerStalled, ep.timeout
+	default:
+		u.Kind = NoAnswer
+	}
+	return u, true
+}
+
+// explainUnreached words u; err is the request's error.
+func explainUnreached(u Unreached, err error) error {
+	data := advice.Data{"Host": u.Host, "Status": u.Status}
+	switch u.Kind {
+	case AnswerTooLarge:
+		data["Limit"] = "64 KB"
+		return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, err), "oauth.token_endpoint_too_large", data,
+			"Google's token endpoint ({{.Host}}) answered something that is not Google's JSON: more than {{.Limit}} (HTTP {{.Status}})",
+			"Try again later. If it keeps happening, check the token_uri in the client JSON, "+
+				"and whether a proxy or a Wi-Fi login page stands between you and Google")
+	case AnswerNotJSON:
+		return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, err), "oauth.token_endpoint_not_json", data,
+			"Google's token endpoint ({{.Host}}) answered something that is not Google's JSON (HTTP {{.Status}})",
+			"Try again later. If it keeps happening, check the token_uri in the client JSON, "+
+				"and whether a proxy or a Wi-Fi login page stands between you and Google")
+	case AnswerStalled:
+		return advice.Keyed(fmt.Errorf("%w: %w", ErrExchange, ErrStalled), "oauth.token_endpoint_stalled",
+			advice.Data{"Host": u.Host, "Timeout": u.Timeout},
+			"Google's token endpoint ({{.Host}}) did not answer within {{.Timeout}}",
+			"Check your internet connection, or try again later")
+	}
+	return advice.Keyed(fmt.Errorf("%w: %v", ErrExchange, err), "oauth.token_endpoint_unreachable", advice.Data{"Host": u.Host},
+		"could not reach Google's token endpoint ({{.Host}})",
+		"Check your internet connection and try again")
+}
+
+// Explain words the failure as the request's error did, with the same
+// sentinels, and carries u as that error did.
+func (u Unreached) Explain() error {
+	return advice.WithFacts(explainUnreached(u, errors.New(u.Kind)), u)
+}
+
+// UnreachedOf returns the facts of a token request that err, its error,
+// carries.
+func UnreachedOf(err error) (Unreached, bool) { return advice.FactsOf[Unreached](err) }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
@@ -87,6 +88,50 @@ func refreshError(err error, ep endpoint, projectID string) error {
 	if !errors.As(err, &re) {
 		return exchangeError(err, ep)
 	}
+	r := Refusal{Code: clean(re.ErrorCode), Description: advice.Printable(re.ErrorDescription, maxDescription),
+		Subtype: clean(errorSubtype(re)), Project: projectID}
+	if re.Response != nil {
+		r.Status = re.Response.StatusCode
+	}
+	return withRefusal(explainRefusal(err, re, ep, projectID), r)
+}
+
+// Refusal is Google's own answer to a refused refresh, as facts: its error
+// code, error_description and error_subtype (made printable and bounded),
+// its HTTP status, and the client's project. Explain words it again as the
+// refresh's error did; RefusalOf finds it in an error. A record of the
+// failure (the accounts file, the queue) keeps these, not sentences.
+type Refusal struct {
+	Code        string `json:"error"`
+	Description string `json:"description,omitempty"`
+	Subtype     string `json:"subtype,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Project     string `json:"project,omitempty"`
+}
+
+// Explain words the refusal as the refresh's error did, with the same
+// sentinels, and carries r as that error did.
+func (r Refusal) Explain() error {
+	re := &oauth2.RetrieveError{ErrorCode: r.Code, ErrorDescription: r.Description, Response: &http.Response{StatusCode: r.Status}}
+	if r.Subtype != "" {
+		re.Body, _ = json.Marshal(map[string]string{"error_subtype": r.Subtype})
+	}
+	return withRefusal(explainRefusal(re, re, endpoint{}, r.Project), r)
+}
+
+// RefusalOf returns Google's refusal that err, a refresh's error, carries.
+func RefusalOf(err error) (Refusal, bool) { return advice.FactsOf[Refusal](err) }
+
+// withRefusal returns explained carrying r, when Google gave an error code.
+func withRefusal(explained error, r Refusal) error {
+	if r.Code == "" {
+		return explained
+	}
+	return advice.WithFacts(explained, r)
+}
+
+// explainRefusal explains the token endpoint's refusal re of a refresh.
+func explainRefusal(err error, re *oauth2.RetrieveError, ep endpoint, projectID string) error {
 	if e := clientError(re, projectID); e != nil {
 		return e
 	}

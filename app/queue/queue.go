@@ -59,28 +59,6 @@ const damagedDir = "damaged"
 // it is removed: younger, it may be a message still being queued.
 const orphanAge = 10 * time.Minute
 
-// Reason is why the last try failed, in the form of advice.Text: Key and
-// Data let a front end word it in its language, What and Next are English.
-type Reason struct {
-	Key  string            `json:"key,omitempty"`
-	Data map[string]string `json:"data,omitempty"`
-	What string            `json:"what"`
-	Next string            `json:"next,omitempty"`
-}
-
-// reasonOf returns the reason err gives.
-func reasonOf(err error) *Reason {
-	t := advice.TextOf(err)
-	r := &Reason{Key: t.Key, What: t.What, Next: t.Next}
-	for k, v := range t.Data {
-		if r.Data == nil {
-			r.Data = map[string]string{}
-		}
-		r.Data[k] = advice.Format(v)
-	}
-	return r
-}
-
 // Item is one queued message: its envelope and delivery state.
 type Item struct {
 	ID        string    `json:"id"`
@@ -95,7 +73,7 @@ type Item struct {
 	NextTry   time.Time `json:"next_try"`
 	// HeldAt is when the account was found to need a new sign-in.
 	HeldAt    time.Time `json:"held_at,omitzero"`
-	LastError *Reason   `json:"last_error,omitempty"`
+	LastError *Failure  `json:"last_error,omitempty"`
 }
 
 // Damaged is a queue file that could not be read and was set aside.
@@ -448,9 +426,7 @@ func (q *Queue) FailAccount(addr string) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	reason := reasonOf(advice.Keyed(errAccountRemoved, "queue.account_removed", advice.Data{"Address": addr},
-		"the account {{.Address}} was removed from mailkey",
-		"Add it again with 'mailkey login' and 'mailkey queue retry --all', or drop the message with 'mailkey queue drop ID'"))
+	reason := &Failure{Kind: FailAccountRemoved, Category: advice.CategoryOf(errAccountRemoved), Address: addr}
 	var failed []Item
 	for _, it := range items {
 		if !strings.EqualFold(it.Account, addr) || it.State == StateFailed {

@@ -113,7 +113,8 @@ func TestDeliverOutcomes(t *testing.T) {
 	s := &fakeSender{errs: map[string]error{
 		"down@example.com":   advice.Keyed(mail.ErrConnect, "k", nil, "cannot connect", "try later"),
 		"signin@example.com": advice.Keyed(oauth.ErrNeedsSignIn, "k", nil, "Google refused the refresh token", "Sign in again"),
-		"nobody@example.com": advice.Keyed(mail.ErrRejected, "mail.rejected", advice.Data{"Reply": "550 5.1.1 no such user"}, "the server refused ({{.Reply}})", ""),
+		// The server's reply, explained by app/mail: the queue keeps its facts.
+		"nobody@example.com": mail.Explain(mail.Reply{Code: 550, Enhanced: "5.1.1", Text: "no such user"}, false),
 	}}
 	ok := add(t, q, "ok@example.com", "1")
 	add(t, q, "down@example.com", "2")
@@ -135,11 +136,11 @@ func TestDeliverOutcomes(t *testing.T) {
 	if it := byTo["down@example.com"]; it.State != StateQueued || it.Attempts != 1 || !it.NextTry.Equal(c.Now().UTC().Add(30*time.Second)) {
 		t.Errorf("temporary failure: %+v", it)
 	}
-	if it := byTo["signin@example.com"]; it.State != StateHeld || it.HeldAt.IsZero() || it.LastError.Next != "Sign in again" {
+	if it := byTo["signin@example.com"]; it.State != StateHeld || it.HeldAt.IsZero() || it.LastError.Text().Next != "Sign in again" {
 		t.Errorf("sign-in needed: %+v", it)
 	}
-	if it := byTo["nobody@example.com"]; it.State != StateFailed || it.LastError.Key != "mail.rejected" ||
-		it.LastError.Data["Reply"] != "550 5.1.1 no such user" {
+	if it := byTo["nobody@example.com"]; it.State != StateFailed || it.LastError.Text().Key != "mail.rejected" ||
+		it.LastError.Text().Data["Reply"] != "550 5.1.1 no such user" {
 		t.Errorf("permanent failure: %+v %+v", it, it.LastError)
 	}
 

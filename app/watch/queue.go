@@ -77,7 +77,7 @@ func (h *heldMail) add(at time.Time) *heldMail {
 func failedFinding(it queue.Item) Finding {
 	reason := ""
 	if it.LastError != nil {
-		reason = it.LastError.What
+		reason = it.LastError.Text().What
 	}
 	return Finding{Kind: QueueFailed, Address: it.Account, Screen: ScreenAccount, Action: actionOpen(), key: "queue-failed " + it.ID,
 		Text: advice.Explain("watch.queue_failed", advice.Data{"Address": it.Account, "To": strings.Join(it.To, ", "), "Reason": reason},

@@ -253,7 +253,7 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 	data := advice.Data{"Address": a.Address}
 	switch {
 	case refreshErr != nil && refusal(refreshErr) != "", a.NeedsSignIn:
-		data["Reason"] = a.SignInCause.Text()
+		data["Reason"] = a.SignInText()
 		if refreshErr != nil {
 			data["Reason"] = advice.What(refreshErr)
 		}

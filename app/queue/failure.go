@@ -1,0 +1,160 @@
+package queue
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
+)
+
+// The kinds of a message's last failure (Failure.Kind): stable names, saved
+// in the queue's files.
+const (
+	// FailSend: the send failed as the facts in Send tell (mail.Failure).
+	FailSend = "send"
+	// FailSignIn: Google refused to renew the account's sign-in, as Google
+	// told (oauth.Refusal).
+	FailSignIn = "sign_in_refused"
+	// FailTokenEndpoint: Google's token endpoint gave no answer in its JSON
+	// (oauth.Unreached): unreachable, silent, or something else answered.
+	FailTokenEndpoint = "token_endpoint"
+	// FailCredentialMissing: the keyring held no sign-in or app password for
+	// the account (engine.Missing).
+	FailCredentialMissing = "credential_missing"
+	// FailAccountRemoved: the account (Address) was removed from mailkey.
+	FailAccountRemoved = "account_removed"
+	// FailOther: any other failure, of which only the category and the next
+	// action are kept; and the failure of a record written before kinds.
+	FailOther = "other"
+)
+
+// Failure is why a message's last try failed, as facts, not words: its
+// kind, its category, the next action, and the data the server or the
+// network gave (mail.Failure). Text words it again when it is shown, in
+// English with its key, for the CLI to print and the GUI to translate:
+// the queue's files hold no sentence and no translation key.
+type Failure struct {
+	Kind     string           `json:"kind"`
+	Category advice.Category  `json:"category"`
+	Action   advice.Action    `json:"action,omitempty"`
+	Send     *mail.Failure    `json:"send,omitempty"`
+	Google   *oauth.Refusal   `json:"google,omitempty"`
+	Endpoint *oauth.Unreached `json:"token_endpoint,omitempty"`
+	Missing  *engine.Missing  `json:"missing,omitempty"`
+	Address  string           `json:"address,omitempty"`
+
+	// old is the text of a record written before kinds, shown as it was;
+	// it is not saved again (the record becomes FailOther).
+	old *advice.Text
+}
+
+// failureOf returns the facts of err, the failure of a try: those of app/mail
+// or app/oauth when they say all that err says (an error worded around
+// theirs, by the engine say, is kept as FailOther).
+func failureOf(err error) *Failure {
+	f := &Failure{Kind: FailOther, Category: advice.CategoryOf(err), Action: advice.ActionOf(err)}
+	if sf, ok := mail.FailureOf(err); ok && advice.Same(err, sf.Explain()) {
+		f.Kind, f.Send = FailSend, &sf
+	} else if r, ok := oauth.RefusalOf(err); ok && advice.Same(err, r.Explain()) {
+		f.Kind, f.Google = FailSignIn, &r
+	} else if u, ok := oauth.UnreachedOf(err); ok && advice.Same(err, u.Explain()) {
+		f.Kind, f.Endpoint = FailTokenEndpoint, &u
+	} else if m, ok := engine.MissingOf(err); ok && advice.Same(err, m.Explain()) {
+		f.Kind, f.Missing = FailCredentialMissing, &m
+	}
+	return f
+}
+
+// Text is the failure in English, with the key of its translations: the
+// same words as the try's error had, made again from the facts.
+func (f *Failure) Text() advice.Text {
+	if f.old != nil {
+		return *f.old
+	}
+	switch f.Kind {
+	case FailSend:
+		if f.Send != nil {
+			if err := f.Send.Explain(); err != nil {
+				return advice.TextOf(err)
+			}
+		}
+	case FailSignIn:
+		if f.Google != nil {
+			return advice.TextOf(f.Google.Explain())
+		}
+	case FailTokenEndpoint:
+		if f.Endpoint != nil {
+			return advice.TextOf(f.Endpoint.Explain())
+		}
+	case FailCredentialMissing:
+		if f.Missing != nil {
+			return advice.TextOf(f.Missing.Explain())
+		}
+	case FailAccountRemoved:
+		return advice.Explain("queue.account_removed", advice.Data{"Address": f.Address},
+			"the account {{.Address}} was removed from mailkey",
+			"Add it again with 'mailkey login' and 'mailkey queue retry --all', or drop the message with 'mailkey queue drop ID'")
+	}
+	return f.otherText()
+}
+
+// otherText words a failure of which only the category and the action are
+// known.
+func (f *Failure) otherText() advice.Text {
+	var t advice.Text
+	switch f.Category {
+	case advice.Temporary:
+		t = advice.Explain("queue.last_try_failed_temporary", nil, "the last try failed for a reason that may pass",
+			"mailkey tries again later")
+	case advice.Auth:
+		t = advice.Explain("queue.last_try_failed_sign_in", nil, "the last try failed: the account needs a new sign-in",
+			"Sign in again")
+	case advice.NoAccount:
+		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account", "")
+	case advice.Keyring:
+		t = advice.Explain("queue.last_try_failed_keyring", nil, "the last try failed: the system keyring could not be used",
+			"Unlock the keyring, then send the queue again")
+	default:
+		t = advice.Explain("queue.last_try_failed", nil, "the last try failed", "")
+	}
+	return t.Then(f.Action)
+}
+
+// UnmarshalJSON reads a failure, and the reason a record written before
+// kinds holds ({key, data, what, next}): its text is kept to be shown as
+// it was, and the record is FailOther from then on.
+func (f *Failure) UnmarshalJSON(b []byte) error {
+	type plain Failure // without this method
+	var x struct {
+		plain
+		Key  string            `json:"key"`
+		Data map[string]string `json:"data"`
+		What string            `json:"what"`
+		Next string            `json:"next"`
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*f = Failure(x.plain)
+	if f.Kind != "" {
+		return nil
+	}
+	f.Kind = FailOther
+	if x.What != "" {
+		t := advice.Text{Key: x.Key, What: x.What, Next: x.Next}
+		for k, v := range x.Data {
+			if t.Data == nil {
+				t.Data = advice.Data{}
+			}
+			t.Data[k] = v
+			if n, err := strconv.Atoi(v); err == nil && k == "Count" {
+				t.Data[k] = n // a number again, for the plural
+			}
+		}
+		f.old = &t
+	}
+	return nil
+}
