@@ -3,7 +3,7 @@ package advice
 // Action is what the person should do next, when each front end says it
 // its own way: the CLI names a command, the GUI a button or a screen. An
 // Error's Next then says it in words that fit both; a front end that knows
-// the action says it instead (see ActionOf).
+// the action says it instead (see TextOf).
 type Action int
 
 // The actions a front end words itself.
@@ -53,10 +53,4 @@ func (e *Error) Then(a Action) *Error {
 func (t Text) Then(a Action) Text {
 	t.Action = a
 	return t
-}
-
-// ActionOf returns the next action of the first *Error in err's chain, the
-// one whose advice TextOf gives, or NoAction.
-func ActionOf(err error) Action {
-	return TextOf(err).Action
 }
