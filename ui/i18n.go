@@ -253,7 +253,9 @@ func actionNext(a advice.Action) string {
 	case advice.ActionSignInOAuth:
 		return tr("action.sign_in_oauth", "Use the app password itself, or add the account again with Set up OAuth")
 	case advice.ActionEnterAppPassword:
-		return tr("action.enter_app_password", "Create a new app password if needed and enter it with Replace app password on the account's page")
+		return tr("action.enter_app_password", "Enter it again with Replace app password on the account's page")
+	case advice.ActionNewAppPassword:
+		return tr("action.new_app_password", "Create a new app password and enter it with Replace app password on the account's page, then test again")
 	case advice.ActionRevokeRelayPassword:
 		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its Revoke button under Device passwords")
 	case advice.ActionSeeRelayPasswords:

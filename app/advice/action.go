@@ -19,8 +19,8 @@ const (
 	// OAuth sign-in works: use the app password, or add the account again
 	// with an OAuth client.
 	ActionSignInOAuth
-	// ActionEnterAppPassword: enter the account's app password again (a
-	// new one, when Gmail refused it).
+	// ActionEnterAppPassword: the keyring lost the account's app password
+	// (Data's Address): enter it again.
 	ActionEnterAppPassword
 	// ActionRevokeRelayPassword: a relay password's label (Data's Label) is
 	// taken: choose another, or revoke that password first.
@@ -33,6 +33,9 @@ const (
 	// ActionKeepRefreshing: an OAuth client goes unused: send a message, or
 	// keep mailkey's watcher running, which refreshes the sign-in.
 	ActionKeepRefreshing
+	// ActionNewAppPassword: a server refused the account's app password:
+	// create a new one and enter it, then test again.
+	ActionNewAppPassword
 
 	// actionEnd follows the last action: a test checks that the front ends'
 	// tests know them all (LastAction).
