@@ -30,9 +30,13 @@ type Engine struct {
 	accounts AccountStore
 	secrets  SecretStore
 	sender   *mail.Sender
-	browser  Browser
-	clock    Clock
 	http     HTTPFactory
+	// swapMu guards the browser and the clock, which Use may swap while
+	// operations run (the screenshot hooks, tests): read them through Open
+	// and Now.
+	swapMu  sync.RWMutex
+	browser Browser
+	clock   Clock
 	// defaultIMAP and defaultAPI are the IMAP URL and the Gmail API base of
 	// accounts that set none ("" for Gmail's), for the arrival check and the
 	// Send mail as list; tests point them at the stand-ins (arrival.go).
@@ -56,20 +60,34 @@ func New(dir string, opts ...Option) *Engine {
 	return e
 }
 
-// Use applies options to an engine. Tests and the screenshot hooks use it
-// to swap the browser or the clock of an engine that a window already holds;
-// apply them before the operations that should see them.
+// Use applies options to an engine after New, which is where they normally
+// go. Tests and the screenshot hooks use it to swap the browser or the clock
+// of an engine that a window already holds: those two are safe to swap while
+// other goroutines run operations, which see the new ones from their next
+// call. The other boundaries may only be swapped while no operation runs.
 func (e *Engine) Use(opts ...Option) {
+	e.swapMu.Lock()
+	defer e.swapMu.Unlock()
 	for _, o := range opts {
 		o(e)
 	}
 }
 
 // Now returns the engine's time.
-func (e *Engine) Now() time.Time { return e.clock.Now() }
+func (e *Engine) Now() time.Time {
+	e.swapMu.RLock()
+	c := e.clock
+	e.swapMu.RUnlock()
+	return c.Now()
+}
 
 // Open opens url in the engine's browser (the system browser outside tests).
-func (e *Engine) Open(url string) error { return e.browser.Open(url) }
+func (e *Engine) Open(url string) error {
+	e.swapMu.RLock()
+	b := e.browser
+	e.swapMu.RUnlock()
+	return b.Open(url)
+}
 
 // Dir returns the configuration directory that holds the accounts file,
 // where other parts of mailkey keep their files beside it.
