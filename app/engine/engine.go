@@ -93,10 +93,41 @@ func (e *Engine) Open(url string) error {
 // where other parts of mailkey keep their files beside it.
 func (e *Engine) Dir() string { return e.accounts.Dir() }
 
-// Keyring returns the engine's keyring, for the parts of app/ that keep
-// secrets of their own beside the accounts' (the relay's passwords, through
-// relay.PasswordsOf). The GUI and the CLI never use it directly.
-func (e *Engine) Keyring() SecretStore { return e.secrets }
+// SideKeyring is a part of the engine's keyring where another part of app/
+// keeps secrets of its own beside the accounts' (the relay's passwords,
+// through relay.PasswordsOf): its items are named part/name, and no
+// account's secret has a slash in its kind, so it reaches none of them.
+type SideKeyring struct {
+	secrets SecretStore
+	part    string
+}
+
+// SideKeyring returns the part of the keyring named part: lower-case
+// letters and dashes, such as "relay-password". Another part panics: it is
+// a constant of the caller's code.
+func (e *Engine) SideKeyring(part string) SideKeyring {
+	if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyz-") != "" {
+		panic("engine: bad keyring part " + strconv.Quote(part))
+	}
+	return SideKeyring{secrets: e.secrets, part: part}
+}
+
+func (k SideKeyring) kind(name string) secret.Kind { return secret.Kind(k.part + "/" + name) }
+
+// Get returns the secret name of account (secret.ErrNotFound when none).
+func (k SideKeyring) Get(ctx context.Context, account, name string) (string, error) {
+	return k.secrets.Get(ctx, account, k.kind(name))
+}
+
+// Set keeps value as the secret name of account.
+func (k SideKeyring) Set(ctx context.Context, account, name, value string) error {
+	return k.secrets.Set(ctx, account, k.kind(name), value)
+}
+
+// Delete removes the secret name of account; a missing one is not an error.
+func (k SideKeyring) Delete(ctx context.Context, account, name string) error {
+	return k.secrets.Delete(ctx, account, k.kind(name))
+}
 
 // AppPassword returns the app password of addr from the keyring, for an
 // export that shows or copies it (secret.ErrNotFound when there is none).
