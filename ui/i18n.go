@@ -243,25 +243,33 @@ func localAdvice(err error) (what, next string) {
 
 // actionNext is what to do next in the GUI's words, naming its buttons and
 // screens, for the actions that each front end words itself; "" for the
-// others.
+// others. A button or a section is named by its own label ({{.Button}},
+// {{.Section}}), so that the texts say what the screens show.
 func actionNext(a advice.Action) string {
+	replace := map[string]any{"Button": tr("compose.replace_app_password", "Replace app password")}
+	devicePasswords := tr("relay.passwords", "Device passwords")
 	switch a {
 	case advice.ActionAddAccount:
-		return tr("action.add_account", "Choose it in the list of accounts, or add it with Add account")
+		return tr("action.add_account", "Choose it in the list of accounts, or add it with {{.Button}}",
+			map[string]any{"Button": tr("sidebar.add_account", "Add account")})
 	case advice.ActionSeeAccounts:
 		return tr("action.see_accounts", "Choose one in the list of accounts")
 	case advice.ActionSignInOAuth:
-		return tr("action.sign_in_oauth", "Use the app password itself, or add the account again with Set up OAuth")
+		return tr("action.sign_in_oauth", "Use the app password itself, or add the account again with {{.Button}}",
+			map[string]any{"Button": tr("welcome.setup_oauth", "Set up OAuth")})
 	case advice.ActionEnterAppPassword:
-		return tr("action.enter_app_password", "Enter it again with Replace app password on the account's page")
+		return tr("action.enter_app_password", "Enter it again with {{.Button}} on the account's page", replace)
 	case advice.ActionNewAppPassword:
-		return tr("action.new_app_password", "Create a new app password and enter it with Replace app password on the account's page, then test again")
+		return tr("action.new_app_password", "Create a new app password and enter it with {{.Button}} on the account's page, then test again", replace)
 	case advice.ActionRevokeRelayPassword:
-		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its Revoke button under Device passwords")
+		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its {{.Button}} button under {{.Section}}",
+			map[string]any{"Button": tr("relay.revoke", "Revoke"), "Section": devicePasswords})
 	case advice.ActionSeeRelayPasswords:
-		return tr("action.see_relay_passwords", "The list of Device passwords on the account's page shows them")
+		return tr("action.see_relay_passwords", "The list of {{.Section}} on the account's page shows them",
+			map[string]any{"Section": devicePasswords})
 	case advice.ActionSeeQueue:
-		return tr("action.see_queue", "Fix the cause, then click Send now in the relay section of the account's page")
+		return tr("action.see_queue", "Fix the cause, then click {{.Button}} in the relay section of the account's page",
+			map[string]any{"Button": tr("relay.flush", "Send now")})
 	case advice.ActionKeepRefreshing:
 		return tr("action.keep_refreshing", "Google deletes OAuth clients unused for about 6 months: send a message, or leave mailkey open, which refreshes the sign-in every 30 days")
 	}
