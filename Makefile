@@ -79,9 +79,10 @@ deps-test:
 # a private D-Bus session and an unlocked GNOME Keyring. GORACE drops the race
 # detector's 1 s sleep at exit, paid by every test binary and every test that
 # re-runs one (cmd/mailkey: 6.4 s → 1.5–1.9 s). e2e/ drives the real window under Xvfb,
-# built with the same APP_TAGS as 'make build'.
+# built with the same APP_TAGS as 'make build'. MAILKEY_REQUIRE_BUS=1: a test that
+# needs the session bus fails without one here, where it is never skipped.
 test: deps-test check
-	GORACE="atexit_sleep_ms=0 $(GORACE)" MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) MAILKEY_GUI_TAGS="$(APP_TAGS)" .ci/with-keyring $(GO) test -race -count=1 ./...
+	GORACE="atexit_sleep_ms=0 $(GORACE)" MAILKEY_REQUIRE_BUS=1 MAILKEY_GUI_E2E=1 MAILKEY_GUI_PKG=$(GUI_PKG) MAILKEY_GUI_TAGS="$(APP_TAGS)" .ci/with-keyring $(GO) test -race -count=1 ./...
 
 # check adds staticcheck and gocyclo to the floor. The linters are Go tool
 # dependencies pinned in go.mod ('go tool X'), so a fresh machine needs

@@ -25,6 +25,14 @@ import (
 //go:embed translations
 var translations embed.FS
 
+// fyneTexts holds Fyne's own texts (its dialogs' Cancel, Open…) in the
+// screens' languages: copies of fyne.io/fyne/v2@v2.8.1's
+// lang/translations/base.<code>.json (a test compares them), which Fyne
+// embeds without exporting them. See useFyneLanguage.
+//
+//go:embed fynelang
+var fyneTexts embed.FS
+
 // screenLanguages are the languages of the screens' texts.
 var screenLanguages = []string{"en", "fr"}
 
@@ -116,12 +124,13 @@ var (
 
 // useLanguage chooses the language of mailkey's texts, the one place that
 // does: code "" follows the system locale (LANGUAGE, LC_ALL, LC_MESSAGES,
-// LANG on Linux) as Fyne reads it, "en" or "fr" overrides it. The process's
-// environment is left alone. The rest of the GUI asks currentLanguage, and
+// LANG on Linux) as Fyne reads it, "en" or "fr" overrides it, for Fyne's
+// own texts too (useFyneLanguage). The process's environment is left alone. The rest of the GUI asks currentLanguage, and
 // passes the language on where app/ needs words (the browser's page after
 // sign-in, signInPage).
 func useLanguage(code string) {
-	if code != "en" && code != "fr" {
+	chosen := code == "en" || code == "fr"
+	if !chosen {
 		code = "en"
 		for _, l := range screenLanguages {
 			if l != "en" && picks(l) {
@@ -133,6 +142,36 @@ func useLanguage(code string) {
 	langMu.Lock()
 	defer langMu.Unlock()
 	texts = t
+	if chosen { // else Fyne follows the system itself, in any of its languages
+		useFyneLanguage(code)
+	}
+}
+
+// useFyneLanguage makes Fyne's own texts (its dialogs' buttons) come in
+// language code too. Fyne v2.8.1 has no call to choose its language: its
+// lang package matches the system locale (read from the environment by
+// go-locale, in updateLocalizer) against its translations, with no
+// exported setter. So Fyne's texts in code are loaded under the languages
+// that Fyne may have matched instead, the system's and English: Fyne then
+// shows code whatever it matched, and the environment is left alone.
+func useFyneLanguage(code string) {
+	data, err := fyneTexts.ReadFile("fynelang/base." + code + ".json")
+	if err != nil {
+		fyne.LogError("No Fyne texts in "+code, err)
+		return
+	}
+	// The system's base language only ("fr", not "fr-FR"): a tag Fyne has
+	// no translations for would change what it matches.
+	system, _ := language.Parse(lang.SystemLocale().String())
+	base, _ := system.Base()
+	for _, target := range []string{base.String(), "en"} {
+		if target == "" || target == "und" {
+			continue
+		}
+		if err := lang.AddTranslationsForLocale(data, fyne.Locale(target)); err != nil {
+			fyne.LogError("Could not load Fyne's texts in "+code, err)
+		}
+	}
 }
 
 // current returns the texts in the chosen language.
@@ -243,23 +282,33 @@ func localAdvice(err error) (what, next string) {
 
 // actionNext is what to do next in the GUI's words, naming its buttons and
 // screens, for the actions that each front end words itself; "" for the
-// others.
+// others. A button or a section is named by its own label ({{.Button}},
+// {{.Section}}), so that the texts say what the screens show.
 func actionNext(a advice.Action) string {
+	replace := map[string]any{"Button": tr("compose.replace_app_password", "Replace app password")}
+	devicePasswords := tr("relay.passwords", "Device passwords")
 	switch a {
 	case advice.ActionAddAccount:
-		return tr("action.add_account", "Choose it in the list of accounts, or add it with Add account")
+		return tr("action.add_account", "Choose it in the list of accounts, or add it with {{.Button}}",
+			map[string]any{"Button": tr("sidebar.add_account", "Add account")})
 	case advice.ActionSeeAccounts:
 		return tr("action.see_accounts", "Choose one in the list of accounts")
 	case advice.ActionSignInOAuth:
-		return tr("action.sign_in_oauth", "Use the app password itself, or add the account again with Set up OAuth")
+		return tr("action.sign_in_oauth", "Use the app password itself, or add the account again with {{.Button}}",
+			map[string]any{"Button": tr("welcome.setup_oauth", "Set up OAuth")})
 	case advice.ActionEnterAppPassword:
-		return tr("action.enter_app_password", "Create a new app password if needed and enter it with Replace app password on the account's page")
+		return tr("action.enter_app_password", "Enter it again with {{.Button}} on the account's page", replace)
+	case advice.ActionNewAppPassword:
+		return tr("action.new_app_password", "Create a new app password and enter it with {{.Button}} on the account's page, then test again", replace)
 	case advice.ActionRevokeRelayPassword:
-		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its Revoke button under Device passwords")
+		return tr("action.revoke_relay_password", "Choose another label, or revoke that password first with its {{.Button}} button under {{.Section}}",
+			map[string]any{"Button": tr("relay.revoke", "Revoke"), "Section": devicePasswords})
 	case advice.ActionSeeRelayPasswords:
-		return tr("action.see_relay_passwords", "The list of Device passwords on the account's page shows them")
+		return tr("action.see_relay_passwords", "The list of {{.Section}} on the account's page shows them",
+			map[string]any{"Section": devicePasswords})
 	case advice.ActionSeeQueue:
-		return tr("action.see_queue", "Fix the cause, then click Send now in the relay section of the account's page")
+		return tr("action.see_queue", "Fix the cause, then click {{.Button}} in the relay section of the account's page",
+			map[string]any{"Button": tr("relay.flush", "Send now")})
 	case advice.ActionKeepRefreshing:
 		return tr("action.keep_refreshing", "Google deletes OAuth clients unused for about 6 months: send a message, or leave mailkey open, which refreshes the sign-in every 30 days")
 	}

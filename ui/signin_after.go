@@ -12,11 +12,31 @@ import (
 	"github.com/mailkey-app/mailkey/app/google"
 )
 
-// The publishing choices, as the radio group shows them.
-const (
-	signInTesting    = "Testing"
-	signInProduction = "In production"
-)
+// publishChoice is one option of the publishing status: its value and
+// its text in the radio group.
+type publishChoice struct {
+	value account.Publishing
+	text  string
+}
+
+// publishChoices are the publishing options, in the order shown.
+func publishChoices() []publishChoice {
+	return []publishChoice{
+		{account.Testing, tr("signin.testing", "Testing")},
+		{account.Production, tr("signin.production", "In production")},
+	}
+}
+
+// publishingOf returns the publishing status whose option is selected in r
+// (Testing when none is).
+func publishingOf(r *widget.RadioGroup) account.Publishing {
+	for _, c := range publishChoices() {
+		if c.text == r.Selected {
+			return c.value
+		}
+	}
+	return account.Testing
+}
 
 // signInAfter is the part of the sign-in screen shown once signed in: the
 // address, the publishing status of the Google project, and what to do next.
@@ -43,7 +63,11 @@ func (s *signIn) newAfter() {
 	s.otherAddress = para("")
 	s.otherAddress.Importance = widget.WarningImportance
 	s.otherAddress.Hide()
-	s.publishChoice = widget.NewRadioGroup([]string{tr("signin.testing", signInTesting), tr("signin.production", signInProduction)}, func(string) { s.onPublishChanged() })
+	var publishTexts []string
+	for _, c := range publishChoices() {
+		publishTexts = append(publishTexts, c.text)
+	}
+	s.publishChoice = widget.NewRadioGroup(publishTexts, func(string) { s.onPublishChanged() })
 	s.publishChoice.Required = true
 	var sendTexts []string
 	for _, c := range transportChoices() {
@@ -105,11 +129,15 @@ func (s *signIn) showAfter(a account.Account) {
 	} else {
 		s.otherAddress.Hide()
 	}
-	choice := tr("signin.testing", signInTesting)
-	if a.Publishing == account.Production {
-		choice = tr("signin.production", signInProduction)
+	pub := a.Publishing
+	if pub != account.Production {
+		pub = account.Testing // the status of a new Google project
 	}
-	s.publishChoice.SetSelected(choice)
+	for _, c := range publishChoices() {
+		if c.value == pub {
+			s.publishChoice.SetSelected(c.text)
+		}
+	}
 	s.showWorkspace(a)
 	for _, c := range transportChoices() {
 		if c.value == a.EffectiveTransport() {
@@ -135,10 +163,7 @@ func (s *signIn) onPublishChanged() {
 
 // onSave records the publishing status and the way to send the user chose.
 func (s *signIn) onSave() {
-	pub := account.Testing
-	if choiceIndex(s.publishChoice) == 1 { // the options: Testing, In production
-		pub = account.Production
-	}
+	pub := publishingOf(s.publishChoice)
 	transport := s.signed.EffectiveTransport()
 	if i := choiceIndex(s.sendChoice); i >= 0 {
 		transport = transportChoices()[i].value

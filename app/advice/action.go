@@ -3,7 +3,7 @@ package advice
 // Action is what the person should do next, when each front end says it
 // its own way: the CLI names a command, the GUI a button or a screen. An
 // Error's Next then says it in words that fit both; a front end that knows
-// the action says it instead (see ActionOf).
+// the action says it instead (see TextOf).
 type Action int
 
 // The actions a front end words itself.
@@ -19,8 +19,8 @@ const (
 	// OAuth sign-in works: use the app password, or add the account again
 	// with an OAuth client.
 	ActionSignInOAuth
-	// ActionEnterAppPassword: enter the account's app password again (a
-	// new one, when Gmail refused it).
+	// ActionEnterAppPassword: the keyring lost the account's app password
+	// (Data's Address): enter it again.
 	ActionEnterAppPassword
 	// ActionRevokeRelayPassword: a relay password's label (Data's Label) is
 	// taken: choose another, or revoke that password first.
@@ -33,6 +33,9 @@ const (
 	// ActionKeepRefreshing: an OAuth client goes unused: send a message, or
 	// keep mailkey's watcher running, which refreshes the sign-in.
 	ActionKeepRefreshing
+	// ActionNewAppPassword: a server refused the account's app password:
+	// create a new one and enter it, then test again.
+	ActionNewAppPassword
 
 	// actionEnd follows the last action: a test checks that the front ends'
 	// tests know them all (LastAction).
@@ -53,10 +56,4 @@ func (e *Error) Then(a Action) *Error {
 func (t Text) Then(a Action) Text {
 	t.Action = a
 	return t
-}
-
-// ActionOf returns the next action of the first *Error in err's chain, the
-// one whose advice TextOf gives, or NoAction.
-func ActionOf(err error) Action {
-	return TextOf(err).Action
 }

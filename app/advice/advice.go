@@ -29,7 +29,7 @@ type Error struct {
 	Key  string
 	Data Data
 	// Action, when set, is the next step as a typed value, which a front end
-	// may word instead of Next (see ActionOf).
+	// may word instead of Next.
 	Action Action
 }
 

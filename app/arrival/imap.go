@@ -103,7 +103,7 @@ func (m IMAP) Find(ctx context.Context, messageID string) (Found, bool, error) {
 			return Found{}, false, advice.Keyed(fmt.Errorf("%w: %s", ErrIMAPLogin, clean(ie.Text)), "arrival.imap_login",
 				advice.Data{"Reply": clean(ie.Text), "Address": m.Username},
 				"the IMAP server refused the app password ({{.Reply}})",
-				"Create a new app password and enter it, then test again").Then(advice.ActionEnterAppPassword)
+				"Create a new app password and enter it, then test again").Then(advice.ActionNewAppPassword)
 		}
 		return Found{}, false, m.lost(ctx, err)
 	}

@@ -27,8 +27,9 @@ func nextOf(t advice.Text) string {
 		if addr == "" {
 			addr = "ADDRESS"
 		}
-		return "Enter the app password again, a new one if Gmail refused it, with 'mailkey login --app-password --email " + addr +
-			"' (or Replace app password in the app), then try again"
+		return "Enter it again: Replace app password in the app, or 'mailkey login --app-password --email " + addr + "'"
+	case advice.ActionNewAppPassword:
+		return "Create a new app password and enter it (Replace app password in the app, or 'mailkey login --app-password'), then test again"
 	case advice.ActionRevokeRelayPassword:
 		return advice.Render("Choose another label, or remove that one first with 'mailkey relay remove-password {{.Address}} {{.Label}}'", t.Data)
 	case advice.ActionSeeRelayPasswords:

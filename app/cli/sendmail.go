@@ -17,7 +17,6 @@ import (
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
-	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/app/sendmail"
 	"github.com/spf13/cobra"
 )
@@ -302,22 +301,39 @@ func sendmailFailed(env Env, err error) int {
 	return sysexitOf(err)
 }
 
+// sysexits maps each category of failure to sendmail's exit code; a
+// category not listed is EX_TEMPFAIL, the caller may try again.
+var sysexits = map[advice.Category]int{
+	advice.Usage:     ExitSysDataErr, // the message as given cannot be sent
+	advice.NoAccount: ExitSysNoUser,
+}
+
+// sysexitOf returns err's sysexits code: its category's (sysexits), after
+// the cases sysexits tells apart and the categories do not: an interrupted
+// send; a message the parser refused (a Failure); mailkey's settings
+// (EX_CONFIG); the file system's permission; the server's refusals of the
+// message's content or recipients, Usage errors sent again in vain
+// (EX_UNAVAILABLE). A Failure that queue.Classify counts as for good is
+// EX_UNAVAILABLE too.
 func sysexitOf(err error) int {
 	is := func(targets ...error) bool { return advice.IsAny(err, targets...) }
 	switch {
 	case is(context.Canceled):
 		return ExitSysTempFail
-	case is(sendmail.ErrBadMessage, mail.ErrInvalidAddress, mail.ErrNoRecipient, mail.ErrHeaderInjection, mail.ErrTooBig):
+	case is(sendmail.ErrBadMessage):
 		return ExitSysDataErr
-	case is(account.ErrNotFound):
-		return ExitSysNoUser
 	case is(account.ErrCorrupt, account.ErrNewerSchema, mail.ErrBadEndpoint, engine.ErrBadTransport, mail.ErrAPIDisabled):
 		return ExitSysConfig
 	case is(fs.ErrPermission):
 		return ExitSysNoPerm
-	case is(secret.ErrUnavailable, queue.ErrNoSpace, queue.ErrUnusable):
-		return ExitSysTempFail
-	case queue.Classify(err) == queue.StateFailed:
+	case is(mail.ErrBlocked, mail.ErrTooManyRecipients):
+		return ExitSysUnavailable
+	}
+	c := advice.CategoryOf(err)
+	if code, ok := sysexits[c]; ok {
+		return code
+	}
+	if c == advice.Failure && queue.Classify(err) == queue.StateFailed {
 		return ExitSysUnavailable
 	}
 	return ExitSysTempFail

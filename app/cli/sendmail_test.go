@@ -405,6 +405,24 @@ func TestSendmailHoldsUntilSignIn(t *testing.T) {
 	}
 }
 
+// An app-password account whose password the keyring lost holds its
+// message, and says what to do in the words it used before typed actions
+// (commit 4c2f160): the message goes out by itself after that.
+func TestSendmailHoldsUntilAppPassword(t *testing.T) {
+	r := newRig(t)
+	r.useState()
+	r.loginAnn(r.smtp.StartTLSURL())
+	if err := r.keyring.Delete(context.Background(), ann, secret.AppPassword); err != nil {
+		t.Fatal(err)
+	}
+	res := r.run("Subject: held\n\nhi\n", "sendmail", "bob@example.com")
+	r.wantCode(res, cli.ExitOK)
+	want := "Enter it again: Replace app password in the app, or 'mailkey login --app-password --email " + ann + "'. It is sent after that.\n"
+	if !strings.Contains(res.stderr, "queued as") || !strings.Contains(res.stderr, want) {
+		t.Fatalf("stderr: %s\nwant the line %q", res.stderr, want)
+	}
+}
+
 // git send-email hands a patch to 'mailkey sendmail'.
 func TestGitSendEmail(t *testing.T) {
 	git := need(t, "git")

@@ -96,7 +96,7 @@ func TestSendRawRefusesOnceBeforeKeyringAndNetwork(t *testing.T) {
 // that Check did not make (the zero value, the only other one there is) is
 // refused before any connection.
 func TestTheSendersTakeOnlyCheckedMessages(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	ctx := context.Background()
 	ep, err := mail.ParseEndpoint(env.Gmail.SMTP.StartTLSURL())
 	if err != nil {

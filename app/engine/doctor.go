@@ -212,12 +212,12 @@ func (e *Engine) apiCheck(ctx context.Context, a account.Account) (Check, string
 	if err != nil {
 		return failWith(c, err), "", false
 	}
-	status, body, err := getProfile(ctx, e.http(nil, doctorTimeout), a.APIBase, tok)
+	status, body, err := getProfile(ctx, e.http(e.sender.RootCAs, doctorTimeout), a.APIBase, tok)
 	if err == nil && status == http.StatusUnauthorized { // a cached token Google no longer takes
 		if tok, err = e.accessToken(ctx, a, tok); err != nil {
 			return failWith(c, err), "", false
 		}
-		status, body, err = getProfile(ctx, e.http(nil, doctorTimeout), a.APIBase, tok)
+		status, body, err = getProfile(ctx, e.http(e.sender.RootCAs, doctorTimeout), a.APIBase, tok)
 	}
 	c.signedIn = true
 	if err != nil {

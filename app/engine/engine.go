@@ -30,9 +30,13 @@ type Engine struct {
 	accounts AccountStore
 	secrets  SecretStore
 	sender   *mail.Sender
-	browser  Browser
-	clock    Clock
 	http     HTTPFactory
+	// swapMu guards the browser and the clock, which Use may swap while
+	// operations run (the screenshot hooks, tests): read them through Open
+	// and Now.
+	swapMu  sync.RWMutex
+	browser Browser
+	clock   Clock
 	// defaultIMAP and defaultAPI are the IMAP URL and the Gmail API base of
 	// accounts that set none ("" for Gmail's), for the arrival check and the
 	// Send mail as list; tests point them at the stand-ins (arrival.go).
@@ -56,29 +60,74 @@ func New(dir string, opts ...Option) *Engine {
 	return e
 }
 
-// Use applies options to an engine. Tests and the screenshot hooks use it
-// to swap the browser or the clock of an engine that a window already holds;
-// apply them before the operations that should see them.
+// Use applies options to an engine after New, which is where they normally
+// go. Tests and the screenshot hooks use it to swap the browser or the clock
+// of an engine that a window already holds: those two are safe to swap while
+// other goroutines run operations, which see the new ones from their next
+// call. The other boundaries may only be swapped while no operation runs.
 func (e *Engine) Use(opts ...Option) {
+	e.swapMu.Lock()
+	defer e.swapMu.Unlock()
 	for _, o := range opts {
 		o(e)
 	}
 }
 
 // Now returns the engine's time.
-func (e *Engine) Now() time.Time { return e.clock.Now() }
+func (e *Engine) Now() time.Time {
+	e.swapMu.RLock()
+	c := e.clock
+	e.swapMu.RUnlock()
+	return c.Now()
+}
 
 // Open opens url in the engine's browser (the system browser outside tests).
-func (e *Engine) Open(url string) error { return e.browser.Open(url) }
+func (e *Engine) Open(url string) error {
+	e.swapMu.RLock()
+	b := e.browser
+	e.swapMu.RUnlock()
+	return b.Open(url)
+}
 
 // Dir returns the configuration directory that holds the accounts file,
 // where other parts of mailkey keep their files beside it.
 func (e *Engine) Dir() string { return e.accounts.Dir() }
 
-// Keyring returns the engine's keyring, for the parts of app/ that keep
-// secrets of their own beside the accounts' (the relay's passwords, through
-// relay.PasswordsOf). The GUI and the CLI never use it directly.
-func (e *Engine) Keyring() SecretStore { return e.secrets }
+// SideKeyring is a part of the engine's keyring where another part of app/
+// keeps secrets of its own beside the accounts' (the relay's passwords,
+// through relay.PasswordsOf): its items are named part/name, and no
+// account's secret has a slash in its kind, so it reaches none of them.
+type SideKeyring struct {
+	secrets SecretStore
+	part    string
+}
+
+// SideKeyring returns the part of the keyring named part: lower-case
+// letters and dashes, such as "relay-password". Another part panics: it is
+// a constant of the caller's code.
+func (e *Engine) SideKeyring(part string) SideKeyring {
+	if part == "" || strings.Trim(part, "abcdefghijklmnopqrstuvwxyz-") != "" {
+		panic("engine: bad keyring part " + strconv.Quote(part))
+	}
+	return SideKeyring{secrets: e.secrets, part: part}
+}
+
+func (k SideKeyring) kind(name string) secret.Kind { return secret.Kind(k.part + "/" + name) }
+
+// Get returns the secret name of account (secret.ErrNotFound when none).
+func (k SideKeyring) Get(ctx context.Context, account, name string) (string, error) {
+	return k.secrets.Get(ctx, account, k.kind(name))
+}
+
+// Set keeps value as the secret name of account.
+func (k SideKeyring) Set(ctx context.Context, account, name, value string) error {
+	return k.secrets.Set(ctx, account, k.kind(name), value)
+}
+
+// Delete removes the secret name of account; a missing one is not an error.
+func (k SideKeyring) Delete(ctx context.Context, account, name string) error {
+	return k.secrets.Delete(ctx, account, k.kind(name))
+}
 
 // AppPassword returns the app password of addr from the keyring, for an
 // export that shows or copies it (secret.ErrNotFound when there is none).

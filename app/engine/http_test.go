@@ -21,17 +21,20 @@ import (
 type recordingHTTP struct {
 	mu    sync.Mutex
 	calls []string
+	roots []*x509.CertPool // each call's trusted roots
 }
 
 type recordingClient struct {
 	r       *recordingHTTP
 	c       *http.Client
 	timeout time.Duration
+	roots   *x509.CertPool
 }
 
 func (rc recordingClient) Do(req *http.Request) (*http.Response, error) {
 	rc.r.mu.Lock()
 	rc.r.calls = append(rc.r.calls, req.URL.Path+" "+rc.timeout.String())
+	rc.r.roots = append(rc.r.roots, rc.roots)
 	rc.r.mu.Unlock()
 	return rc.c.Do(req)
 }
@@ -41,13 +44,14 @@ func (r *recordingHTTP) factory(roots *x509.CertPool, timeout time.Duration) eng
 	if roots != nil {
 		tr.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}
-	return recordingClient{r: r, c: &http.Client{Transport: tr, Timeout: timeout}, timeout: timeout}
+	return recordingClient{r: r, c: &http.Client{Transport: tr, Timeout: timeout}, timeout: timeout, roots: roots}
 }
 
 // TestGmailAPICallsGoThroughTheHTTPBoundary: the Send mail as list (read at
 // every sign-in) and the doctor's profile check reach the Gmail API through
 // the engine's HTTP client boundary, each with a timeout, so that a test or
-// a proxy can replace it in one place.
+// a proxy can replace it in one place. Both trust the mail sender's roots,
+// as WithSender says.
 func TestGmailAPICallsGoThroughTheHTTPBoundary(t *testing.T) {
 	rec := &recordingHTTP{}
 	env := enginetest.New(t, enginetest.InMemory(), enginetest.With(engine.WithHTTP(rec.factory)))
@@ -65,10 +69,13 @@ func TestGmailAPICallsGoThroughTheHTTPBoundary(t *testing.T) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	var aliases, profile bool
-	for _, c := range rec.calls {
+	for i, c := range rec.calls {
 		path, timeout, _ := strings.Cut(c, " ")
 		if d, err := time.ParseDuration(timeout); err != nil || d <= 0 {
 			t.Errorf("%s went out without a timeout (%s)", path, timeout)
+		}
+		if rec.roots[i] != env.Gmail.CA.Pool {
+			t.Errorf("%s went out trusting other roots than the sender's", path)
 		}
 		aliases = aliases || strings.HasSuffix(path, engine.SendAsPath)
 		profile = profile || strings.HasSuffix(path, google.ProfilePath)

@@ -12,7 +12,7 @@ import (
 // (the front end), with the outcome it tells: the address that signed in.
 // (app/oauth's tests check that the words are escaped.)
 func TestBrowserPageInTheCallersWords(t *testing.T) {
-	env := enginetest.New(t)
+	env := enginetest.New(t, enginetest.InMemory())
 	var told oauth.PageOutcome
 	words := func(o oauth.PageOutcome) oauth.PageText {
 		told = o

@@ -8,6 +8,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/mail"
+	"github.com/mailkey-app/mailkey/app/oauth"
 )
 
 // SendRaw sends a message that is already in RFC 5322 form (from sendmail or
@@ -50,7 +51,9 @@ func (e *Engine) SendRaw(ctx context.Context, addr string, r mail.Raw) (mail.Res
 
 // withCredential calls send with the account's credential. When an OAuth
 // token is refused before anything was sent, it refreshes once and tries
-// again; a second refusal marks the account as needing a new sign-in.
+// again; a second refusal marks the account as needing a new sign-in. A
+// refresh that needs a sign-in itself gives its own error, whose cause the
+// account keeps.
 // overAPI says the Gmail API is used, which only OAuth accounts can.
 func (e *Engine) withCredential(ctx context.Context, a account.Account, overAPI bool,
 	send func(mail.Credential) (mail.Result, error),
@@ -61,10 +64,16 @@ func (e *Engine) withCredential(ctx context.Context, a account.Account, overAPI 
 	}
 	res, err := send(cred)
 	if (a.Method == account.OAuth || overAPI) && errors.Is(err, mail.ErrTokenRejected) {
-		if cred, err2 := e.credential(ctx, a, cred.Token); err2 == nil {
+		cred, err2 := e.credential(ctx, a, cred.Token)
+		switch {
+		case err2 == nil:
 			first := res.Transcript
 			res, err = send(cred)
 			res.Transcript = joinTranscripts(first, res.Transcript)
+		case errors.Is(err2, oauth.ErrNeedsSignIn):
+			// The refresh said why a sign-in is needed (a deleted client…)
+			// and saved that cause: it is the error, not the refused token.
+			return res, err2
 		}
 		if errors.Is(err, mail.ErrTokenRejected) {
 			err = e.needsSignIn(a, err)

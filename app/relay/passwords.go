@@ -52,11 +52,12 @@ type Entry struct {
 	LastUsed time.Time `json:"last_used,omitzero"`
 }
 
-// Keyring is what the password store needs of the keyring; *secret.Store has it.
+// Keyring is what the password store needs of the keyring: the relay
+// passwords of an account by label (engine.SideKeyring has it).
 type Keyring interface {
-	Get(ctx context.Context, account string, k secret.Kind) (string, error)
-	Set(ctx context.Context, account string, k secret.Kind, value string) error
-	Delete(ctx context.Context, account string, k secret.Kind) error
+	Get(ctx context.Context, account, label string) (string, error)
+	Set(ctx context.Context, account, label, value string) error
+	Delete(ctx context.Context, account, label string) error
 }
 
 // Passwords keeps the relay passwords: the labels in a file of the config
@@ -76,12 +77,15 @@ func NewPasswords(dir string, k Keyring) *Passwords {
 	return &Passwords{dir: dir, keyring: k, Now: time.Now, lastSave: map[string]time.Time{}}
 }
 
+// keyringPart names the relay passwords' items in the keyring:
+// relay-password/LABEL.
+const keyringPart = "relay-password"
+
 // PasswordsOf returns the relay passwords kept beside e's accounts: the
 // labels in its config dir, the passwords in its keyring.
-func PasswordsOf(e *engine.Engine) *Passwords { return NewPasswords(e.Dir(), e.Keyring()) }
-
-// kind is the keyring item of a relay password.
-func kind(label string) secret.Kind { return secret.Kind("relay-password/" + label) }
+func PasswordsOf(e *engine.Engine) *Passwords {
+	return NewPasswords(e.Dir(), e.SideKeyring(keyringPart))
+}
 
 var labelRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
 
@@ -173,7 +177,7 @@ func (p *Passwords) Add(ctx context.Context, addr, label string) (string, error)
 				"{{.Address}} already has a relay password labelled {{.Label}}",
 				"Choose another label, or revoke that password first").Then(advice.ActionRevokeRelayPassword)
 		}
-		if err := p.keyring.Set(ctx, addr, kind(label), pw); err != nil {
+		if err := p.keyring.Set(ctx, addr, label, pw); err != nil {
 			return false, err
 		}
 		*list = append(*list, Entry{Account: addr, Label: label, Created: p.Now().UTC().Truncate(time.Second)})
@@ -190,7 +194,7 @@ func (p *Passwords) Remove(ctx context.Context, addr, label string) error {
 			return false, advice.Keyed(ErrNoPassword, "relay.no_password", advice.Data{"Label": label, "Address": addr},
 				"{{.Address}} has no relay password labelled {{.Label}}", "See the relay passwords it has").Then(advice.ActionSeeRelayPasswords)
 		}
-		if err := p.keyring.Delete(ctx, (*list)[i].Account, kind(label)); err != nil {
+		if err := p.keyring.Delete(ctx, (*list)[i].Account, label); err != nil {
 			return false, err
 		}
 		*list = slices.Delete(*list, i, i+1)
@@ -208,7 +212,7 @@ func (p *Passwords) Check(ctx context.Context, addr, password string) (Entry, er
 	}
 	var found *Entry
 	for i, e := range list {
-		want, err := p.keyring.Get(ctx, e.Account, kind(e.Label))
+		want, err := p.keyring.Get(ctx, e.Account, e.Label)
 		if errors.Is(err, secret.ErrNotFound) {
 			continue
 		}
@@ -261,7 +265,7 @@ func (p *Passwords) RemoveAccount(ctx context.Context, addr string) ([]string, e
 				keep = append(keep, e)
 				continue
 			}
-			if derr := p.keyring.Delete(ctx, e.Account, kind(e.Label)); derr != nil && !errors.Is(derr, secret.ErrNotFound) {
+			if derr := p.keyring.Delete(ctx, e.Account, e.Label); derr != nil && !errors.Is(derr, secret.ErrNotFound) {
 				err = derr // keep this entry and the rest: a later removal retries them
 				keep = append(keep, e)
 				continue

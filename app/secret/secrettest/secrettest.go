@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/internal/testpeer"
 )
 
 // Keyring is an in-memory keyring backend (secret.Backend), safe for
@@ -71,10 +72,15 @@ func New(k *Keyring) *secret.Store { return secret.NewWithBackend(k, "", 5*time.
 // RequireSecretService skips a test whose point is the real keyring when
 // there is no session bus to reach a Secret Service: without one, go-keyring
 // would start daemons that outlive the test. make test runs such tests
-// inside .ci/with-keyring.
+// inside .ci/with-keyring, and says the bus is required
+// (testpeer.RequireBusEnv): there, a missing bus fails the test.
 func RequireSecretService(t testing.TB) {
 	t.Helper()
 	if runtime.GOOS == "linux" && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		if testpeer.BusRequired() {
+			t.Fatalf("this test uses the real Secret Service and %s=1, but there is no session bus: "+
+				"run it inside .ci/with-keyring", testpeer.RequireBusEnv)
+		}
 		t.Skip("this test uses the real Secret Service and there is no session bus: " +
 			"run it with 'make test' (or .ci/with-keyring go test ./app/engine/...)")
 	}
