@@ -13,6 +13,7 @@ var actionNames = map[Action]string{
 	ActionSeeRelayPasswords:   "see_relay_passwords",
 	ActionSeeQueue:            "see_queue",
 	ActionKeepRefreshing:      "keep_refreshing",
+	ActionNewAppPassword:      "new_app_password",
 }
 
 // MarshalText writes the action by its name, so that a file keeps the

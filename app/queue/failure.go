@@ -55,7 +55,7 @@ type Failure struct {
 // or app/oauth when they say all that err says (an error worded around
 // theirs, by the engine say, is kept as FailOther).
 func failureOf(err error) *Failure {
-	f := &Failure{Kind: FailOther, Category: advice.CategoryOf(err), Action: advice.ActionOf(err)}
+	f := &Failure{Kind: FailOther, Category: advice.CategoryOf(err), Action: advice.TextOf(err).Action}
 	if sf, ok := mail.FailureOf(err); ok && advice.Same(err, sf.Explain()) {
 		f.Kind, f.Send = FailSend, &sf
 	} else if r, ok := oauth.RefusalOf(err); ok && advice.Same(err, r.Explain()) {
