@@ -63,11 +63,11 @@ func TestEnterPressesTheFocusedButton(t *testing.T) {
 		t.Fatalf("Enter on Set up OAuth left the app on %q, want the checklist", h.g.screenName)
 	}
 	c := h.g.current.(*checklist)
-	h.g.win.Canvas().Focus(c.next)
+	h.g.win.Canvas().Focus(c.nav.next)
 	h.g.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if c.current != 1 {
-		t.Fatalf("Enter on Next left the checklist on step %d, want 2", c.current+1)
+	if c.nav.current != 1 {
+		t.Fatalf("Enter on Next left the checklist on step %d, want 2", c.nav.current+1)
 	}
 }
 

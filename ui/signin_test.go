@@ -68,7 +68,7 @@ func TestSignInWebClientIsExplained(t *testing.T) {
 		t.Fatalf("saved step %q, want client", p.Step)
 	}
 	c, ok := h.g.current.(*checklist)
-	if !ok || !c.loaded || c.steps[c.current].ID != "client" {
+	if !ok || !c.loaded || c.steps[c.nav.current].ID != "client" {
 		t.Fatalf("the checklist does not show step 6")
 	}
 }
