@@ -70,7 +70,7 @@ func (s *checklist) apply(p setup.Progress) {
 	s.loaded = true
 	s.nav.loading.Stop()
 	s.showStep(s.stepIndex(p))
-	if s.g.current == s && s.g.win.Canvas().Focused() == nil {
+	if s.g.stage.current == s && s.g.win.Canvas().Focused() == nil {
 		s.g.win.Canvas().Focus(s.cards[s.nav.current].primary()) // the keyboard starts at the step's next action
 	}
 }

@@ -132,8 +132,8 @@ func TestChecklistContinueGoesToSignIn(t *testing.T) {
 	}
 	test.Tap(c.nav.cont)
 	h.settle()
-	if h.g.screenName != "sign-in" {
-		t.Fatalf("screen %q, want sign-in", h.g.screenName)
+	if h.g.stage.name != "sign-in" {
+		t.Fatalf("screen %q, want sign-in", h.g.stage.name)
 	}
 }
 
@@ -168,7 +168,7 @@ func TestChecklistTwoClicksAStep(t *testing.T) {
 	h := newHarness(t)
 	h.g.showChecklist()
 	h.settle()
-	c := h.g.current.(*checklist)
+	c := h.g.stage.current.(*checklist)
 	clicks := 0
 	for i, card := range c.cards {
 		if c.nav.current != i {
@@ -199,8 +199,8 @@ func TestChecklistTwoClicksAStep(t *testing.T) {
 		h.settle()
 	}
 	t.Logf("the checklist took %d clicks for %d steps", clicks, len(c.cards))
-	if h.g.screenName != "sign-in" {
-		t.Fatalf("after the last step, the screen is %q, want the sign-in", h.g.screenName)
+	if h.g.stage.name != "sign-in" {
+		t.Fatalf("after the last step, the screen is %q, want the sign-in", h.g.stage.name)
 	}
 	if p := h.g.progress.Load(); len(p.Done) != len(c.steps) {
 		t.Fatalf("saved progress %+v, want every step done", p.Done)

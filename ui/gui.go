@@ -28,13 +28,9 @@ type gui struct {
 	// openURL opens a link in the system browser; tests replace it.
 	openURL func(*url.URL) error
 
-	main    *fyne.Container
-	current screen
-	// screenName names the screen on show, for tests and the demo hooks.
-	screenName string
-	sidebar    *sidebar
-	// dropTarget receives files dropped on the window, when the screen on show takes them.
-	dropTarget func([]fyne.URI)
+	// stage is the main area with the screen on show (gui_stage.go).
+	stage   *stage
+	sidebar *sidebar
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
 	// relay is the relay the app runs while it is open (account_relay.go).
@@ -69,31 +65,22 @@ func newGUI(a fyne.App, eng *engine.Engine) *gui {
 		tasks:    &tasks{},
 		progress: setup.NewStore(eng.Dir()),
 		openURL:  a.OpenURL,
-		main:     container.NewStack(),
+		stage:    newStage(),
 	}
 	g.sidebar = newSidebar(g)
-	split := container.NewHSplit(g.sidebar.content(), g.main)
+	split := container.NewHSplit(g.sidebar.content(), g.stage.main)
 	split.Offset = 0.26
 	g.win.SetContent(split)
 	// It fits a 1024×600 screen with a desktop's panel; every screen scrolls.
 	g.win.Resize(fyne.NewSize(960, 560))
 	g.listenKeys()
-	g.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		if g.dropTarget != nil {
-			g.dropTarget(uris)
-		}
-	})
+	g.win.SetOnDropped(g.stage.dropped)
 	return g
 }
 
 // screen is what every screen struct offers.
 type screen interface {
 	content() fyne.CanvasObject
-}
-
-// dropper is a screen that takes files dropped on the window.
-type dropper interface {
-	onDropped(uris []fyne.URI)
 }
 
 // shower is a screen that starts loading once it is in the window.
@@ -106,17 +93,10 @@ type shower interface {
 // screen to be built (make bench, row 5).
 func (g *gui) start() { g.sidebar.reload(true) }
 
-// show puts a screen in the main area. A screen with an onDropped method
-// receives the files dropped on the window while it is on show.
+// show puts a screen in the main area, names it in the window's title,
+// highlights its account in the sidebar and gives it the focus.
 func (g *gui) show(name string, s screen) {
-	g.screenName = name
-	g.current = s
-	g.dropTarget = nil
-	if d, ok := s.(dropper); ok {
-		g.dropTarget = d.onDropped
-	}
-	g.main.Objects = []fyne.CanvasObject{readable(s.content())}
-	g.main.Refresh()
+	g.stage.put(name, s)
 	g.win.SetTitle(screenTitle(name, s))
 	// Clicking the account in the sidebar comes back from its sub-screens:
 	// the list calls OnSelected only when the selection changes.
@@ -257,7 +237,7 @@ func (s *sidebar) highlight(addr string) {
 // keepSelection puts the selection back on the screen on show, after the
 // user chose to stay on it.
 func (s *sidebar) keepSelection() {
-	if a, ok := s.g.current.(*accountScreen); ok {
+	if a, ok := s.g.stage.current.(*accountScreen); ok {
 		s.highlight(a.addr)
 		return
 	}
