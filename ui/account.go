@@ -116,7 +116,7 @@ func (s *accountScreen) onLoaded(in engine.Info, err error) {
 	s.actions.enable()
 	s.smtp.change.Enable()
 	// The keyboard starts on the primary action, once it can be pressed.
-	if c := s.g.win.Canvas(); c.Focused() == nil && s.g.current == screen(s) {
+	if c := s.g.win.Canvas(); c.Focused() == nil && s.g.stage.current == screen(s) {
 		c.Focus(s.actions.sendTest)
 	}
 }

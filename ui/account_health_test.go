@@ -119,7 +119,7 @@ func TestAccountDeletedAndIdleClient(t *testing.T) {
 	}
 	test.Tap(again.health.client.newClient)
 	h.settle()
-	if si, ok := h.g.current.(*signIn); !ok || si.addr != "" {
-		t.Fatalf("Sign in with a new client opened %T", h.g.current)
+	if si, ok := h.g.stage.current.(*signIn); !ok || si.addr != "" {
+		t.Fatalf("Sign in with a new client opened %T", h.g.stage.current)
 	}
 }

@@ -22,9 +22,9 @@ func openAccount(t *testing.T, h *harness, addr string) *accountScreen {
 	t.Helper()
 	h.g.showAccount(addr)
 	h.settle()
-	s, ok := h.g.current.(*accountScreen)
+	s, ok := h.g.stage.current.(*accountScreen)
 	if !ok {
-		t.Fatalf("current screen is %T, want *accountScreen", h.g.current)
+		t.Fatalf("current screen is %T, want *accountScreen", h.g.stage.current)
 	}
 	return s
 }
@@ -78,8 +78,8 @@ func TestAccountScreenAppPasswordAndRemove(t *testing.T) {
 	if _, err := h.env.Secrets.Get(context.Background(), ann, secret.AppPassword); !errors.Is(err, secret.ErrNotFound) {
 		t.Fatalf("keyring after removal: %v, want ErrNotFound", err)
 	}
-	if h.g.screenName != "welcome" {
-		t.Fatalf("screen %q after removal, want welcome", h.g.screenName)
+	if h.g.stage.name != "welcome" {
+		t.Fatalf("screen %q after removal, want welcome", h.g.stage.name)
 	}
 }
 

@@ -52,9 +52,9 @@ func apTexts(o fyne.CanvasObject) []string {
 func apOpen(t *testing.T, h *harness, addr string) *appPasswordWizard {
 	t.Helper()
 	h.g.showAppPassword(addr)
-	w, ok := h.g.current.(*appPasswordWizard)
-	if !ok || h.g.screenName != "app-password" {
-		t.Fatalf("screen %q (%T), want the app-password wizard", h.g.screenName, h.g.current)
+	w, ok := h.g.stage.current.(*appPasswordWizard)
+	if !ok || h.g.stage.name != "app-password" {
+		t.Fatalf("screen %q (%T), want the app-password wizard", h.g.stage.name, h.g.stage.current)
 	}
 	return w
 }
@@ -88,8 +88,8 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 		t.Fatalf("opened %q, want %q", got, want)
 	}
 	test.Tap(w.guide.useOAuth)
-	if h.g.screenName != "checklist" {
-		t.Fatalf("'Set up OAuth instead' showed %q, want checklist", h.g.screenName)
+	if h.g.stage.name != "checklist" {
+		t.Fatalf("'Set up OAuth instead' showed %q, want checklist", h.g.stage.name)
 	}
 }
 
@@ -202,8 +202,8 @@ func TestAppPasswordSavesAccountAndOffersTestEmail(t *testing.T) {
 
 	test.Tap(w.done.sendTest)
 	h.settle()
-	if h.g.screenName != "compose" {
-		t.Fatalf("'Send a test email to myself' showed %q, want compose", h.g.screenName)
+	if h.g.stage.name != "compose" {
+		t.Fatalf("'Send a test email to myself' showed %q, want compose", h.g.stage.name)
 	}
 }
 

@@ -76,7 +76,7 @@ func (s *checklist) newCard(i int, st google.Step) *checklistCard {
 
 	parts := []fyne.CanvasObject{c.flag, checklistSubheading(tr("checklist.what_to_do", "What to do")), para(st.Do)}
 	if st.ID == "project" {
-		parts = append(parts, widget.NewLabel(tr("checklist.project_id", "Project ID")), s.projectID, s.projectHint)
+		parts = append(parts, s.project.objects()...)
 	}
 	parts = append(parts, checklistSubheading(tr("checklist.why", "Why")), para(st.Why))
 	if st.Pitfall != "" {

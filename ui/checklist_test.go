@@ -39,8 +39,8 @@ func TestChecklistHasTheSevenConsoleSteps(t *testing.T) {
 			t.Errorf("card %d lacks Open in browser or Done", i)
 		}
 	}
-	if c.current != 0 || !c.back.Disabled() {
-		t.Fatalf("a fresh checklist is on step %d, Back enabled=%v", c.current, !c.back.Disabled())
+	if c.nav.current != 0 || !c.nav.back.Disabled() {
+		t.Fatalf("a fresh checklist is on step %d, Back enabled=%v", c.nav.current, !c.nav.back.Disabled())
 	}
 	if got := c.progress.Text; got != "0 of 7 steps done." {
 		t.Fatalf("progress %q", got)
@@ -50,19 +50,19 @@ func TestChecklistHasTheSevenConsoleSteps(t *testing.T) {
 func TestChecklistProjectIDHintAndLinks(t *testing.T) {
 	h := newHarness(t)
 	c := showChecklistIn(h, h.g)
-	test.Type(c.projectID, "My Project")
-	if !strings.Contains(c.projectHint.Text, "not a project ID") {
-		t.Fatalf("hint for an invalid ID: %q", c.projectHint.Text)
+	test.Type(c.project.entry, "My Project")
+	if !strings.Contains(c.project.hint.Text, "not a project ID") {
+		t.Fatalf("hint for an invalid ID: %q", c.project.hint.Text)
 	}
-	test.Tap(c.next)
+	test.Tap(c.nav.next)
 	test.Tap(c.cards[1].open) // an invalid ID is not used
-	test.Tap(c.back)
-	c.projectID.SetText("mailkey-123456")
-	if !strings.Contains(c.projectHint.Text, "will open the project mailkey-123456") {
-		t.Fatalf("hint for a valid ID: %q", c.projectHint.Text)
+	test.Tap(c.nav.back)
+	c.project.entry.SetText("mailkey-123456")
+	if !strings.Contains(c.project.hint.Text, "will open the project mailkey-123456") {
+		t.Fatalf("hint for a valid ID: %q", c.project.hint.Text)
 	}
 	test.Tap(c.cards[0].open) // the create page has no project to open
-	test.Tap(c.next)
+	test.Tap(c.nav.next)
 	test.Tap(c.cards[1].open)
 	h.settle()
 	want := []string{
@@ -79,12 +79,12 @@ func TestChecklistProgressSurvivesReopening(t *testing.T) {
 	h := newHarness(t)
 	c := showChecklistIn(h, h.g)
 	test.Tap(c.cards[0].done)
-	test.Type(c.projectID, "mailkey-123456")
-	test.Tap(c.next)
+	test.Type(c.project.entry, "mailkey-123456")
+	test.Tap(c.nav.next)
 	test.Tap(c.cards[1].done)
-	test.Tap(c.next)
+	test.Tap(c.nav.next)
 	test.Tap(c.cards[2].done)
-	test.Tap(c.next)
+	test.Tap(c.nav.next)
 	if got := c.progress.Text; got != "3 of 7 steps done." {
 		t.Fatalf("progress %q", got)
 	}
@@ -96,19 +96,19 @@ func TestChecklistProgressSurvivesReopening(t *testing.T) {
 			t.Errorf("after reopening, step %d ticked=%v", i+1, card.done.Checked)
 		}
 	}
-	if c2.projectID.Text != "mailkey-123456" {
-		t.Fatalf("project ID after reopening %q", c2.projectID.Text)
+	if c2.project.entry.Text != "mailkey-123456" {
+		t.Fatalf("project ID after reopening %q", c2.project.entry.Text)
 	}
-	if c2.current != 3 || c2.body.Objects[0] != c2.cards[3].card {
-		t.Fatalf("after reopening, current step %d, want 4 (audience)", c2.current+1)
+	if c2.nav.current != 3 || c2.nav.body.Objects[0] != c2.cards[3].card {
+		t.Fatalf("after reopening, current step %d, want 4 (audience)", c2.nav.current+1)
 	}
 	if got := c2.progress.Text; got != "3 of 7 steps done." {
 		t.Fatalf("progress after reopening %q", got)
 	}
 
 	// Step 2's link opens the project typed at step 1; going back is remembered too.
-	test.Tap(c2.back)
-	test.Tap(c2.back)
+	test.Tap(c2.nav.back)
+	test.Tap(c2.nav.back)
 	test.Tap(c2.cards[1].open)
 	links := h.links()
 	if want := "https://console.cloud.google.com/apis/library/gmail.googleapis.com?project=mailkey-123456"; len(links) == 0 || links[len(links)-1] != want {
@@ -116,8 +116,8 @@ func TestChecklistProgressSurvivesReopening(t *testing.T) {
 	}
 	h.settle()
 	c3 := showChecklistIn(h, h.newWindow())
-	if c3.current != 1 {
-		t.Fatalf("after going back and reopening, current step %d, want 2", c3.current+1)
+	if c3.nav.current != 1 {
+		t.Fatalf("after going back and reopening, current step %d, want 2", c3.nav.current+1)
 	}
 }
 
@@ -125,15 +125,15 @@ func TestChecklistContinueGoesToSignIn(t *testing.T) {
 	h := newHarness(t)
 	c := showChecklistIn(h, h.g)
 	for range 6 {
-		test.Tap(c.next)
+		test.Tap(c.nav.next)
 	}
-	if c.current != 6 || !c.next.Disabled() {
-		t.Fatalf("on step %d, Next disabled=%v", c.current+1, c.next.Disabled())
+	if c.nav.current != 6 || !c.nav.next.Disabled() {
+		t.Fatalf("on step %d, Next disabled=%v", c.nav.current+1, c.nav.next.Disabled())
 	}
-	test.Tap(c.cont)
+	test.Tap(c.nav.cont)
 	h.settle()
-	if h.g.screenName != "sign-in" {
-		t.Fatalf("screen %q, want sign-in", h.g.screenName)
+	if h.g.stage.name != "sign-in" {
+		t.Fatalf("screen %q, want sign-in", h.g.stage.name)
 	}
 }
 
@@ -168,14 +168,14 @@ func TestChecklistTwoClicksAStep(t *testing.T) {
 	h := newHarness(t)
 	h.g.showChecklist()
 	h.settle()
-	c := h.g.current.(*checklist)
+	c := h.g.stage.current.(*checklist)
 	clicks := 0
 	for i, card := range c.cards {
-		if c.current != i {
-			t.Fatalf("on step %d after %d clicks, want step %d", c.current+1, clicks, i+1)
+		if c.nav.current != i {
+			t.Fatalf("on step %d after %d clicks, want step %d", c.nav.current+1, clicks, i+1)
 		}
 		blue := 0
-		for _, b := range []*button{card.open, card.doneNext, c.next, c.cont, c.back} {
+		for _, b := range []*button{card.open, card.doneNext, c.nav.next, c.nav.cont, c.nav.back} {
 			if b != nil && b.Importance == widget.HighImportance {
 				blue++
 			}
@@ -199,8 +199,8 @@ func TestChecklistTwoClicksAStep(t *testing.T) {
 		h.settle()
 	}
 	t.Logf("the checklist took %d clicks for %d steps", clicks, len(c.cards))
-	if h.g.screenName != "sign-in" {
-		t.Fatalf("after the last step, the screen is %q, want the sign-in", h.g.screenName)
+	if h.g.stage.name != "sign-in" {
+		t.Fatalf("after the last step, the screen is %q, want the sign-in", h.g.stage.name)
 	}
 	if p := h.g.progress.Load(); len(p.Done) != len(c.steps) {
 		t.Fatalf("saved progress %+v, want every step done", p.Done)

@@ -66,7 +66,7 @@ func TestHealthChecksVerifyTheChecklist(t *testing.T) {
 		}
 	}
 	// The flag survives the checklist's own saves.
-	test.Tap(c.next)
+	test.Tap(c.nav.next)
 	h.settle()
 	if p := h.g.progress.Load(); p.Flagged["gmail-api"].Finding == "" {
 		t.Fatalf("a checklist save dropped the flag: %+v", p)
@@ -137,7 +137,7 @@ func TestChecklistShowsAnOldFilesFlag(t *testing.T) {
 	if !api.flag.Visible() || api.flagReason.Text != "La vérification de l'état d'un compte a trouvé cette étape non faite." {
 		t.Fatalf("old flag in French: shown %v, %q", api.flag.Visible(), api.flagReason.Text)
 	}
-	test.Tap(c.next)
+	test.Tap(c.nav.next)
 	h.settle()
 	saved, err := os.ReadFile(path)
 	if err != nil {

@@ -164,7 +164,7 @@ func (c *compose) onAccounts(list []engine.Info, err error) {
 		return
 	}
 	// Send can be pressed now: a test message to oneself starts the keyboard there.
-	if cv := c.g.win.Canvas(); c.testToSelf && cv.Focused() == nil && c.g.current == screen(c) {
+	if cv := c.g.win.Canvas(); c.testToSelf && cv.Focused() == nil && c.g.stage.current == screen(c) {
 		cv.Focus(c.sending.send)
 	}
 }

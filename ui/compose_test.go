@@ -31,9 +31,9 @@ func openCompose(t *testing.T, h *harness, from string, testToSelf bool) *compos
 	t.Helper()
 	h.g.showCompose(from, testToSelf)
 	h.settle()
-	c, ok := h.g.current.(*compose)
+	c, ok := h.g.stage.current.(*compose)
 	if !ok {
-		t.Fatalf("current screen is %T, want *compose", h.g.current)
+		t.Fatalf("current screen is %T, want *compose", h.g.stage.current)
 	}
 	return c
 }

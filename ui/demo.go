@@ -58,14 +58,14 @@ func demoAccount(g *gui) {
 	// then run its checks.
 	var s *accountScreen
 	for range 100 {
-		fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
+		fyne.DoAndWait(func() { s, _ = g.stage.current.(*accountScreen) })
 		if s != nil {
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // the sidebar may open it again once it has the statuses
-	fyne.DoAndWait(func() { s, _ = g.current.(*accountScreen) })
+	fyne.DoAndWait(func() { s, _ = g.stage.current.(*accountScreen) })
 	if s == nil {
 		return
 	}
@@ -92,7 +92,7 @@ func demoSignInWait(g *gui) {
 	var s *signIn
 	fyne.DoAndWait(func() {
 		g.showSignIn("")
-		s = g.current.(*signIn)
+		s = g.stage.current.(*signIn)
 		s.onDropped([]fyne.URI{storage.NewFileURI(os.Getenv("MAILKEY_DEMO_CLIENT"))})
 	})
 	go func() {
@@ -118,7 +118,7 @@ func demoArrival(g *gui) {
 	var c *compose
 	fyne.DoAndWait(func() {
 		g.showCompose(list[0].Address, true)
-		c, _ = g.current.(*compose)
+		c, _ = g.stage.current.(*compose)
 	})
 	for range 100 {
 		ready := false

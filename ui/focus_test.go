@@ -35,7 +35,7 @@ func TestFocusedButtonShowsTheRing(t *testing.T) {
 	h.app.Settings().SetTheme(newAppTheme())
 	h.g.showWelcome()
 	h.settle()
-	w := h.g.current.(*welcome)
+	w := h.g.stage.current.(*welcome)
 	ring := func() *canvas.Rectangle {
 		for _, o := range test.WidgetRenderer(w.setupOAuth).Objects() {
 			if r, ok := o.(*canvas.Rectangle); ok && r.StrokeWidth >= focusRingWidth {
@@ -65,8 +65,8 @@ func TestFocusScrollsIntoView(t *testing.T) {
 	h.g.win.Resize(fyne.NewSize(1024, 360)) // a short window, or a tall screen in a larger font
 	h.g.showAppPassword("")
 	h.settle()
-	s := h.g.current.(*appPasswordWizard)
-	sc := screenScroll(h.g.main)
+	s := h.g.stage.current.(*appPasswordWizard)
+	sc := screenScroll(h.g.stage.main)
 	if sc == nil {
 		t.Fatal("the app-password screen has no scroll")
 	}

@@ -10,10 +10,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/google"
 	"github.com/mailkey-app/mailkey/app/setup"
 )
 
@@ -28,13 +26,9 @@ type gui struct {
 	// openURL opens a link in the system browser; tests replace it.
 	openURL func(*url.URL) error
 
-	main    *fyne.Container
-	current screen
-	// screenName names the screen on show, for tests and the demo hooks.
-	screenName string
-	sidebar    *sidebar
-	// dropTarget receives files dropped on the window, when the screen on show takes them.
-	dropTarget func([]fyne.URI)
+	// stage is the main area with the screen on show (gui_stage.go).
+	stage   *stage
+	sidebar *sidebar
 	// linkDialog is the last "open this page in your browser" dialog shown.
 	linkDialog *dialog.CustomDialog
 	// relay is the relay the app runs while it is open (account_relay.go).
@@ -69,31 +63,22 @@ func newGUI(a fyne.App, eng *engine.Engine) *gui {
 		tasks:    &tasks{},
 		progress: setup.NewStore(eng.Dir()),
 		openURL:  a.OpenURL,
-		main:     container.NewStack(),
+		stage:    newStage(),
 	}
 	g.sidebar = newSidebar(g)
-	split := container.NewHSplit(g.sidebar.content(), g.main)
+	split := container.NewHSplit(g.sidebar.content(), g.stage.main)
 	split.Offset = 0.26
 	g.win.SetContent(split)
 	// It fits a 1024×600 screen with a desktop's panel; every screen scrolls.
 	g.win.Resize(fyne.NewSize(960, 560))
 	g.listenKeys()
-	g.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		if g.dropTarget != nil {
-			g.dropTarget(uris)
-		}
-	})
+	g.win.SetOnDropped(g.stage.dropped)
 	return g
 }
 
 // screen is what every screen struct offers.
 type screen interface {
 	content() fyne.CanvasObject
-}
-
-// dropper is a screen that takes files dropped on the window.
-type dropper interface {
-	onDropped(uris []fyne.URI)
 }
 
 // shower is a screen that starts loading once it is in the window.
@@ -106,17 +91,10 @@ type shower interface {
 // screen to be built (make bench, row 5).
 func (g *gui) start() { g.sidebar.reload(true) }
 
-// show puts a screen in the main area. A screen with an onDropped method
-// receives the files dropped on the window while it is on show.
+// show puts a screen in the main area, names it in the window's title,
+// highlights its account in the sidebar and gives it the focus.
 func (g *gui) show(name string, s screen) {
-	g.screenName = name
-	g.current = s
-	g.dropTarget = nil
-	if d, ok := s.(dropper); ok {
-		g.dropTarget = d.onDropped
-	}
-	g.main.Objects = []fyne.CanvasObject{readable(s.content())}
-	g.main.Refresh()
+	g.stage.put(name, s)
 	g.win.SetTitle(screenTitle(name, s))
 	// Clicking the account in the sidebar comes back from its sub-screens:
 	// the list calls OnSelected only when the selection changes.
@@ -200,148 +178,6 @@ func (g *gui) showAccountChecked(addr string) {
 
 // showHelp shows the troubleshooting screen.
 func (g *gui) showHelp() { g.show("help", newHelp(g)) }
-
-// sidebar lists the accounts with their status, with "Add account" below.
-type sidebar struct {
-	g     *gui
-	infos []engine.Info
-	list  *widget.List
-	note  *widget.Label
-	// resume offers to continue the Google Cloud checklist where it stopped.
-	resume *button
-	// quiet is set while the list's selection follows the screen on show.
-	quiet bool
-}
-
-func newSidebar(g *gui) *sidebar {
-	s := &sidebar{g: g, note: widget.NewLabel("")}
-	s.resume = newButtonWithIcon(g, "", theme.MediaPlayIcon(), func() { g.navigate(g.showChecklist) })
-	s.resume.Hide()
-	s.note.Wrapping = fyne.TextWrapWord
-	s.list = widget.NewList(
-		func() int { return len(s.infos) },
-		func() fyne.CanvasObject {
-			return container.NewVBox(widget.NewLabelWithStyle("address", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), widget.NewLabel("status"))
-		},
-		func(id widget.ListItemID, o fyne.CanvasObject) {
-			if id >= len(s.infos) {
-				return
-			}
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(s.infos[id].Address)
-			box.Objects[1].(*widget.Label).SetText(s.g.accountBadge(s.infos[id].Address, statusText(s.infos[id]))) // watch.go
-		})
-	s.list.OnSelected = func(id widget.ListItemID) {
-		if s.quiet || id >= len(s.infos) {
-			return
-		}
-		addr := s.infos[id].Address
-		g.navigate(func() { g.showAccount(addr) })
-	}
-	return s
-}
-
-// highlight selects addr in the list ("" for none) without opening it.
-func (s *sidebar) highlight(addr string) {
-	s.quiet = true
-	defer func() { s.quiet = false }()
-	for i, in := range s.infos {
-		if addr != "" && in.Address == addr {
-			s.list.Select(i)
-			return
-		}
-	}
-	s.list.UnselectAll()
-}
-
-// keepSelection puts the selection back on the screen on show, after the
-// user chose to stay on it.
-func (s *sidebar) keepSelection() {
-	if a, ok := s.g.current.(*accountScreen); ok {
-		s.highlight(a.addr)
-		return
-	}
-	s.highlight("")
-}
-
-// has reports whether addr is one of the accounts.
-func (s *sidebar) has(addr string) bool {
-	for _, in := range s.infos {
-		if account.Same(in.Address, addr) {
-			return true
-		}
-	}
-	return false
-}
-
-func (s *sidebar) content() fyne.CanvasObject {
-	add := newButtonWithIcon(s.g, tr("sidebar.add_account", "Add account"), theme.ContentAddIcon(), func() { s.g.navigate(s.g.showWelcome) })
-	help := newButtonWithIcon(s.g, tr("sidebar.help", "Help"), theme.HelpIcon(), func() { s.g.navigate(s.g.showHelp) })
-	help.Button.Importance = widget.LowImportance
-	title := widget.NewLabelWithStyle(tr("sidebar.accounts", "Accounts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	return container.NewBorder(title, container.NewVBox(s.note, s.resume, add, help), nil, nil, s.list)
-}
-
-// reload reads the accounts off the UI goroutine. With first, it also picks
-// the first screen: the welcome screen when there is no account yet.
-func (s *sidebar) reload(first bool) {
-	type loaded struct {
-		list     []engine.Info
-		progress setup.Progress
-	}
-	run(s.g.tasks, func() (loaded, error) {
-		list, err := s.g.eng.List()
-		return loaded{list, s.g.progress.Load()}, err
-	}, func(l loaded, err error) {
-		list := l.list
-		s.showResume(l.progress, list)
-		if err != nil {
-			s.note.SetText(errorText(err))
-			list = nil
-		} else {
-			s.note.SetText("")
-		}
-		s.infos = list
-		s.list.Refresh()
-		if !first {
-			return
-		}
-		if len(list) == 0 {
-			s.g.showWelcome()
-			return
-		}
-		s.g.showAccount(list[0].Address)
-	})
-}
-
-// selectAddress highlights addr in the list, if present, without reloading.
-func (s *sidebar) selectAddress(addr string) { s.highlight(addr) }
-
-// showResume offers "Continue setting up (step N of 7)" while the Google
-// Cloud checklist is under way and no OAuth account has been added yet.
-func (s *sidebar) showResume(p setup.Progress, list []engine.Info) {
-	s.resume.Hide()
-	for _, in := range list {
-		if in.Method == account.OAuth {
-			return
-		}
-	}
-	n := 0
-	for i, st := range google.ConsoleSteps {
-		if st.ID == p.Step {
-			n = i + 1
-		}
-	}
-	if n == 0 && len(p.Done) > 0 {
-		n = len(p.Done) + 1
-	}
-	if n == 0 || n > len(google.ConsoleSteps) {
-		return
-	}
-	s.resume.SetText(tr("sidebar.resume", "Continue setting up (step {{.Step}} of {{.Steps}})",
-		map[string]any{"Step": n, "Steps": len(google.ConsoleSteps)}))
-	s.resume.Show()
-}
 
 // showAppPassword starts the app-password wizard; addr pre-fills the address
 // (for "Replace app password").

@@ -29,10 +29,10 @@ func TestNoBrowserOffersTheLinkToCopy(t *testing.T) {
 		t.Fatalf("clipboard %q", got)
 	}
 	// Escape closes the dialog and stays on the screen.
-	screen := h.g.screenName
+	screen := h.g.stage.name
 	h.g.windowKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if h.g.win.Canvas().Overlays().Top() != nil || h.g.screenName != screen {
-		t.Fatalf("after Escape: a dialog on show %v, screen %q (was %q)", h.g.win.Canvas().Overlays().Top() != nil, h.g.screenName, screen)
+	if h.g.win.Canvas().Overlays().Top() != nil || h.g.stage.name != screen {
+		t.Fatalf("after Escape: a dialog on show %v, screen %q (was %q)", h.g.win.Canvas().Overlays().Top() != nil, h.g.stage.name, screen)
 	}
 }
 

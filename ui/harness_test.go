@@ -146,8 +146,8 @@ func (h *harness) flush() {
 
 func TestStartsOnWelcomeWithoutAccounts(t *testing.T) {
 	h := newHarness(t)
-	if h.g.screenName != "welcome" {
-		t.Fatalf("first screen %q, want welcome", h.g.screenName)
+	if h.g.stage.name != "welcome" {
+		t.Fatalf("first screen %q, want welcome", h.g.stage.name)
 	}
 	if h.g.win.Title() != "Add an account – mailkey" {
 		t.Fatalf("window title %q", h.g.win.Title())

@@ -16,9 +16,9 @@ func openHelp(t *testing.T, h *harness) *help {
 	t.Helper()
 	h.g.showHelp()
 	h.settle()
-	s, ok := h.g.current.(*help)
+	s, ok := h.g.stage.current.(*help)
 	if !ok {
-		t.Fatalf("current screen is %T, want *help", h.g.current)
+		t.Fatalf("current screen is %T, want *help", h.g.stage.current)
 	}
 	return s
 }

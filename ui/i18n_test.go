@@ -86,7 +86,7 @@ func TestFrenchWelcomeChecklistAndAdvice(t *testing.T) {
 func TestLanguageSettingIsSaved(t *testing.T) {
 	h := newHarness(t)
 	h.g.showHelp()
-	hp := h.g.current.(*help)
+	hp := h.g.stage.current.(*help)
 	if hp.language.Selected != "English" {
 		t.Fatalf("Language shows %q, want English (the harness's choice)", hp.language.Selected)
 	}

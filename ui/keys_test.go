@@ -55,19 +55,19 @@ func TestEnterPressesTheFocusedButton(t *testing.T) {
 	h := newHarness(t)
 	h.g.showWelcome()
 	h.settle()
-	w := h.g.current.(*welcome)
+	w := h.g.stage.current.(*welcome)
 	h.g.win.Canvas().Focus(w.setupOAuth)
 	h.g.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if h.g.screenName != "checklist" {
-		t.Fatalf("Enter on Set up OAuth left the app on %q, want the checklist", h.g.screenName)
+	if h.g.stage.name != "checklist" {
+		t.Fatalf("Enter on Set up OAuth left the app on %q, want the checklist", h.g.stage.name)
 	}
-	c := h.g.current.(*checklist)
-	h.g.win.Canvas().Focus(c.next)
+	c := h.g.stage.current.(*checklist)
+	h.g.win.Canvas().Focus(c.nav.next)
 	h.g.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.settle()
-	if c.current != 1 {
-		t.Fatalf("Enter on Next left the checklist on step %d, want 2", c.current+1)
+	if c.nav.current != 1 {
+		t.Fatalf("Enter on Next left the checklist on step %d, want 2", c.nav.current+1)
 	}
 }
 
@@ -77,7 +77,7 @@ func TestEnterSubmitsTheClientFields(t *testing.T) {
 	h := newHarness(t)
 	h.g.showSignIn("")
 	h.settle()
-	s := h.g.current.(*signIn)
+	s := h.g.stage.current.(*signIn)
 	test.Type(s.inputs.idEntry, "1234-abc.apps.googleusercontent.com")
 	s.inputs.idEntry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if h.g.win.Canvas().Focused() != s.inputs.secretEntry {

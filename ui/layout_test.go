@@ -128,7 +128,7 @@ func TestReadableWidthOnLargeWindows(t *testing.T) {
 	h.g.win.Resize(fyne.NewSize(2560, 1400))
 	h.g.showAppPassword("")
 	h.settle()
-	screen := h.g.main.Objects[0].(*fyne.Container).Objects[0]
+	screen := h.g.stage.main.Objects[0].(*fyne.Container).Objects[0]
 	if w := screen.Size().Width; w > maxReadableWidth || w < maxReadableWidth-1 {
 		t.Fatalf("the screen is %.0f px wide in a 2560-pixel window, want %.0f", w, maxReadableWidth)
 	}

@@ -53,7 +53,7 @@ func screenTitle(name string, s screen) string {
 // leave the screen on show: at once when it holds nothing to lose.
 func (g *gui) navigate(to func()) {
 	q := ""
-	if gs, ok := g.current.(guarded); ok {
+	if gs, ok := g.stage.current.(guarded); ok {
 		q = gs.leaveQuestion()
 	}
 	if q == "" {
@@ -78,7 +78,7 @@ func (g *gui) navigate(to func()) {
 
 // leave lets the screen on show stop its work.
 func (g *gui) leave() {
-	if l, ok := g.current.(leaving); ok {
+	if l, ok := g.stage.current.(leaving); ok {
 		l.onLeave()
 	}
 }
@@ -100,7 +100,7 @@ func (g *gui) showDialog(d dismisser) {
 // checklist from a new sign-in, the choice of method from a new setup.
 func (g *gui) back() {
 	addr, parent := "", ""
-	switch s := g.current.(type) {
+	switch s := g.stage.current.(type) {
 	case *compose:
 		addr = s.from.choice.Selected
 		if addr == "" {
@@ -120,7 +120,7 @@ func (g *gui) back() {
 			g.showAccount(addr)
 		case parent == "checklist":
 			g.showChecklist()
-		case len(g.sidebar.infos) > 0 && g.screenName == "help":
+		case len(g.sidebar.infos) > 0 && g.stage.name == "help":
 			g.showAccount(g.sidebar.infos[0].Address)
 		default:
 			g.showWelcome()
@@ -156,12 +156,12 @@ func (g *gui) windowShortcut(s fyne.Shortcut) bool {
 		g.onNewMessage()
 		return true
 	case shortcutAttach.ShortcutName():
-		if c, ok := g.current.(*compose); ok {
+		if c, ok := g.stage.current.(*compose); ok {
 			c.attach.onAdd()
 			return true
 		}
 	case shortcutSend.ShortcutName(), shortcutSendEnter.ShortcutName():
-		if c, ok := g.current.(*compose); ok {
+		if c, ok := g.stage.current.(*compose); ok {
 			c.onSend()
 			return true
 		}
@@ -172,7 +172,7 @@ func (g *gui) windowShortcut(s fyne.Shortcut) bool {
 // onNewMessage opens Compose from the account on show, or the first one.
 func (g *gui) onNewMessage() {
 	from := ""
-	if a, ok := g.current.(*accountScreen); ok {
+	if a, ok := g.stage.current.(*accountScreen); ok {
 		from = a.addr
 	} else if len(g.sidebar.infos) > 0 {
 		from = g.sidebar.infos[0].Address
@@ -195,7 +195,7 @@ func (g *gui) listenKeys() {
 // reveal scrolls the screen on show so that o, which just got the focus, is
 // in view: Tab then never moves the focus out of sight.
 func (g *gui) reveal(o fyne.CanvasObject) {
-	sc := screenScroll(g.main)
+	sc := screenScroll(g.stage.main)
 	d := fyne.CurrentApp().Driver()
 	if sc == nil || d.CanvasForObject(o) == nil {
 		return

@@ -25,13 +25,13 @@ func TestLeavingTheWaitingSignInAsksAndCancels(t *testing.T) {
 
 	h.g.navigate(h.g.showWelcome)
 	text, leave := overlay(t, h, "Leave")
-	if leave == nil || h.g.screenName != "sign-in" {
-		t.Fatalf("left without asking (screen %s); the dialog says:\n%s", h.g.screenName, text)
+	if leave == nil || h.g.stage.name != "sign-in" {
+		t.Fatalf("left without asking (screen %s); the dialog says:\n%s", h.g.stage.name, text)
 	}
 	test.Tap(leave)
 	h.settle()
-	if h.g.screenName != "welcome" {
-		t.Fatalf("screen %s after Leave", h.g.screenName)
+	if h.g.stage.name != "welcome" {
+		t.Fatalf("screen %s after Leave", h.g.stage.name)
 	}
 	testpeer.Fetch(link) // the browser comes back after all
 	h.settle()
@@ -61,7 +61,7 @@ func TestResumeOffer(t *testing.T) {
 		t.Fatalf("resume offer %q (shown %v)", g.sidebar.resume.Text, g.sidebar.resume.Visible())
 	}
 	test.Tap(g.sidebar.resume)
-	if g.screenName != "checklist" {
-		t.Fatalf("screen %s after Continue", g.screenName)
+	if g.stage.name != "checklist" {
+		t.Fatalf("screen %s after Continue", g.stage.name)
 	}
 }

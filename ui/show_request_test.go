@@ -33,8 +33,8 @@ func TestShowRequested(t *testing.T) {
 			go func() { h.g.showRequested(c.screen + ":" + ann); close(done) }()
 			<-done
 			h.settle()
-			if h.g.screenName != c.want {
-				t.Errorf("screen %q, want %q", h.g.screenName, c.want)
+			if h.g.stage.name != c.want {
+				t.Errorf("screen %q, want %q", h.g.stage.name, c.want)
 			}
 		})
 	}

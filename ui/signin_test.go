@@ -39,7 +39,7 @@ func importClientFile(h *harness, s *signIn, path string) {
 func TestSignInWebClientIsExplained(t *testing.T) {
 	h := newHarness(t)
 	s := showSignInFor(h, "")
-	if h.g.dropTarget == nil {
+	if h.g.stage.drop == nil {
 		t.Fatal("the sign-in screen takes no dropped files")
 	}
 	importClientFile(h, s, h.gm.WebClientFile)
@@ -61,14 +61,14 @@ func TestSignInWebClientIsExplained(t *testing.T) {
 
 	test.Tap(s.choice.backToClient)
 	h.settle()
-	if h.g.screenName != "checklist" {
-		t.Fatalf("screen %q, want checklist", h.g.screenName)
+	if h.g.stage.name != "checklist" {
+		t.Fatalf("screen %q, want checklist", h.g.stage.name)
 	}
 	if p := h.g.progress.Load(); p.Step != "client" {
 		t.Fatalf("saved step %q, want client", p.Step)
 	}
-	c, ok := h.g.current.(*checklist)
-	if !ok || !c.loaded || c.steps[c.current].ID != "client" {
+	c, ok := h.g.stage.current.(*checklist)
+	if !ok || !c.loaded || c.steps[c.nav.current].ID != "client" {
 		t.Fatalf("the checklist does not show step 6")
 	}
 }
@@ -162,8 +162,8 @@ func TestSignInCompletesAndRecordsProduction(t *testing.T) {
 	}
 	test.Tap(s.testEmail)
 	h.settle()
-	if h.g.screenName != "compose" {
-		t.Fatalf("screen %q, want compose", h.g.screenName)
+	if h.g.stage.name != "compose" {
+		t.Fatalf("screen %q, want compose", h.g.stage.name)
 	}
 }
 
@@ -179,9 +179,9 @@ func TestSignInThenAccountRunsTheChecks(t *testing.T) {
 	h.settle()
 	test.Tap(s.goAccount)
 	h.settle()
-	a, ok := h.g.current.(*accountScreen)
+	a, ok := h.g.stage.current.(*accountScreen)
 	if !ok || h.gm.API.Hits() == 0 {
-		t.Fatalf("screen %q, %d Gmail API calls: the checks did not run", h.g.screenName, h.gm.API.Hits())
+		t.Fatalf("screen %q, %d Gmail API calls: the checks did not run", h.g.stage.name, h.gm.API.Hits())
 	}
 	if text := healthTexts(a); !strings.Contains(text, "✓ Gmail API enabled") || strings.Contains(text, "✗") {
 		t.Fatalf("health after sign-in:\n%s", text)
@@ -353,7 +353,7 @@ func TestSignInTestingThenProduction(t *testing.T) {
 	// The account screen says the same.
 	test.Tap(s.goAccount)
 	h.settle()
-	a, ok := h.g.current.(*accountScreen)
+	a, ok := h.g.stage.current.(*accountScreen)
 	if !ok || !a.renewal.expiry.Visible() || !strings.Contains(a.renewal.expiry.Text, "now published") {
 		t.Fatalf("account screen after the switch: %v", ok && a.renewal.expiry.Visible())
 	}

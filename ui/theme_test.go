@@ -101,7 +101,7 @@ func TestScreensReadable(t *testing.T) {
 		h.settle()
 		for vname, v := range variants {
 			bg := th.Color(theme.ColorNameBackground, v)
-			walkLabels(h.g.main, func(l *widget.Label) {
+			walkLabels(h.g.stage.main, func(l *widget.Label) {
 				if l.Text == "" {
 					return
 				}

@@ -33,7 +33,7 @@ func TestRemindersWhileOpen(t *testing.T) {
 	if err := srv.Invoke(srv.Received()[0].ID, "default"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, h, "the sign-in screen", func() bool { return h.g.screenName == "sign-in" })
+	waitFor(t, h, "the sign-in screen", func() bool { return h.g.stage.name == "sign-in" })
 }
 
 // newRemindersHarness is a harness with a state dir of its own and a
@@ -124,7 +124,7 @@ func TestRemindersOfHeldMailAppPassword(t *testing.T) {
 	if err := srv.Invoke(srv.Received()[0].ID, "default"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, h, "the account screen", func() bool { return h.g.screenName == "account" })
+	waitFor(t, h, "the account screen", func() bool { return h.g.stage.name == "account" })
 }
 
 // In French, the app's notifications are in French: the body and the

@@ -11,9 +11,9 @@ import (
 func welcomeScreen(t *testing.T, h *harness) *welcome {
 	t.Helper()
 	h.g.showWelcome()
-	w, ok := h.g.current.(*welcome)
-	if !ok || h.g.screenName != "welcome" {
-		t.Fatalf("screen %q (%T), want the welcome screen", h.g.screenName, h.g.current)
+	w, ok := h.g.stage.current.(*welcome)
+	if !ok || h.g.stage.name != "welcome" {
+		t.Fatalf("screen %q (%T), want the welcome screen", h.g.stage.name, h.g.stage.current)
 	}
 	return w
 }
@@ -53,11 +53,11 @@ func TestWelcomeUseAppPasswordOpensWizard(t *testing.T) {
 	w := welcomeScreen(t, h)
 	test.Tap(w.useAppPassword)
 	h.settle()
-	if h.g.screenName != "app-password" {
-		t.Fatalf("screen %q after 'Use an app password', want app-password", h.g.screenName)
+	if h.g.stage.name != "app-password" {
+		t.Fatalf("screen %q after 'Use an app password', want app-password", h.g.stage.name)
 	}
-	if _, ok := h.g.current.(*appPasswordWizard); !ok {
-		t.Fatalf("current screen is %T, want *appPasswordWizard", h.g.current)
+	if _, ok := h.g.stage.current.(*appPasswordWizard); !ok {
+		t.Fatalf("current screen is %T, want *appPasswordWizard", h.g.stage.current)
 	}
 }
 
@@ -66,7 +66,7 @@ func TestWelcomeSetUpOAuthOpensChecklist(t *testing.T) {
 	w := welcomeScreen(t, h)
 	test.Tap(w.setupOAuth)
 	h.settle()
-	if h.g.screenName != "checklist" {
-		t.Fatalf("screen %q after 'Set up OAuth', want checklist", h.g.screenName)
+	if h.g.stage.name != "checklist" {
+		t.Fatalf("screen %q after 'Set up OAuth', want checklist", h.g.stage.name)
 	}
 }
