@@ -63,7 +63,7 @@ func (n *clientNotice) showDeleted(on bool) {
 }
 
 // showIdle warns when the account's OAuth client has gone unused longer
-// than account.ClientIdleWarning: Google deletes clients unused for about 6
+// than Account.ClientIdle allows: Google deletes clients unused for about 6
 // months, and a token refresh counts as use.
 func (n *clientNotice) showIdle(in engine.Info, now time.Time) {
 	if !in.ClientIdle(now) {

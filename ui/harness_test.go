@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -222,3 +223,6 @@ func overlay(t *testing.T, h *harness, label string) (string, *widget.Button) {
 	})
 	return strings.Join(texts, "\n"), found
 }
+
+// itoa is strconv.Itoa, short for the tests.
+func itoa(n int) string { return strconv.Itoa(n) }

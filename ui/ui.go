@@ -18,10 +18,10 @@ import (
 	"github.com/mailkey-app/mailkey/assets"
 )
 
-// Metadata mirrors FyneApp.toml, so that a plain 'go build' behaves like a
+// metadata mirrors FyneApp.toml, so that a plain 'go build' behaves like a
 // build by the fyne tool (which injects the same values). The version and
 // build come from FyneApp.toml itself (package mailkey).
-var Metadata = fyne.AppMetadata{
+var metadata = fyne.AppMetadata{
 	ID:         "app.mailkey.mailkey",
 	Name:       "mailkey",
 	Version:    mailkey.Version,
@@ -38,9 +38,9 @@ func Run(eng *engine.Engine) {
 		fmt.Fprintln(os.Stderr, tr("run.no_display", "mailkey's window needs a graphical session (no DISPLAY or WAYLAND_DISPLAY is set); every command works without one: see 'mailkey help'."))
 		os.Exit(1)
 	}
-	app.SetMetadata(Metadata)
-	a := app.NewWithID(Metadata.ID)
-	a.SetIcon(Metadata.Icon)
+	app.SetMetadata(metadata)
+	a := app.NewWithID(metadata.ID)
+	a.SetIcon(metadata.Icon)
 	a.Settings().SetTheme(newAppTheme())
 	g := newGUI(a, eng)
 	a.Lifecycle().SetOnStarted(func() {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"slices"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -58,8 +57,6 @@ func errorText(err error) string {
 
 // sentence is advice.Sentence, short for this package.
 func sentence(s string) string { return advice.Sentence(s) }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // choiceIndex returns the position of r's selected option among r.Options,
 // or -1 when none is selected: the typed value behind the option is at the

@@ -170,9 +170,9 @@ func (a Account) Status(now time.Time) Status {
 	return Status{State: StateExpiring, ExpiresAt: exp, DaysLeft: days}
 }
 
-// ClientIdleWarning is how long an OAuth client may go unused before mailkey
+// clientIdleWarning is how long an OAuth client may go unused before mailkey
 // warns: Google deletes clients unused for about 6 months (180 days).
-const ClientIdleWarning = 150 * 24 * time.Hour
+const clientIdleWarning = 150 * 24 * time.Hour
 
 // LastClientUse is the last time the account used its OAuth client that
 // mailkey knows of: the later of the sign-in and the last refresh. It is zero
@@ -188,10 +188,10 @@ func (a Account) LastClientUse() time.Time {
 }
 
 // ClientIdle reports whether the account's OAuth client has gone unused
-// longer than ClientIdleWarning at now, so that Google may soon delete it.
+// longer than clientIdleWarning at now, so that Google may soon delete it.
 func (a Account) ClientIdle(now time.Time) bool {
 	last := a.LastClientUse()
-	return !last.IsZero() && now.Sub(last) > ClientIdleWarning
+	return !last.IsZero() && now.Sub(last) > clientIdleWarning
 }
 
 // Same reports whether two addresses name the same mailbox (case-insensitively).

@@ -69,7 +69,7 @@ func TestStorePutGetRemove(t *testing.T) {
 	}
 	var raw map[string]any
 	data, _ := os.ReadFile(s.Path())
-	if err := json.Unmarshal(data, &raw); err != nil || raw["version"] != float64(SchemaVersion) {
+	if err := json.Unmarshal(data, &raw); err != nil || raw["version"] != float64(schemaVersion) {
 		t.Fatalf("file lacks schema version: %s", data)
 	}
 	if err := s.Remove("bob@gmail.com"); err != nil {
@@ -92,7 +92,7 @@ func TestStoreSetsDamagedFileAside(t *testing.T) {
 		"truncated": `{"version":1,"accounts":[{"address":"a@gmail.com"`,
 		"garbage":   "\x00\x01not json",
 		"no schema": `{"accounts":[]}`,
-		"too large": `{"version":1,"accounts":[]}` + strings.Repeat(" ", MaxFileBytes),
+		"too large": `{"version":1,"accounts":[]}` + strings.Repeat(" ", maxFileBytes),
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := NewStore(t.TempDir())

@@ -44,7 +44,7 @@ func FuzzAccountsFile(f *testing.F) {
 		case err != nil:
 			t.Fatalf("parse = %v, want success, ErrCorrupt or ErrNewerSchema", err)
 		}
-		out, err := json.MarshalIndent(file{Version: SchemaVersion, Accounts: got.Accounts}, "", "  ")
+		out, err := json.MarshalIndent(file{Version: schemaVersion, Accounts: got.Accounts}, "", "  ")
 		if err != nil {
 			t.Fatalf("an accepted file cannot be written back: %v", err)
 		}

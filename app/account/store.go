@@ -19,8 +19,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
-// SchemaVersion is the version of the accounts file this code writes.
-const SchemaVersion = 1
+// schemaVersion is the version of the accounts file this code writes.
+const schemaVersion = 1
 
 // FileName is the accounts file's name inside the config dir.
 const FileName = "accounts.json"
@@ -39,9 +39,9 @@ var (
 	ErrStorage = advice.Sentinel(advice.Storage, "cannot use the configuration directory")
 )
 
-// MaxFileBytes is the largest accounts file mailkey reads, room for tens of
+// maxFileBytes is the largest accounts file mailkey reads, room for tens of
 // thousands of accounts. A larger file is treated as damaged.
-const MaxFileBytes = 8 << 20
+const maxFileBytes = 8 << 20
 
 type file struct {
 	Version  int       `json:"version"`
@@ -240,7 +240,7 @@ func (t *Tx) Commit(list []Account) error {
 	t.s.removeStaleTemps()
 	list = slices.Clone(list)
 	slices.SortFunc(list, func(a, b Account) int { return compareFold(a.Address, b.Address) })
-	if err := t.s.write(file{Version: SchemaVersion, Accounts: list}); err != nil {
+	if err := t.s.write(file{Version: schemaVersion, Accounts: list}); err != nil {
 		if undo != nil {
 			undo() // the damaged file stays where it was, with no extra copy
 			t.backup = ""
@@ -380,10 +380,10 @@ func (s *Store) CheckWritable() error {
 }
 
 func (s *Store) read() (file, error) {
-	data, err := localfile.Read(s.Path(), MaxFileBytes)
+	data, err := localfile.Read(s.Path(), maxFileBytes)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return file{Version: SchemaVersion}, nil
+		return file{Version: schemaVersion}, nil
 	case errors.Is(err, localfile.ErrIsDir):
 		return file{}, advice.Keyed(storage(err), "account.path_is_dir", advice.Data{"Path": s.Path()},
 			"{{.Path}} is a folder, where mailkey's accounts file should be",
@@ -412,8 +412,8 @@ func parse(data []byte) (file, error) {
 	if err := json.Unmarshal(data, &f); err != nil || f.Version == 0 {
 		return file{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
-	if f.Version > SchemaVersion {
-		return file{}, advice.Keyed(ErrNewerSchema, "account.newer_schema", advice.Data{"Version": f.Version, "Supported": SchemaVersion},
+	if f.Version > schemaVersion {
+		return file{}, advice.Keyed(ErrNewerSchema, "account.newer_schema", advice.Data{"Version": f.Version, "Supported": schemaVersion},
 			"the accounts file was written by a newer mailkey (format {{.Version}}, this one reads {{.Supported}})",
 			"Update mailkey")
 	}

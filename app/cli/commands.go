@@ -38,7 +38,7 @@ type accountJSON struct {
 	NeedsReason string     `json:"needs_sign_in_reason,omitempty"`
 	// LastRefresh is the last token refresh, which Google counts as use of
 	// the OAuth client; ClientIdle is true when the client went unused so
-	// long (account.ClientIdleWarning) that Google may soon delete it.
+	// long (see Account.ClientIdle) that Google may soon delete it.
 	LastRefresh       *time.Time `json:"last_refresh,omitempty"`
 	ClientIdle        bool       `json:"client_idle,omitempty"`
 	ClientIdleWarning string     `json:"client_idle_warning,omitempty"`

@@ -221,7 +221,7 @@ func replayRedirect(t *testing.T, e testpeer.CorpusEntry) error {
 		return nil
 	}
 	client := google.Client{ClientID: p.ClientID, ClientSecret: p.ClientSecret, AuthURI: p.AuthURI(), TokenURI: p.TokenURI()}
-	res, err := oauth.Login(context.Background(), client, open, 10*time.Second)
+	res, err := oauth.LoginThen(context.Background(), client, open, 10*time.Second, nil, nil)
 	if err == nil && res.Email != "ann@gmail.com" {
 		t.Errorf("signed in as %q", res.Email)
 	}

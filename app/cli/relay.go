@@ -121,10 +121,10 @@ func runRelay(ctx context.Context, env Env, listen string) error {
 	}
 	defer relay.ClearStatus(dir, os.Getpid())
 	srv := &relay.Server{Engine: env.Engine, Queue: q, Passwords: passwords(env), Cert: cert,
-		Log: log.New(env.Stderr, "", log.LstdFlags), Poll: envDuration(env, PollEnv)}
+		Log: log.New(env.Stderr, "", log.LstdFlags), Poll: envDuration(env, pollEnv)}
 	// The watcher runs in the relay's process too, so that a relay started
 	// at login ('relay enable') also gives the reminders and the keep-alive.
-	w, bus, err := newWatcher(ctx, env, os.Getenv(NotifyNameEnv))
+	w, bus, err := newWatcher(ctx, env, os.Getenv(notifyNameEnv))
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "Warning: no reminders from this relay: %s\n", sentence(advice.What(err)))
 	} else {
@@ -146,8 +146,8 @@ func runRelay(ctx context.Context, env Env, listen string) error {
 // looks at the queue when nothing is due, and the bus name of the
 // notification service the relay's watcher posts to.
 const (
-	PollEnv       = "MAILKEY_RELAY_POLL"
-	NotifyNameEnv = "MAILKEY_NOTIFY_NAME"
+	pollEnv       = "MAILKEY_RELAY_POLL"
+	notifyNameEnv = "MAILKEY_NOTIFY_NAME"
 )
 
 // envDuration reads a duration from the environment variable name; zero

@@ -54,7 +54,7 @@ func sendmailCmd(env Env) *cobra.Command {
 		DisableFlagParsing: true,
 		RunE: func(c *cobra.Command, args []string) error {
 			// The notices of the other commands' form are not for sendmail's callers.
-			if code := Sendmail(engine.WithNotifier(c.Context(), nil), env, args); code != ExitOK {
+			if code := runSendmail(engine.WithNotifier(c.Context(), nil), env, args); code != ExitOK {
 				return exitCode(code)
 			}
 			return nil
@@ -133,10 +133,10 @@ func parseSendmail(args []string) (sendmailFlags, error) {
 	return f, nil
 }
 
-// Sendmail runs 'mailkey sendmail' and returns its sysexits code. A message
+// runSendmail runs 'mailkey sendmail' and returns its sysexits code. A message
 // that cannot be sent now for a reason that may pass (network, a temporary
 // server failure, a needed sign-in) is queued: exit 0, and stderr says why.
-func Sendmail(ctx context.Context, env Env, args []string) int {
+func runSendmail(ctx context.Context, env Env, args []string) int {
 	f, err := parseSendmail(args)
 	if err != nil {
 		var ue *usageError
@@ -240,8 +240,8 @@ func dedupe(list []string) []string {
 // relay, or 'mailkey queue flush').
 const queuedSendTime = 2 * time.Minute
 
-// SendmailFlushEnv sets queuedSendTime in tests (not for users).
-const SendmailFlushEnv = "MAILKEY_SENDMAIL_FLUSH"
+// sendmailFlushEnv sets queuedSendTime in tests (not for users).
+const sendmailFlushEnv = "MAILKEY_SENDMAIL_FLUSH"
 
 // sendQueued sends the messages an earlier sendmail queued, now that a send
 // went through, unless the relay is delivering them, for queuedSendTime at
@@ -251,7 +251,7 @@ func sendQueued(ctx context.Context, env Env) {
 	if err != nil {
 		return
 	}
-	limit := envDuration(env, SendmailFlushEnv)
+	limit := envDuration(env, sendmailFlushEnv)
 	if limit == 0 {
 		limit = queuedSendTime
 	}

@@ -170,7 +170,7 @@ func FuzzSubject(f *testing.F) {
 func writeAndRead(t *testing.T, m Message) *netmail.Message {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := writeMessage(&buf, m, "<id@test>", time.Unix(0, 0)); err != nil {
+	if err := WriteMessage(&buf, m, "<id@test>", time.Unix(0, 0)); err != nil {
 		t.Fatal(err)
 	}
 	checkHeaderLines(t, buf.String())

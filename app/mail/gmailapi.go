@@ -20,9 +20,9 @@ import (
 	"github.com/mailkey-app/mailkey/app/internal/trust"
 )
 
-// SendPath is the Gmail API's media upload endpoint for users.messages.send.
+// sendPath is the Gmail API's media upload endpoint for users.messages.send.
 // It takes the raw RFC 5322 message as the request body, whatever its size.
-const SendPath = "/upload/gmail/v1/users/me/messages/send?uploadType=media"
+const sendPath = "/upload/gmail/v1/users/me/messages/send?uploadType=media"
 
 // ErrAPIDisabled means the Gmail API is not enabled in the OAuth client's
 // Google Cloud project.
@@ -81,7 +81,7 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 	// reqCtx also ends the request when the answer's body takes too long.
 	reqCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, base+SendPath, pr)
+	req, err := http.NewRequestWithContext(reqCtx, http.MethodPost, base+sendPath, pr)
 	if err != nil {
 		_ = pr.Close()
 		<-wrote
@@ -94,7 +94,7 @@ func (s *Sender) postAPI(ctx context.Context, api API, cred Credential, res Resu
 	req.Header.Set("Content-Type", "message/rfc822")
 	req.Header.Set("Authorization", "Bearer "+cred.Token)
 	req.Header.Set("Accept", "application/json")
-	res.Transcript = fmt.Sprintf("POST %s (%d bytes, Authorization: Bearer <redacted>)\n", base+SendPath, int64(n))
+	res.Transcript = fmt.Sprintf("POST %s (%d bytes, Authorization: Bearer <redacted>)\n", base+sendPath, int64(n))
 	client := s.httpClient()
 	defer client.CloseIdleConnections() // the transport is this send's own
 	resp, err := client.Do(req)
@@ -197,10 +197,10 @@ func (s *Sender) httpClient() *http.Client {
 	return &http.Client{Transport: tr}
 }
 
-// idle is the idle timeout: Timeout, or DefaultTimeout when zero.
+// idle is the idle timeout: Timeout, or defaultTimeout when zero.
 func (s *Sender) idle() time.Duration {
 	if s.Timeout <= 0 {
-		return DefaultTimeout
+		return defaultTimeout
 	}
 	return s.Timeout
 }

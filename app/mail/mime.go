@@ -41,15 +41,10 @@ func newMessageID() string {
 // given Message-ID (angle brackets included) and Date. It streams attachments
 // from disk; memory stays flat whatever their size.
 func WriteMessage(w io.Writer, m Message, id string, date time.Time) error {
-	return writeMessage(w, m, id, date)
-}
-
-// writeMessage writes m as an RFC 5322 message with MIME parts to w.
-func writeMessage(w io.Writer, m Message, id string, date time.Time) error {
 	return writeMessageBcc(w, m, id, date, false)
 }
 
-// writeMessageBcc is writeMessage that, with bcc, also writes a Bcc header:
+// writeMessageBcc is WriteMessage that, with bcc, also writes a Bcc header:
 // the Gmail API takes the recipients from the headers and strips Bcc before
 // delivery. Over SMTP, Bcc recipients are only given in RCPT TO.
 func writeMessageBcc(w io.Writer, m Message, id string, date time.Time, bcc bool) error {

@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-// TestMessageRoundTrip parses what writeMessage produces with the standard
+// TestMessageRoundTrip parses what WriteMessage produces with the standard
 // library and gets every field and byte back.
 func TestMessageRoundTrip(t *testing.T) {
 	dir := t.TempDir()
@@ -34,7 +34,7 @@ func TestMessageRoundTrip(t *testing.T) {
 		Cc: []string{"dan@example.com"}, Bcc: []string{"eve@example.com"}, Subject: "Grüße, ça marche ✓",
 		Body: "Line one\nligne deux é\n" + strings.Repeat("long ", 40) + "\n.\n", Attachments: []string{binPath, txtPath}}
 	var buf bytes.Buffer
-	if err := writeMessage(&buf, m, "<id-1@test>", time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)); err != nil {
+	if err := WriteMessage(&buf, m, "<id-1@test>", time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
 	raw := buf.String()
@@ -114,7 +114,7 @@ func TestAttachmentIsStreamed(t *testing.T) {
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	n := &countingWriter{}
-	if err := writeMessage(n, m, "<x@y>", time.Now()); err != nil {
+	if err := WriteMessage(n, m, "<x@y>", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	runtime.ReadMemStats(&after)
@@ -155,14 +155,14 @@ func TestAttachmentMustStayARegularFile(t *testing.T) {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			m := Message{From: ann, To: []string{"bob@example.com"}, Subject: "x", Attachments: []string{path}}
 			done := make(chan error, 1)
-			go func() { done <- writeMessage(io.Discard, m, "<id@test>", time.Now()) }()
+			go func() { done <- WriteMessage(io.Discard, m, "<id@test>", time.Now()) }()
 			select {
 			case err := <-done:
 				if !errors.Is(err, ErrAttachment) {
-					t.Fatalf("writeMessage = %v, want ErrAttachment", err)
+					t.Fatalf("WriteMessage = %v, want ErrAttachment", err)
 				}
 			case <-time.After(5 * time.Second):
-				t.Fatal("writeMessage still streams the attachment after 5 s")
+				t.Fatal("WriteMessage still streams the attachment after 5 s")
 			}
 		})
 	}

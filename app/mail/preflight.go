@@ -37,7 +37,7 @@ func checkSize(sc *smtp.Client, m Message, id string, date time.Time) error {
 		return nil
 	}
 	var n countWriter
-	if err := writeMessage(&n, m, id, date); err != nil {
+	if err := WriteMessage(&n, m, id, date); err != nil {
 		return err
 	}
 	return fitsServer(int64(n), limit)

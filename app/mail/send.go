@@ -20,9 +20,9 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// DefaultTimeout is the idle timeout: how long the server may stay silent, and
+// defaultTimeout is the idle timeout: how long the server may stay silent, and
 // how long a write may stall, before the send fails.
-const DefaultTimeout = 60 * time.Second
+const defaultTimeout = 60 * time.Second
 
 // Credential authenticates to the server: an app password (AUTH PLAIN) or an
 // OAuth access token (AUTH XOAUTH2).
@@ -34,7 +34,7 @@ type Credential struct {
 
 // Sender sends messages. The zero value is ready to use.
 type Sender struct {
-	// Timeout is the idle timeout (DefaultTimeout when zero).
+	// Timeout is the idle timeout (defaultTimeout, 60 s, when zero).
 	Timeout time.Duration
 	// RootCAs, when set, replaces the system roots (tests; SSL_CERT_FILE works
 	// too). When nil, app/internal/trust's roots, read once per process, are used.
@@ -92,7 +92,7 @@ func deliver(sc *smtp.Client, lg log.Logger, c Checked, id string) error {
 		return err
 	}
 	if pipelines(sc) {
-		return deliverPipelined(sc, lg, from, rcpts, func(w io.Writer) error { return writeMessage(w, m, id, date) })
+		return deliverPipelined(sc, lg, from, rcpts, func(w io.Writer) error { return WriteMessage(w, m, id, date) })
 	}
 	if err := sc.Mail("<" + from + ">"); err != nil {
 		return err
@@ -106,7 +106,7 @@ func deliver(sc *smtp.Client, lg log.Logger, c Checked, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeMessage(w, m, id, date); err != nil {
+	if err := WriteMessage(w, m, id, date); err != nil {
 		return err
 	}
 	// The whole message is out: a failure now, other than the server's own

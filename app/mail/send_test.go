@@ -23,7 +23,7 @@ func tokenFor(t *testing.T, p *peers) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := oauth.Login(context.Background(), client, testpeer.Browse, 10*time.Second)
+	res, err := oauth.LoginThen(context.Background(), client, testpeer.Browse, 10*time.Second, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

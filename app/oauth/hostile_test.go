@@ -44,7 +44,7 @@ func TestExchangeStallNamesTheTokenEndpoint(t *testing.T) {
 	client.TokenURI = blackHole(t)
 	shortTokenTimeout(t, 300*time.Millisecond)
 	start := time.Now()
-	_, err := Login(context.Background(), client, testpeer.Browse, 4*time.Second)
+	_, err := login(context.Background(), client, testpeer.Browse, 4*time.Second)
 	took := time.Since(start)
 	t.Logf("Login with a stalled token endpoint: %v after %v", err, took.Round(time.Millisecond))
 	if took > 2*time.Second {
@@ -148,7 +148,7 @@ func TestAuthorizationServerBusyIsTemporary(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			p, client := provider(t)
 			p.SetAuthorizationError(code, "")
-			_, err := Login(context.Background(), client, testpeer.Browse, 5*time.Second)
+			_, err := login(context.Background(), client, testpeer.Browse, 5*time.Second)
 			t.Logf("%s: %v", code, err)
 			if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrInvalidClient) {
 				t.Errorf("error %v: want ErrUnavailable", err)
@@ -184,7 +184,7 @@ func TestIDTokenClaimsRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, client := provider(t)
 			p.SetIDTokenClaims(tt.claims)
-			res, err := Login(context.Background(), client, testpeer.Browse, 5*time.Second)
+			res, err := login(context.Background(), client, testpeer.Browse, 5*time.Second)
 			t.Logf("%s: %v", tt.name, err)
 			if err == nil {
 				t.Fatalf("sign-in accepted with %v as %q", tt.claims, res.Email)
@@ -204,7 +204,7 @@ func TestHostHeaderChecked(t *testing.T) {
 	urls := make(chan string, 1)
 	done := make(chan error, 1)
 	go func() {
-		_, err := Login(context.Background(), client, func(u string) error { urls <- u; return nil }, 20*time.Second)
+		_, err := login(context.Background(), client, func(u string) error { urls <- u; return nil }, 20*time.Second)
 		done <- err
 	}()
 	authURL := <-urls
@@ -257,7 +257,7 @@ func TestHostHeaderChecked(t *testing.T) {
 // behind a "timed out" message.
 func TestLateCallbackSavesNothing(t *testing.T) {
 	saved := false
-	f := &flow{cfg: Config(google.Client{ClientID: "c", TokenURI: "http://127.0.0.1:1/token"}, ""), state: "s", ctx: context.Background(), done: make(chan outcome, 1), hosts: []string{"127.0.0.1:1"},
+	f := &flow{cfg: config(google.Client{ClientID: "c", TokenURI: "http://127.0.0.1:1/token"}, ""), state: "s", ctx: context.Background(), done: make(chan outcome, 1), hosts: []string{"127.0.0.1:1"},
 		finish: func(context.Context, Result) error { saved = true; return nil }}
 	if f.stopWaiting() {
 		t.Fatal("an unused flow reports a claimed callback")

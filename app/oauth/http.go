@@ -17,10 +17,10 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// DefaultTokenTimeout bounds each request to the token endpoint, from the
+// defaultTokenTimeout bounds each request to the token endpoint, from the
 // connection to the last byte of the answer. Google answers in well under a
 // second; 30 s leaves room for a slow link.
-const DefaultTokenTimeout = 30 * time.Second
+const defaultTokenTimeout = 30 * time.Second
 
 // maxTokenReply is the most mailkey reads of a token endpoint's answer.
 // Google's are about 2 KB (an ID token is about 1 KB); x/oauth2 would read
@@ -37,14 +37,14 @@ const (
 
 var tokenTimeout atomic.Int64
 
-func init() { tokenTimeout.Store(int64(DefaultTokenTimeout)) }
+func init() { tokenTimeout.Store(int64(defaultTokenTimeout)) }
 
 // SetTokenTimeout sets how long a request to the token endpoint may take
-// (DefaultTokenTimeout when d <= 0) and returns the previous value. Tests use
+// (30 s when d <= 0: defaultTokenTimeout) and returns the previous value. Tests use
 // it to see a stall quickly.
 func SetTokenTimeout(d time.Duration) time.Duration {
 	if d <= 0 {
-		d = DefaultTokenTimeout
+		d = defaultTokenTimeout
 	}
 	return time.Duration(tokenTimeout.Swap(int64(d)))
 }

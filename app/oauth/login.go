@@ -22,8 +22,8 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// DefaultTimeout is how long Login waits for the browser by default.
-const DefaultTimeout = 5 * time.Minute
+// defaultTimeout is how long LoginThen waits for the browser by default.
+const defaultTimeout = 5 * time.Minute
 
 var (
 	// ErrAccessDenied means the user (or Google) refused the consent.
@@ -70,26 +70,22 @@ type Opener func(url string) error
 
 // Finish completes a sign-in before the browser gets its page: it is called
 // with the result of a sign-in that Google accepted, and saves it. When it
-// fails, the browser's page says so, and Login returns its error unchanged.
+// fails, the browser's page says so, and LoginThen returns its error unchanged.
 type Finish func(ctx context.Context, res Result) error
 
-// Login runs one sign-in. It listens on 127.0.0.1 at a random port, calls open
-// with the authorization URL, and waits for the browser to come back, for ctx to
-// end, or for timeout (DefaultTimeout when zero). The listener is closed when it
-// returns. Requests with a wrong or missing state, under another Host, or on
-// another path, are answered 4xx and do not end the wait.
-func Login(ctx context.Context, client google.Client, open Opener, timeout time.Duration) (Result, error) {
-	return LoginThen(ctx, client, open, timeout, nil, nil)
-}
-
-// LoginThen is Login that runs finish (when not nil) on a successful sign-in
-// before answering the browser, so that the page tells the real outcome, in
-// the words of page (EnglishPage when nil).
+// LoginThen runs one sign-in. It listens on 127.0.0.1 at a random port, calls
+// open with the authorization URL, and waits for the browser to come back, for
+// ctx to end, or for timeout (5 minutes when zero: defaultTimeout). The
+// listener is closed when it returns. Requests with a wrong or missing state,
+// under another Host, or on another path, are answered 4xx and do not end the
+// wait. On a successful sign-in it runs finish (when not nil) before answering
+// the browser, so that the page tells the real outcome, in the words of page
+// (EnglishPage when nil).
 // Once the browser has come back, the wait no longer counts: the code
 // exchange is bounded by TokenTimeout, and finish by its own deadlines.
 func LoginThen(ctx context.Context, client google.Client, open Opener, timeout time.Duration, finish Finish, page Page) (Result, error) {
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = defaultTimeout
 	}
 	wait, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -101,7 +97,7 @@ func LoginThen(ctx context.Context, client google.Client, open Opener, timeout t
 			"Check that the loopback interface is up and try again")
 	}
 	f := &flow{
-		cfg:      Config(client, "http://"+ln.Addr().String()+"/"),
+		cfg:      config(client, "http://"+ln.Addr().String()+"/"),
 		state:    randomString(),
 		verifier: oauth2.GenerateVerifier(),
 		ctx:      ctx,
@@ -153,7 +149,7 @@ func portOf(a net.Addr) string {
 }
 
 // pendingConns tracks the loopback connections that have not yet delivered a
-// whole request (http.StateNew), so that Login can close them when it ends
+// whole request (http.StateNew), so that LoginThen can close them when it ends
 // instead of waiting for their header timeout.
 type pendingConns struct {
 	mu    sync.Mutex
@@ -182,8 +178,8 @@ func (p *pendingConns) closeAll() {
 	clear(p.conns)
 }
 
-// Config returns the oauth2 configuration for client with mailkey's scopes.
-func Config(client google.Client, redirect string) *oauth2.Config {
+// config returns the oauth2 configuration for client with mailkey's scopes.
+func config(client google.Client, redirect string) *oauth2.Config {
 	return &oauth2.Config{
 		ClientID:     client.ClientID,
 		ClientSecret: client.ClientSecret,
@@ -213,12 +209,12 @@ type flow struct {
 
 	mu      sync.Mutex
 	claimed bool
-	ended   bool // Login stopped waiting: a late callback is refused
+	ended   bool // LoginThen stopped waiting: a late callback is refused
 }
 
 // stopWaiting ends the wait for the browser unless a callback already
 // claimed the sign-in, and reports whether one did. After it, a callback
-// is refused, so that nothing is saved once Login has returned.
+// is refused, so that nothing is saved once LoginThen has returned.
 func (f *flow) stopWaiting() (claimed bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

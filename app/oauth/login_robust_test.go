@@ -31,7 +31,7 @@ func TestLoopbackUnderFire(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		res, err := Login(context.Background(), client, func(u string) error { urls <- u; return nil }, 60*time.Second)
+		res, err := login(context.Background(), client, func(u string) error { urls <- u; return nil }, 60*time.Second)
 		done <- result{res, err}
 	}()
 	var authURL string

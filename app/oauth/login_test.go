@@ -29,7 +29,7 @@ func provider(t *testing.T) (*testpeer.OAuth, google.Client) {
 func TestLoginCompletesAndClosesListener(t *testing.T) {
 	_, client := provider(t)
 	var redirect string
-	res, err := Login(context.Background(), client, func(u string) error {
+	res, err := login(context.Background(), client, func(u string) error {
 		redirect = strings.TrimSuffix(queryOf(t, u, "redirect_uri"), "/")
 		return testpeer.Browse(u)
 	}, 10*time.Second)
@@ -49,7 +49,7 @@ func TestLoginCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		_, err := Login(ctx, client, func(string) error { cancel(); return nil }, time.Minute)
+		_, err := login(ctx, client, func(string) error { cancel(); return nil }, time.Minute)
 		done <- err
 	}()
 	select {
@@ -64,7 +64,7 @@ func TestLoginCancel(t *testing.T) {
 
 func TestLoginOpenerFails(t *testing.T) {
 	_, client := provider(t)
-	_, err := Login(context.Background(), client, func(string) error { return errors.New("no browser") }, time.Minute)
+	_, err := login(context.Background(), client, func(string) error { return errors.New("no browser") }, time.Minute)
 	if err == nil || !strings.Contains(err.Error(), "Copy the sign-in link") {
 		t.Fatalf("opener failure: %v", err)
 	}
@@ -73,7 +73,7 @@ func TestLoginOpenerFails(t *testing.T) {
 func TestLoginExchangeRefusesWrongClientSecret(t *testing.T) {
 	_, client := provider(t)
 	client.ClientSecret = "GOCSPX-reset-since"
-	_, err := Login(context.Background(), client, testpeer.Browse, 10*time.Second)
+	_, err := login(context.Background(), client, testpeer.Browse, 10*time.Second)
 	if !errors.Is(err, ErrInvalidClient) || !strings.Contains(err.Error(), "click Add secret") {
 		t.Fatalf("wrong secret: %v", err)
 	}
@@ -89,4 +89,9 @@ func queryOf(t *testing.T, raw, key string) string {
 		t.Fatal(err)
 	}
 	return req.URL.Query().Get(key)
+}
+
+// login is LoginThen with nothing to finish and the English page.
+func login(ctx context.Context, client google.Client, open Opener, timeout time.Duration) (Result, error) {
+	return LoginThen(ctx, client, open, timeout, nil, nil)
 }

@@ -44,7 +44,7 @@ const (
 	PageNoAnswer
 	// PageUsed: this sign-in has already been used.
 	PageUsed
-	// PageEnded: Login stopped waiting before the browser came back.
+	// PageEnded: LoginThen stopped waiting before the browser came back.
 	PageEnded
 )
 
@@ -67,7 +67,7 @@ type PageText struct {
 
 // Page words the browser's page for an outcome. The caller of LoginThen
 // supplies it in the language of its front end, as cli/oauth's caller does
-// with WriteSuccessHTML; Login keeps the page's look and escapes the words.
+// with WriteSuccessHTML; LoginThen keeps the page's look and escapes the words.
 // A nil Page is EnglishPage.
 type Page func(PageOutcome) PageText
 

@@ -38,7 +38,7 @@ var _ oauth2.TokenSource = (*TokenSource)(nil)
 // NewTokenSource returns a TokenSource for client that starts from tok (which
 // must hold the refresh token; its access token may be empty or expired).
 func NewTokenSource(ctx context.Context, client google.Client, tok *oauth2.Token, saver Saver) *TokenSource {
-	cfg := Config(client, "")
+	cfg := config(client, "")
 	ep := endpointOf(ctx, client.TokenURI)
 	return &TokenSource{ctx: ctx, project: client.ProjectID, base: cfg.TokenSource(withClient(ctx, ep), tok), saver: saver, last: tok, ep: ep}
 }
