@@ -26,7 +26,7 @@ type OAuthLogin struct {
 	Publishing account.Publishing
 	// Open overrides the engine's browser opener (the CLI's --no-browser prints the URL).
 	Open oauth.Opener
-	// Timeout bounds the wait for the browser (oauth.DefaultTimeout when zero).
+	// Timeout bounds the wait for the browser (5 minutes when zero).
 	Timeout time.Duration
 	// Page words the browser's page after the sign-in, in the front end's
 	// language (oauth.EnglishPage when nil).
