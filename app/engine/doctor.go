@@ -73,7 +73,8 @@ const doctorTimeout = 20 * time.Second
 // API is on in the client's project, that the signed-in address is the
 // mailbox's, and that Gmail's SMTP server accepts the login; for an app
 // password, the SMTP login only. Last, for OAuth, that the OAuth client was
-// used within Account.ClientIdle, since Google deletes idle clients.
+// used within the last 150 days (Account.ClientIdle), since Google deletes
+// idle clients.
 // It fails only when the account cannot be read.
 func (e *Engine) Doctor(ctx context.Context, addr string) ([]Check, error) {
 	a, err := e.accounts.Get(addr)
