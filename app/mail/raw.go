@@ -3,11 +3,9 @@ package mail
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	netmail "net/mail"
-	"net/textproto"
 	"slices"
 	"strings"
 
@@ -107,14 +105,7 @@ func deliverRaw(sc *smtp.Client, lg log.Logger, r Raw) error {
 	if _, err := w.Write(r.Data); err != nil {
 		return err
 	}
-	if err := w.Close(); err != nil {
-		var tp *textproto.Error
-		if errors.As(err, &tp) {
-			return err
-		}
-		return &afterDataError{err: err}
-	}
-	return nil
+	return closeData(w)
 }
 
 // SendRawAPI delivers the checked message through the Gmail API. The API

@@ -109,16 +109,19 @@ func deliver(sc *smtp.Client, lg log.Logger, c Checked, id string) error {
 	if err := WriteMessage(w, m, id, date); err != nil {
 		return err
 	}
-	// The whole message is out: a failure now, other than the server's own
-	// reply, leaves delivery uncertain.
-	if err := w.Close(); err != nil {
-		var tp *textproto.Error
-		if errors.As(err, &tp) {
-			return err
-		}
-		return &afterDataError{err: err}
+	return closeData(w)
+}
+
+// closeData ends DATA and reads the server's verdict. The whole message is
+// out: a failure now, other than the server's own reply, leaves delivery
+// uncertain (afterDataError).
+func closeData(w io.WriteCloser) error {
+	err := w.Close()
+	var tp *textproto.Error
+	if err == nil || errors.As(err, &tp) {
+		return err
 	}
-	return nil
+	return &afterDataError{err: err}
 }
 
 // afterDataError is a failure after the end of DATA was sent.
