@@ -234,7 +234,7 @@ func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 func (q *Queue) failed(it Item, err error) Item {
 	now := q.Now().UTC()
 	it.Attempts++
-	it.LastError = failureOf(err)
+	it.LastError = failureOf(err, it.Account)
 	it.State = Classify(err)
 	it.NextTry = now.Add(backoff(it.Attempts))
 	if it.State == StateHeld && it.HeldAt.IsZero() {

@@ -1,0 +1,100 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/secret"
+)
+
+// lockedKeyring answers as go-keyring does when the Secret Service's
+// collection is locked and its unlock prompt was dismissed; hung never
+// answers until released.
+type lockedKeyring struct{ release chan struct{} }
+
+func (k lockedKeyring) err() error {
+	if k.release != nil {
+		<-k.release
+	}
+	return errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
+}
+func (k lockedKeyring) Set(string, string, string) error   { return k.err() }
+func (k lockedKeyring) Get(string, string) (string, error) { return "", k.err() }
+func (k lockedKeyring) Delete(string, string) error        { return k.err() }
+
+// The failures a send meets most outside the server, a keyring that cannot
+// be used and an account mailkey does not have, are saved as facts and said
+// again in the words, key, data and action the send's error had: the file
+// holds none of them.
+func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
+	ctx := context.Background()
+	_, locked := secret.NewWithBackend(lockedKeyring{}, "mailkey-test", time.Second).Get(ctx, "ann@gmail.com", secret.AppPassword)
+	busBroken := secret.NewWithBackend(brokenBus{}, "mailkey-test", time.Second).Set(ctx, "ann@gmail.com", secret.AccessToken, "x")
+	hung := lockedKeyring{release: make(chan struct{})}
+	defer close(hung.release)
+	_, silent := secret.NewWithBackend(hung, "mailkey-test", 30*time.Millisecond).Get(ctx, "ann@gmail.com", secret.RefreshToken)
+	_, noAccount := account.NewStore(t.TempDir()).Get("ann@gmail.com")
+	cases := []struct {
+		name string
+		err  error
+		kind string
+	}{
+		{"keyring locked", locked, FailKeyring},
+		{"no session bus", busBroken, FailKeyring},
+		{"keyring silent", silent, FailKeyring},
+		{"no such account", noAccount, FailNoAccount},
+	}
+	q, _ := newQueue(t)
+	for _, c := range cases {
+		if !errors.Is(c.err, secret.ErrUnavailable) && !errors.Is(c.err, account.ErrNotFound) {
+			t.Fatalf("%s: %v", c.name, c.err)
+		}
+		it, err := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{"bob@example.com"}}, strings.NewReader("x"), c.err)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(filepath.Join(q.Dir(), it.ID+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := advice.TextOf(c.err)
+		for _, words := range []string{want.Key, want.What, want.Next, "keyring did not", "could not", `"what"`, `"key"`, "unlock correct collection"} {
+			if words != "" && strings.Contains(string(data), words) {
+				t.Errorf("%s: the file holds %q:\n%s", c.name, words, data)
+			}
+		}
+		read, err := q.Get(it.ID) // read back from the file
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := read.LastError.Text()
+		if read.LastError.Kind != c.kind || got.Key != want.Key || got.What != want.What || got.Next != want.Next ||
+			got.Action != want.Action || !reflect.DeepEqual(got.Data, want.Data) || read.LastError.Category != advice.CategoryOf(c.err) {
+			t.Errorf("%s: %+v said again as\n%+v\nwant\n%+v", c.name, read.LastError, got, want)
+		}
+		if got.Key == "" || strings.Contains(got.What, "last try failed") {
+			t.Errorf("%s: said in general words: %+v", c.name, got)
+		}
+	}
+}
+
+// brokenBus answers as go-keyring does without a session bus.
+type brokenBus struct{}
+
+func (brokenBus) Set(string, string, string) error {
+	return errors.New("dbus: couldn't determine address of session bus")
+}
+func (brokenBus) Get(string, string) (string, error) {
+	return "", errors.New("dbus: couldn't determine address of session bus")
+}
+func (brokenBus) Delete(string, string) error {
+	return errors.New("dbus: couldn't determine address of session bus")
+}
