@@ -12,6 +12,7 @@ import (
 
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/secret"
 )
 
@@ -30,8 +31,8 @@ func (k lockedKeyring) Set(string, string, string) error   { return k.err() }
 func (k lockedKeyring) Get(string, string) (string, error) { return "", k.err() }
 func (k lockedKeyring) Delete(string, string) error        { return k.err() }
 
-// The failures a send meets most outside the server, a keyring that cannot
-// be used and an account mailkey does not have, are saved as facts and said
+// The failures a send meets outside the server, a keyring that cannot be
+// used, an account mailkey does not have, the token refresh's lock, are saved as facts and said
 // again in the words, key, data and action the send's error had: the file
 // holds none of them.
 func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
@@ -51,10 +52,12 @@ func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
 		{"no session bus", busBroken, FailKeyring},
 		{"keyring silent", silent, FailKeyring},
 		{"no such account", noAccount, FailNoAccount},
+		{"token refresh locked", engine.TokenLock{Kind: engine.LockBusy, Timeout: 75 * time.Second}.Explain(), FailTokenLock},
+		{"no configuration directory", engine.TokenLock{Kind: engine.LockNoDir, Dir: "/home/ann/.config/mailkey"}.Explain(), FailTokenLock},
 	}
 	q, _ := newQueue(t)
 	for _, c := range cases {
-		if !errors.Is(c.err, secret.ErrUnavailable) && !errors.Is(c.err, account.ErrNotFound) {
+		if c.err == nil {
 			t.Fatalf("%s: %v", c.name, c.err)
 		}
 		it, err := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{"bob@example.com"}}, strings.NewReader("x"), c.err)

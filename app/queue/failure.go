@@ -34,6 +34,9 @@ const (
 	// FailKeyring: the system keyring could not be used (secret.Unavailable):
 	// locked, or no Secret Service answered.
 	FailKeyring = "keyring_unavailable"
+	// FailTokenLock: the token refresh could not take the lock that
+	// mailkey's processes share (engine.TokenLock).
+	FailTokenLock = "token_lock"
 	// FailOther: any other failure, of which only the category and the next
 	// action are kept; and the failure of a record written before kinds.
 	FailOther = "other"
@@ -53,6 +56,7 @@ type Failure struct {
 	Endpoint *oauth.Unreached    `json:"token_endpoint,omitempty"`
 	Missing  *engine.Missing     `json:"missing,omitempty"`
 	Keyring  *secret.Unavailable `json:"keyring,omitempty"`
+	Lock     *engine.TokenLock   `json:"token_lock,omitempty"`
 	Address  string              `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was;
@@ -76,6 +80,8 @@ func failureOf(err error, addr string) *Failure {
 		f.Kind, f.Missing = FailCredentialMissing, p
 	} else if p, ok := factsOf(err, secret.UnavailableOf); ok {
 		f.Kind, f.Keyring = FailKeyring, p
+	} else if p, ok := factsOf(err, engine.TokenLockOf); ok {
+		f.Kind, f.Lock = FailTokenLock, p
 	} else if advice.Same(err, account.NotFound(addr)) {
 		f.Kind, f.Address = FailNoAccount, addr
 	}
@@ -121,6 +127,8 @@ func (f *Failure) Text() advice.Text {
 		saved = some(f.Missing)
 	case FailKeyring:
 		saved = some(f.Keyring)
+	case FailTokenLock:
+		saved = some(f.Lock)
 	case FailNoAccount:
 		return advice.TextOf(account.NotFound(f.Address))
 	case FailAccountRemoved:
