@@ -32,7 +32,8 @@ func (k lockedKeyring) Get(string, string) (string, error) { return "", k.err() 
 func (k lockedKeyring) Delete(string, string) error        { return k.err() }
 
 // The failures a send meets outside the server, a keyring that cannot be
-// used, an account mailkey does not have, the token refresh's lock, are saved as facts and said
+// used, an account mailkey does not have, an accounts file that cannot be
+// read, the token refresh's lock, are saved as facts and said
 // again in the words, key, data and action the send's error had: the file
 // holds none of them.
 func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
@@ -43,6 +44,18 @@ func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
 	defer close(hung.release)
 	_, silent := secret.NewWithBackend(hung, "mailkey-test", 30*time.Millisecond).Get(ctx, "ann@gmail.com", secret.RefreshToken)
 	_, noAccount := account.NewStore(t.TempDir()).Get("ann@gmail.com")
+	accountsFile := func(content string, dir bool) error {
+		s := account.NewStore(t.TempDir())
+		if dir {
+			if err := os.MkdirAll(s.Path(), 0o700); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(s.Path(), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Get("ann@gmail.com")
+		return err
+	}
 	cases := []struct {
 		name string
 		err  error
@@ -52,6 +65,9 @@ func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
 		{"no session bus", busBroken, FailKeyring},
 		{"keyring silent", silent, FailKeyring},
 		{"no such account", noAccount, FailNoAccount},
+		{"accounts file damaged", accountsFile("garbage{", false), FailAccountsFile},
+		{"accounts file from a newer mailkey", accountsFile(`{"version": 99, "accounts": []}`, false), FailAccountsFile},
+		{"accounts file a folder", accountsFile("", true), FailAccountsFile},
 		{"token refresh locked", engine.TokenLock{Kind: engine.LockBusy, Timeout: 75 * time.Second}.Explain(), FailTokenLock},
 		{"no configuration directory", engine.TokenLock{Kind: engine.LockNoDir, Dir: "/home/ann/.config/mailkey"}.Explain(), FailTokenLock},
 	}

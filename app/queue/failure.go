@@ -37,6 +37,9 @@ const (
 	// FailTokenLock: the token refresh could not take the lock that
 	// mailkey's processes share (engine.TokenLock).
 	FailTokenLock = "token_lock"
+	// FailAccountsFile: the accounts file could not be read
+	// (account.Unreadable): damaged, from a newer mailkey, not a file.
+	FailAccountsFile = "accounts_file"
 	// FailOther: any other failure, of which only the category and the next
 	// action are kept; and the failure of a record written before kinds.
 	FailOther = "other"
@@ -57,6 +60,7 @@ type Failure struct {
 	Missing  *engine.Missing     `json:"missing,omitempty"`
 	Keyring  *secret.Unavailable `json:"keyring,omitempty"`
 	Lock     *engine.TokenLock   `json:"token_lock,omitempty"`
+	Accounts *account.Unreadable `json:"accounts_file,omitempty"`
 	Address  string              `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was;
@@ -65,7 +69,8 @@ type Failure struct {
 }
 
 // failureOf returns the facts of err, the failure of a try to send as the
-// account addr: those of app/mail, app/oauth, app/engine or app/secret when
+// account addr: those of app/mail, app/oauth, app/engine, app/secret or
+// app/account when
 // they say all that err says (an error worded around theirs, by the engine
 // say, is kept as FailOther).
 func failureOf(err error, addr string) *Failure {
@@ -82,6 +87,8 @@ func failureOf(err error, addr string) *Failure {
 		f.Kind, f.Keyring = FailKeyring, p
 	} else if p, ok := factsOf(err, engine.TokenLockOf); ok {
 		f.Kind, f.Lock = FailTokenLock, p
+	} else if p, ok := factsOf(err, account.UnreadableOf); ok {
+		f.Kind, f.Accounts = FailAccountsFile, p
 	} else if advice.Same(err, account.NotFound(addr)) {
 		f.Kind, f.Address = FailNoAccount, addr
 	}
@@ -129,6 +136,8 @@ func (f *Failure) Text() advice.Text {
 		saved = some(f.Keyring)
 	case FailTokenLock:
 		saved = some(f.Lock)
+	case FailAccountsFile:
+		saved = some(f.Accounts)
 	case FailNoAccount:
 		return advice.TextOf(account.NotFound(f.Address))
 	case FailAccountRemoved:
