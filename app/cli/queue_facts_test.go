@@ -2,7 +2,6 @@ package cli_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,18 +11,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/secret/secrettest"
 )
-
-// lockedKeyring answers as go-keyring does when the Secret Service's
-// collection is locked and the unlock prompt was dismissed.
-type lockedKeyring struct{}
-
-func (lockedKeyring) err() error {
-	return errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
-}
-func (k lockedKeyring) Set(string, string, string) error   { return k.err() }
-func (k lockedKeyring) Get(string, string) (string, error) { return "", k.err() }
-func (k lockedKeyring) Delete(string, string) error        { return k.err() }
 
 // A cron job's sendmail while the keyring is locked queues the message, and
 // 'mailkey queue' says why in the words sendmail used (as it did before the
@@ -34,7 +23,7 @@ func TestSendmailWithTheKeyringLockedSaysSoInTheQueue(t *testing.T) {
 	r.useState()
 	r.loginAnn(r.smtp.StartTLSURL())
 	real := r.keyring
-	r.eng.Use(engine.WithSecrets(secret.NewWithBackend(lockedKeyring{}, r.service, time.Second)))
+	r.eng.Use(engine.WithSecrets(secret.NewWithBackend(secrettest.Locked{}, r.service, time.Second)))
 
 	const what = "could not read the app password of " + ann + " from the system keyring (it refused the request)"
 	res := r.run(cronMail, "sendmail", "-t", "-i")

@@ -14,22 +14,8 @@ import (
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/secret/secrettest"
 )
-
-// lockedKeyring answers as go-keyring does when the Secret Service's
-// collection is locked and its unlock prompt was dismissed; hung never
-// answers until released.
-type lockedKeyring struct{ release chan struct{} }
-
-func (k lockedKeyring) err() error {
-	if k.release != nil {
-		<-k.release
-	}
-	return errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
-}
-func (k lockedKeyring) Set(string, string, string) error   { return k.err() }
-func (k lockedKeyring) Get(string, string) (string, error) { return "", k.err() }
-func (k lockedKeyring) Delete(string, string) error        { return k.err() }
 
 // The failures a send meets outside the server, a keyring that cannot be
 // used, an account mailkey does not have, an accounts file that cannot be
@@ -38,9 +24,9 @@ func (k lockedKeyring) Delete(string, string) error        { return k.err() }
 // holds none of them.
 func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
 	ctx := context.Background()
-	_, locked := secret.NewWithBackend(lockedKeyring{}, "mailkey-test", time.Second).Get(ctx, "ann@gmail.com", secret.AppPassword)
+	_, locked := secret.NewWithBackend(secrettest.Locked{}, "mailkey-test", time.Second).Get(ctx, "ann@gmail.com", secret.AppPassword)
 	busBroken := secret.NewWithBackend(brokenBus{}, "mailkey-test", time.Second).Set(ctx, "ann@gmail.com", secret.AccessToken, "x")
-	hung := lockedKeyring{release: make(chan struct{})}
+	hung := hungKeyring{release: make(chan struct{})}
 	defer close(hung.release)
 	_, silent := secret.NewWithBackend(hung, "mailkey-test", 30*time.Millisecond).Get(ctx, "ann@gmail.com", secret.RefreshToken)
 	_, noAccount := account.NewStore(t.TempDir()).Get("ann@gmail.com")
@@ -103,6 +89,17 @@ func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
 			t.Errorf("%s: said in general words: %+v", c.name, got)
 		}
 	}
+}
+
+// hungKeyring never answers a read until released.
+type hungKeyring struct {
+	secrettest.Locked
+	release chan struct{}
+}
+
+func (k hungKeyring) Get(string, string) (string, error) {
+	<-k.release
+	return "", errors.New("released")
 }
 
 // brokenBus answers as go-keyring does without a session bus.
