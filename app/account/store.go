@@ -385,13 +385,13 @@ func (s *Store) read() (file, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return file{Version: SchemaVersion}, nil
 	case errors.Is(err, localfile.ErrIsDir):
-		return file{}, Unreadable{Kind: UnreadableIsDir, Path: s.Path()}.explain(storage(err))
+		return file{}, Unreadable{Kind: unreadableIsDir, Path: s.Path()}.explain(storage(err))
 	case errors.Is(err, localfile.ErrNotRegular):
-		return file{}, Unreadable{Kind: UnreadableIrregular, Path: s.Path()}.explain(storage(err))
+		return file{}, Unreadable{Kind: unreadableIrregular, Path: s.Path()}.explain(storage(err))
 	case errors.Is(err, localfile.ErrTooLarge):
 		return file{}, s.damagedErr(err)
 	case err != nil:
-		return file{}, Unreadable{Kind: UnreadableRead, Path: s.Path()}.explain(storage(err))
+		return file{}, Unreadable{Kind: unreadableRead, Path: s.Path()}.explain(storage(err))
 	}
 	f, err := parse(data)
 	if errors.Is(err, ErrCorrupt) {
@@ -408,14 +408,14 @@ func parse(data []byte) (file, error) {
 		return file{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if f.Version > SchemaVersion {
-		return file{}, Unreadable{Kind: UnreadableNewer, Version: f.Version}.explain(ErrNewerSchema)
+		return file{}, Unreadable{Kind: unreadableNewer, Version: f.Version}.explain(ErrNewerSchema)
 	}
 	return f, nil
 }
 
 // damagedErr is the ErrCorrupt error, whose advice promises what Commit does.
 func (s *Store) damagedErr(cause error) error {
-	return Unreadable{Kind: UnreadableDamaged, Path: s.Path()}.explain(cause)
+	return Unreadable{Kind: unreadableDamaged, Path: s.Path()}.explain(cause)
 }
 
 // write replaces the file atomically (see package atomicfile).

@@ -11,11 +11,11 @@ import (
 // The kinds of an accounts file that could not be read (Unreadable.Kind):
 // stable names, saved in files.
 const (
-	UnreadableDamaged   = "damaged"
-	UnreadableIsDir     = "is_dir"
-	UnreadableIrregular = "not_regular"
-	UnreadableRead      = "read_failed"
-	UnreadableNewer     = "newer_schema"
+	unreadableDamaged   = "damaged"
+	unreadableIsDir     = "is_dir"
+	unreadableIrregular = "not_regular"
+	unreadableRead      = "read_failed"
+	unreadableNewer     = "newer_schema"
 )
 
 // Unreadable is an accounts file that could not be read, as facts: why,
@@ -30,9 +30,9 @@ type Unreadable struct {
 // Explain words u as the read's error did, and carries u as it did.
 func (u Unreadable) Explain() error {
 	switch u.Kind {
-	case UnreadableDamaged:
+	case unreadableDamaged:
 		return u.explain(ErrCorrupt)
-	case UnreadableNewer:
+	case unreadableNewer:
 		return u.explain(ErrNewerSchema)
 	}
 	return u.explain(storage(errors.New(u.Kind)))
@@ -45,15 +45,15 @@ func UnreadableOf(err error) (Unreadable, bool) { return advice.FactsOf[Unreadab
 func (u Unreadable) explain(err error) error {
 	var e *advice.Error
 	switch u.Kind {
-	case UnreadableIsDir:
+	case unreadableIsDir:
 		e = advice.Keyed(err, "account.path_is_dir", advice.Data{"Path": u.Path},
 			"{{.Path}} is a folder, where mailkey's accounts file should be",
 			"Move or rename that folder, then try again: mailkey then starts a new accounts file")
-	case UnreadableIrregular:
+	case unreadableIrregular:
 		e = advice.Keyed(err, "account.not_regular", advice.Data{"Path": u.Path},
 			"{{.Path}} is not a regular file (it is a device, a named pipe or a link to one), where mailkey's accounts file should be",
 			"Move it away, then try again: mailkey then starts a new accounts file")
-	case UnreadableDamaged:
+	case unreadableDamaged:
 		if !errors.Is(err, ErrCorrupt) {
 			err = fmt.Errorf("%w: %v", ErrCorrupt, err)
 		}
@@ -62,7 +62,7 @@ func (u Unreadable) explain(err error) error {
 			"the accounts file {{.Path}} is damaged",
 			"Add your accounts again: mailkey then keeps the damaged file as {{.Backup}} and starts a new one. "+
 				"Your secrets are still in the keyring")
-	case UnreadableNewer:
+	case unreadableNewer:
 		e = advice.Keyed(err, "account.newer_schema", advice.Data{"Version": u.Version, "Supported": SchemaVersion},
 			"the accounts file was written by a newer mailkey (format {{.Version}}, this one reads {{.Supported}})",
 			"Update mailkey")
