@@ -12,8 +12,11 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/queue"
+	"github.com/mailkey-app/mailkey/app/secret"
+	"github.com/mailkey-app/mailkey/app/secret/secrettest"
 )
 
 // relayHarness is a harness with an app-password account, a state dir of
@@ -152,7 +155,8 @@ func TestRelayPanelQueue(t *testing.T) {
 }
 
 // In French, the queue's list says each message's state and why its last
-// try failed in French, worded again from the failure's facts.
+// try failed in French, worded again from the failure's facts: a server's
+// reply, a locked keyring, an account mailkey does not have.
 func TestRelayPanelQueueInFrench(t *testing.T) {
 	h, _ := relayHarness(t)
 	useLanguage("fr")
@@ -165,10 +169,14 @@ func TestRelayPanelQueueInFrench(t *testing.T) {
 	// The errors of app/mail, which the queue keeps as facts.
 	down := mail.Failure{Kind: mail.FailCannotConnect, Host: "127.0.0.1", Port: 1}.Explain()
 	refused := mail.Explain(mail.Reply{Code: 535, Enhanced: "5.7.8"}, false)
+	// A locked keyring and an unknown account, as the keyring's store and
+	// the accounts store word them.
+	_, locked := secret.NewWithBackend(secrettest.Locked{}, "mailkey-test", time.Second).Get(context.Background(), ann, secret.AppPassword)
+	_, gone := account.NewStore(t.TempDir()).Get(ann)
 	for _, c := range []struct {
 		to  string
 		err error
-	}{{"bob@example.com", down}, {"carol@example.com", refused}} {
+	}{{"bob@example.com", down}, {"carol@example.com", refused}, {"dan@example.com", locked}, {"erin@example.com", gone}} {
 		if _, err := q.AddFailed(queue.Item{Account: ann, From: ann, To: []string{c.to}}, strings.NewReader("Subject: waiting\r\n\r\nx\r\n"), c.err); err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +188,9 @@ func TestRelayPanelQueueInFrench(t *testing.T) {
 	}
 	all := strings.Join(lines, "\n")
 	for _, want := range []string{"En attente : bob@example.com — impossible de se connecter à 127.0.0.1:1",
-		"Retenu : carol@example.com — Gmail n'a pas accepté l'adresse et le mot de passe d'application (535 5.7.8)"} {
+		"Retenu : carol@example.com — Gmail n'a pas accepté l'adresse et le mot de passe d'application (535 5.7.8)",
+		"dan@example.com — impossible de lire le mot de passe d'application de " + ann + " dans le trousseau du système (il a refusé la demande)",
+		"erin@example.com — mailkey n'a pas de compte " + ann} {
 		if !strings.Contains(all, want) {
 			t.Errorf("queue %q, want %q", lines, want)
 		}

@@ -385,18 +385,13 @@ func (s *Store) read() (file, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return file{Version: schemaVersion}, nil
 	case errors.Is(err, localfile.ErrIsDir):
-		return file{}, advice.Keyed(storage(err), "account.path_is_dir", advice.Data{"Path": s.Path()},
-			"{{.Path}} is a folder, where mailkey's accounts file should be",
-			"Move or rename that folder, then try again: mailkey then starts a new accounts file")
+		return file{}, Unreadable{Kind: unreadableIsDir, Path: s.Path()}.explain(storage(err))
 	case errors.Is(err, localfile.ErrNotRegular):
-		return file{}, advice.Keyed(storage(err), "account.not_regular", advice.Data{"Path": s.Path()},
-			"{{.Path}} is not a regular file (it is a device, a named pipe or a link to one), where mailkey's accounts file should be",
-			"Move it away, then try again: mailkey then starts a new accounts file")
+		return file{}, Unreadable{Kind: unreadableIrregular, Path: s.Path()}.explain(storage(err))
 	case errors.Is(err, localfile.ErrTooLarge):
 		return file{}, s.damagedErr(err)
 	case err != nil:
-		return file{}, advice.Keyed(storage(err), "account.read_failed", advice.Data{"Path": s.Path()},
-			"cannot read {{.Path}}", "Check the file's permissions")
+		return file{}, Unreadable{Kind: unreadableRead, Path: s.Path()}.explain(storage(err))
 	}
 	f, err := parse(data)
 	if errors.Is(err, ErrCorrupt) {
@@ -413,23 +408,14 @@ func parse(data []byte) (file, error) {
 		return file{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
 	}
 	if f.Version > schemaVersion {
-		return file{}, advice.Keyed(ErrNewerSchema, "account.newer_schema", advice.Data{"Version": f.Version, "Supported": schemaVersion},
-			"the accounts file was written by a newer mailkey (format {{.Version}}, this one reads {{.Supported}})",
-			"Update mailkey")
+		return file{}, Unreadable{Kind: unreadableNewer, Version: f.Version}.explain(ErrNewerSchema)
 	}
 	return f, nil
 }
 
 // damagedErr is the ErrCorrupt error, whose advice promises what Commit does.
 func (s *Store) damagedErr(cause error) error {
-	if !errors.Is(cause, ErrCorrupt) {
-		cause = fmt.Errorf("%w: %v", ErrCorrupt, cause)
-	}
-	return advice.Keyed(cause, "account.damaged",
-		advice.Data{"Path": s.Path(), "Backup": filepath.Join(s.dir, BackupPrefix+"<date>")},
-		"the accounts file {{.Path}} is damaged",
-		"Add your accounts again: mailkey then keeps the damaged file as {{.Backup}} and starts a new one. "+
-			"Your secrets are still in the keyring")
+	return Unreadable{Kind: unreadableDamaged, Path: s.Path()}.explain(cause)
 }
 
 // write replaces the file atomically (see package atomicfile).

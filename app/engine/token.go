@@ -53,8 +53,7 @@ const TokensLockFile = "tokens.lock"
 func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 	dir := e.accounts.Dir()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, advice.Keyed(err, "engine.config_dir", advice.Data{"Dir": dir},
-			"cannot create the configuration directory {{.Dir}}", "Check its permissions and free disk space")
+		return nil, TokenLock{Kind: LockNoDir, Dir: dir}.explain(err)
 	}
 	l := flock.New(filepath.Join(dir, TokensLockFile))
 	// The holder's refresh ends within the token timeout and its save within
@@ -67,8 +66,7 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 		return nil, ctx.Err()
 	}
 	if err != nil || !ok {
-		return nil, advice.Keyed(fmt.Errorf("lock %s: %v", l.Path(), err), "engine.tokens_locked", advice.Data{"Timeout": wait},
-			"another mailkey kept the token refresh locked for more than {{.Timeout}}", "Try again in a moment")
+		return nil, TokenLock{Kind: LockBusy, Timeout: wait}.explain(fmt.Errorf("lock %s: %v", l.Path(), err))
 	}
 	return func() { _ = l.Unlock() }, nil
 }

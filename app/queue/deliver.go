@@ -9,12 +9,9 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
-	"github.com/mailkey-app/mailkey/app/oauth"
-	"github.com/mailkey-app/mailkey/app/secret"
 )
 
 // Sender is what delivery needs from the engine; *engine.Engine has it.
@@ -40,18 +37,30 @@ const lockFile = ".deliver.lock"
 // account needs a new sign-in, StateFailed when the server or the message
 // rules out any later success. What is not known to be permanent is retried:
 // a message is never given up on by guess.
+//
+// The error's category decides (advice.CategoryOf): Auth is held; Usage (the
+// message as given) and NoAccount are failed; the rest (Temporary, Keyring,
+// Storage and Failure) is queued, except the failures known to be for good
+// (failedForGood), which a category cannot tell from a passing failure.
 func Classify(err error) string {
-	is := func(targets ...error) bool { return advice.IsAny(err, targets...) }
-	switch {
-	case is(oauth.ErrNeedsSignIn, oauth.ErrInvalidClient, oauth.ErrScopeNotGranted, mail.ErrTokenRejected,
-		mail.ErrAuthRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired, secret.ErrNotFound):
+	switch advice.CategoryOf(err) {
+	case advice.Auth:
 		return StateHeld
-	case is(mail.ErrRejected, mail.ErrTooBig, mail.ErrBlocked, mail.ErrTooManyRecipients, mail.ErrNoMailbox, mail.ErrInvalidAddress, mail.ErrNoRecipient, mail.ErrHeaderInjection,
-		mail.ErrBadEndpoint, mail.ErrAPIDisabled, account.ErrNotFound, engine.ErrBadTransport, ErrDamaged):
+	case advice.Usage, advice.NoAccount:
+		return StateFailed
+	}
+	if advice.IsAny(err, failedForGood...) {
 		return StateFailed
 	}
 	return StateQueued
 }
+
+// failedForGood are the failures, of category advice.Failure, that no later
+// try can cure: the server refused the message for good, the account has no
+// Gmail mailbox or its project has the Gmail API disabled (a change only the
+// person can make, after which 'mailkey queue retry' sends it), or the
+// message's file in the queue is damaged.
+var failedForGood = []error{mail.ErrRejected, mail.ErrNoMailbox, mail.ErrAPIDisabled, ErrDamaged}
 
 // backoff is the wait before try n+1 after n failed tries: 30 seconds,
 // doubling, at most an hour.
@@ -225,7 +234,7 @@ func (q *Queue) try(ctx context.Context, s Sender, it Item) (Item, error) {
 func (q *Queue) failed(it Item, err error) Item {
 	now := q.Now().UTC()
 	it.Attempts++
-	it.LastError = failureOf(err)
+	it.LastError = failureOf(err, it.Account)
 	it.State = Classify(err)
 	it.NextTry = now.Add(backoff(it.Attempts))
 	if it.State == StateHeld && it.HeldAt.IsZero() {

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/oauth"
+	"github.com/mailkey-app/mailkey/app/secret"
 )
 
 // The kinds of a message's last failure (Failure.Kind): stable names, saved
@@ -26,6 +28,18 @@ const (
 	FailCredentialMissing = "credential_missing"
 	// FailAccountRemoved: the account (Address) was removed from mailkey.
 	FailAccountRemoved = "account_removed"
+	// FailNoAccount: mailkey had no account Address when the message was
+	// sent (account.NotFound): removed by another program, say.
+	FailNoAccount = "no_account"
+	// FailKeyring: the system keyring could not be used (secret.Unavailable):
+	// locked, or no Secret Service answered.
+	FailKeyring = "keyring_unavailable"
+	// FailTokenLock: the token refresh could not take the lock that
+	// mailkey's processes share (engine.TokenLock).
+	FailTokenLock = "token_lock"
+	// FailAccountsFile: the accounts file could not be read
+	// (account.Unreadable): damaged, from a newer mailkey, not a file.
+	FailAccountsFile = "accounts_file"
 	// FailOther: any other failure, of which only the category and the next
 	// action are kept; and the failure of a record written before kinds.
 	FailOther = "other"
@@ -37,35 +51,69 @@ const (
 // English with its key, for the CLI to print and the GUI to translate:
 // the queue's files hold no sentence and no translation key.
 type Failure struct {
-	Kind     string           `json:"kind"`
-	Category advice.Category  `json:"category"`
-	Action   advice.Action    `json:"action,omitempty"`
-	Send     *mail.Failure    `json:"send,omitempty"`
-	Google   *oauth.Refusal   `json:"google,omitempty"`
-	Endpoint *oauth.Unreached `json:"token_endpoint,omitempty"`
-	Missing  *engine.Missing  `json:"missing,omitempty"`
-	Address  string           `json:"address,omitempty"`
+	Kind     string              `json:"kind"`
+	Category advice.Category     `json:"category"`
+	Action   advice.Action       `json:"action,omitempty"`
+	Send     *mail.Failure       `json:"send,omitempty"`
+	Google   *oauth.Refusal      `json:"google,omitempty"`
+	Endpoint *oauth.Unreached    `json:"token_endpoint,omitempty"`
+	Missing  *engine.Missing     `json:"missing,omitempty"`
+	Keyring  *secret.Unavailable `json:"keyring,omitempty"`
+	Lock     *engine.TokenLock   `json:"token_lock,omitempty"`
+	Accounts *account.Unreadable `json:"accounts_file,omitempty"`
+	Address  string              `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was;
 	// it is not saved again (the record becomes FailOther).
 	old *advice.Text
 }
 
-// failureOf returns the facts of err, the failure of a try: those of app/mail
-// or app/oauth when they say all that err says (an error worded around
-// theirs, by the engine say, is kept as FailOther).
-func failureOf(err error) *Failure {
+// failureOf returns the facts of err, the failure of a try to send as the
+// account addr: those of app/mail, app/oauth, app/engine, app/secret or
+// app/account when
+// they say all that err says (an error worded around theirs, by the engine
+// say, is kept as FailOther).
+func failureOf(err error, addr string) *Failure {
 	f := &Failure{Kind: FailOther, Category: advice.CategoryOf(err), Action: advice.TextOf(err).Action}
-	if sf, ok := mail.FailureOf(err); ok && advice.Same(err, sf.Explain()) {
-		f.Kind, f.Send = FailSend, &sf
-	} else if r, ok := oauth.RefusalOf(err); ok && advice.Same(err, r.Explain()) {
-		f.Kind, f.Google = FailSignIn, &r
-	} else if u, ok := oauth.UnreachedOf(err); ok && advice.Same(err, u.Explain()) {
-		f.Kind, f.Endpoint = FailTokenEndpoint, &u
-	} else if m, ok := engine.MissingOf(err); ok && advice.Same(err, m.Explain()) {
-		f.Kind, f.Missing = FailCredentialMissing, &m
+	if p, ok := factsOf(err, mail.FailureOf); ok {
+		f.Kind, f.Send = FailSend, p
+	} else if p, ok := factsOf(err, oauth.RefusalOf); ok {
+		f.Kind, f.Google = FailSignIn, p
+	} else if p, ok := factsOf(err, oauth.UnreachedOf); ok {
+		f.Kind, f.Endpoint = FailTokenEndpoint, p
+	} else if p, ok := factsOf(err, engine.MissingOf); ok {
+		f.Kind, f.Missing = FailCredentialMissing, p
+	} else if p, ok := factsOf(err, secret.UnavailableOf); ok {
+		f.Kind, f.Keyring = FailKeyring, p
+	} else if p, ok := factsOf(err, engine.TokenLockOf); ok {
+		f.Kind, f.Lock = FailTokenLock, p
+	} else if p, ok := factsOf(err, account.UnreadableOf); ok {
+		f.Kind, f.Accounts = FailAccountsFile, p
+	} else if advice.Same(err, account.NotFound(addr)) {
+		f.Kind, f.Address = FailNoAccount, addr
 	}
 	return f
+}
+
+// explainer is the facts of a failure, which word it again.
+type explainer interface{ Explain() error }
+
+// factsOf returns the facts of type T that err carries (found by of), when
+// they word err again in full.
+func factsOf[T explainer](err error, of func(error) (T, bool)) (*T, bool) {
+	v, ok := of(err)
+	if !ok || !advice.Same(err, v.Explain()) {
+		return nil, false
+	}
+	return &v, true
+}
+
+// some is p as an explainer, nil when p is.
+func some[T explainer](p *T) explainer {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // Text is the failure in English, with the key of its translations: the
@@ -74,29 +122,33 @@ func (f *Failure) Text() advice.Text {
 	if f.old != nil {
 		return *f.old
 	}
+	var saved explainer
 	switch f.Kind {
 	case FailSend:
-		if f.Send != nil {
-			if err := f.Send.Explain(); err != nil {
-				return advice.TextOf(err)
-			}
-		}
+		saved = some(f.Send)
 	case FailSignIn:
-		if f.Google != nil {
-			return advice.TextOf(f.Google.Explain())
-		}
+		saved = some(f.Google)
 	case FailTokenEndpoint:
-		if f.Endpoint != nil {
-			return advice.TextOf(f.Endpoint.Explain())
-		}
+		saved = some(f.Endpoint)
 	case FailCredentialMissing:
-		if f.Missing != nil {
-			return advice.TextOf(f.Missing.Explain())
-		}
+		saved = some(f.Missing)
+	case FailKeyring:
+		saved = some(f.Keyring)
+	case FailTokenLock:
+		saved = some(f.Lock)
+	case FailAccountsFile:
+		saved = some(f.Accounts)
+	case FailNoAccount:
+		return advice.TextOf(account.NotFound(f.Address))
 	case FailAccountRemoved:
 		return advice.Explain("queue.account_removed", advice.Data{"Address": f.Address},
 			"the account {{.Address}} was removed from mailkey",
 			"Add it again with 'mailkey login' and 'mailkey queue retry --all', or drop the message with 'mailkey queue drop ID'")
+	}
+	if saved != nil {
+		if err := saved.Explain(); err != nil {
+			return advice.TextOf(err)
+		}
 	}
 	return f.otherText()
 }

@@ -146,14 +146,15 @@ func (s *Store) DeleteAll(ctx context.Context, account string) error {
 	return first
 }
 
-// action is what a keyring call does, for its error message.
-type action int
+// action is what a keyring call does, for its error message: a stable
+// name, saved with an Unavailable.
+type action string
 
 const (
-	reading action = iota
-	saving
-	deleting
-	checking
+	reading  action = "read"
+	saving   action = "save"
+	deleting action = "delete"
+	checking action = "check"
 )
 
 // do runs op, which does act on the secret of kind k for account, with the
@@ -170,9 +171,8 @@ func (s *Store) do(ctx context.Context, act action, account string, k Kind, op f
 		if errors.Is(ctx.Err(), context.Canceled) {
 			return ctx.Err()
 		}
-		return advice.Keyed(fmt.Errorf("%w: no answer within %s", ErrUnavailable, s.timeout), "secret.no_answer",
-			advice.Data{"Timeout": s.timeout.String(), "Fix": unlockAdvice()},
-			"the system keyring did not answer within {{.Timeout}}", "{{.Fix}}")
+		u := Unavailable{Act: string(act), Secret: k, Account: account, Timeout: s.timeout}
+		return u.explain(fmt.Errorf("%w: no answer within %s", ErrUnavailable, s.timeout))
 	}
 }
 
@@ -186,39 +186,46 @@ func mapErr(act action, account string, k Kind, err error) error {
 		return advice.Keyed(ErrTooLarge, "secret.refused_too_large", nil,
 			"the keyring refused the secret as too large", "This is a bug in mailkey; please report it")
 	}
-	wrapped := fmt.Errorf("%w: %v", ErrUnavailable, err)
-	switch act {
-	case saving:
-		return advice.Keyed(wrapped, "secret.save_failed",
-			advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
-			"could not save the {{.Secret}} of {{.Account}} in the system keyring ({{.Cause}})", "{{.Fix}}")
-	case checking:
-		return advice.Keyed(wrapped, "secret.check_failed", advice.Data{"Cause": cause(err), "Fix": unlockAdvice()},
-			"the system keyring, where mailkey must keep this account's secrets, is not available ({{.Cause}})", "{{.Fix}}")
-	case deleting:
-		return advice.Keyed(wrapped, "secret.delete_failed",
-			advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
-			"could not delete the {{.Secret}} of {{.Account}} from the system keyring ({{.Cause}})", "{{.Fix}}")
-	}
-	return advice.Keyed(wrapped, "secret.read_failed",
-		advice.Data{"Secret": k.words(), "Account": account, "Cause": cause(err), "Fix": unlockAdvice()},
-		"could not read the {{.Secret}} of {{.Account}} from the system keyring ({{.Cause}})", "{{.Fix}}")
+	u := Unavailable{Act: string(act), Secret: k, Account: account, Cause: causeOf(err)}
+	return u.explain(fmt.Errorf("%w: %v", ErrUnavailable, err))
 }
 
 // The functions below return pieces of a message as advice.Text values, to
 // fill advice.Data: their English text is their What, and the GUI shows them
 // in its own language.
 
-// cause names the likely reason a keyring call failed, without details that
-// could hold data.
-func cause(err error) advice.Text {
+// The likely reasons a keyring call failed (Unavailable.Cause): stable
+// names, saved in files.
+const (
+	causeNoService = "no_service"
+	causeNoBus     = "no_bus"
+	causeLocked    = "locked"
+	causeRefused   = "refused"
+)
+
+// causeOf names the likely reason a keyring call failed, without details
+// that could hold data.
+func causeOf(err error) string {
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "ServiceUnknown"), strings.Contains(s, "org.freedesktop.secrets"):
-		return advice.Explain("secret.cause_no_service", nil, "no Secret Service is running", "")
+		return causeNoService
 	case strings.Contains(s, "dbus"), strings.Contains(s, "D-Bus"), strings.Contains(s, "connect"), strings.Contains(s, "no such file"):
-		return advice.Explain("secret.cause_no_bus", nil, "no session bus to reach it", "")
+		return causeNoBus
 	case strings.Contains(s, "ocked"), strings.Contains(s, "ismissed"), strings.Contains(s, "rompt"):
+		return causeLocked
+	}
+	return causeRefused
+}
+
+// cause words a reason named by causeOf.
+func cause(name string) advice.Text {
+	switch name {
+	case causeNoService:
+		return advice.Explain("secret.cause_no_service", nil, "no Secret Service is running", "")
+	case causeNoBus:
+		return advice.Explain("secret.cause_no_bus", nil, "no session bus to reach it", "")
+	case causeLocked:
 		return advice.Explain("secret.cause_locked", nil, "it is locked or the unlock prompt was dismissed", "")
 	}
 	return advice.Explain("secret.cause_refused", nil, "it refused the request", "")

@@ -6,6 +6,7 @@
 package secrettest
 
 import (
+	"errors"
 	"os"
 	"runtime"
 	"sync"
@@ -85,3 +86,22 @@ func RequireSecretService(t testing.TB) {
 			"run it with 'make test' (or .ci/with-keyring go test ./app/engine/...)")
 	}
 }
+
+// Locked is a keyring backend that refuses every request as go-keyring
+// does when the Secret Service's collection is locked and its unlock
+// prompt was dismissed (secret_service.Unlock's error): for tests of what
+// mailkey says then.
+type Locked struct{}
+
+func (Locked) err() error {
+	return errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
+}
+
+// Set refuses.
+func (k Locked) Set(string, string, string) error { return k.err() }
+
+// Get refuses.
+func (k Locked) Get(string, string) (string, error) { return "", k.err() }
+
+// Delete refuses.
+func (k Locked) Delete(string, string) error { return k.err() }
