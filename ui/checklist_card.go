@@ -24,7 +24,7 @@ type checklistCard struct {
 	// flag shows why an account's health checks found the step not done.
 	flag       *fyne.Container
 	flagReason *widget.Label
-	flagged    setup.Flag // the finding on show, as saved; zero for none
+	flagged    setup.Flag // the finding on show, as loaded (an old file's sentence too); zero for none
 }
 
 // setFlag shows what a health check found as the step's warning line,
@@ -40,15 +40,18 @@ func (c *checklistCard) setFlag(f setup.Flag) {
 	c.flag.Show()
 }
 
-// flagText words a flag: the finding when this mailkey knows it, else (an
-// old file's sentence, a newer mailkey's finding) that a check found the
-// step not done.
+// flagText words a flag: the finding when this mailkey knows it, an old
+// file's flag with its sentence as it was saved, else (a newer mailkey's
+// finding) that a check found the step not done.
 func flagText(f setup.Flag) string {
-	found, ok := engine.FindingText(f)
-	if !ok {
-		return tr("checklist.flagged_unknown", "An account's health check found this step not done.")
+	what := f.OldSentence()
+	if what == "" {
+		found, ok := engine.FindingText(f)
+		if !ok {
+			return tr("checklist.flagged_unknown", "An account's health check found this step not done.")
+		}
+		what, _ = localText(found)
 	}
-	what, _ := localText(found)
 	return tr("checklist.flagged", "The health check of your account found this step not done: {{.Reason}}",
 		map[string]any{"Reason": sentence(what)})
 }

@@ -112,30 +112,40 @@ func TestChecklistFlagFollowsTheLanguage(t *testing.T) {
 }
 
 // TestChecklistShowsAnOldFilesFlag: a setup.json written before flags were
-// typed holds the finding's English sentence. The checklist shows that a
-// health check found the step not done, in the current language, and its
-// next save writes the typed flag without the sentence.
+// typed holds the finding's English sentence. The checklist shows it as
+// before, in the current language's line around the saved sentence, and its
+// saves keep it as it was, until a health check's new finding replaces it
+// with the typed flag. A finding of a newer mailkey shows that a check found
+// the step not done.
 func TestChecklistShowsAnOldFilesFlag(t *testing.T) {
 	h := newHarness(t)
 	path := filepath.Join(h.eng.Dir(), "setup.json")
-	old := `{"done":{"project":true},"step":"gmail-api","flagged":{"gmail-api":"The Gmail API is turned off in your Google Cloud project (my-mail-4711)"}}`
+	const oldSentence = "The Gmail API is turned off in your Google Cloud project (my-mail-4711)"
+	old := `{"done":{"project":true},"step":"gmail-api","flagged":{"gmail-api":"` + oldSentence + `","scopes":{"finding":"from_a_newer_mailkey"}}}`
 	if err := os.MkdirAll(h.eng.Dir(), 0o700); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	api := showChecklistIn(h, h.g).cards[1]
-	if !api.flag.Visible() || api.flagReason.Text != "An account's health check found this step not done." {
-		t.Fatalf("old flag in English: shown %v, %q", api.flag.Visible(), api.flagReason.Text)
+	c := showChecklistIn(h, h.g)
+	api, scopes := c.cards[1], cardOf(t, c, "scopes")
+	if want := "The health check of your account found this step not done: " + oldSentence + "."; !api.flag.Visible() || api.flagReason.Text != want {
+		t.Fatalf("old flag in English: shown %v, %q, want %q", api.flag.Visible(), api.flagReason.Text, want)
+	}
+	if !scopes.flag.Visible() || scopes.flagReason.Text != "An account's health check found this step not done." {
+		t.Fatalf("a newer mailkey's flag in English: shown %v, %q", scopes.flag.Visible(), scopes.flagReason.Text)
 	}
 
 	useLanguage("fr")
 	t.Cleanup(func() { useLanguage("en") })
-	c := showChecklistIn(h, h.g)
+	c = showChecklistIn(h, h.g)
 	api = c.cards[1]
-	if !api.flag.Visible() || api.flagReason.Text != "La vérification de l'état d'un compte a trouvé cette étape non faite." {
-		t.Fatalf("old flag in French: shown %v, %q", api.flag.Visible(), api.flagReason.Text)
+	if want := "La vérification de l'état de votre compte a trouvé cette étape non faite : " + oldSentence + "."; !api.flag.Visible() || api.flagReason.Text != want {
+		t.Fatalf("old flag in French: shown %v, %q, want %q", api.flag.Visible(), api.flagReason.Text, want)
+	}
+	if scopes := cardOf(t, c, "scopes"); scopes.flagReason.Text != "La vérification de l'état d'un compte a trouvé cette étape non faite." {
+		t.Fatalf("a newer mailkey's flag in French: %q", scopes.flagReason.Text)
 	}
 	test.Tap(c.nav.next)
 	h.settle()
@@ -143,7 +153,34 @@ func TestChecklistShowsAnOldFilesFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(saved), "turned off") || !strings.Contains(string(saved), `"finding": "unknown"`) {
-		t.Fatalf("the checklist's save kept the old sentence:\n%s", saved)
+	if !strings.Contains(string(saved), `"gmail-api": "`+oldSentence+`"`) || !strings.Contains(string(saved), `"finding": "from_a_newer_mailkey"`) {
+		t.Fatalf("the checklist's save did not keep the flags as they were:\n%s", saved)
 	}
+
+	// A health check's new finding replaces the old sentence with the typed flag.
+	useLanguage("en")
+	signInOAuth(t, h)
+	checkHealthWithAPI(t, h, false)
+	api = showChecklistIn(h, h.g).cards[1]
+	if !strings.Contains(api.flagReason.Text, "The Gmail API is turned off in your Google Cloud project") || strings.Contains(api.flagReason.Text, "my-mail-4711") {
+		t.Fatalf("flag after a health check: %q", api.flagReason.Text)
+	}
+	if saved, err = os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(saved), "turned off") || !strings.Contains(string(saved), `"finding": "gmail_api_off"`) {
+		t.Fatalf("the health check's finding did not replace the old sentence:\n%s", saved)
+	}
+}
+
+// cardOf returns the card of the step with ID id.
+func cardOf(t *testing.T, c *checklist, id string) *checklistCard {
+	t.Helper()
+	for _, card := range c.cards {
+		if card.step.ID == id {
+			return card
+		}
+	}
+	t.Fatalf("no step %q", id)
+	return nil
 }

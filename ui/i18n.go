@@ -147,29 +147,34 @@ func useLanguage(code string) {
 	}
 }
 
+// fyneLocales are the languages Fyne v2.8.1 has its own texts in, as its
+// lang/translations/base.<locale>.json name them (a test compares them),
+// with English, its fallback.
+var fyneLocales = []string{
+	"cs", "de", "el", "en", "es", "fr", "ja", "pl", "pt", "pt-BR", "ru", "sv", "ta", "uk", "zh-Hans",
+}
+
 // useFyneLanguage makes Fyne's own texts (its dialogs' buttons) come in
 // language code too. Fyne v2.8.1 has no call to choose its language: its
-// lang package matches the system locale (read from the environment by
-// go-locale, in updateLocalizer) against its translations, with no
-// exported setter. So Fyne's texts in code are loaded under the languages
-// that Fyne may have matched instead, the system's and English: Fyne then
-// shows code whatever it matched, and the environment is left alone.
+// lang package matches the system's locales (read from the environment by
+// go-locale, in updateLocalizer) against the languages it has texts in,
+// and its go-i18n bundle matches the result again, with no exported
+// setter. What it matches need not be the system's language nor one of its
+// parents: pt_BR gives pt-BR before pt, zh_CN gives zh-Hans, LANGUAGE=eo:de
+// gives de. So Fyne's texts in code are loaded under every language Fyne
+// has texts in: Fyne then shows code whatever it matched, and the
+// environment is left alone. No other language is added: one Fyne has no
+// texts in (fr-FR, en-001) would change what it matches, and picks with it.
 func useFyneLanguage(code string) {
 	data, err := fyneTexts.ReadFile("fynelang/base." + code + ".json")
 	if err != nil {
 		fyne.LogError("No Fyne texts in "+code, err)
 		return
 	}
-	// The system's base language only ("fr", not "fr-FR"): a tag Fyne has
-	// no translations for would change what it matches.
-	system, _ := language.Parse(lang.SystemLocale().String())
-	base, _ := system.Base()
-	for _, target := range []string{base.String(), "en"} {
-		if target == "" || target == "und" {
-			continue
-		}
+	for _, target := range fyneLocales {
 		if err := lang.AddTranslationsForLocale(data, fyne.Locale(target)); err != nil {
 			fyne.LogError("Could not load Fyne's texts in "+code, err)
+			return
 		}
 	}
 }

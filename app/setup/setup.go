@@ -37,7 +37,8 @@ type Progress struct {
 
 // Finding is what a health check found about a console step: a stable code
 // saved in the progress file, which the GUI words in its language when it
-// shows it; the file holds no sentence.
+// shows it; the file holds no sentence, but for a flag kept as an old file
+// saved it (Flag.OldSentence).
 type Finding string
 
 // The findings about a console step.
@@ -45,8 +46,8 @@ const (
 	// FindingAPIOff: the Gmail API answered that it is turned off in the
 	// project (Flag.Project, when known).
 	FindingAPIOff Finding = "gmail_api_off"
-	// FindingUnknown: a finding this mailkey cannot word: an old file's
-	// sentence, or a code a newer mailkey saved.
+	// FindingUnknown: a finding this mailkey cannot word: a code a newer
+	// mailkey saved, or an old file's sentence (Flag.OldSentence words it).
 	FindingUnknown Finding = "unknown"
 )
 
@@ -56,22 +57,41 @@ type Flag struct {
 	Finding Finding `json:"finding"`
 	// Project is the Google Cloud project the finding names, or "".
 	Project string `json:"project,omitempty"`
+	// oldSentence is the finding's English sentence, as a file written
+	// before flags were typed saved it; "" for every other flag. Only
+	// UnmarshalJSON sets it, so a new health check's flag never has one.
+	oldSentence string
 }
 
+// OldSentence is the finding's sentence of a flag read from a file written
+// before flags were typed, shown as it was saved; "" for a typed flag.
+func (f Flag) OldSentence() string { return f.oldSentence }
+
 // UnmarshalJSON reads a flag, or in a file written before flags were typed
-// the finding's sentence, which becomes FindingUnknown (an empty sentence, no
-// flag). The next save writes the typed flag.
+// the finding's sentence, which becomes FindingUnknown with the sentence
+// kept (OldSentence); an empty sentence is no flag.
 func (f *Flag) UnmarshalJSON(b []byte) error {
 	var sentence string
 	if json.Unmarshal(b, &sentence) == nil {
 		*f = Flag{}
 		if sentence != "" {
-			f.Finding = FindingUnknown
+			f.Finding, f.oldSentence = FindingUnknown, sentence
 		}
 		return nil
 	}
 	type plain Flag // without this method
 	return json.Unmarshal(b, (*plain)(f))
+}
+
+// MarshalJSON writes a flag in its typed form, or an old file's flag as it
+// was, its sentence, so that upgrading loses nothing: it stays until a
+// health check replaces it (Verify) or the step is ticked.
+func (f Flag) MarshalJSON() ([]byte, error) {
+	if f.oldSentence != "" {
+		return json.Marshal(f.oldSentence)
+	}
+	type plain Flag // without this method
+	return json.Marshal(plain(f))
 }
 
 // Verify records what a health check proved about step id: done ticks it

@@ -103,20 +103,23 @@ func TestFlagsKeepFindingsNotSentences(t *testing.T) {
 
 // TestOldSentenceFlagsStillLoad: a setup.json written before flags were
 // typed holds the finding's English sentence. It loads as an unknown
-// finding (an empty sentence as no flag), and the next save writes the
-// typed form without the sentence.
+// finding that keeps its sentence (an empty sentence as no flag), and a save
+// writes it back as it was, until a health check's new finding replaces it
+// with the typed form.
 func TestOldSentenceFlagsStillLoad(t *testing.T) {
 	dir := t.TempDir()
+	const sentence = "The Gmail API is turned off in your Google Cloud project (my-mail-4711)"
 	old := `{
   "project_id": "my-mail-4711",
   "done": {"project": true},
   "step": "gmail-api",
   "flagged": {
-    "gmail-api": "The Gmail API is turned off in your Google Cloud project (my-mail-4711)",
+    "gmail-api": "` + sentence + `",
     "scopes": ""
   }
 }`
-	if err := os.WriteFile(filepath.Join(dir, fileName), []byte(old), 0o600); err != nil {
+	path := filepath.Join(dir, fileName)
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s := NewStore(dir)
@@ -124,7 +127,7 @@ func TestOldSentenceFlagsStillLoad(t *testing.T) {
 	if p.ProjectID != "my-mail-4711" || p.Step != "gmail-api" || !p.Done["project"] {
 		t.Fatalf("old file loaded as %+v", p)
 	}
-	if got, ok := p.Flagged["gmail-api"]; !ok || got != (Flag{Finding: FindingUnknown}) {
+	if got, ok := p.Flagged["gmail-api"]; !ok || got.Finding != FindingUnknown || got.OldSentence() != sentence {
 		t.Fatalf("old flag loaded as %+v (present %v)", got, ok)
 	}
 	if _, ok := p.Flagged["scopes"]; ok || len(p.Flagged) != 1 {
@@ -133,14 +136,30 @@ func TestOldSentenceFlagsStillLoad(t *testing.T) {
 	if err := s.Update(func(p *Progress) { p.Done["branding"] = true }); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, fileName))
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(data), "turned off") || !strings.Contains(string(data), `"finding": "unknown"`) {
-		t.Fatalf("the save after an old file kept its sentence:\n%s", data)
+	if !strings.Contains(string(data), `"gmail-api": "`+sentence+`"`) || strings.Contains(string(data), `"finding"`) {
+		t.Fatalf("the save after an old file did not keep its flag as it was:\n%s", data)
 	}
-	if again := s.Load(); again.Flagged["gmail-api"].Finding != FindingUnknown || !again.Done["branding"] {
+	if again := s.Load(); again.Flagged["gmail-api"].OldSentence() != sentence || !again.Done["branding"] {
 		t.Fatalf("rewritten file loaded as %+v", again)
+	}
+
+	// A health check's new finding replaces the old sentence with the typed flag.
+	if err := s.Update(func(p *Progress) {
+		p.Verify("gmail-api", false, Flag{Finding: FindingAPIOff, Project: "my-mail-4711"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if data, err = os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "turned off") || !strings.Contains(string(data), `"finding": "gmail_api_off"`) {
+		t.Fatalf("a health check's finding did not replace the old sentence:\n%s", data)
+	}
+	if got := s.Load().Flagged["gmail-api"]; got != (Flag{Finding: FindingAPIOff, Project: "my-mail-4711"}) {
+		t.Fatalf("the new finding loaded as %+v", got)
 	}
 }
