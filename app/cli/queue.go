@@ -128,7 +128,7 @@ func queuePrintJSON(env Env, items []queue.Item, now time.Time) error {
 			AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
 		if it.LastError != nil {
 			t := it.LastError.Text()
-			j.LastError, j.LastNext = t.What, t.Next
+			j.LastError, j.LastNext = cliText(t)
 		}
 		out = append(out, j)
 	}

@@ -421,6 +421,16 @@ func TestSendmailHoldsUntilAppPassword(t *testing.T) {
 	if !strings.Contains(res.stderr, "queued as") || !strings.Contains(res.stderr, want) {
 		t.Fatalf("stderr: %s\nwant the line %q", res.stderr, want)
 	}
+	// 'queue --json' says what to do next in the command line's words too,
+	// as the send did.
+	var said []struct {
+		LastNext string `json:"last_error_next"`
+	}
+	res = r.run("", "queue", "--json")
+	wantNext := "Enter it again: Replace app password in the app, or 'mailkey login --app-password --email " + ann + "'"
+	if err := json.Unmarshal([]byte(res.stdout), &said); err != nil || len(said) != 1 || said[0].LastNext != wantNext {
+		t.Fatalf("queue --json: %v %s\nwant last_error_next %q", err, res.stdout, wantNext)
+	}
 }
 
 // git send-email hands a patch to 'mailkey sendmail'.
