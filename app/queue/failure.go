@@ -175,6 +175,30 @@ func (f *Failure) otherText() advice.Text {
 	return t.Then(f.Action)
 }
 
+// MarshalJSON writes a failure as facts; a record written before kinds
+// (read with its words, see UnmarshalJSON) is written back as it was, so
+// that rewriting it (a retry, say) loses none of its words before a new
+// try replaces them with facts. No new record is ever written with words.
+func (f Failure) MarshalJSON() ([]byte, error) {
+	type plain Failure // without this method
+	if f.old == nil {
+		return json.Marshal(plain(f))
+	}
+	old := struct {
+		Key  string            `json:"key,omitempty"`
+		Data map[string]string `json:"data,omitempty"`
+		What string            `json:"what"`
+		Next string            `json:"next,omitempty"`
+	}{Key: f.old.Key, What: f.old.What, Next: f.old.Next}
+	for k, v := range f.old.Data {
+		if old.Data == nil {
+			old.Data = map[string]string{}
+		}
+		old.Data[k] = advice.Format(v)
+	}
+	return json.Marshal(old)
+}
+
 // UnmarshalJSON reads a failure, and the reason a record written before
 // kinds holds ({key, data, what, next}): its text is kept to be shown as
 // it was, and the record is FailOther from then on.
