@@ -10,8 +10,10 @@ import (
 
 // monkeyKeys are the keys the monkey presses: movement, activation, text,
 // and the app's shortcuts. Nothing closes the window.
-var monkeyKeys = []string{"Tab", "shift+Tab", "space", "Return", "Escape", "Up", "Down", "Left", "Right",
-	"BackSpace", "a", "z", "at", "period", "1", "ctrl+n", "ctrl+o", "ctrl+Return", "F1", "ctrl+a", "ctrl+c", "ctrl+v"}
+var monkeyKeys = []string{
+	"Tab", "shift+Tab", "space", "Return", "Escape", "Up", "Down", "Left", "Right",
+	"BackSpace", "a", "z", "at", "period", "1", "ctrl+n", "ctrl+o", "ctrl+Return", "F1", "ctrl+a", "ctrl+c", "ctrl+v",
+}
 
 // TestMonkey clicks and types at random for about 60 s, a share on every
 // screen, against the stand-ins: the app must not panic or end. The seed is

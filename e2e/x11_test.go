@@ -172,8 +172,10 @@ func (l *lockedBuffer) String() string {
 func newSession(t *testing.T) *session {
 	t.Helper()
 	tmp := t.TempDir()
-	gm, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: filepath.Join(tmp, "peers"), TestUsers: []string{ann},
-		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: "Correct-Horse-9!"}})
+	gm, err := testpeer.StartGmail(testpeer.GmailOptions{
+		Dir: filepath.Join(tmp, "peers"), TestUsers: []string{ann},
+		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: "Correct-Horse-9!"},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,8 +89,10 @@ func TestExportPanelAppPassword(t *testing.T) {
 
 func TestExportPanelOAuth(t *testing.T) {
 	h := newHarness(t)
-	err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
-		SignedInAt: time.Now(), SMTP: h.gm.SMTP.ImplicitTLSURL()})
+	err := h.env.Accounts.Put(account.Account{
+		Address: ann, Method: account.OAuth, Publishing: account.Production,
+		SignedInAt: time.Now(), SMTP: h.gm.SMTP.ImplicitTLSURL(),
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

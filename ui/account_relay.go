@@ -63,8 +63,10 @@ func (r *relayRunner) start(g *gui) (string, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	r.addr, r.stop, r.done = l.Addr().String(), cancel, make(chan struct{})
-	srv := &relay.Server{Engine: g.eng, Queue: q, Passwords: relay.PasswordsOf(g.eng),
-		Cert: cert, Log: log.New(os.Stderr, "relay: ", log.LstdFlags)}
+	srv := &relay.Server{
+		Engine: g.eng, Queue: q, Passwords: relay.PasswordsOf(g.eng),
+		Cert: cert, Log: log.New(os.Stderr, "relay: ", log.LstdFlags),
+	}
 	_ = relay.WriteStatus(dir, relay.Status{PID: os.Getpid(), Listen: r.addr, Started: q.Now().UTC(), Fingerprint: cert.Fingerprint})
 	go func(done chan struct{}) {
 		defer close(done)

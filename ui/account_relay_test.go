@@ -187,10 +187,12 @@ func TestRelayPanelQueueInFrench(t *testing.T) {
 		lines = append(lines, o.(*widget.Label).Text)
 	}
 	all := strings.Join(lines, "\n")
-	for _, want := range []string{"En attente : bob@example.com — impossible de se connecter à 127.0.0.1:1",
+	for _, want := range []string{
+		"En attente : bob@example.com — impossible de se connecter à 127.0.0.1:1",
 		"Retenu : carol@example.com — Gmail n'a pas accepté l'adresse et le mot de passe d'application (535 5.7.8)",
 		"dan@example.com — impossible de lire le mot de passe d'application de " + ann + " dans le trousseau du système (il a refusé la demande)",
-		"erin@example.com — mailkey n'a pas de compte " + ann} {
+		"erin@example.com — mailkey n'a pas de compte " + ann,
+	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("queue %q, want %q", lines, want)
 		}

@@ -116,8 +116,10 @@ func TestAccountScreenTestingOAuth(t *testing.T) {
 	h := newHarness(t)
 	put := func(signedIn time.Time) {
 		t.Helper()
-		err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
-			ProjectID: "mailkey-test", SignedInAt: signedIn, SMTP: h.gm.SMTP.StartTLSURL()})
+		err := h.env.Accounts.Put(account.Account{
+			Address: ann, Method: account.OAuth, Publishing: account.Testing,
+			ProjectID: "mailkey-test", SignedInAt: signedIn, SMTP: h.gm.SMTP.StartTLSURL(),
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,9 +164,11 @@ func TestAccountScreenTestingOAuth(t *testing.T) {
 
 func TestAccountScreenShowsReason(t *testing.T) {
 	h := newHarness(t)
-	err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
+	err := h.env.Accounts.Put(account.Account{
+		Address: ann, Method: account.OAuth, Publishing: account.Production,
 		SignedInAt: time.Now().Add(-30 * 24 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL(),
-		NeedsSignIn: true, SignInCause: account.CauseRefreshRefused})
+		NeedsSignIn: true, SignInCause: account.CauseRefreshRefused,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -239,5 +239,7 @@ func apEnable(on bool, ws ...fyne.Disableable) {
 }
 
 // apCredentialErrors are the failures that concern the app password, shown under its field.
-var apCredentialErrors = []error{mail.ErrAuthRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired,
-	google.ErrAppPasswordFormat, google.ErrLooksLikeAccountPassword}
+var apCredentialErrors = []error{
+	mail.ErrAuthRejected, mail.ErrAppPasswordRequired, mail.ErrWebLoginRequired,
+	google.ErrAppPasswordFormat, google.ErrLooksLikeAccountPassword,
+}

@@ -76,8 +76,10 @@ func TestAppPasswordStepButtonsOpenGooglePages(t *testing.T) {
 	h := newHarness(t)
 	w := apOpen(t, h, "")
 	page := strings.Join(apTexts(w.content()), "\n")
-	for _, want := range []string{"1. Turn on 2-Step Verification", "2. Create an app password", "mailkey",
-		"Gmail address", "App password", "Test and save", "work or school", "Advanced Protection", "security key"} {
+	for _, want := range []string{
+		"1. Turn on 2-Step Verification", "2. Create an app password", "mailkey",
+		"Gmail address", "App password", "Test and save", "work or school", "Advanced Protection", "security key",
+	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -22,8 +22,10 @@ func signInOAuth(t *testing.T, h *harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.eng.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client, SMTP: h.gm.SMTP.StartTLSURL(),
-		Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: h.gm.API.URL}); err != nil {
+	if _, err := h.eng.LoginOAuth(context.Background(), engine.OAuthLogin{
+		Client: client, SMTP: h.gm.SMTP.StartTLSURL(),
+		Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: h.gm.API.URL,
+	}); err != nil {
 		t.Fatal(err)
 	}
 	h.g.accountsChanged()

@@ -17,8 +17,10 @@ func TestFocusRingContrast(t *testing.T) {
 	th := newAppTheme()
 	for name, v := range variants {
 		ring := th.Color(colorNameFocusRing, v)
-		for _, next := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameButton, theme.ColorNamePrimary,
-			theme.ColorNameOverlayBackground} {
+		for _, next := range []fyne.ThemeColorName{
+			theme.ColorNameBackground, theme.ColorNameButton, theme.ColorNamePrimary,
+			theme.ColorNameOverlayBackground,
+		} {
 			r := contrast(ring, th.Color(next, v))
 			t.Logf("%s: focus ring against %s: %.2f:1", name, next, r)
 			if r < 3 {

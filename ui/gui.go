@@ -156,7 +156,6 @@ func (g *gui) showLink(link string) {
 		}
 	})
 	g.showDialog(d) // Escape closes it
-
 }
 
 // accountsChanged reloads the sidebar after an account was added, changed or removed.

@@ -1,11 +1,6 @@
 package ui
 
 import (
-	"github.com/mailkey-app/mailkey/app/account"
-	"github.com/mailkey-app/mailkey/app/advice"
-	"github.com/mailkey-app/mailkey/app/engine"
-	"github.com/mailkey-app/mailkey/app/export"
-
 	"encoding/json"
 	"maps"
 	"os"
@@ -14,6 +9,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mailkey-app/mailkey/app/account"
+	"github.com/mailkey-app/mailkey/app/advice"
+	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/export"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"

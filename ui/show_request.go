@@ -21,5 +21,4 @@ func (g *gui) showRequested(req string) {
 		return
 	}
 	fyne.Do(func() { g.showScreen(screen, addr) }) // watch.go
-
 }

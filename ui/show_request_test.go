@@ -44,8 +44,10 @@ func TestShowRequested(t *testing.T) {
 // the network, and loads the sidebar.
 func putOAuthAnn(t *testing.T, h *harness, pub account.Publishing, signedIn time.Time) {
 	t.Helper()
-	if err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: pub,
-		SignedInAt: signedIn, SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
+	if err := h.env.Accounts.Put(account.Account{
+		Address: ann, Method: account.OAuth, Publishing: pub,
+		SignedInAt: signedIn, SMTP: h.gm.SMTP.StartTLSURL(),
+	}); err != nil {
 		t.Fatal(err)
 	}
 	h.g.accountsChanged()

@@ -23,8 +23,10 @@ func (s *signIn) onSignIn() {
 	ctx := s.login.wait.start()
 
 	mine := []string{s.addr, s.signed.Address} // read here, not on the engine's goroutine
-	req := engine.OAuthLogin{Client: *s.choice.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.login.wait.openBrowser, Page: signInPage,
-		Confirm: func(ctx context.Context, old engine.Info) bool { return s.login.confirmReplace(ctx, old, mine) }}
+	req := engine.OAuthLogin{
+		Client: *s.choice.client, SMTP: s.smtpURL, APIBase: s.apiBase, Publishing: s.publishing, Open: s.login.wait.openBrowser, Page: signInPage,
+		Confirm: func(ctx context.Context, old engine.Info) bool { return s.login.confirmReplace(ctx, old, mine) },
+	}
 	run(s.g.tasks, func() (account.Account, error) {
 		a, err := s.g.eng.LoginOAuth(ctx, req)
 		if err == nil {

@@ -57,8 +57,10 @@ var variants = map[string]fyne.ThemeVariant{"dark": theme.VariantDark, "light": 
 // drawn in it (TestScreensReadable checks the labels).
 func TestThemeContrast(t *testing.T) {
 	th := newAppTheme()
-	texts := []fyne.ThemeColorName{theme.ColorNameForeground, theme.ColorNameError, theme.ColorNameWarning,
-		theme.ColorNameSuccess, theme.ColorNameHyperlink}
+	texts := []fyne.ThemeColorName{
+		theme.ColorNameForeground, theme.ColorNameError, theme.ColorNameWarning,
+		theme.ColorNameSuccess, theme.ColorNameHyperlink,
+	}
 	backs := []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameOverlayBackground, theme.ColorNameInputBackground}
 	pairs := [][2]fyne.ThemeColorName{
 		{theme.ColorNamePlaceHolder, theme.ColorNameInputBackground},

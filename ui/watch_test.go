@@ -19,8 +19,10 @@ import (
 func TestRemindersWhileOpen(t *testing.T) {
 	h, srv := newRemindersHarness(t)
 	// Signed in 6.5 days ago with the app in Testing: no refresh is due, so no network is needed.
-	if err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Testing,
-		SignedInAt: time.Now().Add(-156 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
+	if err := h.env.Accounts.Put(account.Account{
+		Address: ann, Method: account.OAuth, Publishing: account.Testing,
+		SignedInAt: time.Now().Add(-156 * time.Hour), SMTP: h.gm.SMTP.StartTLSURL(),
+	}); err != nil {
 		t.Fatal(err)
 	}
 	h.g.accountsChanged()
@@ -87,8 +89,10 @@ func waitFor(t *testing.T, h *harness, what string, ok func() bool) {
 // badged in the sidebar.
 func TestRemindersOfHeldMail(t *testing.T) {
 	h, srv := newRemindersHarness(t)
-	if err := h.env.Accounts.Put(account.Account{Address: ann, Method: account.OAuth, Publishing: account.Production,
-		SignedInAt: time.Now().Add(-time.Hour), SMTP: h.gm.SMTP.StartTLSURL()}); err != nil {
+	if err := h.env.Accounts.Put(account.Account{
+		Address: ann, Method: account.OAuth, Publishing: account.Production,
+		SignedInAt: time.Now().Add(-time.Hour), SMTP: h.gm.SMTP.StartTLSURL(),
+	}); err != nil {
 		t.Fatal(err)
 	}
 	queueFailed(t, fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn))

@@ -28,10 +28,12 @@ func TestWelcomeShowsBothMethodsWithTradeOffs(t *testing.T) {
 	}{
 		{"app password", strings.Join(apTexts(w.appPasswordCard), "\n"), []string{
 			"App password", "About 2 minutes", "2-Step Verification", "work or school", "Advanced Protection",
-			"16 letters", "only to send mail", "Use an app password"}},
+			"16 letters", "only to send mail", "Use an app password",
+		}},
 		{"oauth", strings.Join(apTexts(w.oauthCard), "\n"), []string{
 			"OAuth 2.0 with your own Google Cloud client", "About 10 minutes", "No password is stored",
-			"Google prefers", "project in Google Cloud", "guides you through each step", "Testing", "every 7 days", "Set up OAuth"}},
+			"Google prefers", "project in Google Cloud", "guides you through each step", "Testing", "every 7 days", "Set up OAuth",
+		}},
 	}
 	for _, c := range cards {
 		t.Run(c.name, func(t *testing.T) {

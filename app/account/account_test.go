@@ -26,12 +26,21 @@ func TestStatus(t *testing.T) {
 		{"testing, 7 days later", Account{Method: OAuth, Publishing: Testing, SignedInAt: signed}, signed.Add(7 * 24 * time.Hour), "needs sign-in"},
 		{"marked by invalid_grant", Account{Method: OAuth, Publishing: Production, SignedInAt: signed, NeedsSignIn: true}, signed, "needs sign-in"},
 		// A sign-in made in Testing keeps its end once the app is published.
-		{"production, sign-in made in Testing", Account{Method: OAuth, Publishing: Production, SignedInAt: signed, SignInEndsAt: signed.Add(7 * 24 * time.Hour)},
-			signed.Add(2 * 24 * time.Hour), "expires in 5 days"},
-		{"production, Testing sign-in ended", Account{Method: OAuth, Publishing: Production, SignedInAt: signed, SignInEndsAt: signed.Add(7 * 24 * time.Hour)},
-			signed.Add(8 * 24 * time.Hour), "needs sign-in"},
-		{"Google's exact end", Account{Method: OAuth, Publishing: Testing, SignedInAt: signed, SignInEndsAt: signed.Add(7*24*time.Hour - time.Second), EndFromGoogle: true},
-			signed.Add(7*24*time.Hour - time.Second), "needs sign-in"},
+		{
+			"production, sign-in made in Testing",
+			Account{Method: OAuth, Publishing: Production, SignedInAt: signed, SignInEndsAt: signed.Add(7 * 24 * time.Hour)},
+			signed.Add(2 * 24 * time.Hour), "expires in 5 days",
+		},
+		{
+			"production, Testing sign-in ended",
+			Account{Method: OAuth, Publishing: Production, SignedInAt: signed, SignInEndsAt: signed.Add(7 * 24 * time.Hour)},
+			signed.Add(8 * 24 * time.Hour), "needs sign-in",
+		},
+		{
+			"Google's exact end",
+			Account{Method: OAuth, Publishing: Testing, SignedInAt: signed, SignInEndsAt: signed.Add(7*24*time.Hour - time.Second), EndFromGoogle: true},
+			signed.Add(7*24*time.Hour - time.Second), "needs sign-in",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,8 +32,10 @@ func TestOldReasonBecomesACause(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]SignInCause{"ann@gmail.com": CauseClientDeleted, "bob@gmail.com": CauseRefreshRefused,
-		"cat@gmail.com": CauseOther, "dan@gmail.com": CauseOther, "eve@gmail.com": ""}
+	want := map[string]SignInCause{
+		"ann@gmail.com": CauseClientDeleted, "bob@gmail.com": CauseRefreshRefused,
+		"cat@gmail.com": CauseOther, "dan@gmail.com": CauseOther, "eve@gmail.com": "",
+	}
 	for _, a := range list {
 		if a.SignInCause != want[a.Address] {
 			t.Errorf("%s: cause %q, want %q", a.Address, a.SignInCause, want[a.Address])
@@ -70,8 +72,10 @@ func TestOldReasonBecomesACause(t *testing.T) {
 // Every cause, a known one or not, has its English words.
 func TestEveryCauseHasWords(t *testing.T) {
 	seen := map[string]bool{}
-	for _, c := range []SignInCause{CauseRefreshRefused, CauseSessionControl, CauseClientDeleted, CauseClientRefused,
-		CauseClientType, CauseSecretMissing, CauseNoSignIn, CauseTokenRefused, CauseOther, "from_a_newer_mailkey"} {
+	for _, c := range []SignInCause{
+		CauseRefreshRefused, CauseSessionControl, CauseClientDeleted, CauseClientRefused,
+		CauseClientType, CauseSecretMissing, CauseNoSignIn, CauseTokenRefused, CauseOther, "from_a_newer_mailkey",
+	} {
 		txt := c.Text()
 		if txt.What == "" || txt.Key == "" {
 			t.Errorf("%q: no words", c)
@@ -92,10 +96,14 @@ func TestSignInTextSaysGooglesDescription(t *testing.T) {
 	}{
 		{Account{SignInCause: CauseRefreshRefused, SignInDetail: d}, "Google no longer accepts this account's sign-in (invalid_grant: Token has been expired or revoked.)"},
 		{Account{SignInCause: CauseRefreshRefused}, "Google no longer accepts this account's sign-in (invalid_grant)"},
-		{Account{SignInCause: CauseClientRefused, SignInDetail: &SignInDetail{Error: "invalid_client", Description: "The OAuth client was not found."}},
-			"Google refused this account's OAuth client ID or secret (invalid_client: The OAuth client was not found.)"},
-		{Account{SignInCause: CauseOther, SignInDetail: &SignInDetail{Error: "invalid_scope", Description: "Bad scope."}},
-			"Google refused to renew the sign-in (invalid_scope: Bad scope.)"},
+		{
+			Account{SignInCause: CauseClientRefused, SignInDetail: &SignInDetail{Error: "invalid_client", Description: "The OAuth client was not found."}},
+			"Google refused this account's OAuth client ID or secret (invalid_client: The OAuth client was not found.)",
+		},
+		{
+			Account{SignInCause: CauseOther, SignInDetail: &SignInDetail{Error: "invalid_scope", Description: "Bad scope."}},
+			"Google refused to renew the sign-in (invalid_scope: Bad scope.)",
+		},
 		{Account{SignInCause: CauseSessionControl, SignInDetail: d}, CauseSessionControl.Text().What},
 		{Account{SignInDetail: d}, ""},
 	}

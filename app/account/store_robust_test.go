@@ -56,9 +56,11 @@ func saveLoop(dir string) {
 func versionList(v int) []Account {
 	out := make([]Account, loopAccounts)
 	for i := range out {
-		out[i] = Account{Address: fmt.Sprintf("user%04d@gmail.com", i), Method: OAuth, SMTP: "smtp://smtp.gmail.com:587",
+		out[i] = Account{
+			Address: fmt.Sprintf("user%04d@gmail.com", i), Method: OAuth, SMTP: "smtp://smtp.gmail.com:587",
 			ClientID: strings.Repeat("c", 72) + ".apps.googleusercontent.com", ProjectID: "project-" + strconv.Itoa(i),
-			TokenURI: "https://oauth2.googleapis.com/token", Scopes: strconv.Itoa(v), SignedInAt: time.Unix(int64(v), 0).UTC()}
+			TokenURI: "https://oauth2.googleapis.com/token", Scopes: strconv.Itoa(v), SignedInAt: time.Unix(int64(v), 0).UTC(),
+		}
 	}
 	return out
 }

@@ -18,8 +18,10 @@ func TestParseAuth(t *testing.T) {
 		want   arrival.Auth
 	}{
 		{testpeer.GmailAuthResults("ann@gmail.com"), arrival.Auth{SPF: "pass", DKIM: "pass", DMARC: "pass"}},
-		{"mx.google.com; spf=softfail (google.com: domain of transitioning x@example.com does not designate 1.2.3.4 as permitted sender) smtp.mailfrom=x@example.com; dmarc=fail (p=REJECT) header.from=example.com",
-			arrival.Auth{SPF: "softfail", DMARC: "fail"}},
+		{
+			"mx.google.com; spf=softfail (google.com: domain of transitioning x@example.com does not designate 1.2.3.4 as permitted sender) smtp.mailfrom=x@example.com; dmarc=fail (p=REJECT) header.from=example.com",
+			arrival.Auth{SPF: "softfail", DMARC: "fail"},
+		},
 		{"mx.google.com; dkim=neutral (no signature) header.i=@x; DKIM=pass header.i=@y", arrival.Auth{DKIM: "neutral"}},
 		{"mx.google.com; (spf=pass in a comment) dkim=fail", arrival.Auth{DKIM: "fail"}},
 		{"", arrival.Auth{}},

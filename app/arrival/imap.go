@@ -133,8 +133,10 @@ func (m IMAP) Find(ctx context.Context, messageID string) (Found, bool, error) {
 // after maxSession bytes.
 func (m IMAP) dial(ctx context.Context, addr string) (*imapclient.Client, error) {
 	host, _, _ := net.SplitHostPort(addr)
-	d := tls.Dialer{NetDialer: &net.Dialer{Timeout: 15 * time.Second},
-		Config: trust.TLSConfig(host, m.RootCAs)}
+	d := tls.Dialer{
+		NetDialer: &net.Dialer{Timeout: 15 * time.Second},
+		Config:    trust.TLSConfig(host, m.RootCAs),
+	}
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, advice.Keyed(fmt.Errorf("%w: %v", ErrLook, err), "arrival.imap_unreachable", advice.Data{"Server": addr},

@@ -61,8 +61,10 @@ func TestSendAsAliases(t *testing.T) {
 	r.wantCode(r.run("", "send", "--from", "pending@example.com", "--to", "bob@example.com", "--subject", "s", "--body", "b"), cli.ExitNoAccount)
 
 	// Check again (doctor) reads the list again.
-	r.gmail.Mailbox.SetSendAs(ann, []testpeer.SendAs{{SendAsEmail: ann, IsPrimary: true},
-		{SendAsEmail: "pending@example.com", VerificationStatus: "accepted"}})
+	r.gmail.Mailbox.SetSendAs(ann, []testpeer.SendAs{
+		{SendAsEmail: ann, IsPrimary: true},
+		{SendAsEmail: "pending@example.com", VerificationStatus: "accepted"},
+	})
 	r.run("", "doctor", ann)
 	res = r.run("", "aliases", ann)
 	r.wantCode(res, cli.ExitOK)

@@ -74,8 +74,11 @@ func TestTestNotInTheInbox(t *testing.T) {
 		want  []string
 	}{
 		{"spam", func(m *testpeer.Mailbox) { m.SetSpam(true) }, nil, []string{"Landed in Spam after ", "Not spam"}},
-		{"not found", func(m *testpeer.Mailbox) { m.SetDrop(true) }, []string{"--timeout", "1s"},
-			[]string{"Not found in your mailbox after 1 second.", "Spam"}},
+		{
+			"not found", func(m *testpeer.Mailbox) { m.SetDrop(true) },
+			[]string{"--timeout", "1s"},
+			[]string{"Not found in your mailbox after 1 second.", "Spam"},
+		},
 	}
 	for _, c := range cases {
 		for _, method := range []string{"app-password", "oauth"} {

@@ -67,8 +67,10 @@ func accounts(_ context.Context, env Env, asJSON bool) error {
 	if asJSON {
 		out := make([]accountJSON, 0, len(list))
 		for _, a := range list {
-			j := accountJSON{Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
-				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, SendAs: a.SendAs, IMAP: a.IMAP}
+			j := accountJSON{
+				Address: a.Address, Method: string(a.Method), SMTP: a.SMTP, Transport: a.EffectiveTransport(), Status: a.Status.String(),
+				State: string(a.Status.State), Publishing: string(a.Publishing), SignedInAt: a.SignedInAt, SendAs: a.SendAs, IMAP: a.IMAP,
+			}
 			j.NeedsReason = a.SignInText().What
 			if !a.Status.ExpiresAt.IsZero() {
 				exp, days := a.Status.ExpiresAt, a.Status.DaysLeft
@@ -127,11 +129,13 @@ type loginFlags struct {
 }
 
 func loginCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "login", Short: "Add an account: OAuth 2.0 sign-in or app password",
+	c := &cobra.Command{
+		Use: "login", Short: "Add an account: OAuth 2.0 sign-in or app password",
 		Long: "Login adds a Gmail account, or signs in again. With an OAuth client (--client-secret FILE, or --client-id " +
 			"with the secret on standard input), it opens Google's sign-in in the browser; with --app-password, it reads " +
 			"the app password on standard input and checks it with an SMTP login. Nothing is saved until the check passes; " +
-			"secrets go to the keyring only."}
+			"secrets go to the keyring only.",
+	}
 	f := loginFlagSet(c.Flags())
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
@@ -159,8 +163,10 @@ func login(ctx context.Context, env Env, f loginFlags) error {
 	if err != nil {
 		return err
 	}
-	req := engine.OAuthLogin{Client: client, SMTP: f.smtpURL, Publishing: account.Testing, Timeout: f.timeout, APIBase: f.apiBase,
-		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env), Page: signInPage(os.Getenv)}
+	req := engine.OAuthLogin{
+		Client: client, SMTP: f.smtpURL, Publishing: account.Testing, Timeout: f.timeout, APIBase: f.apiBase,
+		Transport: f.transport, Open: browserOpener(env, f.noBrowser), Aliases: printAliases(env), Page: signInPage(os.Getenv),
+	}
 	// The CLI asks nothing: it replaces a saved account of the same address,
 	// as it always did, and says what it replaced once the sign-in is saved.
 	var replaced *engine.Info
@@ -396,8 +402,10 @@ type sendFlags struct {
 }
 
 func sendCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "send", Short: "Send a message from an account",
-		Long: "Send sends one message from the account --from, and prints its Message-ID."}
+	c := &cobra.Command{
+		Use: "send", Short: "Send a message from an account",
+		Long: "Send sends one message from the account --from, and prints its Message-ID.",
+	}
 	fs := c.Flags()
 	f := sendFlags{
 		from:     fs.String("from", "", "the account to send from (`ADDR`)"),
@@ -513,8 +521,10 @@ func readBody(env Env, name string) (string, error) {
 }
 
 func tokenCmd(env Env) *cobra.Command {
-	return addressCmd(env, usageToken, token, &cobra.Command{Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)",
-		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message."})
+	return addressCmd(env, usageToken, token, &cobra.Command{
+		Use: "token ADDR", Short: "Print a valid OAuth access token (for msmtp's passwordeval)",
+		Long: "Token prints an access token for an OAuth account, refreshing it when needed: msmtp's passwordeval runs it for each message.",
+	})
 }
 
 func token(ctx context.Context, env Env, addr string) error {

@@ -179,8 +179,10 @@ func replayToken(t *testing.T, e testpeer.CorpusEntry) error {
 		fmt.Fprintln(w, e.Body)
 	}))
 	defer srv.Close()
-	client := google.Client{ClientID: "1-corpus.apps.googleusercontent.com", ClientSecret: "GOCSPX-corpus",
-		ProjectID: "corpus-project", AuthURI: srv.URL + "/auth", TokenURI: srv.URL + "/token"}
+	client := google.Client{
+		ClientID: "1-corpus.apps.googleusercontent.com", ClientSecret: "GOCSPX-corpus",
+		ProjectID: "corpus-project", AuthURI: srv.URL + "/auth", TokenURI: srv.URL + "/token",
+	}
 	ts := oauth.NewTokenSource(context.Background(), client, &oauth2.Token{RefreshToken: "1//corpus"}, discard{})
 	_, err := ts.Token()
 	if err == nil {
@@ -198,8 +200,10 @@ func replayRedirect(t *testing.T, e testpeer.CorpusEntry) error {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	noFollow := &http.Client{Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noFollow := &http.Client{
+		Timeout:       10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	open := func(authURL string) error {
 		go func() {
 			resp, err := noFollow.Get(authURL)

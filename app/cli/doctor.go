@@ -20,9 +20,11 @@ var errChecksFailed = advice.Sentinel(advice.Failure, "health checks failed")
 // doctor prints the account's health list, one line per check, and fails when
 // a check failed: with ExitAuth when signing in again is the fix.
 func doctorCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "doctor ADDR", Short: "Check an account's health, one line per check", ValidArgsFunction: completeAccounts(env),
+	c := &cobra.Command{
+		Use: "doctor ADDR", Short: "Check an account's health, one line per check", ValidArgsFunction: completeAccounts(env),
 		Long: "Doctor checks an account over the network: for OAuth, the permission granted, the Gmail API, the signed-in " +
-			"address, the SMTP login and the client's recent use; for an app password, the SMTP login. It fails when a check fails."}
+			"address, the SMTP login and the client's recent use; for an app password, the SMTP login. It fails when a check fails.",
+	}
 	asJSON := c.Flags().Bool("json", false, "print the checks as JSON")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) != 1 {

@@ -499,9 +499,11 @@ func TestOAuthNotATestUserWaitsWithAdvice(t *testing.T) {
 	}
 	r.wantCode(res, cli.ExitTemporary)
 	audience := "https://console.cloud.google.com/auth/audience?project=mailkey-test"
-	for _, want := range []string{"Error 403: access_denied", "Test users", audience, "Error 401: deleted_client", "Error 400: admin_policy_enforced",
+	for _, want := range []string{
+		"Error 403: access_denied", "Test users", audience, "Error 401: deleted_client", "Error 400: admin_policy_enforced",
 		"Error 400: redirect_uri_mismatch", "step 6", "Error 403: org_internal", "Error 400: invalid_request",
-		"You've been given access to an app that's currently being tested", "Continue", "error pages listed above"} {
+		"You've been given access to an app that's currently being tested", "Continue", "error pages listed above",
+	} {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}

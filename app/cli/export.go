@@ -14,14 +14,16 @@ const usageExport = "mailkey export msmtp|values ADDR\n" +
 	"       mailkey export values --show-password ADDR   (prints the app password too)"
 
 func exportCommand(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "export msmtp|values ADDR", Short: "Print an account's settings for another mail program",
+	c := &cobra.Command{
+		Use: "export msmtp|values ADDR", Short: "Print an account's settings for another mail program",
 		Long: "Export prints an account's settings: an msmtp account block (msmtp), or the values to type into another program (values).",
 		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) == 0 {
 				return []cobra.Completion{string(export.MSMTP), string(export.Values)}, cobra.ShellCompDirectiveNoFileComp
 			}
 			return completeAccounts(env)(c, args[1:], toComplete)
-		}}
+		},
+	}
 	show := c.Flags().Bool("show-password", false, "print the app password too (values format only)")
 	c.RunE = func(c *cobra.Command, args []string) error { return exportCmd(c.Context(), env, *show, args) }
 	return withUsage(c, usageExport)

@@ -59,8 +59,10 @@ func TestExportMSMTPAppPasswordSendsWithMSMTP(t *testing.T) {
 	if strings.Contains(block, annPass) {
 		t.Fatal("the msmtp block holds the app password")
 	}
-	for _, want := range []string{"account " + ann + "\n", "host 127.0.0.1\n", "tls on\n", "tls_starttls off\n", "auth plain\n",
-		"user " + ann + "\n", "from " + ann + "\n"} {
+	for _, want := range []string{
+		"account " + ann + "\n", "host 127.0.0.1\n", "tls on\n", "tls_starttls off\n", "auth plain\n",
+		"user " + ann + "\n", "from " + ann + "\n",
+	} {
 		if !strings.Contains(block, want) {
 			t.Errorf("block lacks %q", want)
 		}

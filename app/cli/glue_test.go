@@ -148,8 +148,10 @@ func TestRelayFullDiskAnswers452(t *testing.T) {
 	res := rr.run("", "relay", "add-password", ann, "nas")
 	rr.wantCode(res, cli.ExitOK)
 	pw := strings.TrimSpace(res.stdout)
-	rr.prefix = []string{"unshare", "-rm", "sh", "-ec",
-		`mount -t tmpfs -o size=64k,mode=0700 tmpfs "$0"; dd if=/dev/zero of="$0"/fill bs=1k 2>/dev/null || true; exec "$@"`, qdir}
+	rr.prefix = []string{
+		"unshare", "-rm", "sh", "-ec",
+		`mount -t tmpfs -o size=64k,mode=0700 tmpfs "$0"; dd if=/dev/zero of="$0"/fill bs=1k 2>/dev/null || true; exec "$@"`, qdir,
+	}
 	rr.start()
 	out, code := rr.python(map[string]any{"user": ann, "password": pw, "from": ann, "to": []string{"bob@example.com"}})
 	if code != 3 || !strings.HasPrefix(out, "452") || !strings.Contains(out, "storage") {
@@ -178,8 +180,10 @@ func TestRemoveRevokesRelayPasswordsAndFailsTheQueue(t *testing.T) {
 
 	res := r.run("", "remove", ann)
 	r.wantCode(res, cli.ExitOK)
-	for _, want := range []string{"Revoked its relay passwords: nas, cron.", "1 queued message(s) from " + ann + " were not sent",
-		"to bob@example.com", "mailkey queue drop ID"} {
+	for _, want := range []string{
+		"Revoked its relay passwords: nas, cron.", "1 queued message(s) from " + ann + " were not sent",
+		"to bob@example.com", "mailkey queue drop ID",
+	} {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 		}

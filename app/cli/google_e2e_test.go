@@ -21,9 +21,11 @@ func TestDeletedClientKeepsAccount(t *testing.T) {
 	r.oauth.SetClientDeleted(true)
 	res = r.run("", "token", ann)
 	r.wantCode(res, cli.ExitAuth)
-	for _, want := range []string{"deleted_client", "about 6 months", "Within 30 days",
+	for _, want := range []string{
+		"deleted_client", "about 6 months", "Within 30 days",
 		"restore it on the Clients page, https://console.cloud.google.com/auth/clients?project=mailkey-test",
-		"create a new Desktop app client"} {
+		"create a new Desktop app client",
+	} {
 		if !strings.Contains(res.stderr, want) {
 			t.Errorf("stderr lacks %q: %s", want, res.stderr)
 		}

@@ -29,8 +29,10 @@ func TestAppPasswordActionsInTheOldWords(t *testing.T) {
 	}
 
 	// The IMAP server refuses the app password.
-	_, _, err = arrival.IMAP{URL: env.Gmail.IMAP.URL, Username: enginetest.User, Password: "wrongwrongwrongw",
-		RootCAs: env.Gmail.CA.Pool}.Find(ctx, "<m1@example.com>")
+	_, _, err = arrival.IMAP{
+		URL: env.Gmail.IMAP.URL, Username: enginetest.User, Password: "wrongwrongwrongw",
+		RootCAs: env.Gmail.CA.Pool,
+	}.Find(ctx, "<m1@example.com>")
 	want = "Create a new app password and enter it (Replace app password in the app, or 'mailkey login --app-password'), then test again"
 	if got := nextStep(err); got != want {
 		t.Errorf("IMAP login refused (%v):\n got %q\nwant %q", err, got, want)

@@ -46,8 +46,10 @@ func sendHeld(ctx context.Context, env Env) {
 }
 
 func queueCommand(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "queue", Short: "List, send, retry or drop the messages waiting to be sent",
-		Long: "Queue lists the messages that 'mailkey sendmail' and the relay could not send yet, with why; its commands send, retry or drop them."}
+	c := &cobra.Command{
+		Use: "queue", Short: "List, send, retry or drop the messages waiting to be sent",
+		Long: "Queue lists the messages that 'mailkey sendmail' and the relay could not send yet, with why; its commands send, retry or drop them.",
+	}
 	asJSON := c.Flags().Bool("json", false, "print the queue as JSON")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {
@@ -55,19 +57,23 @@ func queueCommand(env Env) *cobra.Command {
 		}
 		return withQueue(func(q *queue.Queue) error { return queueList(env, q, *asJSON) })
 	}
-	flush := &cobra.Command{Use: "flush", Short: "Try to send every queued message now",
+	flush := &cobra.Command{
+		Use: "flush", Short: "Try to send every queued message now",
 		RunE: func(c *cobra.Command, args []string) error {
 			return withQueue(func(q *queue.Queue) error { return queueFlush(c.Context(), env, q, args) })
-		}}
+		},
+	}
 	retry := &cobra.Command{Use: "retry ID|--all", Short: "Make a held or failed message due now"}
 	all := retry.Flags().Bool("all", false, "every message in the queue")
 	retry.RunE = func(c *cobra.Command, args []string) error {
 		return withQueue(func(q *queue.Queue) error { return queueRetry(env, q, *all, args) })
 	}
-	drop := &cobra.Command{Use: "drop ID", Short: "Delete a message from the queue, unsent",
+	drop := &cobra.Command{
+		Use: "drop ID", Short: "Delete a message from the queue, unsent",
 		RunE: func(c *cobra.Command, args []string) error {
 			return withQueue(func(q *queue.Queue) error { return queueDrop(env, q, args) })
-		}}
+		},
+	}
 	c.AddCommand(flush, retry, drop)
 	return withUsage(c, usageQueue)
 }
@@ -124,8 +130,10 @@ func queueDrop(env Env, q *queue.Queue, args []string) error {
 func queuePrintJSON(env Env, items []queue.Item, now time.Time) error {
 	out := make([]queueJSON, 0, len(items))
 	for _, it := range items {
-		j := queueJSON{ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
-			AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry}
+		j := queueJSON{
+			ID: it.ID, Account: it.Account, Recipients: it.To, Size: it.Size, Created: it.Created,
+			AgeSeconds: int64(now.Sub(it.Created) / time.Second), State: it.State, Attempts: it.Attempts, NextTry: it.NextTry,
+		}
 		if it.LastError != nil {
 			t := it.LastError.Text()
 			j.LastError, j.LastNext = cliText(t)

@@ -24,24 +24,36 @@ const usageRelay = "mailkey relay [--listen ADDR]   (default " + relay.DefaultLi
 var errRelayStopped = advice.Sentinel(advice.Failure, "the relay is not running")
 
 func relayCommand(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "relay", Short: "Run the local SMTP relay, and manage its device passwords",
+	c := &cobra.Command{
+		Use: "relay", Short: "Run the local SMTP relay, and manage its device passwords",
 		Long: "Relay runs a local SMTP server that programs and devices log in to with an account's address and a relay " +
-			"password; it sends as that account, and queues what cannot be sent yet."}
+			"password; it sends as that account, and queues what cannot be sent yet.",
+	}
 	withListen(c, "unknown relay command %q", func(ctx context.Context, listen string) error { return runRelay(ctx, env, listen) })
 	enable := withListen(&cobra.Command{Use: "enable", Short: "Start the relay now and at every login (systemd user service, else autostart)"},
 		"unexpected argument %q", func(ctx context.Context, listen string) error { return relayEnable(ctx, env, listen) })
 	c.AddCommand(
-		&cobra.Command{Use: "add-password ADDR LABEL", ValidArgsFunction: completeAccounts(env), Short: "Create a relay password for a device or program (shown once)",
-			RunE: func(c *cobra.Command, args []string) error { return relayAddPassword(c.Context(), env, args) }},
-		&cobra.Command{Use: "passwords [ADDR]", ValidArgsFunction: completeAccounts(env), Short: "List the relay passwords, without the passwords",
-			RunE: func(c *cobra.Command, args []string) error { return relayPasswords(env, args) }},
-		&cobra.Command{Use: "remove-password ADDR LABEL", Short: "Revoke a relay password",
-			RunE: func(c *cobra.Command, args []string) error { return relayRemovePassword(c.Context(), env, args) }},
+		&cobra.Command{
+			Use: "add-password ADDR LABEL", ValidArgsFunction: completeAccounts(env), Short: "Create a relay password for a device or program (shown once)",
+			RunE: func(c *cobra.Command, args []string) error { return relayAddPassword(c.Context(), env, args) },
+		},
+		&cobra.Command{
+			Use: "passwords [ADDR]", ValidArgsFunction: completeAccounts(env), Short: "List the relay passwords, without the passwords",
+			RunE: func(c *cobra.Command, args []string) error { return relayPasswords(env, args) },
+		},
+		&cobra.Command{
+			Use: "remove-password ADDR LABEL", Short: "Revoke a relay password",
+			RunE: func(c *cobra.Command, args []string) error { return relayRemovePassword(c.Context(), env, args) },
+		},
 		enable,
-		&cobra.Command{Use: "disable", Short: "Stop starting the relay at login",
-			RunE: func(c *cobra.Command, args []string) error { return relayDisable(c.Context(), env, args) }},
-		&cobra.Command{Use: "status", Short: "Say whether the relay runs and starts at login",
-			RunE: func(c *cobra.Command, args []string) error { return relayStatus(env, args) }},
+		&cobra.Command{
+			Use: "disable", Short: "Stop starting the relay at login",
+			RunE: func(c *cobra.Command, args []string) error { return relayDisable(c.Context(), env, args) },
+		},
+		&cobra.Command{
+			Use: "status", Short: "Say whether the relay runs and starts at login",
+			RunE: func(c *cobra.Command, args []string) error { return relayStatus(env, args) },
+		},
 	)
 	return withUsage(c, usageRelay)
 }
@@ -120,8 +132,10 @@ func runRelay(ctx context.Context, env Env, listen string) error {
 		fmt.Fprintf(env.Stderr, "Warning: 'mailkey relay status' will not see this relay: %v\n", err)
 	}
 	defer relay.ClearStatus(dir, os.Getpid())
-	srv := &relay.Server{Engine: env.Engine, Queue: q, Passwords: passwords(env), Cert: cert,
-		Log: log.New(env.Stderr, "", log.LstdFlags), Poll: envDuration(env, pollEnv)}
+	srv := &relay.Server{
+		Engine: env.Engine, Queue: q, Passwords: passwords(env), Cert: cert,
+		Log: log.New(env.Stderr, "", log.LstdFlags), Poll: envDuration(env, pollEnv),
+	}
 	// The watcher runs in the relay's process too, so that a relay started
 	// at login ('relay enable') also gives the reminders and the keep-alive.
 	w, bus, err := newWatcher(ctx, env, os.Getenv(notifyNameEnv))

@@ -174,8 +174,10 @@ func TestRelayWithSmtplibAndCurl(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "ok") {
 		t.Fatalf("smtplib: %s (%d)", out, code)
 	}
-	out, code = rr.python(map[string]any{"user": ann, "password": pw, "mech": "LOGIN", "from": ann, "to": []string{"carol@example.com"},
-		"subject": "by LOGIN"})
+	out, code = rr.python(map[string]any{
+		"user": ann, "password": pw, "mech": "LOGIN", "from": ann, "to": []string{"carol@example.com"},
+		"subject": "by LOGIN",
+	})
 	if code != 0 {
 		t.Fatalf("smtplib AUTH LOGIN: %s", out)
 	}

@@ -61,8 +61,10 @@ func newRig(t *testing.T) *rig {
 	t.Helper()
 	env := enginetest.New(t)
 	g := env.Gmail
-	r := &rig{t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, gmail: g, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine,
-		accounts: env.Accounts, keyring: env.Secrets}
+	r := &rig{
+		t: t, ca: g.CA, oauth: g.OAuth, smtp: g.SMTP, gmail: g, dir: env.Dir, service: env.Service, now: time.Now(), eng: env.Engine,
+		accounts: env.Accounts, keyring: env.Secrets,
+	}
 	r.eng.Use(engine.WithClock(engine.ClockFunc(r.clock)))
 	r.secrets = []string{annPass, annAccount, g.OAuth.ClientSecret}
 	return r

@@ -90,8 +90,10 @@ func helpCmd() *cobra.Command {
 			for _, name := range args {
 				sub := findSub(cmd, name)
 				if sub == nil {
-					return &usageError{msg: fmt.Sprintf("no help for %q: %s has no such command", strings.Join(args, " "), cmd.CommandPath()),
-						next: seeHelp}
+					return &usageError{
+						msg:  fmt.Sprintf("no help for %q: %s has no such command", strings.Join(args, " "), cmd.CommandPath()),
+						next: seeHelp,
+					}
 				}
 				cmd = sub
 			}
@@ -213,9 +215,11 @@ func accountAddresses(env Env, prefix string) []cobra.Completion {
 // command line, by starting mailkey-app (cmd/mailkey). It is here for the
 // help, the completion and the man page.
 func appCmd(Env) *cobra.Command {
-	return &cobra.Command{Use: "app", Short: "Open the desktop app (mailkey-app); 'mailkey' alone does too",
+	return &cobra.Command{
+		Use: "app", Short: "Open the desktop app (mailkey-app); 'mailkey' alone does too",
 		Long: "App starts the desktop app, mailkey-app, from the same directory as mailkey, or else from the PATH.",
 		RunE: func(*cobra.Command, []string) error {
 			return usagef("mailkey app", "the desktop app is started by the mailkey program itself, not by this command line")
-		}}
+		},
+	}
 }

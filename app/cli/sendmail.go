@@ -38,7 +38,8 @@ const usageSendmail = "mailkey sendmail [-t] [-i|-oi] [-f ADDR] [-F NAME] [--] [
 // sendmailCmd is 'mailkey sendmail': sendmail's own options, not cobra's
 // (-oi, -fADDR, -F NAME…), and sendmail's exit codes.
 func sendmailCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "sendmail [-t] [-i|-oi] [-f ADDR] [-F NAME] [--] [RCPT]...", Short: "Send the message on standard input, as sendmail does",
+	c := &cobra.Command{
+		Use: "sendmail [-t] [-i|-oi] [-f ADDR] [-F NAME] [--] [RCPT]...", Short: "Send the message on standard input, as sendmail does",
 		Long: "Sendmail reads a message on standard input and sends it as sendmail(8) would, for programs that run sendmail " +
 			"(git send-email, mailx, cron, PHP's mail()). A symlink named sendmail to mailkey does the same.\n\n" +
 			"Options (sendmail's syntax):\n" +

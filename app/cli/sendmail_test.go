@@ -112,8 +112,10 @@ func TestSendmailSendsTheMessageAsItIs(t *testing.T) {
 	if m.From != ann || strings.Join(m.To, " ") != "bob@example.com carol@example.com eve@example.com" {
 		t.Errorf("envelope %s → %v", m.From, m.To)
 	}
-	for _, want := range []string{"From: Ann <ann@gmail.com>\r\n", "Subject: nightly backup\r\n", "X-Cron-Env: <SHELL=/bin/sh>\r\n",
-		"Date: ", "Message-ID: <", "\r\nAll done.\r\n.\r\nNot the end: -i keeps this.\r\n"} {
+	for _, want := range []string{
+		"From: Ann <ann@gmail.com>\r\n", "Subject: nightly backup\r\n", "X-Cron-Env: <SHELL=/bin/sh>\r\n",
+		"Date: ", "Message-ID: <", "\r\nAll done.\r\n.\r\nNot the end: -i keeps this.\r\n",
+	} {
 		if !strings.Contains(data, want) {
 			t.Errorf("sent message lacks %q:\n%s", want, data)
 		}
@@ -349,8 +351,10 @@ func (r *rig) restartSMTP(addr string) *testpeer.SMTP {
 	var sp *testpeer.SMTP
 	var err error
 	for range 50 { // the old listener's port may take a moment to free
-		sp, err = testpeer.StartSMTP(testpeer.SMTPOptions{TLS: r.ca.ServerTLS, Passwords: map[string]string{ann: annPass},
-			Tokens: r.oauth, Addr: addr})
+		sp, err = testpeer.StartSMTP(testpeer.SMTPOptions{
+			TLS: r.ca.ServerTLS, Passwords: map[string]string{ann: annPass},
+			Tokens: r.oauth, Addr: addr,
+		})
 		if err == nil {
 			break
 		}
@@ -449,8 +453,12 @@ func TestGitSendEmail(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(repo, "frob.c"), []byte("int frob(void) { return 42; }\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"init", "-q"}, {"add", "frob.c"}, {"commit", "-q", "-m", "Fix the frobnicator"},
-		{"format-patch", "-q", "-1", "-o", "out"}} {
+	for _, args := range [][]string{
+		{"init", "-q"},
+		{"add", "frob.c"},
+		{"commit", "-q", "-m", "Fix the frobnicator"},
+		{"format-patch", "-q", "-1", "-o", "out"},
+	} {
 		if _, err := r.program(env, repo, "", git, args...); err != nil {
 			t.Fatal(err)
 		}

@@ -27,10 +27,12 @@ type statusJSON struct {
 }
 
 func statusCmd(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "status", Short: "Check every account live: can it send now?",
+	c := &cobra.Command{
+		Use: "status", Short: "Check every account live: can it send now?",
 		Long: "Status checks every account over the network, cheaply: an OAuth account refreshes its access token, " +
 			"an app password logs in to the SMTP server (nothing is sent). It exits 0 only when every account is usable; " +
-			"'mailkey doctor ADDR' checks one account in depth."}
+			"'mailkey doctor ADDR' checks one account in depth.",
+	}
 	asJSON := c.Flags().Bool("json", false, "print the results as JSON")
 	c.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) > 0 {

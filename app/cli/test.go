@@ -33,10 +33,12 @@ type testJSON struct {
 }
 
 func testCommand(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "test ADDR", Short: "Send a test message to the account itself and look for it in the mailbox",
+	c := &cobra.Command{
+		Use: "test ADDR", Short: "Send a test message to the account itself and look for it in the mailbox",
 		Long: "Test sends a message from ADDR to itself, then looks for it over IMAP (or the Gmail API): in the Inbox, in Spam, " +
 			"or not arrived, with the SPF, DKIM and DMARC results Gmail recorded. It exits 0 only when the message is in the Inbox.",
-		ValidArgsFunction: completeAccounts(env)}
+		ValidArgsFunction: completeAccounts(env),
+	}
 	asJSON := c.Flags().Bool("json", false, "print the result as JSON")
 	timeout := c.Flags().Duration("timeout", arrival.DefaultTimeout, "how long to look for the message")
 	c.RunE = func(c *cobra.Command, args []string) error { return testCmd(c.Context(), env, *asJSON, *timeout, args) }
@@ -97,8 +99,10 @@ func testPrintText(env Env, res engine.Arrival, timeout time.Duration, err error
 
 func testPrintJSON(env Env, addr string, res engine.Arrival, timeout time.Duration, lookErr error) error {
 	t := res.Text(timeout)
-	j := testJSON{Address: addr, MessageID: res.Sent.MessageID, Transport: res.Sent.Transport, Place: res.Place,
-		Seconds: float64(res.After.Milliseconds()) / 1000, Method: res.Method, Labels: res.Labels, What: t.What, Next: t.Next}
+	j := testJSON{
+		Address: addr, MessageID: res.Sent.MessageID, Transport: res.Sent.Transport, Place: res.Place,
+		Seconds: float64(res.After.Milliseconds()) / 1000, Method: res.Method, Labels: res.Labels, What: t.What, Next: t.Next,
+	}
 	if res.Auth.Any() {
 		j.Auth = &res.Auth
 	}

@@ -64,10 +64,14 @@ func draft(t *testing.T) (mail.Message, []string) {
 	_ = os.WriteFile(att1, []byte("first attachment"), 0o600)
 	_ = os.WriteFile(att2, []byte(strings.Repeat("\xff\xd8jpeg", 3000)), 0o600)
 	body := "Bonjour,\nce message part en HTTPS.\n"
-	m := mail.Message{From: ann, To: []string{"bob@example.com", "Carol <carol@example.com>"}, Cc: []string{"dan@example.com"},
-		Subject: "Essai réussi ✓", Body: body, Attachments: []string{att1, att2}}
-	args := []string{"send", "--from", ann, "--to", "bob@example.com, Carol <carol@example.com>", "--cc", "dan@example.com",
-		"--subject", m.Subject, "--body", body, "--attach", att1, "--attach", att2}
+	m := mail.Message{
+		From: ann, To: []string{"bob@example.com", "Carol <carol@example.com>"}, Cc: []string{"dan@example.com"},
+		Subject: "Essai réussi ✓", Body: body, Attachments: []string{att1, att2},
+	}
+	args := []string{
+		"send", "--from", ann, "--to", "bob@example.com, Carol <carol@example.com>", "--cc", "dan@example.com",
+		"--subject", m.Subject, "--body", body, "--attach", att1, "--attach", att2,
+	}
 	return m, args
 }
 

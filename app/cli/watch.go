@@ -33,9 +33,11 @@ type watchFlags struct {
 }
 
 func watchCommand(env Env) *cobra.Command {
-	c := &cobra.Command{Use: "watch", Short: "Remind before a sign-in ends; keep OAuth clients in use",
+	c := &cobra.Command{
+		Use: "watch", Short: "Remind before a sign-in ends; keep OAuth clients in use",
 		Long: "Watch checks every account regularly and posts a desktop notification before a sign-in ends or an OAuth " +
-			"client goes unused long enough for Google to delete it. It runs in the foreground; --once checks once."}
+			"client goes unused long enough for Google to delete it. It runs in the foreground; --once checks once.",
+	}
 	fs := c.Flags()
 	f := watchFlags{
 		once:    fs.Bool("once", false, "check once, print every current finding, exit 1 if any"),

@@ -31,9 +31,11 @@ func TestLoginOAuthReadsTheAliases(t *testing.T) {
 	login := func(apiBase string) {
 		t.Helper()
 		heard, heardErr = nil, nil
-		a, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client, SMTP: env.Gmail.SMTP.StartTLSURL(),
+		a, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{
+			Client: client, SMTP: env.Gmail.SMTP.StartTLSURL(),
 			Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: apiBase,
-			Aliases: func(list []string, err error) { heard, heardErr = list, err }})
+			Aliases: func(list []string, err error) { heard, heardErr = list, err },
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,9 +29,11 @@ func (e *Engine) TestArrival(ctx context.Context, addr string, timeout time.Dura
 	if _, err := e.finder(ctx, a); err != nil { // fail before sending when the mailbox cannot be read
 		return Arrival{}, err
 	}
-	m := mail.Message{From: a.Address, To: []string{a.Address},
+	m := mail.Message{
+		From: a.Address, To: []string{a.Address},
 		Subject: "mailkey test " + time.Now().Format("2006-01-02 15:04:05"),
-		Body:    "This is a test message from mailkey. It proves that mail sent as " + a.Address + " arrives.\n"}
+		Body:    "This is a test message from mailkey. It proves that mail sent as " + a.Address + " arrives.\n",
+	}
 	sent, err := e.Send(ctx, m)
 	if err != nil {
 		return Arrival{Sent: sent}, err

@@ -23,8 +23,10 @@ func doctorEnv(t *testing.T) *enginetest.Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client,
-		SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: env.Gmail.API.URL + "/"})
+	a, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{
+		Client: client,
+		SMTP:   env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: env.Gmail.API.URL + "/",
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,8 +59,10 @@ func TestGmailAPICallsGoThroughTheHTTPBoundary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client,
-		SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: env.Gmail.API.URL}); err != nil {
+	if _, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{
+		Client: client,
+		SMTP:   env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: env.Gmail.API.URL,
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.Engine.Doctor(context.Background(), enginetest.User); err != nil {

@@ -24,9 +24,11 @@ type noKeyring struct{}
 func (noKeyring) Set(string, string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
+
 func (noKeyring) Get(string, string) (string, error) {
 	return "", secret.ErrNotFound
 }
+
 func (noKeyring) Delete(string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }

@@ -34,7 +34,8 @@ func TestOAuthAsksBeforeReplacing(t *testing.T) {
 	login := func(keep bool) (testpeer.BrowseResult, []engine.Info, error) {
 		pages := make(chan testpeer.BrowseResult, 1)
 		var asked []engine.Info
-		_, err := env.Engine.LoginOAuth(ctx, engine.OAuthLogin{Client: client, SMTP: env.Gmail.SMTP.StartTLSURL(), Timeout: 10 * time.Second,
+		_, err := env.Engine.LoginOAuth(ctx, engine.OAuthLogin{
+			Client: client, SMTP: env.Gmail.SMTP.StartTLSURL(), Timeout: 10 * time.Second,
 			Open: func(u string) error {
 				go func() { pages <- testpeer.Fetch(u) }()
 				return nil
@@ -46,7 +47,8 @@ func TestOAuthAsksBeforeReplacing(t *testing.T) {
 				}
 				asked = append(asked, old)
 				return !keep
-			}})
+			},
+		})
 		p := <-pages
 		p.Body = html.UnescapeString(p.Body)
 		return p, asked, err

@@ -94,8 +94,10 @@ func TestFailedSaveKeepsThePreviousSecrets(t *testing.T) {
 	}
 	b2 := a
 	b2.ClientID = "client-B.apps.googleusercontent.com"
-	err := e.save(ctx, b2, map[secret.Kind]string{secret.ClientSecret: "secret-B", secret.RefreshToken: "refresh-B",
-		secret.AccessToken: strings.Repeat("x", secret.MaxBytes+1)})
+	err := e.save(ctx, b2, map[secret.Kind]string{
+		secret.ClientSecret: "secret-B", secret.RefreshToken: "refresh-B",
+		secret.AccessToken: strings.Repeat("x", secret.MaxBytes+1),
+	})
 	if err == nil {
 		t.Fatal("a save with a secret the keyring refuses succeeded")
 	}
@@ -115,9 +117,11 @@ type noKeyring struct{}
 func (noKeyring) Set(string, string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
+
 func (noKeyring) Get(string, string) (string, error) {
 	return "", errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
+
 func (noKeyring) Delete(string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
@@ -129,8 +133,10 @@ func TestNoSignInWithoutAKeyring(t *testing.T) {
 	opened := 0
 	e := New(filepath.Join(t.TempDir(), "config"), WithSecrets(secret.NewWithBackend(noKeyring{}, "", time.Second)),
 		WithBrowser(BrowserFunc(func(string) error { opened++; return nil })))
-	client := google.Client{ClientID: "1-x.apps.googleusercontent.com", ClientSecret: "GOCSPX-x",
-		AuthURI: "http://127.0.0.1:9/auth", TokenURI: "http://127.0.0.1:9/token"}
+	client := google.Client{
+		ClientID: "1-x.apps.googleusercontent.com", ClientSecret: "GOCSPX-x",
+		AuthURI: "http://127.0.0.1:9/auth", TokenURI: "http://127.0.0.1:9/token",
+	}
 	_, err := e.LoginOAuth(context.Background(), OAuthLogin{Client: client, Timeout: 200 * time.Millisecond})
 	if opened != 0 {
 		t.Fatalf("the browser was opened %d times without a keyring", opened)

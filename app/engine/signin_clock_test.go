@@ -29,8 +29,10 @@ func TestSignInEndFollowsTheEngineClock(t *testing.T) {
 	}
 	login := func(pub account.Publishing) account.Account {
 		t.Helper()
-		a, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client, Publishing: pub,
-			SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second})
+		a, err := env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{
+			Client: client, Publishing: pub,
+			SMTP: env.Gmail.SMTP.StartTLSURL(), Open: testpeer.Browse, Timeout: 10 * time.Second,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

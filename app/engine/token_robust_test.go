@@ -115,8 +115,10 @@ func TestTwoProcessesShareTheConfigDir(t *testing.T) {
 	for ei, e := range engines {
 		for i := range perEngine {
 			wg.Go(func() {
-				errs <- stores[ei].Put(account.Account{Address: fmt.Sprintf("p%d-%02d@example.com", ei, i),
-					Method: account.AppPassword, SMTP: google.DefaultSMTP, SignedInAt: time.Unix(0, 0).UTC()})
+				errs <- stores[ei].Put(account.Account{
+					Address: fmt.Sprintf("p%d-%02d@example.com", ei, i),
+					Method:  account.AppPassword, SMTP: google.DefaultSMTP, SignedInAt: time.Unix(0, 0).UTC(),
+				})
 			})
 			wg.Go(func() {
 				errs <- stores[ei].Modify(enginetest.User, func(a *account.Account) {
@@ -294,8 +296,10 @@ func sendParallel(t *testing.T, env *enginetest.Env, n int, what string) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			_, err := env.Engine.Send(context.Background(), mail.Message{From: enginetest.User,
-				To: []string{"bob@example.com"}, Subject: fmt.Sprintf("parallel %d", i), Body: "hi"})
+			_, err := env.Engine.Send(context.Background(), mail.Message{
+				From: enginetest.User,
+				To:   []string{"bob@example.com"}, Subject: fmt.Sprintf("parallel %d", i), Body: "hi",
+			})
 			errs <- err
 		})
 	}

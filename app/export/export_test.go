@@ -18,28 +18,36 @@ func TestMSMTPBlock(t *testing.T) {
 		{
 			"oauth default server",
 			account.Account{Address: "ann@gmail.com", Method: account.OAuth},
-			[]string{"account ann@gmail.com", "host smtp.gmail.com", "port 587", "tls on", "tls_starttls on", "auth xoauth2",
-				"user ann@gmail.com", "from ann@gmail.com", `passwordeval "mailkey token ann@gmail.com"`},
+			[]string{
+				"account ann@gmail.com", "host smtp.gmail.com", "port 587", "tls on", "tls_starttls on", "auth xoauth2",
+				"user ann@gmail.com", "from ann@gmail.com", `passwordeval "mailkey token ann@gmail.com"`,
+			},
 		},
 		{
 			"app password over STARTTLS",
 			account.Account{Address: "ann@gmail.com", Method: account.AppPassword, SMTP: "smtp://smtp.gmail.com:587"},
-			[]string{"account ann@gmail.com", "host smtp.gmail.com", "port 587", "tls on", "tls_starttls on", "auth plain",
+			[]string{
+				"account ann@gmail.com", "host smtp.gmail.com", "port 587", "tls on", "tls_starttls on", "auth plain",
 				"user ann@gmail.com", "from ann@gmail.com",
-				`passwordeval "secret-tool lookup service mailkey username ann@gmail.com/app-password"`},
+				`passwordeval "secret-tool lookup service mailkey username ann@gmail.com/app-password"`,
+			},
 		},
 		{
 			"app password over implicit TLS, default port",
 			account.Account{Address: "bob.smith+x@example.org", Method: account.AppPassword, SMTP: "smtps://smtp.gmail.com"},
-			[]string{"account bob.smith+x@example.org", "host smtp.gmail.com", "port 465", "tls on", "tls_starttls off", "auth plain",
+			[]string{
+				"account bob.smith+x@example.org", "host smtp.gmail.com", "port 465", "tls on", "tls_starttls off", "auth plain",
 				"user bob.smith+x@example.org", "from bob.smith+x@example.org",
-				`passwordeval "secret-tool lookup service mailkey username bob.smith+x@example.org/app-password"`},
+				`passwordeval "secret-tool lookup service mailkey username bob.smith+x@example.org/app-password"`,
+			},
 		},
 		{
 			"oauth on a loopback peer",
 			account.Account{Address: "ann@gmail.com", Method: account.OAuth, SMTP: "smtps://127.0.0.1:2465"},
-			[]string{"account ann@gmail.com", "host 127.0.0.1", "port 2465", "tls on", "tls_starttls off", "auth xoauth2",
-				"user ann@gmail.com", "from ann@gmail.com", `passwordeval "mailkey token ann@gmail.com"`},
+			[]string{
+				"account ann@gmail.com", "host 127.0.0.1", "port 2465", "tls on", "tls_starttls off", "auth xoauth2",
+				"user ann@gmail.com", "from ann@gmail.com", `passwordeval "mailkey token ann@gmail.com"`,
+			},
 		},
 	}
 	for _, tt := range tests {
@@ -91,8 +99,10 @@ func TestText(t *testing.T) {
 			"app password, hidden",
 			account.Account{Address: "ann@gmail.com", Method: account.AppPassword},
 			"",
-			[]string{"Server: smtp.gmail.com\n", "Port: 587\n", "Security: STARTTLS\n", "Username: ann@gmail.com\n",
-				"Authentication: Normal password (PLAIN)", "Password: the app password", "not printed", "--show-password"},
+			[]string{
+				"Server: smtp.gmail.com\n", "Port: 587\n", "Security: STARTTLS\n", "Username: ann@gmail.com\n",
+				"Authentication: Normal password (PLAIN)", "Password: the app password", "not printed", "--show-password",
+			},
 			[]string{pw, "Note:", "OAuth"},
 		},
 		{
@@ -106,8 +116,10 @@ func TestText(t *testing.T) {
 			"oauth never prints a password",
 			account.Account{Address: "ann@gmail.com", Method: account.OAuth},
 			pw,
-			[]string{"Server: smtp.gmail.com\n", "Authentication: OAuth 2.0 (XOAUTH2)\n", "Password: none",
-				"Note: a program that signs in with OAuth 2.0 needs its own OAuth client", "mailkey token ann@gmail.com", "msmtp"},
+			[]string{
+				"Server: smtp.gmail.com\n", "Authentication: OAuth 2.0 (XOAUTH2)\n", "Password: none",
+				"Note: a program that signs in with OAuth 2.0 needs its own OAuth client", "mailkey token ann@gmail.com", "msmtp",
+			},
 			[]string{pw},
 		},
 	}

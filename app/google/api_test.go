@@ -18,12 +18,18 @@ func TestParseAPIError(t *testing.T) {
 	}{
 		{name: "service disabled", body: disabledBody, ok: true, disabled: true, code: 403, status: "PERMISSION_DENIED", project: "123", reason: "accessNotConfigured"},
 		{name: "only errors[] reason", body: `{"error":{"code":403,"errors":[{"reason":"accessNotConfigured"}]}}`, ok: true, disabled: true, code: 403, reason: "accessNotConfigured"},
-		{name: "only details reason", body: `{"error":{"code":403,"status":"PERMISSION_DENIED","details":[{"reason":"SERVICE_DISABLED","metadata":{"consumer":"projects/987654"}}]}}`,
-			ok: true, disabled: true, code: 403, status: "PERMISSION_DENIED", project: "987654", reason: "SERVICE_DISABLED"},
-		{name: "scope insufficient", body: `{"error":{"code":403,"message":"Request had insufficient authentication scopes.","errors":[{"reason":"insufficientPermissions"}],"status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}`,
-			ok: true, scope: true, code: 403, status: "PERMISSION_DENIED", reason: "insufficientPermissions"},
-		{name: "unauthenticated", body: `{"error":{"code":401,"message":"Request had invalid authentication credentials.","errors":[{"reason":"authError"}],"status":"UNAUTHENTICATED"}}`,
-			ok: true, code: 401, status: "UNAUTHENTICATED", reason: "authError"},
+		{
+			name: "only details reason", body: `{"error":{"code":403,"status":"PERMISSION_DENIED","details":[{"reason":"SERVICE_DISABLED","metadata":{"consumer":"projects/987654"}}]}}`,
+			ok: true, disabled: true, code: 403, status: "PERMISSION_DENIED", project: "987654", reason: "SERVICE_DISABLED",
+		},
+		{
+			name: "scope insufficient", body: `{"error":{"code":403,"message":"Request had insufficient authentication scopes.","errors":[{"reason":"insufficientPermissions"}],"status":"PERMISSION_DENIED","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"ACCESS_TOKEN_SCOPE_INSUFFICIENT"}]}}`,
+			ok: true, scope: true, code: 403, status: "PERMISSION_DENIED", reason: "insufficientPermissions",
+		},
+		{
+			name: "unauthenticated", body: `{"error":{"code":401,"message":"Request had invalid authentication credentials.","errors":[{"reason":"authError"}],"status":"UNAUTHENTICATED"}}`,
+			ok: true, code: 401, status: "UNAUTHENTICATED", reason: "authError",
+		},
 		{name: "other permission denied", body: `{"error":{"code":403,"status":"PERMISSION_DENIED","message":"The caller does not have permission"}}`, ok: true, code: 403, status: "PERMISSION_DENIED"},
 		{name: "not JSON", body: `<html>403 Forbidden</html>`},
 		{name: "no error key", body: `{"emailAddress":"ann@gmail.com"}`},

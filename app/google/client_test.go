@@ -76,18 +76,28 @@ func clientCases() []clientCase {
 			"client_id": "  " + testClientID + "\n", "client_secret": "\t" + testSecret + " ",
 			"project_id": " mailkey-123456 ", "token_uri": " " + defaultTokenURI + " ",
 		})), want: wantClient},
-		{name: "old secret without GOCSPX prefix", data: installed(fullFields(map[string]any{"client_secret": "aB3dE5fG7hI9jK1lM3nO5pQ7"})),
-			want: Client{ClientID: testClientID, ClientSecret: "aB3dE5fG7hI9jK1lM3nO5pQ7", ProjectID: "mailkey-123456", AuthURI: defaultAuthURI, TokenURI: defaultTokenURI}},
-		{name: "minimal: endpoints default to Google's", data: installed(map[string]any{"client_id": testClientID, "client_secret": testSecret}),
-			want: Client{ClientID: testClientID, ClientSecret: testSecret, AuthURI: defaultAuthURI, TokenURI: defaultTokenURI}},
+		{
+			name: "old secret without GOCSPX prefix", data: installed(fullFields(map[string]any{"client_secret": "aB3dE5fG7hI9jK1lM3nO5pQ7"})),
+			want: Client{ClientID: testClientID, ClientSecret: "aB3dE5fG7hI9jK1lM3nO5pQ7", ProjectID: "mailkey-123456", AuthURI: defaultAuthURI, TokenURI: defaultTokenURI},
+		},
+		{
+			name: "minimal: endpoints default to Google's", data: installed(map[string]any{"client_id": testClientID, "client_secret": testSecret}),
+			want: Client{ClientID: testClientID, ClientSecret: testSecret, AuthURI: defaultAuthURI, TokenURI: defaultTokenURI},
+		},
 		{name: "empty and null endpoints default", data: installed(fullFields(map[string]any{"auth_uri": "", "token_uri": " "})), want: wantClient},
 		{name: "null endpoint defaults", data: []byte(`{"installed":{"client_id":"` + testClientID + `","client_secret":"` + testSecret + `","project_id":"mailkey-123456","auth_uri":null}}`), want: wantClient},
-		{name: "v2 auth endpoint", data: installed(fullFields(map[string]any{"auth_uri": "https://accounts.google.com/o/oauth2/v2/auth"})),
-			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "https://accounts.google.com/o/oauth2/v2/auth", TokenURI: defaultTokenURI}},
-		{name: "loopback provider for tests", data: installed(fullFields(map[string]any{"auth_uri": "http://127.0.0.1:8080/authorize", "token_uri": "http://[::1]:9000/token"})),
-			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "http://127.0.0.1:8080/authorize", TokenURI: "http://[::1]:9000/token"}},
-		{name: "localhost provider for tests", data: installed(fullFields(map[string]any{"auth_uri": "http://localhost:8080/a", "token_uri": "https://localhost:8443/t"})),
-			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "http://localhost:8080/a", TokenURI: "https://localhost:8443/t"}},
+		{
+			name: "v2 auth endpoint", data: installed(fullFields(map[string]any{"auth_uri": "https://accounts.google.com/o/oauth2/v2/auth"})),
+			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "https://accounts.google.com/o/oauth2/v2/auth", TokenURI: defaultTokenURI},
+		},
+		{
+			name: "loopback provider for tests", data: installed(fullFields(map[string]any{"auth_uri": "http://127.0.0.1:8080/authorize", "token_uri": "http://[::1]:9000/token"})),
+			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "http://127.0.0.1:8080/authorize", TokenURI: "http://[::1]:9000/token"},
+		},
+		{
+			name: "localhost provider for tests", data: installed(fullFields(map[string]any{"auth_uri": "http://localhost:8080/a", "token_uri": "https://localhost:8443/t"})),
+			want: Client{ClientID: testClientID, ClientSecret: testSecret, ProjectID: "mailkey-123456", AuthURI: "http://localhost:8080/a", TokenURI: "https://localhost:8443/t"},
+		},
 
 		{name: "too large", data: append(installed(fullFields(nil)), bytes.Repeat([]byte(" "), maxClientFileBytes)...), err: ErrTooLarge, mention: []string{"64 KiB"}},
 		{name: "empty", data: nil, err: ErrNotJSON, mention: []string{"empty"}},
@@ -98,13 +108,19 @@ func clientCases() []clientCase {
 		{name: "JSON array", data: []byte(`[{"installed":{}}]`), err: ErrUnknownClientType},
 		{name: "JSON string", data: []byte(`"` + testSecret + `"`), err: ErrUnknownClientType},
 		{name: "empty object", data: []byte(`{}`), err: ErrUnknownClientType, mention: []string{"installed", "Desktop app"}},
-		{name: "service account key", data: []byte(`{"type":"service_account","project_id":"p","private_key_id":"k","private_key":"-----BEGIN PRIVATE KEY-----\n` + testSecret + `\n-----END PRIVATE KEY-----\n","client_email":"x@p.iam.gserviceaccount.com","client_id":"1234"}`),
-			err: ErrUnknownClientType, mention: []string{"service account key", "not an OAuth client", "Desktop app"}},
-		{name: "gcloud authorized user", data: []byte(`{"type":"authorized_user","client_id":"` + testClientID + `","client_secret":"` + testSecret + `","refresh_token":"r"}`),
-			err: ErrUnknownClientType, mention: []string{"authorized_user"}},
+		{
+			name: "service account key", data: []byte(`{"type":"service_account","project_id":"p","private_key_id":"k","private_key":"-----BEGIN PRIVATE KEY-----\n` + testSecret + `\n-----END PRIVATE KEY-----\n","client_email":"x@p.iam.gserviceaccount.com","client_id":"1234"}`),
+			err: ErrUnknownClientType, mention: []string{"service account key", "not an OAuth client", "Desktop app"},
+		},
+		{
+			name: "gcloud authorized user", data: []byte(`{"type":"authorized_user","client_id":"` + testClientID + `","client_secret":"` + testSecret + `","refresh_token":"r"}`),
+			err: ErrUnknownClientType, mention: []string{"authorized_user"},
+		},
 		{name: "installed is not an object", data: []byte(`{"installed":"` + testSecret + `"}`), err: ErrUnknownClientType},
-		{name: "web application client", data: []byte(`{"web":{"client_id":"` + testClientID + `","client_secret":"` + testSecret + `","redirect_uris":["https://example.com/cb"]}}`),
-			err: ErrWebClient, mention: []string{"Web application", "SeaTable", "Odoo", "redirect_uri_mismatch", "Desktop app", "step 6", clientsURL}},
+		{
+			name: "web application client", data: []byte(`{"web":{"client_id":"` + testClientID + `","client_secret":"` + testSecret + `","redirect_uris":["https://example.com/cb"]}}`),
+			err: ErrWebClient, mention: []string{"Web application", "SeaTable", "Odoo", "redirect_uri_mismatch", "Desktop app", "step 6", clientsURL},
+		},
 		{name: "null installed next to web", data: []byte(`{"installed":null,"web":{"client_id":"` + testClientID + `","client_secret":"` + testSecret + `"}}`), err: ErrWebClient},
 		{name: "missing client_id", data: installed(fullFields(map[string]any{"client_id": nil})), err: ErrMissingClientID, mention: []string{"no client ID"}},
 		{name: "blank client_id", data: installed(fullFields(map[string]any{"client_id": "  "})), err: ErrMissingClientID},
@@ -200,8 +216,10 @@ func redact(c Client) Client {
 }
 
 func TestParseClientAllSentinelsDistinct(t *testing.T) {
-	sentinels := []error{ErrTooLarge, ErrNotJSON, ErrWebClient, ErrUnknownClientType, ErrMissingClientID,
-		ErrMissingClientSecret, ErrBadClientID, ErrBadEndpoint}
+	sentinels := []error{
+		ErrTooLarge, ErrNotJSON, ErrWebClient, ErrUnknownClientType, ErrMissingClientID,
+		ErrMissingClientSecret, ErrBadClientID, ErrBadEndpoint,
+	}
 	for i, a := range sentinels {
 		for j, b := range sentinels {
 			if i != j && errors.Is(a, b) {

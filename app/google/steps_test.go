@@ -65,8 +65,10 @@ func checkStep(t *testing.T, s Step, needURL bool) {
 // The texts must carry the facts of GOOGLE.md that the user trips over.
 func TestStepTextsMentionPitfalls(t *testing.T) {
 	want := map[string][]string{
-		"audience": {"Test users", "External", "Error 403: access_denied", "never comes back", "7 days", "Publish app", "Go to … (unsafe)",
-			"home page", "privacy policy", "authorised domain", "Internal", "org_internal", "admin_policy_enforced"},
+		"audience": {
+			"Test users", "External", "Error 403: access_denied", "never comes back", "7 days", "Publish app", "Go to … (unsafe)",
+			"home page", "privacy policy", "authorised domain", "Internal", "org_internal", "admin_policy_enforced",
+		},
 		"branding":     {"home page", "privacy policy", "authorised domain"},
 		"scopes":       {ScopeMail, "restricted", "gmail.send"},
 		"client":       {"Desktop app", "Web application", "redirect_uri_mismatch", "SeaTable", "Odoo"},

@@ -120,8 +120,10 @@ func TestSignInPageTroubles(t *testing.T) {
 			t.Errorf("%s: the entry does not name its code %q", tb.ID, tb.Page)
 		}
 	}
-	want := []string{"Error 403: access_denied", "Error 401: deleted_client", "Error 400: admin_policy_enforced",
-		"Error 400: redirect_uri_mismatch", "Error 403: org_internal", "Error 400: invalid_request"}
+	want := []string{
+		"Error 403: access_denied", "Error 401: deleted_client", "Error 400: admin_policy_enforced",
+		"Error 400: redirect_uri_mismatch", "Error 403: org_internal", "Error 400: invalid_request",
+	}
 	if strings.Join(pages, "|") != strings.Join(want, "|") {
 		t.Fatalf("pages %q, want %q", pages, want)
 	}

@@ -125,14 +125,20 @@ func TestGmailRepliesReadAsOneSentence(t *testing.T) {
 		sentinel    error
 		want        string
 	}{
-		{"smtp/552-blocked-content", "data", ErrBlocked,
+		{
+			"smtp/552-blocked-content", "data", ErrBlocked,
 			"(552 5.7.0 This message was blocked because its content presents a potential security issue. Please visit " +
-				"https://support.google.com/mail/?p=BlockedMessage to review our message content and attachment content guidelines.)"},
-		{"smtp/452-too-many-recipients", "rcpt", ErrTooManyRecipients,
+				"https://support.google.com/mail/?p=BlockedMessage to review our message content and attachment content guidelines.)",
+		},
+		{
+			"smtp/452-too-many-recipients", "rcpt", ErrTooManyRecipients,
 			"(452 4.5.3 Your message has too many recipients. For more information regarding Google's sending limits, go to " +
-				"https://support.google.com/mail/?p=TooManyRecipientsError)"},
-		{"smtp/550-daily-limit", "mail", ErrDailyLimit,
-			"(550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852)"},
+				"https://support.google.com/mail/?p=TooManyRecipientsError)",
+		},
+		{
+			"smtp/550-daily-limit", "mail", ErrDailyLimit,
+			"(550 5.4.5 Daily user sending limit exceeded. For more information on Gmail sending limits go to https://support.google.com/a/answer/166852)",
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p.SMTP.SetReplyFault(func(stage string) error {

@@ -51,8 +51,10 @@ func TestLongHeadersAreFolded(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n := len(p.SMTP.Messages())
-			m := Message{From: "Ann Élise Marie-Thérèse de la Fontaine du Bois-Joli <" + ann + ">", To: tt.to,
-				Cc: tt.to, Subject: tt.subject, Body: "hi"}
+			m := Message{
+				From: "Ann Élise Marie-Thérèse de la Fontaine du Bois-Joli <" + ann + ">", To: tt.to,
+				Cc: tt.to, Subject: tt.subject, Body: "hi",
+			}
 			if _, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, p.SMTP.StartTLSURL()), Credential{Username: ann, Password: annPass}, m); err != nil {
 				t.Fatalf("Send: %v", err)
 			}

@@ -94,8 +94,10 @@ func TestParseList(t *testing.T) {
 // ParseList and Check, instead of going out on a header line over 998
 // octets.
 func TestOverlongAddressIsRefused(t *testing.T) {
-	for _, a := range []string{strings.Repeat("a", 3000) + "@example.com", strings.Repeat("b", 65) + "@example.com",
-		"c@" + strings.Repeat("d", 250) + ".com"} {
+	for _, a := range []string{
+		strings.Repeat("a", 3000) + "@example.com", strings.Repeat("b", 65) + "@example.com",
+		"c@" + strings.Repeat("d", 250) + ".com",
+	} {
 		if _, err := ParseList("To", "ann@example.com, "+a); !errors.Is(err, ErrInvalidAddress) || !strings.Contains(err.Error(), "too long") {
 			t.Errorf("ParseList(%.20q…) = %v", a, err)
 		}

@@ -30,9 +30,11 @@ func TestMessageRoundTrip(t *testing.T) {
 	}
 	txtPath := filepath.Join(dir, "notes.txt")
 	_ = os.WriteFile(txtPath, []byte("hello\n"), 0o600)
-	m := Message{From: "Ann Élise <ann@gmail.com>", To: []string{"bob@example.com", "Carol <carol@example.com>"},
+	m := Message{
+		From: "Ann Élise <ann@gmail.com>", To: []string{"bob@example.com", "Carol <carol@example.com>"},
 		Cc: []string{"dan@example.com"}, Bcc: []string{"eve@example.com"}, Subject: "Grüße, ça marche ✓",
-		Body: "Line one\nligne deux é\n" + strings.Repeat("long ", 40) + "\n.\n", Attachments: []string{binPath, txtPath}}
+		Body: "Line one\nligne deux é\n" + strings.Repeat("long ", 40) + "\n.\n", Attachments: []string{binPath, txtPath},
+	}
 	var buf bytes.Buffer
 	if err := WriteMessage(&buf, m, "<id-1@test>", time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)

@@ -201,8 +201,10 @@ func TestPipelinedRefusedRecipient(t *testing.T) {
 		}
 		n++
 		if n == 3 {
-			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
-				Message: "The email account that you tried to reach does not exist."}
+			return &smtp.SMTPError{
+				Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+				Message: "The email account that you tried to reach does not exist.",
+			}
 		}
 		return nil
 	})

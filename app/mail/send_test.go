@@ -42,8 +42,10 @@ type peers struct {
 
 func startPeers(t *testing.T) *peers {
 	t.Helper()
-	g, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: t.TempDir(), TestUsers: []string{ann},
-		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: "Hunter2-account!"}})
+	g, err := testpeer.StartGmail(testpeer.GmailOptions{
+		Dir: t.TempDir(), TestUsers: []string{ann},
+		Passwords: map[string]string{ann: annPass}, AccountPasswords: map[string]string{ann: "Hunter2-account!"},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,8 +71,10 @@ func TestSendPlainOverSTARTTLSAndImplicitTLS(t *testing.T) {
 	}
 	for i, url := range []string{p.SMTP.StartTLSURL(), p.SMTP.ImplicitTLSURL()} {
 		t.Run(url[:5], func(t *testing.T) {
-			m := Message{From: ann, To: []string{"bob@example.com"}, Cc: []string{"Carol <carol@example.com>"},
-				Bcc: []string{"dave@example.com"}, Subject: "Grüße ✓", Body: "Hello\nworld", Attachments: []string{att}}
+			m := Message{
+				From: ann, To: []string{"bob@example.com"}, Cc: []string{"Carol <carol@example.com>"},
+				Bcc: []string{"dave@example.com"}, Subject: "Grüße ✓", Body: "Hello\nworld", Attachments: []string{att},
+			}
 			res, err := sendSMTP(p.sender, context.Background(), mustEndpoint(t, url), Credential{Username: ann, Password: annPass}, m)
 			if err != nil {
 				t.Fatalf("Send: %v\n%s", err, res.Transcript)

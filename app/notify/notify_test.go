@@ -31,8 +31,10 @@ func TestNotifyAndAction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	id, err := b.Notify(context.Background(), notify.Note{Summary: "Sign-in ends tomorrow", Body: "ann@gmail.com",
-		Actions: []notify.Action{{Key: "default", Label: "Open"}, {Key: "open", Label: "Sign in again"}}})
+	id, err := b.Notify(context.Background(), notify.Note{
+		Summary: "Sign-in ends tomorrow", Body: "ann@gmail.com",
+		Actions: []notify.Action{{Key: "default", Label: "Open"}, {Key: "open", Label: "Sign in again"}},
+	})
 	if err != nil {
 		t.Fatalf("%v (%v)", err, errors.Unwrap(err))
 	}

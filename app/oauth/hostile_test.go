@@ -208,8 +208,10 @@ func TestHostHeaderChecked(t *testing.T) {
 		done <- err
 	}()
 	authURL := <-urls
-	noFollow := &http.Client{Timeout: 5 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	noFollow := &http.Client{
+		Timeout:       5 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	resp, err := noFollow.Get(authURL)
 	if err != nil {
 		t.Fatal(err)
@@ -257,8 +259,10 @@ func TestHostHeaderChecked(t *testing.T) {
 // behind a "timed out" message.
 func TestLateCallbackSavesNothing(t *testing.T) {
 	saved := false
-	f := &flow{cfg: config(google.Client{ClientID: "c", TokenURI: "http://127.0.0.1:1/token"}, ""), state: "s", ctx: context.Background(), done: make(chan outcome, 1), hosts: []string{"127.0.0.1:1"},
-		finish: func(context.Context, Result) error { saved = true; return nil }}
+	f := &flow{
+		cfg: config(google.Client{ClientID: "c", TokenURI: "http://127.0.0.1:1/token"}, ""), state: "s", ctx: context.Background(), done: make(chan outcome, 1), hosts: []string{"127.0.0.1:1"},
+		finish: func(context.Context, Result) error { saved = true; return nil },
+	}
 	if f.stopWaiting() {
 		t.Fatal("an unused flow reports a claimed callback")
 	}

@@ -50,8 +50,11 @@ func TestIdentityFromIDToken(t *testing.T) {
 		{"ok", idToken(nil), googleToken, Identity{Email: "ann@gmail.com", Subject: "1081"}, nil},
 		{"old issuer form", idToken(map[string]any{"iss": "accounts.google.com"}), googleToken, Identity{Email: "ann@gmail.com", Subject: "1081"}, nil},
 		{"verified as a string", idToken(map[string]any{"email_verified": "true"}), googleToken, Identity{Email: "ann@gmail.com", Subject: "1081"}, nil},
-		{"workspace", idToken(map[string]any{"email": "ann@example.com", "hd": "Example.com"}), googleToken,
-			Identity{Email: "ann@example.com", HostedDomain: "example.com", Subject: "1081"}, nil},
+		{
+			"workspace", idToken(map[string]any{"email": "ann@example.com", "hd": "Example.com"}), googleToken,
+			Identity{Email: "ann@example.com", HostedDomain: "example.com", Subject: "1081"},
+			nil,
+		},
 		{"audience list with azp", idToken(map[string]any{"aud": []string{testClientID, "other"}}), googleToken, Identity{Email: "ann@gmail.com", Subject: "1081"}, nil},
 		{"audience list, other azp", idToken(map[string]any{"aud": []string{testClientID, "other"}, "azp": "other"}), googleToken, Identity{}, ErrBadIDToken},
 		{"clock a little behind", idToken(map[string]any{"exp": testNow.Add(-time.Minute).Unix()}), googleToken, Identity{Email: "ann@gmail.com", Subject: "1081"}, nil},

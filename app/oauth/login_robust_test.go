@@ -74,8 +74,10 @@ func TestLoopbackUnderFire(t *testing.T) {
 	// 2,000 bogus requests from 32 workers.
 	base := "http://" + addr
 	tr := &http.Transport{MaxIdleConnsPerHost: 32}
-	hc := &http.Client{Transport: tr, Timeout: 5 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	hc := &http.Client{
+		Transport: tr, Timeout: 5 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	defer tr.CloseIdleConnections()
 	const total = 2000
 	var next, oversizedOK atomic.Int64

@@ -88,8 +88,10 @@ func refreshError(err error, ep endpoint, projectID string) error {
 	if !errors.As(err, &re) {
 		return exchangeError(err, ep)
 	}
-	r := Refusal{Code: clean(re.ErrorCode), Description: advice.Printable(re.ErrorDescription, maxDescription),
-		Subtype: clean(errorSubtype(re)), Project: projectID}
+	r := Refusal{
+		Code: clean(re.ErrorCode), Description: advice.Printable(re.ErrorDescription, maxDescription),
+		Subtype: clean(errorSubtype(re)), Project: projectID,
+	}
 	if re.Response != nil {
 		r.Status = re.Response.StatusCode
 	}

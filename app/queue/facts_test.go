@@ -108,9 +108,11 @@ type brokenBus struct{}
 func (brokenBus) Set(string, string, string) error {
 	return errors.New("dbus: couldn't determine address of session bus")
 }
+
 func (brokenBus) Get(string, string) (string, error) {
 	return "", errors.New("dbus: couldn't determine address of session bus")
 }
+
 func (brokenBus) Delete(string, string) error {
 	return errors.New("dbus: couldn't determine address of session bus")
 }

@@ -24,8 +24,10 @@ func TestFailureSavedAsFacts(t *testing.T) {
 	auth := advice.Keyed(oauth.ErrNeedsSignIn, "oauth.refresh_rejected", nil, "Google no longer accepts this account's sign-in (invalid_grant)", "Sign in again")
 	around := advice.Keyed(refused, "engine.other", nil, "the engine's own words", "")
 	missing := engine.Missing{Kind: engine.MissingAppPassword, Address: "ann@gmail.com"}.Explain()
-	byTo := map[string]error{"nobody@example.com": refused, "google@example.com": google, "signin@example.com": auth, "around@example.com": around,
-		"missing@example.com": missing}
+	byTo := map[string]error{
+		"nobody@example.com": refused, "google@example.com": google, "signin@example.com": auth, "around@example.com": around,
+		"missing@example.com": missing,
+	}
 	for to, err := range byTo {
 		if _, err := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{to}}, strings.NewReader("x"), err); err != nil {
 			t.Fatal(err)

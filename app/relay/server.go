@@ -49,21 +49,29 @@ const maxAuthFailures = 3
 // would see from smtp.gmail.com.
 var (
 	errAuthRequired = &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication Required."}
-	errBadLogin     = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8},
-		Message: "Username and relay password not accepted. Create one with 'mailkey relay add-password ADDRESS LABEL'"}
+	errBadLogin     = &smtp.SMTPError{
+		Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8},
+		Message: "Username and relay password not accepted. Create one with 'mailkey relay add-password ADDRESS LABEL'",
+	}
 	errTooManyFailures = &smtp.SMTPError{Code: 421, EnhancedCode: smtp.EnhancedCode{4, 7, 0}, Message: "Too many login attempts, closing"}
-	errAuthUnavailable = &smtp.SMTPError{Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
-		Message: "Temporary authentication failure: the keyring did not answer"}
+	errAuthUnavailable = &smtp.SMTPError{
+		Code: 454, EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+		Message: "Temporary authentication failure: the keyring did not answer",
+	}
 	errTooManyRcpts = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 5, 3}, Message: "Your message has too many recipients."}
-	errTooBig       = &smtp.SMTPError{Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4},
-		Message: "Your message exceeded Google's message size limits."}
+	errTooBig       = &smtp.SMTPError{
+		Code: 552, EnhancedCode: smtp.EnhancedCode{5, 3, 4},
+		Message: "Your message exceeded Google's message size limits.",
+	}
 	errNoSpace  = &smtp.SMTPError{Code: 452, EnhancedCode: smtp.EnhancedCode{4, 3, 1}, Message: "Insufficient system storage: the disk holding the queue is full"}
 	errQueue    = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error: the message could not be queued"}
 	errBadRcpt  = &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 1, 3}, Message: "Invalid recipient address"}
 	errNoRcpt   = &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 5, 1}, Message: "No valid recipients"}
 	errNotYours = func(addr, account string) error {
-		return &smtp.SMTPError{Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-			Message: fmt.Sprintf("Sender %s refused: this login may send only as %s or its verified Send mail as addresses", sanitize(addr), account)}
+		return &smtp.SMTPError{
+			Code: 553, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+			Message: fmt.Sprintf("Sender %s refused: this login may send only as %s or its verified Send mail as addresses", sanitize(addr), account),
+		}
 	}
 	errAccountGone = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Local error: the account cannot be read"}
 )

@@ -18,8 +18,10 @@ func TestUnstuffBareLF(t *testing.T) {
 }
 
 func TestLoopback(t *testing.T) {
-	for addr, want := range map[string]bool{"127.0.0.1:2525": true, "[::1]:25": true, "localhost:2525": true,
-		"0.0.0.0:2525": false, "192.168.1.5:2525": false, ":2525": false, "nonsense": false} {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:2525": true, "[::1]:25": true, "localhost:2525": true,
+		"0.0.0.0:2525": false, "192.168.1.5:2525": false, ":2525": false, "nonsense": false,
+	} {
 		if got := Loopback(addr); got != want {
 			t.Errorf("Loopback(%q) = %v", addr, got)
 		}

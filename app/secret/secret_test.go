@@ -83,9 +83,11 @@ type broken struct{}
 func (broken) Set(string, string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
+
 func (broken) Get(string, string) (string, error) {
 	return "", errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }
+
 func (broken) Delete(string, string) error {
 	return errors.New("org.freedesktop.DBus.Error.ServiceUnknown")
 }

@@ -79,10 +79,12 @@ func failedFinding(it queue.Item) Finding {
 	if it.LastError != nil {
 		reason = it.LastError.Text().What
 	}
-	return Finding{Kind: QueueFailed, Address: it.Account, Screen: ScreenAccount, Action: actionOpen(), key: "queue-failed " + it.ID,
+	return Finding{
+		Kind: QueueFailed, Address: it.Account, Screen: ScreenAccount, Action: actionOpen(), key: "queue-failed " + it.ID,
 		Text: advice.Explain("watch.queue_failed", advice.Data{"Address": it.Account, "To": strings.Join(it.To, ", "), "Reason": reason},
 			"a queued message from {{.Address}} to {{.To}} could not be sent: {{.Reason}}",
-			"Fix the cause, then send it again or drop it").Then(advice.ActionSeeQueue)}
+			"Fix the cause, then send it again or drop it").Then(advice.ActionSeeQueue),
+	}
 }
 
 // heldFindings is one event per account with held mail, in address order,
@@ -96,8 +98,10 @@ func heldFindings(holds map[string]*heldMail, methods map[string]account.Method)
 	var found []Finding
 	for _, a := range addrs {
 		h := holds[a]
-		f := Finding{Kind: QueueHeld, Address: a, Screen: ScreenSignIn, Action: actionSignIn(), At: h.first,
-			key: "queue-held " + a + " " + h.first.UTC().Format(time.RFC3339)}
+		f := Finding{
+			Kind: QueueHeld, Address: a, Screen: ScreenSignIn, Action: actionSignIn(), At: h.first,
+			key: "queue-held " + a + " " + h.first.UTC().Format(time.RFC3339),
+		}
 		data := advice.Data{"Address": a, "Count": h.n}
 		if methods[a] == account.AppPassword {
 			f.Screen, f.Action = ScreenAccount, actionReplaceAppPassword()

@@ -90,12 +90,18 @@ func TestQueuedMailHeldByMethod(t *testing.T) {
 		body   string
 		label  string
 	}{
-		{"app password refused", newAppPasswordRig, fmt.Errorf("%w: 535 5.7.8", mail.ErrAuthRejected), watch.ScreenAccount,
-			"wait for a new app password.\nReplace the app password in mailkey", "Replace app password"},
-		{"app password gone", newAppPasswordRig, secret.ErrNotFound, watch.ScreenAccount,
-			"wait for a new app password", "Replace app password"},
-		{"oauth", func(t *testing.T) *rig { return newRig(t, account.Production) }, fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn),
-			watch.ScreenSignIn, "wait for a new sign-in.\nSign in again in mailkey", "Sign in again"},
+		{
+			"app password refused", newAppPasswordRig, fmt.Errorf("%w: 535 5.7.8", mail.ErrAuthRejected), watch.ScreenAccount,
+			"wait for a new app password.\nReplace the app password in mailkey", "Replace app password",
+		},
+		{
+			"app password gone", newAppPasswordRig, secret.ErrNotFound, watch.ScreenAccount,
+			"wait for a new app password", "Replace app password",
+		},
+		{
+			"oauth", func(t *testing.T) *rig { return newRig(t, account.Production) }, fmt.Errorf("%w: invalid_grant", oauth.ErrNeedsSignIn),
+			watch.ScreenSignIn, "wait for a new sign-in.\nSign in again in mailkey", "Sign in again",
+		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := c.rig(t)

@@ -257,24 +257,32 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 		if refreshErr != nil {
 			data["Reason"] = advice.What(refreshErr)
 		}
-		return Finding{Kind: Refused, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), key: "refused " + a.Address + " " + signedIn,
+		return Finding{
+			Kind: Refused, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), key: "refused " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.refused", data, "Google refused to renew the sign-in of {{.Address}}: {{.Reason}}",
-				"Sign in again in mailkey. If the OAuth client was deleted, restore it within 30 days on the Clients page of Google Cloud, or create a new one")}, true
+				"Sign in again in mailkey. If the OAuth client was deleted, restore it within 30 days on the Clients page of Google Cloud, or create a new one"),
+		}, true
 	case !info.Status.ExpiresAt.IsZero() && !now.Before(info.Status.ExpiresAt):
 		data["When"] = info.Status.ExpiresAt.Local().Format("Mon 2 Jan 15:04")
-		return Finding{Kind: Ended, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ended " + a.Address + " " + signedIn,
+		return Finding{
+			Kind: Ended, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ended " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.ended", data, "the sign-in of {{.Address}} ended on {{.When}}: while the Google Cloud app is in Testing, Google ends every sign-in after 7 days",
-				"Sign in again in mailkey; publishing the app (In production) removes the limit")}, true
+				"Sign in again in mailkey; publishing the app (In production) removes the limit"),
+		}, true
 	case !info.Status.ExpiresAt.IsZero() && info.Status.ExpiresAt.Sub(now) <= warnBefore:
 		data["When"] = info.Status.ExpiresAt.Local().Format("Mon 2 Jan 15:04")
-		return Finding{Kind: EndsSoon, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ends " + a.Address + " " + signedIn,
+		return Finding{
+			Kind: EndsSoon, Address: a.Address, Screen: ScreenSignIn, Action: actionSignIn(), At: info.Status.ExpiresAt, key: "ends " + a.Address + " " + signedIn,
 			Text: advice.Explain("watch.ends_soon", data, "the sign-in of {{.Address}} ends on {{.When}}",
-				"Sign in again before then so that nothing stops sending; publishing the app (In production) removes the 7-day limit")}, true
+				"Sign in again before then so that nothing stops sending; publishing the app (In production) removes the 7-day limit"),
+		}, true
 	case now.Sub(lastUse) >= unusedAfter:
 		data["Days"] = int(now.Sub(lastUse) / (24 * time.Hour))
-		return Finding{Kind: Unused, Address: a.Address, Screen: ScreenAccount, Action: actionOpen(), At: lastUse, key: "unused " + a.Address + " " + lastUse.UTC().Format(time.RFC3339),
+		return Finding{
+			Kind: Unused, Address: a.Address, Screen: ScreenAccount, Action: actionOpen(), At: lastUse, key: "unused " + a.Address + " " + lastUse.UTC().Format(time.RFC3339),
 			Text: advice.Explain("watch.unused", data, "the OAuth client of {{.Address}} has not been used for {{.Days}} days",
-				"Google deletes OAuth clients unused for about 6 months: send a message, or keep mailkey's watcher running, which refreshes the sign-in every 30 days").Then(advice.ActionKeepRefreshing)}, true
+				"Google deletes OAuth clients unused for about 6 months: send a message, or keep mailkey's watcher running, which refreshes the sign-in every 30 days").Then(advice.ActionKeepRefreshing),
+		}, true
 	}
 	return Finding{}, false
 }
@@ -283,9 +291,11 @@ func (w *Watcher) finding(info engine.Info, now, lastUse time.Time, refreshErr e
 func actionSignIn() advice.Text {
 	return advice.Explain("watch.action_sign_in", nil, "Sign in again", "")
 }
+
 func actionReplaceAppPassword() advice.Text {
 	return advice.Explain("watch.action_replace_app_password", nil, "Replace app password", "")
 }
+
 func actionOpen() advice.Text { return advice.Explain("watch.action_open", nil, "Open mailkey", "") }
 
 // refusal names Google's refusal in a failed refresh ("" for none: a
@@ -321,8 +331,10 @@ func (w *Watcher) post(ctx context.Context, f Finding) bool {
 	if label == "" {
 		label, _ = local(actionOpen())
 	}
-	id, err := n.Notify(ctx, notify.Note{Summary: "mailkey: " + f.Address, Body: advice.Sentence(what) + "\n" + advice.Sentence(next),
-		Actions: []notify.Action{{Key: "default", Label: label}, {Key: "open", Label: label}}})
+	id, err := n.Notify(ctx, notify.Note{
+		Summary: "mailkey: " + f.Address, Body: advice.Sentence(what) + "\n" + advice.Sentence(next),
+		Actions: []notify.Action{{Key: "default", Label: label}, {Key: "open", Label: label}},
+	})
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err != nil {

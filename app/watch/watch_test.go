@@ -53,8 +53,10 @@ func newRig(t *testing.T, pub account.Publishing) *rig {
 	// The stand-in's app is in the publishing status the account says, so
 	// that Google's refresh_token_expires_in agrees with it.
 	r.env.Gmail.OAuth.SetInProduction(pub == account.Production)
-	if _, err := r.env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{Client: client, SMTP: r.env.Gmail.SMTP.StartTLSURL(),
-		Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: r.env.Gmail.API.URL, Publishing: pub}); err != nil {
+	if _, err := r.env.Engine.LoginOAuth(context.Background(), engine.OAuthLogin{
+		Client: client, SMTP: r.env.Gmail.SMTP.StartTLSURL(),
+		Open: testpeer.Browse, Timeout: 10 * time.Second, APIBase: r.env.Gmail.API.URL, Publishing: pub,
+	}); err != nil {
 		t.Fatal(err)
 	}
 	r.startWatcher()
@@ -87,8 +89,10 @@ func (r *rig) startWatcher() {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = r.bus.Close() })
-	r.w = &watch.Watcher{Engine: r.env.Engine, Notifier: r.bus, StatePath: filepath.Join(t.TempDir(), "state", "watch.json"),
-		Now: r.clk.Now, Warn: &r.warn}
+	r.w = &watch.Watcher{
+		Engine: r.env.Engine, Notifier: r.bus, StatePath: filepath.Join(t.TempDir(), "state", "watch.json"),
+		Now: r.clk.Now, Warn: &r.warn,
+	}
 }
 
 // at sets the clock to d after the sign-in.

@@ -224,8 +224,10 @@ func (b *bench) startPeers() string {
 	peers := b.path("peers")
 	b.must(os.MkdirAll(peers, 0o700))
 	var err error
-	b.gm, err = testpeer.StartGmail(testpeer.GmailOptions{Dir: peers, TestUsers: []string{oauthUser},
-		Passwords: map[string]string{appUser: appPass}})
+	b.gm, err = testpeer.StartGmail(testpeer.GmailOptions{
+		Dir: peers, TestUsers: []string{oauthUser},
+		Passwords: map[string]string{appUser: appPass},
+	})
 	b.must(err)
 	url := b.gm.SMTP.StartTLSURL()
 	hp := strings.TrimPrefix(url, "smtp://")
@@ -244,8 +246,10 @@ func (b *bench) startPeers() string {
 func (b *bench) loginAppPassword(url string) {
 	pw := b.path("pw")
 	b.must(os.WriteFile(pw, []byte("abcd efgh ijkl mnop\n"), 0o600))
-	_, o, err := run(job{args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", url},
-		env: b.env, stdin: pw, timeout: time.Minute})
+	_, o, err := run(job{
+		args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", url},
+		env:  b.env, stdin: pw, timeout: time.Minute,
+	})
 	b.must(err)
 	logf("login --app-password: %s", strings.TrimSpace(string(o)))
 }
@@ -254,8 +258,10 @@ func (b *bench) loginAppPassword(url string) {
 // the stand-in browser follow it.
 func (b *bench) loginOAuth(url string) {
 	var stdout safeBuffer
-	lp, err := startBackground([]string{b.mailkey, "login", "--client-secret", b.gm.ClientFile, "--no-browser",
-		"--smtp", url, "--production", "--timeout", "60s"}, b.env, &stdout, nil)
+	lp, err := startBackground([]string{
+		b.mailkey, "login", "--client-secret", b.gm.ClientFile, "--no-browser",
+		"--smtp", url, "--production", "--timeout", "60s",
+	}, b.env, &stdout, nil)
 	b.must(err)
 	deadline := time.Now().Add(30 * time.Second)
 	for !strings.Contains(stdout.String(), "\n") && time.Now().Before(deadline) {
@@ -321,8 +327,10 @@ func (b *bench) startRelay() {
 	b.wan, err = startLatencyRelay(b.smtpHP[0]+":"+b.smtpHP[1], *rttHalf)
 	b.must(err)
 	b.envRTT = append(slices.Clone(b.env), "MAILKEY_CONFIG_DIR="+b.path("config-rtt"))
-	_, _, err = run(job{args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", "smtp://" + b.wan.addr()},
-		env: b.envRTT, stdin: pw, timeout: time.Minute})
+	_, _, err = run(job{
+		args: []string{b.mailkey, "login", "--app-password", "--email", appUser, "--smtp", "smtp://" + b.wan.addr()},
+		env:  b.envRTT, stdin: pw, timeout: time.Minute,
+	})
 	b.must(err)
 	rhost, rport, _ := strings.Cut(b.wan.addr(), ":")
 	rc := strings.Replace(string(must1(os.ReadFile(b.rcApp))), "host "+b.smtpHP[0]+"\n", "host "+rhost+"\n", 1)
@@ -449,9 +457,11 @@ func timeRow(name string, as, bs []sample, limit float64) row {
 		}
 		return median(v)
 	}
-	return row{name: name, a: fmt.Sprintf("%.1f ms", ms(ma)), b: fmt.Sprintf("%.1f ms", ms(mb)),
+	return row{
+		name: name, a: fmt.Sprintf("%.1f ms", ms(ma)), b: fmt.Sprintf("%.1f ms", ms(mb)),
 		ratio: fmt.Sprintf("%.2f", r), target: fmt.Sprintf("≤ %.2f", limit), pass: r <= limit,
-		cpuA: cpu(as), cpuB: cpu(bs)}
+		cpuA: cpu(as), cpuB: cpu(bs),
+	}
 }
 
 func mb(kb int64) string { return fmt.Sprintf("%.1f MB", float64(kb)/1024) }
@@ -526,8 +536,10 @@ func (b *bench) rowAttach() []row {
 	bigRSS := median(field(big, func(s sample) int64 { return s.maxRSS }))
 	smallRSS := median(field(small, func(s sample) int64 { return s.maxRSS }))
 	d := bigRSS - smallRSS
-	rows = append(rows, row{name: "3b. peak RSS, mailkey send: 20 MB attachment vs its own 1 KB send", a: mb(bigRSS), b: mb(smallRSS),
-		ratio: fmt.Sprintf("%+.1f MB", float64(d)/1024), target: "≤ +8 MB", pass: d <= 8*1024})
+	rows = append(rows, row{
+		name: "3b. peak RSS, mailkey send: 20 MB attachment vs its own 1 KB send", a: mb(bigRSS), b: mb(smallRSS),
+		ratio: fmt.Sprintf("%+.1f MB", float64(d)/1024), target: "≤ +8 MB", pass: d <= 8*1024,
+	})
 	return rows
 }
 
@@ -562,8 +574,10 @@ func (b *bench) rowGUI() []row {
 	r := float64(ia) / float64(ib)
 	return []row{
 		timeRow("5. GUI cold start to window mapped, Xvfb (vs minimal Fyne window)", as, bs, 1.05),
-		{name: fmt.Sprintf("6. GUI idle RSS %v after mapping (vs minimal Fyne window)", *idleFor), a: mb(ia), b: mb(ib),
-			ratio: fmt.Sprintf("%.2f", r), target: "≤ 1.10", pass: r <= 1.10},
+		{
+			name: fmt.Sprintf("6. GUI idle RSS %v after mapping (vs minimal Fyne window)", *idleFor), a: mb(ia), b: mb(ib),
+			ratio: fmt.Sprintf("%.2f", r), target: "≤ 1.10", pass: r <= 1.10,
+		},
 	}
 }
 

@@ -107,14 +107,18 @@ func (b *bench) rowRelay() []row {
 	b.must(err)
 	b.gm.SMTP.Forget()
 	r := relayRate / directRate
-	thru := row{name: fmt.Sprintf("7b. messages per second, %d sent one after another: through the relay to arrival (vs msmtp direct)", burst),
-		a: fmt.Sprintf("%.1f/s", relayRate), b: fmt.Sprintf("%.1f/s", directRate), ratio: fmt.Sprintf("%.2f", r),
-		target: "≥ 0.50", pass: r >= 0.5}
+	thru := row{
+		name: fmt.Sprintf("7b. messages per second, %d sent one after another: through the relay to arrival (vs msmtp direct)", burst),
+		a:    fmt.Sprintf("%.1f/s", relayRate), b: fmt.Sprintf("%.1f/s", directRate), ratio: fmt.Sprintf("%.2f", r),
+		target: "≥ 0.50", pass: r >= 0.5,
+	}
 
 	time.Sleep(*idleFor)
 	kb, err := vmRSS(relay.cmd.Process.Pid)
 	b.must(err)
-	idle := row{name: fmt.Sprintf("7c. relay idle RSS, %v after the last message", *idleFor), a: mb(kb), b: "–",
-		ratio: "–", target: "≤ 40 MB", pass: kb <= 40*1024}
+	idle := row{
+		name: fmt.Sprintf("7c. relay idle RSS, %v after the last message", *idleFor), a: mb(kb), b: "–",
+		ratio: "–", target: "≤ 40 MB", pass: kb <= 40*1024,
+	}
 	return []row{one, thru, idle}
 }

@@ -63,6 +63,8 @@ func (b *bench) rowSize() row {
 		b.must(err)
 		return fmt.Sprintf("%.1f MB", float64(fi.Size())/(1<<20))
 	}
-	return row{name: "8. binary size: mailkey (command line, no GUI) and mailkey-app (desktop app)",
-		a: size(b.mailkey), b: size(b.app), ratio: "—", target: "for context", context: true}
+	return row{
+		name: "8. binary size: mailkey (command line, no GUI) and mailkey-app (desktop app)",
+		a:    size(b.mailkey), b: size(b.app), ratio: "—", target: "for context", context: true,
+	}
 }

@@ -197,8 +197,10 @@ func TestTokenEndpointSpeaksGoogle(t *testing.T) {
 	tok := obtainToken(t, p)
 	post := func(secret string) (int, string) {
 		t.Helper()
-		form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken},
-			"client_id": {p.ClientID}, "client_secret": {secret}}
+		form := url.Values{
+			"grant_type": {"refresh_token"}, "refresh_token": {tok.RefreshToken},
+			"client_id": {p.ClientID}, "client_secret": {secret},
+		}
 		resp, err := http.PostForm(p.TokenURI(), form)
 		if err != nil {
 			t.Fatal(err)

@@ -63,8 +63,10 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 			opts.OnMessage(r)
 		}
 	}
-	sp, err := StartSMTP(SMTPOptions{TLS: ca.ServerTLS, Passwords: opts.Passwords, AccountPasswords: opts.AccountPasswords,
-		Tokens: op, Addr: opts.SMTPAddr, TLSAddr: opts.SMTPSAddr, OnMessage: onMessage})
+	sp, err := StartSMTP(SMTPOptions{
+		TLS: ca.ServerTLS, Passwords: opts.Passwords, AccountPasswords: opts.AccountPasswords,
+		Tokens: op, Addr: opts.SMTPAddr, TLSAddr: opts.SMTPSAddr, OnMessage: onMessage,
+	})
 	if err != nil {
 		api.Close()
 		op.Close()
@@ -79,9 +81,11 @@ func StartGmail(opts GmailOptions) (*Gmail, error) {
 		return nil, err
 	}
 	ip.Feed(mb)
-	g := &Gmail{CA: ca, OAuth: op, SMTP: sp, API: api, Mailbox: mb, IMAP: ip,
+	g := &Gmail{
+		CA: ca, OAuth: op, SMTP: sp, API: api, Mailbox: mb, IMAP: ip,
 		ClientFile:    filepath.Join(opts.Dir, "client_secret_desktop.apps.googleusercontent.com.json"),
-		WebClientFile: filepath.Join(opts.Dir, "client_secret_web.apps.googleusercontent.com.json")}
+		WebClientFile: filepath.Join(opts.Dir, "client_secret_web.apps.googleusercontent.com.json"),
+	}
 	err = errors.Join(os.WriteFile(g.ClientFile, op.ClientJSON("installed"), 0o600),
 		os.WriteFile(g.WebClientFile, op.ClientJSON("web"), 0o600))
 	if err != nil {

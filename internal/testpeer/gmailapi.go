@@ -168,8 +168,10 @@ func (p *GmailAPI) handleSend(w http.ResponseWriter, r *http.Request) {
 }
 
 func apiBadRequest(msg string) map[string]any {
-	return map[string]any{"error": map[string]any{"code": 400, "message": msg, "status": "INVALID_ARGUMENT",
-		"errors": []map[string]string{{"message": msg, "domain": "global", "reason": "invalidArgument"}}}}
+	return map[string]any{"error": map[string]any{
+		"code": 400, "message": msg, "status": "INVALID_ARGUMENT",
+		"errors": []map[string]string{{"message": msg, "domain": "global", "reason": "invalidArgument"}},
+	}}
 }
 
 func (p *GmailAPI) handleProfile(w http.ResponseWriter, r *http.Request) {

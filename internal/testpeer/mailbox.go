@@ -323,8 +323,10 @@ func (m *Mailbox) getMessage(api *GmailAPI, w http.ResponseWriter, r *http.Reque
 	}
 	m.mu.Unlock()
 	if s == nil {
-		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"code": 404, "message": "Requested entity was not found.",
-			"status": "NOT_FOUND", "errors": []map[string]string{{"message": "Requested entity was not found.", "domain": "global", "reason": "notFound"}}}})
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{
+			"code": 404, "message": "Requested entity was not found.",
+			"status": "NOT_FOUND", "errors": []map[string]string{{"message": "Requested entity was not found.", "domain": "global", "reason": "notFound"}},
+		}})
 		return
 	}
 	var headers []map[string]string
@@ -335,8 +337,10 @@ func (m *Mailbox) getMessage(api *GmailAPI, w http.ResponseWriter, r *http.Reque
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": s.id, "threadId": s.id, "labelIds": s.labels,
-		"payload": map[string]any{"mimeType": "text/plain", "headers": headers}, "sizeEstimate": len(s.raw)})
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": s.id, "threadId": s.id, "labelIds": s.labels,
+		"payload": map[string]any{"mimeType": "text/plain", "headers": headers}, "sizeEstimate": len(s.raw),
+	})
 }
 
 // listSendAs implements users.settings.sendAs.list.

@@ -85,8 +85,10 @@ func (s *notificationServer) Notify(app string, replaces uint32, icon, summary, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := uint32(len(s.notes) + 1)
-	s.notes = append(s.notes, Notification{ID: id, App: app, Summary: summary, Body: body, Actions: actions, Hints: hints,
-		ReplacesID: replaces, ExpireTimeoutMS: timeout, Icon: icon})
+	s.notes = append(s.notes, Notification{
+		ID: id, App: app, Summary: summary, Body: body, Actions: actions, Hints: hints,
+		ReplacesID: replaces, ExpireTimeoutMS: timeout, Icon: icon,
+	})
 	return id, nil
 }
 

@@ -401,10 +401,14 @@ func TestOAuthErrorPagesDoNotRedirect(t *testing.T) {
 		status int
 		want   []string
 	}{
-		{"not a test user", func(p *OAuth) { p.SetSignInAs(mallory) }, http.StatusForbidden,
-			[]string{"Access blocked: mailkey has not completed the Google verification process", "developer-approved testers", "Error 403: access_denied"}},
-		{"outside an Internal app's organisation", func(p *OAuth) { p.SetInternal("example.org") }, http.StatusForbidden,
-			[]string{"Access blocked", "Error 403: org_internal"}},
+		{
+			"not a test user", func(p *OAuth) { p.SetSignInAs(mallory) }, http.StatusForbidden,
+			[]string{"Access blocked: mailkey has not completed the Google verification process", "developer-approved testers", "Error 403: access_denied"},
+		},
+		{
+			"outside an Internal app's organisation", func(p *OAuth) { p.SetInternal("example.org") }, http.StatusForbidden,
+			[]string{"Access blocked", "Error 403: org_internal"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := startOAuth(t, OAuthOptions{})

@@ -75,8 +75,10 @@ func New(t testing.TB, opts ...Option) *Env {
 	if !c.memory {
 		secrettest.RequireSecretService(t)
 	}
-	g, err := testpeer.StartGmail(testpeer.GmailOptions{Dir: t.TempDir(), TestUsers: []string{User},
-		Passwords: map[string]string{User: AppPassword}, AccountPasswords: map[string]string{User: AccountPassword}})
+	g, err := testpeer.StartGmail(testpeer.GmailOptions{
+		Dir: t.TempDir(), TestUsers: []string{User},
+		Passwords: map[string]string{User: AppPassword}, AccountPasswords: map[string]string{User: AccountPassword},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,11 +2,12 @@ package trust
 
 import (
 	"crypto/x509"
-	"github.com/mailkey-app/mailkey/app/internal/localfile"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mailkey-app/mailkey/app/internal/localfile"
 )
 
 // The same lists as crypto/x509's root_linux.go.
