@@ -58,7 +58,7 @@ func (f ClockFunc) Now() time.Time { return f() }
 // Browser opens a link for the user: the OAuth sign-in page.
 type Browser interface{ Open(url string) error }
 
-// BrowserFunc is a function used as a Browser (OpenBrowser is the real one).
+// BrowserFunc is a function used as a Browser (openBrowser is the real one).
 type BrowserFunc func(url string) error
 
 // Open calls f(url).

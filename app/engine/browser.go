@@ -5,8 +5,8 @@ import (
 	"runtime"
 )
 
-// OpenBrowser opens url in the user's default browser.
-func OpenBrowser(url string) error {
+// openBrowser opens url in the user's default browser.
+func openBrowser(url string) error {
 	var cmd *exec.Cmd
 	switch runtime.GOOS {
 	case "darwin":

@@ -52,7 +52,7 @@ func New(dir string, opts ...Option) *Engine {
 		accounts: account.NewStore(dir),
 		secrets:  secret.New(""),
 		sender:   &mail.Sender{},
-		browser:  BrowserFunc(OpenBrowser),
+		browser:  BrowserFunc(openBrowser),
 		clock:    ClockFunc(time.Now),
 		http:     trustedClient,
 	}

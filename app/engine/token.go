@@ -41,9 +41,9 @@ func (e *Engine) encodeAccess(tok *oauth2.Token) (string, error) {
 	return string(b), err
 }
 
-// TokensLockFile is the name of the lock file, in the config dir, that
+// tokensLockFile is the name of the lock file, in the config dir, that
 // serialises token refreshes between mailkey processes (the CLI and the GUI).
-const TokensLockFile = "tokens.lock"
+const tokensLockFile = "tokens.lock"
 
 // lockTokens takes the cross-process refresh lock. Holding it around the
 // re-check of the cache, the refresh and the save means that two processes
@@ -55,7 +55,7 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, TokenLock{Kind: LockNoDir, Dir: dir}.explain(err)
 	}
-	l := flock.New(filepath.Join(dir, TokensLockFile))
+	l := flock.New(filepath.Join(dir, tokensLockFile))
 	// The holder's refresh ends within the token timeout and its save within
 	// the keyring's: wait a little longer than both before giving up.
 	wait := oauth.TokenTimeout() + secret.DefaultTimeout

@@ -72,8 +72,8 @@ type Passwords struct {
 	lastSave map[string]time.Time // last-used writes, at most one a minute per label
 }
 
-// NewPasswords returns the store over the config dir and the keyring.
-func NewPasswords(dir string, k Keyring) *Passwords {
+// newPasswords returns the store over the config dir and the keyring.
+func newPasswords(dir string, k Keyring) *Passwords {
 	return &Passwords{dir: dir, keyring: k, Now: time.Now, lastSave: map[string]time.Time{}}
 }
 
@@ -84,7 +84,7 @@ const keyringPart = "relay-password"
 // PasswordsOf returns the relay passwords kept beside e's accounts: the
 // labels in its config dir, the passwords in its keyring.
 func PasswordsOf(e *engine.Engine) *Passwords {
-	return NewPasswords(e.Dir(), e.SideKeyring(keyringPart))
+	return newPasswords(e.Dir(), e.SideKeyring(keyringPart))
 }
 
 var labelRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$`)
