@@ -63,8 +63,9 @@ type Failure struct {
 	Accounts *account.Unreadable `json:"accounts_file,omitempty"`
 	Address  string              `json:"address,omitempty"`
 
-	// old is the text of a record written before kinds, shown as it was;
-	// it is not saved again (the record becomes FailOther).
+	// old is the text of a record written before kinds, shown as it was
+	// (the record is FailOther); MarshalJSON writes it back as it was,
+	// until a new try replaces it with facts.
 	old *advice.Text
 }
 
@@ -165,12 +166,22 @@ func (f *Failure) otherText() advice.Text {
 		t = advice.Explain("queue.last_try_failed_sign_in", nil, "the last try failed: the account needs a new sign-in",
 			"Sign in again")
 	case advice.NoAccount:
-		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account", "")
+		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account",
+			"Add the account again, then send the queue again")
 	case advice.Keyring:
 		t = advice.Explain("queue.last_try_failed_keyring", nil, "the last try failed: the system keyring could not be used",
 			"Unlock the keyring, then send the queue again")
+	case advice.Usage:
+		t = advice.Explain("queue.last_try_failed_usage", nil,
+			"the last try failed: the account's settings or the message cannot be used",
+			"Check the account's SMTP server and the message, then send the queue again")
+	case advice.Storage:
+		t = advice.Explain("queue.last_try_failed_storage", nil,
+			"the last try failed: mailkey could not use its own files",
+			"Check that mailkey's configuration directory can be read and written, then send the queue again")
 	default:
-		t = advice.Explain("queue.last_try_failed", nil, "the last try failed", "")
+		t = advice.Explain("queue.last_try_failed", nil, "the last try failed",
+			"Check the account and the message, then send the queue again")
 	}
 	return t.Then(f.Action)
 }
