@@ -40,6 +40,9 @@ const (
 	// FailAccountsFile: the accounts file could not be read
 	// (account.Unreadable): damaged, from a newer mailkey, not a file.
 	FailAccountsFile = "accounts_file"
+	// FailSMTPURL: the account's SMTP URL cannot be used, as
+	// mail.BadEndpoint tells.
+	FailSMTPURL = "smtp_url"
 	// FailOther: any other failure, of which only the category and the next
 	// action are kept; and the failure of a record written before kinds.
 	FailOther = "other"
@@ -61,6 +64,7 @@ type Failure struct {
 	Keyring  *secret.Unavailable `json:"keyring,omitempty"`
 	Lock     *engine.TokenLock   `json:"token_lock,omitempty"`
 	Accounts *account.Unreadable `json:"accounts_file,omitempty"`
+	SMTPURL  *mail.BadEndpoint   `json:"smtp_url,omitempty"`
 	Address  string              `json:"address,omitempty"`
 
 	// old is the text of a record written before kinds, shown as it was
@@ -90,6 +94,8 @@ func failureOf(err error, addr string) *Failure {
 		f.Kind, f.Lock = FailTokenLock, p
 	} else if p, ok := factsOf(err, account.UnreadableOf); ok {
 		f.Kind, f.Accounts = FailAccountsFile, p
+	} else if p, ok := factsOf(err, mail.BadEndpointOf); ok {
+		f.Kind, f.SMTPURL = FailSMTPURL, p
 	} else if advice.Same(err, account.NotFound(addr)) {
 		f.Kind, f.Address = FailNoAccount, addr
 	}
@@ -139,6 +145,8 @@ func (f *Failure) Text() advice.Text {
 		saved = some(f.Lock)
 	case FailAccountsFile:
 		saved = some(f.Accounts)
+	case FailSMTPURL:
+		saved = some(f.SMTPURL)
 	case FailNoAccount:
 		return advice.TextOf(account.NotFound(f.Address))
 	case FailAccountRemoved:
