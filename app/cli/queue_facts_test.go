@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/cli"
 	"github.com/mailkey-app/mailkey/app/engine"
 	"github.com/mailkey-app/mailkey/app/secret"
@@ -60,5 +61,43 @@ func TestSendmailWithTheKeyringLockedSaysSoInTheQueue(t *testing.T) {
 	res = r.run("", "queue", "flush")
 	if !strings.Contains(res.stdout, "sent 1, queued 0") {
 		t.Fatalf("flush: %+v", res)
+	}
+}
+
+// A queued message whose account's SMTP URL cannot be used (no scheme, as
+// people write it) fails in 'queue flush', and 'mailkey queue' says the URL's
+// own error and its next step, as it did in commit 4c2f160, not in general
+// words.
+func TestQueueSaysABadSMTPURLAsItWas(t *testing.T) {
+	r := newRig(t)
+	r.useState()
+	r.loginAnn(r.smtp.StartTLSURL())
+	real := r.keyring
+	r.eng.Use(engine.WithSecrets(secret.NewWithBackend(secrettest.Locked{}, r.service, time.Second)))
+	r.wantCode(r.run(cronMail, "sendmail", "-t", "-i"), cli.ExitOK) // queued: no keyring
+	if err := r.accounts.Modify(ann, func(a *account.Account) { a.SMTP = "smtp.gmail.com:587" }); err != nil {
+		t.Fatal(err)
+	}
+	r.eng.Use(engine.WithSecrets(real))
+	r.run("", "queue", "flush")
+
+	const what = `"smtp.gmail.com:587" is not a usable SMTP URL: the scheme must be smtp or smtps`
+	const next = "Use smtp://smtp.gmail.com:587 (STARTTLS) or smtps://smtp.gmail.com:465 (TLS)"
+	res := r.run("", "queue")
+	r.wantCode(res, cli.ExitOK)
+	if !strings.Contains(res.stdout, what) || strings.Contains(res.stdout, "last try failed") {
+		t.Fatalf("queue: %s\nwant %q", res.stdout, what)
+	}
+	var list []struct {
+		State     string `json:"state"`
+		LastError string `json:"last_error"`
+		LastNext  string `json:"last_error_next"`
+	}
+	res = r.run("", "queue", "--json")
+	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
+		t.Fatalf("queue --json: %v %s", err, res.stdout)
+	}
+	if list[0].LastError != what || list[0].LastNext != next {
+		t.Fatalf("queue --json: %+v\nwant %q, next %q", list[0], what, next)
 	}
 }
