@@ -37,16 +37,7 @@ func TestSendmailWithTheKeyringLockedSaysSoInTheQueue(t *testing.T) {
 	if !strings.Contains(res.stdout, "Could not read the app password of "+ann+" from the system keyring (it refused the request)") {
 		t.Fatalf("queue: %s", res.stdout)
 	}
-	var list []struct {
-		ID        string `json:"id"`
-		State     string `json:"state"`
-		LastError string `json:"last_error"`
-		LastNext  string `json:"last_error_next"`
-	}
-	res = r.run("", "queue", "--json")
-	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
-		t.Fatalf("queue --json: %v %s", err, res.stdout)
-	}
+	list := r.queueJSON()
 	if list[0].State != "queued" || list[0].LastError != what || !strings.Contains(list[0].LastNext, "unlocked") {
 		t.Fatalf("queue --json: %+v", list[0])
 	}
@@ -88,16 +79,26 @@ func TestQueueSaysABadSMTPURLAsItWas(t *testing.T) {
 	if !strings.Contains(res.stdout, what) || strings.Contains(res.stdout, "last try failed") {
 		t.Fatalf("queue: %s\nwant %q", res.stdout, what)
 	}
-	var list []struct {
-		State     string `json:"state"`
-		LastError string `json:"last_error"`
-		LastNext  string `json:"last_error_next"`
-	}
-	res = r.run("", "queue", "--json")
-	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
-		t.Fatalf("queue --json: %v %s", err, res.stdout)
-	}
-	if list[0].LastError != what || list[0].LastNext != next {
+	if list := r.queueJSON(); list[0].LastError != what || list[0].LastNext != next {
 		t.Fatalf("queue --json: %+v\nwant %q, next %q", list[0], what, next)
 	}
+}
+
+// queuedJSON is a message as 'mailkey queue --json' lists it.
+type queuedJSON struct {
+	ID        string `json:"id"`
+	State     string `json:"state"`
+	LastError string `json:"last_error"`
+	LastNext  string `json:"last_error_next"`
+}
+
+// queueJSON returns what 'mailkey queue --json' lists: one message.
+func (r *rig) queueJSON() []queuedJSON {
+	r.t.Helper()
+	var list []queuedJSON
+	res := r.run("", "queue", "--json")
+	if err := json.Unmarshal([]byte(res.stdout), &list); err != nil || len(list) != 1 {
+		r.t.Fatalf("queue --json: %v %s", err, res.stdout)
+	}
+	return list
 }
