@@ -168,4 +168,8 @@ func TestOtherFailureSaidByCategory(t *testing.T) {
 	if txt := (&Failure{Kind: "from_a_newer_mailkey", Category: advice.Temporary}).Text(); txt.Key != "queue.last_try_failed_temporary" {
 		t.Errorf("unknown kind said as %+v", txt)
 	}
+	newer := &Failure{Kind: FailSMTPURL, Category: advice.Usage, SMTPURL: &mail.BadEndpoint{URL: "smtp://x", Problem: "from_a_newer_mailkey"}}
+	if txt := newer.Text(); txt.Key != "queue.last_try_failed_usage" || txt.Next == "" {
+		t.Errorf("unknown SMTP URL problem said as %+v", txt)
+	}
 }
