@@ -175,21 +175,21 @@ func (f *Failure) otherText() advice.Text {
 			"Sign in again")
 	case advice.NoAccount:
 		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account",
-			"Add the account again, then send the queue again")
+			"Add the account again, then retry the message, or drop it")
 	case advice.Keyring:
 		t = advice.Explain("queue.last_try_failed_keyring", nil, "the last try failed: the system keyring could not be used",
 			"Unlock the keyring, then send the queue again")
 	case advice.Usage:
 		t = advice.Explain("queue.last_try_failed_usage", nil,
 			"the last try failed: the account's settings or the message cannot be used",
-			"Check the account's SMTP server and the message, then send the queue again")
+			"Correct the account's SMTP server or the message, then retry the message, or drop it")
 	case advice.Storage:
 		t = advice.Explain("queue.last_try_failed_storage", nil,
 			"the last try failed: mailkey could not use its own files",
-			"Check that mailkey's configuration directory can be read and written, then send the queue again")
+			"Check that mailkey's configuration directory can be read and written; mailkey tries again later")
 	default:
 		t = advice.Explain("queue.last_try_failed", nil, "the last try failed",
-			"Check the account and the message, then send the queue again")
+			"Check the account and the message, then retry the message, or drop it")
 	}
 	return t.Then(f.Action)
 }
