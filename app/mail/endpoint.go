@@ -37,10 +37,16 @@ func (e Endpoint) String() string {
 // "smtps://host[:port]" (implicit TLS, default port 465). Its error carries
 // the facts of what is wrong (BadEndpoint).
 func ParseEndpoint(raw string) (Endpoint, error) {
-	bad := func(problem string) error { return BadEndpoint{URL: raw, Problem: problem}.Explain() }
+	shown := raw
+	bad := func(problem string) error { return BadEndpoint{URL: shown, Problem: problem}.Explain() }
 	u, err := url.Parse(raw)
 	if err != nil {
 		return Endpoint{}, bad(URLUnparsable)
+	}
+	if _, ok := u.User.Password(); ok {
+		// A password typed into the URL is a secret: the error, and the
+		// queue's record of it, show it as xxxxx.
+		shown = u.Redacted()
 	}
 	var e Endpoint
 	switch u.Scheme {
