@@ -43,6 +43,10 @@ type Engine struct {
 	defaultIMAP, defaultAPI string
 
 	tokenMu sync.Mutex // one refresh at a time; the others then find it cached
+	// lockWait is how long lockTokens waits for another process's refresh
+	// (0: the token timeout and the keyring's, see lockTokens); tests
+	// shorten it.
+	lockWait time.Duration
 }
 
 // New returns an engine over the accounts in dir and the system keyring,

@@ -59,6 +59,9 @@ func (e *Engine) lockTokens(ctx context.Context) (func(), error) {
 	// The holder's refresh ends within the token timeout and its save within
 	// the keyring's: wait a little longer than both before giving up.
 	wait := oauth.TokenTimeout() + secret.DefaultTimeout
+	if e.lockWait > 0 {
+		wait = e.lockWait
+	}
 	lctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	ok, err := l.TryLockContext(lctx, 20*time.Millisecond)

@@ -13,6 +13,7 @@ import (
 	"github.com/mailkey-app/mailkey/app/account"
 	"github.com/mailkey-app/mailkey/app/advice"
 	"github.com/mailkey-app/mailkey/app/engine"
+	"github.com/mailkey-app/mailkey/app/mail"
 	"github.com/mailkey-app/mailkey/app/secret"
 	"github.com/mailkey-app/mailkey/app/secret/secrettest"
 )
@@ -59,35 +60,67 @@ func TestKeyringAndAccountFailuresSaidAgain(t *testing.T) {
 	}
 	q, _ := newQueue(t)
 	for _, c := range cases {
-		if c.err == nil {
-			t.Fatalf("%s: %v", c.name, c.err)
-		}
-		it, err := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{"bob@example.com"}}, strings.NewReader("x"), c.err)
+		saidAgain(t, q, c.name, c.err, c.kind)
+	}
+}
+
+// The failures of a raw send (engine.SendRaw, the queue's path) that have
+// facts of their own, an SMTP URL that cannot be used, are saved as facts
+// and said again as the send's error said them, next step included.
+func TestSendRawFailuresSaidAgain(t *testing.T) {
+	dir := t.TempDir()
+	e := engine.New(dir, engine.WithSecrets(secrettest.New(secrettest.NewKeyring())))
+	raw := mail.Raw{
+		From: "ann@gmail.com", To: []string{"bob@example.com"},
+		Data: []byte("From: ann@gmail.com\r\nTo: bob@example.com\r\nSubject: hi\r\n\r\nhello\r\n"),
+	}
+	q, _ := newQueue(t)
+	for _, url := range []string{"smtp.gmail.com:587", "smtp://%zz", "smtp://ann:pw@smtp.gmail.com", "smtp://:587", "smtp://smtp.gmail.com:99999"} {
+		err := account.NewStore(dir).Put(account.Account{Address: "ann@gmail.com", Method: account.AppPassword, SMTP: url})
 		if err != nil {
 			t.Fatal(err)
 		}
-		data, err := os.ReadFile(filepath.Join(q.Dir(), it.ID+".json"))
-		if err != nil {
-			t.Fatal(err)
+		_, err = e.SendRaw(context.Background(), "ann@gmail.com", raw)
+		if _, ok := mail.BadEndpointOf(err); !ok {
+			t.Fatalf("%s: %v", url, err)
 		}
-		want := advice.TextOf(c.err)
-		for _, words := range []string{want.Key, want.What, want.Next, "keyring did not", "could not", `"what"`, `"key"`, "unlock correct collection"} {
-			if words != "" && strings.Contains(string(data), words) {
-				t.Errorf("%s: the file holds %q:\n%s", c.name, words, data)
-			}
+		saidAgain(t, q, url, err, FailSMTPURL)
+	}
+}
+
+// saidAgain queues a message that failed with err, and checks that its
+// file holds no words, and that its failure, read back from the file, is
+// of kind and says what err said.
+func saidAgain(t *testing.T, q *Queue, name string, err error, kind string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	it, aerr := q.AddFailed(Item{Account: "ann@gmail.com", From: "ann@gmail.com", To: []string{"bob@example.com"}}, strings.NewReader("x"), err)
+	if aerr != nil {
+		t.Fatal(aerr)
+	}
+	data, rerr := os.ReadFile(filepath.Join(q.Dir(), it.ID+".json"))
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	want := advice.TextOf(err)
+	for _, words := range []string{want.Key, want.What, want.Next, "keyring did not", "could not", `"what"`, `"key"`, "unlock correct collection"} {
+		if words != "" && strings.Contains(string(data), words) {
+			t.Errorf("%s: the file holds %q:\n%s", name, words, data)
 		}
-		read, err := q.Get(it.ID) // read back from the file
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := read.LastError.Text()
-		if read.LastError.Kind != c.kind || got.Key != want.Key || got.What != want.What || got.Next != want.Next ||
-			got.Action != want.Action || !reflect.DeepEqual(got.Data, want.Data) || read.LastError.Category != advice.CategoryOf(c.err) {
-			t.Errorf("%s: %+v said again as\n%+v\nwant\n%+v", c.name, read.LastError, got, want)
-		}
-		if got.Key == "" || strings.Contains(got.What, "last try failed") {
-			t.Errorf("%s: said in general words: %+v", c.name, got)
-		}
+	}
+	read, gerr := q.Get(it.ID) // read back from the file
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	got := read.LastError.Text()
+	if read.LastError.Kind != kind || got.Key != want.Key || got.What != want.What || got.Next != want.Next ||
+		got.Action != want.Action || !reflect.DeepEqual(got.Data, want.Data) || read.LastError.Category != advice.CategoryOf(err) {
+		t.Errorf("%s: %+v said again as\n%+v\nwant\n%+v", name, read.LastError, got, want)
+	}
+	if got.Key == "" || strings.Contains(got.What, "last try failed") {
+		t.Errorf("%s: said in general words: %+v", name, got)
 	}
 }
 

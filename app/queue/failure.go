@@ -40,6 +40,9 @@ const (
 	// FailAccountsFile: the accounts file could not be read
 	// (account.Unreadable): damaged, from a newer mailkey, not a file.
 	FailAccountsFile = "accounts_file"
+	// FailSMTPURL: the account's SMTP URL cannot be used, as
+	// mail.BadEndpoint tells.
+	FailSMTPURL = "smtp_url"
 	// FailOther: any other failure, of which only the category and the next
 	// action are kept; and the failure of a record written before kinds.
 	FailOther = "other"
@@ -61,10 +64,12 @@ type Failure struct {
 	Keyring  *secret.Unavailable `json:"keyring,omitempty"`
 	Lock     *engine.TokenLock   `json:"token_lock,omitempty"`
 	Accounts *account.Unreadable `json:"accounts_file,omitempty"`
+	SMTPURL  *mail.BadEndpoint   `json:"smtp_url,omitempty"`
 	Address  string              `json:"address,omitempty"`
 
-	// old is the text of a record written before kinds, shown as it was;
-	// it is not saved again (the record becomes FailOther).
+	// old is the text of a record written before kinds, shown as it was
+	// (the record is FailOther); MarshalJSON writes it back as it was,
+	// until a new try replaces it with facts.
 	old *advice.Text
 }
 
@@ -89,6 +94,8 @@ func failureOf(err error, addr string) *Failure {
 		f.Kind, f.Lock = FailTokenLock, p
 	} else if p, ok := factsOf(err, account.UnreadableOf); ok {
 		f.Kind, f.Accounts = FailAccountsFile, p
+	} else if p, ok := factsOf(err, mail.BadEndpointOf); ok {
+		f.Kind, f.SMTPURL = FailSMTPURL, p
 	} else if advice.Same(err, account.NotFound(addr)) {
 		f.Kind, f.Address = FailNoAccount, addr
 	}
@@ -138,6 +145,8 @@ func (f *Failure) Text() advice.Text {
 		saved = some(f.Lock)
 	case FailAccountsFile:
 		saved = some(f.Accounts)
+	case FailSMTPURL:
+		saved = some(f.SMTPURL)
 	case FailNoAccount:
 		return advice.TextOf(account.NotFound(f.Address))
 	case FailAccountRemoved:
@@ -165,12 +174,22 @@ func (f *Failure) otherText() advice.Text {
 		t = advice.Explain("queue.last_try_failed_sign_in", nil, "the last try failed: the account needs a new sign-in",
 			"Sign in again")
 	case advice.NoAccount:
-		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account", "")
+		t = advice.Explain("queue.last_try_failed_no_account", nil, "the last try failed: mailkey has no such account",
+			"Add the account again, then retry the message, or drop it")
 	case advice.Keyring:
 		t = advice.Explain("queue.last_try_failed_keyring", nil, "the last try failed: the system keyring could not be used",
 			"Unlock the keyring, then send the queue again")
+	case advice.Usage:
+		t = advice.Explain("queue.last_try_failed_usage", nil,
+			"the last try failed: the account's settings or the message cannot be used",
+			"Correct the account's SMTP server or the message, then retry the message, or drop it")
+	case advice.Storage:
+		t = advice.Explain("queue.last_try_failed_storage", nil,
+			"the last try failed: mailkey could not use its own files",
+			"Check that mailkey's configuration directory can be read and written; mailkey tries again later")
 	default:
-		t = advice.Explain("queue.last_try_failed", nil, "the last try failed", "")
+		t = advice.Explain("queue.last_try_failed", nil, "the last try failed",
+			"Check the account and the message, then retry the message, or drop it")
 	}
 	return t.Then(f.Action)
 }

@@ -152,20 +152,24 @@ func TestAccountRemovedSaidAgain(t *testing.T) {
 }
 
 // A failure without facts is said by its category, in words of its own for
-// each, with its next action.
+// each, with a next step and its next action.
 func TestOtherFailureSaidByCategory(t *testing.T) {
 	seen := map[string]bool{}
 	for c := advice.Failure; c <= advice.Keyring; c++ {
 		txt := (&Failure{Kind: FailOther, Category: c, Action: advice.ActionAddAccount}).Text()
-		if !strings.HasPrefix(txt.What, "the last try failed") || txt.Key == "" || txt.Action != advice.ActionAddAccount {
+		if !strings.HasPrefix(txt.What, "the last try failed") || txt.Key == "" || txt.Next == "" || txt.Action != advice.ActionAddAccount {
 			t.Errorf("%v: %+v", c, txt)
 		}
 		seen[txt.Key] = true
 	}
-	if len(seen) != 5 {
+	if len(seen) != int(advice.Keyring-advice.Failure)+1 {
 		t.Errorf("%d texts: %v", len(seen), seen)
 	}
 	if txt := (&Failure{Kind: "from_a_newer_mailkey", Category: advice.Temporary}).Text(); txt.Key != "queue.last_try_failed_temporary" {
 		t.Errorf("unknown kind said as %+v", txt)
+	}
+	newer := &Failure{Kind: FailSMTPURL, Category: advice.Usage, SMTPURL: &mail.BadEndpoint{URL: "smtp://x", Problem: "from_a_newer_mailkey"}}
+	if txt := newer.Text(); txt.Key != "queue.last_try_failed_usage" || txt.Next == "" {
+		t.Errorf("unknown SMTP URL problem said as %+v", txt)
 	}
 }
