@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,6 +18,14 @@ import (
 // message, its What, Next and data, each cause's message, and the transcript.
 func texts(err error, transcript string) []string {
 	out := []string{transcript}
+	// The facts the queue saves of the failure (its file) are a text too.
+	if f, ok := FailureOf(err); ok {
+		b, jerr := json.Marshal(f)
+		if jerr != nil {
+			b = []byte(jerr.Error())
+		}
+		out = append(out, string(b))
+	}
 	for e := err; e != nil; e = errors.Unwrap(e) {
 		out = append(out, e.Error(), fmt.Sprintf("%+v", e))
 		var ae *advice.Error
