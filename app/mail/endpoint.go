@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/mailkey-app/mailkey/app/advice"
 )
@@ -41,6 +42,10 @@ func ParseEndpoint(raw string) (Endpoint, error) {
 	bad := func(problem string) error { return BadEndpoint{URL: shown, Problem: problem}.Explain() }
 	u, err := url.Parse(raw)
 	if err != nil {
+		// What stands before an "@" may be a user and password: hidden.
+		if i, j := strings.Index(raw, "://"), strings.LastIndex(raw, "@"); i >= 0 && j > i {
+			shown = raw[:i+3] + "xxxxx" + raw[j:]
+		}
 		return Endpoint{}, bad(URLUnparsable)
 	}
 	if _, ok := u.User.Password(); ok {
