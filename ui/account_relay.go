@@ -21,10 +21,14 @@ import (
 // the loopback only (beyond it, 'mailkey relay --listen' with its warning).
 type relayRunner struct {
 	listen string
-	mu     sync.Mutex
-	addr   string // where it listens while it runs
-	stop   context.CancelFunc
-	done   chan struct{}
+	// op makes a start and a halt one at a time; mu guards the fields
+	// only, so that running(), called on the UI goroutine, never waits for
+	// a start's disk and network work.
+	op   sync.Mutex
+	mu   sync.Mutex
+	addr string // where it listens while it runs
+	stop context.CancelFunc
+	done chan struct{}
 }
 
 // queueAndDir returns the user's queue and the relay's state dir beside it.
@@ -39,10 +43,10 @@ func queueAndDir() (*queue.Queue, string, error) {
 
 // start listens and serves until stopped; it returns the address.
 func (r *relayRunner) start(g *gui) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.stop != nil {
-		return r.addr, nil
+	r.op.Lock()
+	defer r.op.Unlock()
+	if addr := r.running(); addr != "" {
+		return addr, nil
 	}
 	q, dir, err := queueAndDir()
 	if err != nil {
@@ -62,22 +66,34 @@ func (r *relayRunner) start(g *gui) (string, error) {
 			map[string]any{"Address": r.listen, "Reason": err}))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	r.addr, r.stop, r.done = l.Addr().String(), cancel, make(chan struct{})
+	addr, done := l.Addr().String(), make(chan struct{})
 	srv := &relay.Server{
 		Engine: g.eng, Queue: q, Passwords: relay.PasswordsOf(g.eng),
 		Cert: cert, Log: log.New(os.Stderr, "relay: ", log.LstdFlags),
 	}
-	_ = relay.WriteStatus(dir, relay.Status{PID: os.Getpid(), Listen: r.addr, Started: q.Now().UTC(), Fingerprint: cert.Fingerprint})
-	go func(done chan struct{}) {
+	_ = relay.WriteStatus(dir, relay.Status{PID: os.Getpid(), Listen: addr, Started: q.Now().UTC(), Fingerprint: cert.Fingerprint})
+	r.mu.Lock()
+	r.addr, r.stop, r.done = addr, cancel, done
+	r.mu.Unlock()
+	go func() {
 		defer close(done)
+		defer cancel()
 		_ = srv.Serve(ctx, l)
 		relay.ClearStatus(dir, os.Getpid())
-	}(r.done)
-	return r.addr, nil
+		// Stopped by itself (not by halt): the app no longer runs it.
+		r.mu.Lock()
+		if r.done == done {
+			r.addr, r.stop = "", nil
+		}
+		r.mu.Unlock()
+	}()
+	return addr, nil
 }
 
 // halt stops the relay and waits for it.
 func (r *relayRunner) halt() {
+	r.op.Lock()
+	defer r.op.Unlock()
 	r.mu.Lock()
 	stop, done := r.stop, r.done
 	r.stop, r.addr = nil, ""
