@@ -38,20 +38,10 @@ func (e Endpoint) String() string {
 // "smtps://host[:port]" (implicit TLS, default port 465). Its error carries
 // the facts of what is wrong (BadEndpoint).
 func ParseEndpoint(raw string) (Endpoint, error) {
-	shown := raw
-	bad := func(problem string) error { return BadEndpoint{URL: shown, Problem: problem}.Explain() }
 	u, err := url.Parse(raw)
+	bad := func(problem string) error { return BadEndpoint{URL: shownURL(raw, u), Problem: problem}.Explain() }
 	if err != nil {
-		// What stands before an "@" may be a user and password: hidden.
-		if i, j := strings.Index(raw, "://"), strings.LastIndex(raw, "@"); i >= 0 && j > i {
-			shown = raw[:i+3] + "xxxxx" + raw[j:]
-		}
 		return Endpoint{}, bad(URLUnparsable)
-	}
-	if _, ok := u.User.Password(); ok {
-		// A password typed into the URL is a secret: the error, and the
-		// queue's record of it, show it as xxxxx.
-		shown = u.Redacted()
 	}
 	var e Endpoint
 	switch u.Scheme {
@@ -77,6 +67,22 @@ func ParseEndpoint(raw string) (Endpoint, error) {
 		e.Port = n
 	}
 	return e, nil
+}
+
+// shownURL is raw as an error and the queue's record of it may show it:
+// a password typed into the URL is a secret, shown as xxxxx; in a URL that
+// does not parse (u nil), all that stands before an "@" is hidden.
+func shownURL(raw string, u *url.URL) string {
+	if u == nil {
+		if i, j := strings.Index(raw, "://"), strings.LastIndex(raw, "@"); i >= 0 && j > i {
+			return raw[:i+3] + "xxxxx" + raw[j:]
+		}
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		return u.Redacted()
+	}
+	return raw
 }
 
 // What is wrong with an SMTP URL (BadEndpoint.Problem): stable names, saved
